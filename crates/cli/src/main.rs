@@ -1,0 +1,362 @@
+//! `ourvoice-cli`, the device simulator: the app's own outbox and sync engine driven from a
+//! shell, so testers can script devices and benchmarks can simulate many of them.
+//!
+//! Guarantees: it uses exactly the crates the app uses (no second implementation of queueing
+//! or syncing); `generate` prints an id only after that submission's enqueue has returned.
+
+use chrono::{NaiveDate, Utc};
+use clap::{Parser, Subcommand};
+use ourvoice_directory::{Directory, Lang};
+use ourvoice_outbox::{Draft, ItemState, Outbox, OutboxItem, SubmitError};
+use ourvoice_protocol::{Criteria, Evaluation, Kind, Privacy};
+use ourvoice_sync::{SyncConfig, SyncEngine};
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "ourvoice-cli", version, about = "Our Voice device simulator")]
+struct Cli {
+    /// The simulated device's data folder (its outbox lives in DIR/outbox.db).
+    #[arg(
+        long,
+        env = "OURVOICE_DATA",
+        default_value = "ourvoice-device",
+        global = true
+    )]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Queue one submission on this device; prints its tracking code at once.
+    Submit(SubmitArgs),
+    /// Send everything waiting and fetch status changes and replies.
+    Sync {
+        /// Server base URL.
+        #[arg(long, env = "OURVOICE_SERVER", default_value = "http://127.0.0.1:8080")]
+        server: String,
+        /// Give up on a request after this many seconds.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+        /// Most items per request.
+        #[arg(long, default_value_t = 100)]
+        batch: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every submission on this device with its state, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search the place and office directory.
+    Places {
+        #[command(subcommand)]
+        command: PlacesCommand,
+    },
+    /// Queue COUNT generated complaints, printing each id as soon as it is durably stored.
+    Generate {
+        #[arg(long, default_value_t = 100)]
+        count: u64,
+        #[arg(long, default_value = "120101")]
+        place: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlacesCommand {
+    Search {
+        query: String,
+        #[arg(long, default_value = "en")]
+        lang: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(clap::Args)]
+struct SubmitArgs {
+    /// complaint, support, information or evaluation.
+    #[arg(long)]
+    kind: String,
+    /// A commune, district or province code, or an office code (OWSO-1201).
+    #[arg(long)]
+    place: String,
+    /// Service category code (see the directory); `other` is offered everywhere.
+    #[arg(long, default_value = "other")]
+    category: String,
+    /// What happened (required except for evaluations).
+    #[arg(long, default_value = "")]
+    text: String,
+    /// Overall rating 1–5, for evaluations.
+    #[arg(long)]
+    rating: Option<u8>,
+    /// Date of the visit, YYYY-MM-DD.
+    #[arg(long)]
+    date: Option<NaiveDate>,
+    /// Store no identity (the default unless --name/--phone are given).
+    #[arg(long, conflicts_with_all = ["name", "phone"])]
+    anonymous: bool,
+    /// Confidential: your name, seen only by the handling office.
+    #[arg(long, requires = "phone")]
+    name: Option<String>,
+    /// Confidential: your phone number.
+    #[arg(long, requires = "name")]
+    phone: Option<String>,
+    /// The complaint is about the office's own staff.
+    #[arg(long)]
+    about_staff: bool,
+    /// km or en.
+    #[arg(long, default_value = "km")]
+    lang: String,
+    #[arg(long)]
+    json: bool,
+}
+
+const APP_VERSION: &str = concat!("cli-", env!("CARGO_PKG_VERSION"));
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("ourvoice-cli: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn open_outbox(data: &std::path::Path) -> Result<Outbox, String> {
+    Outbox::open(&data.join("outbox.db"))
+        .map_err(|e| format!("cannot open the outbox in {}: {e}", data.display()))
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Submit(args) => submit(&cli.data, args),
+        Command::Sync {
+            server,
+            timeout,
+            batch,
+            json,
+        } => sync(&cli.data, &server, timeout, batch, json),
+        Command::List { json } => list(&cli.data, json),
+        Command::Places {
+            command:
+                PlacesCommand::Search {
+                    query,
+                    lang,
+                    limit,
+                    json,
+                },
+        } => {
+            let lang = Lang::from_code(&lang).ok_or("--lang must be km or en")?;
+            let hits = Directory::embedded().search(&query, lang, limit);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&hits).map_err(|e| e.to_string())?
+                );
+            } else {
+                for hit in hits {
+                    println!("{:<12} {}", hit.code, hit.path);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { count, place } => generate(&cli.data, count, &place),
+    }
+}
+
+fn submit(data: &std::path::Path, args: SubmitArgs) -> Result<ExitCode, String> {
+    let kind = Kind::from_code(&args.kind)
+        .ok_or("--kind must be complaint, support, information or evaluation")?;
+    let locale = Lang::from_code(&args.lang).ok_or("--lang must be km or en")?;
+    let privacy = match (args.name, args.phone) {
+        (Some(name), Some(phone)) => Privacy::Confidential { name, phone },
+        _ => Privacy::Anonymous,
+    };
+    let draft = Draft {
+        kind,
+        place: args.place,
+        category: args.category,
+        description: args.text,
+        evaluation: args.rating.map(|overall| Evaluation {
+            overall,
+            criteria: Criteria::default(),
+        }),
+        asked_extra_payment: None,
+        about_office_staff: args.about_staff,
+        incident_date: args.date,
+        privacy,
+        profile: None,
+        locale,
+    };
+    let outbox = open_outbox(data)?;
+    match outbox.submit(draft, Directory::embedded(), APP_VERSION, Utc::now()) {
+        Ok(item) => {
+            if args.json {
+                println!("{}", item_json(&item));
+            } else {
+                println!("{} queued (id {})", item.tracking_code, item.id);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(SubmitError::Invalid(errors)) => {
+            for error in errors {
+                eprintln!("invalid: {} ({})", error.code, error.field);
+            }
+            Ok(ExitCode::from(2))
+        }
+        Err(SubmitError::Storage(error)) => Err(format!("could not store the submission: {error}")),
+    }
+}
+
+fn sync(
+    data: &std::path::Path,
+    server: &str,
+    timeout: u64,
+    batch: usize,
+    json: bool,
+) -> Result<ExitCode, String> {
+    let outbox = Arc::new(open_outbox(data)?);
+    let mut config = SyncConfig::new(server);
+    config.request_timeout = Duration::from_secs(timeout);
+    config.max_batch_items = batch;
+    let engine = SyncEngine::new(Arc::clone(&outbox), config).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let report = runtime.block_on(engine.sync_now(true));
+    let counts = outbox.counts().map_err(|e| e.to_string())?;
+    let error = report.error.as_ref().map(|e| e.to_string());
+    if json {
+        println!(
+            "{}",
+            json!({
+                "requests": report.requests, "accepted": report.accepted, "rejected": report.rejected,
+                "conflicts": report.conflicts, "failed": report.failed, "updates": report.updates,
+                "waiting": counts.pending(), "error": error,
+            })
+        );
+    } else {
+        println!(
+            "{} request(s): {} accepted, {} rejected, {} conflict(s); {} update(s); {} still waiting",
+            report.requests, report.accepted, report.rejected, report.conflicts, report.updates, counts.pending()
+        );
+        if let Some(error) = &error {
+            eprintln!("sync stopped: {error}");
+        }
+    }
+    Ok(if error.is_some() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn state_json(state: &ItemState) -> serde_json::Value {
+    match state {
+        ItemState::Queued => json!({ "state": "queued" }),
+        ItemState::Sending => json!({ "state": "sending" }),
+        ItemState::Retrying {
+            attempts,
+            next_attempt_at,
+            last_error,
+        } => {
+            json!({ "state": "retrying", "attempts": attempts, "next_attempt_at": next_attempt_at, "last_error": last_error })
+        }
+        ItemState::Accepted {
+            server_number,
+            office,
+            status,
+        } => {
+            json!({ "state": "accepted", "server_number": server_number, "office": office, "status": status })
+        }
+        ItemState::Rejected { errors } => json!({ "state": "rejected", "errors": errors }),
+        ItemState::Conflict => json!({ "state": "conflict" }),
+    }
+}
+
+fn item_json(item: &OutboxItem) -> serde_json::Value {
+    let mut value = json!({
+        "id": item.id,
+        "tracking_code": item.tracking_code,
+        "kind": item.kind,
+        "place": item.place,
+        "created_at": item.created_at,
+        "replies": item.replies.iter().map(|r| json!({ "seq": r.seq, "at": r.at, "kind": r.kind, "text": r.text })).collect::<Vec<_>>(),
+    });
+    if let (Some(target), serde_json::Value::Object(state)) =
+        (value.as_object_mut(), state_json(&item.state))
+    {
+        target.extend(state);
+    }
+    value
+}
+
+fn list(data: &std::path::Path, json: bool) -> Result<ExitCode, String> {
+    let items = open_outbox(data)?.list().map_err(|e| e.to_string())?;
+    if json {
+        let values: Vec<_> = items.iter().map(item_json).collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&values).map_err(|e| e.to_string())?
+        );
+    } else {
+        for item in items {
+            let state = state_json(&item.state);
+            println!(
+                "{}  {:<11}  {:<8}  {}",
+                item.tracking_code,
+                item.kind.as_str(),
+                item.place,
+                state
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(data: &std::path::Path, count: u64, place: &str) -> Result<ExitCode, String> {
+    let outbox = open_outbox(data)?;
+    let stdout = std::io::stdout();
+    for n in 0..count {
+        let draft = Draft {
+            kind: Kind::Complaint,
+            place: place.to_string(),
+            category: "other".into(),
+            description: format!("ការសាកល្បងលេខ {n}: សេវាយឺតពេក ហើយគ្មានតារាងតម្លៃបិទផ្សាយ"),
+            evaluation: None,
+            asked_extra_payment: Some(n % 3 == 0),
+            about_office_staff: false,
+            incident_date: None,
+            privacy: Privacy::Anonymous,
+            profile: None,
+            locale: Lang::Km,
+        };
+        let item = match outbox.submit(draft, Directory::embedded(), APP_VERSION, Utc::now()) {
+            Ok(item) => item,
+            Err(SubmitError::Invalid(errors)) => {
+                return Err(format!(
+                    "generated submission is invalid for place {place}: {errors:?}"
+                ))
+            }
+            Err(SubmitError::Storage(error)) => return Err(error.to_string()),
+        };
+        let mut out = stdout.lock();
+        writeln!(out, "{}", item.id)
+            .and_then(|_| out.flush())
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

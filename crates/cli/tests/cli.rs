@@ -1,0 +1,154 @@
+//! The device simulator as a tester uses it: submit, sync against the real server, list, search.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+fn cli(data: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ourvoice-cli"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+struct Server(Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The server binary is built by the workspace next to this one.
+fn start_server(folder: &std::path::Path) -> Server {
+    let binary =
+        std::path::Path::new(env!("CARGO_BIN_EXE_ourvoice-cli")).with_file_name("ourvoice-server");
+    let status = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "-q",
+            "-p",
+            "ourvoice-server",
+            "--bin",
+            "ourvoice-server",
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut child = Command::new(binary)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            &format!("sqlite://{}/server.db", folder.display()),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let address = line.trim().trim_start_matches("listening on ").to_string();
+    Server(child, format!("http://{address}"))
+}
+
+#[test]
+fn a_tester_submits_syncs_and_lists() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = folder.path().join("phone");
+    let submitted = cli(
+        &device,
+        &[
+            "submit",
+            "--kind",
+            "complaint",
+            "--place",
+            "120101",
+            "--text",
+            "ផ្លូវខូច",
+            "--anonymous",
+            "--json",
+        ],
+    );
+    assert!(submitted.status.success(), "{submitted:?}");
+    let item: Value = serde_json::from_str(&stdout(&submitted)).unwrap();
+    assert_eq!(item["state"], "queued");
+    let code = item["tracking_code"].as_str().unwrap().to_string();
+    assert!(code.starts_with("OV-") && code.len() == 12);
+
+    let invalid = cli(
+        &device,
+        &[
+            "submit",
+            "--kind",
+            "complaint",
+            "--place",
+            "999999",
+            "--text",
+            "",
+        ],
+    );
+    assert_eq!(invalid.status.code(), Some(2));
+    let errors = String::from_utf8(invalid.stderr).unwrap();
+    assert!(
+        errors.contains("place_unknown (place)")
+            && errors.contains("description_required (description)"),
+        "{errors}"
+    );
+
+    // No server yet: the item waits, and sync says so.
+    let offline = cli(
+        &device,
+        &["sync", "--server", "http://127.0.0.1:9", "--json"],
+    );
+    assert_eq!(offline.status.code(), Some(3));
+    let report: Value = serde_json::from_str(&stdout(&offline)).unwrap();
+    assert_eq!(report["waiting"], 1);
+    let listed: Value = serde_json::from_str(&stdout(&cli(&device, &["list", "--json"]))).unwrap();
+    assert_eq!(listed[0]["state"], "retrying");
+    assert_eq!(listed[0]["last_error"], "unreachable");
+
+    let server = start_server(folder.path());
+    let synced = cli(&device, &["sync", "--server", &server.1, "--json"]);
+    assert!(synced.status.success(), "{synced:?}");
+    let report: Value = serde_json::from_str(&stdout(&synced)).unwrap();
+    assert_eq!(
+        (report["accepted"].as_u64(), report["waiting"].as_u64()),
+        (Some(1), Some(0))
+    );
+    let listed: Value = serde_json::from_str(&stdout(&cli(&device, &["list", "--json"]))).unwrap();
+    assert_eq!(listed[0]["tracking_code"], code.as_str());
+    assert_eq!(listed[0]["state"], "accepted");
+    assert_eq!(listed[0]["office"], "CH-120101");
+    assert_eq!(listed[0]["status"], "received");
+    assert!(listed[0]["server_number"].as_u64().is_some());
+
+    let places: Value = serde_json::from_str(&stdout(&cli(
+        &device,
+        &[
+            "places",
+            "search",
+            "boeng keng kang",
+            "--json",
+            "--limit",
+            "3",
+        ],
+    )))
+    .unwrap();
+    assert!(
+        places[0]["path"]
+            .as_str()
+            .unwrap()
+            .contains("Boeng Keng Kang"),
+        "{places}"
+    );
+}

@@ -1,0 +1,270 @@
+//! The one function that opens the outbox database: pragmas, schema creation and upgrades.
+//!
+//! Guarantees: every connection has WAL, `synchronous=FULL`, foreign keys and a busy timeout;
+//! upgrades run in one IMMEDIATE transaction; a database from a newer app is refused, never
+//! downgraded; an upgraded database has exactly the schema of a fresh one.
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::path::Path;
+use std::time::Duration;
+
+use crate::OutboxError;
+
+/// The schema this code writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The whole schema at [`SCHEMA_VERSION`], for a new database.
+const CREATE_LATEST: &str = "
+CREATE TABLE submissions (
+    id TEXT PRIMARY KEY NOT NULL,
+    tracking_code TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    place TEXT NOT NULL,
+    body TEXT NOT NULL,
+    body_bytes INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'accepted', 'rejected', 'conflict')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    server_number INTEGER,
+    office TEXT,
+    rejection TEXT,
+    settled_at INTEGER,
+    status TEXT,
+    seq INTEGER NOT NULL DEFAULT 0,
+    status_at INTEGER
+);
+CREATE INDEX submissions_by_state ON submissions (state, next_attempt_at);
+CREATE TABLE replies (
+    submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (submission_id, seq)
+);
+";
+
+/// Version 1: the outbox alone, before case updates and replies were pulled.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) const CREATE_V1: &str = "
+CREATE TABLE submissions (
+    id TEXT PRIMARY KEY NOT NULL,
+    tracking_code TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    place TEXT NOT NULL,
+    body TEXT NOT NULL,
+    body_bytes INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'accepted', 'rejected', 'conflict')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    server_number INTEGER,
+    office TEXT,
+    rejection TEXT,
+    settled_at INTEGER
+);
+CREATE INDEX submissions_by_state ON submissions (state, next_attempt_at);
+";
+
+/// Upgrade steps: `UPGRADES[n]` takes a database from version n+1 to n+2.
+const UPGRADES: &[&str] = &["
+ALTER TABLE submissions ADD COLUMN status TEXT;
+ALTER TABLE submissions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE submissions ADD COLUMN status_at INTEGER;
+UPDATE submissions SET status = 'received', status_at = settled_at WHERE state = 'accepted';
+CREATE TABLE replies (
+    submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (submission_id, seq)
+);
+"];
+
+/// Opens (creating if needed) the outbox database at `path` and brings its schema up to date.
+pub fn open_database(path: &Path) -> Result<Connection, OutboxError> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    if cfg!(target_os = "android") {
+        // Android's /tmp is not writable for apps: keep temporary tables in memory.
+        conn.pragma_update(None, "temp_store", 2)?;
+    }
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), OutboxError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: u32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(OutboxError::NewerSchema {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if found == 0 {
+        tx.execute_batch(CREATE_LATEST)?;
+    } else {
+        for step in &UPGRADES[(found as usize - 1)..] {
+            tx.execute_batch(step)?;
+        }
+    }
+    if found != SCHEMA_VERSION {
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every table's and index's columns as SQLite reports them, in a comparable form.
+    fn schema_of(conn: &Connection) -> Vec<String> {
+        let mut described = Vec::new();
+        let mut objects = conn
+            .prepare("SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+            .unwrap();
+        let rows: Vec<(String, String, String)> = objects
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for (kind, name, table) in rows {
+            let pragma = if kind == "table" {
+                "table_info"
+            } else {
+                "index_info"
+            };
+            let mut columns = conn.prepare(&format!("PRAGMA {pragma}('{name}')")).unwrap();
+            let count = columns.column_count();
+            let described_columns: Vec<String> = columns
+                .query_map([], |r| {
+                    (0..count)
+                        .map(|i| {
+                            r.get::<_, rusqlite::types::Value>(i)
+                                .map(|v| format!("{v:?}"))
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(|v| v.join("|"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            described.push(format!(
+                "{kind} {name} on {table}: {}",
+                described_columns.join("; ")
+            ));
+            if kind == "table" {
+                let mut keys = conn
+                    .prepare(&format!("PRAGMA foreign_key_list('{name}')"))
+                    .unwrap();
+                let count = keys.column_count();
+                let described_keys: Vec<String> = keys
+                    .query_map([], |r| {
+                        (0..count)
+                            .map(|i| {
+                                r.get::<_, rusqlite::types::Value>(i)
+                                    .map(|v| format!("{v:?}"))
+                            })
+                            .collect::<Result<Vec<_>, _>>()
+                            .map(|v| v.join("|"))
+                    })
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect();
+                described.push(format!(
+                    "foreign keys of {name}: {}",
+                    described_keys.join("; ")
+                ));
+            }
+        }
+        described
+    }
+
+    #[test]
+    fn an_upgraded_v1_database_equals_a_fresh_one() {
+        let folder = tempfile::tempdir().unwrap();
+        let old_path = folder.path().join("old.db");
+        {
+            let old = Connection::open(&old_path).unwrap();
+            old.execute_batch(CREATE_V1).unwrap();
+            old.execute(
+                "INSERT INTO submissions (id, tracking_code, kind, place, body, body_bytes, created_at, state, server_number, office, settled_at)
+                 VALUES ('a', 'OV-2222-2222', 'complaint', '120101', '{}', 2, 1, 'accepted', 7, 'CH-120101', 5)",
+                [],
+            )
+            .unwrap();
+            old.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let upgraded = open_database(&old_path).unwrap();
+        let fresh = open_database(&folder.path().join("fresh.db")).unwrap();
+        assert_eq!(schema_of(&upgraded), schema_of(&fresh));
+        let version: u32 = upgraded
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let (status, status_at): (String, i64) = upgraded
+            .query_row(
+                "SELECT status, status_at FROM submissions WHERE id = 'a'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((status.as_str(), status_at), ("received", 5));
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_and_left_alone() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("newer.db");
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        match open_database(&path) {
+            Err(OutboxError::NewerSchema {
+                found: 99,
+                supported: SCHEMA_VERSION,
+            }) => {}
+            other => panic!("expected NewerSchema, got {other:?}"),
+        }
+        let version: u32 = Connection::open(&path)
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 99);
+    }
+
+    #[test]
+    fn pragmas_are_set_on_every_open() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("o.db");
+        drop(open_database(&path).unwrap());
+        let conn = open_database(&path).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let sync: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        let keys: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((mode.as_str(), sync, keys), ("wal", 2, 1));
+    }
+}

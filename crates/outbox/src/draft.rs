@@ -1,0 +1,54 @@
+//! A draft: what the citizen filled in on the form, before the device adds the id, the secret,
+//! the time and the app version that make it a [`Submission`].
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ourvoice_protocol::{
+    normalize_phone, Evaluation, Kind, Lang, Privacy, RespondentProfile, Secret, Submission,
+};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    pub kind: Kind,
+    pub place: String,
+    pub category: String,
+    pub description: String,
+    pub evaluation: Option<Evaluation>,
+    pub asked_extra_payment: Option<bool>,
+    pub about_office_staff: bool,
+    pub incident_date: Option<NaiveDate>,
+    pub privacy: Privacy,
+    pub profile: Option<RespondentProfile>,
+    pub locale: Lang,
+}
+
+impl Draft {
+    /// A new submission with a fresh random id and secret. A phone number that can be read is
+    /// stored in international form; one that cannot is kept as typed (validation names it).
+    pub fn into_submission(self, app_version: &str, now: DateTime<Utc>) -> Submission {
+        let privacy = match self.privacy {
+            Privacy::Confidential { name, phone } => Privacy::Confidential {
+                name: name.trim().to_string(),
+                phone: normalize_phone(&phone).unwrap_or(phone),
+            },
+            Privacy::Anonymous => Privacy::Anonymous,
+        };
+        Submission {
+            id: Uuid::new_v4(),
+            kind: self.kind,
+            place: self.place.trim().to_string(),
+            category: self.category,
+            description: self.description,
+            evaluation: self.evaluation,
+            asked_extra_payment: self.asked_extra_payment,
+            about_office_staff: self.about_office_staff,
+            incident_date: self.incident_date,
+            privacy,
+            profile: self.profile,
+            locale: self.locale,
+            created_at: now,
+            app_version: app_version.to_string(),
+            secret: Secret::generate(),
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The outbox: every submission a citizen makes is written here, on the phone, before anything
+//! else happens, and stays here until the server has answered for it.
+//!
+//! Guarantees:
+//! - [`Outbox::submit`] returns only after the row is durably committed (`synchronous=FULL`):
+//!   what it returned survives the app being killed or the phone losing power.
+//! - A row leaves the pending states (queued, sending, retrying) only through
+//!   [`Outbox::settle`], i.e. after the server acknowledged that item.
+//! - Rows are never deleted by syncing; only the citizen deletes settled rows.
+
+mod db;
+mod draft;
+mod error;
+mod store;
+
+pub use db::{open_database, SCHEMA_VERSION};
+pub use draft::Draft;
+pub use error::{OutboxError, SubmitError};
+pub use store::{Claimed, Counts, ItemState, Outbox, OutboxItem, ReplyRecord, Settlement};

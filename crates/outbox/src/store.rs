@@ -1,0 +1,577 @@
+//! The outbox's operations: what the UI calls (submit, list, counts, delete) and what the sync
+//! engine calls (claim a due batch, settle answered items, release failed ones, apply updates).
+//!
+//! Guarantees: each operation is one SQLite transaction; a pending row becomes accepted,
+//! rejected or conflict only in [`Outbox::settle`]; rows left `sending` by a killed app are
+//! pending again when the outbox is next opened.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use ourvoice_directory::Directory;
+use ourvoice_protocol::{
+    CaseStatus, CaseUpdate, ItemKey, Kind, ReplyKind, Submission, TrackingCode, ValidationError,
+};
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use uuid::Uuid;
+
+use crate::{open_database, Draft, OutboxError, SubmitError};
+
+/// Where one submission stands, as the citizen sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItemState {
+    /// Stored on the phone, never tried yet.
+    Queued,
+    /// A request carrying it is under way.
+    Sending,
+    /// Tried and failed for a reason that may pass (no network, server busy).
+    Retrying {
+        attempts: u32,
+        next_attempt_at: i64,
+        last_error: String,
+    },
+    /// The server has it and gave it a number.
+    Accepted {
+        server_number: u64,
+        office: String,
+        status: CaseStatus,
+    },
+    /// Permanently refused, with the reasons.
+    Rejected { errors: Vec<ValidationError> },
+    /// The server holds a different submission under the same id.
+    Conflict,
+}
+
+impl ItemState {
+    /// Still waiting for the server's answer.
+    pub fn is_pending(&self) -> bool {
+        matches!(
+            self,
+            ItemState::Queued | ItemState::Sending | ItemState::Retrying { .. }
+        )
+    }
+}
+
+/// A reply from the office, as stored on the phone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplyRecord {
+    pub seq: u64,
+    pub at: i64,
+    pub kind: ReplyKind,
+    pub text: String,
+}
+
+/// One row of the outbox with everything the UI shows about it.
+#[derive(Clone, Debug)]
+pub struct OutboxItem {
+    pub id: Uuid,
+    pub tracking_code: TrackingCode,
+    pub kind: Kind,
+    pub place: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub state: ItemState,
+    pub submission: Submission,
+    pub replies: Vec<ReplyRecord>,
+}
+
+/// How many rows are in each state: the sync line on the home screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub queued: u64,
+    pub sending: u64,
+    pub retrying: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub conflict: u64,
+}
+
+impl Counts {
+    /// Rows the server has not answered for yet.
+    pub fn pending(&self) -> u64 {
+        self.queued + self.sending + self.retrying
+    }
+}
+
+/// A row taken for sending: its id and the exact body to send.
+#[derive(Clone, Debug)]
+pub struct Claimed {
+    pub id: Uuid,
+    pub body: String,
+}
+
+/// The server's answer for one item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Settlement {
+    Accepted {
+        server_number: u64,
+        office: String,
+        status: CaseStatus,
+        seq: u64,
+        received_at: i64,
+    },
+    Rejected(Vec<ValidationError>),
+    Conflict,
+}
+
+/// The phone's durable queue. Shared by the UI and the sync engine (`Arc<Outbox>`).
+pub struct Outbox {
+    conn: Mutex<Connection>,
+}
+
+const ITEM_COLUMNS: &str =
+    "id, tracking_code, kind, place, created_at, state, attempts, next_attempt_at,
+    last_error, server_number, office, rejection, status, body";
+
+impl Outbox {
+    /// Opens the outbox at `path`; rows a killed app left `sending` become pending again.
+    pub fn open(path: &Path) -> Result<Outbox, OutboxError> {
+        let conn = open_database(path)?;
+        conn.execute(
+            "UPDATE submissions SET state = 'queued' WHERE state = 'sending'",
+            [],
+        )?;
+        Ok(Outbox {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Validates the draft and, when it is valid, stores it durably. Returns the stored item,
+    /// whose tracking code the UI shows at once.
+    pub fn submit(
+        &self,
+        draft: Draft,
+        directory: &Directory,
+        app_version: &str,
+        now: DateTime<Utc>,
+    ) -> Result<OutboxItem, SubmitError> {
+        let submission = draft.into_submission(app_version, now);
+        let cambodia = FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+        let today = now.with_timezone(&cambodia).date_naive();
+        submission
+            .validate(directory, today)
+            .map_err(SubmitError::Invalid)?;
+        self.enqueue(&submission)?;
+        Ok(self
+            .get(submission.id)?
+            .ok_or_else(|| OutboxError::CorruptRow {
+                id: submission.id.to_string(),
+                reason: "missing right after insert".into(),
+            })?)
+    }
+
+    /// Stores an already built submission, durably, as `queued`.
+    pub fn enqueue(&self, submission: &Submission) -> Result<TrackingCode, OutboxError> {
+        let body = serde_json::to_string(submission).expect("a submission always serialises");
+        let code = submission.tracking_code();
+        let conn = self.conn();
+        let inserted = conn.execute(
+            "INSERT INTO submissions (id, tracking_code, kind, place, body, body_bytes, created_at, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued')
+             ON CONFLICT (id) DO NOTHING",
+            params![
+                submission.id.to_string(),
+                code.as_str(),
+                submission.kind.as_str(),
+                submission.place,
+                body,
+                body.len() as i64,
+                submission.created_at.timestamp_millis(),
+            ],
+        )?;
+        if inserted == 0 {
+            return Err(OutboxError::DuplicateId(submission.id));
+        }
+        Ok(code)
+    }
+
+    /// Every row, newest first, with its replies.
+    pub fn list(&self) -> Result<Vec<OutboxItem>, OutboxError> {
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT {ITEM_COLUMNS} FROM submissions ORDER BY created_at DESC, rowid DESC"
+        ))?;
+        let rows = statement
+            .query_map([], read_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(|row| row.into_item(&conn)).collect()
+    }
+
+    pub fn get(&self, id: Uuid) -> Result<Option<OutboxItem>, OutboxError> {
+        let conn = self.conn();
+        let row = conn
+            .query_row(
+                &format!("SELECT {ITEM_COLUMNS} FROM submissions WHERE id = ?1"),
+                [id.to_string()],
+                read_row,
+            )
+            .optional()?;
+        row.map(|row| row.into_item(&conn)).transpose()
+    }
+
+    pub fn counts(&self) -> Result<Counts, OutboxError> {
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(
+            "SELECT state, attempts > 0, count(*) FROM submissions GROUP BY state, attempts > 0",
+        )?;
+        let mut counts = Counts::default();
+        let rows = statement.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, u64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (state, tried, n) = row?;
+            match (state.as_str(), tried) {
+                ("queued", false) => counts.queued += n,
+                ("queued", true) => counts.retrying += n,
+                ("sending", _) => counts.sending += n,
+                ("accepted", _) => counts.accepted += n,
+                ("rejected", _) => counts.rejected += n,
+                _ => counts.conflict += n,
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Takes the oldest due pending rows, at most `max_items` and (beyond the first) at most
+    /// `max_bytes` of bodies, and marks them `sending`. `ignore_backoff` sends rows whose retry
+    /// time has not come yet (the citizen asked, or the network came back).
+    pub fn claim_due(
+        &self,
+        now_ms: i64,
+        max_items: usize,
+        max_bytes: usize,
+        ignore_backoff: bool,
+    ) -> Result<Vec<Claimed>, OutboxError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut claimed = Vec::new();
+        {
+            let mut statement = tx.prepare_cached(
+                "SELECT id, body FROM submissions
+                 WHERE state = 'queued' AND (?1 OR next_attempt_at <= ?2)
+                 ORDER BY created_at, rowid LIMIT ?3",
+            )?;
+            let mut rows = statement.query(params![ignore_backoff, now_ms, max_items as i64])?;
+            let mut bytes = 0;
+            while let Some(row) = rows.next()? {
+                let id: String = row.get(0)?;
+                let body: String = row.get(1)?;
+                bytes += body.len();
+                if !claimed.is_empty() && bytes > max_bytes {
+                    break;
+                }
+                let id = parse_id(&id)?;
+                claimed.push(Claimed { id, body });
+            }
+            let mut mark =
+                tx.prepare_cached("UPDATE submissions SET state = 'sending' WHERE id = ?1")?;
+            for item in &claimed {
+                mark.execute([item.id.to_string()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(claimed)
+    }
+
+    /// Records the server's answers. Only pending rows change; a repeated answer is a no-op.
+    pub fn settle(&self, answers: &[(Uuid, Settlement)], now_ms: i64) -> Result<(), OutboxError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut accept = tx.prepare_cached(
+                "UPDATE submissions SET state = 'accepted', server_number = ?2, office = ?3,
+                     status = ?4, seq = ?5, status_at = ?6, settled_at = ?7, last_error = NULL
+                 WHERE id = ?1 AND state IN ('queued', 'sending')",
+            )?;
+            let mut reject = tx.prepare_cached(
+                "UPDATE submissions SET state = 'rejected', rejection = ?2, settled_at = ?3
+                 WHERE id = ?1 AND state IN ('queued', 'sending')",
+            )?;
+            let mut conflict = tx.prepare_cached(
+                "UPDATE submissions SET state = 'conflict', settled_at = ?2
+                 WHERE id = ?1 AND state IN ('queued', 'sending')",
+            )?;
+            for (id, answer) in answers {
+                let id = id.to_string();
+                match answer {
+                    Settlement::Accepted {
+                        server_number,
+                        office,
+                        status,
+                        seq,
+                        received_at,
+                    } => {
+                        accept.execute(params![
+                            id,
+                            *server_number as i64,
+                            office,
+                            status.as_str(),
+                            *seq as i64,
+                            received_at,
+                            now_ms
+                        ])?;
+                    }
+                    Settlement::Rejected(errors) => {
+                        let errors = serde_json::to_string(errors).expect("errors serialise");
+                        reject.execute(params![id, errors, now_ms])?;
+                    }
+                    Settlement::Conflict => {
+                        conflict.execute(params![id, now_ms])?;
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Puts rows whose sending failed back in the queue: one more attempt, the error, and the
+    /// time of the next try (`next_attempt_at(attempts)`, Unix ms).
+    pub fn release_failed(
+        &self,
+        ids: &[Uuid],
+        error: &str,
+        mut next_attempt_at: impl FnMut(u32) -> i64,
+    ) -> Result<(), OutboxError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut read = tx.prepare_cached(
+                "SELECT attempts FROM submissions WHERE id = ?1 AND state = 'sending'",
+            )?;
+            let mut write = tx.prepare_cached(
+                "UPDATE submissions SET state = 'queued', attempts = ?2, next_attempt_at = ?3, last_error = ?4
+                 WHERE id = ?1 AND state = 'sending'",
+            )?;
+            for id in ids {
+                let id = id.to_string();
+                let Some(attempts) = read.query_row([&id], |r| r.get::<_, u32>(0)).optional()?
+                else {
+                    continue;
+                };
+                let attempts = attempts.saturating_add(1);
+                write.execute(params![id, attempts, next_attempt_at(attempts), error])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The earliest time (Unix ms) a pending row is due, if any row is pending.
+    pub fn next_due_at(&self) -> Result<Option<i64>, OutboxError> {
+        let conn = self.conn();
+        Ok(conn.query_row(
+            "SELECT min(next_attempt_at) FROM submissions WHERE state = 'queued'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The keys to ask the server about: accepted rows whose case is not closed.
+    pub fn update_keys(&self) -> Result<Vec<ItemKey>, OutboxError> {
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(
+            "SELECT id, body, seq FROM submissions
+             WHERE state = 'accepted' AND coalesce(status, '') NOT IN ('closed_resolved', 'closed_unresolved')",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        let mut keys = Vec::new();
+        for row in rows {
+            let (id, body, seq) = row?;
+            let submission = parse_body(&id, &body)?;
+            keys.push(ItemKey {
+                id: submission.id,
+                secret: submission.secret,
+                since: seq as u64,
+            });
+        }
+        Ok(keys)
+    }
+
+    /// Applies status changes and replies pulled from the server; older events are ignored.
+    pub fn apply_updates(&self, updates: &[CaseUpdate]) -> Result<usize, OutboxError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut applied = 0;
+        {
+            let mut status = tx.prepare_cached(
+                "UPDATE submissions SET status = ?2, office = ?3, seq = ?4, status_at = ?5
+                 WHERE id = ?1 AND state = 'accepted' AND seq < ?4",
+            )?;
+            let mut reply = tx.prepare_cached(
+                "INSERT OR IGNORE INTO replies (submission_id, seq, at, kind, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for update in updates {
+                let id = update.id.to_string();
+                let at = update.at.timestamp_millis();
+                let changed = status.execute(params![
+                    id,
+                    update.status.as_str(),
+                    update.office,
+                    update.seq as i64,
+                    at
+                ])?;
+                if changed > 0 {
+                    applied += 1;
+                    if let Some(r) = &update.reply {
+                        let kind = match r.kind {
+                            ReplyKind::Answer => "answer",
+                            ReplyKind::Question => "question",
+                        };
+                        reply.execute(params![id, update.seq as i64, at, kind, r.text])?;
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// Deletes this phone's copy of every submission the server has answered for. Pending rows
+    /// are kept: they have not reached anyone yet.
+    pub fn delete_settled(&self) -> Result<usize, OutboxError> {
+        let conn = self.conn();
+        Ok(conn.execute(
+            "DELETE FROM submissions WHERE state IN ('accepted', 'rejected', 'conflict')",
+            [],
+        )?)
+    }
+
+    /// `PRAGMA integrity_check` result ("ok" when sound).
+    pub fn integrity_check(&self) -> Result<String, OutboxError> {
+        Ok(self
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+/// A row as read, before its JSON parts are parsed.
+struct RawRow {
+    id: String,
+    tracking_code: String,
+    kind: String,
+    place: String,
+    created_at: i64,
+    state: String,
+    attempts: u32,
+    next_attempt_at: i64,
+    last_error: Option<String>,
+    server_number: Option<i64>,
+    office: Option<String>,
+    rejection: Option<String>,
+    status: Option<String>,
+    body: String,
+}
+
+fn read_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok(RawRow {
+        id: r.get(0)?,
+        tracking_code: r.get(1)?,
+        kind: r.get(2)?,
+        place: r.get(3)?,
+        created_at: r.get(4)?,
+        state: r.get(5)?,
+        attempts: r.get(6)?,
+        next_attempt_at: r.get(7)?,
+        last_error: r.get(8)?,
+        server_number: r.get(9)?,
+        office: r.get(10)?,
+        rejection: r.get(11)?,
+        status: r.get(12)?,
+        body: r.get(13)?,
+    })
+}
+
+fn parse_id(id: &str) -> Result<Uuid, OutboxError> {
+    Uuid::parse_str(id).map_err(|e| OutboxError::CorruptRow {
+        id: id.into(),
+        reason: e.to_string(),
+    })
+}
+
+fn parse_body(id: &str, body: &str) -> Result<Submission, OutboxError> {
+    serde_json::from_str(body).map_err(|e| OutboxError::CorruptRow {
+        id: id.into(),
+        reason: e.to_string(),
+    })
+}
+
+impl RawRow {
+    fn into_item(self, conn: &Connection) -> Result<OutboxItem, OutboxError> {
+        let corrupt = |reason: &str| OutboxError::CorruptRow {
+            id: self.id.clone(),
+            reason: reason.into(),
+        };
+        let state = match self.state.as_str() {
+            "queued" if self.attempts == 0 => ItemState::Queued,
+            "queued" => ItemState::Retrying {
+                attempts: self.attempts,
+                next_attempt_at: self.next_attempt_at,
+                last_error: self.last_error.clone().unwrap_or_default(),
+            },
+            "sending" => ItemState::Sending,
+            "accepted" => ItemState::Accepted {
+                server_number: self
+                    .server_number
+                    .ok_or_else(|| corrupt("accepted without number"))?
+                    as u64,
+                office: self.office.clone().unwrap_or_default(),
+                status: self
+                    .status
+                    .as_deref()
+                    .map_or(CaseStatus::Received, CaseStatus::from_code),
+            },
+            "rejected" => ItemState::Rejected {
+                errors: serde_json::from_str(self.rejection.as_deref().unwrap_or("[]"))
+                    .map_err(|e| corrupt(&e.to_string()))?,
+            },
+            "conflict" => ItemState::Conflict,
+            other => return Err(corrupt(&format!("unknown state {other}"))),
+        };
+        let mut statement = conn.prepare_cached(
+            "SELECT seq, at, kind, body FROM replies WHERE submission_id = ?1 ORDER BY seq",
+        )?;
+        let replies = statement
+            .query_map([&self.id], |r| {
+                let kind: String = r.get(2)?;
+                Ok(ReplyRecord {
+                    seq: r.get::<_, i64>(0)? as u64,
+                    at: r.get(1)?,
+                    kind: if kind == "question" {
+                        ReplyKind::Question
+                    } else {
+                        ReplyKind::Answer
+                    },
+                    text: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(OutboxItem {
+            id: parse_id(&self.id)?,
+            tracking_code: TrackingCode::parse(&self.tracking_code)
+                .ok_or_else(|| corrupt("bad tracking code"))?,
+            kind: Kind::from_code(&self.kind).ok_or_else(|| corrupt("unknown kind"))?,
+            place: self.place,
+            created_at: self.created_at,
+            state,
+            submission: parse_body(&self.id, &self.body)?,
+            replies,
+        })
+    }
+}

@@ -1,0 +1,280 @@
+//! The outbox as the UI and the sync engine use it, on a real SQLite file.
+
+use chrono::{TimeZone, Utc};
+use ourvoice_directory::Directory;
+use ourvoice_outbox::{Draft, ItemState, Outbox, Settlement, SubmitError};
+use ourvoice_protocol::{
+    CaseStatus, CaseUpdate, ErrorCode, Kind, Lang, Privacy, Reply, ReplyKind, ValidationError,
+};
+
+fn draft(text: &str) -> Draft {
+    Draft {
+        kind: Kind::Complaint,
+        place: "120101".into(),
+        category: "civil_registration".into(),
+        description: text.into(),
+        evaluation: None,
+        asked_extra_payment: None,
+        about_office_staff: false,
+        incident_date: None,
+        privacy: Privacy::Anonymous,
+        profile: None,
+        locale: Lang::Km,
+    }
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap()
+}
+
+fn open() -> (tempfile::TempDir, Outbox) {
+    let folder = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(&folder.path().join("outbox.db")).unwrap();
+    (folder, outbox)
+}
+
+fn submit(outbox: &Outbox, text: &str) -> uuid::Uuid {
+    outbox
+        .submit(draft(text), Directory::embedded(), "0.1.0", now())
+        .unwrap()
+        .id
+}
+
+#[test]
+fn a_submission_is_stored_with_its_tracking_code_and_survives_reopening() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("outbox.db");
+    let item = {
+        let outbox = Outbox::open(&path).unwrap();
+        outbox
+            .submit(draft("ផ្លូវខូច"), Directory::embedded(), "0.1.0", now())
+            .unwrap()
+    };
+    assert_eq!(item.state, ItemState::Queued);
+    assert!(item.tracking_code.as_str().starts_with("OV-"));
+    assert_eq!(item.tracking_code, item.submission.tracking_code());
+    let reopened = Outbox::open(&path).unwrap();
+    let listed = reopened.list().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].submission, item.submission);
+    assert_eq!(reopened.counts().unwrap().queued, 1);
+}
+
+#[test]
+fn an_invalid_draft_is_refused_with_codes_and_nothing_is_stored() {
+    let (_folder, outbox) = open();
+    let mut bad = draft("   ");
+    bad.privacy = Privacy::Confidential {
+        name: "Dara".into(),
+        phone: "123".into(),
+    };
+    match outbox.submit(bad, Directory::embedded(), "0.1.0", now()) {
+        Err(SubmitError::Invalid(errors)) => assert_eq!(
+            errors,
+            vec![
+                ValidationError::new(ErrorCode::DescriptionRequired, "description"),
+                ValidationError::new(ErrorCode::PhoneInvalid, "privacy.phone"),
+            ]
+        ),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert!(outbox.list().unwrap().is_empty());
+}
+
+#[test]
+fn confidential_phone_numbers_are_stored_in_international_form() {
+    let (_folder, outbox) = open();
+    let mut confidential = draft("text");
+    confidential.privacy = Privacy::Confidential {
+        name: " Dara ".into(),
+        phone: "០១២ ៣៤៥ ៦៧៨".into(),
+    };
+    let item = outbox
+        .submit(confidential, Directory::embedded(), "0.1.0", now())
+        .unwrap();
+    assert_eq!(
+        item.submission.privacy,
+        Privacy::Confidential {
+            name: "Dara".into(),
+            phone: "+85512345678".into()
+        }
+    );
+}
+
+#[test]
+fn claiming_respects_count_bytes_and_backoff() {
+    let (_folder, outbox) = open();
+    let ids: Vec<_> = (0..5)
+        .map(|i| submit(&outbox, &format!("complaint {i}")))
+        .collect();
+    let first = outbox.claim_due(0, 2, 1 << 20, false).unwrap();
+    assert_eq!(first.iter().map(|c| c.id).collect::<Vec<_>>(), ids[..2]);
+    let one_by_bytes = outbox.claim_due(0, 10, 1, false).unwrap();
+    assert_eq!(
+        one_by_bytes.len(),
+        1,
+        "the first row is always taken, then the byte cap holds"
+    );
+    let counts = outbox.counts().unwrap();
+    assert_eq!((counts.sending, counts.queued), (3, 2));
+
+    outbox
+        .release_failed(&[ids[0], ids[1]], "offline", |attempts| {
+            1_000 * i64::from(attempts)
+        })
+        .unwrap();
+    let later = outbox.claim_due(500, 10, 1 << 20, false).unwrap();
+    assert_eq!(
+        later.len(),
+        2,
+        "rows not yet due wait: only the two never tried are taken"
+    );
+    let forced = outbox.claim_due(500, 10, 1 << 20, true).unwrap();
+    assert_eq!(forced.iter().map(|c| c.id).collect::<Vec<_>>(), ids[..2]);
+    match outbox.get(ids[0]).unwrap().unwrap().state {
+        ItemState::Sending => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn rows_left_sending_by_a_killed_app_are_pending_again() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("outbox.db");
+    {
+        let outbox = Outbox::open(&path).unwrap();
+        submit(&outbox, "a");
+        assert_eq!(outbox.claim_due(0, 10, 1 << 20, false).unwrap().len(), 1);
+    }
+    let outbox = Outbox::open(&path).unwrap();
+    assert_eq!(outbox.counts().unwrap().queued, 1);
+    assert_eq!(outbox.claim_due(0, 10, 1 << 20, false).unwrap().len(), 1);
+}
+
+#[test]
+fn settling_changes_only_pending_rows_and_records_each_outcome() {
+    let (_folder, outbox) = open();
+    let (a, b, c) = (
+        submit(&outbox, "a"),
+        submit(&outbox, "b"),
+        submit(&outbox, "c"),
+    );
+    outbox.claim_due(0, 10, 1 << 20, false).unwrap();
+    let accepted = Settlement::Accepted {
+        server_number: 41,
+        office: "CH-120101".into(),
+        status: CaseStatus::Received,
+        seq: 7,
+        received_at: 5,
+    };
+    let rejected =
+        Settlement::Rejected(vec![ValidationError::new(ErrorCode::PlaceUnknown, "place")]);
+    outbox
+        .settle(
+            &[
+                (a, accepted.clone()),
+                (b, rejected),
+                (c, Settlement::Conflict),
+            ],
+            10,
+        )
+        .unwrap();
+    // A late duplicate answer changes nothing.
+    outbox.settle(&[(a, Settlement::Conflict)], 11).unwrap();
+    let state = |id| outbox.get(id).unwrap().unwrap().state;
+    assert_eq!(
+        state(a),
+        ItemState::Accepted {
+            server_number: 41,
+            office: "CH-120101".into(),
+            status: CaseStatus::Received
+        }
+    );
+    assert_eq!(
+        state(b),
+        ItemState::Rejected {
+            errors: vec![ValidationError::new(ErrorCode::PlaceUnknown, "place")]
+        }
+    );
+    assert_eq!(state(c), ItemState::Conflict);
+    assert!(
+        outbox
+            .claim_due(i64::MAX, 10, 1 << 20, true)
+            .unwrap()
+            .is_empty(),
+        "nothing settled is sent again"
+    );
+    let keys = outbox.update_keys().unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!((keys[0].id, keys[0].since), (a, 7));
+}
+
+#[test]
+fn updates_apply_in_order_and_replies_are_kept_once() {
+    let (_folder, outbox) = open();
+    let a = submit(&outbox, "a");
+    outbox.claim_due(0, 10, 1 << 20, false).unwrap();
+    outbox
+        .settle(
+            &[(
+                a,
+                Settlement::Accepted {
+                    server_number: 1,
+                    office: "CH-120101".into(),
+                    status: CaseStatus::Received,
+                    seq: 3,
+                    received_at: 1,
+                },
+            )],
+            1,
+        )
+        .unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0).unwrap();
+    let answer = CaseUpdate {
+        id: a,
+        seq: 9,
+        at,
+        status: CaseStatus::Answered,
+        office: "CH-120101".into(),
+        reply: Some(Reply {
+            kind: ReplyKind::Answer,
+            text: "សូមអញ្ជើញមកថ្ងៃច័ន្ទ".into(),
+        }),
+    };
+    let stale = CaseUpdate {
+        seq: 5,
+        status: CaseStatus::InProgress,
+        reply: None,
+        ..answer.clone()
+    };
+    assert_eq!(
+        outbox
+            .apply_updates(&[answer.clone(), stale, answer.clone()])
+            .unwrap(),
+        1
+    );
+    let item = outbox.get(a).unwrap().unwrap();
+    assert_eq!(
+        item.state,
+        ItemState::Accepted {
+            server_number: 1,
+            office: "CH-120101".into(),
+            status: CaseStatus::Answered
+        }
+    );
+    assert_eq!(item.replies.len(), 1);
+    assert_eq!(item.replies[0].text, "សូមអញ្ជើញមកថ្ងៃច័ន្ទ");
+    assert_eq!(outbox.update_keys().unwrap()[0].since, 9);
+}
+
+#[test]
+fn deleting_sent_feedback_keeps_what_is_still_waiting() {
+    let (_folder, outbox) = open();
+    let (a, b) = (submit(&outbox, "a"), submit(&outbox, "b"));
+    outbox.claim_due(0, 1, 1 << 20, false).unwrap();
+    outbox.settle(&[(a, Settlement::Conflict)], 1).unwrap();
+    assert_eq!(outbox.delete_settled().unwrap(), 1);
+    let left: Vec<_> = outbox.list().unwrap().into_iter().map(|i| i.id).collect();
+    assert_eq!(left, vec![b]);
+    assert_eq!(outbox.integrity_check().unwrap(), "ok");
+}

@@ -1,0 +1,33 @@
+//! The Our Voice wire protocol, version 1 (`/api/v1`): the serde types that are the only
+//! serialised boundary between the app and the server, the validation rules both sides apply,
+//! and the stable error codes the app translates.
+//!
+//! Guarantees: a value that passes [`Submission::validate`] on the phone passes it on the
+//! server given the same directory; every rejection names a stable [`ErrorCode`] and the field.
+
+mod ids;
+mod submission;
+mod sync;
+mod validation;
+
+pub use ids::{Secret, TrackingCode};
+pub use ourvoice_directory::Lang;
+pub use submission::{
+    AgeBand, Criteria, Disability, Evaluation, Gender, Kind, Privacy, RespondentProfile, Submission,
+};
+pub use sync::{
+    ApiError, CaseStatus, CaseUpdate, ItemKey, ItemOutcome, ItemResult, Reply, ReplyKind,
+    SubmitBatchRequest, SubmitBatchResponse, UpdatesRequest, UpdatesResponse,
+};
+pub use validation::{normalize_phone, parse_submission, ErrorCode, ValidationError};
+
+/// The path prefix of this protocol version.
+pub const API_PREFIX: &str = "/api/v1";
+/// The longest description a citizen may write, in characters (Unicode scalar values).
+pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+/// The longest name in a confidential submission, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+/// The most items the server takes in one batch.
+pub const MAX_BATCH_ITEMS: usize = 200;
+/// The most items one updates request may ask about.
+pub const MAX_UPDATE_ITEMS: usize = 1000;

@@ -1,0 +1,185 @@
+//! A citizen's submission as it travels from the phone to the server: a complaint, a request for
+//! support or information, or an evaluation of a public service.
+//!
+//! Guarantees: the serialised form of a parsed submission is canonical (fixed field order, no
+//! maps), so [`Submission::body_digest`] is the same on every machine for the same content.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::{Lang, Secret, TrackingCode};
+
+/// What the citizen wants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Complaint,
+    Support,
+    Information,
+    Evaluation,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::Complaint,
+        Kind::Support,
+        Kind::Information,
+        Kind::Evaluation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Complaint => "complaint",
+            Kind::Support => "support",
+            Kind::Information => "information",
+            Kind::Evaluation => "evaluation",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.as_str() == code)
+    }
+}
+
+/// Who may know who wrote it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Privacy {
+    /// No identity is stored anywhere.
+    Anonymous,
+    /// Name and phone, to be seen only by the handling office.
+    Confidential { name: String, phone: String },
+}
+
+/// Ratings of one visit, each 1 (very bad) to 5 (very good).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub overall: u8,
+    #[serde(default)]
+    pub criteria: Criteria,
+}
+
+/// Per-criterion ratings; a citizen may skip any of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Criteria {
+    #[serde(default)]
+    pub speed: Option<u8>,
+    #[serde(default)]
+    pub staff_attitude: Option<u8>,
+    /// Were the fees those posted on the board?
+    #[serde(default)]
+    pub fees_as_posted: Option<u8>,
+    #[serde(default)]
+    pub clarity_of_information: Option<u8>,
+    #[serde(default)]
+    pub facilities_and_access: Option<u8>,
+}
+
+impl Criteria {
+    /// The criteria with their wire names, in the order the app shows them.
+    pub fn named(&self) -> [(&'static str, Option<u8>); 5] {
+        [
+            ("speed", self.speed),
+            ("staff_attitude", self.staff_attitude),
+            ("fees_as_posted", self.fees_as_posted),
+            ("clarity_of_information", self.clarity_of_information),
+            ("facilities_and_access", self.facilities_and_access),
+        ]
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Female,
+    Male,
+    Other,
+    PreferNotToSay,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AgeBand {
+    #[serde(rename = "under_18")]
+    Under18,
+    #[serde(rename = "18_24")]
+    From18To24,
+    #[serde(rename = "25_34")]
+    From25To34,
+    #[serde(rename = "35_44")]
+    From35To44,
+    #[serde(rename = "45_54")]
+    From45To54,
+    #[serde(rename = "55_64")]
+    From55To64,
+    #[serde(rename = "65_plus")]
+    From65,
+    #[serde(rename = "prefer_not_to_say")]
+    PreferNotToSay,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disability {
+    Yes,
+    No,
+    PreferNotToSay,
+}
+
+/// Optional facts about the person, used only for statistics disaggregated by gender, age and
+/// disability. Every part may be left out or answered "prefer not to say".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RespondentProfile {
+    #[serde(default)]
+    pub gender: Option<Gender>,
+    #[serde(default)]
+    pub age_band: Option<AgeBand>,
+    #[serde(default)]
+    pub disability: Option<Disability>,
+}
+
+/// One piece of feedback, made on the phone. `id` is the idempotency key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub id: Uuid,
+    pub kind: Kind,
+    /// A unit code (commune `120101`, district `1201`, province `12`) or an office code
+    /// (`OWSO-1201`); the server routes it to the office that must answer.
+    pub place: String,
+    /// A service category offered by that office (see the directory).
+    pub category: String,
+    /// Required except for evaluations; at most [`crate::MAX_DESCRIPTION_CHARS`] characters.
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub evaluation: Option<Evaluation>,
+    /// Was the citizen asked to pay more than the posted fee?
+    #[serde(default)]
+    pub asked_extra_payment: Option<bool>,
+    /// The complaint is about the office's own staff: it goes to the citizens' office above.
+    #[serde(default)]
+    pub about_office_staff: bool,
+    #[serde(default)]
+    pub incident_date: Option<NaiveDate>,
+    pub privacy: Privacy,
+    #[serde(default)]
+    pub profile: Option<RespondentProfile>,
+    pub locale: Lang,
+    pub created_at: DateTime<Utc>,
+    pub app_version: String,
+    pub secret: Secret,
+}
+
+impl Submission {
+    pub fn tracking_code(&self) -> TrackingCode {
+        TrackingCode::from_id(&self.id)
+    }
+
+    /// SHA-256 (hex) of the canonical JSON: two bodies with the same id are the same submission
+    /// exactly when their digests are equal.
+    pub fn body_digest(&self) -> String {
+        let canonical = serde_json::to_vec(self).expect("a submission always serialises");
+        hex::encode(Sha256::digest(canonical))
+    }
+}

@@ -1,0 +1,143 @@
+//! The two sync calls and their answers: `POST /api/v1/submissions` (a batch of submissions,
+//! answered item by item) and `POST /api/v1/updates` (status changes and replies for this
+//! device's own submissions, each proven by its secret, since a per-item cursor).
+//!
+//! Guarantees: secrets travel only in request bodies; every answer item names the submission
+//! it is about, so a client can settle each row on its own.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{Secret, Submission, ValidationError};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SubmitBatchRequest {
+    pub items: Vec<Submission>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitBatchResponse {
+    /// One result per request item, in request order.
+    pub results: Vec<ItemResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemResult {
+    /// Position of the item in the request.
+    pub index: usize,
+    /// The item's id, when it could be read.
+    pub id: Option<Uuid>,
+    #[serde(flatten)]
+    pub outcome: ItemOutcome,
+}
+
+/// What became of one item. `Accepted` is also the answer to a repeat of an accepted item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ItemOutcome {
+    Accepted {
+        /// The server's number for the case, shown to the citizen and the office.
+        server_number: u64,
+        /// Code of the office that must answer.
+        office: String,
+        status: CaseStatus,
+        /// Sequence number of the newest event of this case: the cursor for its updates.
+        seq: u64,
+        received_at: DateTime<Utc>,
+    },
+    /// Permanently refused: retrying the same body cannot succeed.
+    Rejected { errors: Vec<ValidationError> },
+    /// The id was already used for a different body.
+    Conflict,
+}
+
+/// Where a case stands at its office.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    Received,
+    InProgress,
+    /// The office asked the citizen a question.
+    AwaitingCitizen,
+    Answered,
+    ClosedResolved,
+    ClosedUnresolved,
+    /// A status this app version does not know yet (from a newer server).
+    #[serde(other)]
+    Unknown,
+}
+
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Received => "received",
+            CaseStatus::InProgress => "in_progress",
+            CaseStatus::AwaitingCitizen => "awaiting_citizen",
+            CaseStatus::Answered => "answered",
+            CaseStatus::ClosedResolved => "closed_resolved",
+            CaseStatus::ClosedUnresolved => "closed_unresolved",
+            CaseStatus::Unknown => "unknown",
+        }
+    }
+
+    pub fn from_code(code: &str) -> CaseStatus {
+        serde_json::from_value(serde_json::Value::String(code.to_string()))
+            .unwrap_or(CaseStatus::Unknown)
+    }
+}
+
+/// One of this device's submissions, proven by its secret, and the last event seen of it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ItemKey {
+    pub id: Uuid,
+    pub secret: Secret,
+    /// Events with a greater sequence number are wanted.
+    pub since: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct UpdatesRequest {
+    pub items: Vec<ItemKey>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdatesResponse {
+    /// Events in ascending `seq`; items with a wrong secret or unknown id are silently absent.
+    pub updates: Vec<CaseUpdate>,
+}
+
+/// One event of a case: a status change, possibly with a reply from the office.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseUpdate {
+    pub id: Uuid,
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub status: CaseStatus,
+    pub office: String,
+    #[serde(default)]
+    pub reply: Option<Reply>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyKind {
+    Answer,
+    Question,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    pub kind: ReplyKind,
+    pub text: String,
+}
+
+/// The body of every non-2xx answer: a stable code, the field at fault if any, and a sentence
+/// (English) for developers. Apps translate the code, not the sentence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}

@@ -1,0 +1,247 @@
+//! Validation rules for submissions, shared by the app (before enqueueing) and the server
+//! (before storing), and the stable error codes the app shows in Khmer or English.
+//!
+//! Guarantees: every rule yields an [`ErrorCode`] plus the dotted name of the field at fault;
+//! all problems of a submission are reported at once, in field order.
+
+use chrono::NaiveDate;
+use ourvoice_directory::Directory;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::{Kind, Privacy, Submission, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS};
+
+/// Why an item (or a field of it) was refused. The wire form (`as_str`) never changes meaning;
+/// the app keeps one Fluent message per code (`error-<code with dashes>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Not the right shape: a missing field, a wrong type or an unknown value.
+    Malformed,
+    IdInvalid,
+    PlaceUnknown,
+    CategoryUnknown,
+    CategoryNotOffered,
+    DescriptionRequired,
+    DescriptionTooLong,
+    EvaluationRequired,
+    EvaluationNotAllowed,
+    RatingOutOfRange,
+    IncidentDateInFuture,
+    NameRequired,
+    NameTooLong,
+    PhoneRequired,
+    PhoneInvalid,
+    SecretInvalid,
+    AppVersionInvalid,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 17] = [
+        ErrorCode::Malformed,
+        ErrorCode::IdInvalid,
+        ErrorCode::PlaceUnknown,
+        ErrorCode::CategoryUnknown,
+        ErrorCode::CategoryNotOffered,
+        ErrorCode::DescriptionRequired,
+        ErrorCode::DescriptionTooLong,
+        ErrorCode::EvaluationRequired,
+        ErrorCode::EvaluationNotAllowed,
+        ErrorCode::RatingOutOfRange,
+        ErrorCode::IncidentDateInFuture,
+        ErrorCode::NameRequired,
+        ErrorCode::NameTooLong,
+        ErrorCode::PhoneRequired,
+        ErrorCode::PhoneInvalid,
+        ErrorCode::SecretInvalid,
+        ErrorCode::AppVersionInvalid,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Malformed => "malformed",
+            ErrorCode::IdInvalid => "id_invalid",
+            ErrorCode::PlaceUnknown => "place_unknown",
+            ErrorCode::CategoryUnknown => "category_unknown",
+            ErrorCode::CategoryNotOffered => "category_not_offered",
+            ErrorCode::DescriptionRequired => "description_required",
+            ErrorCode::DescriptionTooLong => "description_too_long",
+            ErrorCode::EvaluationRequired => "evaluation_required",
+            ErrorCode::EvaluationNotAllowed => "evaluation_not_allowed",
+            ErrorCode::RatingOutOfRange => "rating_out_of_range",
+            ErrorCode::IncidentDateInFuture => "incident_date_in_future",
+            ErrorCode::NameRequired => "name_required",
+            ErrorCode::NameTooLong => "name_too_long",
+            ErrorCode::PhoneRequired => "phone_required",
+            ErrorCode::PhoneInvalid => "phone_invalid",
+            ErrorCode::SecretInvalid => "secret_invalid",
+            ErrorCode::AppVersionInvalid => "app_version_invalid",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem with one field of a submission.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationError {
+    pub code: ErrorCode,
+    /// Dotted path of the field, e.g. `description` or `evaluation.criteria.speed`.
+    pub field: String,
+    /// For `malformed`: what the parser said (never contains the field's value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl ValidationError {
+    pub fn new(code: ErrorCode, field: &str) -> ValidationError {
+        ValidationError {
+            code,
+            field: field.to_string(),
+            detail: None,
+        }
+    }
+}
+
+/// Reads one submission from JSON, naming the field when the shape is wrong.
+pub fn parse_submission(value: serde_json::Value) -> Result<Submission, ValidationError> {
+    if !value.is_object() {
+        return Err(ValidationError {
+            code: ErrorCode::Malformed,
+            field: String::new(),
+            detail: Some("each item must be a JSON object".into()),
+        });
+    }
+    serde_path_to_error::deserialize::<_, Submission>(value).map_err(|error| {
+        let path = error.path().to_string();
+        let message = error.inner().to_string();
+        // serde reports a missing field at its parent; name the field itself.
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next());
+        let field = match (missing, path.as_str()) {
+            (Some(name), "." | "") => name.to_string(),
+            (Some(name), parent) => format!("{parent}.{name}"),
+            (None, path) => path.to_string(),
+        };
+        let detail = message.split(" at line").next().unwrap_or_default();
+        ValidationError {
+            code: ErrorCode::Malformed,
+            field,
+            detail: Some(detail.chars().take(200).collect()),
+        }
+    })
+}
+
+/// Cambodian phone numbers as people write them: `012 345 678`, `+855 12 345 678`, Khmer digits.
+/// Returns the number in international form (`+85512345678`) or `None`.
+pub fn normalize_phone(typed: &str) -> Option<String> {
+    let mut digits = String::new();
+    for c in typed.trim().chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '០'..='៩' => digits.push(char::from(b'0' + (c as u32 - '០' as u32) as u8)),
+            '+' if digits.is_empty() => {}
+            ' ' | '-' | '.' | '(' | ')' => {}
+            _ => return None,
+        }
+    }
+    let national = if let Some(rest) = digits.strip_prefix("855") {
+        rest.strip_prefix('0').unwrap_or(rest)
+    } else {
+        digits.strip_prefix('0')?
+    };
+    let valid = (8..=9).contains(&national.len()) && !national.starts_with('0');
+    valid.then(|| format!("+855{national}"))
+}
+
+impl Submission {
+    /// Checks every rule; `today` is the checker's date in Cambodia (UTC+7).
+    pub fn validate(
+        &self,
+        directory: &Directory,
+        today: NaiveDate,
+    ) -> Result<(), Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        let mut fail = |code, field: &str| errors.push(ValidationError::new(code, field));
+
+        if self.id.is_nil() || self.id.get_version_num() != 4 {
+            fail(ErrorCode::IdInvalid, "id");
+        }
+        match directory.route(&self.place) {
+            None => fail(ErrorCode::PlaceUnknown, "place"),
+            Some(office) => match directory.category(&self.category) {
+                None => fail(ErrorCode::CategoryUnknown, "category"),
+                Some(_) => {
+                    let offered = directory.categories(office.office_type);
+                    if !offered.iter().any(|c| c.code == self.category) {
+                        fail(ErrorCode::CategoryNotOffered, "category");
+                    }
+                }
+            },
+        }
+        let description_chars = self.description.chars().count();
+        if self.description.trim().is_empty() && self.kind != Kind::Evaluation {
+            fail(ErrorCode::DescriptionRequired, "description");
+        } else if description_chars > MAX_DESCRIPTION_CHARS {
+            fail(ErrorCode::DescriptionTooLong, "description");
+        }
+        match (&self.evaluation, self.kind) {
+            (None, Kind::Evaluation) => fail(ErrorCode::EvaluationRequired, "evaluation"),
+            (Some(_), kind) if kind != Kind::Evaluation => {
+                fail(ErrorCode::EvaluationNotAllowed, "evaluation")
+            }
+            (Some(evaluation), _) => {
+                if !(1..=5).contains(&evaluation.overall) {
+                    fail(ErrorCode::RatingOutOfRange, "evaluation.overall");
+                }
+                for (name, rating) in evaluation.criteria.named() {
+                    if rating.is_some_and(|r| !(1..=5).contains(&r)) {
+                        fail(
+                            ErrorCode::RatingOutOfRange,
+                            &format!("evaluation.criteria.{name}"),
+                        );
+                    }
+                }
+            }
+            (None, _) => {}
+        }
+        if self.incident_date.is_some_and(|date| date > today) {
+            fail(ErrorCode::IncidentDateInFuture, "incident_date");
+        }
+        if let Privacy::Confidential { name, phone } = &self.privacy {
+            if name.trim().is_empty() {
+                fail(ErrorCode::NameRequired, "privacy.name");
+            } else if name.chars().count() > MAX_NAME_CHARS {
+                fail(ErrorCode::NameTooLong, "privacy.name");
+            }
+            if phone.trim().is_empty() {
+                fail(ErrorCode::PhoneRequired, "privacy.phone");
+            } else if normalize_phone(phone).is_none() {
+                fail(ErrorCode::PhoneInvalid, "privacy.phone");
+            }
+        }
+        let version_ok = !self.app_version.is_empty()
+            && self.app_version.len() <= 32
+            && self.app_version.bytes().all(|b| b.is_ascii_graphic());
+        if !version_ok {
+            fail(ErrorCode::AppVersionInvalid, "app_version");
+        }
+        if !self.secret.is_well_formed() {
+            fail(ErrorCode::SecretInvalid, "secret");
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! Data-driven tests of the validation rules: one case per rule, each naming the error codes and
+//! fields a citizen would be shown.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use ourvoice_directory::Directory;
+use ourvoice_protocol::{
+    normalize_phone, parse_submission, Criteria, ErrorCode, Evaluation, Kind, Lang, Privacy,
+    Secret, Submission,
+};
+use serde_json::json;
+use std::collections::HashSet;
+use uuid::Uuid;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+}
+
+fn complaint() -> Submission {
+    Submission {
+        id: Uuid::new_v4(),
+        kind: Kind::Complaint,
+        place: "120101".into(),
+        category: "civil_registration".into(),
+        description: "ខ្ញុំត្រូវបានគេសុំប្រាក់បន្ថែម".into(),
+        evaluation: None,
+        asked_extra_payment: Some(true),
+        about_office_staff: false,
+        incident_date: NaiveDate::from_ymd_opt(2026, 11, 20),
+        privacy: Privacy::Anonymous,
+        profile: None,
+        locale: Lang::Km,
+        created_at: Utc.with_ymd_and_hms(2026, 11, 28, 3, 0, 0).unwrap(),
+        app_version: "0.1.0".into(),
+        secret: Secret::generate(),
+    }
+}
+
+/// Applies `change` to a valid complaint and compares the errors, one `code field` per line.
+fn check(change: impl FnOnce(&mut Submission), expect: &str) {
+    let mut submission = complaint();
+    change(&mut submission);
+    let actual = match submission.validate(Directory::embedded(), today()) {
+        Ok(()) => "ok".to_string(),
+        Err(errors) => errors
+            .iter()
+            .map(|e| format!("{} {}", e.code, e.field))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    assert_eq!(actual, expect.trim());
+}
+
+fn evaluation(overall: u8) -> Option<Evaluation> {
+    Some(Evaluation {
+        overall,
+        criteria: Criteria {
+            speed: Some(4),
+            ..Criteria::default()
+        },
+    })
+}
+
+#[test]
+fn valid_submissions_pass() {
+    check(|_| {}, "ok");
+    check(|s| s.place = "OWSO-1201".into(), "ok");
+    check(|s| s.place = "1201".into(), "ok");
+    check(|s| s.place = "12".into(), "ok");
+    check(
+        |s| {
+            s.kind = Kind::Evaluation;
+            s.description.clear();
+            s.evaluation = evaluation(5);
+        },
+        "ok",
+    );
+    check(
+        |s| {
+            s.privacy = Privacy::Confidential {
+                name: "សុខ ចាន់".into(),
+                phone: "012 345 678".into(),
+            }
+        },
+        "ok",
+    );
+    check(|s| s.description = "ក".repeat(4000), "ok");
+    check(|s| s.incident_date = Some(today()), "ok");
+}
+
+#[test]
+fn every_rule_names_its_code_and_field() {
+    check(|s| s.id = Uuid::nil(), "id_invalid id");
+    check(
+        |s| s.id = Uuid::from_u128(0x1234_5678_1234_1234_1234_1234_5678_9abc),
+        "id_invalid id",
+    );
+    check(|s| s.place = "999999".into(), "place_unknown place");
+    check(|s| s.place = "".into(), "place_unknown place");
+    check(
+        |s| s.category = "bribery".into(),
+        "category_unknown category",
+    );
+    check(
+        |s| s.category = "business_licence".into(),
+        "category_not_offered category",
+    );
+    check(
+        |s| s.description = "  \n ".into(),
+        "description_required description",
+    );
+    check(
+        |s| s.description = "ក".repeat(4001),
+        "description_too_long description",
+    );
+    check(
+        |s| s.kind = Kind::Evaluation,
+        "evaluation_required evaluation",
+    );
+    check(
+        |s| s.evaluation = evaluation(3),
+        "evaluation_not_allowed evaluation",
+    );
+    check(
+        |s| {
+            s.kind = Kind::Evaluation;
+            s.evaluation = Some(Evaluation {
+                overall: 0,
+                criteria: Criteria {
+                    speed: Some(6),
+                    facilities_and_access: Some(0),
+                    ..Criteria::default()
+                },
+            });
+        },
+        "
+rating_out_of_range evaluation.overall
+rating_out_of_range evaluation.criteria.speed
+rating_out_of_range evaluation.criteria.facilities_and_access",
+    );
+    check(
+        |s| s.incident_date = today().succ_opt(),
+        "incident_date_in_future incident_date",
+    );
+    check(
+        |s| {
+            s.privacy = Privacy::Confidential {
+                name: " ".into(),
+                phone: "".into(),
+            }
+        },
+        "
+name_required privacy.name
+phone_required privacy.phone",
+    );
+    check(
+        |s| {
+            s.privacy = Privacy::Confidential {
+                name: "ក".repeat(101),
+                phone: "12345".into(),
+            }
+        },
+        "
+name_too_long privacy.name
+phone_invalid privacy.phone",
+    );
+    check(
+        |s| s.app_version = "".into(),
+        "app_version_invalid app_version",
+    );
+    check(
+        |s| s.app_version = "1.0 beta".into(),
+        "app_version_invalid app_version",
+    );
+    check(
+        |s| s.secret = Secret::from_string("abc".into()),
+        "secret_invalid secret",
+    );
+    check(
+        |s| {
+            s.place = "1".into();
+            s.description.clear();
+            s.secret = Secret::from_string("x".into());
+        },
+        "
+place_unknown place
+description_required description
+secret_invalid secret",
+    );
+}
+
+#[test]
+fn every_error_code_is_reached_by_some_case() {
+    // Keep this list in step with the cases above: a new code needs a case.
+    let covered: HashSet<&str> = [
+        "malformed",
+        "id_invalid",
+        "place_unknown",
+        "category_unknown",
+        "category_not_offered",
+        "description_required",
+        "description_too_long",
+        "evaluation_required",
+        "evaluation_not_allowed",
+        "rating_out_of_range",
+        "incident_date_in_future",
+        "name_required",
+        "name_too_long",
+        "phone_required",
+        "phone_invalid",
+        "secret_invalid",
+        "app_version_invalid",
+    ]
+    .into_iter()
+    .collect();
+    for code in ErrorCode::ALL {
+        assert!(covered.contains(code.as_str()), "{code} has no test case");
+        assert_eq!(ErrorCode::from_code(code.as_str()), Some(code));
+    }
+}
+
+fn check_parse(value: serde_json::Value, expect: &str) {
+    let actual = match parse_submission(value) {
+        Ok(_) => "ok".to_string(),
+        Err(e) => format!("{} {}", e.code, e.field),
+    };
+    assert_eq!(actual, expect);
+}
+
+#[test]
+fn malformed_items_name_the_field() {
+    let good = serde_json::to_value(complaint()).unwrap();
+    check_parse(good.clone(), "ok");
+    let with = |key: &str, value: serde_json::Value| {
+        let mut v = good.clone();
+        v[key] = value;
+        v
+    };
+    let without = |key: &str| {
+        let mut v = good.clone();
+        v.as_object_mut().unwrap().remove(key);
+        v
+    };
+    check_parse(with("kind", json!("praise")), "malformed kind");
+    check_parse(with("id", json!("not-a-uuid")), "malformed id");
+    check_parse(with("description", json!(42)), "malformed description");
+    check_parse(
+        with("privacy", json!({"mode": "public"})),
+        "malformed privacy.mode",
+    );
+    check_parse(
+        with("evaluation", json!({"overall": "five"})),
+        "malformed evaluation.overall",
+    );
+    check_parse(
+        with("evaluation", json!({"overall": 300})),
+        "malformed evaluation.overall",
+    );
+    check_parse(
+        with("profile", json!({"gender": "robot"})),
+        "malformed profile.gender",
+    );
+    check_parse(
+        with("incident_date", json!("28/11/2026")),
+        "malformed incident_date",
+    );
+    check_parse(with("locale", json!("fr")), "malformed locale");
+    check_parse(without("place"), "malformed place");
+    check_parse(without("secret"), "malformed secret");
+    check_parse(json!([1, 2]), "malformed ");
+    // Optional parts may be left out entirely.
+    check_parse(without("description"), "ok");
+    check_parse(without("profile"), "ok");
+}
+
+#[test]
+fn phones_are_read_as_cambodians_write_them() {
+    for (typed, expect) in [
+        ("012 345 678", Some("+85512345678")),
+        ("+855 12 345 678", Some("+85512345678")),
+        ("855-97-123-4567", Some("+855971234567")),
+        ("(+855) 012 345 678", Some("+85512345678")),
+        ("០១២ ៣៤៥ ៦៧៨", Some("+85512345678")),
+        ("12345678", None),
+        ("012 34", None),
+        ("012-345-678x", None),
+        ("00 12 345 678", None),
+    ] {
+        assert_eq!(normalize_phone(typed).as_deref(), expect, "{typed}");
+    }
+}
+
+#[test]
+fn body_digest_changes_with_any_content() {
+    let a = complaint();
+    let mut b = a.clone();
+    assert_eq!(a.body_digest(), b.body_digest());
+    b.description.push('!');
+    assert_ne!(a.body_digest(), b.body_digest());
+    let round_trip: Submission = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+    assert_eq!(round_trip.body_digest(), a.body_digest());
+}

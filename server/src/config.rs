@@ -1,0 +1,124 @@
+//! The server's settings: each has a flag, an environment variable and a default, and is
+//! checked at start so that a wrong value stops the server with a sentence saying what to fix.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where the data lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite:///absolute/path.db` or `sqlite://relative/path.db`: created and migrated at start.
+    Sqlite(PathBuf),
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(url: &str) -> Result<DatabaseUrl, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(
+                    "the sqlite URL has no file path: write sqlite:///var/lib/ourvoice/ourvoice.db"
+                        .into(),
+                );
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Err("PostgreSQL is not supported by this version yet; use sqlite:///path/to/ourvoice.db".into());
+        }
+        Err(format!(
+            "unknown database URL '{url}': write sqlite:///path/to/ourvoice.db"
+        ))
+    }
+}
+
+/// `ourvoice-server --listen 127.0.0.1:8080 --database sqlite:///var/lib/ourvoice/ourvoice.db`
+#[derive(Clone, Debug, Parser)]
+#[command(
+    name = "ourvoice-server",
+    version,
+    about = "The Our Voice central server"
+)]
+pub struct Config {
+    /// Address and port to listen on (port 0 picks a free port; the chosen address is printed).
+    #[arg(long, env = "OURVOICE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Database URL: sqlite:///absolute/path.db or sqlite://relative/path.db.
+    #[arg(
+        long,
+        env = "OURVOICE_DATABASE",
+        default_value = "sqlite://ourvoice.db"
+    )]
+    pub database: DatabaseUrl,
+
+    /// Largest request body accepted, in bytes, both as sent and after gzip decompression.
+    #[arg(long, env = "OURVOICE_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024,
+          value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
+    pub max_body_bytes: u64,
+
+    /// Most submissions in one batch.
+    #[arg(long, env = "OURVOICE_MAX_BATCH_ITEMS", default_value_t = ourvoice_protocol::MAX_BATCH_ITEMS as u64,
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub max_batch_items: u64,
+
+    /// Requests per second allowed from one IP address, on average (0 turns the limit off).
+    /// Many phones may share one carrier IP address: keep it generous.
+    #[arg(long, env = "OURVOICE_RATE_LIMIT_PER_SECOND", default_value_t = 50)]
+    pub rate_limit_per_second: u32,
+
+    /// Requests one IP address may make at once above the average.
+    #[arg(long, env = "OURVOICE_RATE_LIMIT_BURST", default_value_t = 200)]
+    pub rate_limit_burst: u32,
+
+    /// Log filter, e.g. `info` or `ourvoice_server=debug`.
+    #[arg(long, env = "OURVOICE_LOG", default_value = "info")]
+    pub log: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_are_read_or_explained() {
+        for (url, expect) in [
+            (
+                "sqlite:///var/lib/ov.db",
+                Ok(DatabaseUrl::Sqlite("/var/lib/ov.db".into())),
+            ),
+            ("sqlite://ov.db", Ok(DatabaseUrl::Sqlite("ov.db".into()))),
+            ("sqlite://", Err("has no file path")),
+            (
+                "postgres://localhost/ov",
+                Err("PostgreSQL is not supported"),
+            ),
+            ("mysql://x", Err("unknown database URL")),
+        ] {
+            let actual = url.parse::<DatabaseUrl>();
+            match (actual, expect) {
+                (Ok(a), Ok(e)) => assert_eq!(a, e),
+                (Err(a), Err(e)) => assert!(a.contains(e), "{a}"),
+                (a, e) => panic!("{url}: {a:?} vs {e:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn flags_and_defaults() {
+        let config = Config::try_parse_from([
+            "ourvoice-server",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            "sqlite:///tmp/x.db",
+        ])
+        .unwrap();
+        assert_eq!(config.listen.port(), 0);
+        assert_eq!(config.max_batch_items, 200);
+        assert!(Config::try_parse_from(["ourvoice-server", "--max-batch-items", "0"]).is_err());
+        assert!(Config::try_parse_from(["ourvoice-server", "--listen", "nowhere"]).is_err());
+    }
+}

@@ -1,0 +1,93 @@
+//! The Our Voice central server: takes batches of submissions from the apps idempotently,
+//! routes each to the office that must answer, and hands status and replies back.
+//!
+//! Guarantees: bad input gets a 4xx with a JSON body naming the problem, never a 500; an
+//! accepted item is durably stored before its answer is sent; on SIGTERM, requests under way
+//! finish and every queued write is committed before the process exits.
+
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod ratelimit;
+pub mod store;
+
+use axum::Router;
+use chrono::{FixedOffset, NaiveDate, Utc};
+use ourvoice_directory::Directory;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+use config::Config;
+use store::Store;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub store: Store,
+    pub directory: &'static Directory,
+    pub max_body_bytes: usize,
+    pub max_batch_items: usize,
+}
+
+impl AppState {
+    /// Today's date in Cambodia (UTC+7), for date rules.
+    pub fn today(&self) -> NaiveDate {
+        let cambodia = FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+        Utc::now().with_timezone(&cambodia).date_naive()
+    }
+}
+
+/// The whole HTTP application.
+pub fn app(state: Arc<AppState>, config: &Config) -> Router {
+    ratelimit::apply(
+        api::router(state),
+        config.rate_limit_per_second,
+        config.rate_limit_burst,
+    )
+}
+
+/// Opens the store, listens, and serves until SIGTERM or Ctrl-C; then drains and closes.
+pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let store = Store::open(&config.database)?;
+    let state = Arc::new(AppState {
+        store,
+        directory: Directory::embedded(),
+        max_body_bytes: config.max_body_bytes as usize,
+        max_batch_items: config.max_batch_items as usize,
+    });
+    let listener = TcpListener::bind(config.listen).await?;
+    let address = listener.local_addr()?;
+    println!("listening on {address}");
+    tracing::info!(%address, "Our Voice server started");
+    let app = app(Arc::clone(&state), &config);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("stopped taking requests; finishing writes");
+    match Arc::try_unwrap(state) {
+        Ok(state) => state.store.close().await,
+        Err(_) => tracing::warn!("requests still hold the store; exiting without waiting"),
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    tokio::select! {
+        _ = terminate => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}

@@ -1,0 +1,136 @@
+//! Test support: the real `ourvoice-server` binary on an ephemeral loopback port with a
+//! temporary SQLite file, and submissions as a phone would build them.
+
+#![allow(dead_code)]
+
+use chrono::Utc;
+use ourvoice_protocol::{Kind, Lang, Privacy, Secret, Submission};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct ServerProcess {
+    child: Child,
+    pub address: String,
+    pub database: PathBuf,
+}
+
+impl ServerProcess {
+    /// Starts the server on 127.0.0.1 (port 0 unless `listen` says otherwise) and waits until
+    /// it prints the address it listens on.
+    pub fn start(database: &Path, extra: &[&str]) -> ServerProcess {
+        ServerProcess::start_on(database, "127.0.0.1:0", extra)
+    }
+
+    pub fn start_on(database: &Path, listen: &str, extra: &[&str]) -> ServerProcess {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(database.with_extension("log"))
+            .expect("server log file");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ourvoice-server"))
+            .args([
+                "--listen",
+                listen,
+                "--database",
+                &format!("sqlite://{}", database.display()),
+            ])
+            .args(if extra.contains(&"--rate-limit-per-second") {
+                &[][..]
+            } else {
+                &["--rate-limit-per-second", "0"][..]
+            })
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("start ourvoice-server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read address");
+        let address = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        ServerProcess {
+            child,
+            address,
+            database: database.to_path_buf(),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGKILL: the process dies at once, wherever it is.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, then wait for the process to exit on its own.
+    pub fn terminate(&mut self) -> ExitStatus {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not stop within 30 s of SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A valid complaint about a commune, as a phone would make it.
+pub fn complaint(text: &str) -> Submission {
+    Submission {
+        id: uuid::Uuid::new_v4(),
+        kind: Kind::Complaint,
+        place: "120101".into(),
+        category: "civil_registration".into(),
+        description: text.into(),
+        evaluation: None,
+        asked_extra_payment: None,
+        about_office_staff: false,
+        incident_date: None,
+        privacy: Privacy::Anonymous,
+        profile: None,
+        locale: Lang::Km,
+        created_at: Utc::now(),
+        app_version: "test".into(),
+        secret: Secret::generate(),
+    }
+}
+
+/// A 300-character Khmer complaint, the size the benchmarks call typical.
+pub fn khmer_complaint_text(n: usize) -> String {
+    let base = "ខ្ញុំបានទៅសាលាសង្កាត់ដើម្បីស្នើសុំសំបុត្រកំណើតសម្រាប់កូនរបស់ខ្ញុំ ប៉ុន្តែមន្ត្រីបានសុំប្រាក់បន្ថែមពីតម្លៃដែលបានបិទផ្សាយ ហើយត្រូវរង់ចាំយូរជាងពីរសប្តាហ៍ ទោះបីជាឯកសារគ្រប់គ្រាន់ក៏ដោយ។ ";
+    let text: String = format!("{n} {}", base.repeat(4))
+        .chars()
+        .take(300)
+        .collect();
+    text
+}

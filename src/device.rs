@@ -1,0 +1,68 @@
+//! This device's data and background sync: opens the outbox in the app's data folder and runs
+//! the sync engine on its own thread (a tokio runtime), so the UI stays free and only ever
+//! talks to the outbox and the engine.
+
+use ourvoice_outbox::Outbox;
+use ourvoice_sync::{SyncConfig, SyncEngine};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// The testers' default server; phones get theirs from the build's settings.
+const DEFAULT_SERVER: &str = "http://127.0.0.1:8080";
+
+/// Where this device keeps its outbox: `OURVOICE_DATA`, else the platform's data folder.
+pub fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("OURVOICE_DATA") {
+        return PathBuf::from(dir);
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("ourvoice")
+}
+
+pub struct Device {
+    pub outbox: Arc<Outbox>,
+    pub engine: Arc<SyncEngine>,
+    stop: watch::Sender<bool>,
+}
+
+impl Device {
+    /// Opens the outbox and starts syncing in the background.
+    pub fn start() -> Result<Device, String> {
+        let outbox = Outbox::open(&data_dir().join("outbox.db")).map_err(|e| e.to_string())?;
+        let outbox = Arc::new(outbox);
+        let server =
+            std::env::var("OURVOICE_SERVER").unwrap_or_else(|_| DEFAULT_SERVER.to_string());
+        let engine = SyncEngine::new(Arc::clone(&outbox), SyncConfig::new(&server))
+            .map_err(|e| e.to_string())?;
+        let engine = Arc::new(engine);
+        let (stop, stopped) = watch::channel(false);
+        let background = Arc::clone(&engine);
+        std::thread::Builder::new()
+            .name("sync".into())
+            .spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime.block_on(background.run(stopped)),
+                    Err(error) => eprintln!("sync cannot start: {error}"),
+                }
+            })
+            .map_err(|e| e.to_string())?;
+        Ok(Device {
+            outbox,
+            engine,
+            stop,
+        })
+    }
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}

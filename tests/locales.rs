@@ -1,0 +1,59 @@
+//! Translations are complete: every message exists in Khmer and in English, and every message
+//! formats without errors with sample arguments.
+
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+use std::collections::BTreeSet;
+
+const KM: &str = include_str!("../locales/km/main.ftl");
+const EN: &str = include_str!("../locales/en/main.ftl");
+
+fn bundle(lang: &str, source: &str) -> (FluentBundle<FluentResource>, BTreeSet<String>) {
+    let resource = FluentResource::try_new(source.to_string())
+        .unwrap_or_else(|(_, errors)| panic!("{lang}: syntax errors {errors:?}"));
+    let keys: BTreeSet<String> = resource
+        .entries()
+        .filter_map(|entry| match entry {
+            fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut bundle = FluentBundle::new(vec![lang.parse().unwrap()]);
+    bundle
+        .add_resource(resource)
+        .unwrap_or_else(|errors| panic!("{lang}: {errors:?}"));
+    (bundle, keys)
+}
+
+#[test]
+fn every_key_exists_in_both_languages() {
+    let (_, km) = bundle("km", KM);
+    let (_, en) = bundle("en", EN);
+    let only_km: Vec<_> = km.difference(&en).collect();
+    let only_en: Vec<_> = en.difference(&km).collect();
+    assert!(
+        only_km.is_empty() && only_en.is_empty(),
+        "only in km: {only_km:?}; only in en: {only_en:?}"
+    );
+    assert!(!en.is_empty());
+}
+
+#[test]
+fn every_message_formats_with_sample_arguments() {
+    for (lang, source) in [("km", KM), ("en", EN)] {
+        let (bundle, keys) = bundle(lang, source);
+        let mut args = FluentArgs::new();
+        args.set("count", FluentValue::from(3));
+        args.set("code", FluentValue::from("OV-7K3M-Q9TX"));
+        args.set("name", FluentValue::from("Dara"));
+        for key in keys {
+            let message = bundle.get_message(&key).unwrap();
+            let pattern = message
+                .value()
+                .unwrap_or_else(|| panic!("{lang}: {key} has no value"));
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, Some(&args), &mut errors);
+            assert!(errors.is_empty(), "{lang}: {key}: {errors:?}");
+            assert!(!text.trim().is_empty(), "{lang}: {key} is empty");
+        }
+    }
+}
