@@ -158,9 +158,11 @@ async fn main() {
         .collect();
     let json = serde_json::to_vec(&serde_json::json!({ "items": items })).unwrap();
     let compressed = gzip(&json);
+    let alone = gzip(&serde_json::to_vec(&serde_json::json!({ "items": [&items[0]] })).unwrap());
     println!(
-        "wire: typical 300-character Khmer complaint in a batch of 50: {} bytes gzip ({} bytes as JSON)",
+        "wire: typical 300-character Khmer complaint in a batch of 50: {} bytes gzip ({} bytes as JSON); alone in its request: {} bytes gzip",
         compressed.len() / 50,
-        json.len() / 50
+        json.len() / 50,
+        alone.len()
     );
 }
