@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::OutboxError;
 
 /// The schema this code writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The whole schema at [`SCHEMA_VERSION`], for a new database.
 const CREATE_LATEST: &str = "
@@ -44,6 +44,10 @@ CREATE TABLE replies (
     body TEXT NOT NULL,
     PRIMARY KEY (submission_id, seq)
 );
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);
 ";
 
 /// Version 1: the outbox alone, before case updates and replies were pulled.
@@ -70,7 +74,8 @@ CREATE INDEX submissions_by_state ON submissions (state, next_attempt_at);
 ";
 
 /// Upgrade steps: `UPGRADES[n]` takes a database from version n+1 to n+2.
-const UPGRADES: &[&str] = &["
+const UPGRADES: &[&str] = &[
+    "
 ALTER TABLE submissions ADD COLUMN status TEXT;
 ALTER TABLE submissions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE submissions ADD COLUMN status_at INTEGER;
@@ -83,7 +88,14 @@ CREATE TABLE replies (
     body TEXT NOT NULL,
     PRIMARY KEY (submission_id, seq)
 );
-"];
+",
+    "
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);
+",
+];
 
 /// Opens (creating if needed) the outbox database at `path` and brings its schema up to date.
 pub fn open_database(path: &Path) -> Result<Connection, OutboxError> {

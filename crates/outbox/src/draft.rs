@@ -1,9 +1,11 @@
 //! A draft: what the citizen filled in on the form, before the device adds the id, the secret,
 //! the time and the app version that make it a [`Submission`].
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use ourvoice_directory::Directory;
 use ourvoice_protocol::{
     normalize_phone, Evaluation, Kind, Lang, Privacy, RespondentProfile, Secret, Submission,
+    ValidationError,
 };
 use uuid::Uuid;
 
@@ -22,7 +24,26 @@ pub struct Draft {
     pub locale: Lang,
 }
 
+/// The date in Cambodia (UTC+7) at `now`: the day date rules are checked against.
+pub fn cambodia_today(now: DateTime<Utc>) -> NaiveDate {
+    let cambodia = FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+    now.with_timezone(&cambodia).date_naive()
+}
+
 impl Draft {
+    /// The protocol's validation of this draft, without storing anything: the form shows the
+    /// errors next to their fields.
+    pub fn check(
+        &self,
+        directory: &Directory,
+        app_version: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Vec<ValidationError>> {
+        self.clone()
+            .into_submission(app_version, now)
+            .validate(directory, cambodia_today(now))
+    }
+
     /// A new submission with a fresh random id and secret. A phone number that can be read is
     /// stored in international form; one that cannot is kept as typed (validation names it).
     pub fn into_submission(self, app_version: &str, now: DateTime<Utc>) -> Submission {

@@ -14,6 +14,6 @@ mod error;
 mod store;
 
 pub use db::{open_database, SCHEMA_VERSION};
-pub use draft::Draft;
+pub use draft::{cambodia_today, Draft};
 pub use error::{OutboxError, SubmitError};
 pub use store::{Claimed, Counts, ItemState, Outbox, OutboxItem, ReplyRecord, Settlement};

@@ -5,7 +5,7 @@
 //! rejected or conflict only in [`Outbox::settle`]; rows left `sending` by a killed app are
 //! pending again when the outbox is next opened.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use ourvoice_directory::Directory;
 use ourvoice_protocol::{
     CaseStatus, CaseUpdate, ItemKey, Kind, ReplyKind, Submission, TrackingCode, ValidationError,
@@ -15,6 +15,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
 
+use crate::draft::cambodia_today;
 use crate::{open_database, Draft, OutboxError, SubmitError};
 
 /// Where one submission stands, as the citizen sees it.
@@ -152,10 +153,8 @@ impl Outbox {
         now: DateTime<Utc>,
     ) -> Result<OutboxItem, SubmitError> {
         let submission = draft.into_submission(app_version, now);
-        let cambodia = FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
-        let today = now.with_timezone(&cambodia).date_naive();
         submission
-            .validate(directory, today)
+            .validate(directory, cambodia_today(now))
             .map_err(SubmitError::Invalid)?;
         self.enqueue(&submission)?;
         Ok(self
@@ -451,6 +450,24 @@ impl Outbox {
             "DELETE FROM submissions WHERE state IN ('accepted', 'rejected', 'conflict')",
             [],
         )?)
+    }
+
+    /// A setting of this device (language, first run done, recent places…), if set.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, OutboxError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), OutboxError> {
+        self.conn().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
     }
 
     /// `PRAGMA integrity_check` result ("ok" when sound).

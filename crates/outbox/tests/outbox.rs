@@ -278,3 +278,23 @@ fn deleting_sent_feedback_keeps_what_is_still_waiting() {
     assert_eq!(left, vec![b]);
     assert_eq!(outbox.integrity_check().unwrap(), "ok");
 }
+
+#[test]
+fn settings_are_kept_across_opens() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("outbox.db");
+    {
+        let outbox = Outbox::open(&path).unwrap();
+        assert_eq!(outbox.setting("lang").unwrap(), None);
+        outbox.set_setting("lang", "km").unwrap();
+        outbox.set_setting("lang", "en").unwrap();
+    }
+    assert_eq!(
+        Outbox::open(&path)
+            .unwrap()
+            .setting("lang")
+            .unwrap()
+            .as_deref(),
+        Some("en")
+    );
+}

@@ -93,6 +93,7 @@ pub struct SyncEngine {
     outbox: Arc<Outbox>,
     http: reqwest::Client,
     config: SyncConfig,
+    server_url: std::sync::RwLock<String>,
     batch_items: AtomicUsize,
     one_push_at_a_time: Mutex<()>,
     kick: Notify,
@@ -121,6 +122,7 @@ impl SyncEngine {
         Ok(SyncEngine {
             outbox,
             http,
+            server_url: std::sync::RwLock::new(config.server_url.clone()),
             config,
             batch_items: AtomicUsize::new(batch_items),
             one_push_at_a_time: Mutex::new(()),
@@ -131,6 +133,20 @@ impl SyncEngine {
 
     pub fn outbox(&self) -> &Arc<Outbox> {
         &self.outbox
+    }
+
+    /// The server this engine sends to.
+    pub fn server_url(&self) -> String {
+        self.server_url
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Points the engine at another server (testers' setting); takes effect with the next request.
+    pub fn set_server_url(&self, url: &str) {
+        *self.server_url.write().unwrap_or_else(|p| p.into_inner()) =
+            url.trim().trim_end_matches('/').to_string();
     }
 
     /// Watch the engine's status (for the sync line on the home screen).
@@ -343,7 +359,7 @@ impl SyncEngine {
     ) -> Result<T, SyncError> {
         let response = self
             .http
-            .post(format!("{}{path}", self.config.server_url))
+            .post(format!("{}{path}", self.server_url()))
             .header(CONTENT_TYPE, "application/json")
             .header(CONTENT_ENCODING, "gzip")
             .body(gzip(json))
