@@ -1,15 +1,15 @@
 //! This device's data and background sync: opens the outbox in the app's data folder and runs
-//! the sync engine on its own thread (a tokio runtime), so the UI stays free and only ever
-//! talks to the outbox and the engine.
+//! the sync engine on its own thread (a tokio runtime), so the UI stays responsive and only
+//! ever talks to the outbox and the engine.
 
 use ourvoice_outbox::Outbox;
 use ourvoice_sync::{SyncConfig, SyncEngine};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::watch;
 
-/// The testers' default server; phones get theirs from the build's settings.
-const DEFAULT_SERVER: &str = "http://127.0.0.1:8080";
+/// The server used when neither the build nor a tester set one.
+pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8080";
 
 /// Where this device keeps its outbox: `OURVOICE_DATA`, else the platform's data folder.
 pub fn data_dir() -> PathBuf {
@@ -23,6 +23,7 @@ pub fn data_dir() -> PathBuf {
     base.join("ourvoice")
 }
 
+/// The outbox and the sync engine of this device.
 pub struct Device {
     pub outbox: Arc<Outbox>,
     pub engine: Arc<SyncEngine>,
@@ -30,12 +31,22 @@ pub struct Device {
 }
 
 impl Device {
-    /// Opens the outbox and starts syncing in the background.
+    /// Opens the device from the environment (`OURVOICE_DATA`, `OURVOICE_SERVER`); a server
+    /// address saved by a tester wins over the environment.
     pub fn start() -> Result<Device, String> {
-        let outbox = Outbox::open(&data_dir().join("outbox.db")).map_err(|e| e.to_string())?;
-        let outbox = Arc::new(outbox);
         let server =
             std::env::var("OURVOICE_SERVER").unwrap_or_else(|_| DEFAULT_SERVER.to_string());
+        Device::open(&data_dir(), &server)
+    }
+
+    /// Opens the outbox in `data` and starts syncing with `server` in the background.
+    pub fn open(data: &Path, server: &str) -> Result<Device, String> {
+        let outbox = Arc::new(Outbox::open(&data.join("outbox.db")).map_err(|e| e.to_string())?);
+        let server = outbox
+            .setting("server_url")
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| server.to_string());
         let engine = SyncEngine::new(Arc::clone(&outbox), SyncConfig::new(&server))
             .map_err(|e| e.to_string())?;
         let engine = Arc::new(engine);
@@ -64,5 +75,6 @@ impl Device {
 impl Drop for Device {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+        self.engine.kick();
     }
 }

@@ -1,51 +1,23 @@
-//! Our Voice (សំឡេងយើង), the citizen app. This is the starting screen over the real outbox
-//! and sync engine; the full set of screens is built on top of it.
-//!
-//! Guarantees: the UI reads the outbox only through `ourvoice-outbox` and syncs only through
-//! `ourvoice-sync`, never SQLite or HTTP directly; every string it shows comes from Fluent.
+//! The app's entry point for phones and the testers' desktop build: opens this device's outbox,
+//! starts background sync and launches the root component.
 
-mod device;
-mod i18n;
-
-use dioxus::prelude::*;
-use std::rc::Rc;
+use ourvoice::state::DeviceContext;
+use std::sync::Arc;
 
 fn main() {
-    dioxus::launch(App);
-}
-
-#[component]
-fn App() -> Element {
-    let lang = use_signal(|| i18n::Lang::Km);
-    let device = use_hook(|| device::Device::start().map(Rc::new).map_err(Rc::new));
-    let mut waiting = use_signal(|| None::<u64>);
-    let watched = device.clone();
-    use_future(move || {
-        let device = watched.clone();
-        async move {
-            let Ok(device) = device else { return };
-            let mut status = device.engine.subscribe();
-            loop {
-                waiting.set(device.outbox.counts().ok().map(|c| c.pending()));
-                if status.changed().await.is_err() {
-                    break;
-                }
-            }
-        }
-    });
-    let tr = i18n::Translator::new(lang());
-    rsx! {
-        main { lang: lang().code(),
-            h1 { {tr.text("app-title")} }
-            p { {tr.text("app-tagline")} }
-            p {
-                match (&device, waiting()) {
-                    (Err(_), _) => tr.text("error-storage"),
-                    (Ok(_), Some(0)) => tr.text("sync-all-sent"),
-                    (Ok(_), Some(count)) => tr.count("sync-waiting", count),
-                    (Ok(_), None) => String::new(),
-                }
-            }
-        }
-    }
+    let device = DeviceContext(
+        ourvoice::device::Device::start()
+            .map(Arc::new)
+            .map_err(Arc::new),
+    );
+    let builder = dioxus::LaunchBuilder::new().with_context(device);
+    #[cfg(feature = "desktop")]
+    let builder = {
+        use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
+        let window = WindowBuilder::new()
+            .with_title("Our Voice — សំឡេងយើង")
+            .with_inner_size(LogicalSize::new(400.0, 820.0));
+        builder.with_cfg(Config::new().with_window(window).with_menu(None))
+    };
+    builder.launch(ourvoice::App);
 }

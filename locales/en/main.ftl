@@ -1,8 +1,223 @@
+## Our Voice — English
+
 app-title = Our Voice
 app-tagline = Tell your commune, district or province how their services work for you — and get an answer.
+
+## Languages (each shown in its own language)
+lang-km = ខ្មែរ
+lang-en = English
+
+## First run
+welcome-choose-language = Choose your language
+welcome-continue = Continue
+privacy-title = Your privacy
+privacy-intro = Our Voice is free. You decide whether the office may know who you are.
+privacy-anonymous-title = Anonymous (the usual choice)
+privacy-anonymous-body = Your name and phone number are not asked and not stored anywhere. The office sees only what you write.
+privacy-confidential-title = Confidential
+privacy-confidential-body = You give your name and phone number so that the office can contact you. Only the office that handles your feedback can see them.
+privacy-phone-title = On this phone
+privacy-phone-body = What you send is kept on this phone until it has been sent, with a tracking code. You can delete the phone's copy in Settings.
+privacy-office-title = At the office
+privacy-office-body = Your feedback goes to the office that must answer. Statistics for the Ministry never show your words or who you are.
+privacy-accept = I understand
+
+## Home
+home-question = What would you like to do?
+kind-complaint = Make a complaint
+kind-complaint-hint = Something went wrong at a public office.
+kind-support = Seek support
+kind-support-hint = Ask the office to help you with a problem.
+kind-information = Ask for information
+kind-information-hint = Fees, documents, opening hours, procedures.
+kind-evaluation = Evaluate a service
+kind-evaluation-hint = Rate a visit: speed, staff, fees, information, access.
+home-my-feedback = My feedback
+home-settings = Settings
+
+## Sync line
 sync-all-sent = All sent
-sync-waiting = { $count ->
-    [one] Offline — 1 waiting to send
-   *[other] Offline — { $count } waiting to send
-}
-error-storage = This phone could not open its storage. Your feedback is safe; please restart the app.
+sync-nothing-yet = Nothing sent yet
+sync-waiting = { $count } waiting to send
+sync-offline-waiting = Offline — { $count } waiting to send
+sync-sending = Sending { $done } of { $total }…
+sync-server-busy = The server is busy — { $count } waiting, trying again soon
+sync-update-needed = Please update the app to send — { $count } waiting
+sync-storage-problem = This phone's storage has a problem
+
+## Navigation
+nav-back = Back
+nav-home = Home
+
+## Place picker
+place-title = Where was it?
+place-search-label = Search a commune, district, province or office
+place-search-placeholder = e.g. Takeo, ចំការមន, OWSO
+place-recent = Recently used
+place-browse = Or choose step by step
+place-provinces = Provinces and the capital
+place-no-results = No place found. Check the spelling, or choose step by step.
+place-choose = Choose
+place-open = Show places inside
+place-offices = Offices here
+
+## Form
+form-title-complaint = Complaint
+form-title-support = Request for support
+form-title-information = Request for information
+form-title-evaluation = Evaluation
+form-place = Place or office
+form-change-place = Change
+form-category = Which service?
+form-description-complaint = What happened?
+form-description-support = What do you need help with?
+form-description-information = What would you like to know?
+form-description-evaluation = Anything to add? (optional)
+form-characters = { $count } / { $max } characters
+form-incident-date = Date of the visit (optional)
+form-overall = Overall, how was the service?
+criterion-speed = Speed
+criterion-staff_attitude = Staff attitude
+criterion-fees_as_posted = Fees as posted
+criterion-clarity_of_information = Clear information
+criterion-facilities_and_access = Facilities and access
+rating-1 = Very bad
+rating-2 = Bad
+rating-3 = Fair
+rating-4 = Good
+rating-5 = Very good
+rating-stars = { $stars } of 5 stars
+form-extra-payment = Were you asked to pay more than the posted fee?
+answer-yes = Yes
+answer-no = No
+form-about-staff = This is about the office's own staff (it will go to the citizens' office above it)
+form-privacy = Who may know it was you?
+privacy-choice-anonymous = Anonymous
+privacy-choice-anonymous-hint = No name, no phone number.
+privacy-choice-confidential = Confidential
+privacy-choice-confidential-hint = Only the office handling it sees your name and phone number.
+form-name = Your name
+form-phone = Your phone number
+form-about-you = About you (optional)
+form-about-you-why = We ask only to make public services fairer for women and for people with disabilities. Statistics never show who you are.
+form-gender = Gender
+gender-female = Woman
+gender-male = Man
+gender-other = Other
+gender-prefer_not_to_say = Prefer not to say
+form-age = Age
+age-under_18 = Under 18
+age-18_24 = 18–24
+age-25_34 = 25–34
+age-35_44 = 35–44
+age-45_54 = 45–54
+age-55_64 = 55–64
+age-65_plus = 65 or older
+age-prefer_not_to_say = Prefer not to say
+form-disability = Do you have a disability?
+disability-yes = Yes
+disability-no = No
+disability-prefer_not_to_say = Prefer not to say
+choice-not-answered = Not answered
+form-check = Check and continue
+form-fix-errors = Please correct the fields marked below.
+
+## Review
+review-title = Check before sending
+review-edit = Change
+review-send = Send
+review-anonymous = Anonymous
+review-confidential = Confidential: { $name }, { $phone }
+
+## Confirmation
+confirm-title = Thank you
+confirm-code-label = Your tracking code
+confirm-code-hint = Keep this code. Give it to the office if you contact them.
+confirm-waiting = Saved on this phone. It will be sent as soon as there is a connection.
+confirm-sending = Sending now…
+confirm-sent = Sent. Received by the office as number { $number }.
+confirm-go-home = Back to start
+confirm-go-feedback = See my feedback
+
+## My feedback
+feedback-title = My feedback
+feedback-empty = You have not sent anything yet.
+state-waiting = Waiting to send
+state-sending = Sending
+state-sent = Sent
+state-received = Received by the office
+state-in_progress = In progress
+state-awaiting_citizen = The office has a question
+state-answered = Answered
+state-closed_resolved = Closed — resolved
+state-closed_unresolved = Closed — not resolved
+state-rejected = Not accepted
+state-conflict = Not accepted: this code was already used
+state-unknown = Updated
+
+## Detail
+detail-title = Feedback
+detail-code = Tracking code
+detail-number = Number at the office
+detail-office = Handled by
+detail-sent-on = Made on
+detail-what = What you sent
+detail-replies = Answers from the office
+detail-no-replies = No answer yet.
+detail-rejected-why = Why it was not accepted
+reply-answer = Answer
+reply-question = Question from the office
+detail-last-error = Last try: { $error }
+
+## Settings
+settings-title = Settings
+settings-language = Language
+settings-privacy = About privacy
+settings-delete = Delete this phone's copy of sent feedback
+settings-delete-confirm = Delete now
+settings-delete-cancel = Keep it
+settings-delete-explain = Feedback that is still waiting to be sent is kept.
+settings-deleted = { $count } deleted from this phone.
+settings-version = Version { $version }
+testers-title = Testers
+testers-server = Server address
+testers-save = Save
+testers-sync-now = Send and check now
+testers-counts = On this phone: { $waiting } waiting, { $sent } sent, { $rejected } not accepted
+testers-saved = Saved.
+
+## Errors: one message per code of the protocol
+error-malformed = Something in this field could not be read.
+error-id_invalid = This feedback has a broken identifier. Please write it again.
+error-place_unknown = Choose a place or office from the list.
+error-category_unknown = Choose a service from the list.
+error-category_not_offered = This office does not provide that service. Choose another service or office.
+error-description_required = Please write a few words.
+error-description_too_long = This is too long: at most { $max } characters.
+error-evaluation_required = Please give an overall rating.
+error-evaluation_not_allowed = Ratings are only for evaluations.
+error-rating_out_of_range = Choose from 1 to 5 stars.
+error-incident_date_in_future = The date cannot be in the future.
+error-name_required = Please write your name, or choose anonymous.
+error-name_too_long = The name is too long.
+error-phone_required = Please write your phone number, or choose anonymous.
+error-phone_invalid = This is not a Cambodian phone number (for example 012 345 678).
+error-secret_invalid = This feedback could not be prepared. Please write it again.
+error-app_version_invalid = Please update the app.
+error-storage = This phone could not store your feedback. Nothing was lost: your text is still here. Free some space and try again.
+error-storage-open = This phone could not open the app's storage. Please restart the app.
+
+## Months
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+date-long = { $day } { $month } { $year }

@@ -1,5 +1,223 @@
+## សំឡេងយើង — ភាសាខ្មែរ
+
 app-title = សំឡេងយើង
 app-tagline = ប្រាប់ឃុំ ស្រុក ឬខេត្តរបស់អ្នកអំពីសេវាសាធារណៈ ហើយទទួលបានចម្លើយ។
+
+## ភាសា
+lang-km = ខ្មែរ
+lang-en = English
+
+## ការប្រើលើកដំបូង
+welcome-choose-language = ជ្រើសរើសភាសា
+welcome-continue = បន្ត
+privacy-title = ឯកជនភាពរបស់អ្នក
+privacy-intro = សំឡេងយើងគឺឥតគិតថ្លៃ។ អ្នកជាអ្នកសម្រេចថាតើការិយាល័យអាចដឹងថាអ្នកជានរណាឬអត់។
+privacy-anonymous-title = អនាមិក (ជម្រើសធម្មតា)
+privacy-anonymous-body = មិនសួរ និងមិនរក្សាទុកឈ្មោះ ឬលេខទូរសព្ទរបស់អ្នកនៅកន្លែងណាទេ។ ការិយាល័យឃើញតែអ្វីដែលអ្នកសរសេរប៉ុណ្ណោះ។
+privacy-confidential-title = សម្ងាត់
+privacy-confidential-body = អ្នកផ្តល់ឈ្មោះ និងលេខទូរសព្ទ ដើម្បីឱ្យការិយាល័យអាចទាក់ទងអ្នកបាន។ មានតែការិយាល័យដែលដោះស្រាយមតិរបស់អ្នកទេដែលអាចមើលឃើញ។
+privacy-phone-title = នៅលើទូរសព្ទនេះ
+privacy-phone-body = អ្វីដែលអ្នកផ្ញើត្រូវបានរក្សាទុកនៅលើទូរសព្ទនេះរហូតដល់ផ្ញើរួច ជាមួយលេខកូដតាមដាន។ អ្នកអាចលុបច្បាប់ចម្លងនៅលើទូរសព្ទក្នុងការកំណត់។
+privacy-office-title = នៅការិយាល័យ
+privacy-office-body = មតិរបស់អ្នកទៅដល់ការិយាល័យដែលត្រូវឆ្លើយតប។ ស្ថិតិសម្រាប់ក្រសួងមិនបង្ហាញពាក្យរបស់អ្នក ឬអត្តសញ្ញាណរបស់អ្នកទេ។
+privacy-accept = ខ្ញុំយល់ហើយ
+
+## ទំព័រដើម
+home-question = តើអ្នកចង់ធ្វើអ្វី?
+kind-complaint = ដាក់បណ្តឹង
+kind-complaint-hint = មានបញ្ហានៅការិយាល័យសាធារណៈ។
+kind-support = ស្នើសុំជំនួយ
+kind-support-hint = សុំឱ្យការិយាល័យជួយដោះស្រាយបញ្ហារបស់អ្នក។
+kind-information = សួររកព័ត៌មាន
+kind-information-hint = តម្លៃសេវា ឯកសារ ម៉ោងធ្វើការ នីតិវិធី។
+kind-evaluation = វាយតម្លៃសេវា
+kind-evaluation-hint = វាយតម្លៃការមកទទួលសេវា៖ ល្បឿន បុគ្គលិក តម្លៃ ព័ត៌មាន ការចូលប្រើ។
+home-my-feedback = មតិរបស់ខ្ញុំ
+home-settings = ការកំណត់
+
+## ស្ថានភាពផ្ញើ
 sync-all-sent = បានផ្ញើទាំងអស់
-sync-waiting = គ្មានអ៊ីនធឺណិត — { $count } កំពុងរង់ចាំផ្ញើ
-error-storage = ទូរសព្ទនេះមិនអាចបើកកន្លែងផ្ទុកទិន្នន័យបានទេ។ មតិរបស់អ្នកមានសុវត្ថិភាព សូមបើកកម្មវិធីឡើងវិញ។
+sync-nothing-yet = មិនទាន់បានផ្ញើអ្វីនៅឡើយ
+sync-waiting = { $count } កំពុងរង់ចាំផ្ញើ
+sync-offline-waiting = គ្មានអ៊ីនធឺណិត — { $count } កំពុងរង់ចាំផ្ញើ
+sync-sending = កំពុងផ្ញើ { $done } ក្នុងចំណោម { $total }…
+sync-server-busy = ម៉ាស៊ីនមេរវល់ — { $count } កំពុងរង់ចាំ នឹងព្យាយាមម្តងទៀតឆាប់ៗ
+sync-update-needed = សូមធ្វើបច្ចុប្បន្នភាពកម្មវិធីដើម្បីផ្ញើ — { $count } កំពុងរង់ចាំ
+sync-storage-problem = កន្លែងផ្ទុកទិន្នន័យរបស់ទូរសព្ទនេះមានបញ្ហា
+
+## ការរុករក
+nav-back = ថយក្រោយ
+nav-home = ទំព័រដើម
+
+## ជ្រើសរើសទីកន្លែង
+place-title = នៅទីណា?
+place-search-label = ស្វែងរកឃុំ សង្កាត់ ស្រុក ខេត្ត ឬការិយាល័យ
+place-search-placeholder = ឧ. តាកែវ, ចំការមន, Takeo
+place-recent = ប្រើថ្មីៗ
+place-browse = ឬជ្រើសរើសម្តងមួយជំហាន
+place-provinces = ខេត្ត និងរាជធានី
+place-no-results = រកមិនឃើញទីកន្លែង។ សូមពិនិត្យអក្ខរាវិរុទ្ធ ឬជ្រើសរើសម្តងមួយជំហាន។
+place-choose = ជ្រើសរើស
+place-open = បង្ហាញទីកន្លែងខាងក្នុង
+place-offices = ការិយាល័យនៅទីនេះ
+
+## ទម្រង់
+form-title-complaint = បណ្តឹង
+form-title-support = សំណើសុំជំនួយ
+form-title-information = សំណើសុំព័ត៌មាន
+form-title-evaluation = ការវាយតម្លៃ
+form-place = ទីកន្លែង ឬការិយាល័យ
+form-change-place = ប្តូរ
+form-category = សេវាអ្វី?
+form-description-complaint = តើមានរឿងអ្វីកើតឡើង?
+form-description-support = តើអ្នកត្រូវការជំនួយអ្វី?
+form-description-information = តើអ្នកចង់ដឹងអ្វី?
+form-description-evaluation = មានអ្វីចង់បន្ថែមទេ? (មិនចាំបាច់)
+form-characters = { $count } / { $max } តួអក្សរ
+form-incident-date = កាលបរិច្ឆេទនៃការមកទទួលសេវា (មិនចាំបាច់)
+form-overall = ជារួម តើសេវាយ៉ាងដូចម្តេច?
+criterion-speed = ល្បឿន
+criterion-staff_attitude = ឥរិយាបថបុគ្គលិក
+criterion-fees_as_posted = តម្លៃតាមការបិទផ្សាយ
+criterion-clarity_of_information = ព័ត៌មានច្បាស់លាស់
+criterion-facilities_and_access = ទីកន្លែង និងការចូលប្រើ
+rating-1 = អាក្រក់ណាស់
+rating-2 = អាក្រក់
+rating-3 = មធ្យម
+rating-4 = ល្អ
+rating-5 = ល្អណាស់
+rating-stars = { $stars } ក្នុងចំណោម ៥ ផ្កាយ
+form-extra-payment = តើអ្នកត្រូវគេសុំឱ្យបង់លើសពីតម្លៃដែលបានបិទផ្សាយទេ?
+answer-yes = បាទ/ចាស
+answer-no = ទេ
+form-about-staff = នេះទាក់ទងនឹងបុគ្គលិករបស់ការិយាល័យនោះផ្ទាល់ (នឹងបញ្ជូនទៅការិយាល័យប្រជាពលរដ្ឋថ្នាក់លើ)
+form-privacy = តើអ្នកណាអាចដឹងថាជាអ្នក?
+privacy-choice-anonymous = អនាមិក
+privacy-choice-anonymous-hint = គ្មានឈ្មោះ គ្មានលេខទូរសព្ទ។
+privacy-choice-confidential = សម្ងាត់
+privacy-choice-confidential-hint = មានតែការិយាល័យដែលដោះស្រាយទេ ដែលឃើញឈ្មោះ និងលេខទូរសព្ទរបស់អ្នក។
+form-name = ឈ្មោះរបស់អ្នក
+form-phone = លេខទូរសព្ទរបស់អ្នក
+form-about-you = អំពីអ្នក (មិនចាំបាច់)
+form-about-you-why = យើងសួរតែដើម្បីធ្វើឱ្យសេវាសាធារណៈមានភាពយុត្តិធម៌ជាងមុនសម្រាប់ស្ត្រី និងជនមានពិការភាព។ ស្ថិតិមិនដែលបង្ហាញថាអ្នកជានរណាទេ។
+form-gender = ភេទ
+gender-female = ស្រី
+gender-male = ប្រុស
+gender-other = ផ្សេងទៀត
+gender-prefer_not_to_say = មិនចង់ប្រាប់
+form-age = អាយុ
+age-under_18 = ក្រោម ១៨ ឆ្នាំ
+age-18_24 = ១៨–២៤
+age-25_34 = ២៥–៣៤
+age-35_44 = ៣៥–៤៤
+age-45_54 = ៤៥–៥៤
+age-55_64 = ៥៥–៦៤
+age-65_plus = ៦៥ ឆ្នាំ ឬលើស
+age-prefer_not_to_say = មិនចង់ប្រាប់
+form-disability = តើអ្នកមានពិការភាពទេ?
+disability-yes = មាន
+disability-no = គ្មាន
+disability-prefer_not_to_say = មិនចង់ប្រាប់
+choice-not-answered = មិនបានឆ្លើយ
+form-check = ពិនិត្យ និងបន្ត
+form-fix-errors = សូមកែតម្រូវចន្លោះដែលបានសម្គាល់ខាងក្រោម។
+
+## ពិនិត្យ
+review-title = ពិនិត្យមុនពេលផ្ញើ
+review-edit = កែប្រែ
+review-send = ផ្ញើ
+review-anonymous = អនាមិក
+review-confidential = សម្ងាត់៖ { $name }, { $phone }
+
+## បញ្ជាក់
+confirm-title = សូមអរគុណ
+confirm-code-label = លេខកូដតាមដានរបស់អ្នក
+confirm-code-hint = សូមរក្សាលេខកូដនេះ។ ផ្តល់វាទៅការិយាល័យ ប្រសិនបើអ្នកទាក់ទងពួកគេ។
+confirm-waiting = បានរក្សាទុកនៅលើទូរសព្ទនេះ។ វានឹងត្រូវផ្ញើភ្លាមៗនៅពេលមានអ៊ីនធឺណិត។
+confirm-sending = កំពុងផ្ញើ…
+confirm-sent = បានផ្ញើ។ ការិយាល័យបានទទួលជាលេខ { $number }។
+confirm-go-home = ត្រឡប់ទៅទំព័រដើម
+confirm-go-feedback = មើលមតិរបស់ខ្ញុំ
+
+## មតិរបស់ខ្ញុំ
+feedback-title = មតិរបស់ខ្ញុំ
+feedback-empty = អ្នកមិនទាន់បានផ្ញើអ្វីនៅឡើយទេ។
+state-waiting = កំពុងរង់ចាំផ្ញើ
+state-sending = កំពុងផ្ញើ
+state-sent = បានផ្ញើ
+state-received = ការិយាល័យបានទទួល
+state-in_progress = កំពុងដោះស្រាយ
+state-awaiting_citizen = ការិយាល័យមានសំណួរ
+state-answered = បានឆ្លើយតប
+state-closed_resolved = បានបិទ — បានដោះស្រាយ
+state-closed_unresolved = បានបិទ — មិនបានដោះស្រាយ
+state-rejected = មិនត្រូវបានទទួលយក
+state-conflict = មិនត្រូវបានទទួលយក៖ លេខកូដនេះត្រូវបានប្រើរួចហើយ
+state-unknown = បានធ្វើបច្ចុប្បន្នភាព
+
+## ព័ត៌មានលម្អិត
+detail-title = មតិ
+detail-code = លេខកូដតាមដាន
+detail-number = លេខនៅការិយាល័យ
+detail-office = ដោះស្រាយដោយ
+detail-sent-on = ធ្វើនៅ
+detail-what = អ្វីដែលអ្នកបានផ្ញើ
+detail-replies = ចម្លើយពីការិយាល័យ
+detail-no-replies = មិនទាន់មានចម្លើយនៅឡើយ។
+detail-rejected-why = មូលហេតុដែលមិនត្រូវបានទទួលយក
+reply-answer = ចម្លើយ
+reply-question = សំណួរពីការិយាល័យ
+detail-last-error = ការព្យាយាមចុងក្រោយ៖ { $error }
+
+## ការកំណត់
+settings-title = ការកំណត់
+settings-language = ភាសា
+settings-privacy = អំពីឯកជនភាព
+settings-delete = លុបច្បាប់ចម្លងនៃមតិដែលបានផ្ញើចេញពីទូរសព្ទនេះ
+settings-delete-confirm = លុបឥឡូវនេះ
+settings-delete-cancel = រក្សាទុក
+settings-delete-explain = មតិដែលកំពុងរង់ចាំផ្ញើនឹងត្រូវរក្សាទុក។
+settings-deleted = បានលុប { $count } ចេញពីទូរសព្ទនេះ។
+settings-version = កំណែ { $version }
+testers-title = សម្រាប់អ្នកសាកល្បង
+testers-server = អាសយដ្ឋានម៉ាស៊ីនមេ
+testers-save = រក្សាទុក
+testers-sync-now = ផ្ញើ និងពិនិត្យឥឡូវនេះ
+testers-counts = នៅលើទូរសព្ទនេះ៖ { $waiting } កំពុងរង់ចាំ { $sent } បានផ្ញើ { $rejected } មិនត្រូវបានទទួលយក
+testers-saved = បានរក្សាទុក។
+
+## កំហុស
+error-malformed = មិនអាចអានអ្វីមួយនៅក្នុងចន្លោះនេះបានទេ។
+error-id_invalid = មតិនេះមានលេខសម្គាល់ខូច។ សូមសរសេរម្តងទៀត។
+error-place_unknown = សូមជ្រើសរើសទីកន្លែង ឬការិយាល័យពីបញ្ជី។
+error-category_unknown = សូមជ្រើសរើសសេវាពីបញ្ជី។
+error-category_not_offered = ការិយាល័យនេះមិនផ្តល់សេវានោះទេ។ សូមជ្រើសរើសសេវា ឬការិយាល័យផ្សេង។
+error-description_required = សូមសរសេរពាក្យខ្លះ។
+error-description_too_long = វែងពេក៖ យ៉ាងច្រើន { $max } តួអក្សរ។
+error-evaluation_required = សូមផ្តល់ការវាយតម្លៃជារួម។
+error-evaluation_not_allowed = ការដាក់ផ្កាយគឺសម្រាប់តែការវាយតម្លៃប៉ុណ្ណោះ។
+error-rating_out_of_range = សូមជ្រើសរើសពី ១ ដល់ ៥ ផ្កាយ។
+error-incident_date_in_future = កាលបរិច្ឆេទមិនអាចនៅពេលអនាគតបានទេ។
+error-name_required = សូមសរសេរឈ្មោះរបស់អ្នក ឬជ្រើសរើសអនាមិក។
+error-name_too_long = ឈ្មោះវែងពេក។
+error-phone_required = សូមសរសេរលេខទូរសព្ទរបស់អ្នក ឬជ្រើសរើសអនាមិក។
+error-phone_invalid = នេះមិនមែនជាលេខទូរសព្ទកម្ពុជាទេ (ឧទាហរណ៍ ០១២ ៣៤៥ ៦៧៨)។
+error-secret_invalid = មិនអាចរៀបចំមតិនេះបានទេ។ សូមសរសេរម្តងទៀត។
+error-app_version_invalid = សូមធ្វើបច្ចុប្បន្នភាពកម្មវិធី។
+error-storage = ទូរសព្ទនេះមិនអាចរក្សាទុកមតិរបស់អ្នកបានទេ។ គ្មានអ្វីបាត់បង់ទេ៖ អត្ថបទរបស់អ្នកនៅទីនេះដដែល។ សូមបង្កើនទំហំផ្ទុក ហើយព្យាយាមម្តងទៀត។
+error-storage-open = ទូរសព្ទនេះមិនអាចបើកកន្លែងផ្ទុកទិន្នន័យរបស់កម្មវិធីបានទេ។ សូមបើកកម្មវិធីឡើងវិញ។
+
+## ខែ
+month-1 = មករា
+month-2 = កុម្ភៈ
+month-3 = មីនា
+month-4 = មេសា
+month-5 = ឧសភា
+month-6 = មិថុនា
+month-7 = កក្កដា
+month-8 = សីហា
+month-9 = កញ្ញា
+month-10 = តុលា
+month-11 = វិច្ឆិកា
+month-12 = ធ្នូ
+date-long = ថ្ងៃទី{ $day } ខែ{ $month } ឆ្នាំ{ $year }

@@ -1,0 +1,73 @@
+//! The root component: sets up the UI state (language and first screen from the device's
+//! settings), refreshes views whenever the sync engine reports, and shows the current screen.
+
+use dioxus::prelude::*;
+use ourvoice_directory::Lang;
+
+use crate::i18n::Tr;
+use crate::state::{DeviceContext, FormState, Screen, Ui};
+use crate::style::STYLESHEET;
+use crate::views::*;
+
+#[component]
+pub fn App() -> Element {
+    let device = use_context::<DeviceContext>();
+    let ui = use_context_provider(|| {
+        let setting = |key: &str| {
+            device
+                .0
+                .as_ref()
+                .ok()
+                .and_then(|d| d.outbox.setting(key).ok().flatten())
+        };
+        let lang = setting("lang")
+            .as_deref()
+            .and_then(Lang::from_code)
+            .unwrap_or(Lang::Km);
+        let first = if setting("privacy_seen").is_some() {
+            Screen::Home
+        } else {
+            Screen::Welcome
+        };
+        Ui {
+            lang: Signal::new(lang),
+            stack: Signal::new(vec![first]),
+            form: Signal::new(FormState::default()),
+            errors: Signal::new(Vec::new()),
+            tick: Signal::new(0),
+        }
+    });
+    let watched = device.clone();
+    use_future(move || {
+        let device = watched.clone();
+        let mut ui = ui;
+        async move {
+            let Ok(device) = device.0 else { return };
+            let mut status = device.engine.subscribe();
+            while status.changed().await.is_ok() {
+                ui.changed();
+            }
+        }
+    });
+    let lang = (ui.lang)();
+    let screen = ui.screen();
+    rsx! {
+        document::Meta { name: "viewport", content: "width=device-width, initial-scale=1" }
+        document::Title { {Tr::new(lang).t("app-title")} }
+        style { {STYLESHEET.as_str()} }
+        div { class: "app", lang: lang.code(), "data-screen": "{screen:?}",
+            match screen {
+                Screen::Welcome => rsx! { WelcomeView {} },
+                Screen::Privacy => rsx! { PrivacyView {} },
+                Screen::Home => rsx! { HomeView {} },
+                Screen::Place => rsx! { PlaceView {} },
+                Screen::Form => rsx! { FormView {} },
+                Screen::Review => rsx! { ReviewView {} },
+                Screen::Confirmation(id) => rsx! { ConfirmationView { id } },
+                Screen::Feedback => rsx! { FeedbackView {} },
+                Screen::Detail(id) => rsx! { DetailView { id } },
+                Screen::Settings => rsx! { SettingsView {} },
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! The top bar: Back (when there is somewhere to go back to), the screen's title, and the
+//! language switch, one tap away on every screen.
+
+use dioxus::prelude::*;
+use ourvoice_directory::Lang;
+
+use super::Icon;
+use crate::i18n::Tr;
+use crate::state::{use_device, use_ui};
+
+#[component]
+pub fn Header(title: String) -> Element {
+    let mut ui = use_ui();
+    let device = use_device();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let can_go_back = ui.stack.read().len() > 1;
+    let (other, other_label) = match lang {
+        Lang::Km => (Lang::En, Tr::new(Lang::En).t("lang-en")),
+        Lang::En => (Lang::Km, Tr::new(Lang::Km).t("lang-km")),
+    };
+    rsx! {
+        header { class: "bar",
+            if can_go_back {
+                button { class: "icon-button", "aria-label": tr.t("nav-back"), id: "back",
+                    onclick: move |_| { ui.back(); },
+                    Icon { name: "back" }
+                }
+            }
+            h1 { {title} }
+            button { class: "lang-switch", id: "switch-language", lang: other.code(),
+                onclick: move |_| {
+                    ui.lang.set(other);
+                    if let Ok(device) = &device.0 {
+                        let _ = device.outbox.set_setting("lang", other.code());
+                    }
+                },
+                {other_label}
+            }
+        }
+    }
+}

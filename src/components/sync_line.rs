@@ -1,0 +1,77 @@
+//! The sync line on the home screen: "Offline — 3 waiting to send", "Sending 2 of 5…",
+//! "All sent". It tells the truth about the outbox: counts come from it, not from memory.
+
+use dioxus::prelude::*;
+use ourvoice_sync::{SyncPhase, SyncProblem};
+
+use super::Icon;
+use crate::i18n::{Arg, Tr};
+use crate::state::{use_device, use_ui};
+
+#[component]
+pub fn SyncLine() -> Element {
+    let ui = use_ui();
+    let device = use_device();
+    let tr = Tr::new((ui.lang)());
+    let _ = (ui.tick)();
+    let Ok(device) = &device.0 else {
+        return rsx! { p { class: "sync-line problem", role: "status", {tr.t("sync-storage-problem")} } };
+    };
+    let counts = device.outbox.counts();
+    let status = device.engine.subscribe().borrow().clone();
+    let (class, icon, text) = match (counts, status.phase) {
+        (Err(_), _) => ("sync-line problem", "alert", tr.t("sync-storage-problem")),
+        (Ok(_), SyncPhase::Sending { done, total }) if total > 0 => (
+            "sync-line",
+            "sync",
+            tr.t_args(
+                "sync-sending",
+                &[
+                    ("done", Arg::Num((done + 1).min(total))),
+                    ("total", Arg::Num(total)),
+                ],
+            ),
+        ),
+        (Ok(counts), _)
+            if counts.pending() == 0
+                && counts.accepted + counts.rejected + counts.conflict == 0 =>
+        {
+            ("sync-line", "check", tr.t("sync-nothing-yet"))
+        }
+        (Ok(counts), _) if counts.pending() == 0 => ("sync-line", "check", tr.t("sync-all-sent")),
+        (Ok(counts), _) => {
+            let count = [("count", Arg::Num(counts.pending()))];
+            match status.problem {
+                Some(SyncProblem::Offline) => (
+                    "sync-line waiting",
+                    "cloud-off",
+                    tr.t_args("sync-offline-waiting", &count),
+                ),
+                Some(SyncProblem::ServerUnavailable) => (
+                    "sync-line waiting",
+                    "cloud-off",
+                    tr.t_args("sync-server-busy", &count),
+                ),
+                Some(SyncProblem::UpdateNeeded) => (
+                    "sync-line problem",
+                    "alert",
+                    tr.t_args("sync-update-needed", &count),
+                ),
+                Some(SyncProblem::Storage) => {
+                    ("sync-line problem", "alert", tr.t("sync-storage-problem"))
+                }
+                None => (
+                    "sync-line waiting",
+                    "sync",
+                    tr.t_args("sync-waiting", &count),
+                ),
+            }
+        }
+    };
+    rsx! {
+        p { class: "{class}", role: "status", "aria-live": "polite", id: "sync-line",
+            Icon { name: icon }
+            span { {text} }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The UI's state: which screen is shown (a stack, so Back and the Android back button work),
+//! the language, the form being filled in, its errors, and a tick that moves whenever the
+//! outbox or the sync state changed.
+//!
+//! Guarantees: the form's text is kept until the submission is stored; changing the language
+//! or going back never clears it.
+
+use chrono::NaiveDate;
+use dioxus::prelude::*;
+use ourvoice_directory::Lang;
+use ourvoice_outbox::Draft;
+use ourvoice_protocol::{
+    AgeBand, Criteria, Disability, Evaluation, Gender, Kind, Privacy, RespondentProfile,
+    ValidationError,
+};
+use std::sync::Arc;
+use uuid::Uuid;
+
+use crate::device::Device;
+
+/// The app's screens.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Screen {
+    Welcome,
+    Privacy,
+    Home,
+    Place,
+    Form,
+    Review,
+    Confirmation(Uuid),
+    Feedback,
+    Detail(Uuid),
+    Settings,
+}
+
+/// What the citizen has filled in so far.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FormState {
+    pub kind: Option<Kind>,
+    pub place: Option<String>,
+    pub category: String,
+    pub description: String,
+    /// As the date field gives it: `YYYY-MM-DD` or empty.
+    pub incident_date: String,
+    pub overall: Option<u8>,
+    pub criteria: Criteria,
+    pub extra_payment: Option<bool>,
+    pub about_staff: bool,
+    pub confidential: bool,
+    pub name: String,
+    pub phone: String,
+    pub gender: Option<Gender>,
+    pub age_band: Option<AgeBand>,
+    pub disability: Option<Disability>,
+}
+
+impl FormState {
+    /// The draft to validate and store. An unreadable date becomes an error on its field.
+    pub fn to_draft(&self, lang: Lang) -> Result<Draft, ValidationError> {
+        let incident_date = match self.incident_date.trim() {
+            "" => None,
+            text => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                ValidationError::new(ourvoice_protocol::ErrorCode::Malformed, "incident_date")
+            })?),
+        };
+        let kind = self.kind.unwrap_or(Kind::Complaint);
+        let profile = RespondentProfile {
+            gender: self.gender,
+            age_band: self.age_band,
+            disability: self.disability,
+        };
+        Ok(Draft {
+            kind,
+            place: self.place.clone().unwrap_or_default(),
+            category: self.category.clone(),
+            description: self.description.clone(),
+            evaluation: (kind == Kind::Evaluation).then(|| Evaluation {
+                overall: self.overall.unwrap_or(0),
+                criteria: self.criteria.clone(),
+            }),
+            asked_extra_payment: self.extra_payment,
+            about_office_staff: self.about_staff && kind == Kind::Complaint,
+            incident_date,
+            privacy: if self.confidential {
+                Privacy::Confidential {
+                    name: self.name.clone(),
+                    phone: self.phone.clone(),
+                }
+            } else {
+                Privacy::Anonymous
+            },
+            profile: (profile != RespondentProfile::default()).then_some(profile),
+            locale: lang,
+        })
+    }
+}
+
+/// The device as the root of the app gets it: opened, or the reason it could not be.
+#[derive(Clone)]
+pub struct DeviceContext(pub Result<Arc<Device>, Arc<String>>);
+
+/// Every piece of UI state, shared through context. All fields are signals (cheap to copy).
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub lang: Signal<Lang>,
+    pub stack: Signal<Vec<Screen>>,
+    pub form: Signal<FormState>,
+    pub errors: Signal<Vec<ValidationError>>,
+    /// Moves whenever the outbox or the sync state changed: views that show them read it.
+    pub tick: Signal<u64>,
+}
+
+impl Ui {
+    pub fn screen(&self) -> Screen {
+        self.stack.read().last().cloned().unwrap_or(Screen::Home)
+    }
+
+    pub fn go(&mut self, screen: Screen) {
+        self.stack.write().push(screen);
+    }
+
+    /// Back one screen; returns false when there is nowhere to go back to.
+    pub fn back(&mut self) -> bool {
+        let mut stack = self.stack.write();
+        if stack.len() > 1 {
+            stack.pop();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Starts over from the home screen (after sending, or from the confirmation).
+    pub fn home(&mut self) {
+        self.stack.set(vec![Screen::Home]);
+    }
+
+    pub fn changed(&mut self) {
+        *self.tick.write() += 1;
+    }
+
+    /// The errors of one field.
+    pub fn errors_of(&self, field: &str) -> Vec<ValidationError> {
+        self.errors
+            .read()
+            .iter()
+            .filter(|e| e.field == field || e.field.starts_with(&format!("{field}.")))
+            .cloned()
+            .collect()
+    }
+}
+
+pub fn use_ui() -> Ui {
+    use_context::<Ui>()
+}
+
+pub fn use_device() -> DeviceContext {
+    use_context::<DeviceContext>()
+}

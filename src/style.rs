@@ -1,0 +1,109 @@
+//! The app's look: one stylesheet, phone first (360–430 px), large touch targets (≥ 48 px),
+//! sizes in `rem` so the system's larger text settings apply, and Noto Sans Khmer embedded as
+//! a `data:` URI so Khmer renders the same on every phone and in every build.
+
+use base64::Engine;
+use std::sync::LazyLock;
+
+const KHMER_REGULAR: &[u8] = include_bytes!("../assets/fonts/NotoSansKhmer-Regular.ttf");
+const KHMER_BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSansKhmer-Bold.ttf");
+
+const RULES: &str = r#"
+:root {
+  --ink: #1d2a33; --muted: #51616b; --line: #d5dde2; --paper: #f6f8f9; --card: #ffffff;
+  --brand: #0f6e7a; --brand-dark: #0a4f58; --brand-soft: #e3f2f3; --warn: #9a4a00; --warn-soft: #fff4e5;
+  --error: #b3261e; --error-soft: #fdecea; --ok: #1e6b35; --ok-soft: #e6f4ea; --star: #c77c00;
+}
+* { box-sizing: border-box; }
+html { font-size: 100%; -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: var(--paper); color: var(--ink);
+  font-family: "Our Voice Khmer", "Noto Sans Khmer", system-ui, sans-serif; line-height: 1.6; }
+.app { max-width: 30rem; margin: 0 auto; min-height: 100vh; display: flex; flex-direction: column; }
+header.bar { position: sticky; top: 0; z-index: 2; display: flex; align-items: center; gap: .5rem;
+  background: var(--brand); color: #fff; padding: .5rem .75rem; min-height: 3.5rem; }
+header.bar h1 { font-size: 1.15rem; margin: 0; flex: 1; overflow-wrap: anywhere; }
+.icon-button { min-width: 3rem; min-height: 3rem; border: 0; border-radius: .75rem; background: transparent;
+  color: inherit; display: inline-flex; align-items: center; justify-content: center; font: inherit; cursor: pointer; }
+.icon-button:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible {
+  outline: 3px solid #f2b705; outline-offset: 2px; }
+.lang-switch { border: 2px solid rgba(255,255,255,.7); border-radius: 2rem; padding: .25rem .9rem; min-height: 3rem;
+  background: transparent; color: #fff; font: inherit; font-weight: 600; cursor: pointer; }
+main { flex: 1; padding: 1rem; display: flex; flex-direction: column; gap: 1rem; }
+h2 { font-size: 1.3rem; margin: .25rem 0; }
+h3 { font-size: 1.05rem; margin: 0; }
+p { margin: 0; overflow-wrap: anywhere; }
+.muted { color: var(--muted); }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 1rem; padding: 1rem; display: flex; flex-direction: column; gap: .6rem; }
+.sync-line { display: flex; align-items: center; gap: .6rem; padding: .75rem 1rem; border-radius: 1rem; font-weight: 600;
+  background: var(--brand-soft); color: var(--brand-dark); }
+.sync-line.waiting { background: var(--warn-soft); color: var(--warn); }
+.sync-line.problem { background: var(--error-soft); color: var(--error); }
+.actions { display: grid; grid-template-columns: 1fr; gap: .75rem; }
+.action { display: flex; align-items: center; gap: 1rem; text-align: left; width: 100%; min-height: 5.5rem; padding: 1rem;
+  border: 2px solid var(--line); border-radius: 1.25rem; background: var(--card); color: var(--ink); font: inherit; cursor: pointer; }
+.action:active { background: var(--brand-soft); }
+.action .glyph { flex: none; width: 3.5rem; height: 3.5rem; border-radius: 1rem; display: flex; align-items: center; justify-content: center;
+  background: var(--brand-soft); color: var(--brand); }
+.action strong { display: block; font-size: 1.1rem; }
+.action span.hint { color: var(--muted); font-size: .95rem; }
+.button { min-height: 3.25rem; padding: .6rem 1.25rem; border-radius: .9rem; border: 2px solid var(--brand); font: inherit; font-weight: 700;
+  background: var(--brand); color: #fff; cursor: pointer; width: 100%; }
+.button.secondary { background: var(--card); color: var(--brand); }
+.button.danger { background: var(--error); border-color: var(--error); }
+.button:disabled { opacity: .5; }
+.row-buttons { display: flex; gap: .75rem; }
+.row-buttons > * { flex: 1; }
+label.field { display: flex; flex-direction: column; gap: .35rem; font-weight: 600; }
+input[type=text], input[type=tel], input[type=search], input[type=date], input[type=url], select, textarea {
+  font: inherit; font-weight: 400; color: var(--ink); min-height: 3.25rem; padding: .6rem .8rem; border: 2px solid var(--line);
+  border-radius: .75rem; background: #fff; width: 100%; }
+textarea { min-height: 9rem; resize: vertical; }
+.invalid input, .invalid textarea, .invalid select { border-color: var(--error); }
+.field-error { color: var(--error); font-weight: 600; display: flex; gap: .4rem; }
+.banner-error { background: var(--error-soft); color: var(--error); border-radius: .9rem; padding: .75rem 1rem; font-weight: 600; }
+.counter { text-align: right; color: var(--muted); font-size: .9rem; font-weight: 400; }
+.counter.over { color: var(--error); font-weight: 700; }
+.choices { display: flex; flex-wrap: wrap; gap: .5rem; }
+.choice { min-height: 3rem; padding: .4rem 1rem; border-radius: 2rem; border: 2px solid var(--line); background: #fff; color: var(--ink);
+  font: inherit; cursor: pointer; }
+.choice[aria-pressed=true] { border-color: var(--brand); background: var(--brand-soft); color: var(--brand-dark); font-weight: 700; }
+.privacy-choice { display: flex; flex-direction: column; align-items: flex-start; text-align: left; border-radius: 1rem; width: 100%; }
+.stars { display: flex; gap: .25rem; align-items: center; flex-wrap: wrap; }
+.star { min-width: 3rem; min-height: 3rem; font-size: 1.7rem; line-height: 1; border: 0; background: transparent; color: #b8c2c8; cursor: pointer; }
+.star.on { color: var(--star); }
+.star-word { font-weight: 700; margin-left: .25rem; }
+.list { display: flex; flex-direction: column; gap: .5rem; }
+.list-row { display: flex; align-items: center; gap: .75rem; width: 100%; min-height: 3.5rem; padding: .6rem .9rem; text-align: left;
+  border: 1px solid var(--line); border-radius: .9rem; background: #fff; color: var(--ink); font: inherit; cursor: pointer; }
+.list-row .grow { flex: 1; min-width: 0; }
+.list-row small { display: block; color: var(--muted); }
+.chevron { color: var(--muted); }
+.pill { display: inline-block; padding: .1rem .7rem; border-radius: 1rem; font-size: .9rem; font-weight: 700; background: var(--brand-soft); color: var(--brand-dark); }
+.pill.waiting { background: var(--warn-soft); color: var(--warn); }
+.pill.bad { background: var(--error-soft); color: var(--error); }
+.pill.done { background: var(--ok-soft); color: var(--ok); }
+.code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 1.9rem; font-weight: 700; letter-spacing: .06em;
+  text-align: center; padding: .75rem; border-radius: 1rem; background: var(--brand-soft); color: var(--brand-dark); }
+dl.facts { display: grid; grid-template-columns: 1fr; gap: .15rem; margin: 0; }
+dl.facts dt { color: var(--muted); font-size: .9rem; margin-top: .4rem; }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
+.reply { border-left: 4px solid var(--brand); padding-left: .75rem; }
+.reply.question { border-color: var(--star); }
+.checkbox { display: flex; align-items: flex-start; gap: .75rem; min-height: 3rem; font-weight: 400; }
+.checkbox input { width: 1.6rem; height: 1.6rem; margin-top: .2rem; flex: none; }
+.welcome-langs { display: flex; flex-direction: column; gap: 1rem; }
+.welcome-langs .button { font-size: 1.3rem; min-height: 4rem; }
+.logo { display: flex; justify-content: center; color: var(--brand); }
+.version { text-align: center; color: var(--muted); background: none; border: 0; font: inherit; min-height: 3rem; }
+"#;
+
+/// The stylesheet with the embedded Khmer font.
+pub static STYLESHEET: LazyLock<String> = LazyLock::new(|| {
+    let engine = base64::engine::general_purpose::STANDARD;
+    format!(
+        "@font-face {{ font-family: 'Our Voice Khmer'; font-weight: 400; src: url(data:font/ttf;base64,{}) format('truetype'); }}\n\
+         @font-face {{ font-family: 'Our Voice Khmer'; font-weight: 700; src: url(data:font/ttf;base64,{}) format('truetype'); }}\n{RULES}",
+        engine.encode(KHMER_REGULAR),
+        engine.encode(KHMER_BOLD),
+    )
+});

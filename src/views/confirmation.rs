@@ -1,0 +1,52 @@
+//! After sending: the tracking code at once, and the truth about where the item is — saved on
+//! the phone and waiting, being sent, or received by the office with its number.
+
+use dioxus::prelude::*;
+use ourvoice_outbox::ItemState;
+use uuid::Uuid;
+
+use crate::components::{state_label, Header, Icon};
+use crate::i18n::{Arg, Tr};
+use crate::state::{use_device, use_ui, Screen};
+
+#[component]
+pub fn ConfirmationView(id: Uuid) -> Element {
+    let mut ui = use_ui();
+    let device = use_device();
+    let tr = Tr::new((ui.lang)());
+    let _ = (ui.tick)();
+    let item = device
+        .0
+        .as_ref()
+        .ok()
+        .and_then(|d| d.outbox.get(id).ok().flatten());
+    let Some(item) = item else {
+        return rsx! { Header { title: tr.t("confirm-title") } main { p { class: "banner-error", {tr.t("error-storage-open")} } } };
+    };
+    let (message, class) = match &item.state {
+        ItemState::Queued | ItemState::Retrying { .. } => {
+            (tr.t("confirm-waiting"), "sync-line waiting")
+        }
+        ItemState::Sending => (tr.t("confirm-sending"), "sync-line waiting"),
+        ItemState::Accepted { server_number, .. } => (
+            tr.t_args("confirm-sent", &[("number", Arg::Num(*server_number))]),
+            "sync-line",
+        ),
+        other => (state_label(&tr, other).0, "sync-line problem"),
+    };
+    rsx! {
+        Header { title: tr.t("confirm-title") }
+        main { id: "confirmation",
+            div { class: "logo", Icon { name: "check", size: 64 } }
+            p { {tr.t("confirm-code-label")} }
+            p { class: "code", id: "tracking-code", lang: "en", "{item.tracking_code}" }
+            p { class: "muted", {tr.t("confirm-code-hint")} }
+            p { class: "{class}", role: "status", "aria-live": "polite", id: "confirm-state", {message} }
+            button { class: "button", id: "confirm-home", onclick: move |_| ui.home(), {tr.t("confirm-go-home")} }
+            button { class: "button secondary", id: "confirm-feedback",
+                onclick: move |_| { ui.home(); ui.go(Screen::Feedback); },
+                {tr.t("confirm-go-feedback")}
+            }
+        }
+    }
+}

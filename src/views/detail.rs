@@ -1,0 +1,123 @@
+//! One submission: tracking code, state, what was sent, and the office's replies as they
+//! arrive by sync.
+
+use chrono::DateTime;
+use dioxus::prelude::*;
+use ourvoice_directory::{Directory, Lang};
+use ourvoice_outbox::ItemState;
+use ourvoice_protocol::{Privacy, ReplyKind};
+use uuid::Uuid;
+
+use crate::components::{state_label, Header};
+use crate::i18n::{Arg, Tr};
+use crate::state::{use_device, use_ui};
+
+#[component]
+pub fn DetailView(id: Uuid) -> Element {
+    let ui = use_ui();
+    let device = use_device();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let _ = (ui.tick)();
+    let directory = Directory::embedded();
+    let Some(item) = device
+        .0
+        .as_ref()
+        .ok()
+        .and_then(|d| d.outbox.get(id).ok().flatten())
+    else {
+        return rsx! { Header { title: tr.t("detail-title") } main { p { class: "banner-error", {tr.t("error-storage-open")} } } };
+    };
+    let (label, kind) = state_label(&tr, &item.state);
+    let s = &item.submission;
+    let day = DateTime::from_timestamp_millis(item.created_at)
+        .map(|t| tr.date(ourvoice_outbox::cambodia_today(t)))
+        .unwrap_or_default();
+    let category = directory
+        .category(&s.category)
+        .map(|c| {
+            if lang == Lang::Km {
+                c.name_km
+            } else {
+                c.name_en
+            }
+        })
+        .unwrap_or_default();
+    let privacy = match &s.privacy {
+        Privacy::Anonymous => tr.t("review-anonymous"),
+        Privacy::Confidential { name, phone } => tr.t_args(
+            "review-confidential",
+            &[("name", Arg::Text(name)), ("phone", Arg::Text(phone))],
+        ),
+    };
+    rsx! {
+        Header { title: tr.t(&format!("form-title-{}", item.kind.as_str())) }
+        main { id: "detail",
+            section { class: "card",
+                p { {tr.t("detail-code")} }
+                p { class: "code", lang: "en", id: "detail-code", "{item.tracking_code}" }
+                p { span { class: kind.class(), id: "detail-state", {label} } }
+                dl { class: "facts",
+                    match &item.state {
+                        ItemState::Accepted { server_number, office, .. } => rsx! {
+                            dt { {tr.t("detail-number")} }
+                            dd { id: "detail-number", {tr.num(*server_number)} }
+                            dt { {tr.t("detail-office")} }
+                            dd { {directory.office(office).map(|o| o.name(lang).to_string()).unwrap_or_else(|| office.clone())} }
+                        },
+                        ItemState::Retrying { last_error, .. } => rsx! {
+                            dd { class: "muted", {tr.t_args("detail-last-error", &[("error", Arg::Text(last_error))])} }
+                        },
+                        _ => rsx! {},
+                    }
+                    dt { {tr.t("detail-sent-on")} }
+                    dd { {day} }
+                }
+            }
+            if let ItemState::Rejected { errors } = &item.state {
+                section { class: "card", id: "detail-rejection",
+                    h3 { {tr.t("detail-rejected-why")} }
+                    for (index, error) in errors.iter().enumerate() {
+                        p { key: "{index}", class: "field-error", {tr.error(error.code)} }
+                    }
+                }
+            }
+            section { class: "card",
+                h3 { {tr.t("detail-what")} }
+                dl { class: "facts",
+                    dt { {tr.t("form-place")} }
+                    dd { {directory.path(&s.place, lang).unwrap_or_else(|| s.place.clone())} }
+                    dt { {tr.t("form-category")} }
+                    dd { {category} }
+                    if let Some(evaluation) = &s.evaluation {
+                        dt { {tr.t("form-overall")} }
+                        dd { {format!("{} — {}", "★".repeat(evaluation.overall as usize), tr.t(&format!("rating-{}", evaluation.overall)))} }
+                    }
+                    if !s.description.is_empty() {
+                        dt { {tr.t(&format!("form-description-{}", item.kind.as_str()))} }
+                        dd { id: "detail-description", {s.description.clone()} }
+                    }
+                    if let Some(date) = s.incident_date {
+                        dt { {tr.t("form-incident-date")} }
+                        dd { {tr.date(date)} }
+                    }
+                    dt { {tr.t("form-privacy")} }
+                    dd { {privacy} }
+                }
+            }
+            section { class: "card", id: "detail-replies",
+                h3 { {tr.t("detail-replies")} }
+                if item.replies.is_empty() {
+                    p { class: "muted", {tr.t("detail-no-replies")} }
+                }
+                for reply in item.replies.iter() {
+                    div { key: "{reply.seq}", class: if reply.kind == ReplyKind::Question { "reply question" } else { "reply" },
+                        strong { {tr.t(if reply.kind == ReplyKind::Question { "reply-question" } else { "reply-answer" })} }
+                        small { class: "muted", " · " {DateTime::from_timestamp_millis(reply.at).map(|t| tr.date(ourvoice_outbox::cambodia_today(t))).unwrap_or_default()} }
+                        p { class: "reply-text", {reply.text.clone()} }
+                    }
+                }
+            }
+        }
+    }
+}

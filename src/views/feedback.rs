@@ -1,0 +1,55 @@
+//! My feedback: every submission on this phone with its state, newest first.
+
+use chrono::DateTime;
+use dioxus::prelude::*;
+use ourvoice_directory::Directory;
+
+use crate::components::{state_label, Header, Icon};
+use crate::i18n::Tr;
+use crate::state::{use_device, use_ui, Screen};
+
+#[component]
+pub fn FeedbackView() -> Element {
+    let mut ui = use_ui();
+    let device = use_device();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let _ = (ui.tick)();
+    let items = device.0.as_ref().ok().and_then(|d| d.outbox.list().ok());
+    let directory = Directory::embedded();
+    rsx! {
+        Header { title: tr.t("feedback-title") }
+        main { id: "feedback",
+            match items {
+                None => rsx! { p { class: "banner-error", {tr.t("error-storage-open")} } },
+                Some(items) if items.is_empty() => rsx! { p { class: "muted", id: "feedback-empty", {tr.t("feedback-empty")} } },
+                Some(items) => rsx! {
+                    div { class: "list",
+                        for item in items {
+                            {
+                                let (label, kind) = state_label(&tr, &item.state);
+                                let day = DateTime::from_timestamp_millis(item.created_at)
+                                    .map(|t| tr.date(ourvoice_outbox::cambodia_today(t)))
+                                    .unwrap_or_default();
+                                let place = directory.place(&item.place).map(|p| p.display_name(lang)).unwrap_or_default();
+                                let id = item.id;
+                                rsx! {
+                                    button { key: "{item.id}", class: "list-row", "data-code": "{item.tracking_code}",
+                                        onclick: move |_| ui.go(Screen::Detail(id)),
+                                        span { class: "grow",
+                                            strong { {tr.t(&format!("kind-{}", item.kind.as_str()))} }
+                                            small { lang: "en", "{item.tracking_code}" }
+                                            small { {place} " · " {day} }
+                                            span { class: kind.class(), "data-state": "{label}", {label.clone()} }
+                                        }
+                                        span { class: "chevron", Icon { name: "chevron", size: 22 } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                },
+            }
+        }
+    }
+}

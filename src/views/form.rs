@@ -1,0 +1,257 @@
+//! The form for each kind of feedback: service category of the chosen office, description
+//! with a live character count, optional date, ratings for evaluations, privacy choice, and the
+//! optional "about you". Errors appear next to their fields; nothing typed is ever lost.
+
+use chrono::Utc;
+use dioxus::prelude::*;
+use ourvoice_directory::{Directory, Lang};
+use ourvoice_protocol::{AgeBand, Disability, Gender, Kind, MAX_DESCRIPTION_CHARS};
+
+use crate::components::{FieldError, Header, Icon, Stars};
+use crate::i18n::{Arg, Tr};
+use crate::state::{use_ui, Screen};
+use crate::APP_VERSION;
+
+const GENDERS: [(Gender, &str); 4] = [
+    (Gender::Female, "female"),
+    (Gender::Male, "male"),
+    (Gender::Other, "other"),
+    (Gender::PreferNotToSay, "prefer_not_to_say"),
+];
+const AGE_BANDS: [(AgeBand, &str); 8] = [
+    (AgeBand::Under18, "under_18"),
+    (AgeBand::From18To24, "18_24"),
+    (AgeBand::From25To34, "25_34"),
+    (AgeBand::From35To44, "35_44"),
+    (AgeBand::From45To54, "45_54"),
+    (AgeBand::From55To64, "55_64"),
+    (AgeBand::From65, "65_plus"),
+    (AgeBand::PreferNotToSay, "prefer_not_to_say"),
+];
+const DISABILITY: [(Disability, &str); 3] = [
+    (Disability::Yes, "yes"),
+    (Disability::No, "no"),
+    (Disability::PreferNotToSay, "prefer_not_to_say"),
+];
+
+fn field_class(invalid: bool) -> &'static str {
+    if invalid {
+        "field invalid"
+    } else {
+        "field"
+    }
+}
+
+/// Checks the form with the protocol's rules; on success goes to the review step.
+fn check_and_continue(mut ui: crate::state::Ui) {
+    let lang = (ui.lang)();
+    let draft = ui.form.read().to_draft(lang);
+    let result = match draft {
+        Err(error) => Err(vec![error]),
+        Ok(draft) => draft.check(Directory::embedded(), APP_VERSION, Utc::now()),
+    };
+    match result {
+        Ok(()) => {
+            ui.errors.set(Vec::new());
+            ui.go(Screen::Review);
+        }
+        Err(errors) => ui.errors.set(errors),
+    }
+}
+
+#[component]
+pub fn FormView() -> Element {
+    let mut ui = use_ui();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let directory = Directory::embedded();
+    let form = ui.form.read().clone();
+    let kind = form.kind.unwrap_or(Kind::Complaint);
+    let place = form.place.clone().unwrap_or_default();
+    let office = directory.route(&place);
+    let categories = office
+        .map(|o| directory.categories(o.office_type))
+        .unwrap_or_default();
+    let count = form.description.chars().count();
+    let has_errors = !ui.errors.read().is_empty();
+    let invalid = |field: &str| !ui.errors_of(field).is_empty();
+    let today = ourvoice_outbox::cambodia_today(Utc::now()).to_string();
+    let description_label = tr.t(&format!("form-description-{}", kind.as_str()));
+
+    rsx! {
+        Header { title: tr.t(&format!("form-title-{}", kind.as_str())) }
+        main { id: "form",
+            if has_errors {
+                p { class: "banner-error", role: "alert", id: "form-errors", {tr.t("form-fix-errors")} }
+            }
+            section { class: "card",
+                h3 { {tr.t("form-place")} }
+                p { id: "form-place", strong { {directory.place(&place).map(|p| p.display_name(lang)).unwrap_or_default()} } }
+                p { class: "muted", {directory.path(&place, lang).unwrap_or_default()} }
+                if let Some(office) = office {
+                    if office.code != place {
+                        p { class: "muted", Icon { name: "place", size: 18 } " " {office.name(lang)} }
+                    }
+                }
+                FieldError { field: "place" }
+                button { class: "button secondary", id: "change-place",
+                    onclick: move |_| {
+                        let previous = ui.stack.read().iter().rev().nth(1).cloned();
+                        if previous == Some(Screen::Place) { ui.back(); } else { ui.go(Screen::Place); }
+                    },
+                    {tr.t("form-change-place")}
+                }
+            }
+            section { class: if invalid("category") { "card invalid" } else { "card" },
+                h3 { id: "category-label", {tr.t("form-category")} }
+                div { class: "choices", role: "radiogroup", "aria-labelledby": "category-label",
+                    for category in categories.iter() {
+                        button { key: "{category.code}", class: "choice", id: "category-{category.code}", role: "radio",
+                            "aria-pressed": if form.category == category.code { "true" } else { "false" },
+                            "aria-checked": if form.category == category.code { "true" } else { "false" },
+                            onclick: { let code = category.code; move |_| { ui.form.write().category = code.to_string(); ui.errors.write().retain(|e| e.field != "category"); } },
+                            {if lang == Lang::Km { category.name_km } else { category.name_en }}
+                        }
+                    }
+                }
+                FieldError { field: "category" }
+            }
+            if kind == Kind::Evaluation {
+                section { class: "card",
+                    h3 { {tr.t("form-overall")} }
+                    Stars { id: "rating-overall", label: tr.t("form-overall"), value: form.overall,
+                        onchange: move |v| { ui.form.write().overall = Some(v); ui.errors.write().retain(|e| !e.field.starts_with("evaluation")); } }
+                    FieldError { field: "evaluation" }
+                    for (name, value) in form.criteria.named() {
+                        div { key: "{name}",
+                            p { {tr.t(&format!("criterion-{name}"))} }
+                            Stars { id: "rating-{name}", label: tr.t(&format!("criterion-{name}")), value,
+                                onchange: move |v| {
+                                    let mut form = ui.form.write();
+                                    let criteria = &mut form.criteria;
+                                    let slot = match name {
+                                        "speed" => &mut criteria.speed,
+                                        "staff_attitude" => &mut criteria.staff_attitude,
+                                        "fees_as_posted" => &mut criteria.fees_as_posted,
+                                        "clarity_of_information" => &mut criteria.clarity_of_information,
+                                        _ => &mut criteria.facilities_and_access,
+                                    };
+                                    *slot = Some(v);
+                                } }
+                        }
+                    }
+                }
+            }
+            section { class: "card",
+                label { class: field_class(invalid("description")),
+                    span { {description_label} }
+                    textarea { id: "description", rows: "6", value: "{form.description}",
+                        "aria-describedby": "description-count",
+                        oninput: move |e| { ui.form.write().description = e.value(); },
+                    }
+                    span { id: "description-count", class: if count > MAX_DESCRIPTION_CHARS { "counter over" } else { "counter" }, "aria-live": "polite",
+                        {tr.t_args("form-characters", &[("count", Arg::Num(count as u64)), ("max", Arg::Num(MAX_DESCRIPTION_CHARS as u64))])}
+                    }
+                }
+                FieldError { field: "description" }
+                label { class: field_class(invalid("incident_date")),
+                    span { {tr.t("form-incident-date")} }
+                    input { r#type: "date", id: "incident-date", value: "{form.incident_date}", max: "{today}",
+                        oninput: move |e| { ui.form.write().incident_date = e.value(); },
+                    }
+                }
+                FieldError { field: "incident_date" }
+            }
+            if kind == Kind::Complaint || kind == Kind::Evaluation {
+                section { class: "card",
+                    h3 { {tr.t("form-extra-payment")} }
+                    div { class: "choices",
+                        for (answer, key, id) in [(true, "answer-yes", "extra-yes"), (false, "answer-no", "extra-no")] {
+                            button { key: "{id}", class: "choice", id: "{id}",
+                                "aria-pressed": if form.extra_payment == Some(answer) { "true" } else { "false" },
+                                onclick: move |_| {
+                                    let mut form = ui.form.write();
+                                    form.extra_payment = if form.extra_payment == Some(answer) { None } else { Some(answer) };
+                                },
+                                {tr.t(key)}
+                            }
+                        }
+                    }
+                    if kind == Kind::Complaint {
+                        label { class: "checkbox",
+                            input { r#type: "checkbox", id: "about-staff", checked: form.about_staff,
+                                onchange: move |e| { ui.form.write().about_staff = e.checked(); } }
+                            span { {tr.t("form-about-staff")} }
+                        }
+                    }
+                }
+            }
+            section { class: "card",
+                h3 { {tr.t("form-privacy")} }
+                div { class: "list",
+                    button { class: "choice privacy-choice", id: "privacy-anonymous",
+                        "aria-pressed": if form.confidential { "false" } else { "true" },
+                        onclick: move |_| { ui.form.write().confidential = false; ui.errors.write().retain(|e| !e.field.starts_with("privacy")); },
+                        strong { {tr.t("privacy-choice-anonymous")} }
+                        span { class: "muted", {tr.t("privacy-choice-anonymous-hint")} }
+                    }
+                    button { class: "choice privacy-choice", id: "privacy-confidential",
+                        "aria-pressed": if form.confidential { "true" } else { "false" },
+                        onclick: move |_| { ui.form.write().confidential = true; },
+                        strong { {tr.t("privacy-choice-confidential")} }
+                        span { class: "muted", {tr.t("privacy-choice-confidential-hint")} }
+                    }
+                }
+                if form.confidential {
+                    label { class: field_class(invalid("privacy.name")),
+                        span { {tr.t("form-name")} }
+                        input { r#type: "text", id: "name", value: "{form.name}", autocomplete: "name",
+                            oninput: move |e| { ui.form.write().name = e.value(); } }
+                    }
+                    FieldError { field: "privacy.name" }
+                    label { class: field_class(invalid("privacy.phone")),
+                        span { {tr.t("form-phone")} }
+                        input { r#type: "tel", id: "phone", value: "{form.phone}", autocomplete: "tel", inputmode: "tel",
+                            oninput: move |e| { ui.form.write().phone = e.value(); } }
+                    }
+                    FieldError { field: "privacy.phone" }
+                }
+            }
+            section { class: "card",
+                h3 { {tr.t("form-about-you")} }
+                p { class: "muted", {tr.t("form-about-you-why")} }
+                p { {tr.t("form-gender")} }
+                div { class: "choices",
+                    for (value, code) in GENDERS {
+                        button { key: "{code}", class: "choice", id: "gender-{code}",
+                            "aria-pressed": if form.gender == Some(value) { "true" } else { "false" },
+                            onclick: move |_| { let mut f = ui.form.write(); f.gender = if f.gender == Some(value) { None } else { Some(value) }; },
+                            {tr.t(&format!("gender-{code}"))}
+                        }
+                    }
+                }
+                p { {tr.t("form-age")} }
+                div { class: "choices",
+                    for (value, code) in AGE_BANDS {
+                        button { key: "{code}", class: "choice", id: "age-{code}",
+                            "aria-pressed": if form.age_band == Some(value) { "true" } else { "false" },
+                            onclick: move |_| { let mut f = ui.form.write(); f.age_band = if f.age_band == Some(value) { None } else { Some(value) }; },
+                            {tr.t(&format!("age-{code}"))}
+                        }
+                    }
+                }
+                p { {tr.t("form-disability")} }
+                div { class: "choices",
+                    for (value, code) in DISABILITY {
+                        button { key: "{code}", class: "choice", id: "disability-{code}",
+                            "aria-pressed": if form.disability == Some(value) { "true" } else { "false" },
+                            onclick: move |_| { let mut f = ui.form.write(); f.disability = if f.disability == Some(value) { None } else { Some(value) }; },
+                            {tr.t(&format!("disability-{code}"))}
+                        }
+                    }
+                }
+            }
+            button { class: "button", id: "form-continue", onclick: move |_| check_and_continue(ui), {tr.t("form-check")} }
+        }
+    }
+}

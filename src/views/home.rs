@@ -1,0 +1,54 @@
+//! Home: four large actions with icons and one-line explanations, and the sync line.
+
+use dioxus::prelude::*;
+use ourvoice_protocol::Kind;
+
+use crate::components::{Header, Icon, SyncLine};
+use crate::i18n::Tr;
+use crate::state::{use_ui, FormState, Screen};
+
+#[component]
+pub fn HomeView() -> Element {
+    let mut ui = use_ui();
+    let tr = Tr::new((ui.lang)());
+    rsx! {
+        Header { title: tr.t("app-title") }
+        main {
+            SyncLine {}
+            h2 { {tr.t("home-question")} }
+            div { class: "actions",
+                for kind in Kind::ALL {
+                    button { key: "{kind.as_str()}", class: "action", id: "start-{kind.as_str()}",
+                        onclick: move |_| {
+                            let keep = ui.form.read().clone();
+                            // A new piece of feedback starts clean, except the "about you"
+                            // answers the citizen gave a moment ago.
+                            ui.form.set(FormState {
+                                kind: Some(kind),
+                                gender: keep.gender,
+                                age_band: keep.age_band,
+                                disability: keep.disability,
+                                ..FormState::default()
+                            });
+                            ui.errors.set(Vec::new());
+                            ui.go(Screen::Place);
+                        },
+                        span { class: "glyph", Icon { name: kind.as_str(), size: 32 } }
+                        span {
+                            strong { {tr.t(&format!("kind-{}", kind.as_str()))} }
+                            span { class: "hint", {tr.t(&format!("kind-{}-hint", kind.as_str()))} }
+                        }
+                    }
+                }
+            }
+            div { class: "row-buttons",
+                button { class: "button secondary", id: "open-feedback", onclick: move |_| ui.go(Screen::Feedback),
+                    Icon { name: "list", size: 22 } " " {tr.t("home-my-feedback")}
+                }
+                button { class: "button secondary", id: "open-settings", onclick: move |_| ui.go(Screen::Settings),
+                    Icon { name: "settings", size: 22 } " " {tr.t("home-settings")}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! One file per screen. Each reads the UI state from context and the device's data through
+//! the outbox and sync crates only.
+
+mod confirmation;
+mod detail;
+mod feedback;
+mod form;
+mod home;
+mod place;
+mod privacy;
+mod review;
+mod settings;
+mod welcome;
+
+pub use confirmation::ConfirmationView;
+pub use detail::DetailView;
+pub use feedback::FeedbackView;
+pub use form::FormView;
+pub use home::HomeView;
+pub use place::PlaceView;
+pub use privacy::PrivacyView;
+pub use review::ReviewView;
+pub use settings::SettingsView;
+pub use welcome::WelcomeView;

@@ -1,0 +1,148 @@
+//! The review step: everything the citizen is about to send, in their language, with Change
+//! (back to the form, nothing lost) and Send (stored on the phone first, then sent).
+
+use chrono::Utc;
+use dioxus::prelude::*;
+use ourvoice_directory::{Directory, Lang};
+use ourvoice_outbox::SubmitError;
+use ourvoice_protocol::Kind;
+
+use crate::components::Header;
+use crate::i18n::{Arg, Tr};
+use crate::state::{use_device, use_ui, FormState, Screen};
+use crate::views::place::remember_place;
+use crate::APP_VERSION;
+
+fn rating_text(tr: &Tr, value: Option<u8>) -> String {
+    match value {
+        Some(v) => format!(
+            "{} — {}",
+            "★".repeat(v as usize),
+            tr.t(&format!("rating-{v}"))
+        ),
+        None => tr.t("choice-not-answered"),
+    }
+}
+
+#[component]
+pub fn ReviewView() -> Element {
+    let mut ui = use_ui();
+    let device = use_device();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let directory = Directory::embedded();
+    let form = ui.form.read().clone();
+    let kind = form.kind.unwrap_or(Kind::Complaint);
+    let place = form.place.clone().unwrap_or_default();
+    let mut storage_failed = use_signal(|| false);
+    let category = directory
+        .category(&form.category)
+        .map(|c| {
+            if lang == Lang::Km {
+                c.name_km
+            } else {
+                c.name_en
+            }
+        })
+        .unwrap_or_default();
+    let privacy = if form.confidential {
+        tr.t_args(
+            "review-confidential",
+            &[
+                ("name", Arg::Text(&form.name)),
+                ("phone", Arg::Text(&form.phone)),
+            ],
+        )
+    } else {
+        tr.t("review-anonymous")
+    };
+    let date = chrono::NaiveDate::parse_from_str(&form.incident_date, "%Y-%m-%d")
+        .ok()
+        .map(|d| tr.date(d));
+
+    let send = move |_| {
+        let Ok(device) = &device.0 else {
+            storage_failed.set(true);
+            return;
+        };
+        let prepared = ui.form.read().to_draft((ui.lang)());
+        let draft = match prepared {
+            Ok(draft) => draft,
+            Err(error) => {
+                ui.errors.set(vec![error]);
+                ui.back();
+                return;
+            }
+        };
+        let place = draft.place.clone();
+        match device
+            .outbox
+            .submit(draft, Directory::embedded(), APP_VERSION, Utc::now())
+        {
+            Ok(item) => {
+                remember_place(&device.outbox, &place);
+                device.engine.kick();
+                let keep = ui.form.read().clone();
+                ui.form.set(FormState {
+                    gender: keep.gender,
+                    age_band: keep.age_band,
+                    disability: keep.disability,
+                    ..FormState::default()
+                });
+                ui.errors.set(Vec::new());
+                ui.stack
+                    .set(vec![Screen::Home, Screen::Confirmation(item.id)]);
+                ui.changed();
+            }
+            Err(SubmitError::Invalid(errors)) => {
+                ui.errors.set(errors);
+                ui.back();
+            }
+            Err(SubmitError::Storage(_)) => storage_failed.set(true),
+        }
+    };
+
+    rsx! {
+        Header { title: tr.t("review-title") }
+        main { id: "review",
+            if storage_failed() {
+                p { class: "banner-error", role: "alert", id: "storage-error", {tr.t("error-storage")} }
+            }
+            section { class: "card",
+                dl { class: "facts",
+                    dt { {tr.t(&format!("form-title-{}", kind.as_str()))} }
+                    dd { {directory.place(&place).map(|p| p.display_name(lang)).unwrap_or_default()} }
+                    dd { class: "muted", {directory.path(&place, lang).unwrap_or_default()} }
+                    dt { {tr.t("form-category")} }
+                    dd { {category} }
+                    if kind == Kind::Evaluation {
+                        dt { {tr.t("form-overall")} }
+                        dd { {rating_text(&tr, form.overall)} }
+                        for (name, value) in form.criteria.named() {
+                            dt { key: "{name}-label", {tr.t(&format!("criterion-{name}"))} }
+                            dd { {rating_text(&tr, value)} }
+                        }
+                    }
+                    if !form.description.trim().is_empty() {
+                        dt { {tr.t(&format!("form-description-{}", kind.as_str()))} }
+                        dd { id: "review-description", {form.description.clone()} }
+                    }
+                    if let Some(date) = date {
+                        dt { {tr.t("form-incident-date")} }
+                        dd { {date} }
+                    }
+                    if let Some(extra) = form.extra_payment {
+                        dt { {tr.t("form-extra-payment")} }
+                        dd { {tr.t(if extra { "answer-yes" } else { "answer-no" })} }
+                    }
+                    dt { {tr.t("form-privacy")} }
+                    dd { id: "review-privacy", {privacy} }
+                }
+            }
+            div { class: "row-buttons",
+                button { class: "button secondary", id: "review-edit", onclick: move |_| { ui.back(); }, {tr.t("review-edit")} }
+                button { class: "button", id: "review-send", onclick: send, {tr.t("review-send")} }
+            }
+        }
+    }
+}

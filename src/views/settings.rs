@@ -1,0 +1,123 @@
+//! Settings: language, privacy page, deleting this phone's copy of sent feedback, and a hidden
+//! testers' section (tap the version five times): server address, send now, database counts.
+
+use dioxus::prelude::*;
+use ourvoice_directory::Lang;
+
+use crate::components::Header;
+use crate::i18n::{Arg, Tr};
+use crate::state::{use_device, use_ui, Screen};
+use crate::APP_VERSION;
+
+#[component]
+pub fn SettingsView() -> Element {
+    let mut ui = use_ui();
+    let device = use_device();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let _ = (ui.tick)();
+    let mut confirming = use_signal(|| false);
+    let mut deleted = use_signal(|| None::<usize>);
+    let mut version_taps = use_signal(|| 0u32);
+    let mut saved = use_signal(|| false);
+    let mut server = use_signal(|| {
+        device
+            .0
+            .as_ref()
+            .map(|d| d.engine.server_url())
+            .unwrap_or_default()
+    });
+    let counts = device
+        .0
+        .as_ref()
+        .ok()
+        .and_then(|d| d.outbox.counts().ok())
+        .unwrap_or_default();
+    let for_language = device.clone();
+    let for_delete = device.clone();
+    let for_server = device.clone();
+    let for_sync = device.clone();
+    rsx! {
+        Header { title: tr.t("settings-title") }
+        main { id: "settings",
+            section { class: "card",
+                h3 { {tr.t("settings-language")} }
+                div { class: "choices",
+                    for choice in [Lang::Km, Lang::En] {
+                        button { key: "{choice.code()}", class: "choice", id: "settings-lang-{choice.code()}", lang: choice.code(),
+                            "aria-pressed": if lang == choice { "true" } else { "false" },
+                            onclick: {
+                                let device = for_language.clone();
+                                move |_| {
+                                    ui.lang.set(choice);
+                                    if let Ok(device) = &device.0 { let _ = device.outbox.set_setting("lang", choice.code()); }
+                                }
+                            },
+                            {Tr::new(choice).t(&format!("lang-{}", choice.code()))}
+                        }
+                    }
+                }
+            }
+            button { class: "button secondary", id: "settings-privacy", onclick: move |_| ui.go(Screen::Privacy), {tr.t("settings-privacy")} }
+            section { class: "card",
+                h3 { {tr.t("settings-delete")} }
+                p { class: "muted", {tr.t("settings-delete-explain")} }
+                if let Some(count) = deleted() {
+                    p { role: "status", id: "settings-deleted", {tr.t_args("settings-deleted", &[("count", Arg::Num(count as u64))])} }
+                }
+                if confirming() {
+                    div { class: "row-buttons",
+                        button { class: "button secondary", id: "delete-cancel", onclick: move |_| confirming.set(false), {tr.t("settings-delete-cancel")} }
+                        button { class: "button danger", id: "delete-confirm",
+                            onclick: move |_| {
+                                if let Ok(device) = &for_delete.0 {
+                                    deleted.set(device.outbox.delete_settled().ok());
+                                }
+                                confirming.set(false);
+                                ui.changed();
+                            },
+                            {tr.t("settings-delete-confirm")}
+                        }
+                    }
+                } else {
+                    button { class: "button secondary", id: "delete-sent", onclick: move |_| confirming.set(true), {tr.t("settings-delete")} }
+                }
+            }
+            button { class: "version", id: "version", onclick: move |_| version_taps += 1,
+                {tr.t_args("settings-version", &[("version", Arg::Text(APP_VERSION))])}
+            }
+            if version_taps() >= 5 {
+                section { class: "card", id: "testers",
+                    h3 { {tr.t("testers-title")} }
+                    label { class: "field",
+                        span { {tr.t("testers-server")} }
+                        input { r#type: "url", id: "testers-server", value: "{server}", oninput: move |e| { server.set(e.value()); saved.set(false); } }
+                    }
+                    button { class: "button secondary", id: "testers-save",
+                        onclick: move |_| {
+                            if let Ok(device) = &for_server.0 {
+                                device.engine.set_server_url(&server());
+                                let _ = device.outbox.set_setting("server_url", &device.engine.server_url());
+                                device.engine.kick();
+                                saved.set(true);
+                            }
+                        },
+                        {tr.t("testers-save")}
+                    }
+                    if saved() { p { role: "status", {tr.t("testers-saved")} } }
+                    button { class: "button", id: "testers-sync",
+                        onclick: move |_| { if let Ok(device) = &for_sync.0 { device.engine.kick(); } },
+                        {tr.t("testers-sync-now")}
+                    }
+                    p { id: "testers-counts",
+                        {tr.t_args("testers-counts", &[
+                            ("waiting", Arg::Num(counts.pending())),
+                            ("sent", Arg::Num(counts.accepted)),
+                            ("rejected", Arg::Num(counts.rejected + counts.conflict)),
+                        ])}
+                    }
+                }
+            }
+        }
+    }
+}

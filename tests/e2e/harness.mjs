@@ -1,0 +1,88 @@
+// Test harness: starts the real server and the real app (liveview harness: native outbox,
+// sync engine and SQLite, rendered in a browser) on loopback, and Debian's Chromium at a
+// phone's size through playwright-core.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repo = join(here, '..', '..');
+const target = process.env.CARGO_TARGET_DIR || '/var/tmp/ourvoice-target';
+export const screenshots = join(repo, 'test-output', 'app');
+mkdirSync(screenshots, { recursive: true });
+
+export function tempDir(name) {
+  return mkdtempSync(join(tmpdir(), `ourvoice-${name}-`));
+}
+
+/** Spawns a binary that prints `listening on ADDRESS` first; resolves with the process and URL. */
+function startListening(binary, args, env) {
+  const child = spawn(join(target, 'debug', binary), args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    const timer = setTimeout(() => reject(new Error(`${binary} did not start`)), 30000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      const address = line.replace('listening on ', '').trim();
+      resolve({ child, url: `http://${address}`, address, stop: () => stop(child) });
+    });
+    child.once('exit', (code) => reject(new Error(`${binary} exited with ${code}`)));
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+export function startServer(folder, listen = '127.0.0.1:0') {
+  return startListening('ourvoice-server', [
+    '--listen', listen, '--database', `sqlite://${join(folder, 'server.db')}`, '--rate-limit-per-second', '0', '--log', 'warn',
+  ], {});
+}
+
+export function startApp(folder, serverUrl) {
+  return startListening('ourvoice-liveview', [], {
+    OURVOICE_DATA: join(folder, 'phone'),
+    OURVOICE_SERVER: serverUrl,
+    RUST_LOG: 'warn',
+  });
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A phone-sized page (390×844, like Android's WebView on a common phone). */
+export async function phonePage(browser, url, width = 390) {
+  const context = await browser.newContext({ viewport: { width, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForSelector('[data-screen]');
+  return page;
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+/** The current screen's name, as the app marks it. */
+export async function screen(page) {
+  return page.locator('[data-screen]').getAttribute('data-screen');
+}
