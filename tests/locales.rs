@@ -2,7 +2,37 @@
 //! formats without errors with sample arguments.
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+use fluent_syntax::ast::{Expression, InlineExpression, Pattern, PatternElement};
 use std::collections::BTreeSet;
+
+/// Every variable a pattern refers to, including inside selectors and variants.
+fn variables(pattern: &Pattern<&str>, found: &mut BTreeSet<String>) {
+    fn inline(expression: &InlineExpression<&str>, found: &mut BTreeSet<String>) {
+        match expression {
+            InlineExpression::VariableReference { id } => {
+                found.insert(id.name.to_string());
+            }
+            InlineExpression::Placeable { expression } => walk(expression, found),
+            _ => {}
+        }
+    }
+    fn walk(expression: &Expression<&str>, found: &mut BTreeSet<String>) {
+        match expression {
+            Expression::Inline(expression) => inline(expression, found),
+            Expression::Select { selector, variants } => {
+                inline(selector, found);
+                for variant in variants {
+                    variables(&variant.value, found);
+                }
+            }
+        }
+    }
+    for element in &pattern.elements {
+        if let PatternElement::Placeable { expression } = element {
+            walk(expression, found);
+        }
+    }
+}
 
 const KM: &str = include_str!("../locales/km/main.ftl");
 const EN: &str = include_str!("../locales/en/main.ftl");
@@ -41,10 +71,20 @@ fn every_key_exists_in_both_languages() {
 fn every_message_formats_with_sample_arguments() {
     for (lang, source) in [("km", KM), ("en", EN)] {
         let (bundle, keys) = bundle(lang, source);
+        let resource = FluentResource::try_new(source.to_string()).unwrap();
+        let mut names = BTreeSet::new();
+        for entry in resource.entries() {
+            if let fluent_syntax::ast::Entry::Message(message) = entry {
+                if let Some(value) = &message.value {
+                    variables(value, &mut names);
+                }
+            }
+        }
+        assert!(names.contains("count"), "{names:?}");
         let mut args = FluentArgs::new();
-        args.set("count", FluentValue::from(3));
-        args.set("code", FluentValue::from("OV-7K3M-Q9TX"));
-        args.set("name", FluentValue::from("Dara"));
+        for name in &names {
+            args.set(name.clone(), FluentValue::from(3));
+        }
         for key in keys {
             let message = bundle.get_message(&key).unwrap();
             let pattern = message

@@ -46,11 +46,14 @@ pub fn ReviewView() -> Element {
         })
         .unwrap_or_default();
     let privacy = if form.confidential {
+        // The phone as it will be stored and sent (international form).
+        let phone =
+            ourvoice_protocol::normalize_phone(&form.phone).unwrap_or_else(|| form.phone.clone());
         tr.t_args(
             "review-confidential",
             &[
-                ("name", Arg::Text(&form.name)),
-                ("phone", Arg::Text(&form.phone)),
+                ("name", Arg::Text(form.name.trim())),
+                ("phone", Arg::Text(&phone)),
             ],
         )
     } else {

@@ -86,3 +86,21 @@ export async function shot(page, name) {
 export async function screen(page) {
   return page.locator('[data-screen]').getAttribute('data-screen');
 }
+
+/** Waits until the app shows the screen whose name starts with `name`. */
+export async function expectScreen(page, name, timeout = 15000) {
+  await page.waitForFunction(
+    (name) => (document.querySelector('[data-screen]')?.dataset.screen ?? '').startsWith(name),
+    name,
+    { timeout },
+  );
+}
+
+/** Waits until the element's text matches `pattern`. */
+export async function waitForText(page, selector, pattern, timeout = 45000) {
+  await page.waitForFunction(
+    ([selector, source]) => new RegExp(source).test(document.querySelector(selector)?.textContent ?? ''),
+    [selector, pattern.source],
+    { timeout },
+  );
+}

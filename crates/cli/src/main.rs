@@ -60,6 +60,9 @@ enum Command {
         #[command(subcommand)]
         command: PlacesCommand,
     },
+    /// Set one of the device's settings (as the app would): `lang km|en`, `privacy_seen 1`,
+    /// `server_url URL`.
+    Set { key: String, value: String },
     /// Queue COUNT generated complaints, printing each id as soon as it is durably stored.
     Generate {
         #[arg(long, default_value_t = 100)]
@@ -173,6 +176,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate { count, place } => generate(&cli.data, count, &place),
+        Command::Set { key, value } => {
+            let known = ["lang", "privacy_seen", "server_url", "recent_places"];
+            if !known.contains(&key.as_str()) {
+                return Err(format!(
+                    "unknown setting {key}; known: {}",
+                    known.join(", ")
+                ));
+            }
+            open_outbox(&cli.data)?
+                .set_setting(&key, &value)
+                .map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

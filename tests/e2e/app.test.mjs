@@ -1,0 +1,215 @@
+// End-to-end tests of the citizen app: the real root component with the real outbox (a
+// temporary SQLite file) and sync engine, served by the liveview harness, driven in Debian's
+// Chromium at a 390×844 phone viewport, against the real server on loopback.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { startServer, startApp, launchBrowser, phonePage, shot, screen, expectScreen, waitForText, tempDir } from './harness.mjs';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser.close(); });
+
+const texts = {
+  km: { waiting: 'កំពុងរង់ចាំផ្ញើ', sentPrefix: 'បានផ្ញើ។', search: 'ចំការមន', description: 'ខ្ញុំត្រូវគេសុំប្រាក់បន្ថែមពីតម្លៃដែលបានបិទផ្សាយ ហើយរង់ចាំយូរណាស់។', allSent: 'បានផ្ញើទាំងអស់' },
+  en: { waiting: 'Waiting to send', sentPrefix: 'Sent.', search: 'chamkar mon', description: 'I was asked to pay more than the posted fee and waited a very long time.', allSent: 'All sent' },
+};
+
+/** First run: language, privacy, then home. */
+async function firstRun(page, lang, name) {
+  await expectScreen(page, 'Welcome');
+  if (name) await shot(page, `${name}-welcome`);
+  await page.click(`#choose-${lang}`);
+  await expectScreen(page, 'Privacy');
+  if (name) await shot(page, `${name}-privacy`);
+  await page.click('#privacy-accept');
+  await expectScreen(page, 'Home');
+}
+
+/** Fills in and sends one submission of `kind`; returns its tracking code. */
+async function submit(page, lang, kind, name) {
+  const t = texts[lang];
+  await page.click(`#start-${kind}`);
+  await expectScreen(page, 'Place');
+  await page.fill('#place-search', t.search);
+  await page.waitForSelector('#place-results [data-code="OWSO-1201"]');
+  if (name) await shot(page, `${name}-place`);
+  await page.click('#place-results [data-code="OWSO-1201"]');
+  await expectScreen(page, 'Form');
+  await page.click('#category-business_licence');
+  if (kind === 'evaluation') {
+    await page.click('#rating-overall [data-stars="4"]');
+    await page.click('#rating-speed [data-stars="2"]');
+    await page.click('#rating-staff_attitude [data-stars="5"]');
+  } else {
+    await page.fill('#description', t.description);
+    await waitForText(page, '#description-count', lang === 'km' ? /[១-៩][០-៩]* \/ ៤០០០/ : /[1-9]\d* \/ 4000/);
+  }
+  if (kind === 'complaint') await page.click('#extra-yes');
+  await page.click('#gender-female');
+  if (name) await shot(page, `${name}-form`);
+  await page.click('#form-continue');
+  await expectScreen(page, 'Review');
+  if (name) await shot(page, `${name}-review`);
+  await page.click('#review-send');
+  await expectScreen(page, 'Confirmation');
+  await page.waitForSelector('#tracking-code');
+  const code = (await page.textContent('#tracking-code')).trim();
+  assert.match(code, /^OV-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
+  return code;
+}
+
+for (const lang of ['km', 'en']) {
+  test(`each of the four kinds goes end to end in ${lang}`, async () => {
+    const folder = tempDir(`kinds-${lang}`);
+    const server = await startServer(folder);
+    const app = await startApp(folder, server.url);
+    try {
+      const page = await phonePage(browser, app.url);
+      await firstRun(page, lang, lang);
+      await shot(page, `${lang}-home`);
+      const codes = [];
+      for (const kind of ['complaint', 'support', 'information', 'evaluation']) {
+        const code = await submit(page, lang, kind, kind === 'complaint' ? `${lang}-complaint` : kind === 'evaluation' ? `${lang}-evaluation` : null);
+        // Sent for real: the server's number arrives without the citizen doing anything.
+        await waitForText(page, '#confirm-state', new RegExp('^' + texts[lang].sentPrefix.replace('.', '\\.')));
+        if (kind === 'complaint') await shot(page, `${lang}-confirmation`);
+        codes.push(code);
+        await page.click('#confirm-home');
+      }
+      await waitForText(page, '#sync-line', new RegExp(texts[lang].allSent));
+      await page.click('#open-feedback');
+      for (const code of codes) await page.waitForSelector(`[data-code="${code}"]`);
+      await shot(page, `${lang}-feedback`);
+      await page.click(`[data-code="${codes[0]}"]`);
+      await expectScreen(page, 'Detail');
+      assert.equal((await page.textContent('#detail-code')).trim(), codes[0]);
+      assert.match(await page.textContent('#detail-description'), /.+/);
+      await shot(page, `${lang}-detail`);
+      await page.click('#back');
+      await page.click('#back');
+      await page.click('#open-settings');
+      for (let i = 0; i < 5; i++) await page.click('#version');
+      await page.waitForSelector('#testers');
+      await shot(page, `${lang}-settings`);
+      await page.close();
+    } finally {
+      await app.stop();
+      await server.stop();
+    }
+  });
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+test('a submission made while the server is down waits, then is sent by itself', async () => {
+  const folder = tempDir('offline');
+  const port = await freePort();
+  const app = await startApp(folder, `http://127.0.0.1:${port}`);
+  let server;
+  try {
+    const page = await phonePage(browser, app.url);
+    await firstRun(page, 'en');
+    await submit(page, 'en', 'complaint');
+    await waitForText(page, '#confirm-state', /Saved on this phone/);
+    await shot(page, 'en-confirmation-waiting');
+    await page.click('#confirm-home');
+    await waitForText(page, '#sync-line', /Offline — 1 waiting to send/);
+    await shot(page, 'en-home-offline');
+    await page.click('#open-feedback');
+    await waitForText(page, '#feedback', /Waiting to send/);
+    assert.doesNotMatch(await page.textContent('#feedback'), /Sent|Received/);
+    await page.click('#back');
+    server = await startServer(folder, `127.0.0.1:${port}`);
+    await waitForText(page, '#sync-line', /All sent/);
+    await page.click('#open-feedback');
+    await waitForText(page, '#feedback', /Received by the office/);
+  } finally {
+    await app.stop();
+    if (server) await server.stop();
+  }
+});
+
+test('an invalid form shows the errors next to the fields and keeps the text; switching language keeps the screen', async () => {
+  const folder = tempDir('invalid');
+  const server = await startServer(folder);
+  const app = await startApp(folder, server.url);
+  try {
+    const page = await phonePage(browser, app.url);
+    await firstRun(page, 'km');
+    await page.click('#start-complaint');
+    await page.fill('#place-search', 'តាកែវ');
+    await page.click('#place-results [data-code="21"]');
+    await page.click('#privacy-confidential');
+    await page.fill('#name', 'សុខ ដារ៉ា');
+    await page.fill('#phone', '123');
+    await page.click('#form-continue');
+    await expectScreen(page, 'Form');
+    await page.waitForSelector('[data-error="phone_invalid"]');
+    await page.waitForSelector('[data-error="description_required"]');
+    await page.waitForSelector('[data-error="category_unknown"]');
+    await waitForText(page, '[data-error="phone_invalid"]', /លេខទូរសព្ទកម្ពុជា/);
+    await shot(page, 'km-form-errors');
+    await page.fill('#description', 'ផ្លូវខូច');
+    await page.click('#form-continue');
+    await page.waitForSelector('[data-error="description_required"]', { state: 'detached' });
+    assert.equal(await page.inputValue('#description'), 'ផ្លូវខូច');
+    assert.equal(await page.inputValue('#name'), 'សុខ ដារ៉ា');
+    // Switch language: same screen, same text, errors now in English.
+    await page.click('#switch-language');
+    await waitForText(page, '[data-error="phone_invalid"]', /not a Cambodian phone number/);
+    await expectScreen(page, 'Form');
+    assert.equal(await page.inputValue('#description'), 'ផ្លូវខូច');
+    await shot(page, 'en-form-errors');
+    await page.fill('#phone', '012 345 678');
+    await page.click('#category-land');
+    await page.click('#form-continue');
+    await expectScreen(page, 'Review');
+    await waitForText(page, '#review-privacy', /\+85512345678/);
+  } finally {
+    await app.stop();
+    await server.stop();
+  }
+});
+
+test('nothing is cut off at 360 px', async () => {
+  const folder = tempDir('narrow');
+  const server = await startServer(folder);
+  const app = await startApp(folder, server.url);
+  try {
+    for (const lang of ['km', 'en']) {
+      const page = await phonePage(browser, app.url, 360);
+      await page.waitForSelector('[data-screen]');
+      if ((await screen(page)) === 'Welcome') await firstRun(page, lang);
+      const overflow = async (name) => {
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(wide <= 360, `${name} (${lang}) is ${wide}px wide`);
+        await shot(page, `${lang}-360-${name}`);
+      };
+      if ((await page.textContent('#switch-language')).trim() !== (lang === 'km' ? 'English' : 'ខ្មែរ')) {
+        await page.click('#switch-language');
+        await waitForText(page, '#switch-language', lang === 'km' ? /English/ : /ខ្មែរ/);
+      }
+      await overflow('home');
+      await page.click('#start-evaluation');
+      await page.fill('#place-search', 'OWSO');
+      await page.waitForSelector('#place-results button');
+      await overflow('place');
+      await page.click('#place-results button >> nth=0');
+      await overflow('form');
+      await page.close();
+    }
+  } finally {
+    await app.stop();
+    await server.stop();
+  }
+});

@@ -1,0 +1,101 @@
+//! Component tests: the real root component over a real outbox (a temporary SQLite file),
+//! rendered in a `VirtualDom` without a browser, asserting what a citizen would read.
+
+use dioxus::prelude::*;
+use ourvoice::device::Device;
+use ourvoice::state::DeviceContext;
+use ourvoice_outbox::Draft;
+use ourvoice_protocol::{Kind, Lang, Privacy};
+use std::sync::Arc;
+
+/// A device whose server cannot be reached (port 9 on loopback refuses at once).
+fn device(folder: &tempfile::TempDir) -> Arc<Device> {
+    Arc::new(Device::open(folder.path(), "http://127.0.0.1:9").unwrap())
+}
+
+fn render(device: &Arc<Device>) -> String {
+    let mut dom =
+        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(device))));
+    dom.rebuild_in_place();
+    dioxus_ssr::render(&dom)
+}
+
+fn draft(text: &str) -> Draft {
+    Draft {
+        kind: Kind::Complaint,
+        place: "120101".into(),
+        category: "civil_registration".into(),
+        description: text.into(),
+        evaluation: None,
+        asked_extra_payment: None,
+        about_office_staff: false,
+        incident_date: None,
+        privacy: Privacy::Anonymous,
+        profile: None,
+        locale: Lang::Km,
+    }
+}
+
+#[test]
+fn first_run_asks_for_the_language_in_both_languages() {
+    let folder = tempfile::tempdir().unwrap();
+    let html = render(&device(&folder));
+    assert!(html.contains("data-screen=\"Welcome\""), "{html}");
+    assert!(html.contains("ជ្រើសរើសភាសា") && html.contains("Choose your language"));
+    assert!(html.contains(">ខ្មែរ<") && html.contains(">English<"));
+}
+
+#[test]
+fn home_is_in_the_saved_language_with_the_four_actions() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    device.outbox.set_setting("privacy_seen", "1").unwrap();
+    let html = render(&device);
+    assert!(html.contains("data-screen=\"Home\""));
+    for action in ["ដាក់បណ្តឹង", "ស្នើសុំជំនួយ", "សួររកព័ត៌មាន", "វាយតម្លៃសេវា"]
+    {
+        assert!(html.contains(action), "missing {action}");
+    }
+    assert!(
+        html.contains("មិនទាន់បានផ្ញើអ្វីនៅឡើយ"),
+        "the sync line says nothing was sent yet"
+    );
+
+    device.outbox.set_setting("lang", "en").unwrap();
+    let html = render(&device);
+    for action in [
+        "Make a complaint",
+        "Seek support",
+        "Ask for information",
+        "Evaluate a service",
+    ] {
+        assert!(html.contains(action), "missing {action}");
+    }
+}
+
+#[test]
+fn waiting_items_are_counted_in_khmer_digits_and_never_called_sent() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    device.outbox.set_setting("privacy_seen", "1").unwrap();
+    for n in 0..3 {
+        device
+            .outbox
+            .submit(
+                draft(&format!("ផ្លូវខូច {n}")),
+                ourvoice_directory::Directory::embedded(),
+                "test",
+                chrono::Utc::now(),
+            )
+            .unwrap();
+    }
+    let html = render(&device);
+    assert!(
+        html.contains("៣ កំពុងរង់ចាំផ្ញើ") || html.contains("គ្មានអ៊ីនធឺណិត — ៣ កំពុងរង់ចាំផ្ញើ"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("បានផ្ញើទាំងអស់"),
+        "not 'all sent' while three wait"
+    );
+}
