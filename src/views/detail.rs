@@ -3,7 +3,7 @@
 
 use chrono::DateTime;
 use dioxus::prelude::*;
-use ourvoice_directory::{Directory, Lang};
+use ourvoice_directory::Directory;
 use ourvoice_outbox::ItemState;
 use ourvoice_protocol::{Privacy, ReplyKind};
 use uuid::Uuid;
@@ -35,13 +35,7 @@ pub fn DetailView(id: Uuid) -> Element {
         .unwrap_or_default();
     let category = directory
         .category(&s.category)
-        .map(|c| {
-            if lang == Lang::Km {
-                c.name_km
-            } else {
-                c.name_en
-            }
-        })
+        .map(|c| c.name(lang))
         .unwrap_or_default();
     let privacy = match &s.privacy {
         Privacy::Anonymous => tr.t("review-anonymous"),

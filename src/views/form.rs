@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use dioxus::prelude::*;
-use ourvoice_directory::{Directory, Lang};
+use ourvoice_directory::Directory;
 use ourvoice_protocol::{AgeBand, Disability, Gender, Kind, MAX_DESCRIPTION_CHARS};
 
 use crate::components::{FieldError, Header, Icon, Stars};
@@ -110,7 +110,7 @@ pub fn FormView() -> Element {
                             "aria-pressed": if form.category == category.code { "true" } else { "false" },
                             "aria-checked": if form.category == category.code { "true" } else { "false" },
                             onclick: { let code = category.code; move |_| { ui.form.write().category = code.to_string(); ui.errors.write().retain(|e| e.field != "category"); } },
-                            {if lang == Lang::Km { category.name_km } else { category.name_en }}
+                            {category.name(lang)}
                         }
                     }
                 }

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use dioxus::prelude::*;
-use ourvoice_directory::{Directory, Lang};
+use ourvoice_directory::Directory;
 use ourvoice_outbox::SubmitError;
 use ourvoice_protocol::Kind;
 
@@ -37,13 +37,7 @@ pub fn ReviewView() -> Element {
     let mut storage_failed = use_signal(|| false);
     let category = directory
         .category(&form.category)
-        .map(|c| {
-            if lang == Lang::Km {
-                c.name_km
-            } else {
-                c.name_en
-            }
-        })
+        .map(|c| c.name(lang))
         .unwrap_or_default();
     let privacy = if form.confidential {
         // The phone as it will be stored and sent (international form).

@@ -14,6 +14,16 @@ pub struct ServiceCategory {
     pub name_en: &'static str,
 }
 
+impl ServiceCategory {
+    /// The category's name in `lang`.
+    pub fn name(&self, lang: crate::Lang) -> &'static str {
+        match lang {
+            crate::Lang::Km => self.name_km,
+            crate::Lang::En => self.name_en,
+        }
+    }
+}
+
 const CIVIL_REGISTRATION: ServiceCategory = ServiceCategory {
     code: "civil_registration",
     name_km: "ការចុះបញ្ជីអត្រានុកូលដ្ឋាន (កំណើត អាពាហ៍ពិពាហ៍ មរណភាព)",

@@ -145,64 +145,54 @@ fn migrate(conn: &mut Connection) -> Result<(), OutboxError> {
 mod tests {
     use super::*;
 
-    /// Every table's and index's columns as SQLite reports them, in a comparable form.
-    fn schema_of(conn: &Connection) -> Vec<String> {
-        let mut described = Vec::new();
-        let mut objects = conn
-            .prepare("SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
-            .unwrap();
-        let rows: Vec<(String, String, String)> = objects
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    use rusqlite::types::Value;
+
+    /// The rows of one query.
+    fn rows_of(conn: &Connection, sql: &str) -> Vec<Vec<Value>> {
+        let mut statement = conn.prepare(sql).unwrap();
+        let count = statement.column_count();
+        statement
+            .query_map([], |r| (0..count).map(|i| r.get::<_, Value>(i)).collect())
             .unwrap()
             .map(Result::unwrap)
+            .collect()
+    }
+
+    fn text(value: &Value) -> String {
+        match value {
+            Value::Text(text) => text.clone(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    /// Rows as `a|b|c; d|e|f`.
+    fn joined(rows: &[Vec<Value>]) -> String {
+        let rows: Vec<String> = rows
+            .iter()
+            .map(|row| row.iter().map(text).collect::<Vec<_>>().join("|"))
             .collect();
-        for (kind, name, table) in rows {
+        rows.join("; ")
+    }
+
+    /// Every table's and index's columns and foreign keys as SQLite reports them.
+    fn schema_of(conn: &Connection) -> Vec<String> {
+        let objects = rows_of(
+            conn,
+            "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+        );
+        let mut described = Vec::new();
+        for object in &objects {
+            let (kind, name) = (text(&object[0]), text(&object[1]));
             let pragma = if kind == "table" {
                 "table_info"
             } else {
                 "index_info"
             };
-            let mut columns = conn.prepare(&format!("PRAGMA {pragma}('{name}')")).unwrap();
-            let count = columns.column_count();
-            let described_columns: Vec<String> = columns
-                .query_map([], |r| {
-                    (0..count)
-                        .map(|i| {
-                            r.get::<_, rusqlite::types::Value>(i)
-                                .map(|v| format!("{v:?}"))
-                        })
-                        .collect::<Result<Vec<_>, _>>()
-                        .map(|v| v.join("|"))
-                })
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
-            described.push(format!(
-                "{kind} {name} on {table}: {}",
-                described_columns.join("; ")
-            ));
+            let columns = rows_of(conn, &format!("PRAGMA {pragma}('{name}')"));
+            described.push(format!("{kind} {name}: {}", joined(&columns)));
             if kind == "table" {
-                let mut keys = conn
-                    .prepare(&format!("PRAGMA foreign_key_list('{name}')"))
-                    .unwrap();
-                let count = keys.column_count();
-                let described_keys: Vec<String> = keys
-                    .query_map([], |r| {
-                        (0..count)
-                            .map(|i| {
-                                r.get::<_, rusqlite::types::Value>(i)
-                                    .map(|v| format!("{v:?}"))
-                            })
-                            .collect::<Result<Vec<_>, _>>()
-                            .map(|v| v.join("|"))
-                    })
-                    .unwrap()
-                    .map(Result::unwrap)
-                    .collect();
-                described.push(format!(
-                    "foreign keys of {name}: {}",
-                    described_keys.join("; ")
-                ));
+                let keys = rows_of(conn, &format!("PRAGMA foreign_key_list('{name}')"));
+                described.push(format!("foreign keys of {name}: {}", joined(&keys)));
             }
         }
         described
