@@ -99,3 +99,48 @@ fn waiting_items_are_counted_in_khmer_digits_and_never_called_sent() {
         "not 'all sent' while three wait"
     );
 }
+
+/// Ids of the elements that listen for clicks, in document order.
+fn click_targets(mutations: &dioxus::core::Mutations) -> Vec<dioxus::core::ElementId> {
+    mutations
+        .edits
+        .iter()
+        .filter_map(|edit| match edit {
+            dioxus::core::Mutation::NewEventListener { name, id } if name == "click" => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
+fn click(dom: &mut VirtualDom, id: dioxus::core::ElementId) {
+    use dioxus::html::{PlatformEventData, SerializedHtmlEventConverter, SerializedMouseData};
+    dioxus::html::set_event_converter(Box::new(SerializedHtmlEventConverter));
+    let data = PlatformEventData::new(Box::new(SerializedMouseData::default()));
+    let event = Event::new(
+        std::rc::Rc::new(data) as std::rc::Rc<dyn std::any::Any>,
+        true,
+    );
+    dom.runtime().handle_event("click", event, id);
+    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+}
+
+#[test]
+fn the_language_switch_changes_every_word_and_is_remembered() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    device.outbox.set_setting("privacy_seen", "1").unwrap();
+    let mut dom =
+        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(&device))));
+    let mutations = dom.rebuild_to_vec();
+    assert!(dioxus_ssr::render(&dom).contains("តើអ្នកចង់ធ្វើអ្វី?"));
+    // On the home screen the top bar has no Back button: its first button is the switch.
+    let switch = click_targets(&mutations)[0];
+    click(&mut dom, switch);
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("What would you like to do?"), "{html}");
+    assert!(html.contains("data-screen=\"Home\""));
+    assert_eq!(
+        device.outbox.setting("lang").unwrap().as_deref(),
+        Some("en")
+    );
+}
