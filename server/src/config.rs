@@ -91,6 +91,11 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=24 * 30))]
     pub session_hours: u32,
 
+    /// Mark console cookies `Secure` (sent over HTTPS only). Keep true in production; false
+    /// only for plain-HTTP development and tests on loopback.
+    #[arg(long, env = "OURVOICE_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub cookie_secure: bool,
+
     /// Seconds between two sweeps that flag overdue items and escalate them.
     #[arg(long, env = "OURVOICE_DEADLINE_SWEEP_SECONDS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]

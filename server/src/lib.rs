@@ -8,6 +8,8 @@
 pub mod api;
 pub mod clock;
 pub mod config;
+pub mod console;
+pub mod deadlines;
 pub mod error;
 pub mod ratelimit;
 pub mod store;
@@ -26,6 +28,7 @@ use store::Store;
 pub struct AppState {
     pub store: Store,
     pub session_hours: u32,
+    pub cookie_secure: bool,
     pub directory: &'static Directory,
     pub max_body_bytes: usize,
     pub max_batch_items: usize,
@@ -58,10 +61,15 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = Arc::new(AppState {
         store,
         session_hours: config.session_hours,
+        cookie_secure: config.cookie_secure,
         directory: Directory::embedded(),
         max_body_bytes: config.max_body_bytes as usize,
         max_batch_items: config.max_batch_items as usize,
     });
+    let sweeper = tokio::spawn(deadlines::sweep_forever(
+        Arc::clone(&state),
+        std::time::Duration::from_secs(config.deadline_sweep_seconds),
+    ));
     let listener = TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
     println!("listening on {address}");
@@ -74,6 +82,8 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     tracing::info!("stopped taking requests; finishing writes");
+    sweeper.abort();
+    let _ = sweeper.await;
     match Arc::try_unwrap(state) {
         Ok(state) => state.store.close().await,
         Err(state) => {

@@ -8,6 +8,7 @@
 //! at most once; the same id with the same body digest gets the original answer.
 
 pub mod cases;
+pub mod console;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
