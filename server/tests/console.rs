@@ -1161,3 +1161,74 @@ async fn statistics_on(db: TestDb) {
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn the_device_answers_questions_and_rates_through_its_sync_engine() {
+    on_both(|db| Box::pin(device_on(db))).await;
+}
+
+async fn device_on(db: TestDb) {
+    use ourvoice_outbox::Outbox;
+    use ourvoice_protocol::{CaseStatus, ReplyKind};
+    use ourvoice_sync::{SyncConfig, SyncEngine};
+    use std::sync::Arc;
+
+    let setup = Setup::start(db, &[]);
+    accounts(&setup).await;
+    let outbox = Arc::new(Outbox::open(&setup.db.file("device/outbox.db")).unwrap());
+    let submission = complaint("ទឹកមិនហូរ");
+    outbox.enqueue(&submission).unwrap();
+    let engine =
+        SyncEngine::new(Arc::clone(&outbox), SyncConfig::new(&setup.server.url())).unwrap();
+    let report = engine.sync_now(true).await;
+    assert_eq!(report.accepted, 1, "{report:?}");
+    let number = setup.db.count("SELECT number FROM cases", &[]);
+    let item = format!("/console/items/{number}");
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    officer
+        .submit(
+            &item,
+            &format!("{item}/reply"),
+            &[("text", "តើនៅភូមិណា?"), ("kind", "question")],
+        )
+        .await;
+    engine.sync_now(true).await;
+    let stored = outbox.get(submission.id).unwrap().unwrap();
+    assert_eq!(
+        stored.replies.last().map(|r| (r.kind, r.text.as_str())),
+        Some((ReplyKind::Question, "តើនៅភូមិណា?"))
+    );
+    let answer = engine.answer(submission.id, "ភូមិទី៣").await.unwrap();
+    assert_eq!(answer.status, CaseStatus::InProgress);
+    assert!(officer.get(&item).await.body.contains("ភូមិទី៣"));
+    officer
+        .submit(
+            &item,
+            &format!("{item}/reply"),
+            &[("text", "បានជួសជុល"), ("kind", "answer")],
+        )
+        .await;
+    engine.sync_now(true).await;
+    let stored = outbox.get(submission.id).unwrap().unwrap();
+    assert_eq!(
+        stored.replies.last().map(|r| (r.kind, r.text.as_str())),
+        Some((ReplyKind::Answer, "បានជួសជុល"))
+    );
+    let rated = engine.rate(submission.id, 1).await.unwrap();
+    assert_eq!(
+        rated.status,
+        CaseStatus::InProgress,
+        "a rating of 1 reopens"
+    );
+    assert_eq!(
+        setup.db.count(
+            "SELECT reopened FROM cases WHERE number = $1",
+            &[Val::Int(number)]
+        ),
+        1
+    );
+    assert!(matches!(
+        engine.rate(uuid::Uuid::new_v4(), 5).await,
+        Err(ourvoice_sync::SyncError::UnknownItem)
+    ));
+}

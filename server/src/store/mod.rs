@@ -2,9 +2,11 @@
 //! (embedded, the default) or PostgreSQL, chosen by the database URL. Both run the same SQL
 //! (`sql.rs`) and the same migrations.
 //!
-//! Guarantees: every write goes through one writer thread per store, which group-commits
-//! concurrent ingests (many devices share one durable commit) and runs console actions each in
-//! its own transaction; an ingest returns only after its items are committed; an id is stored
+//! Guarantees: every write goes through the store's writer threads, which group-commit
+//! concurrent ingests (many devices share one durable commit); console actions run each in its
+//! own transaction on one writer, so the events of a case commit in `seq` order (on PostgreSQL
+//! further writers take ingests only, and a new case's first event is its only one until it
+//! commits); an ingest returns only after its items are committed; an id is stored
 //! at most once; the same id with the same body digest gets the original answer.
 
 pub mod cases;
@@ -78,9 +80,17 @@ enum Readers {
 /// The most items written in one transaction.
 const GROUP_ITEMS: usize = 4096;
 
+/// PostgreSQL ingest writers: each group-commits what queued while the others were committing.
+const POSTGRES_INGEST_WRITERS: usize = 3;
+
+type Queue = Arc<Mutex<mpsc::Receiver<Job>>>;
+
 pub struct Store {
+    /// Ingest jobs (group-committed by one or more writers).
+    ingest: mpsc::Sender<Job>,
+    /// Console writes: one writer, so that the events of a case commit in `seq` order.
     jobs: mpsc::Sender<Job>,
-    writer: Mutex<Option<JoinHandle<()>>>,
+    writers: Mutex<Vec<JoinHandle<()>>>,
     readers: Arc<Readers>,
     clock: Clock,
 }
@@ -90,32 +100,48 @@ impl Store {
     /// `spawn_blocking`.
     pub fn open(url: &DatabaseUrl, clock: Clock) -> Result<Store, StoreError> {
         let (jobs, queue) = mpsc::channel(1024);
-        let writer_clock = clock.clone();
-        let (writer, readers) = match url {
+        let queue: Queue = Arc::new(Mutex::new(queue));
+        let (ingest, writers, readers) = match url {
             DatabaseUrl::Sqlite(path) => {
+                // One writer for everything: SQLite takes one writer at a time anyway.
                 let conn = sqlite::open_database(path)?;
-                let writer = std::thread::Builder::new()
-                    .name("sqlite-writer".into())
-                    .spawn(move || write_loop(conn, queue, writer_clock))?;
+                let writer = spawn_writer("sqlite-writer".into(), conn, &queue, &clock)?;
                 (
-                    writer,
+                    jobs.clone(),
+                    vec![writer],
                     Readers::Sqlite(path.clone(), Mutex::new(Vec::new())),
                 )
             }
             DatabaseUrl::Postgres(url) => {
                 let conn = PgConn::open(url)?;
-                let writer = std::thread::Builder::new()
-                    .name("postgres-writer".into())
-                    .spawn(move || write_loop(conn, queue, writer_clock))?;
+                let mut writers = vec![spawn_writer(
+                    "postgres-writer".into(),
+                    conn,
+                    &queue,
+                    &clock,
+                )?];
+                let (ingest, ingest_queue) = mpsc::channel(1024);
+                let ingest_queue: Queue = Arc::new(Mutex::new(ingest_queue));
+                for n in 0..POSTGRES_INGEST_WRITERS {
+                    let conn = PgConn::connect(url)?;
+                    writers.push(spawn_writer(
+                        format!("postgres-ingest-{n}"),
+                        conn,
+                        &ingest_queue,
+                        &clock,
+                    )?);
+                }
                 (
-                    writer,
+                    ingest,
+                    writers,
                     Readers::Postgres(url.clone(), Mutex::new(Vec::new())),
                 )
             }
         };
         Ok(Store {
+            ingest,
             jobs,
-            writer: Mutex::new(Some(writer)),
+            writers: Mutex::new(writers),
             readers: Arc::new(readers),
             clock,
         })
@@ -131,7 +157,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let (reply, answer) = oneshot::channel();
-        self.jobs
+        self.ingest
             .send(Job::Ingest { cases, reply })
             .await
             .map_err(|_| StoreError::WriterGone)?;
@@ -207,17 +233,19 @@ impl Store {
     /// Finishes every queued write, then stops the writer.
     pub async fn close(self) {
         let Store {
+            ingest,
             jobs,
-            writer,
+            writers,
             readers,
             ..
         } = self;
+        drop(ingest);
         drop(jobs);
-        let handle = writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let handles = std::mem::take(&mut *writers.lock().unwrap_or_else(|p| p.into_inner()));
         // PostgreSQL clients own a small runtime each: drop them off the async threads.
         let _ = tokio::task::spawn_blocking(move || {
             drop(readers);
-            if let Some(handle) = handle {
+            for handle in handles {
                 let _ = handle.join();
             }
         })
@@ -225,19 +253,34 @@ impl Store {
     }
 }
 
-/// Takes jobs as they come; ingests queued meanwhile join the same transaction.
-fn write_loop<E: Engine>(mut conn: E, mut queue: mpsc::Receiver<Job>, clock: Clock) {
+fn spawn_writer<E: Engine>(
+    name: String,
+    conn: E,
+    queue: &Queue,
+    clock: &Clock,
+) -> Result<JoinHandle<()>, StoreError> {
+    let (queue, clock) = (Arc::clone(queue), clock.clone());
+    Ok(std::thread::Builder::new()
+        .name(name)
+        .spawn(move || write_loop(conn, queue, clock))?)
+}
+
+/// Takes jobs as they come; ingests queued meanwhile join the same transaction. Writers that
+/// share a queue take turns: one waits for the next job while the others commit.
+fn write_loop<E: Engine>(mut conn: E, queue: Queue, clock: Clock) {
     let mut pending: Option<Job> = None;
     loop {
+        let mut receiver = queue.lock().unwrap_or_else(|p| p.into_inner());
         let first = match pending.take() {
             Some(job) => job,
-            None => match queue.blocking_recv() {
+            None => match receiver.blocking_recv() {
                 Some(job) => job,
                 None => return,
             },
         };
         let (cases, reply) = match first {
             Job::Run { work, reply } => {
+                drop(receiver);
                 let mut work = Some(work);
                 let mut out = None;
                 let result = conn.transaction(&mut |sql| {
@@ -253,7 +296,7 @@ fn write_loop<E: Engine>(mut conn: E, mut queue: mpsc::Receiver<Job>, clock: Clo
         let mut items = cases.len();
         let mut group = vec![(cases, reply)];
         while items < GROUP_ITEMS {
-            match queue.try_recv() {
+            match receiver.try_recv() {
                 Ok(Job::Ingest { cases, reply }) => {
                     items += cases.len();
                     group.push((cases, reply));
@@ -265,6 +308,7 @@ fn write_loop<E: Engine>(mut conn: E, mut queue: mpsc::Receiver<Job>, clock: Clo
                 Err(_) => break,
             }
         }
+        drop(receiver);
         let now = clock.now();
         let all: Vec<&[NewCase]> = group.iter().map(|(cases, _)| cases.as_slice()).collect();
         match write_group(&mut conn, &all, now) {

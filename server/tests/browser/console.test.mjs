@@ -152,11 +152,18 @@ try {
     assert.ok(item.replies.some((r) => r.kind === 'answer' && r.text === ANSWER), JSON.stringify(item.replies));
   });
 
+  await step('the citizen rates the answer 2 of 5, which reopens it for the office', async () => {
+    assert.match(cli('rate', '--code', tracking, '--rating', '2', '--server', url), /in_progress/);
+    await page.goto(`${url}/console/inbox`);
+    assert.ok((await page.textContent('main')).includes('ត្រូវការយកចិត្តទុកដាក់'), 'flagged in the inbox');
+    await page.screenshot({ path: join(shots, '05-inbox-reopened.png'), fullPage: true });
+  });
+
   await step('the console in English', async () => {
     await page.goto(`${url}/console/lang/en`);
     await page.goto(`${url}/console/inbox?state=answered`);
     assert.ok((await page.textContent('main')).includes('Answered'));
-    await page.screenshot({ path: join(shots, '05-inbox-en.png'), fullPage: true });
+    await page.screenshot({ path: join(shots, '06-inbox-en.png'), fullPage: true });
     await page.goto(`${url}/console/lang/km`);
     await logout();
   });
@@ -169,7 +176,7 @@ try {
     const bar = await page.locator('svg[data-chart="kind"] rect').first().boundingBox();
     assert.ok(bar && bar.width > 50, 'the complaints bar is drawn');
     assert.ok(!(await page.textContent('main')).includes('ផ្លូវចូលភូមិ'), 'no free text for analysts');
-    await page.screenshot({ path: join(shots, '06-dashboard-km.png'), fullPage: true });
+    await page.screenshot({ path: join(shots, '07-dashboard-km.png'), fullPage: true });
   });
 
   await step('the CSV export downloads with correct Khmer', async () => {
