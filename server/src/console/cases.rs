@@ -340,13 +340,14 @@ pub async fn item(
     if let Some(asked) = detail.asked_extra_payment {
         facts.push_str(&fact(&tr.t("col-extra-payment"), &yes_no(asked)));
     }
-    for (label, value) in [
-        ("col-gender", &detail.gender),
-        ("col-age", &detail.age_band),
-        ("col-disability", &detail.disability),
+    for (label, dimension, value) in [
+        ("col-gender", "gender", &detail.gender),
+        ("col-age", "age_band", &detail.age_band),
+        ("col-disability", "disability", &detail.disability),
     ] {
         if let Some(value) = value {
-            facts.push_str(&fact(&tr.t(label), &esc(value)));
+            let shown = tr.t(&format!("dim-{dimension}-{value}"));
+            facts.push_str(&fact(&tr.t(label), &esc(&shown)));
         }
     }
     if let Some(rating) = detail.rating {

@@ -132,13 +132,20 @@ impl By {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Cell {
     Count(usize),
-    Value { value: f64, n: usize, percent: bool },
+    Value {
+        value: f64,
+        n: usize,
+        percent: bool,
+    },
+    /// A count hidden so that a small cell of its row cannot be worked out from the total.
+    Hidden,
 }
 
 impl Cell {
     /// The text shown and exported: "<5" for 1 to 4 people, "–" for a value of nobody.
     pub fn text(self) -> String {
         match self {
+            Cell::Hidden => "x".into(),
             Cell::Count(0) => "0".into(),
             Cell::Count(n) if n < MIN_CELL => "<5".into(),
             Cell::Count(n) => n.to_string(),
@@ -186,6 +193,31 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     })
 }
 
+/// Secondary suppression: when exactly one cell of a row stands for 1 to 4 people, the row's
+/// total would give it away, so the other cell with the fewest people (5 or more) is hidden too.
+fn protect_row(cells: &mut [Cell]) {
+    let people = |c: &Cell| match c {
+        Cell::Count(n) | Cell::Value { n, .. } => *n,
+        Cell::Hidden => 0,
+    };
+    let small = cells
+        .iter()
+        .filter(|c| (1..MIN_CELL).contains(&people(c)))
+        .count();
+    if small != 1 {
+        return;
+    }
+    let smallest = cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| people(c) >= MIN_CELL)
+        .map(|(i, c)| (people(c), i))
+        .min();
+    if let Some((_, i)) = smallest {
+        cells[i] = Cell::Hidden;
+    }
+}
+
 /// One row per group, one column per value of `by` plus the total; `cell` turns the facts of
 /// one cell into its value.
 fn split<'a>(
@@ -208,6 +240,7 @@ fn split<'a>(
                     cell(&part)
                 })
                 .collect();
+            protect_row(&mut cells);
             cells.push(cell(&facts));
             (label, cells)
         })
@@ -650,5 +683,40 @@ mod tests {
         assert_eq!(median(vec![]), None);
         assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
+    }
+
+    #[test]
+    fn a_lone_small_cell_takes_a_neighbour_with_it() {
+        use Cell::{Count, Hidden};
+        let share = |n| Cell::Value {
+            value: 0.5,
+            n,
+            percent: true,
+        };
+        for (mut row, expect) in [
+            (
+                vec![Count(7), Count(2), Count(0)],
+                vec![Hidden, Count(2), Count(0)],
+            ),
+            (
+                vec![Count(9), Count(6), Count(3)],
+                vec![Count(9), Hidden, Count(3)],
+            ),
+            (
+                vec![Count(9), Count(1), Count(3)],
+                vec![Count(9), Count(1), Count(3)],
+            ),
+            (
+                vec![Count(9), Count(6), Count(0)],
+                vec![Count(9), Count(6), Count(0)],
+            ),
+            (vec![Count(0), Count(3)], vec![Count(0), Count(3)]),
+            (vec![share(7), share(2)], vec![Hidden, share(2)]),
+        ] {
+            protect_row(&mut row);
+            assert_eq!(row, expect);
+        }
+        assert_eq!(Cell::Hidden.text(), "x");
+        assert_eq!(Cell::Hidden.shown(), None);
     }
 }

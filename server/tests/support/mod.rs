@@ -115,6 +115,21 @@ impl TestDb {
         })
     }
 
+    /// Runs several statements (no parameters) straight on the database.
+    pub fn batch(&self, sql: &str) {
+        let (url, sql) = (self.url.clone(), sql.to_string());
+        off_runtime(move || match url.strip_prefix("sqlite://") {
+            Some(path) => rusqlite::Connection::open(path)
+                .unwrap()
+                .execute_batch(&sql)
+                .unwrap(),
+            None => postgres::Client::connect(&url, postgres::NoTls)
+                .unwrap()
+                .batch_execute(&sql)
+                .unwrap(),
+        })
+    }
+
     /// The single integer a query returns.
     pub fn count(&self, sql: &str, params: &[Val]) -> i64 {
         self.query(sql, params)[0].int(0).unwrap()
