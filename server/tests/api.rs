@@ -511,3 +511,54 @@ async fn sigterm_finishes_the_batches_under_way() {
         sigterm_finishes_the_batches_under_way_on(db).await;
     }
 }
+
+#[tokio::test]
+async fn the_server_reconnects_when_postgres_drops_its_connections() {
+    let db = TestDb::new(support::Engine::Postgres);
+    let server = ServerProcess::start(&db, &[]);
+    let api = Api::new(&server);
+    let first = complaint("មុន");
+    api.submit(json!([first])).await;
+    // The database ends every connection of the server (as a restart or an admin would).
+    let terminated = db.count(
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()) AS t",
+        &[],
+    );
+    assert!(terminated >= 2, "the writer and a reader were connected");
+    // A request may fail while the server notices (503, retry later); then all works again.
+    let second = complaint("ក្រោយ");
+    let mut answered = None;
+    for _ in 0..3 {
+        let (status, body) = api
+            .post("/api/v1/submissions", &json!({ "items": [second] }))
+            .await;
+        assert!(
+            status == StatusCode::OK || status == StatusCode::SERVICE_UNAVAILABLE,
+            "{status} {body}"
+        );
+        if status == StatusCode::OK {
+            answered = Some(body);
+            break;
+        }
+    }
+    let body = answered.expect("the server recovered within 3 tries");
+    assert_eq!(body["results"][0]["outcome"], "accepted", "{body}");
+    let ask = json!({ "items": [{ "id": second.id, "secret": second.secret, "since": 0 }] });
+    let mut read = None;
+    for _ in 0..3 {
+        let (status, body) = api.post("/api/v1/updates", &ask).await;
+        if status == StatusCode::OK {
+            read = Some(body);
+            break;
+        }
+    }
+    assert_eq!(
+        read.expect("reads recovered")["updates"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(db.count("SELECT count(*) FROM cases", &[]), 2);
+}

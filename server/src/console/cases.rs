@@ -170,11 +170,25 @@ pub async fn inbox(
         overdue_l = esc(&tr.t("filter-overdue")),
         apply = esc(&tr.t("filter-apply")),
     ));
-    let export_query: String = query
-        .iter()
-        .map(|(k, v)| format!("{}={}", esc(k), esc(v)))
-        .collect::<Vec<_>>()
-        .join("&amp;");
+    // Built from the validated filter (codes and dates only), so nothing needs URL encoding.
+    let mut export = Vec::new();
+    for (name, value) in [
+        ("kind", &filter.kind),
+        ("state", &filter.state),
+        ("from", &filter.from),
+        ("to", &filter.to),
+    ] {
+        if let Some(value) = value {
+            export.push(format!("{name}={}", esc(value)));
+        }
+    }
+    if filter.overdue {
+        export.push("overdue=1".into());
+    }
+    if filter.oldest_first {
+        export.push("order=oldest".into());
+    }
+    let export_query = export.join("&amp;");
     body.push_str(&format!(
         "<p><a href=\"/console/export.csv?{export_query}\">{}</a></p>",
         esc(&tr.t("inbox-export"))

@@ -164,7 +164,7 @@ pub fn prove(
     })
 }
 
-pub fn updates(sql: &mut dyn Sql, keys: Vec<ItemKey>) -> Result<Vec<CaseUpdate>, StoreError> {
+pub fn updates(sql: &mut dyn Sql, keys: &[ItemKey]) -> Result<Vec<CaseUpdate>, StoreError> {
     let mut updates = Vec::new();
     for key in keys {
         let Some(number) = prove(sql, &key.id, &key.secret)? else {

@@ -52,6 +52,11 @@ pub struct NewCase {
 
 /// A connection that can run a closure in one transaction (commit on `Ok`, roll back on `Err`).
 pub trait Engine: Send + 'static {
+    /// Replaces a connection the database closed (a restarted PostgreSQL); whether it did.
+    fn reconnect(&mut self) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+
     fn transaction(
         &mut self,
         work: &mut dyn FnMut(&mut dyn Sql) -> Result<(), StoreError>,
@@ -185,7 +190,7 @@ impl Store {
     /// Runs `work` on a pooled read connection.
     pub async fn read<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError> + Send + 'static,
+        work: impl Fn(&mut dyn Sql) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let readers = Arc::clone(&self.readers);
         tokio::task::spawn_blocking(move || match &*readers {
@@ -205,7 +210,14 @@ impl Store {
                     Some(conn) => conn,
                     None => PgConn::connect(url)?,
                 };
-                let result = work(&mut conn.sql());
+                let mut result = work(&mut conn.sql());
+                if result.is_err() && conn.is_closed() {
+                    // The database ended its connections (a restart): the pooled ones are
+                    // gone too. Retry on a new one.
+                    pool.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                    conn = PgConn::connect(url)?;
+                    result = work(&mut conn.sql());
+                }
                 // A connection that failed may be broken: drop it rather than pool it.
                 if result.is_ok() {
                     pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
@@ -219,7 +231,7 @@ impl Store {
 
     /// Events after each key's `since`, for keys whose secret matches; ascending `seq`.
     pub async fn updates(&self, keys: Vec<ItemKey>) -> Result<Vec<CaseUpdate>, StoreError> {
-        self.read(move |sql| cases::updates(sql, keys)).await
+        self.read(move |sql| cases::updates(sql, &keys)).await
     }
 
     pub async fn check(&self) -> Result<(), StoreError> {
@@ -283,11 +295,19 @@ fn write_loop<E: Engine>(mut conn: E, queue: Queue, clock: Clock) {
                 drop(receiver);
                 let mut work = Some(work);
                 let mut out = None;
-                let result = conn.transaction(&mut |sql| {
-                    let work = work.take().ok_or(StoreError::WriterGone)?;
-                    out = Some(work(sql)?);
-                    Ok(())
-                });
+                let mut result = Ok(());
+                for attempt in 0..2 {
+                    result = conn.transaction(&mut |sql| {
+                        let work = work.take().ok_or(StoreError::WriterGone)?;
+                        out = Some(work(sql)?);
+                        Ok(())
+                    });
+                    // A connection the database closed: once more on a new one, if the work
+                    // has not started (it failed at BEGIN).
+                    if result.is_ok() || attempt == 1 || work.is_none() || !reconnected(&mut conn) {
+                        break;
+                    }
+                }
                 let _ = reply.send(result.and_then(|()| out.ok_or(StoreError::WriterGone)));
                 continue;
             }
@@ -311,7 +331,11 @@ fn write_loop<E: Engine>(mut conn: E, queue: Queue, clock: Clock) {
         drop(receiver);
         let now = clock.now();
         let all: Vec<&[NewCase]> = group.iter().map(|(cases, _)| cases.as_slice()).collect();
-        match write_group(&mut conn, &all, now) {
+        let mut written = write_group(&mut conn, &all, now);
+        if written.is_err() && reconnected(&mut conn) {
+            written = write_group(&mut conn, &all, now);
+        }
+        match written {
             Ok(outcomes) => {
                 for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
                     let _ = reply.send(Ok(outcome));
@@ -330,6 +354,17 @@ fn write_loop<E: Engine>(mut conn: E, queue: Queue, clock: Clock) {
                     let _ = reply.send(Err(error));
                 }
             }
+        }
+    }
+}
+
+/// Whether the connection had been closed and was replaced.
+fn reconnected<E: Engine>(conn: &mut E) -> bool {
+    match conn.reconnect() {
+        Ok(replaced) => replaced,
+        Err(error) => {
+            tracing::warn!(%error, "cannot reach the database");
+            false
         }
     }
 }

@@ -14,6 +14,7 @@ use super::{Engine, StoreError};
 
 /// One connection and its prepared statements.
 pub struct PgConn {
+    url: String,
     client: Client,
     statements: HashMap<String, Statement>,
 }
@@ -30,6 +31,7 @@ impl PgConn {
         let mut client = Client::connect(url, NoTls)?;
         client.batch_execute("SET synchronous_commit = on; SET TIME ZONE 'UTC'")?;
         Ok(PgConn {
+            url: url.to_string(),
             client,
             statements: HashMap::new(),
         })
@@ -149,6 +151,11 @@ impl<C: postgres::GenericClient> Sql for PgSql<'_, C> {
 }
 
 impl PgConn {
+    /// Whether the database ended this connection.
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
     /// Runs `work` on the connection outside a transaction (reads).
     pub fn sql(&mut self) -> impl Sql + '_ {
         PgSql {
@@ -159,6 +166,15 @@ impl PgConn {
 }
 
 impl Engine for PgConn {
+    fn reconnect(&mut self) -> Result<bool, StoreError> {
+        if !self.client.is_closed() {
+            return Ok(false);
+        }
+        tracing::warn!("the PostgreSQL connection closed; connecting again");
+        *self = PgConn::connect(&self.url)?;
+        Ok(true)
+    }
+
     fn transaction(
         &mut self,
         work: &mut dyn FnMut(&mut dyn Sql) -> Result<(), StoreError>,
