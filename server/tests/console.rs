@@ -1234,3 +1234,39 @@ async fn device_on(db: TestDb) {
         Err(ourvoice_sync::SyncError::UnknownItem)
     ));
 }
+
+#[tokio::test]
+async fn the_inbox_says_when_it_lists_only_the_first_items() {
+    on_both(|db| Box::pin(inbox_limit_on(db))).await;
+}
+
+async fn inbox_limit_on(db: TestDb) {
+    let setup = Setup::start(db, &[]);
+    accounts(&setup).await;
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    let http = reqwest::Client::new();
+    for batch in 0..3 {
+        let items: Vec<Submission> = (0..200)
+            .map(|n| complaint(&format!("batch {batch} item {n}")))
+            .collect();
+        let response = http
+            .post(format!("{}/api/v1/submissions", setup.server.url()))
+            .json(&json!({ "items": items }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let page = officer.get("/console/inbox").await.body;
+    assert_eq!(
+        page.matches("<tr><td><a href=\"/console/items/").count(),
+        500
+    );
+    assert!(page.contains("class=\"alert\""), "the cut is announced");
+    assert!(
+        page.contains("data-count=\"received\">600<"),
+        "counts cover every item"
+    );
+    let page = officer.get("/console/inbox?state=answered").await.body;
+    assert!(!page.contains("class=\"alert\""));
+}

@@ -193,6 +193,15 @@ pub async fn inbox(
         "<p><a href=\"/console/export.csv?{export_query}\">{}</a></p>",
         esc(&tr.t("inbox-export"))
     ));
+    if lines.len() as i64 >= console::INBOX_LIMIT {
+        body.push_str(&format!(
+            "<p class=\"alert\">{}</p>",
+            esc(&tr.a(
+                "inbox-limit",
+                &[("n", FluentValue::from(console::INBOX_LIMIT))]
+            ))
+        ));
+    }
     if lines.is_empty() {
         body.push_str(&format!("<p>{}</p>", esc(&tr.t("inbox-empty"))));
     } else {

@@ -126,7 +126,8 @@ impl IntoResponse for ConsoleError {
                 "រកមិនឃើញ។".to_string(),
                 "Not found.".to_string(),
             ),
-            ConsoleError::Bad(message) => (StatusCode::BAD_REQUEST, message.clone(), message),
+            // Already in the request's language.
+            ConsoleError::Bad(message) => (StatusCode::BAD_REQUEST, message, String::new()),
             ConsoleError::Store(error) => {
                 tracing::error!(%error, "console storage failed");
                 (
@@ -138,10 +139,10 @@ impl IntoResponse for ConsoleError {
         };
         let body = format!(
             "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title></head>\
-             <body style=\"font-family:sans-serif;padding:1rem\"><p>{}</p><p>{}</p><p><a href=\"/console\">←</a></p></body></html>",
+             <body style=\"font-family:sans-serif;padding:1rem\"><p>{}</p>{}<p><a href=\"/console\">←</a></p></body></html>",
             status.as_u16(),
             esc(&km),
-            esc(&en)
+            if en.is_empty() { String::new() } else { format!("<p>{}</p>", esc(&en)) }
         );
         (status, Html(body)).into_response()
     }
