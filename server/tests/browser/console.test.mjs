@@ -19,7 +19,8 @@ import assert from 'node:assert/strict';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
-const shots = join(repo, 'test-output', 'console');
+const engine = (process.env.OURVOICE_BROWSER_DB || 'sqlite').split(':')[0];
+const shots = join(repo, 'test-output', 'console', engine);
 mkdirSync(shots, { recursive: true });
 const serverBin = process.env.OURVOICE_SERVER_BIN;
 const cliBin = process.env.OURVOICE_CLI_BIN;
@@ -59,7 +60,7 @@ function startServer() {
 
 const steps = [];
 async function step(name, work) {
-  process.stdout.write(`browser: ${name} ... `);
+  process.stdout.write(`browser (${engine}): ${name} ... `);
   await work();
   steps.push(name);
   console.log('ok');
@@ -192,7 +193,7 @@ try {
     assert.ok(text.includes('ស្ត្រី'), 'Khmer column names');
   });
   assert.deepEqual(failures, []);
-  console.log(`browser: ${steps.length} steps passed; screenshots in ${shots}`);
+  console.log(`browser (${engine}): ${steps.length} steps passed; screenshots in ${shots}`);
 } finally {
   await context.close();
   server.kill('SIGTERM');
