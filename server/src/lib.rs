@@ -32,6 +32,8 @@ pub struct AppState {
     pub directory: &'static Directory,
     pub max_body_bytes: usize,
     pub max_batch_items: usize,
+    /// Failed console logins per address: how many, since when (see `console::auth`).
+    pub login_failures: console::auth::FailedLogins,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         directory: Directory::embedded(),
         max_body_bytes: config.max_body_bytes as usize,
         max_batch_items: config.max_batch_items as usize,
+        login_failures: Default::default(),
     });
     let sweeper = tokio::spawn(deadlines::sweep_forever(
         Arc::clone(&state),

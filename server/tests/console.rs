@@ -443,6 +443,20 @@ async fn sessions_csrf_throttling_and_disabling_on(db: TestDb) {
         expiring.get("/console/inbox").await.location.as_deref(),
         Some("/console/login")
     );
+
+    // One address trying many names is blocked, even for a right password, for 15 minutes.
+    for n in 0..20 {
+        let status = setup
+            .browser()
+            .login(&format!("guess{n}"), "wrong")
+            .await
+            .status;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let page = setup.browser().login("head.a", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    setup.advance(Duration::minutes(16));
+    signed_in(&setup, "head.a", PASSWORD).await;
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ login-username = Username
 login-password = Password
 login-submit = Sign in
 login-refused = Wrong username or password, or the account is locked or disabled. After 5 failed attempts an account is locked for 15 minutes.
+login-too-many = Too many failed sign-ins from this address. Try again in 15 minutes.
 inbox-title = Inbox: { $office }
 inbox-export = Download this list (CSV)
 inbox-limit = Only the first { $n } items are listed: narrow the filters to see the others.

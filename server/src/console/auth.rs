@@ -1,6 +1,7 @@
 //! Signing in and out: argon2id password hashes, login throttling (a locked account refuses
-//! even the right password until the lock ends), server-side sessions, and the command that
-//! creates an administrator.
+//! even the right password until the lock ends; an address with many failures, whatever the
+//! names, is blocked for a while), server-side sessions, and the command that creates an
+//! administrator.
 //!
 //! Guarantees: the login answer is the same for an unknown name, a wrong password, a disabled
 //! and a locked account; the login form is protected by a double-submit CSRF token; session
@@ -8,13 +9,15 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use super::html::{csrf_field, esc, page};
 use super::i18n::Tr;
@@ -28,6 +31,31 @@ use crate::AppState;
 pub const LOGIN_FAILURES_BEFORE_LOCK: i64 = 5;
 /// How long a locked account stays locked.
 pub const LOCK_MINUTES: i64 = 15;
+/// Failed logins from one address, whatever the names tried, that block the address's logins.
+pub const ADDRESS_FAILURES_BEFORE_BLOCK: u32 = 20;
+
+/// Failed logins per address: count and start of the current 15-minute window.
+pub type FailedLogins = Mutex<HashMap<IpAddr, (u32, DateTime<Utc>)>>;
+
+fn address_blocked(failures: &FailedLogins, ip: IpAddr, now: DateTime<Utc>) -> bool {
+    let failures = failures.lock().unwrap_or_else(|p| p.into_inner());
+    failures.get(&ip).is_some_and(|(count, since)| {
+        *count >= ADDRESS_FAILURES_BEFORE_BLOCK && now - *since < Duration::minutes(LOCK_MINUTES)
+    })
+}
+
+fn address_failed(failures: &FailedLogins, ip: IpAddr, now: DateTime<Utc>) {
+    let mut failures = failures.lock().unwrap_or_else(|p| p.into_inner());
+    if failures.len() > 100_000 {
+        failures.retain(|_, (_, since)| now - *since < Duration::minutes(LOCK_MINUTES));
+    }
+    let entry = failures.entry(ip).or_insert((0, now));
+    if now - entry.1 >= Duration::minutes(LOCK_MINUTES) {
+        *entry = (0, now);
+    }
+    entry.0 += 1;
+}
+
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
@@ -103,6 +131,7 @@ pub async fn login_form(
 
 pub async fn login(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Language(tr): Language,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
@@ -118,6 +147,15 @@ pub async fn login(
         .unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let now = state.store.clock().now();
+    let ip = peer.ip();
+    if address_blocked(&state.login_failures, ip, now) {
+        tracing::warn!("console logins blocked for an address after repeated failures");
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            Html(login_page(&tr, cookie_token, Some(&tr.t("login-too-many")))),
+        )
+            .into_response());
+    }
     let lookup = username.clone();
     let record = state
         .store
@@ -134,13 +172,16 @@ pub async fn login(
         .await
         .unwrap_or(false);
     let Some(record) = record else {
+        address_failed(&state.login_failures, ip, now);
         return Ok(refused(&tr, cookie_token));
     };
     let id = record.account.id;
     if !usable {
+        address_failed(&state.login_failures, ip, now);
         return Ok(refused(&tr, cookie_token));
     }
     if !good {
+        address_failed(&state.login_failures, ip, now);
         let lock_until = now + Duration::minutes(LOCK_MINUTES);
         let locked = state
             .store

@@ -9,7 +9,7 @@
 //! outside the account's scope answers 404, the same as a missing one.
 
 mod admin;
-mod auth;
+pub mod auth;
 mod cases;
 pub mod html;
 pub mod i18n;
