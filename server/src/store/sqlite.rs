@@ -13,6 +13,10 @@ use std::time::Duration;
 use super::sql::{migration, sqlite_placeholders, Dialect, Row, Sql, Val, SCHEMA_VERSION};
 use super::{Engine, StoreError};
 
+/// Prepared statements kept per connection: every statement of the server, with room for the
+/// inbox's filter combinations.
+const STATEMENT_CACHE: usize = 128;
+
 /// Opens the server database: pragmas, then create or upgrade in one IMMEDIATE transaction.
 pub fn open_database(path: &Path) -> Result<Connection, StoreError> {
     if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -23,6 +27,7 @@ pub fn open_database(path: &Path) -> Result<Connection, StoreError> {
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(Duration::from_secs(10))?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
@@ -49,6 +54,7 @@ pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(Duration::from_secs(10))?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
 
