@@ -1,4 +1,6 @@
-//! Server benchmarks on loopback against the real release binary, durable (`synchronous=FULL`):
+//! Server benchmarks on loopback against the real release binary, durable (SQLite
+//! `synchronous=FULL`, PostgreSQL `synchronous_commit=on`), on each engine of
+//! `OURVOICE_TEST_ENGINES` (default both):
 //! - flush of 10,000 queued items from one device's outbox, and the same per item when every
 //!   item goes in its own request;
 //! - ingest submissions/s with 64 concurrent simulated devices;
@@ -13,7 +15,7 @@ use ourvoice_sync::{SyncConfig, SyncEngine};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{complaint, khmer_complaint_text, ServerProcess};
+use support::{complaint, khmer_complaint_text, ServerProcess, TestDb};
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
@@ -50,8 +52,16 @@ async fn flush(engine: &SyncEngine) -> Duration {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    for db in TestDb::all() {
+        println!("== engine: {:?}", db.engine);
+        bench(&db).await;
+    }
+    wire();
+}
+
+async fn bench(db: &TestDb) {
     let folder = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
-    let server = ServerProcess::start(&folder.path().join("server.db"), &[]);
+    let server = ServerProcess::start(db, &[]);
 
     // Flush: 10,000 items, batches of 100.
     let batched = device(folder.path(), "batched", &server.url(), 10_000, 100);
@@ -151,8 +161,10 @@ async fn main() {
     }
     let took = started.elapsed().as_secs_f64();
     println!("ingest end to end: {} submissions from {DEVICES} device outboxes + sync engines in {took:.2} s: {:.0} submissions/s", DEVICES * 100, (DEVICES * 100) as f64 / took);
+}
 
-    // Bytes on the wire for a typical complaint inside a batch of 50.
+/// Bytes on the wire for a typical complaint inside a batch of 50.
+fn wire() {
     let items: Vec<_> = (0..50)
         .map(|n| complaint(&khmer_complaint_text(n)))
         .collect();

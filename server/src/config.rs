@@ -10,6 +10,8 @@ use std::path::PathBuf;
 pub enum DatabaseUrl {
     /// `sqlite:///absolute/path.db` or `sqlite://relative/path.db`: created and migrated at start.
     Sqlite(PathBuf),
+    /// `postgres://user@host:port/database` (or `postgresql://`): migrated at start.
+    Postgres(String),
 }
 
 impl std::str::FromStr for DatabaseUrl {
@@ -26,10 +28,16 @@ impl std::str::FromStr for DatabaseUrl {
             return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err("PostgreSQL is not supported by this version yet; use sqlite:///path/to/ourvoice.db".into());
+            if url.parse::<postgres::Config>().is_err() {
+                return Err(
+                    "the postgres URL is unreadable: write postgres://user@host:5432/database"
+                        .into(),
+                );
+            }
+            return Ok(DatabaseUrl::Postgres(url.to_string()));
         }
         Err(format!(
-            "unknown database URL '{url}': write sqlite:///path/to/ourvoice.db"
+            "unknown database URL '{url}': write sqlite:///path/to/ourvoice.db or postgres://user@host/database"
         ))
     }
 }
@@ -46,7 +54,8 @@ pub struct Config {
     #[arg(long, env = "OURVOICE_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// Database URL: sqlite:///absolute/path.db or sqlite://relative/path.db.
+    /// Database URL: sqlite:///absolute/path.db, sqlite://relative/path.db or
+    /// postgres://user@host:5432/database.
     #[arg(
         long,
         env = "OURVOICE_DATABASE",
@@ -76,6 +85,45 @@ pub struct Config {
     /// Log filter, e.g. `info` or `ourvoice_server=debug`.
     #[arg(long, env = "OURVOICE_LOG", default_value = "info")]
     pub log: String,
+
+    /// Hours a console session lasts after login.
+    #[arg(long, env = "OURVOICE_SESSION_HOURS", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(1..=24 * 30))]
+    pub session_hours: u32,
+
+    /// Mark console cookies `Secure` (sent over HTTPS only). Keep true in production; false
+    /// only for plain-HTTP development and tests on loopback.
+    #[arg(long, env = "OURVOICE_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub cookie_secure: bool,
+
+    /// Seconds between two sweeps that flag overdue items and escalate them.
+    #[arg(long, env = "OURVOICE_DEADLINE_SWEEP_SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub deadline_sweep_seconds: u64,
+
+    /// For tests only: read the current time from this file (RFC 3339) instead of the system
+    /// clock, so that deadlines and session expiry can be tested without waiting.
+    #[arg(long, env = "OURVOICE_CLOCK_FILE")]
+    pub clock_file: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do instead of serving.
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum Command {
+    /// Creates an administrator account (the first one, or another). The password is read from
+    /// the environment variable OURVOICE_ADMIN_PASSWORD or, if unset, from the first line of
+    /// standard input; it must have at least 12 characters.
+    CreateAdmin {
+        /// The login name.
+        #[arg(long)]
+        username: String,
+        /// The name shown in the console.
+        #[arg(long)]
+        display_name: Option<String>,
+    },
 }
 
 #[cfg(test)]
@@ -93,7 +141,7 @@ mod tests {
             ("sqlite://", Err("has no file path")),
             (
                 "postgres://localhost/ov",
-                Err("PostgreSQL is not supported"),
+                Ok(DatabaseUrl::Postgres("postgres://localhost/ov".into())),
             ),
             ("mysql://x", Err("unknown database URL")),
         ] {

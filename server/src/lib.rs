@@ -6,13 +6,16 @@
 //! finish and every queued write is committed before the process exits.
 
 pub mod api;
+pub mod clock;
 pub mod config;
+pub mod console;
+pub mod deadlines;
 pub mod error;
 pub mod ratelimit;
 pub mod store;
 
 use axum::Router;
-use chrono::{FixedOffset, NaiveDate, Utc};
+use chrono::{FixedOffset, NaiveDate};
 use ourvoice_directory::Directory;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,16 +27,24 @@ use store::Store;
 /// What every handler can reach.
 pub struct AppState {
     pub store: Store,
+    pub session_hours: u32,
+    pub cookie_secure: bool,
     pub directory: &'static Directory,
     pub max_body_bytes: usize,
     pub max_batch_items: usize,
+    /// Failed console logins per address: how many, since when (see `console::auth`).
+    pub login_failures: console::auth::FailedLogins,
 }
 
 impl AppState {
     /// Today's date in Cambodia (UTC+7), for date rules.
     pub fn today(&self) -> NaiveDate {
         let cambodia = FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
-        Utc::now().with_timezone(&cambodia).date_naive()
+        self.store
+            .clock()
+            .now()
+            .with_timezone(&cambodia)
+            .date_naive()
     }
 }
 
@@ -48,13 +59,20 @@ pub fn app(state: Arc<AppState>, config: &Config) -> Router {
 
 /// Opens the store, listens, and serves until SIGTERM or Ctrl-C; then drains and closes.
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    let store = Store::open(&config.database)?;
+    let store = open_store(&config).await?;
     let state = Arc::new(AppState {
         store,
+        session_hours: config.session_hours,
+        cookie_secure: config.cookie_secure,
         directory: Directory::embedded(),
         max_body_bytes: config.max_body_bytes as usize,
         max_batch_items: config.max_batch_items as usize,
+        login_failures: Default::default(),
     });
+    let sweeper = tokio::spawn(deadlines::sweep_forever(
+        Arc::clone(&state),
+        std::time::Duration::from_secs(config.deadline_sweep_seconds),
+    ));
     let listener = TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
     println!("listening on {address}");
@@ -67,11 +85,31 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     tracing::info!("stopped taking requests; finishing writes");
+    sweeper.abort();
+    let _ = sweeper.await;
     match Arc::try_unwrap(state) {
         Ok(state) => state.store.close().await,
-        Err(_) => tracing::warn!("requests still hold the store; exiting without waiting"),
+        Err(state) => {
+            tracing::warn!("requests still hold the store; exiting without waiting");
+            let _ = tokio::task::spawn_blocking(move || drop(state)).await;
+        }
     }
     Ok(())
+}
+
+/// The clock the configuration asks for.
+pub fn clock(config: &Config) -> clock::Clock {
+    match &config.clock_file {
+        Some(path) => clock::Clock::File(path.clone()),
+        None => clock::Clock::System,
+    }
+}
+
+/// Opens (creating or upgrading) the configured database off the async threads.
+pub async fn open_store(config: &Config) -> Result<Store, Box<dyn std::error::Error>> {
+    let url = config.database.clone();
+    let clock = clock(config);
+    Ok(tokio::task::spawn_blocking(move || Store::open(&url, clock)).await??)
 }
 
 async fn shutdown_signal() {

@@ -10,7 +10,7 @@ use ourvoice_protocol::{
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::io::Write;
-use support::{complaint, ServerProcess};
+use support::{complaint, ServerProcess, TestDb, Val};
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
@@ -84,10 +84,8 @@ fn outcome_line(result: &ourvoice_protocol::ItemResult) -> String {
     }
 }
 
-#[tokio::test]
-async fn a_batch_is_answered_item_by_item_and_idempotently() {
-    let folder = tempfile::tempdir().unwrap();
-    let server = ServerProcess::start(&folder.path().join("ov.db"), &[]);
+async fn a_batch_is_answered_item_by_item_and_idempotently_on(db: TestDb) {
+    let server = ServerProcess::start(&db, &[]);
     let api = Api::new(&server);
 
     let good = complaint("ផ្លូវខូច");
@@ -170,27 +168,17 @@ async fn a_batch_is_answered_item_by_item_and_idempotently() {
 
     let mut server = server;
     assert!(server.terminate().success());
-    let db = rusqlite::Connection::open(&server.database).unwrap();
-    let (cases, distinct): (i64, i64) = db
-        .query_row("SELECT count(*), count(DISTINCT id) FROM cases", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-    assert_eq!((cases, distinct), (5, 5));
-    let secret_in_db: i64 = db
-        .query_row(
-            "SELECT count(*) FROM cases WHERE secret_digest = ?1",
-            [good.secret.expose()],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let row = &db.query("SELECT count(*), count(DISTINCT id) FROM cases", &[])[0];
+    assert_eq!((row.int(0).unwrap(), row.int(1).unwrap()), (5, 5));
+    let secret_in_db = db.count(
+        "SELECT count(*) FROM cases WHERE secret_digest = $1",
+        &[Val::from(good.secret.expose())],
+    );
     assert_eq!(secret_in_db, 0, "secrets are stored only as digests");
 }
 
-#[tokio::test]
-async fn confidential_contact_is_kept_and_anonymous_has_none() {
-    let folder = tempfile::tempdir().unwrap();
-    let mut server = ServerProcess::start(&folder.path().join("ov.db"), &[]);
+async fn confidential_contact_is_kept_and_anonymous_has_none_on(db: TestDb) {
+    let mut server = ServerProcess::start(&db, &[]);
     let api = Api::new(&server);
     let mut confidential = complaint("ត្រូវការជំនួយ");
     confidential.privacy = Privacy::Confidential {
@@ -204,13 +192,19 @@ async fn confidential_contact_is_kept_and_anonymous_has_none() {
         .iter()
         .all(|r| matches!(r.outcome, ItemOutcome::Accepted { .. })));
     assert!(server.terminate().success());
-    let db = rusqlite::Connection::open(&server.database).unwrap();
     let rows: Vec<(String, Option<String>, Option<String>)> = db
-        .prepare("SELECT privacy, contact_name, contact_phone FROM cases ORDER BY number")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .map(Result::unwrap)
+        .query(
+            "SELECT privacy, contact_name, contact_phone FROM cases ORDER BY number",
+            &[],
+        )
+        .iter()
+        .map(|r| {
+            (
+                r.text(0).unwrap(),
+                r.opt_text(1).unwrap(),
+                r.opt_text(2).unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         rows,
@@ -225,11 +219,9 @@ async fn confidential_contact_is_kept_and_anonymous_has_none() {
     );
 }
 
-#[tokio::test]
-async fn bad_input_gets_a_4xx_naming_the_problem_never_a_500() {
-    let folder = tempfile::tempdir().unwrap();
+async fn bad_input_gets_a_4xx_naming_the_problem_never_a_500_on(db: TestDb) {
     let server = ServerProcess::start(
-        &folder.path().join("ov.db"),
+        &db,
         &["--max-body-bytes", "65536", "--max-batch-items", "3"],
     );
     let api = Api::new(&server);
@@ -337,10 +329,8 @@ async fn bad_input_gets_a_4xx_naming_the_problem_never_a_500() {
     }
 }
 
-#[tokio::test]
-async fn directory_is_versioned_and_places_are_searchable() {
-    let folder = tempfile::tempdir().unwrap();
-    let server = ServerProcess::start(&folder.path().join("ov.db"), &[]);
+async fn directory_is_versioned_and_places_are_searchable_on(db: TestDb) {
+    let server = ServerProcess::start(&db, &[]);
     let http = reqwest::Client::new();
     let url = format!("{}/api/v1/directory", server.url());
     let first = http.get(&url).send().await.unwrap();
@@ -406,11 +396,9 @@ async fn directory_is_versioned_and_places_are_searchable() {
     assert_eq!(health["status"], "ok");
 }
 
-#[tokio::test]
-async fn one_address_is_rate_limited() {
-    let folder = tempfile::tempdir().unwrap();
+async fn one_address_is_rate_limited_on(db: TestDb) {
     let server = ServerProcess::start(
-        &folder.path().join("ov.db"),
+        &db,
         &["--rate-limit-per-second", "1", "--rate-limit-burst", "3"],
     );
     let http = reqwest::Client::new();
@@ -432,10 +420,8 @@ async fn one_address_is_rate_limited() {
     assert_eq!(statuses[4], 429);
 }
 
-#[tokio::test]
-async fn sigterm_finishes_the_batches_under_way() {
-    let folder = tempfile::tempdir().unwrap();
-    let mut server = ServerProcess::start(&folder.path().join("ov.db"), &[]);
+async fn sigterm_finishes_the_batches_under_way_on(db: TestDb) {
+    let mut server = ServerProcess::start(&db, &[]);
     let api = std::sync::Arc::new(Api::new(&server));
     let mut sending = Vec::new();
     for device in 0..8 {
@@ -465,19 +451,114 @@ async fn sigterm_finishes_the_batches_under_way() {
             answered += answer.results.len() as i64;
         }
     }
-    let (server, status) = stop.await.unwrap();
+    let (_server, status) = stop.await.unwrap();
     assert!(status.success(), "server {pid} exited with {status}");
-    let db = rusqlite::Connection::open(&server.database).unwrap();
-    let stored: i64 = db
-        .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
-        .unwrap();
+    let stored = db.count("SELECT count(*) FROM cases", &[]);
     assert_eq!(
         stored, answered,
         "every answered item is stored, and only those"
     );
-    assert_eq!(
-        db.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
-            .unwrap(),
-        "ok"
+    if db.engine == support::Engine::Sqlite {
+        let check = &db.query("PRAGMA integrity_check", &[])[0];
+        assert_eq!(check.text(0).unwrap(), "ok");
+    }
+}
+
+#[tokio::test]
+async fn a_batch_is_answered_item_by_item_and_idempotently() {
+    for db in TestDb::all() {
+        println!("engine {:?}", db.engine);
+        a_batch_is_answered_item_by_item_and_idempotently_on(db).await;
+    }
+}
+
+#[tokio::test]
+async fn confidential_contact_is_kept_and_anonymous_has_none() {
+    for db in TestDb::all() {
+        println!("engine {:?}", db.engine);
+        confidential_contact_is_kept_and_anonymous_has_none_on(db).await;
+    }
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_4xx_naming_the_problem_never_a_500() {
+    for db in TestDb::all() {
+        println!("engine {:?}", db.engine);
+        bad_input_gets_a_4xx_naming_the_problem_never_a_500_on(db).await;
+    }
+}
+
+#[tokio::test]
+async fn directory_is_versioned_and_places_are_searchable() {
+    for db in TestDb::all() {
+        println!("engine {:?}", db.engine);
+        directory_is_versioned_and_places_are_searchable_on(db).await;
+    }
+}
+
+#[tokio::test]
+async fn one_address_is_rate_limited() {
+    for db in TestDb::all() {
+        println!("engine {:?}", db.engine);
+        one_address_is_rate_limited_on(db).await;
+    }
+}
+
+#[tokio::test]
+async fn sigterm_finishes_the_batches_under_way() {
+    for db in TestDb::all() {
+        println!("engine {:?}", db.engine);
+        sigterm_finishes_the_batches_under_way_on(db).await;
+    }
+}
+
+#[tokio::test]
+async fn the_server_reconnects_when_postgres_drops_its_connections() {
+    let db = TestDb::new(support::Engine::Postgres);
+    let server = ServerProcess::start(&db, &[]);
+    let api = Api::new(&server);
+    let first = complaint("មុន");
+    api.submit(json!([first])).await;
+    // The database ends every connection of the server (as a restart or an admin would).
+    let terminated = db.count(
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()) AS t",
+        &[],
     );
+    assert!(terminated >= 2, "the writer and a reader were connected");
+    // A request may fail while the server notices (503, retry later); then all works again.
+    let second = complaint("ក្រោយ");
+    let mut answered = None;
+    for _ in 0..3 {
+        let (status, body) = api
+            .post("/api/v1/submissions", &json!({ "items": [second] }))
+            .await;
+        assert!(
+            status == StatusCode::OK || status == StatusCode::SERVICE_UNAVAILABLE,
+            "{status} {body}"
+        );
+        if status == StatusCode::OK {
+            answered = Some(body);
+            break;
+        }
+    }
+    let body = answered.expect("the server recovered within 3 tries");
+    assert_eq!(body["results"][0]["outcome"], "accepted", "{body}");
+    let ask = json!({ "items": [{ "id": second.id, "secret": second.secret, "since": 0 }] });
+    let mut read = None;
+    for _ in 0..3 {
+        let (status, body) = api.post("/api/v1/updates", &ask).await;
+        if status == StatusCode::OK {
+            read = Some(body);
+            break;
+        }
+    }
+    assert_eq!(
+        read.expect("reads recovered")["updates"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(db.count("SELECT count(*) FROM cases", &[]), 2);
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{complaint, ServerProcess};
+use support::{complaint, ServerProcess, TestDb};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -141,14 +141,21 @@ const PER_DEVICE: usize = 220;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_submission_is_lost_or_duplicated_through_faults_and_restarts() {
+    for db in TestDb::all() {
+        println!("engine {:?}", db.engine);
+        through_faults_and_restarts_on(db).await;
+    }
+}
+
+async fn through_faults_and_restarts_on(db: TestDb) {
     let seed: u64 = std::env::var("OURVOICE_FAULT_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(rand::random);
     println!("fault seed {seed} (set OURVOICE_FAULT_SEED to replay)");
     let folder = tempfile::tempdir().unwrap();
-    let database = folder.path().join("server.db");
-    let server = Arc::new(Mutex::new(ServerProcess::start(&database, &[])));
+    let db = Arc::new(db);
+    let server = Arc::new(Mutex::new(ServerProcess::start(&db, &[])));
 
     let port = TcpListener::bind("127.0.0.1:0")
         .await
@@ -206,7 +213,7 @@ async fn no_submission_is_lost_or_duplicated_through_faults_and_restarts() {
 
     // Chaos: refuse connections for a while, and kill the server mid-batch, three times each.
     let chaos = {
-        let (proxy, server, database) = (Arc::clone(&proxy), Arc::clone(&server), database.clone());
+        let (proxy, server, database) = (Arc::clone(&proxy), Arc::clone(&server), Arc::clone(&db));
         tokio::spawn(async move {
             let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
             for _ in 0..3 {
@@ -215,7 +222,7 @@ async fn no_submission_is_lost_or_duplicated_through_faults_and_restarts() {
                 tokio::time::sleep(Duration::from_millis(rng.random_range(100..300))).await;
                 proxy.refusing.store(false, Ordering::SeqCst);
                 tokio::time::sleep(Duration::from_millis(rng.random_range(100..300))).await;
-                let database = database.clone();
+                let database = Arc::clone(&database);
                 let server = Arc::clone(&server);
                 let address = tokio::task::spawn_blocking(move || {
                     let mut server = server.lock().unwrap();
@@ -274,24 +281,16 @@ async fn no_submission_is_lost_or_duplicated_through_faults_and_restarts() {
     // Stop the server cleanly and compare what it stored with what every device holds.
     let status = server.lock().unwrap().terminate();
     assert!(status.success());
-    let db = rusqlite::Connection::open(&database).unwrap();
     let stored: HashMap<String, i64> = db
-        .prepare("SELECT id, number FROM cases")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
+        .query("SELECT id, number FROM cases", &[])
+        .iter()
+        .map(|r| (r.text(0).unwrap(), r.int(1).unwrap()))
         .collect();
-    let rows: i64 = db
-        .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
-        .unwrap();
-    let receipts: i64 = db
-        .query_row(
-            "SELECT count(*) FROM case_events WHERE status = 'received'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let rows = db.count("SELECT count(*) FROM cases", &[]);
+    let receipts = db.count(
+        "SELECT count(*) FROM case_events WHERE status = 'received'",
+        &[],
+    );
     assert_eq!(rows as usize, DEVICES * PER_DEVICE, "rows on the server");
     assert_eq!(
         stored.len(),

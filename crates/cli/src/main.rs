@@ -50,6 +50,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Answer the office's question about one of this device's submissions (online).
+    Answer {
+        /// The submission's tracking code, e.g. OV-7K3M-Q9TX.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long, env = "OURVOICE_SERVER", default_value = "http://127.0.0.1:8080")]
+        server: String,
+    },
+    /// Rate the office's answer to one of this device's submissions, 1 to 5 (online); 1 or 2
+    /// reopens it.
+    Rate {
+        /// The submission's tracking code, e.g. OV-7K3M-Q9TX.
+        #[arg(long)]
+        code: String,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        rating: u8,
+        #[arg(long, env = "OURVOICE_SERVER", default_value = "http://127.0.0.1:8080")]
+        server: String,
+    },
     /// Every submission on this device with its state, newest first.
     List {
         #[arg(long)]
@@ -152,6 +173,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             json,
         } => sync(&cli.data, &server, timeout, batch, json),
         Command::List { json } => list(&cli.data, json),
+        Command::Answer { code, text, server } => {
+            respond(&cli.data, &server, &code, Response::Answer(text))
+        }
+        Command::Rate {
+            code,
+            rating,
+            server,
+        } => respond(&cli.data, &server, &code, Response::Rating(rating)),
         Command::Places {
             command:
                 PlacesCommand::Search {
@@ -318,6 +347,47 @@ fn item_json(item: &OutboxItem) -> serde_json::Value {
         target.extend(state);
     }
     value
+}
+
+/// What the citizen sends back about a case.
+enum Response {
+    Answer(String),
+    Rating(u8),
+}
+
+fn respond(
+    data: &std::path::Path,
+    server: &str,
+    code: &str,
+    response: Response,
+) -> Result<ExitCode, String> {
+    let outbox = Arc::new(open_outbox(data)?);
+    let item = outbox
+        .list()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|item| {
+            item.tracking_code
+                .as_str()
+                .eq_ignore_ascii_case(code.trim())
+        })
+        .ok_or_else(|| format!("no submission {code} on this device"))?;
+    let engine =
+        SyncEngine::new(Arc::clone(&outbox), SyncConfig::new(server)).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let answer = runtime
+        .block_on(async {
+            match response {
+                Response::Answer(text) => engine.answer(item.id, &text).await,
+                Response::Rating(rating) => engine.rate(item.id, rating).await,
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    println!("{} {}", item.tracking_code, answer.status.as_str());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn list(data: &std::path::Path, json: bool) -> Result<ExitCode, String> {

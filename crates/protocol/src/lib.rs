@@ -16,8 +16,9 @@ pub use submission::{
     AgeBand, Criteria, Disability, Evaluation, Gender, Kind, Privacy, RespondentProfile, Submission,
 };
 pub use sync::{
-    ApiError, CaseStatus, CaseUpdate, ItemKey, ItemOutcome, ItemResult, Reply, ReplyKind,
-    SubmitBatchRequest, SubmitBatchResponse, UpdatesRequest, UpdatesResponse,
+    ApiError, CaseActionResponse, CaseStatus, CaseUpdate, CitizenAnswerRequest, ItemKey,
+    ItemOutcome, ItemResult, RatingRequest, Reply, ReplyKind, SubmitBatchRequest,
+    SubmitBatchResponse, UpdatesRequest, UpdatesResponse,
 };
 pub use validation::{normalize_phone, parse_submission, ErrorCode, ValidationError};
 

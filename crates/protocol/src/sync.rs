@@ -141,3 +141,28 @@ pub struct ApiError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
+
+/// `POST /api/v1/answers`: the citizen's answer to the office's question, proven by the
+/// submission's secret.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CitizenAnswerRequest {
+    pub id: Uuid,
+    pub secret: Secret,
+    pub text: String,
+}
+
+/// `POST /api/v1/ratings`: the citizen's rating (1 to 5) of the office's answer; 1 or 2
+/// reopens the case.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RatingRequest {
+    pub id: Uuid,
+    pub secret: Secret,
+    pub rating: u8,
+}
+
+/// The answer to an answer or a rating: the case's new event and status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseActionResponse {
+    pub seq: u64,
+    pub status: CaseStatus,
+}

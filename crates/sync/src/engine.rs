@@ -4,8 +4,8 @@ use chrono::Utc;
 use flate2::{write::GzEncoder, Compression};
 use ourvoice_outbox::{Claimed, Outbox, Settlement};
 use ourvoice_protocol::{
-    ApiError, ItemOutcome, SubmitBatchResponse, UpdatesRequest, UpdatesResponse, MAX_BATCH_ITEMS,
-    MAX_UPDATE_ITEMS,
+    ApiError, CaseActionResponse, CitizenAnswerRequest, ItemOutcome, RatingRequest,
+    SubmitBatchResponse, UpdatesRequest, UpdatesResponse, MAX_BATCH_ITEMS, MAX_UPDATE_ITEMS,
 };
 use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER};
 use std::io::Write;
@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Mutex, Notify};
+use uuid::Uuid;
 
 use crate::{Backoff, SyncError, SyncProblem};
 
@@ -409,5 +410,39 @@ impl SyncEngine {
             applied += self.outbox.apply_updates(&response.updates)?;
         }
         Ok(applied)
+    }
+
+    /// Sends the citizen's answer to the office's question about item `id`, then pulls the
+    /// item's new state. Online only: nothing is queued, the caller shows the error and the
+    /// citizen tries again.
+    pub async fn answer(&self, id: Uuid, text: &str) -> Result<CaseActionResponse, SyncError> {
+        let secret = self.secret_of(id)?;
+        let request = CitizenAnswerRequest {
+            id,
+            secret,
+            text: text.to_string(),
+        };
+        let json = serde_json::to_vec(&request).expect("a request serialises");
+        let answer = self.post("/api/v1/answers", &json).await?;
+        self.pull().await?;
+        Ok(answer)
+    }
+
+    /// Sends the citizen's rating (1 to 5) of the office's answer to item `id`, then pulls the
+    /// item's new state (a rating of 1 or 2 reopens it). Online only, like [`Self::answer`].
+    pub async fn rate(&self, id: Uuid, rating: u8) -> Result<CaseActionResponse, SyncError> {
+        let secret = self.secret_of(id)?;
+        let request = RatingRequest { id, secret, rating };
+        let json = serde_json::to_vec(&request).expect("a request serialises");
+        let answer = self.post("/api/v1/ratings", &json).await?;
+        self.pull().await?;
+        Ok(answer)
+    }
+
+    fn secret_of(&self, id: Uuid) -> Result<ourvoice_protocol::Secret, SyncError> {
+        self.outbox
+            .get(id)?
+            .map(|item| item.submission.secret)
+            .ok_or(SyncError::UnknownItem)
     }
 }

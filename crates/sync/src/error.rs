@@ -24,6 +24,8 @@ pub enum SyncError {
     BadUrl(String),
     #[error(transparent)]
     Outbox(#[from] OutboxError),
+    #[error("no such submission on this device")]
+    UnknownItem,
 }
 
 /// What the citizen is told about a sync that did not go through.
@@ -47,7 +49,7 @@ impl SyncError {
                 SyncProblem::ServerUnavailable
             }
             SyncError::Refused { .. } | SyncError::BadUrl(_) => SyncProblem::UpdateNeeded,
-            SyncError::Outbox(_) => SyncProblem::Storage,
+            SyncError::Outbox(_) | SyncError::UnknownItem => SyncProblem::Storage,
         }
     }
 
@@ -62,6 +64,7 @@ impl SyncError {
             SyncError::BadAnswer(_) => "bad_answer".into(),
             SyncError::BadUrl(_) => "bad_url".into(),
             SyncError::Outbox(_) => "storage".into(),
+            SyncError::UnknownItem => "unknown_item".into(),
         }
     }
 

@@ -1,8 +1,10 @@
-//! The HTTP API, one router per module, merged here under `/api/v1` (plus `/healthz`).
+//! The HTTP API, one router per module, merged here under `/api/v1` (plus `/healthz` and the
+//! officials' console under `/console`).
 //!
 //! Guarantees: every request body is read through [`read_json`], which enforces the body limit
 //! after gzip decompression and answers malformed input with a 4xx naming the problem.
 
+mod citizen;
 mod directory;
 mod health;
 mod submissions;
@@ -23,10 +25,12 @@ pub fn router(state: Arc<AppState>) -> Router {
     let api = Router::new()
         .merge(submissions::router())
         .merge(updates::router())
+        .merge(citizen::router())
         .merge(directory::router());
     Router::new()
         .nest("/api/v1", api)
         .merge(health::router())
+        .merge(crate::console::router())
         .with_state(state)
         // Bodies are read by `read_json` with the limit applied after decompression.
         .layer(DefaultBodyLimit::disable())

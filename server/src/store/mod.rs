@@ -1,21 +1,37 @@
-//! Storage of cases behind one type, so the HTTP layer does not know which database runs.
-//! SQLite (embedded, the default) is the one engine today; PostgreSQL becomes another variant.
+//! Storage behind one type, so the HTTP layer does not know which database runs: SQLite
+//! (embedded, the default) or PostgreSQL, chosen by the database URL. Both run the same SQL
+//! (`sql.rs`) and the same migrations.
 //!
-//! Guarantees: an ingest call returns only after its items are durably committed; an id is
-//! stored at most once; the same id with the same body digest gets the original answer.
+//! Guarantees: every write goes through the store's writer threads, which group-commit
+//! concurrent ingests (many devices share one durable commit); console actions run each in its
+//! own transaction on one writer, so the events of a case commit in `seq` order (on PostgreSQL
+//! further writers take ingests only, and a new case's first event is its only one until it
+//! commits); an ingest returns only after its items are committed; an id is stored
+//! at most once; the same id with the same body digest gets the original answer.
 
-mod sqlite;
+pub mod cases;
+pub mod console;
+pub mod postgres;
+pub mod sql;
+pub mod sqlite;
 
 use ourvoice_protocol::{CaseUpdate, ItemKey, ItemOutcome, Submission};
+use std::any::Any;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use tokio::sync::{mpsc, oneshot};
 
-pub use sqlite::SqliteStore;
-
+use crate::clock::Clock;
 use crate::config::DatabaseUrl;
+use postgres::PgConn;
+pub use sql::{Row, Sql, Val, SCHEMA_VERSION};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database error: {0}")]
+    Postgres(#[from] ::postgres::Error),
     #[error("the database has schema version {found}; this server knows up to {supported}")]
     NewerSchema { found: u32, supported: u32 },
     #[error("could not create the database folder: {0}")]
@@ -34,41 +50,342 @@ pub struct NewCase {
     pub body_digest: String,
 }
 
-pub enum Store {
-    Sqlite(SqliteStore),
+/// A connection that can run a closure in one transaction (commit on `Ok`, roll back on `Err`).
+pub trait Engine: Send + 'static {
+    /// Replaces a connection the database closed (a restarted PostgreSQL); whether it did.
+    fn reconnect(&mut self) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+
+    fn transaction(
+        &mut self,
+        work: &mut dyn FnMut(&mut dyn Sql) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+}
+
+type AnyResult = Result<Box<dyn Any + Send>, StoreError>;
+type Work = Box<dyn FnOnce(&mut dyn Sql) -> AnyResult + Send>;
+
+enum Job {
+    Ingest {
+        cases: Vec<NewCase>,
+        reply: oneshot::Sender<Result<Vec<ItemOutcome>, StoreError>>,
+    },
+    Run {
+        work: Work,
+        reply: oneshot::Sender<AnyResult>,
+    },
+}
+
+enum Readers {
+    Sqlite(std::path::PathBuf, Mutex<Vec<rusqlite::Connection>>),
+    Postgres(String, Mutex<Vec<PgConn>>),
+}
+
+/// The most items written in one transaction.
+const GROUP_ITEMS: usize = 4096;
+
+/// PostgreSQL ingest writers: each group-commits what queued while the others were committing.
+const POSTGRES_INGEST_WRITERS: usize = 3;
+
+type Queue = Arc<Mutex<mpsc::Receiver<Job>>>;
+
+pub struct Store {
+    /// Ingest jobs (group-committed by one or more writers).
+    ingest: mpsc::Sender<Job>,
+    /// Console writes: one writer, so that the events of a case commit in `seq` order.
+    jobs: mpsc::Sender<Job>,
+    writers: Mutex<Vec<JoinHandle<()>>>,
+    readers: Arc<Readers>,
+    clock: Clock,
 }
 
 impl Store {
-    pub fn open(url: &DatabaseUrl) -> Result<Store, StoreError> {
-        match url {
-            DatabaseUrl::Sqlite(path) => Ok(Store::Sqlite(SqliteStore::open(path)?)),
-        }
+    /// Opens (creating or upgrading) the database. Blocking: call it outside async code or in
+    /// `spawn_blocking`.
+    pub fn open(url: &DatabaseUrl, clock: Clock) -> Result<Store, StoreError> {
+        let (jobs, queue) = mpsc::channel(1024);
+        let queue: Queue = Arc::new(Mutex::new(queue));
+        let (ingest, writers, readers) = match url {
+            DatabaseUrl::Sqlite(path) => {
+                // One writer for everything: SQLite takes one writer at a time anyway.
+                let conn = sqlite::open_database(path)?;
+                let writer = spawn_writer("sqlite-writer".into(), conn, &queue, &clock)?;
+                (
+                    jobs.clone(),
+                    vec![writer],
+                    Readers::Sqlite(path.clone(), Mutex::new(Vec::new())),
+                )
+            }
+            DatabaseUrl::Postgres(url) => {
+                let conn = PgConn::open(url)?;
+                let mut writers = vec![spawn_writer(
+                    "postgres-writer".into(),
+                    conn,
+                    &queue,
+                    &clock,
+                )?];
+                let (ingest, ingest_queue) = mpsc::channel(1024);
+                let ingest_queue: Queue = Arc::new(Mutex::new(ingest_queue));
+                for n in 0..POSTGRES_INGEST_WRITERS {
+                    let conn = PgConn::connect(url)?;
+                    writers.push(spawn_writer(
+                        format!("postgres-ingest-{n}"),
+                        conn,
+                        &ingest_queue,
+                        &clock,
+                    )?);
+                }
+                (
+                    ingest,
+                    writers,
+                    Readers::Postgres(url.clone(), Mutex::new(Vec::new())),
+                )
+            }
+        };
+        Ok(Store {
+            ingest,
+            jobs,
+            writers: Mutex::new(writers),
+            readers: Arc::new(readers),
+            clock,
+        })
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Stores new cases (group-committed with concurrent calls); one outcome per item, in order.
     pub async fn ingest(&self, cases: Vec<NewCase>) -> Result<Vec<ItemOutcome>, StoreError> {
-        match self {
-            Store::Sqlite(store) => store.ingest(cases).await,
+        if cases.is_empty() {
+            return Ok(Vec::new());
         }
+        let (reply, answer) = oneshot::channel();
+        self.ingest
+            .send(Job::Ingest { cases, reply })
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Runs `work` in its own write transaction on the writer thread.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let work: Work = Box::new(move |sql| work(sql).map(|t| Box::new(t) as Box<dyn Any + Send>));
+        self.jobs
+            .send(Job::Run { work, reply })
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        let value = answer.await.map_err(|_| StoreError::WriterGone)??;
+        value
+            .downcast::<T>()
+            .map(|b| *b)
+            .map_err(|_| StoreError::Corrupt("writer answered with the wrong type".into()))
+    }
+
+    /// Runs `work` on a pooled read connection.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        work: impl Fn(&mut dyn Sql) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let readers = Arc::clone(&self.readers);
+        tokio::task::spawn_blocking(move || match &*readers {
+            Readers::Sqlite(path, pool) => {
+                let taken = pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
+                let conn = match taken {
+                    Some(conn) => conn,
+                    None => sqlite::open_reader(path)?,
+                };
+                let result = work(&mut sqlite::SqliteSql(&conn));
+                pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+                result
+            }
+            Readers::Postgres(url, pool) => {
+                let taken = pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
+                let mut conn = match taken {
+                    Some(conn) => conn,
+                    None => PgConn::connect(url)?,
+                };
+                let mut result = work(&mut conn.sql());
+                if result.is_err() && conn.is_closed() {
+                    // The database ended its connections (a restart): the pooled ones are
+                    // gone too. Retry on a new one.
+                    pool.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                    conn = PgConn::connect(url)?;
+                    result = work(&mut conn.sql());
+                }
+                // A connection that failed may be broken: drop it rather than pool it.
+                if result.is_ok() {
+                    pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+                }
+                result
+            }
+        })
+        .await
+        .map_err(|_| StoreError::WriterGone)?
     }
 
     /// Events after each key's `since`, for keys whose secret matches; ascending `seq`.
     pub async fn updates(&self, keys: Vec<ItemKey>) -> Result<Vec<CaseUpdate>, StoreError> {
-        match self {
-            Store::Sqlite(store) => store.updates(keys).await,
-        }
+        self.read(move |sql| cases::updates(sql, &keys)).await
     }
 
     pub async fn check(&self) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(store) => store.check().await,
-        }
+        self.read(|sql| {
+            sql.query("SELECT count(*) FROM cases WHERE number < 0", &[])?;
+            Ok(())
+        })
+        .await
     }
 
     /// Finishes every queued write, then stops the writer.
     pub async fn close(self) {
-        match self {
-            Store::Sqlite(store) => store.close().await,
+        let Store {
+            ingest,
+            jobs,
+            writers,
+            readers,
+            ..
+        } = self;
+        drop(ingest);
+        drop(jobs);
+        let handles = std::mem::take(&mut *writers.lock().unwrap_or_else(|p| p.into_inner()));
+        // PostgreSQL clients own a small runtime each: drop them off the async threads.
+        let _ = tokio::task::spawn_blocking(move || {
+            drop(readers);
+            for handle in handles {
+                let _ = handle.join();
+            }
+        })
+        .await;
+    }
+}
+
+fn spawn_writer<E: Engine>(
+    name: String,
+    conn: E,
+    queue: &Queue,
+    clock: &Clock,
+) -> Result<JoinHandle<()>, StoreError> {
+    let (queue, clock) = (Arc::clone(queue), clock.clone());
+    Ok(std::thread::Builder::new()
+        .name(name)
+        .spawn(move || write_loop(conn, queue, clock))?)
+}
+
+/// Takes jobs as they come; ingests queued meanwhile join the same transaction. Writers that
+/// share a queue take turns: one waits for the next job while the others commit.
+fn write_loop<E: Engine>(mut conn: E, queue: Queue, clock: Clock) {
+    let mut pending: Option<Job> = None;
+    loop {
+        let mut receiver = queue.lock().unwrap_or_else(|p| p.into_inner());
+        let first = match pending.take() {
+            Some(job) => job,
+            None => match receiver.blocking_recv() {
+                Some(job) => job,
+                None => return,
+            },
+        };
+        let (cases, reply) = match first {
+            Job::Run { work, reply } => {
+                drop(receiver);
+                let mut work = Some(work);
+                let mut out = None;
+                let mut result = Ok(());
+                for attempt in 0..2 {
+                    result = conn.transaction(&mut |sql| {
+                        let work = work.take().ok_or(StoreError::WriterGone)?;
+                        out = Some(work(sql)?);
+                        Ok(())
+                    });
+                    // A connection the database closed: once more on a new one, if the work
+                    // has not started (it failed at BEGIN).
+                    if result.is_ok() || attempt == 1 || work.is_none() || !reconnected(&mut conn) {
+                        break;
+                    }
+                }
+                let _ = reply.send(result.and_then(|()| out.ok_or(StoreError::WriterGone)));
+                continue;
+            }
+            Job::Ingest { cases, reply } => (cases, reply),
+        };
+        let mut items = cases.len();
+        let mut group = vec![(cases, reply)];
+        while items < GROUP_ITEMS {
+            match receiver.try_recv() {
+                Ok(Job::Ingest { cases, reply }) => {
+                    items += cases.len();
+                    group.push((cases, reply));
+                }
+                Ok(other) => {
+                    pending = Some(other);
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        drop(receiver);
+        let now = clock.now();
+        let all: Vec<&[NewCase]> = group.iter().map(|(cases, _)| cases.as_slice()).collect();
+        let mut written = write_group(&mut conn, &all, now);
+        if written.is_err() && reconnected(&mut conn) {
+            written = write_group(&mut conn, &all, now);
+        }
+        match written {
+            Ok(outcomes) => {
+                for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
+                    let _ = reply.send(Ok(outcome));
+                }
+            }
+            Err(error) if group.len() > 1 => {
+                tracing::warn!(%error, jobs = group.len(), "group commit failed; writing jobs one by one");
+                for (cases, reply) in group {
+                    let result = write_group(&mut conn, &[cases.as_slice()], now)
+                        .map(|mut outcomes| outcomes.remove(0));
+                    let _ = reply.send(result);
+                }
+            }
+            Err(error) => {
+                if let Some((_, reply)) = group.pop() {
+                    let _ = reply.send(Err(error));
+                }
+            }
         }
     }
+}
+
+/// Whether the connection had been closed and was replaced.
+fn reconnected<E: Engine>(conn: &mut E) -> bool {
+    match conn.reconnect() {
+        Ok(replaced) => replaced,
+        Err(error) => {
+            tracing::warn!(%error, "cannot reach the database");
+            false
+        }
+    }
+}
+
+fn write_group<E: Engine>(
+    conn: &mut E,
+    jobs: &[&[NewCase]],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Vec<ItemOutcome>>, StoreError> {
+    let mut all = Vec::new();
+    conn.transaction(&mut |sql| {
+        all.clear();
+        let deadlines = cases::deadlines(sql)?;
+        for cases in jobs {
+            let mut outcomes = Vec::with_capacity(cases.len());
+            for case in *cases {
+                outcomes.push(cases::write_case(sql, case, now, &deadlines)?);
+            }
+            all.push(outcomes);
+        }
+        Ok(())
+    })?;
+    Ok(all)
 }

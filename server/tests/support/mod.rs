@@ -1,41 +1,176 @@
 //! Test support: the real `ourvoice-server` binary on an ephemeral loopback port with a
-//! temporary SQLite file, and submissions as a phone would build them.
+//! temporary database on each engine (a SQLite file, or a PostgreSQL database created for the
+//! run and dropped after it), and submissions as a phone would build them.
+//!
+//! `OURVOICE_TEST_ENGINES` (default `sqlite,postgres`) picks the engines; `OURVOICE_TEST_PG`
+//! (default `postgres://postgres@127.0.0.1:5432/postgres`) is where test databases are made.
 
 #![allow(dead_code)]
 
 use chrono::Utc;
 use ourvoice_protocol::{Kind, Lang, Privacy, Secret, Submission};
+pub use ourvoice_server::store::postgres::PgConn;
+pub use ourvoice_server::store::sqlite::SqliteSql;
+pub use ourvoice_server::store::{Row, Sql, Val};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+/// Runs blocking database work on its own thread (the sync PostgreSQL client must not run on
+/// an async runtime thread).
+fn off_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::spawn(work).join().expect("database thread")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A database of its own for one test on one engine; dropped with it.
+pub struct TestDb {
+    pub engine: Engine,
+    pub url: String,
+    pub folder: tempfile::TempDir,
+    pg_name: Option<String>,
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("OURVOICE_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+impl TestDb {
+    /// One fresh database per engine asked for.
+    pub fn all() -> Vec<TestDb> {
+        let wanted =
+            std::env::var("OURVOICE_TEST_ENGINES").unwrap_or_else(|_| "sqlite,postgres".into());
+        wanted
+            .split(',')
+            .map(|name| match name.trim() {
+                "sqlite" => TestDb::new(Engine::Sqlite),
+                "postgres" => TestDb::new(Engine::Postgres),
+                other => panic!("unknown engine {other} in OURVOICE_TEST_ENGINES"),
+            })
+            .collect()
+    }
+
+    pub fn new(engine: Engine) -> TestDb {
+        let folder = tempfile::tempdir().unwrap();
+        match engine {
+            Engine::Sqlite => TestDb {
+                engine,
+                url: format!("sqlite://{}", folder.path().join("ov.db").display()),
+                folder,
+                pg_name: None,
+            },
+            Engine::Postgres => {
+                let name = format!("ourvoice_test_{:016x}", rand::random::<u64>());
+                let admin = pg_admin_url();
+                let create = name.clone();
+                off_runtime(move || {
+                    let mut client = postgres::Client::connect(&admin, postgres::NoTls)
+                        .expect("PostgreSQL for tests (see OURVOICE_TEST_PG)");
+                    client
+                        .batch_execute(&format!("CREATE DATABASE {create}"))
+                        .expect("create test database");
+                });
+                let base = pg_admin_url();
+                let url = match base.rfind('/') {
+                    Some(slash) if slash > "postgres://".len() => {
+                        format!("{}/{name}", &base[..slash])
+                    }
+                    _ => panic!("OURVOICE_TEST_PG must end with /database"),
+                };
+                TestDb {
+                    engine,
+                    url,
+                    folder,
+                    pg_name: Some(name),
+                }
+            }
+        }
+    }
+
+    /// A path for logs and other files of this test.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.folder.path().join(name)
+    }
+
+    /// Runs one statement (written with `$n` placeholders) straight on the database.
+    pub fn query(&self, sql: &str, params: &[Val]) -> Vec<Row> {
+        let (url, sql, params) = (self.url.clone(), sql.to_string(), params.to_vec());
+        off_runtime(move || match url.strip_prefix("sqlite://") {
+            Some(path) => {
+                let conn = rusqlite::Connection::open(path).unwrap();
+                SqliteSql(&conn).query(&sql, &params).unwrap()
+            }
+            None => PgConn::connect(&url)
+                .unwrap()
+                .sql()
+                .query(&sql, &params)
+                .unwrap(),
+        })
+    }
+
+    /// Runs several statements (no parameters) straight on the database.
+    pub fn batch(&self, sql: &str) {
+        let (url, sql) = (self.url.clone(), sql.to_string());
+        off_runtime(move || match url.strip_prefix("sqlite://") {
+            Some(path) => rusqlite::Connection::open(path)
+                .unwrap()
+                .execute_batch(&sql)
+                .unwrap(),
+            None => postgres::Client::connect(&url, postgres::NoTls)
+                .unwrap()
+                .batch_execute(&sql)
+                .unwrap(),
+        })
+    }
+
+    /// The single integer a query returns.
+    pub fn count(&self, sql: &str, params: &[Val]) -> i64 {
+        self.query(sql, params)[0].int(0).unwrap()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            let admin = pg_admin_url();
+            off_runtime(move || {
+                if let Ok(mut client) = postgres::Client::connect(&admin, postgres::NoTls) {
+                    let _ = client
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
+            });
+        }
+    }
+}
 
 pub struct ServerProcess {
     child: Child,
     pub address: String,
-    pub database: PathBuf,
+    pub url_of_database: String,
 }
 
 impl ServerProcess {
     /// Starts the server on 127.0.0.1 (port 0 unless `listen` says otherwise) and waits until
     /// it prints the address it listens on.
-    pub fn start(database: &Path, extra: &[&str]) -> ServerProcess {
-        ServerProcess::start_on(database, "127.0.0.1:0", extra)
+    pub fn start(db: &TestDb, extra: &[&str]) -> ServerProcess {
+        ServerProcess::start_on(db, "127.0.0.1:0", extra)
     }
 
-    pub fn start_on(database: &Path, listen: &str, extra: &[&str]) -> ServerProcess {
+    pub fn start_on(db: &TestDb, listen: &str, extra: &[&str]) -> ServerProcess {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(database.with_extension("log"))
+            .open(db.file("server.log"))
             .expect("server log file");
         let mut child = Command::new(env!("CARGO_BIN_EXE_ourvoice-server"))
-            .args([
-                "--listen",
-                listen,
-                "--database",
-                &format!("sqlite://{}", database.display()),
-            ])
+            .args(["--listen", listen, "--database", &db.url])
             .args(if extra.contains(&"--rate-limit-per-second") {
                 &[][..]
             } else {
@@ -58,7 +193,7 @@ impl ServerProcess {
         ServerProcess {
             child,
             address,
-            database: database.to_path_buf(),
+            url_of_database: db.url.clone(),
         }
     }
 

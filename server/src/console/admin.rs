@@ -1,0 +1,358 @@
+//! Accounts (administrators: all; office heads: their office's officers), the audit log and the
+//! deadlines per kind (administrators).
+//!
+//! Guarantees: a head can create and disable only officers of their own office; disabling an
+//! account ends its sessions in the same transaction; new passwords have at least
+//! [`MIN_PASSWORD_CHARS`](super::auth::MIN_PASSWORD_CHARS) characters and are stored as
+//! argon2id hashes.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::Form;
+use fluent_bundle::FluentValue;
+use ourvoice_protocol::Kind;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::auth::{hash_password, valid_username, MIN_PASSWORD_CHARS};
+use super::cases::{local, office_name};
+use super::html::{csrf_field, esc};
+use super::{ConsoleError, ConsoleResult, Signed};
+use crate::store::cases::deadlines as read_deadlines;
+use crate::store::console::{self, NewAccount, Role};
+use crate::AppState;
+
+/// The office a head manages, or `None` for an administrator (all offices).
+fn managed_office(signed: &Signed) -> Result<Option<String>, ConsoleError> {
+    match signed.session.account.role {
+        Role::Admin => Ok(None),
+        Role::Head => Ok(Some(
+            signed
+                .session
+                .account
+                .office
+                .clone()
+                .ok_or(ConsoleError::Forbidden)?,
+        )),
+        _ => Err(ConsoleError::Forbidden),
+    }
+}
+
+pub async fn accounts(State(state): State<Arc<AppState>>, signed: Signed) -> ConsoleResult {
+    let office = managed_office(&signed)?;
+    let tr = signed.tr;
+    let list = {
+        let office = office.clone();
+        state
+            .store
+            .read(move |sql| console::accounts(sql, office.as_deref()))
+            .await?
+    };
+    let csrf = csrf_field(&signed.session.csrf);
+    let mut body = format!(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
+        esc(&tr.t("account-username")),
+        esc(&tr.t("account-name")),
+        esc(&tr.t("account-role")),
+        esc(&tr.t("col-office")),
+    );
+    for account in &list {
+        let toggle = if account.id == signed.session.account.id {
+            String::new()
+        } else if account.disabled {
+            format!(
+                "<form method=\"post\" action=\"/console/accounts/{}/enable\">{csrf}<button type=\"submit\">{}</button></form>",
+                account.id,
+                esc(&tr.t("account-enable"))
+            )
+        } else {
+            format!(
+                "<form method=\"post\" action=\"/console/accounts/{}/disable\">{csrf}<button type=\"submit\">{}</button></form>",
+                account.id,
+                esc(&tr.t("account-disable"))
+            )
+        };
+        body.push_str(&format!(
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{toggle}</td></tr>",
+            esc(&account.username),
+            if account.disabled {
+                format!(
+                    " <span class=\"badge overdue\">{}</span>",
+                    esc(&tr.t("account-disabled"))
+                )
+            } else {
+                String::new()
+            },
+            esc(&account.display_name),
+            esc(&tr.t(&format!("role-{}", account.role.as_str()))),
+            esc(&account
+                .office
+                .as_deref()
+                .map(|o| format!("{o} {}", office_name(&state, &tr, o)))
+                .unwrap_or_default()),
+        ));
+    }
+    body.push_str("</tbody></table>");
+    let roles: Vec<Role> = match office {
+        Some(_) => vec![Role::Officer],
+        None => Role::ALL.to_vec(),
+    };
+    let role_options: String = roles
+        .iter()
+        .map(|r| {
+            format!(
+                "<option value=\"{}\">{}</option>",
+                r.as_str(),
+                esc(&tr.t(&format!("role-{}", r.as_str())))
+            )
+        })
+        .collect();
+    let office_input = match &office {
+        Some(own) => format!("<input type=\"hidden\" name=\"office\" value=\"{}\">", esc(own)),
+        None => format!(
+            "<label for=\"office\">{}</label><input type=\"text\" id=\"office\" name=\"office\" placeholder=\"CH-120101\">",
+            esc(&tr.t("account-office-hint"))
+        ),
+    };
+    body.push_str(&format!(
+        "<form method=\"post\" action=\"/console/accounts\" class=\"card\">{csrf}<h2>{title}</h2>\
+<label for=\"username\">{user}</label><input type=\"text\" id=\"username\" name=\"username\" required>\
+<label for=\"display_name\">{name}</label><input type=\"text\" id=\"display_name\" name=\"display_name\" required>\
+<label for=\"role\">{role}</label><select id=\"role\" name=\"role\">{role_options}</select>{office_input}\
+<label for=\"password\">{pass}</label><input type=\"password\" id=\"password\" name=\"password\" minlength=\"{MIN_PASSWORD_CHARS}\" autocomplete=\"new-password\" required>\
+<p><button type=\"submit\">{create}</button></p></form>",
+        title = esc(&tr.t("account-create-title")),
+        user = esc(&tr.t("account-username")),
+        name = esc(&tr.t("account-name")),
+        role = esc(&tr.t("account-role")),
+        pass = esc(&tr.a("account-password", &[("min", FluentValue::from(MIN_PASSWORD_CHARS))])),
+        create = esc(&tr.t("account-create")),
+    ));
+    Ok(signed.page(&tr.t("nav-accounts"), &body))
+}
+
+pub async fn create_account(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    let managed = managed_office(&signed)?;
+    signed.check_csrf(&form)?;
+    let tr = signed.tr;
+    let field = |name: &str| {
+        form.get(name)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let username = field("username");
+    if !valid_username(&username) {
+        return Err(ConsoleError::Bad(tr.t("error-username")));
+    }
+    let display_name = field("display_name");
+    if display_name.is_empty() || display_name.chars().count() > 100 {
+        return Err(ConsoleError::Bad(tr.t("error-display-name")));
+    }
+    let role =
+        Role::from_code(&field("role")).ok_or_else(|| ConsoleError::Bad(tr.t("error-role")))?;
+    let office = field("office").to_uppercase();
+    let office = if role.has_office() {
+        let ok = state.directory.office(&office).is_some()
+            && (role != Role::CitizensOffice || office.starts_with("PCO-"));
+        if !ok {
+            return Err(ConsoleError::Bad(tr.t("error-office")));
+        }
+        Some(office)
+    } else {
+        None
+    };
+    if let Some(own) = &managed {
+        if role != Role::Officer || office.as_deref() != Some(own.as_str()) {
+            return Err(ConsoleError::Forbidden);
+        }
+    }
+    let password = form.get("password").cloned().unwrap_or_default();
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ConsoleError::Bad(tr.a(
+            "account-password",
+            &[("min", FluentValue::from(MIN_PASSWORD_CHARS))],
+        )));
+    }
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| ConsoleError::Bad(tr.t("error-username")))?;
+    let account = NewAccount {
+        username,
+        display_name,
+        password_hash: hash,
+        role,
+        office,
+    };
+    let now = state.store.clock().now();
+    let by = signed.session.account.id;
+    let created = state
+        .store
+        .write(move |sql| {
+            let id = console::create_account(sql, &account, now)?;
+            if let Some(id) = id {
+                console::audit(
+                    sql,
+                    by,
+                    "create_account",
+                    None,
+                    Some(&format!("account {id}")),
+                    now,
+                )?;
+            }
+            Ok(id)
+        })
+        .await?;
+    match created {
+        Some(_) => Ok(Redirect::to("/console/accounts").into_response()),
+        None => Err(ConsoleError::Bad(tr.t("error-username-taken"))),
+    }
+}
+
+async fn set_disabled(
+    state: &AppState,
+    signed: &Signed,
+    id: &str,
+    disabled: bool,
+) -> ConsoleResult {
+    let managed = managed_office(signed)?;
+    let id: i64 = id.parse().map_err(|_| ConsoleError::NotFound)?;
+    if id == signed.session.account.id {
+        return Err(ConsoleError::Forbidden);
+    }
+    let by = signed.session.account.id;
+    let now = state.store.clock().now();
+    let outcome = state
+        .store
+        .write(move |sql| {
+            let Some(target) = console::account(sql, id)? else {
+                return Ok(Err(ConsoleError::NotFound));
+            };
+            if let Some(own) = &managed {
+                if target.role != Role::Officer || target.office.as_deref() != Some(own.as_str()) {
+                    return Ok(Err(ConsoleError::Forbidden));
+                }
+            }
+            console::set_disabled(sql, id, disabled)?;
+            let action = if disabled {
+                "disable_account"
+            } else {
+                "enable_account"
+            };
+            console::audit(sql, by, action, None, Some(&format!("account {id}")), now)?;
+            Ok(Ok(()))
+        })
+        .await?;
+    outcome?;
+    Ok(Redirect::to("/console/accounts").into_response())
+}
+
+pub async fn disable(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    managed_office(&signed)?;
+    signed.check_csrf(&form)?;
+    set_disabled(&state, &signed, &id, true).await
+}
+
+pub async fn enable(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    managed_office(&signed)?;
+    signed.check_csrf(&form)?;
+    set_disabled(&state, &signed, &id, false).await
+}
+
+pub async fn audit(State(state): State<Arc<AppState>>, signed: Signed) -> ConsoleResult {
+    signed.require(&[Role::Admin])?;
+    let tr = signed.tr;
+    let lines = state
+        .store
+        .read(|sql| console::audit_log(sql, 1000))
+        .await?;
+    let mut body = format!(
+        "<table id=\"audit\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        esc(&tr.t("audit-when")),
+        esc(&tr.t("account-username")),
+        esc(&tr.t("audit-action")),
+        esc(&tr.t("audit-item")),
+        esc(&tr.t("audit-detail")),
+    );
+    for line in lines {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            local(line.at),
+            esc(&line.username),
+            esc(&line.action),
+            line.case_number.map(|n| n.to_string()).unwrap_or_default(),
+            esc(line.detail.as_deref().unwrap_or("")),
+        ));
+    }
+    body.push_str("</tbody></table>");
+    Ok(signed.page(&tr.t("nav-audit"), &body))
+}
+
+pub async fn deadlines(State(state): State<Arc<AppState>>, signed: Signed) -> ConsoleResult {
+    signed.require(&[Role::Admin])?;
+    let tr = signed.tr;
+    let current = state.store.read(read_deadlines).await?;
+    let mut fields = String::new();
+    for kind in Kind::ALL {
+        let days = current.get(kind.as_str()).copied().unwrap_or(15);
+        fields.push_str(&format!(
+            "<label for=\"{k}\">{label}</label><input type=\"number\" min=\"1\" max=\"365\" id=\"{k}\" name=\"{k}\" value=\"{days}\">",
+            k = kind.as_str(),
+            label = esc(&tr.t(&format!("kind-{}", kind.as_str()))),
+        ));
+    }
+    let body = format!(
+        "<form method=\"post\" action=\"/console/deadlines\" class=\"card\">{}<p>{}</p>{fields}<p><button type=\"submit\">{}</button></p></form>",
+        csrf_field(&signed.session.csrf),
+        esc(&tr.t("deadlines-help")),
+        esc(&tr.t("deadlines-save")),
+    );
+    Ok(signed.page(&tr.t("nav-deadlines"), &body))
+}
+
+pub async fn save_deadlines(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    signed.require(&[Role::Admin])?;
+    signed.check_csrf(&form)?;
+    let mut changes = Vec::new();
+    for kind in Kind::ALL {
+        if let Some(value) = form.get(kind.as_str()) {
+            let days: i64 = value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|d| (1..=365).contains(d))
+                .ok_or_else(|| ConsoleError::Bad(signed.tr.t("error-days")))?;
+            changes.push((kind.as_str(), days));
+        }
+    }
+    let by = signed.session.account.id;
+    let now = state.store.clock().now();
+    state
+        .store
+        .write(move |sql| {
+            for (kind, days) in &changes {
+                console::set_deadline(sql, kind, *days)?;
+            }
+            let detail: Vec<String> = changes.iter().map(|(k, d)| format!("{k}={d}")).collect();
+            console::audit(sql, by, "set_deadlines", None, Some(&detail.join(" ")), now)
+        })
+        .await?;
+    Ok(Redirect::to("/console/deadlines").into_response())
+}

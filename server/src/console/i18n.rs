@@ -1,0 +1,169 @@
+//! The console's words in Khmer and English: `server/locales/{km,en}/console.ftl`, embedded at
+//! build time, English as the fallback for a key missing in Khmer.
+//!
+//! Guarantees: no bidi isolation marks in the output (the text goes into HTML); a missing key
+//! shows the key itself rather than failing the page (a test checks no key is missing).
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::sync::LazyLock;
+
+pub const KM: &str = include_str!("../../locales/km/console.ftl");
+pub const EN: &str = include_str!("../../locales/en/console.ftl");
+
+/// The languages of the console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Km,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Km => "km",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "km" => Some(Lang::Km),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+fn bundle(lang: &str, source: &str) -> FluentBundle<FluentResource> {
+    let id: unic_langid::LanguageIdentifier = lang.parse().expect("language id");
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    bundle.set_use_isolating(false);
+    let resource = FluentResource::try_new(source.to_string()).expect("console.ftl parses");
+    bundle
+        .add_resource(resource)
+        .expect("console.ftl has no duplicate keys");
+    bundle
+}
+
+static KM_BUNDLE: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle("km", KM));
+static EN_BUNDLE: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle("en", EN));
+
+/// Translations for one request.
+#[derive(Clone, Copy, Debug)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn t(&self, key: &str) -> String {
+        self.format(key, None)
+    }
+
+    pub fn a(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set(*name, value.clone());
+        }
+        self.format(key, Some(&fluent))
+    }
+
+    fn format(&self, key: &str, args: Option<&FluentArgs<'_>>) -> String {
+        let primary: &FluentBundle<FluentResource> = match self.lang {
+            Lang::Km => &KM_BUNDLE,
+            Lang::En => &EN_BUNDLE,
+        };
+        for bundle in [primary, &*EN_BUNDLE] {
+            if let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) {
+                let mut errors = Vec::new();
+                return bundle
+                    .format_pattern(pattern, args, &mut errors)
+                    .into_owned();
+            }
+        }
+        key.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fluent_syntax::ast::{Entry, Expression, InlineExpression, PatternElement};
+    use std::collections::BTreeSet;
+
+    fn keys_and_variables(source: &str) -> Vec<(String, BTreeSet<String>)> {
+        let resource = fluent_syntax::parser::parse(source).expect("parses");
+        let mut out = Vec::new();
+        for entry in resource.body {
+            if let Entry::Message(message) = entry {
+                let mut variables = BTreeSet::new();
+                if let Some(pattern) = &message.value {
+                    for element in &pattern.elements {
+                        if let PatternElement::Placeable { expression } = element {
+                            collect(expression, &mut variables);
+                        }
+                    }
+                }
+                out.push((message.id.name.to_string(), variables));
+            }
+        }
+        out
+    }
+
+    fn collect(expression: &Expression<&str>, variables: &mut BTreeSet<String>) {
+        let inline = match expression {
+            Expression::Inline(inline) => inline,
+            Expression::Select { selector, .. } => selector,
+        };
+        if let InlineExpression::VariableReference { id } = inline {
+            variables.insert(id.name.to_string());
+        }
+    }
+
+    #[test]
+    fn every_key_exists_in_both_languages_and_formats() {
+        let km = keys_and_variables(KM);
+        let en = keys_and_variables(EN);
+        let km_keys: BTreeSet<_> = km.iter().map(|(k, _)| k.clone()).collect();
+        let en_keys: BTreeSet<_> = en.iter().map(|(k, _)| k.clone()).collect();
+        assert_eq!(
+            km_keys.symmetric_difference(&en_keys).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "keys in one language only"
+        );
+        for (key, variables) in en.iter().chain(km.iter()) {
+            for lang in [Lang::Km, Lang::En] {
+                let args: Vec<(&str, FluentValue)> = variables
+                    .iter()
+                    .map(|v| (v.as_str(), FluentValue::from(3)))
+                    .collect();
+                let text = Tr { lang }.a(key, &args);
+                assert!(!text.is_empty() && text != *key, "{key} in {lang:?}");
+                assert!(
+                    !text.contains("{$"),
+                    "{key} in {lang:?} left a variable: {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_source_code_uses_only_existing_keys() {
+        let en_keys: BTreeSet<_> = keys_and_variables(EN).into_iter().map(|(k, _)| k).collect();
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/src/console");
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for quote in ["tr.t(\"", "tr.a(\""] {
+                for part in text.split(quote).skip(1) {
+                    let key = part.split('"').next().unwrap();
+                    assert!(
+                        en_keys.contains(key),
+                        "{} uses missing key {key}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}

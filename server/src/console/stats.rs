@@ -1,0 +1,722 @@
+//! The ministry's dashboard: volumes by kind, state, province, office type and office; median
+//! days to first answer and to close; share answered within the deadline; evaluation ratings
+//! per criterion; the share of complaints about being asked more than the posted fee — each
+//! disaggregated by gender, age band or disability. Charts are SVG drawn here; every table is
+//! also a CSV file (UTF-8 with BOM).
+//!
+//! Guarantees: no cell computed from 1 to 4 people is shown or exported (it reads "<5"); the
+//! statistics never read free text or contact details, only coded fields.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
+use fluent_bundle::FluentValue;
+use ourvoice_protocol::{Evaluation, Kind};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use super::cases::{office_name, STATES};
+use super::html::{csv_line, esc, BOM};
+use super::i18n::Tr;
+use super::{ConsoleError, ConsoleResult, Signed};
+use crate::store::cases::parse_time;
+use crate::store::console::Role;
+use crate::store::{Sql, StoreError};
+use crate::AppState;
+
+/// The fewest people a shown cell may stand for.
+pub const MIN_CELL: usize = 5;
+
+/// The coded facts of one case: nothing a person wrote, nothing that names them.
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub kind: String,
+    pub status: String,
+    pub office: String,
+    pub place: String,
+    pub gender: Option<String>,
+    pub age_band: Option<String>,
+    pub disability: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub first_answer_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub evaluation: Option<Evaluation>,
+    pub asked_extra_payment: Option<bool>,
+}
+
+pub fn facts(sql: &mut dyn Sql) -> Result<Vec<Fact>, StoreError> {
+    let time = |t: Option<String>| t.map(|t| parse_time(&t)).transpose();
+    sql.query(
+        "SELECT kind, status, office, place, gender, age_band, disability, received_at,
+                first_answer_at, closed_at, due_at, evaluation, asked_extra_payment
+         FROM cases",
+        &[],
+    )?
+    .iter()
+    .map(|row| {
+        Ok(Fact {
+            kind: row.text(0)?,
+            status: row.text(1)?,
+            office: row.text(2)?,
+            place: row.text(3)?,
+            gender: row.opt_text(4)?,
+            age_band: row.opt_text(5)?,
+            disability: row.opt_text(6)?,
+            received_at: parse_time(&row.text(7)?)?,
+            first_answer_at: time(row.opt_text(8)?)?,
+            closed_at: time(row.opt_text(9)?)?,
+            due_at: time(row.opt_text(10)?)?,
+            evaluation: row
+                .opt_text(11)?
+                .and_then(|e| serde_json::from_str(&e).ok()),
+            asked_extra_payment: row.opt_int(12)?.map(|n| n != 0),
+        })
+    })
+    .collect()
+}
+
+/// The dimension a table is split by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    Gender,
+    AgeBand,
+    Disability,
+}
+
+impl By {
+    fn from_code(code: &str) -> Option<By> {
+        match code {
+            "gender" => Some(By::Gender),
+            "age_band" => Some(By::AgeBand),
+            "disability" => Some(By::Disability),
+            _ => None,
+        }
+    }
+    fn code(self) -> &'static str {
+        match self {
+            By::Gender => "gender",
+            By::AgeBand => "age_band",
+            By::Disability => "disability",
+        }
+    }
+    fn values(self) -> &'static [&'static str] {
+        match self {
+            By::Gender => &["female", "male", "other", "prefer_not_to_say", "not_given"],
+            By::AgeBand => &[
+                "under_18",
+                "18_24",
+                "25_34",
+                "35_44",
+                "45_54",
+                "55_64",
+                "65_plus",
+                "prefer_not_to_say",
+                "not_given",
+            ],
+            By::Disability => &["yes", "no", "prefer_not_to_say", "not_given"],
+        }
+    }
+    fn of(self, fact: &Fact) -> &str {
+        let value = match self {
+            By::Gender => &fact.gender,
+            By::AgeBand => &fact.age_band,
+            By::Disability => &fact.disability,
+        };
+        value.as_deref().unwrap_or("not_given")
+    }
+}
+
+/// What a cell holds before suppression: a count, or a value computed from `n` people.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell {
+    Count(usize),
+    Value {
+        value: f64,
+        n: usize,
+        percent: bool,
+    },
+    /// A count hidden so that a small cell of its row cannot be worked out from the total.
+    Hidden,
+}
+
+impl Cell {
+    /// The text shown and exported: "<5" for 1 to 4 people, "–" for a value of nobody.
+    pub fn text(self) -> String {
+        match self {
+            Cell::Hidden => "x".into(),
+            Cell::Count(0) => "0".into(),
+            Cell::Count(n) if n < MIN_CELL => "<5".into(),
+            Cell::Count(n) => n.to_string(),
+            Cell::Value { n: 0, .. } => "–".into(),
+            Cell::Value { n, .. } if n < MIN_CELL => "<5".into(),
+            Cell::Value {
+                value,
+                percent: true,
+                ..
+            } => format!("{:.0}%", value * 100.0),
+            Cell::Value { value, .. } => format!("{value:.1}"),
+        }
+    }
+
+    /// The number a chart may draw, if the cell is shown.
+    fn shown(self) -> Option<f64> {
+        match self {
+            Cell::Count(n) if n == 0 || n >= MIN_CELL => Some(n as f64),
+            Cell::Value { value, n, percent } if n >= MIN_CELL => {
+                Some(if percent { value * 100.0 } else { value })
+            }
+            _ => None,
+        }
+    }
+}
+
+pub struct Table {
+    pub key: &'static str,
+    pub title: String,
+    pub columns: Vec<String>,
+    /// Row label and one cell per column (the last column is the total).
+    pub rows: Vec<(String, Vec<Cell>)>,
+}
+
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(|a, b| a.total_cmp(b));
+    let mid = values.len() / 2;
+    Some(if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    })
+}
+
+/// Secondary suppression: when exactly one cell of a row stands for 1 to 4 people, the row's
+/// total would give it away, so the other cell with the fewest people (5 or more) is hidden too.
+fn protect_row(cells: &mut [Cell]) {
+    let people = |c: &Cell| match c {
+        Cell::Count(n) | Cell::Value { n, .. } => *n,
+        Cell::Hidden => 0,
+    };
+    let small = cells
+        .iter()
+        .filter(|c| (1..MIN_CELL).contains(&people(c)))
+        .count();
+    if small != 1 {
+        return;
+    }
+    let smallest = cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| people(c) >= MIN_CELL)
+        .map(|(i, c)| (people(c), i))
+        .min();
+    if let Some((_, i)) = smallest {
+        cells[i] = Cell::Hidden;
+    }
+}
+
+/// One row per group, one column per value of `by` plus the total; `cell` turns the facts of
+/// one cell into its value.
+fn split<'a>(
+    by: By,
+    groups: Vec<(String, Vec<&'a Fact>)>,
+    cell: &dyn Fn(&[&'a Fact]) -> Cell,
+) -> Vec<(String, Vec<Cell>)> {
+    groups
+        .into_iter()
+        .map(|(label, facts)| {
+            let mut cells: Vec<Cell> = by
+                .values()
+                .iter()
+                .map(|value| {
+                    let part: Vec<&Fact> = facts
+                        .iter()
+                        .copied()
+                        .filter(|f| by.of(f) == *value)
+                        .collect();
+                    cell(&part)
+                })
+                .collect();
+            protect_row(&mut cells);
+            cells.push(cell(&facts));
+            (label, cells)
+        })
+        .collect()
+}
+
+fn group_by(facts: &[Fact], key: impl Fn(&Fact) -> Option<String>) -> Vec<(String, Vec<&Fact>)> {
+    let mut groups: BTreeMap<String, Vec<&Fact>> = BTreeMap::new();
+    for fact in facts {
+        if let Some(k) = key(fact) {
+            groups.entry(k).or_default().push(fact);
+        }
+    }
+    groups.into_iter().collect()
+}
+
+fn days(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
+    (to - from).num_seconds() as f64 / 86_400.0
+}
+
+pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<Utc>) -> Vec<Table> {
+    let mut columns: Vec<String> = by
+        .values()
+        .iter()
+        .map(|v| tr.t(&format!("dim-{}-{v}", by.code())))
+        .collect();
+    columns.push(tr.t("stats-total"));
+    let count = |part: &[&Fact]| Cell::Count(part.len());
+    let by_kind = || {
+        Kind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    tr.t(&format!("kind-{}", k.as_str())),
+                    facts.iter().filter(|f| f.kind == k.as_str()).collect(),
+                )
+            })
+            .collect::<Vec<(String, Vec<&Fact>)>>()
+    };
+    let dir = state.directory;
+    let province_of = |f: &Fact| {
+        let code = f.place.get(..2)?;
+        let unit = dir.unit(code)?;
+        Some(match tr.lang {
+            super::i18n::Lang::Km => unit.name_km.clone(),
+            super::i18n::Lang::En => unit.name_en.clone(),
+        })
+    };
+    let office_type_of = |f: &Fact| {
+        let prefix = f.office.split('-').next()?;
+        ourvoice_directory::OfficeType::from_code_prefix(prefix)
+            .map(|t| tr.t(&format!("office-type-{}", t.as_str())))
+    };
+    let mut out = Vec::new();
+    let mut table = |key: &'static str, title: String, rows: Vec<(String, Vec<Cell>)>| {
+        out.push(Table {
+            key,
+            title,
+            columns: columns.clone(),
+            rows,
+        });
+    };
+    table("kind", tr.t("stats-by-kind"), split(by, by_kind(), &count));
+    table(
+        "state",
+        tr.t("stats-by-state"),
+        split(
+            by,
+            STATES
+                .iter()
+                .map(|s| {
+                    (
+                        tr.t(&format!("state-{s}")),
+                        facts.iter().filter(|f| f.status == *s).collect(),
+                    )
+                })
+                .collect(),
+            &count,
+        ),
+    );
+    table(
+        "province",
+        tr.t("stats-by-province"),
+        split(by, group_by(facts, province_of), &count),
+    );
+    table(
+        "office_type",
+        tr.t("stats-by-office-type"),
+        split(by, group_by(facts, office_type_of), &count),
+    );
+    table(
+        "office",
+        tr.t("stats-by-office"),
+        split(
+            by,
+            group_by(facts, |f| {
+                Some(format!(
+                    "{} {}",
+                    f.office,
+                    office_name(state, tr, &f.office)
+                ))
+            }),
+            &count,
+        ),
+    );
+    let to_first_answer = |part: &[&Fact]| {
+        let values: Vec<f64> = part
+            .iter()
+            .filter_map(|f| Some(days(f.received_at, f.first_answer_at?)))
+            .collect();
+        Cell::Value {
+            n: values.len(),
+            value: median(values).unwrap_or(0.0),
+            percent: false,
+        }
+    };
+    table(
+        "first_answer",
+        tr.t("stats-median-first-answer"),
+        split(by, by_kind(), &to_first_answer),
+    );
+    let to_close = |part: &[&Fact]| {
+        let values: Vec<f64> = part
+            .iter()
+            .filter_map(|f| Some(days(f.received_at, f.closed_at?)))
+            .collect();
+        Cell::Value {
+            n: values.len(),
+            value: median(values).unwrap_or(0.0),
+            percent: false,
+        }
+    };
+    table(
+        "close",
+        tr.t("stats-median-close"),
+        split(by, by_kind(), &to_close),
+    );
+    let within = |part: &[&Fact]| {
+        // Cases whose outcome is known: answered, or past the deadline without an answer.
+        let judged: Vec<bool> = part
+            .iter()
+            .filter_map(|f| match (f.first_answer_at, f.due_at) {
+                (Some(answer), Some(due)) => Some(answer <= due),
+                (None, Some(due)) if due < now => Some(false),
+                _ => None,
+            })
+            .collect();
+        let ok = judged.iter().filter(|b| **b).count();
+        Cell::Value {
+            n: judged.len(),
+            value: if judged.is_empty() {
+                0.0
+            } else {
+                ok as f64 / judged.len() as f64
+            },
+            percent: true,
+        }
+    };
+    table(
+        "within_deadline",
+        tr.t("stats-within-deadline"),
+        split(by, by_kind(), &within),
+    );
+    let evaluations: Vec<&Fact> = facts.iter().filter(|f| f.evaluation.is_some()).collect();
+    let criteria = [
+        "overall",
+        "speed",
+        "staff_attitude",
+        "fees_as_posted",
+        "clarity_of_information",
+        "facilities_and_access",
+    ];
+    let rating_rows: Vec<(String, Vec<&Fact>)> = criteria
+        .iter()
+        .map(|c| (tr.t(&format!("criterion-{c}")), evaluations.clone()))
+        .collect();
+    let mut rows = Vec::new();
+    for (i, (label, group)) in rating_rows.into_iter().enumerate() {
+        let criterion = criteria[i];
+        let rating = move |part: &[&Fact]| {
+            let values: Vec<f64> = part
+                .iter()
+                .filter_map(|f| {
+                    let e = f.evaluation.as_ref()?;
+                    if criterion == "overall" {
+                        return Some(f64::from(e.overall));
+                    }
+                    e.criteria
+                        .named()
+                        .iter()
+                        .find(|(n, _)| *n == criterion)?
+                        .1
+                        .map(f64::from)
+                })
+                .collect();
+            let n = values.len();
+            Cell::Value {
+                n,
+                value: values.iter().sum::<f64>() / n.max(1) as f64,
+                percent: false,
+            }
+        };
+        rows.extend(split(by, vec![(label, group)], &rating));
+    }
+    table("ratings", tr.t("stats-ratings"), rows);
+    let complaints: Vec<&Fact> = facts.iter().filter(|f| f.kind == "complaint").collect();
+    let extra = |part: &[&Fact]| {
+        let answered: Vec<bool> = part.iter().filter_map(|f| f.asked_extra_payment).collect();
+        let yes = answered.iter().filter(|b| **b).count();
+        Cell::Value {
+            n: answered.len(),
+            value: if answered.is_empty() {
+                0.0
+            } else {
+                yes as f64 / answered.len() as f64
+            },
+            percent: true,
+        }
+    };
+    table(
+        "extra_payment",
+        tr.t("stats-extra-payment"),
+        split(by, vec![(tr.t("kind-complaint"), complaints)], &extra),
+    );
+    out
+}
+
+/// A horizontal bar chart of the total column; suppressed rows are drawn without a bar.
+pub fn svg(table: &Table) -> String {
+    let rows: Vec<(&str, Option<f64>, String)> = table
+        .rows
+        .iter()
+        .map(|(label, cells)| {
+            let total = *cells.last().expect("a total column");
+            (label.as_str(), total.shown(), total.text())
+        })
+        .collect();
+    let max = rows
+        .iter()
+        .filter_map(|r| r.1)
+        .fold(0.0_f64, f64::max)
+        .max(1.0);
+    let (label_w, bar_w, row_h) = (260.0, 380.0, 28.0);
+    let height = rows.len() as f64 * row_h + 10.0;
+    let mut out = format!(
+        "<svg role=\"img\" aria-label=\"{}\" data-chart=\"{}\" viewBox=\"0 0 {} {height}\" width=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"13\">",
+        esc(&table.title),
+        table.key,
+        label_w + bar_w + 70.0,
+        label_w + bar_w + 70.0
+    );
+    for (i, (label, value, text)) in rows.iter().enumerate() {
+        let y = i as f64 * row_h + 5.0;
+        let short: String = label.chars().take(34).collect();
+        out.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            label_w - 6.0,
+            y + 17.0,
+            esc(&short)
+        ));
+        let w = value.map(|v| v / max * bar_w).unwrap_or(0.0);
+        out.push_str(&format!(
+            "<rect x=\"{label_w}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"#2a6db0\"></rect><text x=\"{:.1}\" y=\"{}\">{}</text>",
+            y + 3.0,
+            row_h - 8.0,
+            label_w + w + 4.0,
+            y + 17.0,
+            esc(text)
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
+fn parse_by(tr: &Tr, query: &HashMap<String, String>) -> Result<By, ConsoleError> {
+    match query.get("by") {
+        None => Ok(By::Gender),
+        Some(code) => By::from_code(code).ok_or_else(|| ConsoleError::Bad(tr.t("error-filter"))),
+    }
+}
+
+pub async fn dashboard(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Query(query): Query<HashMap<String, String>>,
+) -> ConsoleResult {
+    signed.require(&[Role::Analyst, Role::Admin])?;
+    let tr = signed.tr;
+    let by = parse_by(&tr, &query)?;
+    let facts = state.store.read(facts).await?;
+    let now = state.store.clock().now();
+    let tables = tables(&state, &tr, &facts, by, now);
+    let mut body = format!(
+        "<p>{}</p><p>",
+        esc(&tr.a(
+            "stats-intro",
+            &[
+                ("min", FluentValue::from(MIN_CELL)),
+                ("n", FluentValue::from(facts.len()))
+            ]
+        ))
+    );
+    for other in [By::Gender, By::AgeBand, By::Disability] {
+        let label = esc(&tr.t(&format!("stats-by-{}", other.code())));
+        if other == by {
+            body.push_str(&format!("<strong>{label}</strong> · "));
+        } else {
+            body.push_str(&format!(
+                "<a href=\"/console/dashboard?by={}\">{label}</a> · ",
+                other.code()
+            ));
+        }
+    }
+    body.push_str("</p>");
+    for table in &tables {
+        body.push_str(&format!(
+            "<section class=\"card\" id=\"table-{}\"><h2>{}</h2>",
+            table.key,
+            esc(&table.title)
+        ));
+        body.push_str(&svg(table));
+        body.push_str("<div style=\"overflow-x:auto\"><table><thead><tr><th></th>");
+        for column in &table.columns {
+            body.push_str(&format!("<th>{}</th>", esc(column)));
+        }
+        body.push_str("</tr></thead><tbody>");
+        for (label, cells) in &table.rows {
+            body.push_str(&format!("<tr><th scope=\"row\">{}</th>", esc(label)));
+            for cell in cells {
+                body.push_str(&format!("<td>{}</td>", esc(&cell.text())));
+            }
+            body.push_str("</tr>");
+        }
+        body.push_str(&format!(
+            "</tbody></table></div><p><a href=\"/console/dashboard.csv?table={}&amp;by={}\">{}</a></p></section>",
+            table.key,
+            by.code(),
+            esc(&tr.t("stats-csv"))
+        ));
+    }
+    Ok(signed.page(&tr.t("nav-dashboard"), &body))
+}
+
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Query(query): Query<HashMap<String, String>>,
+) -> ConsoleResult {
+    signed.require(&[Role::Analyst, Role::Admin])?;
+    let tr = signed.tr;
+    let by = parse_by(&tr, &query)?;
+    let key = query.get("table").cloned().unwrap_or_default();
+    let facts = state.store.read(facts).await?;
+    let now = state.store.clock().now();
+    let table = tables(&state, &tr, &facts, by, now)
+        .into_iter()
+        .find(|t| t.key == key)
+        .ok_or(ConsoleError::NotFound)?;
+    let mut out = String::from(BOM);
+    let mut head = vec![table.title.clone()];
+    head.extend(table.columns.iter().cloned());
+    out.push_str(&csv_line(&head));
+    for (label, cells) in &table.rows {
+        let mut line = vec![label.clone()];
+        line.extend(cells.iter().map(|c| c.text()));
+        out.push_str(&csv_line(&line));
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"ourvoice-{}-by-{}.csv\"",
+                    table.key,
+                    by.code()
+                ),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_cells_are_never_shown() {
+        for (cell, text) in [
+            (Cell::Count(0), "0"),
+            (Cell::Count(1), "<5"),
+            (Cell::Count(4), "<5"),
+            (Cell::Count(5), "5"),
+            (
+                Cell::Value {
+                    value: 2.5,
+                    n: 4,
+                    percent: false,
+                },
+                "<5",
+            ),
+            (
+                Cell::Value {
+                    value: 2.5,
+                    n: 5,
+                    percent: false,
+                },
+                "2.5",
+            ),
+            (
+                Cell::Value {
+                    value: 0.8,
+                    n: 10,
+                    percent: true,
+                },
+                "80%",
+            ),
+            (
+                Cell::Value {
+                    value: 0.0,
+                    n: 0,
+                    percent: true,
+                },
+                "–",
+            ),
+        ] {
+            assert_eq!(cell.text(), text, "{cell:?}");
+            assert_eq!(
+                cell.shown().is_some(),
+                !matches!(text, "<5" | "–"),
+                "{cell:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
+    }
+
+    #[test]
+    fn a_lone_small_cell_takes_a_neighbour_with_it() {
+        use Cell::{Count, Hidden};
+        let share = |n| Cell::Value {
+            value: 0.5,
+            n,
+            percent: true,
+        };
+        for (mut row, expect) in [
+            (
+                vec![Count(7), Count(2), Count(0)],
+                vec![Hidden, Count(2), Count(0)],
+            ),
+            (
+                vec![Count(9), Count(6), Count(3)],
+                vec![Count(9), Hidden, Count(3)],
+            ),
+            (
+                vec![Count(9), Count(1), Count(3)],
+                vec![Count(9), Count(1), Count(3)],
+            ),
+            (
+                vec![Count(9), Count(6), Count(0)],
+                vec![Count(9), Count(6), Count(0)],
+            ),
+            (vec![Count(0), Count(3)], vec![Count(0), Count(3)]),
+            (vec![share(7), share(2)], vec![Hidden, share(2)]),
+        ] {
+            protect_row(&mut row);
+            assert_eq!(row, expect);
+        }
+        assert_eq!(Cell::Hidden.text(), "x");
+        assert_eq!(Cell::Hidden.shown(), None);
+    }
+}

@@ -1,0 +1,58 @@
+//! The deadline sweep: open items past their deadline are escalated once to the citizens'
+//! office above their office (the district's for a commune hall or an OWSO, the province's for
+//! a district citizens' office or an OWSU).
+//!
+//! Guarantees: each overdue item is escalated at most once (`escalated` is set in the same
+//! transaction); the sweep uses the server's clock, so tests can move time forward.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::store::console;
+use crate::store::StoreError;
+use crate::AppState;
+
+/// Escalates every overdue, not yet escalated item; how many were found.
+pub async fn sweep(state: &AppState) -> Result<usize, StoreError> {
+    let now = state.store.clock().now();
+    let overdue = state
+        .store
+        .read(move |sql| console::overdue_unescalated(sql, now))
+        .await?;
+    let count = overdue.len();
+    let plan: Vec<(i64, Option<String>)> = overdue
+        .into_iter()
+        .map(|(number, office)| {
+            let above = state
+                .directory
+                .citizens_office_above(&office)
+                .map(|o| o.code.clone());
+            (number, above)
+        })
+        .collect();
+    if !plan.is_empty() {
+        state
+            .store
+            .write(move |sql| {
+                for (number, to) in &plan {
+                    console::escalate_overdue(sql, *number, to.as_deref(), now)?;
+                }
+                Ok(())
+            })
+            .await?;
+        tracing::info!(count, "escalated overdue items");
+    }
+    Ok(count)
+}
+
+/// Sweeps every `every` until the task is aborted.
+pub async fn sweep_forever(state: Arc<AppState>, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(error) = sweep(&state).await {
+            tracing::warn!(%error, "deadline sweep failed; will retry");
+        }
+    }
+}

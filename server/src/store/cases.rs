@@ -1,0 +1,228 @@
+//! Cases on either engine: storing a new submission (idempotently), the events a device may
+//! read back, and deadlines in working days.
+//!
+//! Guarantees: anonymous cases have no contact columns filled; secrets are kept only as
+//! SHA-256 digests; a device sees only public events of cases whose secret it proves.
+
+use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
+use ourvoice_protocol::{CaseStatus, CaseUpdate, ItemKey, ItemOutcome, Privacy, Reply, ReplyKind};
+use std::collections::HashMap;
+
+use super::sql::{Sql, Val};
+use super::{NewCase, StoreError};
+use crate::clock::{parse_stamp, stamp};
+
+pub fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    parse_stamp(text).ok_or_else(|| StoreError::Corrupt(format!("time '{text}'")))
+}
+
+/// Working days allowed per kind.
+pub fn deadlines(sql: &mut dyn Sql) -> Result<HashMap<String, i64>, StoreError> {
+    sql.query("SELECT kind, working_days FROM deadlines", &[])?
+        .into_iter()
+        .map(|row| Ok((row.text(0)?, row.int(1)?)))
+        .collect()
+}
+
+/// `start` plus `days` working days (Monday to Friday), same time of day.
+pub fn add_working_days(start: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+    let mut at = start;
+    let mut left = days;
+    while left > 0 {
+        at += Duration::days(1);
+        // Weekdays in Cambodia (UTC+7).
+        let local = at + Duration::hours(7);
+        if !matches!(local.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    at
+}
+
+pub fn write_case(
+    sql: &mut dyn Sql,
+    case: &NewCase,
+    now: DateTime<Utc>,
+    deadlines: &HashMap<String, i64>,
+) -> Result<ItemOutcome, StoreError> {
+    let s = &case.submission;
+    let id = s.id.to_string();
+    let existing = sql.query_opt(
+        "SELECT number, body_digest, received_seq, received_at FROM cases WHERE id = $1",
+        &[Val::from(&id)],
+    )?;
+    if let Some(row) = existing {
+        if row.text(1)? != case.body_digest {
+            return Ok(ItemOutcome::Conflict);
+        }
+        let received_seq = row.int(2)?;
+        // The original answer again: the office and status it was received with.
+        let office = sql
+            .query_one(
+                "SELECT office FROM case_events WHERE seq = $1",
+                &[Val::Int(received_seq)],
+            )?
+            .text(0)?;
+        return Ok(ItemOutcome::Accepted {
+            server_number: row.int(0)? as u64,
+            office,
+            status: CaseStatus::Received,
+            seq: received_seq as u64,
+            received_at: parse_time(&row.text(3)?)?,
+        });
+    }
+    let (contact_name, contact_phone) = match &s.privacy {
+        Privacy::Anonymous => (None, None),
+        Privacy::Confidential { name, phone } => (Some(name.as_str()), Some(phone.as_str())),
+    };
+    let privacy = match s.privacy {
+        Privacy::Anonymous => "anonymous",
+        Privacy::Confidential { .. } => "confidential",
+    };
+    let profile = s.profile.clone().unwrap_or_default();
+    let code = |value: serde_json::Value| value.as_str().map(str::to_string);
+    let received_at = stamp(now);
+    let days = deadlines.get(s.kind.as_str()).copied().unwrap_or(15);
+    let due_at = stamp(add_working_days(now, days));
+    let number = sql
+        .query_one(
+            "INSERT INTO cases (id, tracking_code, body_digest, secret_digest, kind, place, office, category,
+            description, evaluation, asked_extra_payment, about_office_staff, incident_date, privacy,
+            contact_name, contact_phone, gender, age_band, disability, locale, created_at, app_version,
+            received_at, status, due_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'received', $24)
+         RETURNING number",
+            &[
+                Val::from(&id),
+                Val::from(s.tracking_code().as_str()),
+                Val::from(&case.body_digest),
+                Val::from(s.secret.digest()),
+                Val::from(s.kind.as_str()),
+                Val::from(&s.place),
+                Val::from(&case.office),
+                Val::from(&s.category),
+                Val::from(&s.description),
+                Val::from(
+                    s.evaluation
+                        .as_ref()
+                        .map(|e| serde_json::to_string(e).expect("ratings serialise")),
+                ),
+                Val::from(s.asked_extra_payment),
+                Val::from(s.about_office_staff),
+                Val::from(s.incident_date.map(|d| d.to_string())),
+                Val::from(privacy),
+                Val::from(contact_name),
+                Val::from(contact_phone),
+                Val::from(profile.gender.and_then(|g| code(serde_json::to_value(g).ok()?))),
+                Val::from(profile.age_band.and_then(|a| code(serde_json::to_value(a).ok()?))),
+                Val::from(profile.disability.and_then(|d| code(serde_json::to_value(d).ok()?))),
+                Val::from(s.locale.code()),
+                Val::from(stamp(s.created_at)),
+                Val::from(&s.app_version),
+                Val::from(&received_at),
+                Val::from(due_at),
+            ],
+        )?
+        .int(0)?;
+    let seq = sql
+        .query_one(
+            "INSERT INTO case_events (case_number, at, status, office, action)
+             VALUES ($1, $2, 'received', $3, 'received') RETURNING seq",
+            &[
+                Val::Int(number),
+                Val::from(&received_at),
+                Val::from(&case.office),
+            ],
+        )?
+        .int(0)?;
+    sql.execute(
+        "UPDATE cases SET received_seq = $2, last_seq = $2 WHERE number = $1",
+        &[Val::Int(number), Val::Int(seq)],
+    )?;
+    Ok(ItemOutcome::Accepted {
+        server_number: number as u64,
+        office: case.office.clone(),
+        status: CaseStatus::Received,
+        seq: seq as u64,
+        received_at: parse_time(&received_at)?,
+    })
+}
+
+/// The case number of `id` if `secret` proves it.
+pub fn prove(
+    sql: &mut dyn Sql,
+    id: &uuid::Uuid,
+    secret: &ourvoice_protocol::Secret,
+) -> Result<Option<i64>, StoreError> {
+    let found = sql.query_opt(
+        "SELECT number, secret_digest FROM cases WHERE id = $1",
+        &[Val::from(id.to_string())],
+    )?;
+    Ok(match found {
+        Some(row) if row.text(1)? == secret.digest() => Some(row.int(0)?),
+        _ => None,
+    })
+}
+
+pub fn updates(sql: &mut dyn Sql, keys: &[ItemKey]) -> Result<Vec<CaseUpdate>, StoreError> {
+    let mut updates = Vec::new();
+    for key in keys {
+        let Some(number) = prove(sql, &key.id, &key.secret)? else {
+            continue;
+        };
+        let rows = sql.query(
+            "SELECT seq, at, status, office, reply_kind, reply_text FROM case_events
+             WHERE case_number = $1 AND seq > $2 AND public = 1 ORDER BY seq",
+            &[
+                Val::Int(number),
+                Val::Int(key.since.min(i64::MAX as u64) as i64),
+            ],
+        )?;
+        for row in rows {
+            let reply = match (row.opt_text(4)?.as_deref(), row.opt_text(5)?) {
+                (Some("question"), Some(text)) => Some(Reply {
+                    kind: ReplyKind::Question,
+                    text,
+                }),
+                (Some(_), Some(text)) => Some(Reply {
+                    kind: ReplyKind::Answer,
+                    text,
+                }),
+                _ => None,
+            };
+            updates.push(CaseUpdate {
+                id: key.id,
+                seq: row.int(0)? as u64,
+                at: parse_time(&row.text(1)?)?,
+                status: CaseStatus::from_code(&row.text(2)?),
+                office: row.text(3)?,
+                reply,
+            });
+        }
+    }
+    updates.sort_by_key(|u| u.seq);
+    Ok(updates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn working_days_skip_weekends() {
+        // 2026-11-27 is a Friday (10:00 in Cambodia).
+        let friday = DateTime::parse_from_rfc3339("2026-11-27T03:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        for (days, expect) in [
+            (1, "2026-11-30T03:00:00Z"),
+            (5, "2026-12-04T03:00:00Z"),
+            (15, "2026-12-18T03:00:00Z"),
+        ] {
+            assert_eq!(
+                add_working_days(friday, days).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                expect
+            );
+        }
+    }
+}

@@ -1,0 +1,863 @@
+//! What the officials' console reads and writes, on either engine: accounts and sessions, the
+//! office inbox, a case with its history, the actions on it, the audit log and deadlines.
+//!
+//! Guarantees: every case query here is limited by a [`Scope`], so no caller can read a case
+//! outside the account's offices by forgetting a filter; contact details are read only by
+//! [`contact`], which writes the audit entry in the same transaction.
+
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+use super::cases::parse_time;
+use super::sql::{Row, Sql, Val};
+use super::StoreError;
+use crate::clock::stamp;
+
+/// What an account may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Reads and answers its own office's items.
+    Officer,
+    /// An officer who also manages the office's officers.
+    Head,
+    /// A provincial citizens' office: its own items and those of the district citizens'
+    /// offices of its province (escalations and conflict-of-interest complaints).
+    CitizensOffice,
+    /// Statistics for the whole country; no personal data, no free text.
+    Analyst,
+    /// Accounts, deadlines and the audit log.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Officer,
+        Role::Head,
+        Role::CitizensOffice,
+        Role::Analyst,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Head => "head",
+            Role::CitizensOffice => "citizens_office",
+            Role::Analyst => "analyst",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == code)
+    }
+
+    /// Whether accounts of this role belong to an office.
+    pub fn has_office(self) -> bool {
+        matches!(self, Role::Officer | Role::Head | Role::CitizensOffice)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub office: Option<String>,
+    pub disabled: bool,
+}
+
+const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, office, disabled";
+
+fn account_of(row: &Row) -> Result<Account, StoreError> {
+    Ok(Account {
+        id: row.int(0)?,
+        username: row.text(1)?,
+        display_name: row.text(2)?,
+        role: Role::from_code(&row.text(3)?)
+            .ok_or_else(|| StoreError::Corrupt("unknown role".into()))?,
+        office: row.opt_text(4)?,
+        disabled: row.int(5)? != 0,
+    })
+}
+
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub office: Option<String>,
+}
+
+/// Creates an account; `None` when the username is taken.
+pub fn create_account(
+    sql: &mut dyn Sql,
+    account: &NewAccount,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, StoreError> {
+    if sql
+        .query_opt(
+            "SELECT id FROM accounts WHERE username = $1",
+            &[Val::from(&account.username)],
+        )?
+        .is_some()
+    {
+        return Ok(None);
+    }
+    let id = sql
+        .query_one(
+            "INSERT INTO accounts (username, display_name, password_hash, role, office, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &[
+                Val::from(&account.username),
+                Val::from(&account.display_name),
+                Val::from(&account.password_hash),
+                Val::from(account.role.as_str()),
+                Val::from(account.office.clone()),
+                Val::from(stamp(now)),
+            ],
+        )?
+        .int(0)?;
+    Ok(Some(id))
+}
+
+/// An account as the login form sees it.
+pub struct LoginRecord {
+    pub account: Account,
+    pub password_hash: String,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+pub fn login_record(sql: &mut dyn Sql, username: &str) -> Result<Option<LoginRecord>, StoreError> {
+    let row = sql.query_opt(
+        &format!("SELECT {ACCOUNT_COLUMNS}, password_hash, locked_until FROM accounts WHERE username = $1"),
+        &[Val::from(username)],
+    )?;
+    row.map(|row| {
+        Ok(LoginRecord {
+            account: account_of(&row)?,
+            password_hash: row.text(6)?,
+            locked_until: row.opt_text(7)?.map(|t| parse_time(&t)).transpose()?,
+        })
+    })
+    .transpose()
+}
+
+/// Counts a failed login; after `limit` failures in a row the account is locked until
+/// `lock_until`. Returns whether it is now locked.
+pub fn login_failed(
+    sql: &mut dyn Sql,
+    id: i64,
+    limit: i64,
+    lock_until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let failed = sql
+        .query_one(
+            "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+            &[Val::Int(id)],
+        )?
+        .int(0)?;
+    if failed >= limit {
+        sql.execute(
+            "UPDATE accounts SET locked_until = $2, failed_logins = 0 WHERE id = $1",
+            &[Val::Int(id), Val::from(stamp(lock_until))],
+        )?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// A successful login: forget failures, open a session.
+pub fn login_succeeded(
+    sql: &mut dyn Sql,
+    id: i64,
+    token_digest: &str,
+    csrf: &str,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+        &[Val::Int(id)],
+    )?;
+    sql.execute(
+        "INSERT INTO sessions (token_digest, account_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        &[
+            Val::from(token_digest),
+            Val::Int(id),
+            Val::from(csrf),
+            Val::from(stamp(now)),
+            Val::from(stamp(expires)),
+        ],
+    )?;
+    Ok(())
+}
+
+/// A signed-in account and its CSRF token.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub account: Account,
+    pub csrf: String,
+}
+
+/// The live session with this token digest: not expired, account not disabled.
+pub fn session(
+    sql: &mut dyn Sql,
+    token_digest: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Session>, StoreError> {
+    let row = sql.query_opt(
+        "SELECT a.id, a.username, a.display_name, a.role, a.office, a.disabled, s.csrf
+         FROM sessions s JOIN accounts a ON a.id = s.account_id
+         WHERE s.token_digest = $1 AND s.expires_at > $2 AND a.disabled = 0",
+        &[Val::from(token_digest), Val::from(stamp(now))],
+    )?;
+    row.map(|row| {
+        Ok(Session {
+            account: account_of(&row)?,
+            csrf: row.text(6)?,
+        })
+    })
+    .transpose()
+}
+
+pub fn end_session(sql: &mut dyn Sql, token_digest: &str) -> Result<(), StoreError> {
+    sql.execute(
+        "DELETE FROM sessions WHERE token_digest = $1",
+        &[Val::from(token_digest)],
+    )?;
+    Ok(())
+}
+
+/// Accounts, all or those of one office.
+pub fn accounts(sql: &mut dyn Sql, office: Option<&str>) -> Result<Vec<Account>, StoreError> {
+    let rows = match office {
+        Some(office) => sql.query(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE office = $1 ORDER BY username"),
+            &[Val::from(office)],
+        )?,
+        None => sql.query(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY username"),
+            &[],
+        )?,
+    };
+    rows.iter().map(account_of).collect()
+}
+
+pub fn account(sql: &mut dyn Sql, id: i64) -> Result<Option<Account>, StoreError> {
+    sql.query_opt(
+        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"),
+        &[Val::Int(id)],
+    )?
+    .as_ref()
+    .map(account_of)
+    .transpose()
+}
+
+/// Disables (ending its sessions at once) or enables an account.
+pub fn set_disabled(sql: &mut dyn Sql, id: i64, disabled: bool) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE accounts SET disabled = $2 WHERE id = $1",
+        &[Val::Int(id), Val::from(disabled)],
+    )?;
+    if disabled {
+        sql.execute(
+            "DELETE FROM sessions WHERE account_id = $1",
+            &[Val::Int(id)],
+        )?;
+    }
+    Ok(())
+}
+
+/// Which cases an account may see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The cases of one office.
+    Office(String),
+    /// A provincial citizens' office: its own cases and those of the district citizens'
+    /// offices of the province (`DCO-<province><district>`).
+    Province { office: String, province: String },
+}
+
+impl Scope {
+    /// `WHERE` condition with its parameters starting at `$first`.
+    fn condition(&self, first: usize) -> (String, Vec<Val>) {
+        match self {
+            Scope::Office(office) => (format!("office = ${first}"), vec![Val::from(office)]),
+            Scope::Province { office, province } => (
+                format!("(office = ${first} OR office LIKE ${})", first + 1),
+                vec![Val::from(office), Val::from(format!("DCO-{province}%"))],
+            ),
+        }
+    }
+
+    pub fn allows(&self, office: &str) -> bool {
+        match self {
+            Scope::Office(own) => own == office,
+            Scope::Province {
+                office: own,
+                province,
+            } => own == office || office.starts_with(&format!("DCO-{province}")),
+        }
+    }
+}
+
+/// The open states: a deadline still runs.
+pub const OPEN_STATES: [&str; 3] = ["received", "in_progress", "awaiting_citizen"];
+
+#[derive(Clone, Debug, Default)]
+pub struct InboxFilter {
+    pub kind: Option<String>,
+    pub state: Option<String>,
+    /// `YYYY-MM-DD`, inclusive, on the received date (UTC).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub overdue: bool,
+    pub oldest_first: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct CaseLine {
+    pub number: i64,
+    pub tracking_code: String,
+    pub kind: String,
+    pub category: String,
+    pub status: String,
+    pub office: String,
+    pub received_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub escalated: bool,
+    pub reopened: bool,
+    pub privacy: String,
+}
+
+impl CaseLine {
+    pub fn overdue(&self, now: DateTime<Utc>) -> bool {
+        OPEN_STATES.contains(&self.status.as_str()) && self.due_at.is_some_and(|due| due < now)
+    }
+}
+
+const LINE_COLUMNS: &str =
+    "number, tracking_code, kind, category, status, office, received_at, due_at, escalated, reopened, privacy";
+
+fn line_of(row: &Row) -> Result<CaseLine, StoreError> {
+    Ok(CaseLine {
+        number: row.int(0)?,
+        tracking_code: row.text(1)?,
+        kind: row.text(2)?,
+        category: row.text(3)?,
+        status: row.text(4)?,
+        office: row.text(5)?,
+        received_at: parse_time(&row.text(6)?)?,
+        due_at: row.opt_text(7)?.map(|t| parse_time(&t)).transpose()?,
+        escalated: row.int(8)? != 0,
+        reopened: row.int(9)? != 0,
+        privacy: row.text(10)?,
+    })
+}
+
+/// The most lines one inbox page shows.
+pub const INBOX_LIMIT: i64 = 500;
+
+/// The inbox lines matching `filter` within `scope`, and the count per state of the whole scope.
+pub fn inbox(
+    sql: &mut dyn Sql,
+    scope: &Scope,
+    filter: &InboxFilter,
+    now: DateTime<Utc>,
+) -> Result<(Vec<CaseLine>, BTreeMap<String, i64>), StoreError> {
+    let (condition, mut params) = scope.condition(1);
+    let mut text = format!("SELECT {LINE_COLUMNS} FROM cases WHERE {condition}");
+    let mut add = |clause: &str, value: Val, params: &mut Vec<Val>| {
+        params.push(value);
+        text.push_str(&clause.replace("$?", &format!("${}", params.len())));
+    };
+    if let Some(kind) = &filter.kind {
+        add(" AND kind = $?", Val::from(kind), &mut params);
+    }
+    if let Some(state) = &filter.state {
+        add(" AND status = $?", Val::from(state), &mut params);
+    }
+    if let Some(from) = &filter.from {
+        add(
+            " AND received_at >= $?",
+            Val::from(from.clone()),
+            &mut params,
+        );
+    }
+    if let Some(to) = &filter.to {
+        // Inclusive: everything before the next day starts ("~" sorts after the time part).
+        add(
+            " AND received_at <= $?",
+            Val::from(format!("{to}~")),
+            &mut params,
+        );
+    }
+    if filter.overdue {
+        add(" AND due_at < $?", Val::from(stamp(now)), &mut params);
+        text.push_str(" AND status IN ('received', 'in_progress', 'awaiting_citizen')");
+    }
+    text.push_str(if filter.oldest_first {
+        " ORDER BY received_at ASC, number ASC"
+    } else {
+        " ORDER BY received_at DESC, number DESC"
+    });
+    text.push_str(&format!(" LIMIT {INBOX_LIMIT}"));
+    let lines = sql
+        .query(&text, &params)?
+        .iter()
+        .map(line_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    let (condition, params) = scope.condition(1);
+    let counts = sql
+        .query(
+            &format!("SELECT status, count(*) FROM cases WHERE {condition} GROUP BY status"),
+            &params,
+        )?
+        .iter()
+        .map(|row| Ok((row.text(0)?, row.int(1)?)))
+        .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
+    Ok((lines, counts))
+}
+
+/// Everything about one case except the contact details.
+#[derive(Clone, Debug)]
+pub struct CaseDetail {
+    pub line: CaseLine,
+    pub place: String,
+    pub description: String,
+    pub evaluation: Option<String>,
+    pub asked_extra_payment: Option<bool>,
+    pub about_office_staff: bool,
+    pub incident_date: Option<String>,
+    pub gender: Option<String>,
+    pub age_band: Option<String>,
+    pub disability: Option<String>,
+    pub locale: String,
+    pub rating: Option<i64>,
+}
+
+/// One case, if it is within `scope` (a case outside is reported exactly like a missing one).
+pub fn case_detail(
+    sql: &mut dyn Sql,
+    scope: &Scope,
+    number: i64,
+) -> Result<Option<CaseDetail>, StoreError> {
+    let (condition, mut params) = scope.condition(2);
+    params.insert(0, Val::Int(number));
+    let row = sql.query_opt(
+        &format!(
+            "SELECT {LINE_COLUMNS}, place, description, evaluation, asked_extra_payment,
+                    about_office_staff, incident_date, gender, age_band, disability, locale, rating
+             FROM cases WHERE number = $1 AND {condition}"
+        ),
+        &params,
+    )?;
+    row.map(|row| {
+        Ok(CaseDetail {
+            line: line_of(&row)?,
+            place: row.text(11)?,
+            description: row.text(12)?,
+            evaluation: row.opt_text(13)?,
+            asked_extra_payment: row.opt_int(14)?.map(|n| n != 0),
+            about_office_staff: row.int(15)? != 0,
+            incident_date: row.opt_text(16)?,
+            gender: row.opt_text(17)?,
+            age_band: row.opt_text(18)?,
+            disability: row.opt_text(19)?,
+            locale: row.text(20)?,
+            rating: row.opt_int(21)?,
+        })
+    })
+    .transpose()
+}
+
+#[derive(Clone, Debug)]
+pub struct EventLine {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub status: String,
+    pub office: String,
+    pub reply_kind: Option<String>,
+    pub reply_text: Option<String>,
+    pub note: Option<String>,
+    pub by: Option<String>,
+}
+
+/// The history of a case, oldest first. The caller has checked the scope.
+pub fn events(sql: &mut dyn Sql, number: i64) -> Result<Vec<EventLine>, StoreError> {
+    sql.query(
+        "SELECT e.seq, e.at, e.action, e.status, e.office, e.reply_kind, e.reply_text, e.note, a.display_name
+         FROM case_events e LEFT JOIN accounts a ON a.id = e.account_id
+         WHERE e.case_number = $1 ORDER BY e.seq",
+        &[Val::Int(number)],
+    )?
+    .iter()
+    .map(|row| {
+        Ok(EventLine {
+            seq: row.int(0)?,
+            at: parse_time(&row.text(1)?)?,
+            action: row.text(2)?,
+            status: row.text(3)?,
+            office: row.text(4)?,
+            reply_kind: row.opt_text(5)?,
+            reply_text: row.opt_text(6)?,
+            note: row.opt_text(7)?,
+            by: row.opt_text(8)?,
+        })
+    })
+    .collect()
+}
+
+/// The contact details of a confidential case within `scope`, written to the audit log in the
+/// same transaction. `None` for anonymous cases and cases outside the scope.
+pub fn contact(
+    sql: &mut dyn Sql,
+    scope: &Scope,
+    number: i64,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, String)>, StoreError> {
+    let Some(detail) = case_detail(sql, scope, number)? else {
+        return Ok(None);
+    };
+    if detail.line.privacy != "confidential" {
+        return Ok(None);
+    }
+    let row = sql.query_one(
+        "SELECT contact_name, contact_phone FROM cases WHERE number = $1",
+        &[Val::Int(number)],
+    )?;
+    audit(sql, account_id, "view_contact", Some(number), None, now)?;
+    Ok(Some((row.text(0)?, row.text(1)?)))
+}
+
+pub fn audit(
+    sql: &mut dyn Sql,
+    account_id: i64,
+    action: &str,
+    case_number: Option<i64>,
+    detail: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO audit_log (at, account_id, action, case_number, detail) VALUES ($1, $2, $3, $4, $5)",
+        &[
+            Val::from(stamp(now)),
+            Val::Int(account_id),
+            Val::from(action),
+            Val::from(case_number),
+            Val::from(detail),
+        ],
+    )?;
+    Ok(())
+}
+
+#[derive(Clone, Debug)]
+pub struct AuditLine {
+    pub at: DateTime<Utc>,
+    pub username: String,
+    pub action: String,
+    pub case_number: Option<i64>,
+    pub detail: Option<String>,
+}
+
+/// The newest audit entries first.
+pub fn audit_log(sql: &mut dyn Sql, limit: i64) -> Result<Vec<AuditLine>, StoreError> {
+    sql.query(
+        "SELECT l.at, a.username, l.action, l.case_number, l.detail
+         FROM audit_log l JOIN accounts a ON a.id = l.account_id
+         ORDER BY l.id DESC LIMIT $1",
+        &[Val::Int(limit)],
+    )?
+    .iter()
+    .map(|row| {
+        Ok(AuditLine {
+            at: parse_time(&row.text(0)?)?,
+            username: row.text(1)?,
+            action: row.text(2)?,
+            case_number: row.opt_int(3)?,
+            detail: row.opt_text(4)?,
+        })
+    })
+    .collect()
+}
+
+/// What happens to a case; each becomes one event.
+#[derive(Clone, Debug)]
+pub enum Action {
+    Reply { text: String },
+    Question { text: String },
+    State { to: String },
+    Transfer { office: String, reason: String },
+    Escalate { to: String },
+}
+
+/// Why an action was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No such case in the scope.
+    NotFound,
+    /// The case is closed or the change is not allowed from its state.
+    WrongState,
+}
+
+/// Applies `action` by `account_id` to a case within `scope`; the new event's sequence number.
+pub fn act(
+    sql: &mut dyn Sql,
+    scope: &Scope,
+    number: i64,
+    account_id: i64,
+    action: &Action,
+    now: DateTime<Utc>,
+) -> Result<Result<i64, Refusal>, StoreError> {
+    let Some(detail) = case_detail(sql, scope, number)? else {
+        return Ok(Err(Refusal::NotFound));
+    };
+    let status = detail.line.status.as_str();
+    let closed = status.starts_with("closed");
+    let at = stamp(now);
+    let (new_status, office, kind, text, note, name) = match action {
+        Action::Reply { text } if !closed => (
+            "answered",
+            detail.line.office.clone(),
+            Some("answer"),
+            Some(text.clone()),
+            None,
+            "reply",
+        ),
+        Action::Question { text } if !closed => (
+            "awaiting_citizen",
+            detail.line.office.clone(),
+            Some("question"),
+            Some(text.clone()),
+            None,
+            "question",
+        ),
+        Action::State { to } if allowed_change(status, to) => (
+            to.as_str(),
+            detail.line.office.clone(),
+            None,
+            None,
+            None,
+            "state",
+        ),
+        Action::Transfer { office, reason } if !closed && *office != detail.line.office => (
+            status,
+            office.clone(),
+            None,
+            None,
+            Some(reason.clone()),
+            "transfer",
+        ),
+        Action::Escalate { to } if !closed && *to != detail.line.office => {
+            (status, to.clone(), None, None, None, "escalate")
+        }
+        _ => return Ok(Err(Refusal::WrongState)),
+    };
+    let seq = sql
+        .query_one(
+            "INSERT INTO case_events (case_number, at, status, office, reply_kind, reply_text, action, account_id, note, public)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1) RETURNING seq",
+            &[
+                Val::Int(number),
+                Val::from(&at),
+                Val::from(new_status),
+                Val::from(&office),
+                Val::from(kind),
+                Val::from(text),
+                Val::from(name),
+                Val::Int(account_id),
+                Val::from(note),
+            ],
+        )?
+        .int(0)?;
+    sql.execute(
+        "UPDATE cases SET status = $2, office = $3, last_seq = $4,
+            first_answer_at = CASE WHEN $5 = 'answered' AND first_answer_at IS NULL THEN $6 ELSE first_answer_at END,
+            closed_at = CASE WHEN $5 LIKE 'closed%' THEN $6 ELSE closed_at END,
+            escalated = CASE WHEN $7 = 'escalate' THEN 1 ELSE escalated END,
+            reopened = 0
+         WHERE number = $1",
+        &[
+            Val::Int(number),
+            Val::from(new_status),
+            Val::from(&office),
+            Val::Int(seq),
+            Val::from(new_status),
+            Val::from(&at),
+            Val::from(name),
+        ],
+    )?;
+    Ok(Ok(seq))
+}
+
+/// The state changes an officer may make by hand (answering is done by replying).
+pub fn allowed_change(from: &str, to: &str) -> bool {
+    match to {
+        "in_progress" => matches!(from, "received" | "awaiting_citizen" | "answered"),
+        "closed_resolved" | "closed_unresolved" => {
+            matches!(
+                from,
+                "received" | "in_progress" | "awaiting_citizen" | "answered"
+            )
+        }
+        _ => false,
+    }
+}
+
+/// Open cases past their deadline and not yet escalated: (number, office).
+pub fn overdue_unescalated(
+    sql: &mut dyn Sql,
+    now: DateTime<Utc>,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    sql.query(
+        "SELECT number, office FROM cases
+         WHERE status IN ('received', 'in_progress', 'awaiting_citizen') AND due_at < $1 AND escalated = 0
+         ORDER BY number",
+        &[Val::from(stamp(now))],
+    )?
+    .iter()
+    .map(|row| Ok((row.int(0)?, row.text(1)?)))
+    .collect()
+}
+
+/// Escalates one overdue case to `to` (by the system, no account); marks it escalated even when
+/// there is no office above, so the sweep does not try again.
+pub fn escalate_overdue(
+    sql: &mut dyn Sql,
+    number: i64,
+    to: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if let Some(to) = to {
+        let status = sql
+            .query_one(
+                "SELECT status FROM cases WHERE number = $1",
+                &[Val::Int(number)],
+            )?
+            .text(0)?;
+        let seq = sql
+            .query_one(
+                "INSERT INTO case_events (case_number, at, status, office, action, note, public)
+                 VALUES ($1, $2, $3, $4, 'escalate', 'overdue', 1) RETURNING seq",
+                &[
+                    Val::Int(number),
+                    Val::from(stamp(now)),
+                    Val::from(status),
+                    Val::from(to),
+                ],
+            )?
+            .int(0)?;
+        sql.execute(
+            "UPDATE cases SET office = $2, last_seq = $3 WHERE number = $1",
+            &[Val::Int(number), Val::from(to), Val::Int(seq)],
+        )?;
+    }
+    sql.execute(
+        "UPDATE cases SET escalated = 1 WHERE number = $1",
+        &[Val::Int(number)],
+    )?;
+    Ok(())
+}
+
+pub fn set_deadline(sql: &mut dyn Sql, kind: &str, days: i64) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE deadlines SET working_days = $2 WHERE kind = $1",
+        &[Val::from(kind), Val::Int(days)],
+    )?;
+    Ok(())
+}
+
+/// A citizen's answer to the office's question (proven by the secret by the caller).
+pub fn citizen_answer(
+    sql: &mut dyn Sql,
+    number: i64,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<(i64, String), Refusal>, StoreError> {
+    let row = sql.query_one(
+        "SELECT status, office FROM cases WHERE number = $1",
+        &[Val::Int(number)],
+    )?;
+    if row.text(0)? != "awaiting_citizen" {
+        return Ok(Err(Refusal::WrongState));
+    }
+    let office = row.text(1)?;
+    let seq = sql
+        .query_one(
+            "INSERT INTO case_events (case_number, at, status, office, action, note, public)
+             VALUES ($1, $2, 'in_progress', $3, 'citizen_answer', $4, 1) RETURNING seq",
+            &[
+                Val::Int(number),
+                Val::from(stamp(now)),
+                Val::from(&office),
+                Val::from(text),
+            ],
+        )?
+        .int(0)?;
+    sql.execute(
+        "UPDATE cases SET status = 'in_progress', last_seq = $2, reopened = 1 WHERE number = $1",
+        &[Val::Int(number), Val::Int(seq)],
+    )?;
+    Ok(Ok((seq, "in_progress".into())))
+}
+
+/// A citizen's rating of the answer; 1 or 2 reopens the case and flags it for the office.
+pub fn citizen_rating(
+    sql: &mut dyn Sql,
+    number: i64,
+    rating: i64,
+    now: DateTime<Utc>,
+) -> Result<Result<(i64, String), Refusal>, StoreError> {
+    let row = sql.query_one(
+        "SELECT status, office FROM cases WHERE number = $1",
+        &[Val::Int(number)],
+    )?;
+    let status = row.text(0)?;
+    if !matches!(
+        status.as_str(),
+        "answered" | "closed_resolved" | "closed_unresolved"
+    ) {
+        return Ok(Err(Refusal::WrongState));
+    }
+    let office = row.text(1)?;
+    let reopen = rating <= 2;
+    let new_status = if reopen {
+        "in_progress".to_string()
+    } else {
+        status
+    };
+    let seq = sql
+        .query_one(
+            "INSERT INTO case_events (case_number, at, status, office, action, note, public)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+            &[
+                Val::Int(number),
+                Val::from(stamp(now)),
+                Val::from(&new_status),
+                Val::from(&office),
+                Val::from(if reopen { "reopen" } else { "rating" }),
+                Val::from(rating.to_string()),
+                Val::from(reopen),
+            ],
+        )?
+        .int(0)?;
+    sql.execute(
+        "UPDATE cases SET rating = $2, status = $3, reopened = $4,
+            closed_at = CASE WHEN $6 = 1 THEN NULL ELSE closed_at END,
+            last_seq = CASE WHEN $6 = 1 THEN $5 ELSE last_seq END
+         WHERE number = $1",
+        &[
+            Val::Int(number),
+            Val::Int(rating),
+            Val::from(&new_status),
+            Val::from(reopen),
+            Val::Int(seq),
+            Val::from(reopen),
+        ],
+    )?;
+    Ok(Ok((seq, new_status)))
+}

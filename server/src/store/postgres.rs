@@ -1,0 +1,190 @@
+//! The PostgreSQL engine: connects, runs the same versioned migrations as SQLite (tracked in a
+//! `schema_version` table, upgraded under an exclusive lock in one transaction), and
+//! implements [`Sql`] and [`Engine`] with prepared statements cached per connection.
+//!
+//! Guarantees: commits are durable when they return (the server never lowers
+//! `synchronous_commit`); a newer schema is refused, never downgraded.
+
+use postgres::types::{IsNull, ToSql, Type};
+use postgres::{Client, NoTls, Statement};
+use std::collections::HashMap;
+
+use super::sql::{migration, Dialect, Row, Sql, Val, SCHEMA_VERSION};
+use super::{Engine, StoreError};
+
+/// One connection and its prepared statements.
+pub struct PgConn {
+    url: String,
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+impl std::fmt::Debug for PgConn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PgConn")
+    }
+}
+
+impl PgConn {
+    /// Connects without touching the schema (for the reader pool).
+    pub fn connect(url: &str) -> Result<PgConn, StoreError> {
+        let mut client = Client::connect(url, NoTls)?;
+        client.batch_execute("SET synchronous_commit = on; SET TIME ZONE 'UTC'")?;
+        Ok(PgConn {
+            url: url.to_string(),
+            client,
+            statements: HashMap::new(),
+        })
+    }
+
+    /// Connects and creates or upgrades the schema.
+    pub fn open(url: &str) -> Result<PgConn, StoreError> {
+        let mut conn = PgConn::connect(url)?;
+        let mut tx = conn.client.transaction()?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL);
+             LOCK TABLE schema_version IN EXCLUSIVE MODE;",
+        )?;
+        let found: Option<i64> = tx
+            .query_one("SELECT max(version) FROM schema_version", &[])?
+            .get(0);
+        let found = found.unwrap_or(0) as u32;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for version in found + 1..=SCHEMA_VERSION {
+            tx.batch_execute(&migration(version, Dialect::Postgres))?;
+        }
+        if found < SCHEMA_VERSION {
+            tx.execute("DELETE FROM schema_version", &[])?;
+            tx.execute(
+                "INSERT INTO schema_version (version) VALUES ($1)",
+                &[&i64::from(SCHEMA_VERSION)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(conn)
+    }
+}
+
+impl ToSql for Val {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Val::Null => Ok(IsNull::Yes),
+            Val::Int(n) if *ty == Type::INT4 => i32::try_from(*n)?.to_sql(ty, out),
+            Val::Int(n) => n.to_sql(ty, out),
+            Val::Text(s) => s.as_str().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+fn params(values: &[Val]) -> Vec<&(dyn ToSql + Sync)> {
+    values.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
+}
+
+fn read_row(row: &postgres::Row) -> Result<Row, StoreError> {
+    let mut values = Vec::with_capacity(row.len());
+    for (i, column) in row.columns().iter().enumerate() {
+        let ty = column.type_();
+        let value = if *ty == Type::INT8 {
+            row.try_get::<_, Option<i64>>(i)?.map(Val::Int)
+        } else if *ty == Type::INT4 {
+            row.try_get::<_, Option<i32>>(i)?
+                .map(|n| Val::Int(n.into()))
+        } else if *ty == Type::INT2 {
+            row.try_get::<_, Option<i16>>(i)?
+                .map(|n| Val::Int(n.into()))
+        } else if *ty == Type::BOOL {
+            row.try_get::<_, Option<bool>>(i)?.map(Val::from)
+        } else {
+            row.try_get::<_, Option<String>>(i)?.map(Val::Text)
+        };
+        values.push(value.unwrap_or(Val::Null));
+    }
+    Ok(Row(values))
+}
+
+fn prepared<'s>(
+    statements: &'s mut HashMap<String, Statement>,
+    client: &mut impl postgres::GenericClient,
+    sql: &str,
+) -> Result<&'s Statement, StoreError> {
+    if !statements.contains_key(sql) {
+        let statement = client.prepare(sql)?;
+        statements.insert(sql.to_string(), statement);
+    }
+    Ok(&statements[sql])
+}
+
+struct PgSql<'a, C: postgres::GenericClient> {
+    client: &'a mut C,
+    statements: &'a mut HashMap<String, Statement>,
+}
+
+impl<C: postgres::GenericClient> Sql for PgSql<'_, C> {
+    fn query(&mut self, sql: &str, values: &[Val]) -> Result<Vec<Row>, StoreError> {
+        let statement = prepared(self.statements, self.client, sql)?.clone();
+        self.client
+            .query(&statement, &params(values))?
+            .iter()
+            .map(read_row)
+            .collect()
+    }
+
+    fn execute(&mut self, sql: &str, values: &[Val]) -> Result<u64, StoreError> {
+        let statement = prepared(self.statements, self.client, sql)?.clone();
+        Ok(self.client.execute(&statement, &params(values))?)
+    }
+}
+
+impl PgConn {
+    /// Whether the database ended this connection.
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
+    /// Runs `work` on the connection outside a transaction (reads).
+    pub fn sql(&mut self) -> impl Sql + '_ {
+        PgSql {
+            client: &mut self.client,
+            statements: &mut self.statements,
+        }
+    }
+}
+
+impl Engine for PgConn {
+    fn reconnect(&mut self) -> Result<bool, StoreError> {
+        if !self.client.is_closed() {
+            return Ok(false);
+        }
+        tracing::warn!("the PostgreSQL connection closed; connecting again");
+        *self = PgConn::connect(&self.url)?;
+        Ok(true)
+    }
+
+    fn transaction(
+        &mut self,
+        work: &mut dyn FnMut(&mut dyn Sql) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.client.transaction()?;
+        work(&mut PgSql {
+            client: &mut tx,
+            statements: &mut self.statements,
+        })?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,260 @@
+//! The small SQL surface both engines share: values, rows, the [`Sql`] trait that runs one
+//! statement, and the versioned migrations written once with dialect tokens.
+//!
+//! Guarantees: every statement in the server is written once with `$n` placeholders and runs
+//! unchanged on SQLite and PostgreSQL; integers are 64-bit and times are RFC 3339 text (UTC,
+//! milliseconds) in both, so ordering by text is ordering by time.
+
+use super::StoreError;
+
+/// One SQL value as the server uses them: no floats, no blobs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Val {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for Val {
+    fn from(value: i64) -> Val {
+        Val::Int(value)
+    }
+}
+impl From<bool> for Val {
+    fn from(value: bool) -> Val {
+        Val::Int(i64::from(value))
+    }
+}
+impl From<&str> for Val {
+    fn from(value: &str) -> Val {
+        Val::Text(value.to_string())
+    }
+}
+impl From<String> for Val {
+    fn from(value: String) -> Val {
+        Val::Text(value)
+    }
+}
+impl From<&String> for Val {
+    fn from(value: &String) -> Val {
+        Val::Text(value.clone())
+    }
+}
+impl<T: Into<Val>> From<Option<T>> for Val {
+    fn from(value: Option<T>) -> Val {
+        value.map_or(Val::Null, Into::into)
+    }
+}
+
+/// One result row.
+#[derive(Clone, Debug)]
+pub struct Row(pub Vec<Val>);
+
+impl Row {
+    pub fn int(&self, i: usize) -> Result<i64, StoreError> {
+        match self.0.get(i) {
+            Some(Val::Int(n)) => Ok(*n),
+            other => Err(StoreError::Corrupt(format!(
+                "column {i}: want integer, got {other:?}"
+            ))),
+        }
+    }
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        match self.0.get(i) {
+            Some(Val::Null) => Ok(None),
+            _ => self.int(i).map(Some),
+        }
+    }
+    pub fn text(&self, i: usize) -> Result<String, StoreError> {
+        match self.0.get(i) {
+            Some(Val::Text(s)) => Ok(s.clone()),
+            other => Err(StoreError::Corrupt(format!(
+                "column {i}: want text, got {other:?}"
+            ))),
+        }
+    }
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        match self.0.get(i) {
+            Some(Val::Null) => Ok(None),
+            _ => self.text(i).map(Some),
+        }
+    }
+}
+
+/// Runs statements on one connection or transaction of either engine.
+pub trait Sql {
+    /// Runs a statement that returns rows.
+    fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError>;
+    /// Runs a statement; the number of rows changed.
+    fn execute(&mut self, sql: &str, params: &[Val]) -> Result<u64, StoreError>;
+    /// The first row, if any.
+    fn query_opt(&mut self, sql: &str, params: &[Val]) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+    /// Exactly one row.
+    fn query_one(&mut self, sql: &str, params: &[Val]) -> Result<Row, StoreError> {
+        self.query_opt(sql, params)?.ok_or_else(|| {
+            StoreError::Corrupt("a query that must return a row returned none".into())
+        })
+    }
+}
+
+/// `$1` → `?1` for SQLite (the server writes no `$` anywhere else in its SQL).
+pub fn sqlite_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The two dialects of the migrations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// Each migration, in order; version `n` is `MIGRATIONS[n - 1]`. Tokens: `{pk}` an
+/// auto-numbered 64-bit primary key, `{int}` a 64-bit integer.
+pub const MIGRATIONS: [&str; 2] = [
+    // 1: the spine: cases and their events.
+    "
+CREATE TABLE cases (
+    number {pk},
+    id TEXT NOT NULL UNIQUE,
+    tracking_code TEXT NOT NULL,
+    body_digest TEXT NOT NULL,
+    secret_digest TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    place TEXT NOT NULL,
+    office TEXT NOT NULL,
+    category TEXT NOT NULL,
+    description TEXT NOT NULL,
+    evaluation TEXT,
+    asked_extra_payment {int},
+    about_office_staff {int} NOT NULL,
+    incident_date TEXT,
+    privacy TEXT NOT NULL CHECK (privacy IN ('anonymous', 'confidential')),
+    contact_name TEXT,
+    contact_phone TEXT,
+    gender TEXT,
+    age_band TEXT,
+    disability TEXT,
+    locale TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    app_version TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    received_seq {int} NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,
+    last_seq {int} NOT NULL DEFAULT 0,
+    CHECK (privacy = 'confidential' OR (contact_name IS NULL AND contact_phone IS NULL))
+);
+CREATE INDEX cases_by_office ON cases (office, status);
+CREATE INDEX cases_by_tracking_code ON cases (tracking_code);
+CREATE TABLE case_events (
+    seq {pk},
+    case_number {int} NOT NULL REFERENCES cases (number),
+    at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    office TEXT NOT NULL,
+    reply_kind TEXT,
+    reply_text TEXT
+);
+CREATE INDEX case_events_by_case ON case_events (case_number, seq);
+",
+    // 2: the officials' console: accounts, sessions, audit log, deadlines, richer events.
+    "
+ALTER TABLE cases ADD COLUMN due_at TEXT;
+ALTER TABLE cases ADD COLUMN first_answer_at TEXT;
+ALTER TABLE cases ADD COLUMN closed_at TEXT;
+ALTER TABLE cases ADD COLUMN escalated {int} NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN reopened {int} NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN rating {int};
+ALTER TABLE case_events ADD COLUMN action TEXT NOT NULL DEFAULT 'received';
+ALTER TABLE case_events ADD COLUMN account_id {int};
+ALTER TABLE case_events ADD COLUMN note TEXT;
+ALTER TABLE case_events ADD COLUMN public {int} NOT NULL DEFAULT 1;
+CREATE INDEX cases_by_due ON cases (status, due_at);
+CREATE TABLE accounts (
+    id {pk},
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('officer', 'head', 'citizens_office', 'analyst', 'admin')),
+    office TEXT,
+    disabled {int} NOT NULL DEFAULT 0,
+    failed_logins {int} NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+    token_digest TEXT PRIMARY KEY,
+    account_id {int} NOT NULL REFERENCES accounts (id),
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+    id {pk},
+    at TEXT NOT NULL,
+    account_id {int} NOT NULL REFERENCES accounts (id),
+    action TEXT NOT NULL,
+    case_number {int},
+    detail TEXT
+);
+CREATE TABLE deadlines (
+    kind TEXT PRIMARY KEY,
+    working_days {int} NOT NULL CHECK (working_days > 0)
+);
+INSERT INTO deadlines (kind, working_days) VALUES ('complaint', 15);
+INSERT INTO deadlines (kind, working_days) VALUES ('support', 10);
+INSERT INTO deadlines (kind, working_days) VALUES ('information', 5);
+INSERT INTO deadlines (kind, working_days) VALUES ('evaluation', 15);
+",
+];
+
+/// The schema this server writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Migration `version` (1-based) in `dialect`.
+pub fn migration(version: u32, dialect: Dialect) -> String {
+    let (pk, int) = match dialect {
+        Dialect::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER"),
+        Dialect::Postgres => ("BIGSERIAL PRIMARY KEY", "BIGINT"),
+    };
+    MIGRATIONS[version as usize - 1]
+        .replace("{pk}", pk)
+        .replace("{int}", int)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_rewritten_for_sqlite() {
+        for (input, expect) in [
+            ("SELECT $1, $12", "SELECT ?1, ?12"),
+            ("WHERE a = $2 AND b = 'x'", "WHERE a = ?2 AND b = 'x'"),
+            ("no params", "no params"),
+        ] {
+            assert_eq!(sqlite_placeholders(input), expect);
+        }
+    }
+
+    #[test]
+    fn migrations_have_no_tokens_left() {
+        for version in 1..=SCHEMA_VERSION {
+            for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+                let sql = migration(version, dialect);
+                assert!(!sql.contains('{'), "{version} {dialect:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+// Browser tests of the officials' console: Debian's chromium (headless) driven by
+// playwright-core, against the real ourvoice-server and the ourvoice-cli device simulator.
+//
+// An administrator creates accounts in the console; the simulator submits a complaint carrying
+// an XSS payload and syncs; an officer signs in, sees the payload as text, answers in Khmer;
+// the simulator's next sync shows the answer; an analyst sees the dashboard's SVG charts and
+// downloads a CSV with a BOM and correct Khmer. Screenshots go to test-output/console/.
+//
+// Environment: OURVOICE_SERVER_BIN and OURVOICE_CLI_BIN (the binaries), OURVOICE_BROWSER_DB
+// (a database URL; a temporary SQLite file by default), CHROMIUM (default /usr/bin/chromium).
+
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../../..');
+const engine = (process.env.OURVOICE_BROWSER_DB || 'sqlite').split(':')[0];
+const shots = join(repo, 'test-output', 'console', engine);
+mkdirSync(shots, { recursive: true });
+const serverBin = process.env.OURVOICE_SERVER_BIN;
+const cliBin = process.env.OURVOICE_CLI_BIN;
+assert.ok(serverBin && cliBin, 'set OURVOICE_SERVER_BIN and OURVOICE_CLI_BIN');
+const work = mkdtempSync(join(tmpdir(), 'ourvoice-browser-'));
+const database = process.env.OURVOICE_BROWSER_DB || `sqlite://${join(work, 'ov.db')}`;
+const device = join(work, 'device');
+const ADMIN_PASSWORD = 'browser admin password';
+const PASSWORD = 'browser officer password';
+const XSS = `<script>window.__xss = 1; alert('xss')</script><img src=x onerror="window.__xss = 2">`;
+const COMPLAINT = `${XSS} ផ្លូវចូលភូមិខូចខាតខ្លាំង ហើយពេលភ្លៀងធ្លាក់ទឹកលិចអស់។`;
+const ANSWER = 'យើងបានបញ្ជូនក្រុមការងារទៅជួសជុលផ្លូវនៅសប្តាហ៍នេះ។ សូមអរគុណ។';
+
+function cli(...args) {
+  return execFileSync(cliBin, ['--data', device, ...args], { encoding: 'utf8' });
+}
+
+function startServer() {
+  execFileSync(serverBin, ['--database', database, 'create-admin', '--username', 'admin'], {
+    env: { ...process.env, OURVOICE_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const child = spawn(serverBin, [
+    '--listen', '127.0.0.1:0', '--database', database, '--cookie-secure', 'false',
+    '--rate-limit-per-second', '0',
+  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((ok, fail) => {
+    let seen = '';
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const match = /listening on (\S+)/.exec(seen);
+      if (match) ok({ child, url: `http://${match[1]}` });
+    });
+    child.on('exit', (code) => fail(new Error(`server exited with ${code}`)));
+  });
+}
+
+const steps = [];
+async function step(name, work) {
+  process.stdout.write(`browser (${engine}): ${name} ... `);
+  await work();
+  steps.push(name);
+  console.log('ok');
+}
+
+const { child: server, url } = await startServer();
+const userData = mkdtempSync(join(tmpdir(), 'ourvoice-chromium-'));
+const context = await chromium.launchPersistentContext(userData, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'],
+  viewport: { width: 1024, height: 1366 }, // a tablet, upright
+  acceptDownloads: true,
+});
+const page = context.pages()[0] || await context.newPage();
+const dialogs = [];
+page.on('dialog', async (dialog) => { dialogs.push(dialog.message()); await dialog.dismiss(); });
+const failures = [];
+page.on('pageerror', (error) => failures.push(String(error)));
+
+async function login(username, password) {
+  await page.goto(`${url}/console/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  assert.ok(!page.url().endsWith('/console/login'), `${username} signed in`);
+}
+
+async function logout() {
+  await Promise.all([page.waitForNavigation(), page.click('header button')]);
+  assert.ok(page.url().endsWith('/console/login'));
+}
+
+let tracking;
+try {
+  await step('the simulator submits a complaint and syncs', async () => {
+    const out = cli('submit', '--kind', 'complaint', '--place', '120101', '--text', COMPLAINT);
+    tracking = out.split(' ')[0];
+    cli('generate', '--count', '12', '--place', '120101');
+    const report = cli('sync', '--server', url);
+    assert.match(report, /13 accepted/);
+  });
+
+  await step('an administrator creates accounts in the console', async () => {
+    await login('admin', ADMIN_PASSWORD);
+    for (const [username, role, office] of [
+      ['officer.a', 'officer', 'CH-120101'],
+      ['analyst', 'analyst', ''],
+    ]) {
+      await page.fill('#username', username);
+      await page.fill('#display_name', `សុខ ${username}`);
+      await page.selectOption('#role', role);
+      await page.fill('#office', office);
+      await page.fill('#password', PASSWORD);
+      await Promise.all([page.waitForNavigation(), page.click('form.card button[type=submit]')]);
+    }
+    const text = await page.textContent('main');
+    assert.ok(text.includes('officer.a') && text.includes('analyst'));
+    await page.screenshot({ path: join(shots, '01-accounts-km.png'), fullPage: true });
+    await logout();
+  });
+
+  await step('an officer sees the inbox and the XSS payload as text', async () => {
+    await login('officer.a', PASSWORD);
+    assert.ok(page.url().endsWith('/console/inbox'));
+    await page.screenshot({ path: join(shots, '02-inbox-km.png'), fullPage: true });
+    await Promise.all([page.waitForNavigation(), page.click(`text=${tracking}`)]);
+    const description = await page.textContent('#description');
+    assert.ok(description.includes(XSS), 'the payload is shown as typed');
+    assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script ran');
+    assert.equal(await page.locator('main img').count(), 0, 'no injected element');
+    assert.deepEqual(dialogs, []);
+    await page.screenshot({ path: join(shots, '03-item-xss-as-text.png'), fullPage: true });
+  });
+
+  await step('the officer answers in Khmer', async () => {
+    await page.fill('#text', ANSWER);
+    await page.selectOption('#reply-kind', 'answer');
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="/reply"] button')]);
+    const history = await page.textContent('main');
+    assert.ok(history.includes(ANSWER));
+    await page.screenshot({ path: join(shots, '04-item-answered.png'), fullPage: true });
+  });
+
+  await step("the simulator's next sync shows the answer", async () => {
+    cli('sync', '--server', url);
+    const items = JSON.parse(cli('list', '--json'));
+    const item = items.find((i) => i.tracking_code === tracking);
+    assert.ok(item, 'the item is on the device');
+    assert.ok(item.replies.some((r) => r.kind === 'answer' && r.text === ANSWER), JSON.stringify(item.replies));
+  });
+
+  await step('the citizen rates the answer 2 of 5, which reopens it for the office', async () => {
+    assert.match(cli('rate', '--code', tracking, '--rating', '2', '--server', url), /in_progress/);
+    await page.goto(`${url}/console/inbox`);
+    assert.ok((await page.textContent('main')).includes('ត្រូវការយកចិត្តទុកដាក់'), 'flagged in the inbox');
+    await page.screenshot({ path: join(shots, '05-inbox-reopened.png'), fullPage: true });
+  });
+
+  await step('the console in English', async () => {
+    await page.goto(`${url}/console/lang/en`);
+    await page.goto(`${url}/console/inbox?state=answered`);
+    assert.ok((await page.textContent('main')).includes('Answered'));
+    await page.screenshot({ path: join(shots, '06-inbox-en.png'), fullPage: true });
+    await page.goto(`${url}/console/lang/km`);
+    await logout();
+  });
+
+  await step('the dashboard renders its charts', async () => {
+    await login('analyst', PASSWORD);
+    assert.ok(page.url().endsWith('/console/dashboard'));
+    const charts = await page.locator('svg[data-chart]').count();
+    assert.ok(charts >= 10, `${charts} charts`);
+    const bar = await page.locator('svg[data-chart="kind"] rect').first().boundingBox();
+    assert.ok(bar && bar.width > 50, 'the complaints bar is drawn');
+    assert.ok(!(await page.textContent('main')).includes('ផ្លូវចូលភូមិ'), 'no free text for analysts');
+    await page.screenshot({ path: join(shots, '07-dashboard-km.png'), fullPage: true });
+  });
+
+  await step('the CSV export downloads with correct Khmer', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#table-kind a[href*="dashboard.csv"]'),
+    ]);
+    const bytes = readFileSync(await download.path());
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+    const text = bytes.subarray(3).toString('utf8');
+    assert.ok(text.includes('"បណ្តឹង","<5"') || text.includes('"បណ្តឹង"'), text);
+    assert.match(text, /"បណ្តឹង",.*"13"\r\n/, text);
+    assert.ok(text.includes('ស្ត្រី'), 'Khmer column names');
+  });
+  assert.deepEqual(failures, []);
+  console.log(`browser (${engine}): ${steps.length} steps passed; screenshots in ${shots}`);
+} finally {
+  await context.close();
+  server.kill('SIGTERM');
+  rmSync(userData, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,1286 @@
+//! The officials' console on the real server binary, on each engine: the first administrator
+//! made by the `create-admin` command, accounts and roles, sessions, CSRF, login throttling,
+//! the authorization matrix, replies that reach the app, citizen answers and ratings, the
+//! audit log, deadlines with a controlled clock, escaping of untrusted text, and small-cell
+//! suppression in the statistics.
+
+mod support;
+
+use chrono::{DateTime, Duration, Utc};
+use ourvoice_protocol::{Gender, Privacy, RespondentProfile, Submission, UpdatesResponse};
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use support::{complaint, ServerProcess, TestDb, Val};
+
+const ADMIN_PASSWORD: &str = "admin password 1";
+const PASSWORD: &str = "officer password 1";
+const OFFICE_A: &str = "CH-120101";
+const OFFICE_B: &str = "CH-120109";
+
+/// The server with a clock the test moves.
+struct Setup {
+    db: TestDb,
+    server: ServerProcess,
+    clock: PathBuf,
+    now: DateTime<Utc>,
+}
+
+impl Setup {
+    fn start(db: TestDb, extra: &[&str]) -> Setup {
+        let clock = db.file("clock");
+        // A Monday morning in Cambodia.
+        let now = DateTime::parse_from_rfc3339("2026-11-30T02:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        std::fs::write(&clock, now.to_rfc3339()).unwrap();
+        let clock_arg = clock.display().to_string();
+        let mut args = vec!["--clock-file", &clock_arg, "--cookie-secure", "false"];
+        args.extend_from_slice(extra);
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_ourvoice-server"))
+            .args(["--database", &db.url, "create-admin", "--username", "admin"])
+            .env("OURVOICE_ADMIN_PASSWORD", "short")
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "a short password is refused");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("at least 12 characters"));
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_ourvoice-server"))
+            .args(["--database", &db.url, "create-admin", "--username", "admin"])
+            .env("OURVOICE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let server = ServerProcess::start(&db, &args);
+        Setup {
+            db,
+            server,
+            clock,
+            now,
+        }
+    }
+
+    fn advance(&mut self, by: Duration) {
+        self.now += by;
+        std::fs::write(&self.clock, self.now.to_rfc3339()).unwrap();
+    }
+
+    fn browser(&self) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: self.server.url(),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    async fn submit(&self, submission: &Submission) -> i64 {
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/v1/submissions", self.server.url()))
+            .json(&json!({ "items": [submission] }))
+            .send()
+            .await
+            .unwrap();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["results"][0]["outcome"], "accepted", "{body}");
+        body["results"][0]["server_number"].as_i64().unwrap()
+    }
+
+    async fn api(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.server.url()))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn updates(&self, submission: &Submission) -> UpdatesResponse {
+        let (status, body) = self
+            .api(
+                "/api/v1/updates",
+                &json!({ "items": [{ "id": submission.id, "secret": submission.secret, "since": 0 }] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        serde_json::from_value(body).unwrap()
+    }
+}
+
+/// A browser without scripts: keeps cookies, follows nothing by itself.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookies: BTreeMap<String, String>,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+impl Page {
+    fn csrf(&self) -> String {
+        let start = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a form with a CSRF token")
+            + 19;
+        self.body[start..start + 64].to_string()
+    }
+}
+
+impl Browser {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn finish(&mut self, response: reqwest::Response) -> Page {
+        for value in response.headers().get_all(SET_COOKIE) {
+            let text = value.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() || text.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.into(), value.into());
+            }
+        }
+        Page {
+            status: response.status(),
+            location: response
+                .headers()
+                .get(LOCATION)
+                .map(|v| v.to_str().unwrap().to_string()),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.finish(response).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.finish(response).await
+    }
+
+    /// Posts a form with the CSRF token of the page at `from`.
+    async fn submit(&mut self, from: &str, path: &str, form: &[(&str, &str)]) -> Page {
+        let token = self.get(from).await.csrf();
+        let mut fields = form.to_vec();
+        fields.push(("csrf", &token));
+        self.post(path, &fields).await
+    }
+
+    async fn login(&mut self, username: &str, password: &str) -> Page {
+        let form = self.get("/console/login").await;
+        let token = form.csrf();
+        self.post(
+            "/console/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("csrf", &token),
+            ],
+        )
+        .await
+    }
+}
+
+async fn signed_in(setup: &Setup, username: &str, password: &str) -> Browser {
+    let mut browser = setup.browser();
+    let page = browser.login(username, password).await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "{username} signs in: {}",
+        page.body
+    );
+    browser
+}
+
+/// Creates the accounts every test uses; returns the admin's browser.
+async fn accounts(setup: &Setup) -> Browser {
+    let mut admin = signed_in(setup, "admin", ADMIN_PASSWORD).await;
+    for (username, role, office) in [
+        ("officer.a", "officer", OFFICE_A),
+        ("officer.b", "officer", OFFICE_B),
+        ("head.a", "head", OFFICE_A),
+        ("dco.officer", "officer", "DCO-1201"),
+        ("pco", "citizens_office", "PCO-12"),
+        ("analyst", "analyst", ""),
+    ] {
+        let page = admin
+            .submit(
+                "/console/accounts",
+                "/console/accounts",
+                &[
+                    ("username", username),
+                    ("display_name", &format!("Name of {username}")),
+                    ("role", role),
+                    ("office", office),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "create {username}: {}",
+            page.body
+        );
+    }
+    admin
+}
+
+type TestFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+/// Runs one test on each engine, one after the other.
+async fn on_both(test: fn(TestDb) -> TestFuture) {
+    for db in TestDb::all() {
+        println!("engine {:?}", db.engine);
+        test(db).await;
+    }
+}
+
+#[tokio::test]
+async fn sessions_csrf_throttling_and_disabling() {
+    on_both(|db| Box::pin(sessions_csrf_throttling_and_disabling_on(db))).await;
+}
+
+async fn sessions_csrf_throttling_and_disabling_on(db: TestDb) {
+    let mut setup = Setup::start(db, &[]);
+    let mut admin = accounts(&setup).await;
+    // The session cookie is HttpOnly and SameSite=Strict.
+    let mut raw = setup.browser();
+    let form = raw.get("/console/login").await;
+    let response = raw
+        .http
+        .post(format!("{}/console/login", raw.base))
+        .header(COOKIE, raw.cookie_header())
+        .form(&[
+            ("username", "officer.a"),
+            ("password", PASSWORD),
+            ("csrf", &form.csrf()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response
+        .headers()
+        .get(SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.starts_with("ov_session=")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    // Not signed in: sent to the login form; a login without the form's token is refused.
+    let mut anonymous = setup.browser();
+    assert_eq!(
+        anonymous.get("/console/inbox").await.location.as_deref(),
+        Some("/console/login")
+    );
+    let page = anonymous
+        .post(
+            "/console/login",
+            &[("username", "officer.a"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    // Wrong password: 401, same answer as an unknown name.
+    assert_eq!(
+        setup.browser().login("officer.a", "wrong").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        setup.browser().login("nobody", "wrong").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // CSRF: a form without the token, or with another session's token, is refused.
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    let number = setup.submit(&complaint("ផ្លូវខូច")).await;
+    let item = format!("/console/items/{number}");
+    let reply = format!("{item}/reply");
+    assert_eq!(
+        officer
+            .post(&reply, &[("text", "hello"), ("kind", "answer")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let foreign = admin.get("/console/accounts").await.csrf();
+    assert_eq!(
+        officer
+            .post(
+                &reply,
+                &[("text", "hello"), ("kind", "answer"), ("csrf", &foreign)]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        officer
+            .submit(&item, &reply, &[("text", "hello"), ("kind", "answer")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Logout ends the session on the server: the old cookie no longer works.
+    let old = officer.cookies.clone();
+    let page = officer
+        .submit("/console/inbox", "/console/logout", &[])
+        .await;
+    assert_eq!(page.location.as_deref(), Some("/console/login"));
+    officer.cookies = old;
+    assert_eq!(
+        officer.get("/console/inbox").await.location.as_deref(),
+        Some("/console/login")
+    );
+
+    // Disabling an account ends its live session at once and refuses new logins.
+    let mut head = signed_in(&setup, "head.a", PASSWORD).await;
+    let mut victim = signed_in(&setup, "officer.a", PASSWORD).await;
+    assert_eq!(victim.get("/console/inbox").await.status, StatusCode::OK);
+    let id = setup
+        .db
+        .count("SELECT id FROM accounts WHERE username = 'officer.a'", &[])
+        .to_string();
+    // A head may not disable an officer of another office, nor an analyst.
+    let other = setup
+        .db
+        .count("SELECT id FROM accounts WHERE username = 'officer.b'", &[])
+        .to_string();
+    let page = head
+        .submit(
+            "/console/accounts",
+            &format!("/console/accounts/{other}/disable"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let page = head
+        .submit(
+            "/console/accounts",
+            &format!("/console/accounts/{id}/disable"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        victim.get("/console/inbox").await.location.as_deref(),
+        Some("/console/login")
+    );
+    assert_eq!(
+        setup.browser().login("officer.a", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let page = admin
+        .submit(
+            "/console/accounts",
+            &format!("/console/accounts/{id}/enable"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    signed_in(&setup, "officer.a", PASSWORD).await;
+
+    // Throttling: 5 failures lock the account, even against the right password, for 15 minutes.
+    for _ in 0..5 {
+        assert_eq!(
+            setup.browser().login("officer.b", "wrong").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        setup.browser().login("officer.b", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    setup.advance(Duration::minutes(16));
+    signed_in(&setup, "officer.b", PASSWORD).await;
+
+    // Sessions expire (8 hours by default).
+    let mut expiring = signed_in(&setup, "officer.b", PASSWORD).await;
+    assert_eq!(expiring.get("/console/inbox").await.status, StatusCode::OK);
+    setup.advance(Duration::hours(8) + Duration::minutes(1));
+    assert_eq!(
+        expiring.get("/console/inbox").await.location.as_deref(),
+        Some("/console/login")
+    );
+
+    // One address trying many names is blocked, even for a right password, for 15 minutes.
+    for n in 0..20 {
+        let status = setup
+            .browser()
+            .login(&format!("guess{n}"), "wrong")
+            .await
+            .status;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let page = setup.browser().login("head.a", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    setup.advance(Duration::minutes(16));
+    signed_in(&setup, "head.a", PASSWORD).await;
+}
+
+#[tokio::test]
+async fn authorization_matrix_and_office_isolation() {
+    on_both(|db| Box::pin(authorization_matrix_on(db))).await;
+}
+
+async fn authorization_matrix_on(db: TestDb) {
+    let setup = Setup::start(db, &[]);
+    let mut admin = accounts(&setup).await;
+    let a = complaint("បណ្តឹងការិយាល័យ A");
+    let mut b = complaint("បណ្តឹងការិយាល័យ B SECRET-B-TEXT");
+    b.place = "120109".into();
+    let number_a = setup.submit(&a).await;
+    let number_b = setup.submit(&b).await;
+    let mut staff = complaint("អំពីបុគ្គលិក");
+    staff.about_office_staff = true;
+    let number_staff = setup.submit(&staff).await;
+    assert_eq!(
+        setup.db.query(
+            "SELECT office FROM cases WHERE number = $1",
+            &[Val::Int(number_staff)]
+        )[0]
+        .text(0)
+        .unwrap(),
+        "DCO-1201",
+        "a complaint about the office's own staff goes to the citizens' office"
+    );
+
+    let mut browsers = BTreeMap::new();
+    for name in ["officer.a", "head.a", "officer.b", "pco", "analyst"] {
+        browsers.insert(name, signed_in(&setup, name, PASSWORD).await);
+    }
+    browsers.insert("admin", signed_in(&setup, "admin", ADMIN_PASSWORD).await);
+    let item_a = format!("/console/items/{number_a}");
+    let item_b = format!("/console/items/{number_b}");
+    let item_staff = format!("/console/items/{number_staff}");
+    // Every role against every page: the status each gets (303 = sent elsewhere).
+    let ok = StatusCode::OK;
+    let forbidden = StatusCode::FORBIDDEN;
+    let missing = StatusCode::NOT_FOUND;
+    let expect: Vec<(&str, [(&str, StatusCode); 6])> = vec![
+        (
+            "/console/inbox",
+            [
+                ("officer.a", ok),
+                ("head.a", ok),
+                ("officer.b", ok),
+                ("pco", ok),
+                ("analyst", forbidden),
+                ("admin", forbidden),
+            ],
+        ),
+        (
+            "/console/export.csv",
+            [
+                ("officer.a", ok),
+                ("head.a", ok),
+                ("officer.b", ok),
+                ("pco", ok),
+                ("analyst", forbidden),
+                ("admin", forbidden),
+            ],
+        ),
+        (
+            &item_a,
+            [
+                ("officer.a", ok),
+                ("head.a", ok),
+                ("officer.b", missing),
+                ("pco", missing),
+                ("analyst", forbidden),
+                ("admin", forbidden),
+            ],
+        ),
+        (
+            &item_b,
+            [
+                ("officer.a", missing),
+                ("head.a", missing),
+                ("officer.b", ok),
+                ("pco", missing),
+                ("analyst", forbidden),
+                ("admin", forbidden),
+            ],
+        ),
+        (
+            &item_staff,
+            [
+                ("officer.a", missing),
+                ("head.a", missing),
+                ("officer.b", missing),
+                ("pco", ok),
+                ("analyst", forbidden),
+                ("admin", forbidden),
+            ],
+        ),
+        (
+            "/console/items/999999",
+            [
+                ("officer.a", missing),
+                ("head.a", missing),
+                ("officer.b", missing),
+                ("pco", missing),
+                ("analyst", forbidden),
+                ("admin", forbidden),
+            ],
+        ),
+        (
+            "/console/items/not-a-number",
+            [
+                ("officer.a", missing),
+                ("head.a", missing),
+                ("officer.b", missing),
+                ("pco", missing),
+                ("analyst", forbidden),
+                ("admin", forbidden),
+            ],
+        ),
+        (
+            "/console/accounts",
+            [
+                ("officer.a", forbidden),
+                ("head.a", ok),
+                ("officer.b", forbidden),
+                ("pco", forbidden),
+                ("analyst", forbidden),
+                ("admin", ok),
+            ],
+        ),
+        (
+            "/console/audit",
+            [
+                ("officer.a", forbidden),
+                ("head.a", forbidden),
+                ("officer.b", forbidden),
+                ("pco", forbidden),
+                ("analyst", forbidden),
+                ("admin", ok),
+            ],
+        ),
+        (
+            "/console/deadlines",
+            [
+                ("officer.a", forbidden),
+                ("head.a", forbidden),
+                ("officer.b", forbidden),
+                ("pco", forbidden),
+                ("analyst", forbidden),
+                ("admin", ok),
+            ],
+        ),
+        (
+            "/console/dashboard",
+            [
+                ("officer.a", forbidden),
+                ("head.a", forbidden),
+                ("officer.b", forbidden),
+                ("pco", forbidden),
+                ("analyst", ok),
+                ("admin", ok),
+            ],
+        ),
+        (
+            "/console/dashboard.csv?table=kind",
+            [
+                ("officer.a", forbidden),
+                ("head.a", forbidden),
+                ("officer.b", forbidden),
+                ("pco", forbidden),
+                ("analyst", ok),
+                ("admin", ok),
+            ],
+        ),
+    ];
+    for (path, roles) in &expect {
+        for (name, status) in roles {
+            let page = browsers.get_mut(name).unwrap().get(path).await;
+            assert_eq!(page.status, *status, "{name} GET {path}");
+        }
+        let page = setup.browser().get(path).await;
+        assert_eq!(
+            page.location.as_deref(),
+            Some("/console/login"),
+            "anonymous GET {path}"
+        );
+    }
+    // Lists and exports hold only the account's own items.
+    let a_code = a.tracking_code().as_str().to_string();
+    let b_code = b.tracking_code().as_str().to_string();
+    for path in [
+        "/console/inbox",
+        "/console/export.csv",
+        "/console/inbox?order=oldest",
+    ] {
+        let body = browsers.get_mut("officer.a").unwrap().get(path).await.body;
+        assert!(
+            body.contains(&a_code) && !body.contains(&b_code) && !body.contains("SECRET-B-TEXT"),
+            "{path}"
+        );
+        let body = browsers.get_mut("officer.b").unwrap().get(path).await.body;
+        assert!(body.contains(&b_code) && !body.contains(&a_code), "{path}");
+    }
+    // Actions by URL on another office's item: 404, nothing changes.
+    let officer_a = browsers.get_mut("officer.a").unwrap();
+    let token = officer_a.get(&item_a).await.csrf();
+    for (path, form) in [
+        (
+            format!("{item_b}/reply"),
+            vec![("text", "x"), ("kind", "answer")],
+        ),
+        (format!("{item_b}/state"), vec![("state", "in_progress")]),
+        (
+            format!("{item_b}/transfer"),
+            vec![("office", OFFICE_A), ("reason", "mine now")],
+        ),
+        (format!("{item_b}/escalate"), vec![]),
+    ] {
+        let mut fields = form.clone();
+        fields.push(("csrf", &token));
+        assert_eq!(
+            officer_a.post(&path, &fields).await.status,
+            missing,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        setup.db.count(
+            "SELECT count(*) FROM case_events WHERE case_number = $1",
+            &[Val::Int(number_b)]
+        ),
+        1
+    );
+    // Analysts and administrators cannot act on items; officers cannot create accounts.
+    for name in ["analyst", "admin"] {
+        let browser = browsers.get_mut(name).unwrap();
+        let token = browser.get("/console/dashboard").await.csrf();
+        let page = browser
+            .post(
+                &format!("{item_a}/reply"),
+                &[("text", "x"), ("kind", "answer"), ("csrf", &token)],
+            )
+            .await;
+        assert_eq!(page.status, forbidden, "{name}");
+    }
+    let officer_a = browsers.get_mut("officer.a").unwrap();
+    let page = officer_a
+        .submit(
+            &item_a,
+            "/console/accounts",
+            &[
+                ("username", "sneaky"),
+                ("display_name", "S"),
+                ("role", "admin"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, forbidden);
+    // A head creates officers only for their own office.
+    let head = browsers.get_mut("head.a").unwrap();
+    let page = head
+        .submit(
+            "/console/accounts",
+            "/console/accounts",
+            &[
+                ("username", "new.officer"),
+                ("display_name", "N"),
+                ("role", "officer"),
+                ("office", OFFICE_A),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = head
+        .submit(
+            "/console/accounts",
+            "/console/accounts",
+            &[
+                ("username", "new.admin"),
+                ("display_name", "N"),
+                ("role", "admin"),
+                ("office", ""),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, forbidden);
+    let page = admin
+        .submit(
+            "/console/accounts",
+            "/console/accounts",
+            &[
+                ("username", "x y"),
+                ("display_name", "N"),
+                ("role", "officer"),
+                ("office", OFFICE_A),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn replies_questions_answers_and_ratings_travel_both_ways() {
+    on_both(|db| Box::pin(replies_on(db))).await;
+}
+
+async fn replies_on(db: TestDb) {
+    let setup = Setup::start(db, &[]);
+    accounts(&setup).await;
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    let submission = complaint("សូមជួយ");
+    let number = setup.submit(&submission).await;
+    let item = format!("/console/items/{number}");
+    let page = officer
+        .submit(
+            &item,
+            &format!("{item}/reply"),
+            &[("text", "តើអ្នកមកថ្ងៃណា?"), ("kind", "question")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let updates = setup.updates(&submission).await.updates;
+    assert_eq!(updates.len(), 2);
+    assert_eq!(
+        updates[1].status,
+        ourvoice_protocol::CaseStatus::AwaitingCitizen
+    );
+    let question = updates[1].reply.as_ref().unwrap();
+    assert_eq!(
+        (question.kind, question.text.as_str()),
+        (ourvoice_protocol::ReplyKind::Question, "តើអ្នកមកថ្ងៃណា?")
+    );
+
+    // The citizen answers; a wrong secret and a bad body are refused.
+    let (status, _) = setup
+        .api("/api/v1/answers", &json!({ "id": submission.id, "secret": ourvoice_protocol::Secret::generate(), "text": "x" }))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = setup
+        .api(
+            "/api/v1/answers",
+            &json!({ "id": submission.id, "text": "x" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = setup
+        .api(
+            "/api/v1/ratings",
+            &json!({ "id": submission.id, "secret": submission.secret, "rating": 4 }),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "nothing to rate before an answer"
+    );
+    let (status, body) = setup
+        .api(
+            "/api/v1/answers",
+            &json!({ "id": submission.id, "secret": submission.secret, "text": "ថ្ងៃចន្ទ" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "in_progress");
+    let page = officer.get(&item).await;
+    assert!(
+        page.body.contains("ថ្ងៃចន្ទ"),
+        "the office sees the citizen's answer"
+    );
+
+    // The office answers; the app sees it; the citizen rates it low, which reopens the item.
+    officer
+        .submit(
+            &item,
+            &format!("{item}/reply"),
+            &[("text", "បានដោះស្រាយ"), ("kind", "answer")],
+        )
+        .await;
+    let updates = setup.updates(&submission).await.updates;
+    let last = updates.last().unwrap();
+    assert_eq!(last.status, ourvoice_protocol::CaseStatus::Answered);
+    assert_eq!(last.reply.as_ref().unwrap().text, "បានដោះស្រាយ");
+    assert!(
+        updates
+            .iter()
+            .all(|u| u.reply.as_ref().is_none_or(|r| r.text != "ថ្ងៃចន្ទ")),
+        "the citizen's own text is not sent back"
+    );
+    let (status, _) = setup
+        .api(
+            "/api/v1/ratings",
+            &json!({ "id": submission.id, "secret": submission.secret, "rating": 9 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, body) = setup
+        .api(
+            "/api/v1/ratings",
+            &json!({ "id": submission.id, "secret": submission.secret, "rating": 2 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "in_progress");
+    let inbox = officer.get("/console/inbox").await.body;
+    assert!(
+        inbox.contains("Needs attention") || inbox.contains("ត្រូវការយកចិត្តទុកដាក់"),
+        "the office is told"
+    );
+    // State changes: closing, then nothing more can be said.
+    let page = officer
+        .submit(
+            &item,
+            &format!("{item}/state"),
+            &[("state", "closed_resolved")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        setup
+            .updates(&submission)
+            .await
+            .updates
+            .last()
+            .unwrap()
+            .status,
+        ourvoice_protocol::CaseStatus::ClosedResolved
+    );
+    let page = officer
+        .submit(
+            &item,
+            &format!("{item}/reply"),
+            &[("text", "late"), ("kind", "answer")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let (status, body) = setup
+        .api(
+            "/api/v1/ratings",
+            &json!({ "id": submission.id, "secret": submission.secret, "rating": 5 }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("closed_resolved"))
+    );
+
+    // Transfer with a reason: the app sees the new office.
+    let other = complaint("ផ្ទេរ");
+    let number = setup.submit(&other).await;
+    let item = format!("/console/items/{number}");
+    let page = officer
+        .submit(
+            &item,
+            &format!("{item}/transfer"),
+            &[("office", "NOPE-1"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let page = officer
+        .submit(
+            &item,
+            &format!("{item}/transfer"),
+            &[("office", "owso-1201"), ("reason", "សេវាច្រកចេញចូលតែមួយ")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        setup.updates(&other).await.updates.last().unwrap().office,
+        "OWSO-1201"
+    );
+    assert_eq!(
+        officer.get(&item).await.status,
+        StatusCode::NOT_FOUND,
+        "no longer this office's"
+    );
+}
+
+#[tokio::test]
+async fn contact_views_are_audited_and_text_is_escaped() {
+    on_both(|db| Box::pin(audit_on(db))).await;
+}
+
+async fn audit_on(db: TestDb) {
+    let setup = Setup::start(db, &[]);
+    let mut admin = accounts(&setup).await;
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    let mut confidential = complaint("<script>alert('xss')</script><img src=x onerror=alert(1)>");
+    confidential.privacy = Privacy::Confidential {
+        name: "សុខ ចាន់".into(),
+        phone: "+85512345678".into(),
+    };
+    let number = setup.submit(&confidential).await;
+    let item = format!("/console/items/{number}");
+    let page = officer.get(&item).await;
+    assert!(!page.body.contains("<script>alert") && !page.body.contains("<img src=x"));
+    assert!(page
+        .body
+        .contains("&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;"));
+    assert!(
+        !page.body.contains("+85512345678"),
+        "contact hidden until asked for"
+    );
+    assert_eq!(
+        setup.db.count(
+            "SELECT count(*) FROM audit_log WHERE action = 'view_contact'",
+            &[]
+        ),
+        0
+    );
+    let page = officer.get(&format!("{item}?contact=1")).await;
+    assert!(page.body.contains("+85512345678") && page.body.contains("សុខ ចាន់"));
+    let audit = admin.get("/console/audit").await.body;
+    assert!(
+        audit.contains("officer.a")
+            && audit.contains("view_contact")
+            && audit.contains(&format!("<td>{number}</td>")),
+        "{audit}"
+    );
+    // Another office cannot see it, and that attempt reveals nothing and logs nothing.
+    let mut other = signed_in(&setup, "officer.b", PASSWORD).await;
+    assert_eq!(
+        other.get(&format!("{item}?contact=1")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        setup.db.count(
+            "SELECT count(*) FROM audit_log WHERE action = 'view_contact'",
+            &[]
+        ),
+        1
+    );
+    // Anonymous items have no contact details anywhere.
+    let number = setup.submit(&complaint("អនាមិក")).await;
+    let page = officer
+        .get(&format!("/console/items/{number}?contact=1"))
+        .await;
+    assert!(page.body.contains("Anonymous") || page.body.contains("អនាមិក៖"));
+    assert_eq!(
+        setup.db.count(
+            "SELECT count(*) FROM audit_log WHERE action = 'view_contact'",
+            &[]
+        ),
+        1
+    );
+    // Free text in the export is a quoted cell, and formulas are defused.
+    let mut formula = complaint("=HYPERLINK(\"http://x\")");
+    formula.category = "civil_registration".into();
+    setup.submit(&formula).await;
+    let csv = officer.get("/console/export.csv").await.body;
+    assert!(
+        csv.starts_with('\u{feff}') && csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""),
+        "{csv}"
+    );
+}
+
+#[tokio::test]
+async fn overdue_items_are_flagged_and_escalated() {
+    on_both(|db| Box::pin(deadlines_on(db))).await;
+}
+
+async fn deadlines_on(db: TestDb) {
+    let mut setup = Setup::start(db, &["--deadline-sweep-seconds", "1"]);
+    let mut admin = accounts(&setup).await;
+    // Information requests: 2 working days from now on.
+    let page = admin
+        .submit(
+            "/console/deadlines",
+            "/console/deadlines",
+            &[("information", "2"), ("complaint", "15")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = admin
+        .submit(
+            "/console/deadlines",
+            "/console/deadlines",
+            &[("information", "0")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let mut information = complaint("ព័ត៌មាន");
+    information.kind = ourvoice_protocol::Kind::Information;
+    information.category = "civil_registration".into();
+    let info = setup.submit(&information).await;
+    let compl = setup.submit(&complaint("បណ្តឹង")).await;
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    assert!(!officer
+        .get("/console/inbox?overdue=1")
+        .await
+        .body
+        .contains(information.tracking_code().as_str()));
+    // Monday + 3 days: the information request (due Wednesday) is overdue, the complaint not.
+    setup.advance(Duration::days(3));
+    let office_of = |setup: &Setup, number: i64| {
+        setup.db.query(
+            "SELECT office, escalated FROM cases WHERE number = $1",
+            &[Val::Int(number)],
+        )[0]
+        .clone()
+    };
+    let mut waited = 0;
+    while office_of(&setup, info).text(0).unwrap() != "DCO-1201" {
+        assert!(waited < 300, "the sweep did not escalate within 30 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    assert_eq!(office_of(&setup, info).int(1).unwrap(), 1);
+    assert_eq!(office_of(&setup, compl).text(0).unwrap(), OFFICE_A);
+    let mut dco = signed_in(&setup, "dco.officer", PASSWORD).await;
+    let inbox = dco.get("/console/inbox?overdue=1").await.body;
+    assert!(
+        inbox.contains(information.tracking_code().as_str()) && inbox.contains("badge overdue")
+    );
+    assert!(!officer
+        .get("/console/inbox")
+        .await
+        .body
+        .contains(information.tracking_code().as_str()));
+    // The app sees the escalation.
+    assert_eq!(
+        setup
+            .updates(&information)
+            .await
+            .updates
+            .last()
+            .unwrap()
+            .office,
+        "DCO-1201"
+    );
+    // Escalated once only, even as time goes on.
+    setup.advance(Duration::days(30));
+    while office_of(&setup, compl).int(1).unwrap() == 0 {
+        assert!(waited < 600, "the sweep did not escalate the complaint");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    assert_eq!(
+        setup.db.count(
+            "SELECT count(*) FROM case_events WHERE case_number = $1 AND action = 'escalate'",
+            &[Val::Int(info)]
+        ),
+        1
+    );
+}
+
+#[tokio::test]
+async fn statistics_suppress_small_cells_and_hide_free_text() {
+    on_both(|db| Box::pin(statistics_on(db))).await;
+}
+
+async fn statistics_on(db: TestDb) {
+    let setup = Setup::start(db, &[]);
+    accounts(&setup).await;
+    for (n, gender) in [(7, Gender::Female), (2, Gender::Male)] {
+        for i in 0..n {
+            let mut c = complaint(&format!("FREE-TEXT-{i} ត្រូវបានសុំប្រាក់"));
+            c.profile = Some(RespondentProfile {
+                gender: Some(gender),
+                ..Default::default()
+            });
+            c.asked_extra_payment = Some(i % 2 == 0);
+            setup.submit(&c).await;
+        }
+    }
+    let mut analyst = signed_in(&setup, "analyst", PASSWORD).await;
+    let page = analyst.get("/console/dashboard").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("FREE-TEXT"),
+        "no free text on the dashboard"
+    );
+    assert!(page.body.contains("<svg") && page.body.contains("data-chart=\"kind\""));
+    let csv = analyst
+        .get("/console/dashboard.csv?table=kind&by=gender")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.starts_with('\u{feff}'));
+    let complaint_row = csv
+        .body
+        .lines()
+        .find(|l| l.starts_with("\"បណ្តឹង\""))
+        .expect(&csv.body);
+    // Women 7 (hidden: with the total it would give the men away), men 2 (suppressed),
+    // other 0, prefer not 0, not given 0, total 9.
+    assert_eq!(
+        complaint_row,
+        "\"បណ្តឹង\",\"x\",\"<5\",\"0\",\"0\",\"0\",\"9\""
+    );
+    for line in csv.body.lines().skip(1) {
+        for cell in line.split(',').skip(1) {
+            let value = cell.trim_matches('"');
+            if let Ok(n) = value.parse::<u32>() {
+                assert!(n == 0 || n >= 5, "a small cell leaked: {line}");
+            }
+        }
+    }
+    let extra = analyst
+        .get("/console/dashboard.csv?table=extra_payment&by=gender")
+        .await
+        .body;
+    // Women: 4 of 7 said yes → 57%, hidden (with the total, the men's answers would follow);
+    // men: 2 people → suppressed; total 5 of 9 → 56%.
+    assert!(extra.contains("\"x\",\"<5\""), "{extra}");
+    assert!(extra.contains("\"56%\""), "{extra}");
+    assert_eq!(
+        analyst
+            .get("/console/dashboard.csv?table=nope")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        analyst.get("/console/dashboard?by=shoe_size").await.status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn the_device_answers_questions_and_rates_through_its_sync_engine() {
+    on_both(|db| Box::pin(device_on(db))).await;
+}
+
+async fn device_on(db: TestDb) {
+    use ourvoice_outbox::Outbox;
+    use ourvoice_protocol::{CaseStatus, ReplyKind};
+    use ourvoice_sync::{SyncConfig, SyncEngine};
+    use std::sync::Arc;
+
+    let setup = Setup::start(db, &[]);
+    accounts(&setup).await;
+    let outbox = Arc::new(Outbox::open(&setup.db.file("device/outbox.db")).unwrap());
+    let submission = complaint("ទឹកមិនហូរ");
+    outbox.enqueue(&submission).unwrap();
+    let engine =
+        SyncEngine::new(Arc::clone(&outbox), SyncConfig::new(&setup.server.url())).unwrap();
+    let report = engine.sync_now(true).await;
+    assert_eq!(report.accepted, 1, "{report:?}");
+    let number = setup.db.count("SELECT number FROM cases", &[]);
+    let item = format!("/console/items/{number}");
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    officer
+        .submit(
+            &item,
+            &format!("{item}/reply"),
+            &[("text", "តើនៅភូមិណា?"), ("kind", "question")],
+        )
+        .await;
+    engine.sync_now(true).await;
+    let stored = outbox.get(submission.id).unwrap().unwrap();
+    assert_eq!(
+        stored.replies.last().map(|r| (r.kind, r.text.as_str())),
+        Some((ReplyKind::Question, "តើនៅភូមិណា?"))
+    );
+    let answer = engine.answer(submission.id, "ភូមិទី៣").await.unwrap();
+    assert_eq!(answer.status, CaseStatus::InProgress);
+    assert!(officer.get(&item).await.body.contains("ភូមិទី៣"));
+    officer
+        .submit(
+            &item,
+            &format!("{item}/reply"),
+            &[("text", "បានជួសជុល"), ("kind", "answer")],
+        )
+        .await;
+    engine.sync_now(true).await;
+    let stored = outbox.get(submission.id).unwrap().unwrap();
+    assert_eq!(
+        stored.replies.last().map(|r| (r.kind, r.text.as_str())),
+        Some((ReplyKind::Answer, "បានជួសជុល"))
+    );
+    let rated = engine.rate(submission.id, 1).await.unwrap();
+    assert_eq!(
+        rated.status,
+        CaseStatus::InProgress,
+        "a rating of 1 reopens"
+    );
+    assert_eq!(
+        setup.db.count(
+            "SELECT reopened FROM cases WHERE number = $1",
+            &[Val::Int(number)]
+        ),
+        1
+    );
+    assert!(matches!(
+        engine.rate(uuid::Uuid::new_v4(), 5).await,
+        Err(ourvoice_sync::SyncError::UnknownItem)
+    ));
+}
+
+#[tokio::test]
+async fn the_inbox_says_when_it_lists_only_the_first_items() {
+    on_both(|db| Box::pin(inbox_limit_on(db))).await;
+}
+
+async fn inbox_limit_on(db: TestDb) {
+    let setup = Setup::start(db, &[]);
+    accounts(&setup).await;
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    let http = reqwest::Client::new();
+    for batch in 0..3 {
+        let items: Vec<Submission> = (0..200)
+            .map(|n| complaint(&format!("batch {batch} item {n}")))
+            .collect();
+        let response = http
+            .post(format!("{}/api/v1/submissions", setup.server.url()))
+            .json(&json!({ "items": items }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let page = officer.get("/console/inbox").await.body;
+    assert_eq!(
+        page.matches("<tr><td><a href=\"/console/items/").count(),
+        500
+    );
+    assert!(page.contains("class=\"alert\""), "the cut is announced");
+    assert!(
+        page.contains("data-count=\"received\">600<"),
+        "counts cover every item"
+    );
+    let page = officer.get("/console/inbox?state=answered").await.body;
+    assert!(!page.contains("class=\"alert\""));
+}
