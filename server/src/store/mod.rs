@@ -86,7 +86,7 @@ enum Readers {
 const GROUP_ITEMS: usize = 4096;
 
 /// PostgreSQL ingest writers: each group-commits what queued while the others were committing.
-const POSTGRES_INGEST_WRITERS: usize = 4;
+const POSTGRES_INGEST_WRITERS: usize = 3;
 
 type Queue = Arc<Mutex<mpsc::Receiver<Job>>>;
 
