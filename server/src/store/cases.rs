@@ -47,30 +47,6 @@ pub fn write_case(
 ) -> Result<ItemOutcome, StoreError> {
     let s = &case.submission;
     let id = s.id.to_string();
-    let existing = sql.query_opt(
-        "SELECT number, body_digest, received_seq, received_at FROM cases WHERE id = $1",
-        &[Val::from(&id)],
-    )?;
-    if let Some(row) = existing {
-        if row.text(1)? != case.body_digest {
-            return Ok(ItemOutcome::Conflict);
-        }
-        let received_seq = row.int(2)?;
-        // The original answer again: the office and status it was received with.
-        let office = sql
-            .query_one(
-                "SELECT office FROM case_events WHERE seq = $1",
-                &[Val::Int(received_seq)],
-            )?
-            .text(0)?;
-        return Ok(ItemOutcome::Accepted {
-            server_number: row.int(0)? as u64,
-            office,
-            status: CaseStatus::Received,
-            seq: received_seq as u64,
-            received_at: parse_time(&row.text(3)?)?,
-        });
-    }
     let (contact_name, contact_phone) = match &s.privacy {
         Privacy::Anonymous => (None, None),
         Privacy::Confidential { name, phone } => (Some(name.as_str()), Some(phone.as_str())),
@@ -84,13 +60,16 @@ pub fn write_case(
     let received_at = stamp(now);
     let days = deadlines.get(s.kind.as_str()).copied().unwrap_or(15);
     let due_at = stamp(add_working_days(now, days));
-    let number = sql
-        .query_one(
+    // One round trip for a new case; the id taken already (a repeat, or a conflict) is the
+    // rare path.
+    let inserted = sql
+        .query_opt(
             "INSERT INTO cases (id, tracking_code, body_digest, secret_digest, kind, place, office, category,
             description, evaluation, asked_extra_payment, about_office_staff, incident_date, privacy,
             contact_name, contact_phone, gender, age_band, disability, locale, created_at, app_version,
             received_at, status, due_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'received', $24)
+         ON CONFLICT (id) DO NOTHING
          RETURNING number",
             &[
                 Val::from(&id),
@@ -122,8 +101,11 @@ pub fn write_case(
                 Val::from(&received_at),
                 Val::from(due_at),
             ],
-        )?
-        .int(0)?;
+        )?;
+    let Some(inserted) = inserted else {
+        return repeat(sql, &id, &case.body_digest);
+    };
+    let number = inserted.int(0)?;
     let seq = sql
         .query_one(
             "INSERT INTO case_events (case_number, at, status, office, action)
@@ -145,6 +127,32 @@ pub fn write_case(
         status: CaseStatus::Received,
         seq: seq as u64,
         received_at: parse_time(&received_at)?,
+    })
+}
+
+/// The answer to an id stored already: the original answer for the same body, else a conflict.
+fn repeat(sql: &mut dyn Sql, id: &str, body_digest: &str) -> Result<ItemOutcome, StoreError> {
+    let row = sql.query_one(
+        "SELECT number, body_digest, received_seq, received_at FROM cases WHERE id = $1",
+        &[Val::from(id)],
+    )?;
+    if row.text(1)? != body_digest {
+        return Ok(ItemOutcome::Conflict);
+    }
+    let received_seq = row.int(2)?;
+    // The original answer again: the office and status it was received with.
+    let office = sql
+        .query_one(
+            "SELECT office FROM case_events WHERE seq = $1",
+            &[Val::Int(received_seq)],
+        )?
+        .text(0)?;
+    Ok(ItemOutcome::Accepted {
+        server_number: row.int(0)? as u64,
+        office,
+        status: CaseStatus::Received,
+        seq: received_seq as u64,
+        received_at: parse_time(&row.text(3)?)?,
     })
 }
 
