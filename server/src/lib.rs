@@ -11,6 +11,7 @@ pub mod config;
 pub mod console;
 pub mod deadlines;
 pub mod error;
+pub mod open311;
 pub mod ratelimit;
 pub mod store;
 

@@ -11,6 +11,7 @@
 
 pub mod cases;
 pub mod console;
+pub mod open311;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
