@@ -12,6 +12,7 @@ pub mod console;
 pub mod deadlines;
 pub mod error;
 pub mod open311;
+pub mod openapi;
 pub mod ratelimit;
 pub mod store;
 

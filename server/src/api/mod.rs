@@ -34,6 +34,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(health::router())
         .merge(crate::console::router())
         .merge(crate::open311::router())
+        .merge(crate::openapi::router())
         .with_state(state)
         // Bodies are read by `read_json` with the limit applied after decompression.
         .layer(DefaultBodyLimit::disable())

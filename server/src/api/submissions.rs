@@ -93,6 +93,7 @@ async fn submit_batch(
                 submission,
                 office,
                 body_digest,
+                location: None,
             },
         ));
     }

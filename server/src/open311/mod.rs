@@ -717,14 +717,17 @@ async fn create_request(
         submission,
         office,
         body_digest,
+        location: Some(location),
     };
+    // The same group-committed, durable path as the app's batches.
     let outcome = state
         .store
-        .write(move |sql| queries::create(sql, &case, &location, now))
+        .ingest(vec![case])
         .await
-        .map_err(unavailable)?;
+        .map_err(unavailable)?
+        .pop();
     match outcome {
-        ItemOutcome::Accepted { server_number, .. } => Ok(json!([{
+        Some(ItemOutcome::Accepted { server_number, .. }) => Ok(json!([{
             "service_request_id": server_number.to_string(),
             "token": token,
             "service_notice": "",

@@ -1,16 +1,15 @@
 //! Open311 GeoReport v2 over the same cases: service requests as Open311 lists them, the
 //! location an Open311 client gives with a new request, and API keys (stored as SHA-256 digests).
 //!
-//! Guarantees: a request created here goes through `cases::write_case` in the same
-//! transaction as its location, so it is stored whole or not at all; the rows read here carry
+//! Guarantees: a request's location is written in the same (group-committed) ingest
+//! transaction as the case itself, so it is stored whole or not at all; the rows read here carry
 //! no contact details, and the description and office notes of confidential cases are left out.
 
 use chrono::{DateTime, Utc};
 use ourvoice_protocol::ItemOutcome;
 
-use super::cases::{deadlines, write_case};
 use super::sql::{Sql, Val};
-use super::{NewCase, StoreError};
+use super::StoreError;
 use crate::clock::stamp;
 
 /// Where an Open311 client said the request is.
@@ -21,19 +20,18 @@ pub struct Location {
     pub address_string: Option<String>,
 }
 
-/// Stores a new request and its location in one transaction.
-pub fn create(
+/// Stores the location of a request that was just accepted (called inside the ingest
+/// transaction, so the two are stored together or not at all).
+pub fn save_location(
     sql: &mut dyn Sql,
-    case: &NewCase,
+    outcome: &ItemOutcome,
     location: &Location,
-    now: DateTime<Utc>,
-) -> Result<ItemOutcome, StoreError> {
-    let deadlines = deadlines(sql)?;
-    let outcome = write_case(sql, case, now, &deadlines)?;
-    if let ItemOutcome::Accepted { server_number, .. } = &outcome {
+) -> Result<(), StoreError> {
+    if let ItemOutcome::Accepted { server_number, .. } = outcome {
         if *location != Location::default() {
             sql.execute(
-                "INSERT INTO open311_locations (case_number, latitude, longitude, address_string) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO open311_locations (case_number, latitude, longitude, address_string) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (case_number) DO NOTHING",
                 &[
                     Val::Int(*server_number as i64),
                     Val::from(location.latitude.clone()),
@@ -43,7 +41,7 @@ pub fn create(
             )?;
         }
     }
-    Ok(outcome)
+    Ok(())
 }
 
 /// Which requests to list.
