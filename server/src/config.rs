@@ -124,6 +124,18 @@ pub enum Command {
         #[arg(long)]
         display_name: Option<String>,
     },
+    /// Issues an Open311 API key for a client (e.g. a FixMyStreet site) and prints it once;
+    /// only its SHA-256 digest is stored.
+    CreateApiKey {
+        /// Who the key is for (unique).
+        #[arg(long)]
+        name: String,
+    },
+    /// Revokes the Open311 API key issued under this name, at once.
+    RevokeApiKey {
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[cfg(test)]

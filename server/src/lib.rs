@@ -11,6 +11,8 @@ pub mod config;
 pub mod console;
 pub mod deadlines;
 pub mod error;
+pub mod open311;
+pub mod openapi;
 pub mod ratelimit;
 pub mod store;
 

@@ -20,6 +20,8 @@ async fn main() {
             username,
             display_name,
         }) => create_admin(&config, username, display_name.as_deref()).await,
+        Some(Command::CreateApiKey { name }) => create_api_key(&config, name).await,
+        Some(Command::RevokeApiKey { name }) => revoke_api_key(&config, name).await,
     };
     if let Err(error) = result {
         eprintln!("ourvoice-server: {error}");
@@ -53,4 +55,38 @@ async fn create_admin(
     let id = result?;
     println!("created administrator {username} (account {id})");
     Ok(())
+}
+
+async fn create_api_key(config: &Config, name: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let key = ourvoice_protocol::Secret::generate().expose().to_string();
+    let digest = ourvoice_server::open311::key_digest(&key);
+    let store = ourvoice_server::open_store(config).await?;
+    let now = store.clock().now();
+    let owner = name.to_string();
+    let result = store
+        .write(move |sql| ourvoice_server::store::open311::create_key(sql, &owner, &digest, now))
+        .await;
+    store.close().await;
+    result
+        .map_err(|e| format!("could not create the key (is the name {name} already used?): {e}"))?;
+    println!("{key}");
+    eprintln!("API key for {name} created; it is shown only this once");
+    Ok(())
+}
+
+async fn revoke_api_key(config: &Config, name: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let store = ourvoice_server::open_store(config).await?;
+    let now = store.clock().now();
+    let owner = name.to_string();
+    let result = store
+        .write(move |sql| ourvoice_server::store::open311::revoke_key(sql, &owner, now))
+        .await;
+    store.close().await;
+    match result? {
+        0 => Err(format!("there is no active API key named {name}").into()),
+        _ => {
+            println!("revoked the API key of {name}");
+            Ok(())
+        }
+    }
 }

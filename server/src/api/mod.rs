@@ -10,6 +10,8 @@ mod health;
 mod submissions;
 mod updates;
 
+pub(crate) use submissions::route_submission;
+
 use axum::body::{Body, Bytes};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -31,6 +33,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .nest("/api/v1", api)
         .merge(health::router())
         .merge(crate::console::router())
+        .merge(crate::open311::router())
+        .merge(crate::openapi::router())
         .with_state(state)
         // Bodies are read by `read_json` with the limit applied after decompression.
         .layer(DefaultBodyLimit::disable())

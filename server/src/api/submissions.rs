@@ -79,7 +79,7 @@ async fn submit_batch(
             results[index] = Some(rejected(errors));
             continue;
         }
-        let Some(office) = route(&state, &submission) else {
+        let Some(office) = route_submission(state.directory, &submission) else {
             results[index] = Some(rejected(vec![ValidationError::new(
                 ErrorCode::PlaceUnknown,
                 "place",
@@ -93,6 +93,7 @@ async fn submit_batch(
                 submission,
                 office,
                 body_digest,
+                location: None,
             },
         ));
     }
@@ -112,10 +113,13 @@ async fn submit_batch(
 
 /// The office that must answer: the place's own office, or, for a complaint about that
 /// office's staff, the citizens' office above it (conflict of interest).
-fn route(state: &AppState, submission: &ourvoice_protocol::Submission) -> Option<String> {
-    let office = state.directory.route(&submission.place)?;
+pub(crate) fn route_submission(
+    directory: &ourvoice_directory::Directory,
+    submission: &ourvoice_protocol::Submission,
+) -> Option<String> {
+    let office = directory.route(&submission.place)?;
     if submission.about_office_staff {
-        if let Some(above) = state.directory.citizens_office_above(&office.code) {
+        if let Some(above) = directory.citizens_office_above(&office.code) {
             return Some(above.code.clone());
         }
     }

@@ -11,6 +11,7 @@
 
 pub mod cases;
 pub mod console;
+pub mod open311;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
@@ -48,6 +49,8 @@ pub struct NewCase {
     pub submission: Submission,
     pub office: String,
     pub body_digest: String,
+    /// Where an Open311 client said it is (stored with the case, in the same transaction).
+    pub location: Option<open311::Location>,
 }
 
 /// A connection that can run a closure in one transaction (commit on `Ok`, roll back on `Err`).
@@ -381,7 +384,11 @@ fn write_group<E: Engine>(
         for cases in jobs {
             let mut outcomes = Vec::with_capacity(cases.len());
             for case in *cases {
-                outcomes.push(cases::write_case(sql, case, now, &deadlines)?);
+                let outcome = cases::write_case(sql, case, now, &deadlines)?;
+                if let Some(location) = &case.location {
+                    open311::save_location(sql, &outcome, location)?;
+                }
+                outcomes.push(outcome);
             }
             all.push(outcomes);
         }

@@ -122,7 +122,7 @@ pub enum Dialect {
 
 /// Each migration, in order; version `n` is `MIGRATIONS[n - 1]`. Tokens: `{pk}` an
 /// auto-numbered 64-bit primary key, `{int}` a 64-bit integer.
-pub const MIGRATIONS: [&str; 2] = [
+pub const MIGRATIONS: [&str; 3] = [
     // 1: the spine: cases and their events.
     "
 CREATE TABLE cases (
@@ -216,6 +216,23 @@ INSERT INTO deadlines (kind, working_days) VALUES ('complaint', 15);
 INSERT INTO deadlines (kind, working_days) VALUES ('support', 10);
 INSERT INTO deadlines (kind, working_days) VALUES ('information', 5);
 INSERT INTO deadlines (kind, working_days) VALUES ('evaluation', 15);
+",
+    // 3: Open311 GeoReport v2: API keys (digests only) and the locations Open311 clients give.
+    "
+CREATE TABLE api_keys (
+    id {pk},
+    name TEXT NOT NULL UNIQUE,
+    key_digest TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE open311_locations (
+    case_number {int} PRIMARY KEY REFERENCES cases (number),
+    latitude TEXT,
+    longitude TEXT,
+    address_string TEXT
+);
+CREATE INDEX cases_by_received_at ON cases (received_at);
 ",
 ];
 

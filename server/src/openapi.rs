@@ -1,0 +1,340 @@
+//! The published API contract: an OpenAPI 3.1 document of the citizen API (`/api/v1/…`,
+//! `/healthz`) and the Open311 GeoReport v2 endpoints, built here, served at
+//! `/api/openapi.json` and kept in the repository as `server/openapi.json`.
+//!
+//! Guarantees: [`API_ROUTES`] lists every documented operation; tests check that the document,
+//! this list, the copy in the repository and the routes the server answers agree.
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use serde_json::{json, Value};
+use std::sync::{Arc, LazyLock};
+
+use crate::AppState;
+
+/// Every documented operation: (method, path as written in the document).
+pub const API_ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/v1/submissions"),
+    ("post", "/api/v1/updates"),
+    ("post", "/api/v1/answers"),
+    ("post", "/api/v1/ratings"),
+    ("get", "/api/v1/directory"),
+    ("get", "/api/v1/places"),
+    ("get", "/api/openapi.json"),
+    ("get", "/healthz"),
+    ("get", "/open311/v2/discovery.json"),
+    ("get", "/open311/v2/discovery.xml"),
+    ("get", "/open311/v2/services.json"),
+    ("get", "/open311/v2/services.xml"),
+    ("get", "/open311/v2/services/{service_code}.json"),
+    ("get", "/open311/v2/services/{service_code}.xml"),
+    ("get", "/open311/v2/requests.json"),
+    ("post", "/open311/v2/requests.json"),
+    ("get", "/open311/v2/requests.xml"),
+    ("post", "/open311/v2/requests.xml"),
+    ("get", "/open311/v2/requests/{service_request_id}.json"),
+    ("get", "/open311/v2/requests/{service_request_id}.xml"),
+    ("get", "/open311/v2/tokens/{token}.json"),
+    ("get", "/open311/v2/tokens/{token}.xml"),
+];
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new().route("/api/openapi.json", get(serve))
+}
+
+async fn serve() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.as_str(),
+    )
+}
+
+/// The document as served, pretty-printed (the repository keeps the same text).
+pub static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    let mut text = serde_json::to_string_pretty(&document()).expect("a JSON value serialises");
+    text.push('\n');
+    text
+});
+
+fn reference(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn json_body(schema: Value) -> Value {
+    json!({ "required": true, "content": { "application/json": { "schema": schema } } })
+}
+
+fn json_answer(description: &str, schema: Value) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": schema } } })
+}
+
+fn api_error(description: &str) -> Value {
+    json_answer(description, reference("ApiError"))
+}
+
+fn open311_answer(description: &str, schema: Value, xml: bool) -> Value {
+    let content = if xml {
+        json!({ "text/xml": { "schema": { "type": "string" } } })
+    } else {
+        json!({ "application/json": { "schema": schema } })
+    };
+    json!({ "description": description, "content": content })
+}
+
+fn open311_errors(xml: bool, codes: &[&str]) -> serde_json::Map<String, Value> {
+    codes
+        .iter()
+        .map(|code| {
+            (
+                code.to_string(),
+                open311_answer(
+                    "errors as [{code, description}]",
+                    reference("Open311Errors"),
+                    xml,
+                ),
+            )
+        })
+        .collect()
+}
+
+fn path_parameter(name: &str, description: &str) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "description": description, "schema": { "type": "string" } })
+}
+
+fn query(name: &str, description: &str) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "string" } })
+}
+
+fn open311_paths(paths: &mut serde_json::Map<String, Value>) {
+    for (extension, xml) in [("json", false), ("xml", true)] {
+        let ok = |description: &str, schema: Value| open311_answer(description, schema, xml);
+        paths.insert(
+            format!("/open311/v2/discovery.{extension}"),
+            json!({ "get": {
+            "summary": "Open311 discovery", "tags": ["open311"],
+            "responses": { "200": ok("endpoints and formats", json!({ "type": "object" })) } } }),
+        );
+        paths.insert(format!("/open311/v2/services.{extension}"), json!({ "get": {
+            "summary": "Open311 service list: our service categories", "tags": ["open311"],
+            "responses": { "200": ok("services", json!({ "type": "array", "items": reference("Open311Service") })) } } }));
+        let mut definition = serde_json::Map::new();
+        definition.insert(
+            "200".into(),
+            ok(
+                "attributes: kind, privacy, ratings",
+                json!({ "type": "object" }),
+            ),
+        );
+        definition.extend(open311_errors(xml, &["404"]));
+        paths.insert(
+            format!("/open311/v2/services/{{service_code}}.{extension}"),
+            json!({ "get": {
+            "summary": "Open311 service definition", "tags": ["open311"],
+            "parameters": [path_parameter("service_code", "a service code from the service list")],
+            "responses": definition } }),
+        );
+        let mut list = serde_json::Map::new();
+        list.insert(
+            "200".into(),
+            ok(
+                "requests, newest first, at most 1,000",
+                json!({ "type": "array", "items": reference("Open311Request") }),
+            ),
+        );
+        list.extend(open311_errors(xml, &["400"]));
+        let mut create = serde_json::Map::new();
+        create.insert(
+            "200".into(),
+            ok(
+                "the new request's number and token",
+                json!({ "type": "array", "items": { "type": "object" } }),
+            ),
+        );
+        create.extend(open311_errors(xml, &["400", "403"]));
+        paths.insert(format!("/open311/v2/requests.{extension}"), json!({
+            "get": {
+                "summary": "Open311 requests (default: the last 90 days)", "tags": ["open311"],
+                "parameters": [
+                    query("service_request_id", "comma-separated request numbers; other filters then do not apply"),
+                    query("service_code", "comma-separated service codes"),
+                    query("start_date", "W3C date and time"),
+                    query("end_date", "W3C date and time"),
+                    query("status", "open or closed"),
+                ],
+                "responses": list,
+            },
+            "post": {
+                "summary": "Create an Open311 request (needs an API key)", "tags": ["open311"],
+                "requestBody": { "required": true, "content": { "application/x-www-form-urlencoded": { "schema": reference("Open311NewRequest") } } },
+                "responses": create,
+            },
+        }));
+        let mut one = serde_json::Map::new();
+        one.insert(
+            "200".into(),
+            ok(
+                "one request",
+                json!({ "type": "array", "items": reference("Open311Request") }),
+            ),
+        );
+        one.extend(open311_errors(xml, &["404"]));
+        paths.insert(
+            format!("/open311/v2/requests/{{service_request_id}}.{extension}"),
+            json!({ "get": {
+            "summary": "One Open311 request", "tags": ["open311"],
+            "parameters": [path_parameter("service_request_id", "the request number")],
+            "responses": one } }),
+        );
+        let mut token = serde_json::Map::new();
+        token.insert(
+            "200".into(),
+            ok(
+                "the request number of a token",
+                json!({ "type": "array", "items": { "type": "object" } }),
+            ),
+        );
+        token.extend(open311_errors(xml, &["404"]));
+        paths.insert(
+            format!("/open311/v2/tokens/{{token}}.{extension}"),
+            json!({ "get": {
+            "summary": "Open311 token lookup", "tags": ["open311"],
+            "parameters": [path_parameter("token", "the token given when the request was created")],
+            "responses": token } }),
+        );
+    }
+}
+
+fn rating() -> Value {
+    json!({ "type": ["integer", "null"], "minimum": 0, "maximum": 255 })
+}
+
+fn schemas() -> Value {
+    json!({
+        "ApiError": { "type": "object", "required": ["error", "message"], "properties": {
+            "error": { "type": "string" }, "message": { "type": "string" }, "field": { "type": "string" } } },
+        "Submission": { "type": "object",
+            "required": ["id", "kind", "place", "category", "privacy", "locale", "created_at", "app_version", "secret"],
+            "properties": {
+                "id": { "type": "string", "format": "uuid" },
+                "kind": { "type": "string", "enum": ["complaint", "support", "information", "evaluation"] },
+                "place": { "type": "string", "description": "a commune, district or province code, or an office code" },
+                "category": { "type": "string" },
+                "description": { "type": "string", "maxLength": 4000 },
+                "evaluation": { "type": ["object", "null"], "required": ["overall"], "properties": {
+                    "overall": { "type": "integer", "minimum": 0, "maximum": 255 },
+                    "criteria": { "type": "object", "properties": {
+                        "speed": rating(), "staff_attitude": rating(), "fees_as_posted": rating(),
+                        "clarity_of_information": rating(), "facilities_and_access": rating() } } } },
+                "asked_extra_payment": { "type": ["boolean", "null"] },
+                "about_office_staff": { "type": "boolean" },
+                "incident_date": { "type": ["string", "null"], "format": "date" },
+                "privacy": { "oneOf": [
+                    { "type": "object", "required": ["mode"], "properties": { "mode": { "const": "anonymous" } } },
+                    { "type": "object", "required": ["mode", "name", "phone"], "properties": {
+                        "mode": { "const": "confidential" }, "name": { "type": "string" }, "phone": { "type": "string" } } } ] },
+                "profile": { "type": ["object", "null"], "properties": {
+                    "gender": { "type": ["string", "null"], "enum": ["female", "male", "other", "prefer_not_to_say", null] },
+                    "age_band": { "type": ["string", "null"], "enum": ["under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "prefer_not_to_say", null] },
+                    "disability": { "type": ["string", "null"], "enum": ["yes", "no", "prefer_not_to_say", null] } } },
+                "locale": { "type": "string", "enum": ["km", "en"] },
+                "created_at": { "type": "string", "format": "date-time" },
+                "app_version": { "type": "string" },
+                "secret": { "type": "string", "description": "32–128 characters of [0-9A-Za-z_-]; never in a URL" } } },
+        "SubmitBatchRequest": { "type": "object", "required": ["items"], "properties": {
+            "items": { "type": "array", "maxItems": 200, "items": reference("Submission") } } },
+        "SubmitBatchResponse": { "type": "object", "required": ["results"], "properties": {
+            "results": { "type": "array", "items": { "type": "object", "required": ["index", "outcome"], "properties": {
+                "index": { "type": "integer" }, "id": { "type": ["string", "null"] },
+                "outcome": { "type": "string", "enum": ["accepted", "rejected", "conflict"] } } } } } },
+        "ItemKey": { "type": "object", "required": ["id", "secret", "since"], "properties": {
+            "id": { "type": "string", "format": "uuid" }, "secret": { "type": "string" }, "since": { "type": "integer", "minimum": 0 } } },
+        "UpdatesRequest": { "type": "object", "required": ["items"], "properties": {
+            "items": { "type": "array", "maxItems": 1000, "items": reference("ItemKey") } } },
+        "UpdatesResponse": { "type": "object", "required": ["updates"], "properties": {
+            "updates": { "type": "array", "items": { "type": "object" } } } },
+        "CitizenAnswerRequest": { "type": "object", "required": ["id", "secret", "text"], "properties": {
+            "id": { "type": "string", "format": "uuid" }, "secret": { "type": "string" }, "text": { "type": "string" } } },
+        "RatingRequest": { "type": "object", "required": ["id", "secret", "rating"], "properties": {
+            "id": { "type": "string", "format": "uuid" }, "secret": { "type": "string" }, "rating": { "type": "integer", "minimum": 0, "maximum": 255 } } },
+        "CaseActionResponse": { "type": "object", "required": ["seq", "status"], "properties": {
+            "seq": { "type": "integer" }, "status": { "type": "string" } } },
+        "Open311Service": { "type": "object", "required": ["service_code", "service_name"], "properties": {
+            "service_code": { "type": "string" }, "service_name": { "type": "string" }, "description": { "type": "string" },
+            "metadata": { "type": "boolean" }, "type": { "type": "string" }, "keywords": { "type": "string" }, "group": { "type": "string" } } },
+        "Open311Request": { "type": "object", "required": ["service_request_id", "status"], "properties": {
+            "service_request_id": { "type": "string" }, "status": { "type": "string", "enum": ["open", "closed"] },
+            "status_notes": { "type": "string" }, "service_name": { "type": "string" }, "service_code": { "type": "string" },
+            "description": { "type": "string" }, "agency_responsible": { "type": "string" }, "service_notice": { "type": "string" },
+            "requested_datetime": { "type": "string" }, "updated_datetime": { "type": "string" }, "expected_datetime": { "type": "string" },
+            "address": { "type": "string" }, "address_id": { "type": "string" }, "zipcode": { "type": "string" },
+            "lat": { "type": ["number", "null"] }, "long": { "type": ["number", "null"] }, "media_url": { "type": "string" } } },
+        "Open311NewRequest": { "type": "object", "required": ["api_key", "service_code"], "properties": {
+            "api_key": { "type": "string" }, "service_code": { "type": "string" },
+            "address_id": { "type": "string" }, "address_string": { "type": "string" },
+            "lat": { "type": "string" }, "long": { "type": "string" },
+            "description": { "type": "string" }, "first_name": { "type": "string" }, "last_name": { "type": "string" },
+            "phone": { "type": "string" }, "email": { "type": "string" },
+            "attribute[kind]": { "type": "string" }, "attribute[privacy]": { "type": "string" }, "attribute[overall]": { "type": "string" } } },
+        "Open311Errors": { "type": "array", "items": { "type": "object", "required": ["code", "description"], "properties": {
+            "code": { "type": "integer" }, "description": { "type": "string" } } } },
+    })
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut paths = serde_json::Map::new();
+    paths.insert("/api/v1/submissions".into(), json!({ "post": {
+        "summary": "Send a batch of submissions (idempotent by id; gzip accepted)", "tags": ["app"],
+        "requestBody": json_body(reference("SubmitBatchRequest")),
+        "responses": {
+            "200": json_answer("one result per item, in order", reference("SubmitBatchResponse")),
+            "400": api_error("malformed JSON or batch"), "413": api_error("body or batch too large"),
+            "415": api_error("not JSON"), "429": api_error("rate limited"), "503": api_error("storage unavailable; retry") } } }));
+    paths.insert("/api/v1/updates".into(), json!({ "post": {
+        "summary": "Status changes and replies of this device's submissions, proven by their secrets", "tags": ["app"],
+        "requestBody": json_body(reference("UpdatesRequest")),
+        "responses": { "200": json_answer("events after each item's cursor", reference("UpdatesResponse")),
+            "400": api_error("malformed request"), "413": api_error("too many items"), "415": api_error("not JSON") } } }));
+    paths.insert("/api/v1/answers".into(), json!({ "post": {
+        "summary": "The citizen answers the office's question", "tags": ["app"],
+        "requestBody": json_body(reference("CitizenAnswerRequest")),
+        "responses": { "200": json_answer("the new event", reference("CaseActionResponse")),
+            "400": api_error("malformed request"), "404": api_error("no such submission or wrong secret"),
+            "409": api_error("no open question"), "415": api_error("not JSON") } } }));
+    paths.insert("/api/v1/ratings".into(), json!({ "post": {
+        "summary": "The citizen rates the office's answer (1–2 reopens it)", "tags": ["app"],
+        "requestBody": json_body(reference("RatingRequest")),
+        "responses": { "200": json_answer("the new event", reference("CaseActionResponse")),
+            "400": api_error("malformed request or rating"), "404": api_error("no such submission or wrong secret"),
+            "409": api_error("nothing to rate yet"), "415": api_error("not JSON") } } }));
+    paths.insert("/api/v1/directory".into(), json!({ "get": {
+        "summary": "Every unit, office and service category (ETag / If-None-Match)", "tags": ["app"],
+        "responses": { "200": json_answer("the directory", json!({ "type": "object" })), "304": { "description": "not modified" } } } }));
+    paths.insert("/api/v1/places".into(), json!({ "get": {
+        "summary": "Place search for the place picker", "tags": ["app"],
+        "parameters": [query("q", "Khmer or Latin text, at most 200 characters"), query("lang", "km or en"), query("limit", "1 to 50")],
+        "responses": { "200": json_answer("results", json!({ "type": "object" })), "400": api_error("bad parameter") } } }));
+    paths.insert(
+        "/api/openapi.json".into(),
+        json!({ "get": {
+        "summary": "This document", "tags": ["meta"],
+        "responses": { "200": json_answer("OpenAPI 3.1", json!({ "type": "object" })) } } }),
+    );
+    paths.insert("/healthz".into(), json!({ "get": {
+        "summary": "The server and its database answer", "tags": ["meta"],
+        "responses": { "200": json_answer("ok", json!({ "type": "object" })), "503": api_error("database unavailable") } } }));
+    open311_paths(&mut paths);
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Our Voice API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The citizen app's sync API (/api/v1) and an Open311 GeoReport v2 endpoint over the same cases.",
+            "license": { "name": "MIT", "identifier": "MIT" },
+        },
+        "paths": paths,
+        "components": { "schemas": schemas() },
+    })
+}

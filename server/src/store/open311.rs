@@ -1,0 +1,214 @@
+//! Open311 GeoReport v2 over the same cases: service requests as Open311 lists them, the
+//! location an Open311 client gives with a new request, and API keys (stored as SHA-256 digests).
+//!
+//! Guarantees: a request's location is written in the same (group-committed) ingest
+//! transaction as the case itself, so it is stored whole or not at all; the rows read here carry
+//! no contact details, and the description and office notes of confidential cases are left out.
+
+use chrono::{DateTime, Utc};
+use ourvoice_protocol::ItemOutcome;
+
+use super::sql::{Sql, Val};
+use super::StoreError;
+use crate::clock::stamp;
+
+/// Where an Open311 client said the request is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Location {
+    pub latitude: Option<String>,
+    pub longitude: Option<String>,
+    pub address_string: Option<String>,
+}
+
+/// Stores the location of a request that was just accepted (called inside the ingest
+/// transaction, so the two are stored together or not at all).
+pub fn save_location(
+    sql: &mut dyn Sql,
+    outcome: &ItemOutcome,
+    location: &Location,
+) -> Result<(), StoreError> {
+    if let ItemOutcome::Accepted { server_number, .. } = outcome {
+        if *location != Location::default() {
+            sql.execute(
+                "INSERT INTO open311_locations (case_number, latitude, longitude, address_string) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (case_number) DO NOTHING",
+                &[
+                    Val::Int(*server_number as i64),
+                    Val::from(location.latitude.clone()),
+                    Val::from(location.longitude.clone()),
+                    Val::from(location.address_string.clone()),
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Which requests to list.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Server numbers; when given, the other filters do not apply.
+    pub numbers: Vec<i64>,
+    pub service_codes: Vec<String>,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    /// `Some(true)` closed only, `Some(false)` open only.
+    pub closed: Option<bool>,
+    pub limit: i64,
+}
+
+/// One request as Open311 shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRow {
+    pub number: i64,
+    pub id: String,
+    pub category: String,
+    pub place: String,
+    pub office: String,
+    pub confidential: bool,
+    pub description: String,
+    pub status: String,
+    pub received_at: String,
+    pub updated_at: String,
+    pub due_at: Option<String>,
+    pub latitude: Option<String>,
+    pub longitude: Option<String>,
+    pub address_string: Option<String>,
+    /// The newest public note of the office (a reply, or a transfer's reason).
+    pub status_note: Option<String>,
+}
+
+const CLOSED: &str = "('closed_resolved', 'closed_unresolved')";
+
+pub fn requests(sql: &mut dyn Sql, filter: &Filter) -> Result<Vec<RequestRow>, StoreError> {
+    let mut conditions = Vec::new();
+    let mut params = Vec::new();
+    let next = |value: Val, params: &mut Vec<Val>| {
+        params.push(value);
+        format!("${}", params.len())
+    };
+    if !filter.numbers.is_empty() {
+        let list: Vec<String> = filter
+            .numbers
+            .iter()
+            .map(|n| next(Val::Int(*n), &mut params))
+            .collect();
+        conditions.push(format!("c.number IN ({})", list.join(", ")));
+    } else {
+        if !filter.service_codes.is_empty() {
+            let list: Vec<String> = filter
+                .service_codes
+                .iter()
+                .map(|c| next(Val::from(c), &mut params))
+                .collect();
+            conditions.push(format!("c.category IN ({})", list.join(", ")));
+        }
+        if let Some(start) = filter.start {
+            conditions.push(format!(
+                "c.received_at >= {}",
+                next(Val::from(stamp(start)), &mut params)
+            ));
+        }
+        if let Some(end) = filter.end {
+            conditions.push(format!(
+                "c.received_at <= {}",
+                next(Val::from(stamp(end)), &mut params)
+            ));
+        }
+        match filter.closed {
+            Some(true) => conditions.push(format!("c.status IN {CLOSED}")),
+            Some(false) => conditions.push(format!("c.status NOT IN {CLOSED}")),
+            None => {}
+        }
+    }
+    let condition = if conditions.is_empty() {
+        "1 = 1".to_string()
+    } else {
+        conditions.join(" AND ")
+    };
+    let limit = next(Val::Int(filter.limit), &mut params);
+    let rows = sql.query(
+        &format!(
+            "SELECT c.number, c.id, c.category, c.place, c.office, c.privacy, c.description, c.status,
+                    c.received_at,
+                    (SELECT max(e.at) FROM case_events e WHERE e.case_number = c.number),
+                    c.due_at, l.latitude, l.longitude, l.address_string,
+                    (SELECT e.reply_text FROM case_events e
+                      WHERE e.case_number = c.number AND e.public = 1 AND e.reply_text IS NOT NULL
+                      ORDER BY e.seq DESC LIMIT 1)
+             FROM cases c LEFT JOIN open311_locations l ON l.case_number = c.number
+             WHERE {condition}
+             ORDER BY c.number DESC
+             LIMIT {limit}"
+        ),
+        &params,
+    )?;
+    rows.into_iter()
+        .map(|row| {
+            let confidential = row.text(5)? == "confidential";
+            Ok(RequestRow {
+                number: row.int(0)?,
+                id: row.text(1)?,
+                category: row.text(2)?,
+                place: row.text(3)?,
+                office: row.text(4)?,
+                confidential,
+                description: if confidential {
+                    String::new()
+                } else {
+                    row.text(6)?
+                },
+                status: row.text(7)?,
+                received_at: row.text(8)?,
+                updated_at: row.opt_text(9)?.unwrap_or(row.text(8)?),
+                due_at: row.opt_text(10)?,
+                latitude: row.opt_text(11)?,
+                longitude: row.opt_text(12)?,
+                address_string: row.opt_text(13)?,
+                status_note: if confidential {
+                    None
+                } else {
+                    row.opt_text(14)?
+                },
+            })
+        })
+        .collect()
+}
+
+/// The server number of the case with this id, if any.
+pub fn number_of(sql: &mut dyn Sql, id: &str) -> Result<Option<i64>, StoreError> {
+    sql.query_opt("SELECT number FROM cases WHERE id = $1", &[Val::from(id)])?
+        .map(|row| row.int(0))
+        .transpose()
+}
+
+/// Whether a key with this digest exists and is not revoked.
+pub fn key_is_valid(sql: &mut dyn Sql, digest: &str) -> Result<bool, StoreError> {
+    Ok(sql
+        .query_opt(
+            "SELECT id FROM api_keys WHERE key_digest = $1 AND revoked_at IS NULL",
+            &[Val::from(digest)],
+        )?
+        .is_some())
+}
+
+pub fn create_key(
+    sql: &mut dyn Sql,
+    name: &str,
+    digest: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO api_keys (name, key_digest, created_at) VALUES ($1, $2, $3)",
+        &[Val::from(name), Val::from(digest), Val::from(stamp(now))],
+    )?;
+    Ok(())
+}
+
+/// Revokes the named key; the number of keys revoked (0 when there is none by that name).
+pub fn revoke_key(sql: &mut dyn Sql, name: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    sql.execute(
+        "UPDATE api_keys SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
+        &[Val::from(name), Val::from(stamp(now))],
+    )
+}
