@@ -144,3 +144,65 @@ fn the_language_switch_changes_every_word_and_is_remembered() {
         Some("en")
     );
 }
+
+#[test]
+fn a_question_from_the_office_shows_with_a_place_to_answer() {
+    use ourvoice_outbox::Settlement;
+    use ourvoice_protocol::{CaseStatus, CaseUpdate, Reply, ReplyKind};
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    device.outbox.set_setting("privacy_seen", "1").unwrap();
+    let item = device
+        .outbox
+        .submit(
+            draft("ផ្លូវខូច"),
+            ourvoice_directory::Directory::embedded(),
+            "test",
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    device.outbox.claim_due(0, 10, 1 << 20, true).unwrap();
+    let accepted = Settlement::Accepted {
+        server_number: 7,
+        office: "CH-120101".into(),
+        status: CaseStatus::Received,
+        seq: 1,
+        received_at: 0,
+    };
+    device.outbox.settle(&[(item.id, accepted)], 0).unwrap();
+    let question = CaseUpdate {
+        id: item.id,
+        seq: 2,
+        at: chrono::Utc::now(),
+        status: CaseStatus::AwaitingCitizen,
+        office: "CH-120101".into(),
+        reply: Some(Reply {
+            kind: ReplyKind::Question,
+            text: "តើផ្លូវនៅភូមិណា?".into(),
+        }),
+    };
+    device.outbox.apply_updates(&[question]).unwrap();
+
+    let mut dom =
+        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(&device))));
+    dom.rebuild_in_place();
+    let ui = dom
+        .runtime()
+        .consume_context::<ourvoice::state::Ui>(dioxus::core::ScopeId::APP)
+        .unwrap();
+    dom.in_runtime(|| {
+        let mut ui = ui;
+        ui.go(ourvoice::state::Screen::Detail(item.id));
+    });
+    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    let html = dioxus_ssr::render(&dom);
+    assert!(
+        html.contains("ការិយាល័យមានសំណួរ"),
+        "the state says the office has a question"
+    );
+    assert!(html.contains("តើផ្លូវនៅភូមិណា?"), "the question is shown");
+    assert!(
+        html.contains("id=\"citizen-answer\"") && html.contains("ផ្ញើចម្លើយ"),
+        "{html}"
+    );
+}

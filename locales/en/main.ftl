@@ -168,6 +168,14 @@ detail-rejected-why = Why it was not accepted
 reply-answer = Answer
 reply-question = Question from the office
 detail-last-error = Last try: { $error }
+detail-answer-label = Your answer to the office
+detail-answer-send = Send answer
+detail-answer-sent = Your answer was sent.
+detail-rate-label = How good was the office's answer?
+detail-rate-send = Send rating
+detail-rated = Thank you. Your rating was sent.
+detail-action-offline = Not sent: there is no connection. What you wrote is kept here; try again later.
+detail-action-failed = Not sent. Please try again later.
 
 ## Settings
 settings-title = Settings

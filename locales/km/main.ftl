@@ -168,6 +168,14 @@ detail-rejected-why = មូលហេតុដែលមិនត្រូវប�
 reply-answer = ចម្លើយ
 reply-question = សំណួរពីការិយាល័យ
 detail-last-error = ការព្យាយាមចុងក្រោយ៖ { $error }
+detail-answer-label = ចម្លើយរបស់អ្នកទៅការិយាល័យ
+detail-answer-send = ផ្ញើចម្លើយ
+detail-answer-sent = ចម្លើយរបស់អ្នកត្រូវបានផ្ញើ។
+detail-rate-label = តើចម្លើយរបស់ការិយាល័យល្អប៉ុណ្ណា?
+detail-rate-send = ផ្ញើការវាយតម្លៃ
+detail-rated = សូមអរគុណ។ ការវាយតម្លៃរបស់អ្នកត្រូវបានផ្ញើ។
+detail-action-offline = មិនបានផ្ញើ៖ គ្មានអ៊ីនធឺណិត។ អ្វីដែលអ្នកបានសរសេរនៅរក្សាទុកនៅទីនេះ សូមព្យាយាមម្តងទៀតពេលក្រោយ។
+detail-action-failed = មិនបានផ្ញើ។ សូមព្យាយាមម្តងទៀតពេលក្រោយ។
 
 ## ការកំណត់
 settings-title = ការកំណត់

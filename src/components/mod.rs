@@ -1,12 +1,14 @@
 //! Pieces shared by several screens: the top bar, the sync line, icons, field errors, rating
-//! stars, and the words for an item's state.
+//! stars, the words for an item's state, and the citizen's answer or rating of a case.
 
+mod citizen_reply;
 mod header;
 mod icons;
 mod rating;
 mod status;
 mod sync_line;
 
+pub use citizen_reply::{CitizenAction, CitizenReply};
 pub use header::Header;
 pub use icons::Icon;
 pub use rating::Stars;

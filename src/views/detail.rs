@@ -5,10 +5,10 @@ use chrono::DateTime;
 use dioxus::prelude::*;
 use ourvoice_directory::Directory;
 use ourvoice_outbox::ItemState;
-use ourvoice_protocol::{Privacy, ReplyKind};
+use ourvoice_protocol::{CaseStatus, Privacy, ReplyKind};
 use uuid::Uuid;
 
-use crate::components::{state_label, Header};
+use crate::components::{state_label, CitizenAction, CitizenReply, Header};
 use crate::i18n::{Arg, Tr};
 use crate::state::{use_device, use_ui};
 
@@ -29,6 +29,17 @@ pub fn DetailView(id: Uuid) -> Element {
         return rsx! { Header { title: tr.t("detail-title") } main { p { class: "banner-error", {tr.t("error-storage-open")} } } };
     };
     let (label, kind) = state_label(&tr, &item.state);
+    let citizen_action = match &item.state {
+        ItemState::Accepted {
+            status: CaseStatus::AwaitingCitizen,
+            ..
+        } => Some(CitizenAction::Answer),
+        ItemState::Accepted {
+            status: CaseStatus::Answered | CaseStatus::ClosedResolved | CaseStatus::ClosedUnresolved,
+            ..
+        } => Some(CitizenAction::Rate),
+        _ => None,
+    };
     let s = &item.submission;
     let day = DateTime::from_timestamp_millis(item.created_at)
         .map(|t| tr.date(ourvoice_outbox::cambodia_today(t)))
@@ -111,6 +122,9 @@ pub fn DetailView(id: Uuid) -> Element {
                         p { class: "reply-text", {reply.text.clone()} }
                     }
                 }
+            }
+            if let Some(action) = citizen_action {
+                CitizenReply { key: "{action:?}", id, action }
             }
         }
     }
