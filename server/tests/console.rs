@@ -1284,3 +1284,94 @@ async fn inbox_limit_on(db: TestDb) {
     let page = officer.get("/console/inbox?state=answered").await.body;
     assert!(!page.contains("class=\"alert\""));
 }
+
+#[tokio::test]
+async fn administrators_issue_and_revoke_open311_api_keys() {
+    on_both(|db| Box::pin(api_keys_on(db))).await;
+}
+
+/// Posts one Open311 request with `key`; the status code.
+async fn open311_post(setup: &Setup, key: &str) -> StatusCode {
+    reqwest::Client::new()
+        .post(format!("{}/open311/v2/requests.json", setup.server.url()))
+        .form(&[
+            ("api_key", key),
+            ("service_code", "civil_registration"),
+            ("address_id", "120101"),
+            ("description", "from a FixMyStreet site"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+async fn api_keys_on(db: TestDb) {
+    let setup = Setup::start(db, &[]);
+    let mut admin = accounts(&setup).await;
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    assert_eq!(
+        officer.get("/console/api-keys").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let page = admin
+        .submit(
+            "/console/api-keys",
+            "/console/api-keys",
+            &[("name", "fixmystreet.kh")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let key = page
+        .body
+        .split("<code>")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .expect("the new key is shown once")
+        .to_string();
+    assert_eq!(key.len(), 64);
+    assert!(
+        !admin.get("/console/api-keys").await.body.contains(&key),
+        "never shown again"
+    );
+    let again = admin
+        .submit(
+            "/console/api-keys",
+            "/console/api-keys",
+            &[("name", "fixmystreet.kh")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "names are unique");
+    let forged = admin
+        .post("/console/api-keys", &[("name", "no-csrf")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.body);
+    assert_eq!(open311_post(&setup, &key).await, StatusCode::OK);
+
+    let page = admin
+        .submit(
+            "/console/api-keys",
+            "/console/api-keys/revoke",
+            &[("name", "fixmystreet.kh")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        open311_post(&setup, &key).await,
+        StatusCode::FORBIDDEN,
+        "revoked at once"
+    );
+    let audit = admin.get("/console/audit").await.body;
+    assert!(
+        audit.contains("create_api_key") && audit.contains("revoke_api_key"),
+        "{audit}"
+    );
+    assert_eq!(
+        setup.db.count(
+            "SELECT count(*) FROM api_keys WHERE key_digest = $1",
+            &[Val::from(key.as_str())]
+        ),
+        0,
+        "only the digest is stored"
+    );
+}

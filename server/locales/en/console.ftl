@@ -164,3 +164,17 @@ office-type-owso = One Window Service Office
 office-type-district_citizens_office = District citizens' office
 office-type-owsu = One Window Service Unit
 office-type-provincial_citizens_office = Provincial citizens' office
+
+## Open311 API keys
+nav-api-keys = API keys
+api-keys-help = Keys let other civic tools (for example a FixMyStreet site) send requests through Open311. A new key is shown once; only its fingerprint is kept.
+api-key-name = Who the key is for
+api-key-create = Issue a key
+api-key-created = Key for { $name } — copy it now, it will not be shown again:
+api-key-created-at = Issued
+api-key-state = State
+api-key-active = Active
+api-key-revoked-at = Revoked { $at }
+api-key-revoke = Revoke now
+error-api-key-name = Give the key a name of at most 64 characters.
+error-api-key-taken = A key with this name exists already; choose another name.

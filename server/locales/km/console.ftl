@@ -164,3 +164,17 @@ office-type-owso = ការិយាល័យច្រកចេញចូលត�
 office-type-district_citizens_office = ការិយាល័យប្រជាពលរដ្ឋស្រុក
 office-type-owsu = អង្គភាពច្រកចេញចូលតែមួយ
 office-type-provincial_citizens_office = ការិយាល័យប្រជាពលរដ្ឋខេត្ត
+
+## កូនសោ API សម្រាប់ Open311
+nav-api-keys = កូនសោ API
+api-keys-help = កូនសោអនុញ្ញាតឱ្យឧបករណ៍ពលរដ្ឋផ្សេងទៀត (ឧទាហរណ៍ គេហទំព័រ FixMyStreet) ផ្ញើសំណើតាម Open311។ កូនសោថ្មីត្រូវបានបង្ហាញតែម្តងប៉ុណ្ណោះ ហើយរក្សាទុកតែស្នាមម្រាមរបស់វា។
+api-key-name = កូនសោសម្រាប់អ្នកណា
+api-key-create = ចេញកូនសោ
+api-key-created = កូនសោសម្រាប់ { $name } — សូមចម្លងឥឡូវនេះ វានឹងមិនបង្ហាញម្តងទៀតទេ៖
+api-key-created-at = ចេញនៅ
+api-key-state = ស្ថានភាព
+api-key-active = សកម្ម
+api-key-revoked-at = បានដកហូតនៅ { $at }
+api-key-revoke = ដកហូតឥឡូវនេះ
+error-api-key-name = សូមដាក់ឈ្មោះកូនសោមិនលើសពី ៦៤ តួអក្សរ។
+error-api-key-taken = មានកូនសោដែលមានឈ្មោះនេះរួចហើយ សូមជ្រើសរើសឈ្មោះផ្សេង។

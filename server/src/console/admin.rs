@@ -356,3 +356,131 @@ pub async fn save_deadlines(
         .await?;
     Ok(Redirect::to("/console/deadlines").into_response())
 }
+
+/// A stored time as officials read it (the text as stored if it cannot be read).
+fn stamp_local(stamp: &str) -> String {
+    crate::clock::parse_stamp(stamp)
+        .map(local)
+        .unwrap_or_else(|| stamp.to_string())
+}
+
+/// The Open311 API keys (administrators): list, issue (the key is shown once), revoke.
+pub async fn api_keys(State(state): State<Arc<AppState>>, signed: Signed) -> ConsoleResult {
+    signed.require(&[Role::Admin])?;
+    api_keys_page(&state, &signed, None).await
+}
+
+async fn api_keys_page(
+    state: &AppState,
+    signed: &Signed,
+    new_key: Option<(&str, &str)>,
+) -> Result<axum::response::Response, ConsoleError> {
+    let tr = signed.tr;
+    let keys = state.store.read(crate::store::open311::keys).await?;
+    let csrf = csrf_field(&signed.session.csrf);
+    let mut body = String::new();
+    if let Some((name, key)) = new_key {
+        body.push_str(&format!(
+            "<div class=\"card\" id=\"new-key\"><p>{}</p><p><code>{}</code></p></div>",
+            esc(&tr.a(
+                "api-key-created",
+                &[("name", FluentValue::from(name.to_string()))]
+            )),
+            esc(key)
+        ));
+    }
+    body.push_str(&format!(
+        "<form method=\"post\" action=\"/console/api-keys\" class=\"card\">{csrf}<p>{}</p>\
+         <label for=\"key-name\">{}</label><input id=\"key-name\" name=\"name\" required maxlength=\"64\">\
+         <p><button type=\"submit\">{}</button></p></form>",
+        esc(&tr.t("api-keys-help")),
+        esc(&tr.t("api-key-name")),
+        esc(&tr.t("api-key-create")),
+    ));
+    body.push_str(&format!(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
+        esc(&tr.t("api-key-name")),
+        esc(&tr.t("api-key-created-at")),
+        esc(&tr.t("api-key-state")),
+    ));
+    for key in &keys {
+        let (state_text, action) = match &key.revoked_at {
+            Some(at) => (tr.a("api-key-revoked-at", &[("at", FluentValue::from(stamp_local(at)))]), String::new()),
+            None => (
+                tr.t("api-key-active"),
+                format!(
+                    "<form method=\"post\" action=\"/console/api-keys/revoke\">{csrf}<input type=\"hidden\" name=\"name\" value=\"{}\"><button type=\"submit\">{}</button></form>",
+                    esc(&key.name),
+                    esc(&tr.t("api-key-revoke"))
+                ),
+            ),
+        };
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{action}</td></tr>",
+            esc(&key.name),
+            esc(&stamp_local(&key.created_at)),
+            esc(&state_text)
+        ));
+    }
+    body.push_str("</tbody></table>");
+    Ok(signed.page(&tr.t("nav-api-keys"), &body))
+}
+
+pub async fn create_api_key(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    signed.require(&[Role::Admin])?;
+    signed.check_csrf(&form)?;
+    let name = form
+        .get("name")
+        .map(|n| n.trim().to_string())
+        .unwrap_or_default();
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err(ConsoleError::Bad(signed.tr.t("error-api-key-name")));
+    }
+    let key = ourvoice_protocol::Secret::generate().expose().to_string();
+    let digest = crate::open311::key_digest(&key);
+    let (by, now) = (signed.session.account.id, state.store.clock().now());
+    let owner = name.clone();
+    let created = state
+        .store
+        .write(move |sql| {
+            if crate::store::open311::key_name_taken(sql, &owner)? {
+                return Ok(false);
+            }
+            crate::store::open311::create_key(sql, &owner, &digest, now)?;
+            console::audit(sql, by, "create_api_key", None, Some(&owner), now)?;
+            Ok(true)
+        })
+        .await?;
+    if !created {
+        return Err(ConsoleError::Bad(signed.tr.t("error-api-key-taken")));
+    }
+    api_keys_page(&state, &signed, Some((&name, &key))).await
+}
+
+pub async fn revoke_api_key(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    signed.require(&[Role::Admin])?;
+    signed.check_csrf(&form)?;
+    let name = form
+        .get("name")
+        .map(|n| n.trim().to_string())
+        .unwrap_or_default();
+    let (by, now) = (signed.session.account.id, state.store.clock().now());
+    state
+        .store
+        .write(move |sql| {
+            if crate::store::open311::revoke_key(sql, &name, now)? > 0 {
+                console::audit(sql, by, "revoke_api_key", None, Some(&name), now)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to("/console/api-keys").into_response())
+}

@@ -70,6 +70,7 @@ pub fn page(tr: &Tr, title: &str, session: Option<&Session>, body: &str) -> Stri
         if role == Role::Admin {
             links.push(("/console/deadlines", tr.t("nav-deadlines")));
             links.push(("/console/audit", tr.t("nav-audit")));
+            links.push(("/console/api-keys", tr.t("nav-api-keys")));
         }
         for (href, label) in links {
             nav.push_str(&format!("<a href=\"{href}\">{}</a>", esc(&label)));

@@ -62,6 +62,11 @@ pub fn router() -> Router<Arc<AppState>> {
             "/console/deadlines",
             get(admin::deadlines).post(admin::save_deadlines),
         )
+        .route(
+            "/console/api-keys",
+            get(admin::api_keys).post(admin::create_api_key),
+        )
+        .route("/console/api-keys/revoke", post(admin::revoke_api_key))
         .route("/console/dashboard", get(stats::dashboard))
         .route("/console/dashboard.csv", get(stats::csv))
         .layer(axum::middleware::map_response(security_headers))

@@ -212,3 +212,38 @@ pub fn revoke_key(sql: &mut dyn Sql, name: &str, now: DateTime<Utc>) -> Result<u
         &[Val::from(name), Val::from(stamp(now))],
     )
 }
+
+/// One API key as the administrator sees it (never the key itself: only its digest is kept).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyRow {
+    pub name: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// Every key, newest first.
+pub fn keys(sql: &mut dyn Sql) -> Result<Vec<KeyRow>, StoreError> {
+    sql.query(
+        "SELECT name, created_at, revoked_at FROM api_keys ORDER BY id DESC",
+        &[],
+    )?
+    .into_iter()
+    .map(|row| {
+        Ok(KeyRow {
+            name: row.text(0)?,
+            created_at: row.text(1)?,
+            revoked_at: row.opt_text(2)?,
+        })
+    })
+    .collect()
+}
+
+/// Whether a key (active or revoked) already has this name.
+pub fn key_name_taken(sql: &mut dyn Sql, name: &str) -> Result<bool, StoreError> {
+    Ok(sql
+        .query_opt(
+            "SELECT id FROM api_keys WHERE name = $1",
+            &[Val::from(name)],
+        )?
+        .is_some())
+}
