@@ -1,8 +1,10 @@
 //! The root component: sets up the UI state (language and first screen from the device's
-//! settings), refreshes views whenever the sync engine reports, and shows the current screen.
+//! settings), refreshes views whenever the sync engine reports, listens to the system's events
+//! (foreground, connectivity, the Android back button; `platform`), and shows the current screen.
 
 use dioxus::prelude::*;
 use ourvoice_directory::Lang;
+use std::sync::Arc;
 
 use crate::i18n::Tr;
 use crate::state::{DeviceContext, FormState, Screen, Ui};
@@ -49,6 +51,7 @@ pub fn App() -> Element {
             }
         }
     });
+    crate::platform::use_system_events(ui, device.0.as_ref().ok().map(|d| Arc::clone(&d.engine)));
     let lang = (ui.lang)();
     let screen = ui.screen();
     rsx! {

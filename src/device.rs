@@ -8,19 +8,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::watch;
 
-/// The server used when neither the build nor a tester set one.
-pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8080";
+/// The server used when no tester set one: `OURVOICE_DEFAULT_SERVER` at build time (release
+/// builds for phones must set an `https://` address), else a testers' local server.
+pub const DEFAULT_SERVER: &str = match option_env!("OURVOICE_DEFAULT_SERVER") {
+    Some(server) if !server.is_empty() => server,
+    _ => "http://127.0.0.1:8080",
+};
 
-/// Where this device keeps its outbox: `OURVOICE_DATA`, else the platform's data folder.
+/// Where this device keeps its outbox: `OURVOICE_DATA`, else the platform's app-private data
+/// folder (see [`crate::platform::data_dir`]).
 pub fn data_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("OURVOICE_DATA") {
-        return PathBuf::from(dir);
-    }
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("ourvoice")
+    crate::platform::data_dir()
 }
 
 /// The outbox and the sync engine of this device.
@@ -41,14 +39,22 @@ impl Device {
         Device::open(&data_dir(), &server)
     }
 
-    /// Opens the outbox in `data` and starts syncing with `server` in the background.
+    /// Opens the outbox in `data` and starts syncing with `server` in the background. A server
+    /// this build may not use (see [`crate::platform::server_allowed`]) is refused, and a saved
+    /// one is then ignored.
     pub fn open(data: &Path, server: &str) -> Result<Device, String> {
         let outbox = Arc::new(Outbox::open(&data.join("outbox.db")).map_err(|e| e.to_string())?);
         let server = outbox
             .setting("server_url")
             .ok()
             .flatten()
+            .filter(|saved| crate::platform::server_allowed(saved))
             .unwrap_or_else(|| server.to_string());
+        if !crate::platform::server_allowed(&server) {
+            return Err(format!(
+                "{server:?} is not a server this build may use (release builds for phones need https://)"
+            ));
+        }
         let engine = SyncEngine::new(Arc::clone(&outbox), SyncConfig::new(&server))
             .map_err(|e| e.to_string())?;
         let engine = Arc::new(engine);

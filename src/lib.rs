@@ -9,6 +9,7 @@ pub mod app;
 pub mod components;
 pub mod device;
 pub mod i18n;
+pub mod platform;
 pub mod state;
 pub mod style;
 pub mod views;

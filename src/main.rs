@@ -1,5 +1,6 @@
 //! The app's entry point for phones and the testers' desktop build: opens this device's outbox,
-//! starts background sync and launches the root component.
+//! starts background sync and launches the root component in the native shell, which kicks the
+//! sync engine whenever the app comes to the foreground (`platform::native`).
 
 use ourvoice::state::DeviceContext;
 use std::sync::Arc;
@@ -10,14 +11,11 @@ fn main() {
             .map(Arc::new)
             .map_err(Arc::new),
     );
+    let engine = device.0.as_ref().ok().map(|d| Arc::clone(&d.engine));
     let builder = dioxus::LaunchBuilder::new().with_context(device);
-    #[cfg(feature = "desktop")]
-    let builder = {
-        use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
-        let window = WindowBuilder::new()
-            .with_title("Our Voice — សំឡេងយើង")
-            .with_inner_size(LogicalSize::new(400.0, 820.0));
-        builder.with_cfg(Config::new().with_window(window).with_menu(None))
-    };
+    #[cfg(any(feature = "desktop", feature = "mobile"))]
+    let builder = builder.with_cfg(ourvoice::platform::native::config(engine));
+    #[cfg(not(any(feature = "desktop", feature = "mobile")))]
+    drop(engine);
     builder.launch(ourvoice::App);
 }

@@ -193,6 +193,8 @@ testers-save = Save
 testers-sync-now = Send and check now
 testers-counts = On this phone: { $waiting } waiting, { $sent } sent, { $rejected } not accepted
 testers-saved = Saved.
+testers-bad-server = Enter an address that starts with http:// or https://.
+testers-https-only = This build sends only to addresses that start with https://.
 
 ## Errors: one message per code of the protocol
 error-malformed = Something in this field could not be read.

@@ -193,6 +193,8 @@ testers-save = រក្សាទុក
 testers-sync-now = ផ្ញើ និងពិនិត្យឥឡូវនេះ
 testers-counts = នៅលើទូរសព្ទនេះ៖ { $waiting } កំពុងរង់ចាំ { $sent } បានផ្ញើ { $rejected } មិនត្រូវបានទទួលយក
 testers-saved = បានរក្សាទុក។
+testers-bad-server = សូមបញ្ចូលអាសយដ្ឋានដែលចាប់ផ្តើមដោយ http:// ឬ https://។
+testers-https-only = កំណែនេះផ្ញើតែទៅអាសយដ្ឋានដែលចាប់ផ្តើមដោយ https:// ប៉ុណ្ណោះ។
 
 ## កំហុស
 error-malformed = មិនអាចអានអ្វីមួយនៅក្នុងចន្លោះនេះបានទេ។

@@ -20,6 +20,7 @@ pub fn SettingsView() -> Element {
     let mut deleted = use_signal(|| None::<usize>);
     let mut version_taps = use_signal(|| 0u32);
     let mut saved = use_signal(|| false);
+    let mut refused = use_signal(|| false);
     let mut server = use_signal(|| {
         device
             .0
@@ -91,10 +92,14 @@ pub fn SettingsView() -> Element {
                     h3 { {tr.t("testers-title")} }
                     label { class: "field",
                         span { {tr.t("testers-server")} }
-                        input { r#type: "url", id: "testers-server", value: "{server}", oninput: move |e| { server.set(e.value()); saved.set(false); } }
+                        input { r#type: "url", id: "testers-server", value: "{server}", oninput: move |e| { server.set(e.value()); saved.set(false); refused.set(false); } }
                     }
                     button { class: "button secondary", id: "testers-save",
                         onclick: move |_| {
+                            if !crate::platform::server_allowed(&server()) {
+                                refused.set(true);
+                                return;
+                            }
                             if let Ok(device) = &for_server.0 {
                                 device.engine.set_server_url(&server());
                                 let _ = device.outbox.set_setting("server_url", &device.engine.server_url());
@@ -105,6 +110,7 @@ pub fn SettingsView() -> Element {
                         {tr.t("testers-save")}
                     }
                     if saved() { p { role: "status", {tr.t("testers-saved")} } }
+                    if refused() { p { role: "alert", class: "field-error", id: "testers-refused", {tr.t(if crate::platform::HTTPS_ONLY { "testers-https-only" } else { "testers-bad-server" })} } }
                     button { class: "button", id: "testers-sync",
                         onclick: move |_| { if let Ok(device) = &for_sync.0 { device.engine.kick(); } },
                         {tr.t("testers-sync-now")}

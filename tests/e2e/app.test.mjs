@@ -213,3 +213,35 @@ test('nothing is cut off at 360 px', async () => {
     await server.stop();
   }
 });
+
+test("the system's back button goes back one screen, and a tester cannot save a non-web server address", async () => {
+  const folder = tempDir('system');
+  const server = await startServer(folder);
+  const app = await startApp(folder, server.url);
+  try {
+    const page = await phonePage(browser, app.url);
+    await firstRun(page, 'en');
+    // What android/MainActivity.kt calls on Back, installed by src/platform.rs.
+    await page.waitForFunction(() => typeof window.ourvoiceBack === 'function');
+    await page.click('#open-feedback');
+    await expectScreen(page, 'Feedback');
+    await page.evaluate(() => window.ourvoiceBack());
+    await expectScreen(page, 'Home');
+    // On the first screen there is nothing to go back to: the app stays (Android then leaves it).
+    await page.evaluate(() => window.ourvoiceBack());
+    await page.click('#open-settings');
+    await expectScreen(page, 'Settings');
+    for (let i = 0; i < 5; i++) await page.click('#version');
+    await page.fill('#testers-server', 'ftp://127.0.0.1:8080');
+    await page.click('#testers-save');
+    await waitForText(page, '#testers-refused', /starts with http:\/\/ or https:\/\//);
+    await page.fill('#testers-server', server.url);
+    await page.click('#testers-save');
+    await page.waitForSelector('#testers-refused', { state: 'detached' });
+    await page.evaluate(() => window.ourvoiceBack());
+    await expectScreen(page, 'Home');
+  } finally {
+    await app.stop();
+    await server.stop();
+  }
+});
