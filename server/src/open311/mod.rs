@@ -22,7 +22,6 @@ use ourvoice_protocol::{
     Criteria, Evaluation, ItemOutcome, Kind, Privacy, Secret, Submission, ValidationError,
 };
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -474,9 +473,10 @@ async fn token(State(state): State<Arc<AppState>>, Path(file): Path<String>) -> 
     answer(format, result)
 }
 
-/// SHA-256 (hex) of an API key: what the database keeps.
+/// SHA-256 (hex) of an API key: what the database keeps. Keys are made and hashed exactly
+/// like the per-submission secrets.
 pub fn key_digest(key: &str) -> String {
-    hex::encode(Sha256::digest(key.as_bytes()))
+    Secret::from_string(key.to_string()).digest()
 }
 
 fn describe(errors: &[ValidationError]) -> String {
