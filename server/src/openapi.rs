@@ -255,9 +255,11 @@ fn schemas() -> Value {
         "UpdatesResponse": { "type": "object", "required": ["updates"], "properties": {
             "updates": { "type": "array", "items": { "type": "object" } } } },
         "CitizenAnswerRequest": { "type": "object", "required": ["id", "secret", "text"], "properties": {
-            "id": { "type": "string", "format": "uuid" }, "secret": { "type": "string" }, "text": { "type": "string" } } },
+            "id": { "type": "string", "format": "uuid" }, "secret": { "type": "string" }, "text": { "type": "string" },
+            "request_id": { "type": "string", "format": "uuid", "description": "idempotency key: a repeat gets the first answer" } } },
         "RatingRequest": { "type": "object", "required": ["id", "secret", "rating"], "properties": {
-            "id": { "type": "string", "format": "uuid" }, "secret": { "type": "string" }, "rating": { "type": "integer", "minimum": 0, "maximum": 255 } } },
+            "id": { "type": "string", "format": "uuid" }, "secret": { "type": "string" }, "rating": { "type": "integer", "minimum": 0, "maximum": 255 },
+            "request_id": { "type": "string", "format": "uuid", "description": "idempotency key: a repeat gets the first answer" } } },
         "CaseActionResponse": { "type": "object", "required": ["seq", "status"], "properties": {
             "seq": { "type": "integer" }, "status": { "type": "string" } } },
         "Open311Service": { "type": "object", "required": ["service_code", "service_name"], "properties": {
@@ -302,13 +304,13 @@ pub fn document() -> Value {
         "requestBody": json_body(reference("CitizenAnswerRequest")),
         "responses": { "200": json_answer("the new event", reference("CaseActionResponse")),
             "400": api_error("malformed request"), "404": api_error("no such submission or wrong secret"),
-            "409": api_error("no open question"), "415": api_error("not JSON") } } }));
+            "409": api_error("no open question, or request_id reused"), "415": api_error("not JSON") } } }));
     paths.insert("/api/v1/ratings".into(), json!({ "post": {
         "summary": "The citizen rates the office's answer (1–2 reopens it)", "tags": ["app"],
         "requestBody": json_body(reference("RatingRequest")),
         "responses": { "200": json_answer("the new event", reference("CaseActionResponse")),
             "400": api_error("malformed request or rating"), "404": api_error("no such submission or wrong secret"),
-            "409": api_error("nothing to rate yet"), "415": api_error("not JSON") } } }));
+            "409": api_error("nothing to rate yet, or request_id reused"), "415": api_error("not JSON") } } }));
     paths.insert("/api/v1/directory".into(), json!({ "get": {
         "summary": "Every unit, office and service category (ETag / If-None-Match)", "tags": ["app"],
         "responses": { "200": json_answer("the directory", json!({ "type": "object" })), "304": { "description": "not modified" } } } }));

@@ -817,14 +817,22 @@ async fn replies_on(db: TestDb) {
         StatusCode::CONFLICT,
         "nothing to rate before an answer"
     );
-    let (status, body) = setup
-        .api(
-            "/api/v1/answers",
-            &json!({ "id": submission.id, "secret": submission.secret, "text": "ថ្ងៃចន្ទ" }),
-        )
-        .await;
+    let request_id = uuid::Uuid::new_v4();
+    let answer = json!({ "id": submission.id, "secret": submission.secret, "text": "ថ្ងៃចន្ទ", "request_id": request_id });
+    let (status, body) = setup.api("/api/v1/answers", &answer).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "in_progress");
+    // A phone that lost that answer sends it again: the same answer, and nothing new happens.
+    let (status, repeat) = setup.api("/api/v1/answers", &answer).await;
+    assert_eq!((status, &repeat), (StatusCode::OK, &body));
+    let (status, reused) = setup
+        .api(
+            "/api/v1/answers",
+            &json!({ "id": submission.id, "secret": submission.secret, "text": "ថ្ងៃអង្គារ", "request_id": request_id }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(reused["error"], "request_id_reused");
     let page = officer.get(&item).await;
     assert!(
         page.body.contains("ថ្ងៃចន្ទ"),
@@ -856,14 +864,16 @@ async fn replies_on(db: TestDb) {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, body) = setup
-        .api(
-            "/api/v1/ratings",
-            &json!({ "id": submission.id, "secret": submission.secret, "rating": 2 }),
-        )
-        .await;
+    let rating = json!({ "id": submission.id, "secret": submission.secret, "rating": 2, "request_id": uuid::Uuid::new_v4() });
+    let (status, body) = setup.api("/api/v1/ratings", &rating).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "in_progress");
+    let (status, repeat) = setup.api("/api/v1/ratings", &rating).await;
+    assert_eq!(
+        (status, &repeat),
+        (StatusCode::OK, &body),
+        "a resent rating counts once"
+    );
     let inbox = officer.get("/console/inbox").await.body;
     assert!(
         inbox.contains("Needs attention") || inbox.contains("ត្រូវការយកចិត្តទុកដាក់"),

@@ -149,6 +149,10 @@ pub struct CitizenAnswerRequest {
     pub id: Uuid,
     pub secret: Secret,
     pub text: String,
+    /// Chosen by the app when the citizen sends; a repeat with the same `request_id` gets the
+    /// first answer again, so an app may resend after an answer it never received.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<Uuid>,
 }
 
 /// `POST /api/v1/ratings`: the citizen's rating (1 to 5) of the office's answer; 1 or 2
@@ -158,6 +162,9 @@ pub struct RatingRequest {
     pub id: Uuid,
     pub secret: Secret,
     pub rating: u8,
+    /// As in [`CitizenAnswerRequest::request_id`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<Uuid>,
 }
 
 /// The answer to an answer or a rating: the case's new event and status.

@@ -421,6 +421,7 @@ impl SyncEngine {
             id,
             secret,
             text: text.to_string(),
+            request_id: None,
         };
         let json = serde_json::to_vec(&request).expect("a request serialises");
         let answer = self.post("/api/v1/answers", &json).await?;
@@ -432,7 +433,12 @@ impl SyncEngine {
     /// item's new state (a rating of 1 or 2 reopens it). Online only, like [`Self::answer`].
     pub async fn rate(&self, id: Uuid, rating: u8) -> Result<CaseActionResponse, SyncError> {
         let secret = self.secret_of(id)?;
-        let request = RatingRequest { id, secret, rating };
+        let request = RatingRequest {
+            id,
+            secret,
+            rating,
+            request_id: None,
+        };
         let json = serde_json::to_vec(&request).expect("a request serialises");
         let answer = self.post("/api/v1/ratings", &json).await?;
         self.pull().await?;

@@ -4,6 +4,8 @@
 //!
 //! Guarantees: an unknown id and a wrong secret get the same 404, so the calls reveal nothing
 //! about other people's cases; a call that does not fit the case's state is a 409 naming it.
+//! A call with a `request_id` takes effect once: a repeat (same case, same body) gets the first
+//! answer again, and the id reused for anything else is a 409 `request_id_reused`.
 
 use axum::body::Body;
 use axum::extract::State;
@@ -18,8 +20,10 @@ use std::sync::Arc;
 
 use super::read_json;
 use crate::error::AppError;
+use crate::store::cases::{self, EarlierRequest};
 use crate::store::console::{self, Refusal};
-use crate::store::{cases, StoreError};
+use crate::store::sql::Sql;
+use crate::store::StoreError;
 use crate::AppState;
 
 pub fn router() -> Router<Arc<AppState>> {
@@ -44,20 +48,62 @@ async fn parse<T: DeserializeOwned>(
     })
 }
 
-type Outcome = Result<Option<(i64, String)>, Refusal>;
+/// What a citizen's call came to.
+enum Outcome {
+    Done(i64, String),
+    Refused(Refusal),
+    RequestReused,
+}
+
+/// Proves the case, answers a repeat of `request_id` from the record, or runs `act` and
+/// records it; all in the caller's transaction.
+fn once(
+    sql: &mut dyn Sql,
+    id: &uuid::Uuid,
+    secret: &ourvoice_protocol::Secret,
+    request_id: Option<uuid::Uuid>,
+    body_digest: &str,
+    act: impl FnOnce(&mut dyn Sql, i64) -> Result<Result<(i64, String), Refusal>, StoreError>,
+) -> Result<Outcome, StoreError> {
+    let Some(number) = cases::prove(sql, id, secret)? else {
+        return Ok(Outcome::Refused(Refusal::NotFound));
+    };
+    if let Some(request_id) = &request_id {
+        match cases::earlier_citizen_request(sql, request_id, number, body_digest)? {
+            Some(EarlierRequest::Same(seq, status)) => return Ok(Outcome::Done(seq, status)),
+            Some(EarlierRequest::Reused) => return Ok(Outcome::RequestReused),
+            None => {}
+        }
+    }
+    match act(sql, number)? {
+        Ok((seq, status)) => {
+            if let Some(request_id) = &request_id {
+                cases::record_citizen_request(sql, request_id, number, body_digest, seq, &status)?;
+            }
+            Ok(Outcome::Done(seq, status))
+        }
+        Err(refusal) => Ok(Outcome::Refused(refusal)),
+    }
+}
 
 fn answer_of(outcome: Outcome) -> Result<Json<CaseActionResponse>, AppError> {
     match outcome {
-        Ok(Some((seq, status))) => Ok(Json(CaseActionResponse {
+        Outcome::Done(seq, status) => Ok(Json(CaseActionResponse {
             seq: seq as u64,
             status: CaseStatus::from_code(&status),
         })),
-        Ok(None) | Err(Refusal::NotFound) => Err(AppError::bad(
+        Outcome::RequestReused => Err(AppError::bad_field(
+            StatusCode::CONFLICT,
+            "request_id_reused",
+            "this request_id was used for a different request",
+            "request_id",
+        )),
+        Outcome::Refused(Refusal::NotFound) => Err(AppError::bad(
             StatusCode::NOT_FOUND,
             "not_found",
             "no submission with this id and secret",
         )),
-        Err(Refusal::WrongState) => Err(AppError::bad(
+        Outcome::Refused(Refusal::WrongState) => Err(AppError::bad(
             StatusCode::CONFLICT,
             "wrong_state",
             "the case is not in a state that takes this (answers need a question from the office; ratings need an answer)",
@@ -81,13 +127,18 @@ async fn answer(
         ));
     }
     let now = state.store.clock().now();
+    let digest = crate::console::digest(&format!("answer\n{text}"));
     let outcome = state
         .store
-        .write(move |sql| -> Result<Outcome, StoreError> {
-            let Some(number) = cases::prove(sql, &request.id, &request.secret)? else {
-                return Ok(Ok(None));
-            };
-            Ok(console::citizen_answer(sql, number, &text, now)?.map(Some))
+        .write(move |sql| {
+            once(
+                sql,
+                &request.id,
+                &request.secret,
+                request.request_id,
+                &digest,
+                |sql, number| console::citizen_answer(sql, number, &text, now),
+            )
         })
         .await?;
     answer_of(outcome)
@@ -109,13 +160,18 @@ async fn rating(
     }
     let now = state.store.clock().now();
     let rating = i64::from(request.rating);
+    let digest = crate::console::digest(&format!("rating\n{rating}"));
     let outcome = state
         .store
-        .write(move |sql| -> Result<Outcome, StoreError> {
-            let Some(number) = cases::prove(sql, &request.id, &request.secret)? else {
-                return Ok(Ok(None));
-            };
-            Ok(console::citizen_rating(sql, number, rating, now)?.map(Some))
+        .write(move |sql| {
+            once(
+                sql,
+                &request.id,
+                &request.secret,
+                request.request_id,
+                &digest,
+                |sql, number| console::citizen_rating(sql, number, rating, now),
+            )
         })
         .await?;
     answer_of(outcome)

@@ -172,6 +172,60 @@ pub fn prove(
     })
 }
 
+/// What became of an earlier citizen's answer or rating with the same request id.
+pub enum EarlierRequest {
+    /// The same request: its event and the status it left.
+    Same(i64, String),
+    /// The id was used for another case or another body.
+    Reused,
+}
+
+/// The earlier request `request_id`, if any; `Same` only for the same case and body.
+pub fn earlier_citizen_request(
+    sql: &mut dyn Sql,
+    request_id: &uuid::Uuid,
+    number: i64,
+    body_digest: &str,
+) -> Result<Option<EarlierRequest>, StoreError> {
+    let found = sql.query_opt(
+        "SELECT case_number, body_digest, seq, status FROM citizen_requests WHERE request_id = $1",
+        &[Val::from(request_id.to_string())],
+    )?;
+    let Some(row) = found else {
+        return Ok(None);
+    };
+    Ok(Some(
+        if row.int(0)? == number && row.text(1)? == body_digest {
+            EarlierRequest::Same(row.int(2)?, row.text(3)?)
+        } else {
+            EarlierRequest::Reused
+        },
+    ))
+}
+
+/// Remembers a citizen's request that took effect (event `seq`, leaving `status`).
+pub fn record_citizen_request(
+    sql: &mut dyn Sql,
+    request_id: &uuid::Uuid,
+    number: i64,
+    body_digest: &str,
+    seq: i64,
+    status: &str,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO citizen_requests (request_id, case_number, body_digest, seq, status)
+         VALUES ($1, $2, $3, $4, $5)",
+        &[
+            Val::from(request_id.to_string()),
+            Val::Int(number),
+            Val::from(body_digest),
+            Val::Int(seq),
+            Val::from(status),
+        ],
+    )?;
+    Ok(())
+}
+
 pub fn updates(sql: &mut dyn Sql, keys: &[ItemKey]) -> Result<Vec<CaseUpdate>, StoreError> {
     let mut updates = Vec::new();
     for key in keys {

@@ -122,7 +122,7 @@ pub enum Dialect {
 
 /// Each migration, in order; version `n` is `MIGRATIONS[n - 1]`. Tokens: `{pk}` an
 /// auto-numbered 64-bit primary key, `{int}` a 64-bit integer.
-pub const MIGRATIONS: [&str; 3] = [
+pub const MIGRATIONS: [&str; 4] = [
     // 1: the spine: cases and their events.
     "
 CREATE TABLE cases (
@@ -233,6 +233,29 @@ CREATE TABLE open311_locations (
     address_string TEXT
 );
 CREATE INDEX cases_by_received_at ON cases (received_at);
+",
+    // 4: offices as administrators run them (on the system or not yet, contact details), the
+    // public holidays deadlines skip, and the citizens' answers and ratings by request id (so
+    // a phone can resend one whose answer it lost).
+    "
+CREATE TABLE office_settings (
+    office TEXT PRIMARY KEY,
+    receiving {int} NOT NULL DEFAULT 1,
+    phone TEXT,
+    hours TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE holidays (
+    day TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+);
+CREATE TABLE citizen_requests (
+    request_id TEXT PRIMARY KEY,
+    case_number {int} NOT NULL REFERENCES cases (number),
+    body_digest TEXT NOT NULL,
+    seq {int} NOT NULL,
+    status TEXT NOT NULL
+);
 ",
 ];
 
