@@ -1260,17 +1260,18 @@ async fn device_on(db: TestDb) {
 }
 
 #[tokio::test]
-async fn the_inbox_says_when_it_lists_only_the_first_items() {
-    on_both(|db| Box::pin(inbox_limit_on(db))).await;
+async fn the_inbox_pages_through_every_item_and_exports_them_all() {
+    on_both(|db| Box::pin(inbox_pages_on(db))).await;
 }
 
-async fn inbox_limit_on(db: TestDb) {
+async fn inbox_pages_on(db: TestDb) {
     let setup = Setup::start(db, &[]);
     accounts(&setup).await;
     let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    officer.get("/console/lang/en").await;
     let http = reqwest::Client::new();
     for batch in 0..3 {
-        let items: Vec<Submission> = (0..200)
+        let items: Vec<Submission> = (0..85)
             .map(|n| complaint(&format!("batch {batch} item {n}")))
             .collect();
         let response = http
@@ -1281,18 +1282,71 @@ async fn inbox_limit_on(db: TestDb) {
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
     }
-    let page = officer.get("/console/inbox").await.body;
+    let item_links = |page: &str| -> Vec<String> {
+        page.match_indices("<tr><td><a href=\"/console/items/")
+            .map(|(at, _)| {
+                let rest = &page[at + 32..];
+                rest[..rest.find('"').unwrap()].to_string()
+            })
+            .collect()
+    };
+    // 255 items: pages of 100, 100 and 55, every item once, newest first.
+    let mut seen = Vec::new();
+    let mut address = "/console/inbox".to_string();
+    let mut ranges = Vec::new();
+    loop {
+        let page = officer.get(&address).await.body;
+        assert!(
+            page.contains("data-count=\"received\">255<"),
+            "counts cover every item"
+        );
+        let start = page.find("<nav class=\"pager\"><span>").unwrap() + 25;
+        ranges.push(page[start..start + page[start..].find('<').unwrap()].to_string());
+        seen.extend(item_links(&page));
+        match page.find("rel=\"next\" href=\"") {
+            Some(at) => {
+                let rest = &page[at + 17..];
+                address = rest[..rest.find('"').unwrap()].replace("&amp;", "&");
+            }
+            None => break,
+        }
+    }
     assert_eq!(
-        page.matches("<tr><td><a href=\"/console/items/").count(),
-        500
+        ranges,
+        [
+            "Items 1–100 of 255",
+            "Items 101–200 of 255",
+            "Items 201–255 of 255"
+        ]
+        .map(String::from)
+        .to_vec()
     );
-    assert!(page.contains("class=\"alert\""), "the cut is announced");
-    assert!(
-        page.contains("data-count=\"received\">600<"),
-        "counts cover every item"
+    let numbers: Vec<i64> = seen.iter().map(|n| n.parse().unwrap()).collect();
+    let mut expected = numbers.clone();
+    expected.sort_unstable_by(|a, b| b.cmp(a));
+    expected.dedup();
+    assert_eq!(numbers, expected, "255 different items, newest first");
+    assert_eq!(numbers.len(), 255);
+    // The filter stays with the pages; a page past the end says so and links back.
+    let page = officer
+        .get("/console/inbox?kind=complaint&order=oldest&page=2")
+        .await
+        .body;
+    assert!(page.contains("href=\"/console/inbox?kind=complaint&amp;order=oldest&amp;page=3\""));
+    assert!(page.contains("href=\"/console/inbox?kind=complaint&amp;order=oldest&amp;page=1\""));
+    let oldest = item_links(&page);
+    assert_eq!(
+        oldest.first().map(String::as_str),
+        Some(numbers[154].to_string().as_str())
     );
+    let page = officer.get("/console/inbox?page=9").await.body;
+    assert!(page.contains("No items on this page (255 in all)"));
+    assert!(page.contains("href=\"/console/inbox?page=3\""));
     let page = officer.get("/console/inbox?state=answered").await.body;
-    assert!(!page.contains("class=\"alert\""));
+    assert!(!page.contains("class=\"pager\""), "one page needs no pager");
+    // The export holds every matching item, not one page.
+    let csv = officer.get("/console/export.csv").await.body;
+    assert_eq!(csv.matches("batch ").count(), 255);
 }
 
 #[tokio::test]

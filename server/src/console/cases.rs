@@ -117,12 +117,23 @@ pub async fn inbox(
     let tr = signed.tr;
     let scope = signed.scope()?;
     let filter = parse_filter(&tr, &query)?;
+    // Pages are numbered from 1 in the address; a bad number is the first page.
+    let page = query
+        .get("page")
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+        - 1;
     let now = state.store.clock().now();
-    let (lines, counts) = {
+    let console::Inbox {
+        lines,
+        matching,
+        counts,
+    } = {
         let (scope, filter) = (scope.clone(), filter.clone());
         state
             .store
-            .read(move |sql| console::inbox(sql, &scope, &filter, now))
+            .read(move |sql| console::inbox(sql, &scope, &filter, page, now))
             .await?
     };
     let mut body = String::new();
@@ -193,15 +204,6 @@ pub async fn inbox(
         "<p><a href=\"/console/export.csv?{export_query}\">{}</a></p>",
         esc(&tr.t("inbox-export"))
     ));
-    if lines.len() as i64 >= console::INBOX_LIMIT {
-        body.push_str(&format!(
-            "<p class=\"alert\">{}</p>",
-            esc(&tr.a(
-                "inbox-limit",
-                &[("n", FluentValue::from(console::INBOX_LIMIT))]
-            ))
-        ));
-    }
     if lines.is_empty() {
         body.push_str(&format!("<p>{}</p>", esc(&tr.t("inbox-empty"))));
     } else {
@@ -219,6 +221,13 @@ pub async fn inbox(
         }
         body.push_str("</tbody></table>");
     }
+    body.push_str(&pager(
+        &tr,
+        &export_query,
+        page,
+        lines.len() as i64,
+        matching,
+    ));
     let title = tr.a(
         "inbox-title",
         &[(
@@ -231,6 +240,50 @@ pub async fn inbox(
         )],
     );
     Ok(signed.page(&title, &body))
+}
+
+/// "Items 101–200 of 1,234" and links to the pages before and after, keeping the filter.
+fn pager(tr: &Tr, filter_query: &str, page: i64, shown: i64, matching: i64) -> String {
+    if matching <= console::INBOX_PAGE && page == 0 {
+        return String::new();
+    }
+    let first = page * console::INBOX_PAGE + 1;
+    let range = if shown == 0 {
+        tr.a(
+            "inbox-range-none",
+            &[("total", FluentValue::from(matching))],
+        )
+    } else {
+        tr.a(
+            "inbox-range",
+            &[
+                ("first", FluentValue::from(first)),
+                ("last", FluentValue::from(first + shown - 1)),
+                ("total", FluentValue::from(matching)),
+            ],
+        )
+    };
+    let link = |to: i64, key: &str, rel: &str| {
+        let separator = if filter_query.is_empty() { "" } else { "&amp;" };
+        format!(
+            "<a rel=\"{rel}\" href=\"/console/inbox?{filter_query}{separator}page={}\">{}</a>",
+            to + 1,
+            esc(&tr.t(key))
+        )
+    };
+    let mut out = format!("<nav class=\"pager\"><span>{}</span>", esc(&range));
+    if page > 0 {
+        out.push_str(&link(
+            (page - 1).min((matching - 1).max(0) / console::INBOX_PAGE),
+            "inbox-previous",
+            "prev",
+        ));
+    }
+    if first - 1 + shown < matching {
+        out.push_str(&link(page + 1, "inbox-next", "next"));
+    }
+    out.push_str("</nav>");
+    out
 }
 
 fn line_row(state: &AppState, tr: &Tr, line: &CaseLine, now: DateTime<Utc>) -> String {
@@ -641,18 +694,9 @@ pub async fn export(
     let scope = signed.scope()?;
     let filter = parse_filter(&tr, &query)?;
     let now = state.store.clock().now();
-    let numbers_scope = scope.clone();
-    let (lines, descriptions) = state
+    let lines = state
         .store
-        .read(move |sql| {
-            let (lines, _) = console::inbox(sql, &numbers_scope, &filter, now)?;
-            let mut descriptions = Vec::with_capacity(lines.len());
-            for line in &lines {
-                let detail = console::case_detail(sql, &numbers_scope, line.number)?;
-                descriptions.push(detail.map(|d| d.description).unwrap_or_default());
-            }
-            Ok((lines, descriptions))
-        })
+        .read(move |sql| console::export(sql, &scope, &filter, now))
         .await?;
     let mut csv = String::from(BOM);
     csv.push_str(&csv_line(
@@ -669,7 +713,7 @@ pub async fn export(
         ]
         .map(|k| tr.t(k)),
     ));
-    for (line, description) in lines.iter().zip(descriptions) {
+    for (line, description) in lines {
         csv.push_str(&csv_line(&[
             line.tracking_code.clone(),
             tr.t(&format!("kind-{}", line.kind)),

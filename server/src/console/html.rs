@@ -47,6 +47,7 @@ button.link{background:none;color:inherit;text-decoration:underline;padding:0;mi
 .row{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end}
 .row>*{flex:1 1 10rem}
 .counts span{margin-right:1rem}
+.pager{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;margin:1rem 0}
 svg{max-width:100%;height:auto;background:#fff}
 @media (max-width:40rem){th,td{padding:.35rem;font-size:.95em}}
 ";

@@ -357,18 +357,24 @@ fn line_of(row: &Row) -> Result<CaseLine, StoreError> {
     })
 }
 
-/// The most lines one inbox page shows.
-pub const INBOX_LIMIT: i64 = 500;
+/// The lines one inbox page shows.
+pub const INBOX_PAGE: i64 = 100;
+/// The most lines one CSV export holds.
+pub const EXPORT_LIMIT: i64 = 50_000;
 
-/// The inbox lines matching `filter` within `scope`, and the count per state of the whole scope.
-pub fn inbox(
-    sql: &mut dyn Sql,
-    scope: &Scope,
-    filter: &InboxFilter,
-    now: DateTime<Utc>,
-) -> Result<(Vec<CaseLine>, BTreeMap<String, i64>), StoreError> {
+/// One page of an inbox: its lines, how many lines match the filter in all, and the count per
+/// state of the whole scope.
+#[derive(Clone, Debug)]
+pub struct Inbox {
+    pub lines: Vec<CaseLine>,
+    pub matching: i64,
+    pub counts: BTreeMap<String, i64>,
+}
+
+/// `WHERE …` for `filter` within `scope`, and its parameters.
+fn inbox_condition(scope: &Scope, filter: &InboxFilter, now: DateTime<Utc>) -> (String, Vec<Val>) {
     let (condition, mut params) = scope.condition(1);
-    let mut text = format!("SELECT {LINE_COLUMNS} FROM cases WHERE {condition}");
+    let mut text = format!(" WHERE {condition}");
     let mut add = |clause: &str, value: Val, params: &mut Vec<Val>| {
         params.push(value);
         text.push_str(&clause.replace("$?", &format!("${}", params.len())));
@@ -398,17 +404,42 @@ pub fn inbox(
         add(" AND due_at < $?", Val::from(stamp(now)), &mut params);
         text.push_str(" AND status IN ('received', 'in_progress', 'awaiting_citizen')");
     }
-    text.push_str(if filter.oldest_first {
+    (text, params)
+}
+
+fn inbox_order(filter: &InboxFilter) -> &'static str {
+    if filter.oldest_first {
         " ORDER BY received_at ASC, number ASC"
     } else {
         " ORDER BY received_at DESC, number DESC"
-    });
-    text.push_str(&format!(" LIMIT {INBOX_LIMIT}"));
+    }
+}
+
+/// Page `page` (from 0, [`INBOX_PAGE`] lines each) of the lines matching `filter` within
+/// `scope`.
+pub fn inbox(
+    sql: &mut dyn Sql,
+    scope: &Scope,
+    filter: &InboxFilter,
+    page: i64,
+    now: DateTime<Utc>,
+) -> Result<Inbox, StoreError> {
+    let (condition, params) = inbox_condition(scope, filter, now);
+    let offset = page.max(0).saturating_mul(INBOX_PAGE);
     let lines = sql
-        .query(&text, &params)?
+        .query(
+            &format!(
+                "SELECT {LINE_COLUMNS} FROM cases{condition}{} LIMIT {INBOX_PAGE} OFFSET {offset}",
+                inbox_order(filter)
+            ),
+            &params,
+        )?
         .iter()
         .map(line_of)
         .collect::<Result<Vec<_>, _>>()?;
+    let matching = sql
+        .query_one(&format!("SELECT count(*) FROM cases{condition}"), &params)?
+        .int(0)?;
     let (condition, params) = scope.condition(1);
     let counts = sql
         .query(
@@ -418,7 +449,32 @@ pub fn inbox(
         .iter()
         .map(|row| Ok((row.text(0)?, row.int(1)?)))
         .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
-    Ok((lines, counts))
+    Ok(Inbox {
+        lines,
+        matching,
+        counts,
+    })
+}
+
+/// The first [`EXPORT_LIMIT`] lines matching `filter` within `scope`, each with its free text,
+/// in the inbox's order.
+pub fn export(
+    sql: &mut dyn Sql,
+    scope: &Scope,
+    filter: &InboxFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<(CaseLine, String)>, StoreError> {
+    let (condition, params) = inbox_condition(scope, filter, now);
+    sql.query(
+        &format!(
+            "SELECT {LINE_COLUMNS}, description FROM cases{condition}{} LIMIT {EXPORT_LIMIT}",
+            inbox_order(filter)
+        ),
+        &params,
+    )?
+    .iter()
+    .map(|row| Ok((line_of(row)?, row.text(11)?)))
+    .collect()
 }
 
 /// Everything about one case except the contact details.
