@@ -1051,6 +1051,60 @@ async fn deadlines_on(db: TestDb) {
         )
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    // A public holiday on Tuesday 1 December: a request arriving on Monday is due on Thursday;
+    // once the holiday is removed, on Wednesday again.
+    let holiday = [("day", "2026-12-01"), ("name", "ទិវាសាកល្បង <b>")];
+    let page = admin
+        .submit("/console/deadlines", "/console/holidays", &holiday)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    for bad in [
+        [("day", "1 December"), ("name", "x")],
+        [("day", "2026-12-02"), ("name", " ")],
+    ] {
+        let page = admin
+            .submit("/console/deadlines", "/console/holidays", &bad)
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad:?}");
+    }
+    let listed = admin.get("/console/deadlines").await.body;
+    assert!(listed.contains("ទិវាសាកល្បង &lt;b&gt;"), "listed, escaped");
+    let due_of = |setup: &Setup, number: i64| {
+        setup.db.query(
+            "SELECT due_at FROM cases WHERE number = $1",
+            &[Val::Int(number)],
+        )[0]
+        .text(0)
+        .unwrap()
+    };
+    let mut request = complaint("ព័ត៌មាន ថ្ងៃឈប់សម្រាក");
+    request.kind = ourvoice_protocol::Kind::Information;
+    request.category = "civil_registration".into();
+    let number = setup.submit(&request).await;
+    assert!(due_of(&setup, number).starts_with("2026-12-03T02:00:00"));
+    let page = admin
+        .submit(
+            "/console/deadlines",
+            "/console/holidays/remove",
+            &[("day", "2026-12-01")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(!admin
+        .get("/console/deadlines")
+        .await
+        .body
+        .contains("ទិវាសាកល្បង"));
+    request.id = uuid::Uuid::new_v4();
+    let number = setup.submit(&request).await;
+    assert!(due_of(&setup, number).starts_with("2026-12-02T02:00:00"));
+    assert_eq!(
+        setup.db.count(
+            "SELECT count(*) FROM audit_log WHERE action IN ('set_holiday', 'remove_holiday')",
+            &[]
+        ),
+        2
+    );
     let mut information = complaint("ព័ត៌មាន");
     information.kind = ourvoice_protocol::Kind::Information;
     information.category = "civil_registration".into();

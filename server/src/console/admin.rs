@@ -1,5 +1,5 @@
-//! Accounts (administrators: all; office heads: their office's officers), the audit log and the
-//! deadlines per kind (administrators).
+//! Accounts (administrators: all; office heads: their office's officers), the audit log, the
+//! deadlines per kind and the public holidays they skip (administrators).
 //!
 //! Guarantees: a head can create and disable only officers of their own office; disabling an
 //! account ends its sessions in the same transaction; new passwords have at least
@@ -304,7 +304,11 @@ pub async fn audit(State(state): State<Arc<AppState>>, signed: Signed) -> Consol
 pub async fn deadlines(State(state): State<Arc<AppState>>, signed: Signed) -> ConsoleResult {
     signed.require(&[Role::Admin])?;
     let tr = signed.tr;
-    let current = state.store.read(read_deadlines).await?;
+    let (current, holidays) = state
+        .store
+        .read(|sql| Ok((read_deadlines(sql)?, console::holidays(sql)?)))
+        .await?;
+    let csrf = csrf_field(&signed.session.csrf);
     let mut fields = String::new();
     for kind in Kind::ALL {
         let days = current.get(kind.as_str()).copied().unwrap_or(15);
@@ -314,13 +318,116 @@ pub async fn deadlines(State(state): State<Arc<AppState>>, signed: Signed) -> Co
             label = esc(&tr.t(&format!("kind-{}", kind.as_str()))),
         ));
     }
-    let body = format!(
-        "<form method=\"post\" action=\"/console/deadlines\" class=\"card\">{}<p>{}</p>{fields}<p><button type=\"submit\">{}</button></p></form>",
-        csrf_field(&signed.session.csrf),
+    let mut body = format!(
+        "<form method=\"post\" action=\"/console/deadlines\" class=\"card\">{csrf}<p>{}</p>{fields}<p><button type=\"submit\">{}</button></p></form>",
         esc(&tr.t("deadlines-help")),
         esc(&tr.t("deadlines-save")),
     );
+    body.push_str(&format!(
+        "<h2 id=\"holidays\">{}</h2><p>{}</p>",
+        esc(&tr.t("holidays-title")),
+        esc(&tr.t("holidays-help"))
+    ));
+    let today = state.today().to_string();
+    if holidays.is_empty() {
+        body.push_str(&format!("<p>{}</p>", esc(&tr.t("holidays-none"))));
+    } else {
+        body.push_str(&format!(
+            "<table id=\"holiday-list\"><thead><tr><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
+            esc(&tr.t("holiday-day")),
+            esc(&tr.t("holiday-name")),
+        ));
+        for (day, name) in &holidays {
+            let past = if *day < today {
+                format!(
+                    " <span class=\"badge\">{}</span>",
+                    esc(&tr.t("holiday-past"))
+                )
+            } else {
+                String::new()
+            };
+            body.push_str(&format!(
+                "<tr><td>{day}{past}</td><td>{}</td><td><form method=\"post\" action=\"/console/holidays/remove\">{csrf}<input type=\"hidden\" name=\"day\" value=\"{day}\"><button type=\"submit\" class=\"link\">{}</button></form></td></tr>",
+                esc(name),
+                esc(&tr.t("holiday-remove")),
+                day = esc(day),
+            ));
+        }
+        body.push_str("</tbody></table>");
+    }
+    body.push_str(&format!(
+        "<form method=\"post\" action=\"/console/holidays\" class=\"card row\">{csrf}\
+<div><label for=\"holiday-day\">{day_l}</label><input type=\"date\" id=\"holiday-day\" name=\"day\" required></div>\
+<div><label for=\"holiday-name\">{name_l}</label><input type=\"text\" id=\"holiday-name\" name=\"name\" maxlength=\"100\" required></div>\
+<div><button type=\"submit\">{add}</button></div></form>",
+        day_l = esc(&tr.t("holiday-day")),
+        name_l = esc(&tr.t("holiday-name")),
+        add = esc(&tr.t("holiday-add")),
+    ));
     Ok(signed.page(&tr.t("nav-deadlines"), &body))
+}
+
+/// A date the form sent, as `YYYY-MM-DD`, or the error to show.
+fn form_day(signed: &Signed, form: &HashMap<String, String>) -> Result<String, ConsoleError> {
+    let text = form.get("day").map(|d| d.trim()).unwrap_or_default();
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|day| day.to_string())
+        .map_err(|_| ConsoleError::Bad(signed.tr.t("error-date")))
+}
+
+/// Enters a public holiday (administrators); deadlines of items that arrive afterwards skip it.
+pub async fn add_holiday(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    signed.require(&[Role::Admin])?;
+    signed.check_csrf(&form)?;
+    let day = form_day(&signed, &form)?;
+    let name = form
+        .get("name")
+        .map(|n| n.trim().to_string())
+        .unwrap_or_default();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ConsoleError::Bad(signed.tr.t("error-holiday-name")));
+    }
+    let (by, now) = (signed.session.account.id, state.store.clock().now());
+    state
+        .store
+        .write(move |sql| {
+            console::set_holiday(sql, &day, &name)?;
+            console::audit(
+                sql,
+                by,
+                "set_holiday",
+                None,
+                Some(&format!("{day} {name}")),
+                now,
+            )
+        })
+        .await?;
+    Ok(Redirect::to("/console/deadlines#holidays").into_response())
+}
+
+pub async fn remove_holiday(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    signed.require(&[Role::Admin])?;
+    signed.check_csrf(&form)?;
+    let day = form_day(&signed, &form)?;
+    let (by, now) = (signed.session.account.id, state.store.clock().now());
+    state
+        .store
+        .write(move |sql| {
+            if console::remove_holiday(sql, &day)? {
+                console::audit(sql, by, "remove_holiday", None, Some(&day), now)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to("/console/deadlines#holidays").into_response())
 }
 
 pub async fn save_deadlines(

@@ -62,6 +62,8 @@ pub fn router() -> Router<Arc<AppState>> {
             "/console/deadlines",
             get(admin::deadlines).post(admin::save_deadlines),
         )
+        .route("/console/holidays", post(admin::add_holiday))
+        .route("/console/holidays/remove", post(admin::remove_holiday))
         .route(
             "/console/api-keys",
             get(admin::api_keys).post(admin::create_api_key),

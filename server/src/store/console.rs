@@ -827,6 +827,29 @@ pub fn set_deadline(sql: &mut dyn Sql, kind: &str, days: i64) -> Result<(), Stor
     Ok(())
 }
 
+/// Every public holiday entered, by date: (`YYYY-MM-DD`, name).
+pub fn holidays(sql: &mut dyn Sql) -> Result<Vec<(String, String)>, StoreError> {
+    sql.query("SELECT day, name FROM holidays ORDER BY day", &[])?
+        .iter()
+        .map(|row| Ok((row.text(0)?, row.text(1)?)))
+        .collect()
+}
+
+/// Enters a public holiday, or renames the one on that day.
+pub fn set_holiday(sql: &mut dyn Sql, day: &str, name: &str) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO holidays (day, name) VALUES ($1, $2)
+         ON CONFLICT (day) DO UPDATE SET name = excluded.name",
+        &[Val::from(day), Val::from(name)],
+    )?;
+    Ok(())
+}
+
+/// Removes the public holiday on `day`; whether there was one.
+pub fn remove_holiday(sql: &mut dyn Sql, day: &str) -> Result<bool, StoreError> {
+    Ok(sql.execute("DELETE FROM holidays WHERE day = $1", &[Val::from(day)])? > 0)
+}
+
 /// A citizen's answer to the office's question (proven by the secret by the caller).
 pub fn citizen_answer(
     sql: &mut dyn Sql,

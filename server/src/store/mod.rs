@@ -380,11 +380,11 @@ fn write_group<E: Engine>(
     let mut all = Vec::new();
     conn.transaction(&mut |sql| {
         all.clear();
-        let deadlines = cases::deadlines(sql)?;
+        let rules = cases::DeadlineRules::load(sql, now)?;
         for cases in jobs {
             let mut outcomes = Vec::with_capacity(cases.len());
             for case in *cases {
-                let outcome = cases::write_case(sql, case, now, &deadlines)?;
+                let outcome = cases::write_case(sql, case, now, &rules)?;
                 if let Some(location) = &case.location {
                     open311::save_location(sql, &outcome, location)?;
                 }
