@@ -2,6 +2,9 @@
 //! office above their office (the district's for a commune hall or an OWSO, the province's for
 //! a district citizens' office or an OWSU).
 //!
+//! A citizens' office that is switched off passes the item on to the province's (see
+//! [`crate::offices`]). Each sweep also reloads which offices are on.
+//!
 //! Guarantees: each overdue item is escalated at most once (`escalated` is set in the same
 //! transaction); the sweep uses the server's clock, so tests can move time forward.
 
@@ -14,6 +17,9 @@ use crate::AppState;
 
 /// Escalates every overdue, not yet escalated item; how many were found.
 pub async fn sweep(state: &AppState) -> Result<usize, StoreError> {
+    state
+        .offices
+        .replace(state.store.read(crate::offices::Offices::load).await?);
     let now = state.store.clock().now();
     let overdue = state
         .store
@@ -26,7 +32,7 @@ pub async fn sweep(state: &AppState) -> Result<usize, StoreError> {
             let above = state
                 .directory
                 .citizens_office_above(&office)
-                .map(|o| o.code.clone());
+                .map(|o| state.offices.answering(state.directory, &o.code));
             (number, above)
         })
         .collect();

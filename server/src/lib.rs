@@ -11,6 +11,7 @@ pub mod config;
 pub mod console;
 pub mod deadlines;
 pub mod error;
+pub mod offices;
 pub mod open311;
 pub mod openapi;
 pub mod ratelimit;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub max_batch_items: usize,
     /// Failed console logins per address: how many, since when (see `console::auth`).
     pub login_failures: console::auth::FailedLogins,
+    /// The offices switched off (see [`offices`]).
+    pub offices: offices::Offices,
 }
 
 impl AppState {
@@ -70,7 +73,11 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         max_body_bytes: config.max_body_bytes as usize,
         max_batch_items: config.max_batch_items as usize,
         login_failures: Default::default(),
+        offices: Default::default(),
     });
+    state
+        .offices
+        .replace(state.store.read(offices::Offices::load).await?);
     let sweeper = tokio::spawn(deadlines::sweep_forever(
         Arc::clone(&state),
         std::time::Duration::from_secs(config.deadline_sweep_seconds),

@@ -599,6 +599,28 @@ async fn authorization_matrix_on(db: TestDb) {
             ],
         ),
         (
+            "/console/offices",
+            [
+                ("officer.a", forbidden),
+                ("head.a", forbidden),
+                ("officer.b", forbidden),
+                ("pco", forbidden),
+                ("analyst", forbidden),
+                ("admin", ok),
+            ],
+        ),
+        (
+            "/console/offices/CH-120101",
+            [
+                ("officer.a", forbidden),
+                ("head.a", forbidden),
+                ("officer.b", forbidden),
+                ("pco", forbidden),
+                ("analyst", forbidden),
+                ("admin", ok),
+            ],
+        ),
+        (
             "/console/deadlines",
             [
                 ("officer.a", forbidden),
@@ -689,6 +711,41 @@ async fn authorization_matrix_on(db: TestDb) {
             &[Val::Int(number_b)]
         ),
         1
+    );
+    // The administrators' forms refuse every other role, with a valid CSRF token and all.
+    for name in ["officer.a", "head.a", "officer.b", "pco", "analyst"] {
+        let browser = browsers.get_mut(name).unwrap();
+        let landing = if name == "analyst" {
+            "/console/dashboard"
+        } else {
+            "/console/inbox"
+        };
+        let token = browser.get(landing).await.csrf();
+        for (path, form) in [
+            ("/console/offices/CH-120101", vec![("receiving", "1")]),
+            ("/console/deadlines", vec![("complaint", "3")]),
+            (
+                "/console/holidays",
+                vec![("day", "2026-12-10"), ("name", "x")],
+            ),
+            ("/console/holidays/remove", vec![("day", "2026-12-10")]),
+            ("/console/api-keys", vec![("name", "x")]),
+            ("/console/api-keys/revoke", vec![("name", "x")]),
+        ] {
+            let mut fields = form.clone();
+            fields.push(("csrf", &token));
+            assert_eq!(
+                browser.post(path, &fields).await.status,
+                forbidden,
+                "{name} POST {path}"
+            );
+        }
+    }
+    assert_eq!(
+        setup.db.count("SELECT count(*) FROM holidays", &[])
+            + setup.db.count("SELECT count(*) FROM office_settings", &[])
+            + setup.db.count("SELECT count(*) FROM api_keys", &[]),
+        0
     );
     // Analysts and administrators cannot act on items; officers cannot create accounts.
     for name in ["analyst", "admin"] {
@@ -1491,5 +1548,175 @@ async fn api_keys_on(db: TestDb) {
         ),
         0,
         "only the digest is stored"
+    );
+}
+
+#[tokio::test]
+async fn administrators_switch_offices_off_and_feedback_goes_above() {
+    on_both(|db| Box::pin(offices_on(db))).await;
+}
+
+async fn offices_on(db: TestDb) {
+    let mut setup = Setup::start(db, &[]);
+    let mut admin = accounts(&setup).await;
+    admin.get("/console/lang/en").await;
+    let office_of = |setup: &Setup, number: i64| {
+        setup.db.query(
+            "SELECT office FROM cases WHERE number = $1",
+            &[Val::Int(number)],
+        )[0]
+        .text(0)
+        .unwrap()
+    };
+    // The list: every office of the directory, found by name, code, province, type and state.
+    let page = admin.get("/console/offices").await.body;
+    assert!(page.contains("Offices 1–100 of 2122"), "{page}");
+    let page = admin.get("/console/offices?q=chamkar+mon").await.body;
+    assert!(
+        page.contains("/console/offices/OWSO-1201") && page.contains("/console/offices/DCO-1201")
+    );
+    assert!(!page.contains("/console/offices/OWSO-1202"));
+    let page = admin
+        .get("/console/offices?province=12&type=owsu")
+        .await
+        .body;
+    assert_eq!(
+        page.matches("<tr><td><a href=\"/console/offices/").count(),
+        1
+    );
+    assert!(page.contains("/console/offices/OWSU-12"));
+    let page = admin.get("/console/offices?q=ch-1201").await.body;
+    assert!(page.contains("/console/offices/CH-120101"));
+    let page = admin
+        .get("/console/offices?q=%E1%9E%85%E1%9F%86%E1%9E%80%E1%9E%B6%E1%9E%9A%E1%9E%98%E1%9E%93")
+        .await
+        .body;
+    assert!(
+        page.contains("/console/offices/OWSO-1201"),
+        "found by Khmer name"
+    );
+    for bad in ["type=bogus", "province=99", "state=maybe"] {
+        assert_eq!(
+            admin.get(&format!("/console/offices?{bad}")).await.status,
+            StatusCode::BAD_REQUEST,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        admin.get("/console/offices/CH-999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = admin.get("/console/offices/CH-120101").await.body;
+    assert!(page.contains("officer.a") && page.contains("head.a") && !page.contains("officer.b"));
+
+    // An office with an open item cannot be switched off; its item would have nobody.
+    let first = setup.submit(&complaint("មុនពេលបិទ")).await;
+    let office = "/console/offices/CH-120101";
+    let off = [("phone", "023 123 456"), ("hours", "ច័ន្ទ–សុក្រ 7:30–17:00")];
+    let page = admin.submit(office, office, &off).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.body.contains("still has 1 open items"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        office_of(&setup, setup.submit(&complaint("នៅតែបើក")).await),
+        OFFICE_A
+    );
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    let mut open = vec![first];
+    open.push(
+        setup.db.query("SELECT max(number) FROM cases", &[])[0]
+            .int(0)
+            .unwrap(),
+    );
+    for number in open {
+        let item = format!("/console/items/{number}");
+        let page = officer
+            .submit(
+                &item,
+                &format!("{item}/state"),
+                &[("state", "closed_resolved")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+    }
+    let page = admin.submit(office, office, &off).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = admin.get(office).await.body;
+    assert!(page.contains("023 123 456") && page.contains("ច័ន្ទ–សុក្រ 7:30–17:00"));
+    assert!(page.contains("New feedback goes to One Window Service Office"));
+
+    // New feedback for the commune goes to the district's OWSO, and the app is told so; a
+    // complaint about the hall's own staff still goes to the district citizens' office.
+    let redirected = complaint("ក្រោយពេលបិទ");
+    let number = setup.submit(&redirected).await;
+    assert_eq!(office_of(&setup, number), "OWSO-1201");
+    assert_eq!(
+        setup.updates(&redirected).await.updates[0].office,
+        "OWSO-1201"
+    );
+    let mut staff = complaint("អំពីបុគ្គលិក");
+    staff.about_office_staff = true;
+    assert_eq!(office_of(&setup, setup.submit(&staff).await), "DCO-1201");
+    // Nobody can transfer an item to a switched-off office.
+    let mut b = complaint("ការិយាល័យ B");
+    b.place = "120109".into();
+    let number_b = setup.submit(&b).await;
+    let mut officer_b = signed_in(&setup, "officer.b", PASSWORD).await;
+    officer_b.get("/console/lang/en").await;
+    let item_b = format!("/console/items/{number_b}");
+    let page = officer_b
+        .submit(
+            &item_b,
+            &format!("{item_b}/transfer"),
+            &[("office", OFFICE_A), ("reason", "ទីនោះ")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("is off the system"), "{}", page.body);
+    assert_eq!(office_of(&setup, number_b), OFFICE_B);
+
+    // Provincial offices stay on; a bad telephone number is refused.
+    let owsu = "/console/offices/OWSU-12";
+    let page = admin.submit(owsu, owsu, &[]).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let page = admin
+        .submit(owsu, owsu, &[("receiving", "1"), ("phone", "call me")])
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let page = admin.get("/console/offices?state=off").await.body;
+    assert_eq!(
+        page.matches("<tr><td><a href=\"/console/offices/").count(),
+        1
+    );
+    assert!(page.contains("/console/offices/CH-120101"));
+
+    // The switch is kept: a restarted server routes the same way.
+    setup.server.terminate();
+    let clock = setup.clock.display().to_string();
+    setup.server = ServerProcess::start(
+        &setup.db,
+        &["--clock-file", &clock, "--cookie-secure", "false"],
+    );
+    assert_eq!(
+        office_of(&setup, setup.submit(&complaint("ក្រោយចាប់ផ្តើមឡើងវិញ")).await),
+        "OWSO-1201"
+    );
+    // Back on: the hall gets its feedback again.
+    let mut admin = signed_in(&setup, "admin", ADMIN_PASSWORD).await;
+    let page = admin.submit(office, office, &[("receiving", "1")]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        office_of(&setup, setup.submit(&complaint("បើកវិញ")).await),
+        OFFICE_A
+    );
+    assert_eq!(
+        setup.db.count(
+            "SELECT count(*) FROM audit_log WHERE action = 'set_office'",
+            &[]
+        ),
+        2
     );
 }

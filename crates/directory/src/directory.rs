@@ -342,6 +342,23 @@ impl Directory {
         }
     }
 
+    /// The office that takes over an office's feedback while that office is not on the system:
+    /// the district's OWSO for a commune hall, the province's OWSU for an OWSO, the province's
+    /// citizens' office for a district citizens' office; none above a provincial office.
+    pub fn office_above(&self, office_code: &str) -> Option<&Office> {
+        let office = self.office(office_code)?;
+        let unit = self.unit(&office.unit_code)?;
+        let parent = unit.parent.as_deref()?;
+        match office.office_type {
+            OfficeType::CommuneHall => self.office_of(OfficeType::Owso, parent),
+            OfficeType::Owso => self.office_of(OfficeType::Owsu, parent),
+            OfficeType::DistrictCitizensOffice => {
+                self.office_of(OfficeType::ProvincialCitizensOffice, parent)
+            }
+            OfficeType::Owsu | OfficeType::ProvincialCitizensOffice => None,
+        }
+    }
+
     /// The service categories an office of this type handles, in display order.
     pub fn categories(&self, office_type: OfficeType) -> &'static [ServiceCategory] {
         categories_of(office_type)

@@ -245,6 +245,38 @@ fn citizens_office_above_escalates_one_step() {
 }
 
 #[test]
+fn office_above_ends_at_a_provincial_office() {
+    let directory = directory();
+    let above = |code: &str| directory.office_above(code).map(|o| o.code.as_str());
+    assert_eq!(above("CH-120101"), Some("OWSO-1201"));
+    assert_eq!(above("OWSO-1201"), Some("OWSU-12"));
+    assert_eq!(above("DCO-1201"), Some("PCO-12"));
+    assert_eq!(above("OWSU-12"), None);
+    assert_eq!(above("PCO-12"), None);
+    assert_eq!(above("120101"), None);
+    // From every office, at most two steps reach a provincial office of the same province.
+    for office in directory.offices() {
+        let mut code = office.code.clone();
+        let mut steps = 0;
+        while let Some(next) = above(&code) {
+            code = next.to_string();
+            steps += 1;
+        }
+        let top = directory.office(&code).unwrap();
+        assert!(steps <= 2, "{}", office.code);
+        assert_eq!(
+            top.office_type.unit_level(),
+            ourvoice_directory::UnitLevel::Province
+        );
+        assert!(
+            office.unit_code.starts_with(&top.unit_code),
+            "{}",
+            office.code
+        );
+    }
+}
+
+#[test]
 fn categories_per_office_type() {
     let directory = directory();
     let codes = |office_type| -> Vec<&str> {

@@ -79,7 +79,7 @@ async fn submit_batch(
             results[index] = Some(rejected(errors));
             continue;
         }
-        let Some(office) = route_submission(state.directory, &submission) else {
+        let Some(office) = route_submission(&state, &submission) else {
             results[index] = Some(rejected(vec![ValidationError::new(
                 ErrorCode::PlaceUnknown,
                 "place",
@@ -112,16 +112,19 @@ async fn submit_batch(
 }
 
 /// The office that must answer: the place's own office, or, for a complaint about that
-/// office's staff, the citizens' office above it (conflict of interest).
+/// office's staff, the citizens' office above it (conflict of interest); an office that is
+/// switched off passes it to the nearest office above it that is on.
 pub(crate) fn route_submission(
-    directory: &ourvoice_directory::Directory,
+    state: &crate::AppState,
     submission: &ourvoice_protocol::Submission,
 ) -> Option<String> {
+    let directory = state.directory;
     let office = directory.route(&submission.place)?;
+    let mut code = &office.code;
     if submission.about_office_staff {
         if let Some(above) = directory.citizens_office_above(&office.code) {
-            return Some(above.code.clone());
+            code = &above.code;
         }
     }
-    Some(office.code.clone())
+    Some(state.offices.answering(directory, code))
 }

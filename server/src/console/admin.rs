@@ -6,7 +6,7 @@
 //! [`MIN_PASSWORD_CHARS`](super::auth::MIN_PASSWORD_CHARS) characters and are stored as
 //! argon2id hashes.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use fluent_bundle::FluentValue;
@@ -38,8 +38,18 @@ fn managed_office(signed: &Signed) -> Result<Option<String>, ConsoleError> {
     }
 }
 
-pub async fn accounts(State(state): State<Arc<AppState>>, signed: Signed) -> ConsoleResult {
+pub async fn accounts(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Query(query): Query<HashMap<String, String>>,
+) -> ConsoleResult {
     let office = managed_office(&signed)?;
+    // The office page links here with its code filled in.
+    let suggested = query
+        .get("office")
+        .map(|o| o.trim().to_uppercase())
+        .filter(|o| state.directory.office(o).is_some())
+        .unwrap_or_default();
     let tr = signed.tr;
     let list = {
         let office = office.clone();
@@ -110,12 +120,13 @@ pub async fn accounts(State(state): State<Arc<AppState>>, signed: Signed) -> Con
     let office_input = match &office {
         Some(own) => format!("<input type=\"hidden\" name=\"office\" value=\"{}\">", esc(own)),
         None => format!(
-            "<label for=\"office\">{}</label><input type=\"text\" id=\"office\" name=\"office\" placeholder=\"CH-120101\">",
-            esc(&tr.t("account-office-hint"))
+            "<label for=\"office\">{}</label><input type=\"text\" id=\"office\" name=\"office\" placeholder=\"CH-120101\" value=\"{}\">",
+            esc(&tr.t("account-office-hint")),
+            esc(&suggested)
         ),
     };
     body.push_str(&format!(
-        "<form method=\"post\" action=\"/console/accounts\" class=\"card\">{csrf}<h2>{title}</h2>\
+        "<form method=\"post\" action=\"/console/accounts\" class=\"card\" id=\"new-account\">{csrf}<h2>{title}</h2>\
 <label for=\"username\">{user}</label><input type=\"text\" id=\"username\" name=\"username\" required>\
 <label for=\"display_name\">{name}</label><input type=\"text\" id=\"display_name\" name=\"display_name\" required>\
 <label for=\"role\">{role}</label><select id=\"role\" name=\"role\">{role_options}</select>{office_input}\

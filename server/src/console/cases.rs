@@ -32,7 +32,7 @@ pub const STATES: [&str; 6] = [
 
 const HANDLERS: [Role; 3] = [Role::Officer, Role::Head, Role::CitizensOffice];
 
-fn dir_lang(tr: &Tr) -> ourvoice_directory::Lang {
+pub fn dir_lang(tr: &Tr) -> ourvoice_directory::Lang {
     match tr.lang {
         Lang::Km => ourvoice_directory::Lang::Km,
         Lang::En => ourvoice_directory::Lang::En,
@@ -522,6 +522,13 @@ pub async fn item(
     Ok(signed.page(&title, &body))
 }
 
+/// The citizens' office an item escalates to: the one above its office, or, when that one is
+/// switched off, the nearest one above that is on.
+fn escalation_target(state: &AppState, office: &str) -> Option<String> {
+    let above = state.directory.citizens_office_above(office)?;
+    Some(state.offices.answering(state.directory, &above.code))
+}
+
 fn actions(
     state: &AppState,
     tr: &Tr,
@@ -537,11 +544,11 @@ fn actions(
             changes.push((to, tr.t(&format!("state-{to}"))));
         }
     }
-    let escalate = match state.directory.citizens_office_above(office) {
+    let escalate = match escalation_target(state, office) {
         Some(above) => format!(
             "<form method=\"post\" action=\"/console/items/{number}/escalate\" class=\"card\">{csrf}<h2>{}</h2><p>{}</p><button type=\"submit\">{}</button></form>",
             esc(&tr.t("action-escalate-title")),
-            esc(&office_name(state, tr, &above.code)),
+            esc(&office_name(state, tr, &above)),
             esc(&tr.t("action-escalate-submit")),
         ),
         None => String::new(),
@@ -650,6 +657,15 @@ pub async fn transfer(
     if state.directory.office(&office).is_none() {
         return Err(ConsoleError::Bad(signed.tr.t("error-office")));
     }
+    if !state.offices.receiving(&office) {
+        return Err(ConsoleError::Bad(signed.tr.a(
+            "error-office-off",
+            &[(
+                "office",
+                FluentValue::from(office_name(&state, &signed.tr, &office)),
+            )],
+        )));
+    }
     let reason = text_field(&signed.tr, &form, "reason")?;
     apply(
         &state,
@@ -675,12 +691,8 @@ pub async fn escalate(
         .read(move |sql| console::case_detail(sql, &scope, parsed))
         .await?
         .ok_or(ConsoleError::NotFound)?;
-    let to = state
-        .directory
-        .citizens_office_above(&detail.line.office)
-        .ok_or_else(|| ConsoleError::Bad(signed.tr.t("error-no-office-above")))?
-        .code
-        .clone();
+    let to = escalation_target(&state, &detail.line.office)
+        .ok_or_else(|| ConsoleError::Bad(signed.tr.t("error-no-office-above")))?;
     apply(&state, &signed, &number, Action::Escalate { to }).await
 }
 

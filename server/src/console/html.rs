@@ -69,6 +69,7 @@ pub fn page(tr: &Tr, title: &str, session: Option<&Session>, body: &str) -> Stri
             links.push(("/console/dashboard", tr.t("nav-dashboard")));
         }
         if role == Role::Admin {
+            links.push(("/console/offices", tr.t("nav-offices")));
             links.push(("/console/deadlines", tr.t("nav-deadlines")));
             links.push(("/console/audit", tr.t("nav-audit")));
             links.push(("/console/api-keys", tr.t("nav-api-keys")));

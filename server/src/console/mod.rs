@@ -1,7 +1,7 @@
 //! The officials' web console under `/console`: server-rendered HTML in Khmer and English, no
 //! scripts, usable on a tablet. Officers answer their office's feedback, heads manage their
 //! officers, provincial citizens' offices handle escalations, analysts read statistics, and
-//! administrators manage accounts, deadlines and read the audit log.
+//! administrators manage accounts, offices, deadlines and read the audit log.
 //!
 //! Guarantees: every page but the login form needs a live session (HttpOnly, SameSite=Strict
 //! cookie; the server keeps only the token's SHA-256); every POST carries the session's CSRF
@@ -13,6 +13,7 @@ pub mod auth;
 mod cases;
 pub mod html;
 pub mod i18n;
+mod offices;
 mod stats;
 
 use axum::extract::{FromRequestParts, Path, State};
@@ -61,6 +62,11 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(
             "/console/deadlines",
             get(admin::deadlines).post(admin::save_deadlines),
+        )
+        .route("/console/offices", get(offices::list))
+        .route(
+            "/console/offices/{code}",
+            get(offices::show).post(offices::save),
         )
         .route("/console/holidays", post(admin::add_holiday))
         .route("/console/holidays/remove", post(admin::remove_holiday))

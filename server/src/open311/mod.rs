@@ -709,7 +709,7 @@ async fn create_request(
     submission
         .validate(state.directory, state.today())
         .map_err(|errors| fail(StatusCode::BAD_REQUEST, describe(&errors)))?;
-    let office = crate::api::route_submission(state.directory, &submission)
+    let office = crate::api::route_submission(state, &submission)
         .ok_or_else(|| fail(StatusCode::BAD_REQUEST, "the place has no office to answer"))?;
     let body_digest = submission.body_digest();
     let token = submission.id.to_string();
