@@ -1575,6 +1575,10 @@ async fn offices_on(db: TestDb) {
     assert!(
         page.contains("/console/offices/OWSO-1201") && page.contains("/console/offices/DCO-1201")
     );
+    assert!(
+        page.contains("/console/offices/CH-120101"),
+        "found by the district it is in"
+    );
     assert!(!page.contains("/console/offices/OWSO-1202"));
     let page = admin
         .get("/console/offices?province=12&type=owsu")

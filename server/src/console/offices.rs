@@ -1,5 +1,5 @@
-//! The offices (administrators): every office the gazetteer gives, found by name, code,
-//! province, type and whether it is on the system; each with its open items, its accounts, its
+//! The offices (administrators): every office the gazetteer gives, found by name, code, the
+//! place it serves, province, type and whether it is on the system; each with its open items, its accounts, its
 //! contact details, and the switch that takes it off the system (its new feedback then goes to
 //! the office above it, see [`crate::offices`]).
 //!
@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use fluent_bundle::FluentValue;
-use ourvoice_directory::{Office, OfficeType};
+use ourvoice_directory::{Lang, Office, OfficeType};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -106,10 +106,17 @@ pub async fn list(
         .filter(|o| office_type.is_none_or(|t| o.office_type == t))
         .filter(|o| on_system.is_none_or(|on| state.offices.receiving(&o.code) == on))
         .filter(|o| {
+            // By code, by name, or by the place it serves (a district's name finds its halls).
             text.as_deref().is_none_or(|t| {
                 folded(&o.code).contains(t)
                     || folded(&o.name_en).contains(t)
                     || o.name_km.contains(t)
+                    || [Lang::En, Lang::Km].into_iter().any(|lang| {
+                        state
+                            .directory
+                            .path(&o.unit_code, lang)
+                            .is_some_and(|path| folded(&path).contains(t))
+                    })
             })
         })
         .collect();

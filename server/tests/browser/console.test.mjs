@@ -192,6 +192,30 @@ try {
     assert.match(text, /"បណ្តឹង",.*"13"\r\n/, text);
     assert.ok(text.includes('ស្ត្រី'), 'Khmer column names');
   });
+  await step('an administrator switches a commune hall off and its feedback goes to the OWSO', async () => {
+    await logout();
+    await login('admin', ADMIN_PASSWORD);
+    await page.goto(`${url}/console/offices`);
+    await page.fill('#q', 'ចំការមន');
+    await page.selectOption('#type', 'commune_hall');
+    await Promise.all([page.waitForNavigation(), page.click('form.card button[type=submit]')]);
+    const found = await page.locator('#offices tbody tr').count();
+    assert.ok(found >= 1, `${found} commune halls found by their Khmer district name`);
+    await page.screenshot({ path: join(shots, '08-offices-km.png'), fullPage: true });
+    await page.goto(`${url}/console/offices/CH-120110`);
+    await page.uncheck('#receiving');
+    await page.fill('#phone', '023 880 123');
+    await page.fill('#hours', 'ច័ន្ទ–សុក្រ ៧:៣០–១៧:០០');
+    await Promise.all([page.waitForNavigation(), page.click('form.card button[type=submit]')]);
+    const facts = await page.textContent('#office-facts');
+    assert.ok(facts.includes('023 880 123') && facts.includes('មតិយោបល់ថ្មីទៅ'), facts);
+    await page.screenshot({ path: join(shots, '09-office-off-km.png'), fullPage: true });
+    const out = cli('submit', '--kind', 'complaint', '--place', '120110', '--text', 'ផ្លូវខូច');
+    const code = out.split(' ')[0];
+    cli('sync', '--server', url);
+    const item = JSON.parse(cli('list', '--json')).find((i) => i.tracking_code === code);
+    assert.equal(item.office, 'OWSO-1201', JSON.stringify(item));
+  });
   assert.deepEqual(failures, []);
   console.log(`browser (${engine}): ${steps.length} steps passed; screenshots in ${shots}`);
 } finally {
