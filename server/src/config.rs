@@ -82,6 +82,16 @@ pub struct Config {
     #[arg(long, env = "OURVOICE_RATE_LIMIT_BURST", default_value_t = 200)]
     pub rate_limit_burst: u32,
 
+    /// Reverse proxies in front of the server (addresses or networks, comma-separated, e.g.
+    /// `127.0.0.1,10.0.0.0/8`): for requests from them the client's address is taken from
+    /// `X-Forwarded-For`, for the request limit and login throttling. None by default.
+    #[arg(
+        long = "trusted-proxy",
+        env = "OURVOICE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<crate::client::TrustedProxy>,
+
     /// Log filter, e.g. `info` or `ourvoice_server=debug`.
     #[arg(long, env = "OURVOICE_LOG", default_value = "info")]
     pub log: String,

@@ -6,6 +6,7 @@
 //! finish and every queued write is committed before the process exits.
 
 pub mod api;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod console;
@@ -55,10 +56,13 @@ impl AppState {
 
 /// The whole HTTP application.
 pub fn app(state: Arc<AppState>, config: &Config) -> Router {
-    ratelimit::apply(
-        api::router(state),
-        config.rate_limit_per_second,
-        config.rate_limit_burst,
+    client::apply(
+        ratelimit::apply(
+            api::router(state),
+            config.rate_limit_per_second,
+            config.rate_limit_burst,
+        ),
+        config.trusted_proxies.clone(),
     )
 }
 

@@ -1,5 +1,6 @@
-//! A per-IP token bucket in front of the API. Phones behind one carrier address share a bucket,
-//! so the defaults are generous; the limit stops floods, not citizens.
+//! A per-IP token bucket in front of the API, keyed on the client's address ([`ClientAddr`]:
+//! behind a trusted reverse proxy, the address the proxy saw). Phones behind one carrier
+//! address share a bucket, so the defaults are generous; the limit stops floods, not citizens.
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
@@ -11,6 +12,8 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
+
+use crate::client::ClientAddr;
 
 struct Buckets {
     per_second: f64,
@@ -55,8 +58,14 @@ pub fn apply(router: Router, per_second: u32, burst: u32) -> Router {
 async fn limit(State(buckets): State<Arc<Buckets>>, request: Request, next: Next) -> Response {
     let ip = request
         .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+        .get::<ClientAddr>()
+        .map(|c| c.0)
+        .or_else(|| {
+            request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+        });
     match ip {
         Some(ip) if !buckets.allow(ip, Instant::now()) => {
             let body = ApiError {

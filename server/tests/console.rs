@@ -78,6 +78,7 @@ impl Setup {
                 .unwrap(),
             base: self.server.url(),
             cookies: BTreeMap::new(),
+            forwarded_for: None,
         }
     }
 
@@ -121,6 +122,8 @@ struct Browser {
     http: reqwest::Client,
     base: String,
     cookies: BTreeMap<String, String>,
+    /// Sent as `X-Forwarded-For`, as a reverse proxy would.
+    forwarded_for: Option<String>,
 }
 
 struct Page {
@@ -149,6 +152,14 @@ impl Browser {
             .join("; ")
     }
 
+    fn proxy_headers(&self) -> reqwest::header::HeaderMap {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(address) = &self.forwarded_for {
+            headers.insert("x-forwarded-for", address.parse().unwrap());
+        }
+        headers
+    }
+
     async fn finish(&mut self, response: reqwest::Response) -> Page {
         for value in response.headers().get_all(SET_COOKIE) {
             let text = value.to_str().unwrap();
@@ -175,6 +186,7 @@ impl Browser {
             .http
             .get(format!("{}{path}", self.base))
             .header(COOKIE, self.cookie_header())
+            .headers(self.proxy_headers())
             .send()
             .await
             .unwrap();
@@ -186,6 +198,7 @@ impl Browser {
             .http
             .post(format!("{}{path}", self.base))
             .header(COOKIE, self.cookie_header())
+            .headers(self.proxy_headers())
             .form(form)
             .send()
             .await
@@ -455,8 +468,57 @@ async fn sessions_csrf_throttling_and_disabling_on(db: TestDb) {
     }
     let page = setup.browser().login("head.a", PASSWORD).await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    // Without a trusted proxy, a client cannot pick another address with X-Forwarded-For.
+    let mut spoofing = setup.browser();
+    spoofing.forwarded_for = Some("198.51.100.77".into());
+    assert_eq!(
+        spoofing.login("head.a", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
     setup.advance(Duration::minutes(16));
     signed_in(&setup, "head.a", PASSWORD).await;
+
+    // Behind a trusted reverse proxy, each client's own address is throttled, not the proxy's.
+    setup.server.terminate();
+    let clock = setup.clock.display().to_string();
+    setup.server = ServerProcess::start(
+        &setup.db,
+        &[
+            "--clock-file",
+            &clock,
+            "--cookie-secure",
+            "false",
+            "--trusted-proxy",
+            "127.0.0.1,10.0.0.0/8",
+        ],
+    );
+    let through_proxy = |address: &str| {
+        let mut browser = setup.browser();
+        browser.forwarded_for = Some(format!("{address}, 10.1.2.3"));
+        browser
+    };
+    for n in 0..20 {
+        let status = through_proxy("203.0.113.7")
+            .login(&format!("guess{n}"), "wrong")
+            .await
+            .status;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        through_proxy("203.0.113.7")
+            .login("head.a", PASSWORD)
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        through_proxy("203.0.113.8")
+            .login("head.a", PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER,
+        "another citizen behind the same proxy signs in"
+    );
 }
 
 #[tokio::test]

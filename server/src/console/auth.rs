@@ -132,6 +132,7 @@ pub async fn login_form(
 pub async fn login(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Option<axum::Extension<crate::client::ClientAddr>>,
     Language(tr): Language,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
@@ -147,7 +148,7 @@ pub async fn login(
         .unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let now = state.store.clock().now();
-    let ip = peer.ip();
+    let ip = client.map_or(peer.ip(), |c| c.0 .0);
     if address_blocked(&state.login_failures, ip, now) {
         tracing::warn!("console logins blocked for an address after repeated failures");
         return Ok((
