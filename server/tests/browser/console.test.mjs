@@ -216,6 +216,15 @@ try {
     const item = JSON.parse(cli('list', '--json')).find((i) => i.tracking_code === code);
     assert.equal(item.office, 'OWSO-1201', JSON.stringify(item));
   });
+  await step('the administrator enters a public holiday beside the deadlines', async () => {
+    await page.goto(`${url}/console/deadlines`);
+    await page.fill('#holiday-day', '2026-12-10');
+    await page.fill('#holiday-name', 'ទិវាសិទ្ធិមនុស្សអន្តរជាតិ');
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/console/holidays"] button')]);
+    const list = await page.textContent('#holiday-list');
+    assert.ok(list.includes('2026-12-10') && list.includes('ទិវាសិទ្ធិមនុស្សអន្តរជាតិ'), list);
+    await page.screenshot({ path: join(shots, '10-deadlines-holidays-km.png'), fullPage: true });
+  });
   assert.deepEqual(failures, []);
   console.log(`browser (${engine}): ${steps.length} steps passed; screenshots in ${shots}`);
 } finally {
