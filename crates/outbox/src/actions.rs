@@ -8,7 +8,8 @@
 //! - An action leaves the pending states (queued, sending, retrying) only through
 //!   [`Outbox::settle_action`], i.e. after the server answered for it (sent or refused), or
 //!   when the server refused the submission it belongs to, which nothing can then follow.
-//! - An action is offered for sending only once its submission is accepted, oldest first.
+//! - An action is offered for sending only once its submission is accepted, and only after every
+//!   earlier action on the same case was answered for, so the server sees them in their order.
 //! - Actions left `sending` by a killed app are pending again when the outbox is next opened.
 
 use ourvoice_protocol::{CaseStatus, Secret, Submission, MAX_DESCRIPTION_CHARS};
@@ -171,8 +172,8 @@ impl Outbox {
         row.map(RawAction::into_action).transpose()
     }
 
-    /// Takes the oldest due pending action whose submission the server has accepted and marks
-    /// it `sending`. `ignore_backoff` takes one whose retry time has not come yet. Pending
+    /// Takes the oldest due pending action whose submission the server has accepted, and whose
+    /// earlier actions on the same case are all settled, and marks it `sending`. `ignore_backoff` takes one whose retry time has not come yet. Pending
     /// actions of a submission the server refused are refused with `submission_refused` first.
     pub fn claim_due_action(
         &self,
@@ -193,6 +194,9 @@ impl Outbox {
                  FROM citizen_actions a JOIN submissions s ON s.id = a.submission_id
                  WHERE a.state = 'queued' AND s.state = 'accepted'
                    AND (?1 OR a.next_attempt_at <= ?2)
+                   AND NOT EXISTS (SELECT 1 FROM citizen_actions b
+                       WHERE b.submission_id = a.submission_id AND b.state IN ('queued', 'sending')
+                         AND (b.created_at, b.rowid) < (a.created_at, a.rowid))
                  ORDER BY a.created_at, a.rowid LIMIT 1",
                 params![ignore_backoff, now_ms],
                 |r| {

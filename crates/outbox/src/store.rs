@@ -375,8 +375,8 @@ impl Outbox {
         Ok(())
     }
 
-    /// The earliest time (Unix ms) a pending row, or a pending action whose submission is
-    /// accepted, is due, if any.
+    /// The earliest time (Unix ms) a pending row, or a pending action that could be claimed
+    /// (its submission accepted, no earlier action of its case pending), is due, if any.
     pub fn next_due_at(&self) -> Result<Option<i64>, OutboxError> {
         let conn = self.conn();
         Ok(conn.query_row(
@@ -386,6 +386,9 @@ impl Outbox {
                  SELECT min(a.next_attempt_at) FROM citizen_actions a
                      JOIN submissions s ON s.id = a.submission_id
                  WHERE a.state = 'queued' AND s.state = 'accepted'
+                   AND NOT EXISTS (SELECT 1 FROM citizen_actions b
+                       WHERE b.submission_id = a.submission_id AND b.state IN ('queued', 'sending')
+                         AND (b.created_at, b.rowid) < (a.created_at, a.rowid))
              )",
             [],
             |r| r.get(0),

@@ -589,3 +589,57 @@ fn deleting_sent_feedback_keeps_a_case_whose_answer_still_waits() {
     assert!(outbox.action(sent).unwrap().is_none(), "gone with its case");
     assert_eq!(outbox.actions_of(waiting).unwrap().len(), 1);
 }
+
+#[test]
+fn actions_on_one_case_go_in_order_even_when_the_first_waits_for_a_retry() {
+    let (_folder, outbox) = open();
+    let (a, b) = (accepted(&outbox, "a"), accepted(&outbox, "b"));
+    let first = outbox
+        .queue_action(a, ActionBody::Answer("មុន".into()), 1)
+        .unwrap();
+    let second = outbox.queue_action(a, ActionBody::Rating(4), 2).unwrap();
+    let other = outbox.queue_action(b, ActionBody::Rating(5), 3).unwrap();
+    assert_eq!(
+        outbox
+            .claim_due_action(10, false)
+            .unwrap()
+            .unwrap()
+            .request_id,
+        first
+    );
+    outbox
+        .release_failed_action(first, "server_503", |_| 1_000)
+        .unwrap();
+    let claimed = outbox.claim_due_action(10, false).unwrap().unwrap();
+    assert_eq!(
+        claimed.request_id, other,
+        "another case's action goes; the second of the first case waits for the first"
+    );
+    assert!(outbox.claim_due_action(10, false).unwrap().is_none());
+    assert_eq!(
+        outbox.next_due_at().unwrap(),
+        Some(1_000),
+        "the second, never tried, is not due before the first"
+    );
+    assert_eq!(
+        outbox
+            .claim_due_action(10, true)
+            .unwrap()
+            .unwrap()
+            .request_id,
+        first
+    );
+    let sent = ActionSettlement::Sent {
+        seq: 5,
+        status: CaseStatus::InProgress,
+    };
+    outbox.settle_action(first, &sent, 11).unwrap();
+    assert_eq!(
+        outbox
+            .claim_due_action(12, false)
+            .unwrap()
+            .unwrap()
+            .request_id,
+        second
+    );
+}
