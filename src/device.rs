@@ -25,8 +25,6 @@ pub fn data_dir() -> PathBuf {
 pub struct Device {
     pub outbox: Arc<Outbox>,
     pub engine: Arc<SyncEngine>,
-    /// The sync thread's runtime, for the few calls the UI makes online (answers, ratings).
-    runtime: tokio::runtime::Handle,
     stop: watch::Sender<bool>,
 }
 
@@ -60,7 +58,7 @@ impl Device {
         let engine = Arc::new(engine);
         let (stop, stopped) = watch::channel(false);
         let background = Arc::clone(&engine);
-        let (handle_tx, handle_rx) = std::sync::mpsc::channel();
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
         std::thread::Builder::new()
             .name("sync".into())
             .spawn(move || {
@@ -69,33 +67,21 @@ impl Device {
                     .build()
                 {
                     Ok(runtime) => {
-                        let _ = handle_tx.send(Ok(runtime.handle().clone()));
+                        let _ = started_tx.send(Ok(()));
                         runtime.block_on(background.run(stopped));
                     }
                     Err(error) => {
-                        let _ = handle_tx.send(Err(format!("sync cannot start: {error}")));
+                        let _ = started_tx.send(Err(format!("sync cannot start: {error}")));
                     }
                 }
             })
             .map_err(|e| e.to_string())?;
-        let runtime = handle_rx.recv().map_err(|e| e.to_string())??;
+        started_rx.recv().map_err(|e| e.to_string())??;
         Ok(Device {
             outbox,
             engine,
-            runtime,
             stop,
         })
-    }
-}
-
-impl Device {
-    /// Runs `work` on the sync thread's runtime (where the HTTP client lives) and waits for it;
-    /// `None` if the runtime has stopped.
-    pub async fn call<T: Send + 'static>(
-        &self,
-        work: impl std::future::Future<Output = T> + Send + 'static,
-    ) -> Option<T> {
-        self.runtime.spawn(work).await.ok()
     }
 }
 

@@ -89,6 +89,20 @@ fn waiting_items_are_counted_in_khmer_digits_and_never_called_sent() {
             )
             .unwrap();
     }
+    // As the app does after a submission, the engine is told to send now; it finds no server.
+    // Render once it has given up for now, not while its round is under way (which would say
+    // "sending 1 of 3").
+    device.engine.kick();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while device.outbox.counts().unwrap().retrying < 3
+        || device.engine.subscribe().borrow().phase != ourvoice_sync::SyncPhase::Idle
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the engine never tried"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let html = render(&device);
     assert!(
         html.contains("៣ កំពុងរង់ចាំផ្ញើ") || html.contains("គ្មានអ៊ីនធឺណិត — ៣ កំពុងរង់ចាំផ្ញើ"),
@@ -205,4 +219,143 @@ fn a_question_from_the_office_shows_with_a_place_to_answer() {
         html.contains("id=\"citizen-answer\"") && html.contains("ផ្ញើចម្លើយ"),
         "{html}"
     );
+}
+
+#[test]
+fn a_rating_given_offline_is_kept_and_shown_as_waiting_not_sent() {
+    use ourvoice_outbox::{ActionBody, ActionState, Settlement};
+    use ourvoice_protocol::{CaseStatus, CaseUpdate, Reply, ReplyKind};
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    device.outbox.set_setting("privacy_seen", "1").unwrap();
+    let item = device
+        .outbox
+        .submit(
+            draft("ផ្លូវខូច"),
+            ourvoice_directory::Directory::embedded(),
+            "test",
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    device.outbox.claim_due(0, 10, 1 << 20, true).unwrap();
+    let accepted = Settlement::Accepted {
+        server_number: 7,
+        office: "CH-120101".into(),
+        status: CaseStatus::Received,
+        seq: 1,
+        received_at: 0,
+    };
+    device.outbox.settle(&[(item.id, accepted)], 0).unwrap();
+    let answer = CaseUpdate {
+        id: item.id,
+        seq: 2,
+        at: chrono::Utc::now(),
+        status: CaseStatus::Answered,
+        office: "CH-120101".into(),
+        reply: Some(Reply {
+            kind: ReplyKind::Answer,
+            text: "បានជួសជុលហើយ".into(),
+        }),
+    };
+    device.outbox.apply_updates(&[answer]).unwrap();
+
+    let mut dom =
+        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(&device))));
+    dom.rebuild_in_place();
+    let ui = dom
+        .runtime()
+        .consume_context::<ourvoice::state::Ui>(dioxus::core::ScopeId::APP)
+        .unwrap();
+    dom.in_runtime(|| {
+        let mut ui = ui;
+        ui.go(ourvoice::state::Screen::Detail(item.id));
+    });
+    let mut mutations = dioxus::core::Mutations::default();
+    dom.render_immediate(&mut mutations);
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("id=\"rate-answer\""), "{html}");
+    // The rating card's listeners come last: its send button (a static part of the card's
+    // template), then the five stars (rendered into it).
+    let targets = click_targets(&mutations);
+    let (send, four_stars) = (targets[targets.len() - 6], targets[targets.len() - 2]);
+    click(&mut dom, four_stars);
+    assert!(dioxus_ssr::render(&dom).contains("aria-checked=\"true\""));
+    click(&mut dom, send);
+
+    let actions = device.outbox.actions_of(item.id).unwrap();
+    assert_eq!(actions.len(), 1, "stored at once");
+    assert_eq!(actions[0].body, ActionBody::Rating(4));
+    assert!(actions[0].state.is_pending(), "{:?}", actions[0].state);
+    assert!(!matches!(actions[0].state, ActionState::Sent { .. }));
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("ការវាយតម្លៃរបស់អ្នក"), "{html}");
+    assert!(html.contains("★★★★ — ល្អ"), "{html}");
+    assert!(
+        html.contains("កំពុងរង់ចាំផ្ញើ") || html.contains("កំពុងផ្ញើ"),
+        "shown as waiting: {html}"
+    );
+    assert!(!html.contains("ត្រូវបានផ្ញើ"), "never called sent: {html}");
+    assert!(
+        !html.contains("id=\"rate-answer\""),
+        "no second rating while one waits"
+    );
+}
+
+#[test]
+fn a_refused_answer_keeps_its_text_and_says_why_in_khmer() {
+    use ourvoice_outbox::{ActionBody, ActionSettlement, Settlement};
+    use ourvoice_protocol::CaseStatus;
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    device.outbox.set_setting("privacy_seen", "1").unwrap();
+    let item = device
+        .outbox
+        .submit(
+            draft("ផ្លូវខូច"),
+            ourvoice_directory::Directory::embedded(),
+            "test",
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    device.outbox.claim_due(0, 10, 1 << 20, true).unwrap();
+    let accepted = Settlement::Accepted {
+        server_number: 7,
+        office: "CH-120101".into(),
+        status: CaseStatus::Answered,
+        seq: 3,
+        received_at: 0,
+    };
+    device.outbox.settle(&[(item.id, accepted)], 0).unwrap();
+    let request_id = device
+        .outbox
+        .queue_action(item.id, ActionBody::Answer("ភូមិទី៣".into()), 1)
+        .unwrap();
+    device.outbox.claim_due_action(1, true).unwrap().unwrap();
+    let refused = ActionSettlement::Refused {
+        code: "wrong_state".into(),
+    };
+    device
+        .outbox
+        .settle_action(request_id, &refused, 2)
+        .unwrap();
+
+    let mut dom =
+        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(&device))));
+    dom.rebuild_in_place();
+    let ui = dom
+        .runtime()
+        .consume_context::<ourvoice::state::Ui>(dioxus::core::ScopeId::APP)
+        .unwrap();
+    dom.in_runtime(|| {
+        let mut ui = ui;
+        ui.go(ourvoice::state::Screen::Detail(item.id));
+    });
+    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("ភូមិទី៣"), "the text is kept: {html}");
+    assert!(
+        html.contains("ការិយាល័យលែងរង់ចាំចម្លើយនេះហើយ"),
+        "why, in Khmer: {html}"
+    );
+    assert!(html.contains("data-state=\"refused\""));
 }

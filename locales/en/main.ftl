@@ -174,8 +174,14 @@ detail-answer-sent = Your answer was sent.
 detail-rate-label = How good was the office's answer?
 detail-rate-send = Send rating
 detail-rated = Thank you. Your rating was sent.
-detail-action-offline = Not sent: there is no connection. What you wrote is kept here; try again later.
-detail-action-failed = Not sent. Please try again later.
+detail-action-waiting = Waiting to be sent. It goes by itself when there is a connection.
+detail-action-not-saved = Not saved: this phone could not store it. Please try again.
+detail-action-refused-answer = Not delivered: the office is no longer waiting for this answer (it closed the question in the meantime). Your text is kept here.
+detail-action-refused-rating = Not delivered: this case cannot be rated now (the office changed it in the meantime).
+detail-action-refused = Not delivered: the server did not accept it. What you sent is kept here.
+detail-my-actions = Your answers and ratings
+detail-my-answer = Your answer
+detail-my-rating = Your rating
 
 ## Settings
 settings-title = Settings

@@ -1367,7 +1367,7 @@ async fn the_device_answers_questions_and_rates_through_its_sync_engine() {
 }
 
 async fn device_on(db: TestDb) {
-    use ourvoice_outbox::Outbox;
+    use ourvoice_outbox::{ActionState, Outbox};
     use ourvoice_protocol::{CaseStatus, ReplyKind};
     use ourvoice_sync::{SyncConfig, SyncEngine};
     use std::sync::Arc;
@@ -1397,8 +1397,16 @@ async fn device_on(db: TestDb) {
         stored.replies.last().map(|r| (r.kind, r.text.as_str())),
         Some((ReplyKind::Question, "តើនៅភូមិណា?"))
     );
-    let answer = engine.answer(submission.id, "ភូមិទី៣").await.unwrap();
-    assert_eq!(answer.status, CaseStatus::InProgress);
+    let answer = engine.answer(submission.id, "ភូមិទី៣").unwrap();
+    let report = engine.sync_now(true).await;
+    assert_eq!(report.actions_sent, 1, "{report:?}");
+    assert!(matches!(
+        outbox.action(answer).unwrap().unwrap().state,
+        ActionState::Sent {
+            status: CaseStatus::InProgress,
+            ..
+        }
+    ));
     assert!(officer.get(&item).await.body.contains("ភូមិទី៣"));
     officer
         .submit(
@@ -1413,10 +1421,16 @@ async fn device_on(db: TestDb) {
         stored.replies.last().map(|r| (r.kind, r.text.as_str())),
         Some((ReplyKind::Answer, "បានជួសជុល"))
     );
-    let rated = engine.rate(submission.id, 1).await.unwrap();
-    assert_eq!(
-        rated.status,
-        CaseStatus::InProgress,
+    let rated = engine.rate(submission.id, 1).unwrap();
+    engine.sync_now(true).await;
+    assert!(
+        matches!(
+            outbox.action(rated).unwrap().unwrap().state,
+            ActionState::Sent {
+                status: CaseStatus::InProgress,
+                ..
+            }
+        ),
         "a rating of 1 reopens"
     );
     assert_eq!(
@@ -1427,7 +1441,7 @@ async fn device_on(db: TestDb) {
         1
     );
     assert!(matches!(
-        engine.rate(uuid::Uuid::new_v4(), 5).await,
+        engine.rate(uuid::Uuid::new_v4(), 5),
         Err(ourvoice_sync::SyncError::UnknownItem)
     ));
 }

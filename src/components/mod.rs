@@ -8,7 +8,7 @@ mod rating;
 mod status;
 mod sync_line;
 
-pub use citizen_reply::{CitizenAction, CitizenReply};
+pub use citizen_reply::{CitizenAction, CitizenActions, CitizenReply};
 pub use header::Header;
 pub use icons::Icon;
 pub use rating::Stars;

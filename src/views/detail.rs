@@ -1,14 +1,14 @@
-//! One submission: tracking code, state, what was sent, and the office's replies as they
-//! arrive by sync.
+//! One submission: tracking code, state, what was sent, the office's replies as they arrive by
+//! sync, and the citizen's answers and ratings with where each stands.
 
 use chrono::DateTime;
 use dioxus::prelude::*;
 use ourvoice_directory::Directory;
-use ourvoice_outbox::ItemState;
+use ourvoice_outbox::{ActionBody, ActionState, CitizenAction as Action, ItemState, ReplyRecord};
 use ourvoice_protocol::{CaseStatus, Privacy, ReplyKind};
 use uuid::Uuid;
 
-use crate::components::{state_label, CitizenAction, CitizenReply, Header};
+use crate::components::{state_label, CitizenAction, CitizenActions, CitizenReply, Header};
 use crate::i18n::{Arg, Tr};
 use crate::state::{use_device, use_ui};
 
@@ -29,17 +29,13 @@ pub fn DetailView(id: Uuid) -> Element {
         return rsx! { Header { title: tr.t("detail-title") } main { p { class: "banner-error", {tr.t("error-storage-open")} } } };
     };
     let (label, kind) = state_label(&tr, &item.state);
-    let citizen_action = match &item.state {
-        ItemState::Accepted {
-            status: CaseStatus::AwaitingCitizen,
-            ..
-        } => Some(CitizenAction::Answer),
-        ItemState::Accepted {
-            status: CaseStatus::Answered | CaseStatus::ClosedResolved | CaseStatus::ClosedUnresolved,
-            ..
-        } => Some(CitizenAction::Rate),
-        _ => None,
-    };
+    let actions = device
+        .0
+        .as_ref()
+        .ok()
+        .and_then(|d| d.outbox.actions_of(id).ok())
+        .unwrap_or_default();
+    let citizen_action = allowed_action(&item.state, &item.replies, &actions);
     let s = &item.submission;
     let day = DateTime::from_timestamp_millis(item.created_at)
         .map(|t| tr.date(ourvoice_outbox::cambodia_today(t)))
@@ -123,9 +119,49 @@ pub fn DetailView(id: Uuid) -> Element {
                     }
                 }
             }
+            CitizenActions { actions }
             if let Some(action) = citizen_action {
                 CitizenReply { key: "{action:?}", id, action }
             }
         }
     }
+}
+
+/// What the citizen may send now: an answer while the office waits for one, a rating of an
+/// answer; but not while one of that kind waits to be sent, nor again for the same question or
+/// answer once the server took one.
+fn allowed_action(
+    state: &ItemState,
+    replies: &[ReplyRecord],
+    actions: &[Action],
+) -> Option<CitizenAction> {
+    let (action, prompted_by) = match state {
+        ItemState::Accepted {
+            status: CaseStatus::AwaitingCitizen,
+            ..
+        } => (CitizenAction::Answer, ReplyKind::Question),
+        ItemState::Accepted {
+            status: CaseStatus::Answered | CaseStatus::ClosedResolved | CaseStatus::ClosedUnresolved,
+            ..
+        } => (CitizenAction::Rate, ReplyKind::Answer),
+        _ => return None,
+    };
+    let latest_prompt = replies
+        .iter()
+        .filter(|r| r.kind == prompted_by)
+        .map(|r| r.seq)
+        .max()
+        .unwrap_or(0);
+    let done = actions
+        .iter()
+        .filter(|a| match a.body {
+            ActionBody::Answer(_) => action == CitizenAction::Answer,
+            ActionBody::Rating(_) => action == CitizenAction::Rate,
+        })
+        .any(|a| match a.state {
+            ActionState::Sent { seq, .. } => seq > latest_prompt,
+            ActionState::Refused { .. } => false,
+            _ => true,
+        });
+    (!done).then_some(action)
 }

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { startServer, startApp, launchBrowser, phonePage, shot, screen, expectScreen, waitForText, tempDir } from './harness.mjs';
+import { startServer, startApp, createAdmin, launchBrowser, phonePage, shot, screen, expectScreen, waitForText, tempDir } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -136,6 +136,81 @@ test('a submission made while the server is down waits, then is sent by itself',
   } finally {
     await app.stop();
     if (server) await server.stop();
+  }
+});
+
+test("an answer to the office's question given while the server is down waits on the phone, then is delivered", async () => {
+  const folder = tempDir('answer');
+  const listen = `127.0.0.1:${await freePort()}`;
+  const consoleArgs = ['--cookie-secure', 'false'];
+  const adminPassword = 'admin password 1';
+  const officerPassword = 'officer password 1';
+  createAdmin(folder, adminPassword);
+  let server = await startServer(folder, listen, consoleArgs);
+  const app = await startApp(folder, server.url);
+  const office = await (await browser.newContext()).newPage();
+  const signIn = async (username, password) => {
+    await office.context().clearCookies();
+    await office.goto(`${server.url}/console/login`);
+    await office.fill('#username', username);
+    await office.fill('#password', password);
+    await Promise.all([office.waitForNavigation(), office.click('button[type=submit]')]);
+    assert.ok(!office.url().endsWith('/console/login'), `${username} signed in`);
+  };
+  try {
+    const page = await phonePage(browser, app.url);
+    await firstRun(page, 'en');
+    const code = await submit(page, 'en', 'complaint');
+    await waitForText(page, '#confirm-state', /^Sent\./);
+
+    // The office (an officer of the OWSO the complaint went to) asks the citizen a question.
+    await signIn('admin', adminPassword);
+    await office.goto(`${server.url}/console/accounts`);
+    await office.fill('#username', 'officer');
+    await office.fill('#display_name', 'Officer');
+    await office.selectOption('#role', 'officer');
+    await office.fill('#office', 'OWSO-1201');
+    await office.fill('#password', officerPassword);
+    await Promise.all([office.waitForNavigation(), office.click('form.card button[type=submit]')]);
+    await signIn('officer', officerPassword);
+    await Promise.all([office.waitForNavigation(), office.click(`text=${code}`)]);
+    const item = office.url();
+    await office.fill('#text', 'Which village is the office in?');
+    await office.selectOption('#reply-kind', 'question');
+    await Promise.all([office.waitForNavigation(), office.click('form[action$="/reply"] button[type=submit]')]);
+
+    // The phone gets the question with its next sync (a network coming up asks for one).
+    await page.click('#confirm-home');
+    await page.click('#open-feedback');
+    await page.click(`[data-code="${code}"]`);
+    await expectScreen(page, 'Detail');
+    await page.evaluate(() => window.dispatchEvent(new Event('ourvoice-online')));
+    await waitForText(page, '#detail-replies', /Which village is the office in\?/);
+    await page.waitForSelector('#citizen-answer');
+
+    // The server goes down; the citizen answers anyway: kept on the phone, shown as waiting.
+    await server.stop();
+    await page.fill('#citizen-answer', 'Boeng Keng Kang village');
+    await page.click('#citizen-reply-send');
+    await waitForText(page, '#citizen-actions', /Waiting to be sent|Sending/);
+    assert.match(await page.textContent('#citizen-actions'), /Boeng Keng Kang village/);
+    assert.doesNotMatch(await page.textContent('#citizen-actions'), /was sent/);
+    await page.waitForSelector('#citizen-answer', { state: 'detached' });
+    await waitForText(page, '#citizen-actions', /Waiting to be sent/);
+    await shot(page, 'en-detail-answer-waiting');
+
+    // The server comes back: the phone delivers the answer by itself, once.
+    server = await startServer(folder, listen, consoleArgs);
+    await waitForText(page, '#citizen-actions', /Your answer was sent/);
+    await waitForText(page, '#detail-state', /In progress/);
+    await shot(page, 'en-detail-answer-sent');
+    await office.goto(item);
+    const seen = await office.textContent('main');
+    assert.equal(seen.split('Boeng Keng Kang village').length - 1, 1, 'the office reads the answer once');
+  } finally {
+    await office.context().close();
+    await app.stop();
+    await server.stop();
   }
 });
 

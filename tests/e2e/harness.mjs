@@ -2,7 +2,7 @@
 // sync engine and SQLite, rendered in a browser) on loopback, and Debian's Chromium at a
 // phone's size through playwright-core.
 
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -46,10 +46,18 @@ function stop(child) {
   });
 }
 
-export function startServer(folder, listen = '127.0.0.1:0') {
+export function startServer(folder, listen = '127.0.0.1:0', extra = []) {
   return startListening('ourvoice-server', [
     '--listen', listen, '--database', `sqlite://${join(folder, 'server.db')}`, '--rate-limit-per-second', '0', '--log', 'warn',
+    ...extra,
   ], {});
+}
+
+/** The server's first console administrator, `admin`, made by its own command. */
+export function createAdmin(folder, password) {
+  execFileSync(join(target, 'debug', 'ourvoice-server'), [
+    '--database', `sqlite://${join(folder, 'server.db')}`, 'create-admin', '--username', 'admin',
+  ], { env: { ...process.env, OURVOICE_ADMIN_PASSWORD: password }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export function startApp(folder, serverUrl) {

@@ -7,7 +7,9 @@
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 use ourvoice_directory::{Directory, Lang};
-use ourvoice_outbox::{Draft, ItemState, Outbox, OutboxItem, SubmitError};
+use ourvoice_outbox::{
+    ActionBody, ActionState, CitizenAction, Draft, ItemState, Outbox, OutboxItem, SubmitError,
+};
 use ourvoice_protocol::{Criteria, Evaluation, Kind, Privacy};
 use ourvoice_sync::{SyncConfig, SyncEngine};
 use serde_json::json;
@@ -50,7 +52,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Answer the office's question about one of this device's submissions (online).
+    /// Answer the office's question about one of this device's submissions: queued durably,
+    /// then a sync round; exit 0 sent, 3 still waiting (a later sync sends it), 4 refused.
     Answer {
         /// The submission's tracking code, e.g. OV-7K3M-Q9TX.
         #[arg(long)]
@@ -59,9 +62,11 @@ enum Command {
         text: String,
         #[arg(long, env = "OURVOICE_SERVER", default_value = "http://127.0.0.1:8080")]
         server: String,
+        #[arg(long)]
+        json: bool,
     },
-    /// Rate the office's answer to one of this device's submissions, 1 to 5 (online); 1 or 2
-    /// reopens it.
+    /// Rate the office's answer to one of this device's submissions, 1 to 5 (1 or 2 reopens
+    /// it): queued and sent like `answer`, with the same exit codes.
     Rate {
         /// The submission's tracking code, e.g. OV-7K3M-Q9TX.
         #[arg(long)]
@@ -70,6 +75,8 @@ enum Command {
         rating: u8,
         #[arg(long, env = "OURVOICE_SERVER", default_value = "http://127.0.0.1:8080")]
         server: String,
+        #[arg(long)]
+        json: bool,
     },
     /// Every submission on this device with its state, newest first.
     List {
@@ -173,14 +180,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             json,
         } => sync(&cli.data, &server, timeout, batch, json),
         Command::List { json } => list(&cli.data, json),
-        Command::Answer { code, text, server } => {
-            respond(&cli.data, &server, &code, Response::Answer(text))
-        }
+        Command::Answer {
+            code,
+            text,
+            server,
+            json,
+        } => respond(&cli.data, &server, &code, ActionBody::Answer(text), json),
         Command::Rate {
             code,
             rating,
             server,
-        } => respond(&cli.data, &server, &code, Response::Rating(rating)),
+            json,
+        } => respond(&cli.data, &server, &code, ActionBody::Rating(rating), json),
         Command::Places {
             command:
                 PlacesCommand::Search {
@@ -249,7 +260,7 @@ fn submit(data: &std::path::Path, args: SubmitArgs) -> Result<ExitCode, String> 
     match outbox.submit(draft, Directory::embedded(), APP_VERSION, Utc::now()) {
         Ok(item) => {
             if args.json {
-                println!("{}", item_json(&item));
+                println!("{}", item_json(&item, &[]));
             } else {
                 println!("{} queued (id {})", item.tracking_code, item.id);
             }
@@ -332,7 +343,35 @@ fn state_json(state: &ItemState) -> serde_json::Value {
     }
 }
 
-fn item_json(item: &OutboxItem) -> serde_json::Value {
+fn action_json(action: &CitizenAction) -> serde_json::Value {
+    let mut value = match &action.body {
+        ActionBody::Answer(text) => json!({ "kind": "answer", "text": text }),
+        ActionBody::Rating(rating) => json!({ "kind": "rating", "rating": rating }),
+    };
+    let state = match &action.state {
+        ActionState::Queued => json!({ "state": "queued" }),
+        ActionState::Sending => json!({ "state": "sending" }),
+        ActionState::Retrying {
+            attempts,
+            next_attempt_at,
+            last_error,
+        } => {
+            json!({ "state": "retrying", "attempts": attempts, "next_attempt_at": next_attempt_at, "last_error": last_error })
+        }
+        ActionState::Sent { seq, status } => {
+            json!({ "state": "sent", "seq": seq, "status": status })
+        }
+        ActionState::Refused { code } => json!({ "state": "refused", "error": code }),
+    };
+    if let (Some(target), serde_json::Value::Object(state)) = (value.as_object_mut(), state) {
+        target.insert("request_id".into(), json!(action.request_id));
+        target.insert("created_at".into(), json!(action.created_at));
+        target.extend(state);
+    }
+    value
+}
+
+fn item_json(item: &OutboxItem, actions: &[CitizenAction]) -> serde_json::Value {
     let mut value = json!({
         "id": item.id,
         "tracking_code": item.tracking_code,
@@ -340,6 +379,7 @@ fn item_json(item: &OutboxItem) -> serde_json::Value {
         "place": item.place,
         "created_at": item.created_at,
         "replies": item.replies.iter().map(|r| json!({ "seq": r.seq, "at": r.at, "kind": r.kind, "text": r.text })).collect::<Vec<_>>(),
+        "actions": actions.iter().map(action_json).collect::<Vec<_>>(),
     });
     if let (Some(target), serde_json::Value::Object(state)) =
         (value.as_object_mut(), state_json(&item.state))
@@ -349,17 +389,14 @@ fn item_json(item: &OutboxItem) -> serde_json::Value {
     value
 }
 
-/// What the citizen sends back about a case.
-enum Response {
-    Answer(String),
-    Rating(u8),
-}
-
+/// Queues the citizen's answer or rating durably, runs one sync round, and reports where the
+/// action stands.
 fn respond(
     data: &std::path::Path,
     server: &str,
     code: &str,
-    response: Response,
+    body: ActionBody,
+    json: bool,
 ) -> Result<ExitCode, String> {
     let outbox = Arc::new(open_outbox(data)?);
     let item = outbox
@@ -374,26 +411,49 @@ fn respond(
         .ok_or_else(|| format!("no submission {code} on this device"))?;
     let engine =
         SyncEngine::new(Arc::clone(&outbox), SyncConfig::new(server)).map_err(|e| e.to_string())?;
+    let request_id = match body {
+        ActionBody::Answer(text) => engine.answer(item.id, &text),
+        ActionBody::Rating(rating) => engine.rate(item.id, rating),
+    }
+    .map_err(|e| format!("could not queue it: {e}"))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let answer = runtime
-        .block_on(async {
-            match response {
-                Response::Answer(text) => engine.answer(item.id, &text).await,
-                Response::Rating(rating) => engine.rate(item.id, rating).await,
-            }
-        })
-        .map_err(|e| e.to_string())?;
-    println!("{} {}", item.tracking_code, answer.status.as_str());
-    Ok(ExitCode::SUCCESS)
+    let report = runtime.block_on(engine.sync_now(true));
+    let action = outbox
+        .action(request_id)
+        .map_err(|e| e.to_string())?
+        .ok_or("the queued action is gone")?;
+    if json {
+        println!("{}", action_json(&action));
+    } else {
+        let state = match &action.state {
+            ActionState::Sent { status, .. } => format!("sent (case now {})", status.as_str()),
+            ActionState::Refused { code } => format!("refused by the server: {code}"),
+            _ => "queued: a later sync sends it".to_string(),
+        };
+        println!("{} {state}", item.tracking_code);
+        if let Some(error) = &report.error {
+            eprintln!("sync stopped: {error}");
+        }
+    }
+    Ok(match action.state {
+        ActionState::Sent { .. } => ExitCode::SUCCESS,
+        ActionState::Refused { .. } => ExitCode::from(4),
+        _ => ExitCode::from(3),
+    })
 }
 
 fn list(data: &std::path::Path, json: bool) -> Result<ExitCode, String> {
-    let items = open_outbox(data)?.list().map_err(|e| e.to_string())?;
+    let outbox = open_outbox(data)?;
+    let items = outbox.list().map_err(|e| e.to_string())?;
     if json {
-        let values: Vec<_> = items.iter().map(item_json).collect();
+        let values = items
+            .iter()
+            .map(|item| Ok(item_json(item, &outbox.actions_of(item.id)?)))
+            .collect::<Result<Vec<_>, ourvoice_outbox::OutboxError>>()
+            .map_err(|e| e.to_string())?;
         println!(
             "{}",
             serde_json::to_string_pretty(&values).map_err(|e| e.to_string())?

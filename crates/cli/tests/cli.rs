@@ -1,4 +1,5 @@
-//! The device simulator as a tester uses it: submit, sync against the real server, list, search.
+//! The device simulator as a tester uses it: submit, sync against the real server, list, answer
+//! and rate (queued, then sent), search.
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -135,6 +136,52 @@ fn a_tester_submits_syncs_and_lists() {
     assert_eq!(listed[0]["office"], "CH-120101");
     assert_eq!(listed[0]["status"], "received");
     assert!(listed[0]["server_number"].as_u64().is_some());
+
+    // An answer with no server is queued and waits (exit 3); the next sync sends it, and the
+    // server refuses it for good since the office asked nothing (exit 4 for `rate` too).
+    let answered = cli(
+        &device,
+        &[
+            "answer",
+            "--code",
+            &code,
+            "--text",
+            "ភូមិទី៣",
+            "--server",
+            "http://127.0.0.1:9",
+            "--json",
+        ],
+    );
+    assert_eq!(answered.status.code(), Some(3), "{answered:?}");
+    let action: Value = serde_json::from_str(&stdout(&answered)).unwrap();
+    assert_eq!(
+        (&action["state"], &action["last_error"], &action["text"]),
+        (
+            &Value::from("retrying"),
+            &Value::from("unreachable"),
+            &Value::from("ភូមិទី៣")
+        )
+    );
+    let synced = cli(&device, &["sync", "--server", &server.1, "--json"]);
+    assert!(synced.status.success(), "{synced:?}");
+    let listed: Value = serde_json::from_str(&stdout(&cli(&device, &["list", "--json"]))).unwrap();
+    let actions = &listed[0]["actions"];
+    assert_eq!(actions[0]["request_id"], action["request_id"]);
+    assert_eq!(
+        (&actions[0]["state"], &actions[0]["error"]),
+        (&Value::from("refused"), &Value::from("wrong_state"))
+    );
+    let rated = cli(
+        &device,
+        &[
+            "rate", "--code", &code, "--rating", "2", "--server", &server.1,
+        ],
+    );
+    assert_eq!(rated.status.code(), Some(4), "{rated:?}");
+    assert!(
+        stdout(&rated).contains("refused by the server: wrong_state"),
+        "{rated:?}"
+    );
 
     let places: Value = serde_json::from_str(&stdout(&cli(
         &device,

@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::OutboxError;
 
 /// The schema this code writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The whole schema at [`SCHEMA_VERSION`], for a new database.
 const CREATE_LATEST: &str = "
@@ -48,6 +48,24 @@ CREATE TABLE settings (
     key TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL
 );
+CREATE TABLE citizen_actions (
+    request_id TEXT PRIMARY KEY NOT NULL,
+    submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('answer', 'rating')),
+    text TEXT,
+    rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+    created_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'refused')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    refusal TEXT,
+    seq INTEGER,
+    status TEXT,
+    settled_at INTEGER
+);
+CREATE INDEX citizen_actions_by_state ON citizen_actions (state, next_attempt_at);
+CREATE INDEX citizen_actions_by_submission ON citizen_actions (submission_id, created_at);
 ";
 
 /// Version 1: the outbox alone, before case updates and replies were pulled.
@@ -94,6 +112,28 @@ CREATE TABLE settings (
     key TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL
 );
+",
+    // Version 4: the citizen's answers to questions and ratings of answers, queued like
+    // submissions (the request id is the idempotency key the server knows them by).
+    "
+CREATE TABLE citizen_actions (
+    request_id TEXT PRIMARY KEY NOT NULL,
+    submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('answer', 'rating')),
+    text TEXT,
+    rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+    created_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'refused')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    refusal TEXT,
+    seq INTEGER,
+    status TEXT,
+    settled_at INTEGER
+);
+CREATE INDEX citizen_actions_by_state ON citizen_actions (state, next_attempt_at);
+CREATE INDEX citizen_actions_by_submission ON citizen_actions (submission_id, created_at);
 ",
 ];
 
@@ -198,36 +238,68 @@ mod tests {
         described
     }
 
-    #[test]
-    fn an_upgraded_v1_database_equals_a_fresh_one() {
-        let folder = tempfile::tempdir().unwrap();
-        let old_path = folder.path().join("old.db");
-        {
-            let old = Connection::open(&old_path).unwrap();
-            old.execute_batch(CREATE_V1).unwrap();
-            old.execute(
-                "INSERT INTO submissions (id, tracking_code, kind, place, body, body_bytes, created_at, state, server_number, office, settled_at)
-                 VALUES ('a', 'OV-2222-2222', 'complaint', '120101', '{}', 2, 1, 'accepted', 7, 'CH-120101', 5)",
-                [],
-            )
-            .unwrap();
-            old.pragma_update(None, "user_version", 1).unwrap();
+    /// A database as version `version` of the app left it (built from version 1 by the
+    /// upgrade steps up to it), holding one accepted submission.
+    fn old_database(path: &Path, version: u32) {
+        let old = Connection::open(path).unwrap();
+        old.execute_batch(CREATE_V1).unwrap();
+        for step in &UPGRADES[..(version as usize - 1)] {
+            old.execute_batch(step).unwrap();
         }
-        let upgraded = open_database(&old_path).unwrap();
+        old.execute(
+            "INSERT INTO submissions (id, tracking_code, kind, place, body, body_bytes, created_at, state, server_number, office, settled_at)
+             VALUES ('a', 'OV-2222-2222', 'complaint', '120101', '{}', 2, 1, 'accepted', 7, 'CH-120101', 5)",
+            [],
+        )
+        .unwrap();
+        old.pragma_update(None, "user_version", version).unwrap();
+    }
+
+    #[test]
+    fn every_older_database_upgraded_equals_a_fresh_one_and_keeps_its_rows() {
+        let folder = tempfile::tempdir().unwrap();
         let fresh = open_database(&folder.path().join("fresh.db")).unwrap();
-        assert_eq!(schema_of(&upgraded), schema_of(&fresh));
-        let version: u32 = upgraded
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(version, SCHEMA_VERSION);
-        let (status, status_at): (String, i64) = upgraded
-            .query_row(
-                "SELECT status, status_at FROM submissions WHERE id = 'a'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap();
-        assert_eq!((status.as_str(), status_at), ("received", 5));
+        // (version, the status the kept row has after the upgrade)
+        let cases: &[(u32, Option<&str>)] = &[(1, Some("received")), (2, None), (3, None)];
+        assert_eq!(
+            cases.len() as u32,
+            SCHEMA_VERSION - 1,
+            "one case per old version"
+        );
+        for &(version, status) in cases {
+            let old_path = folder.path().join(format!("v{version}.db"));
+            old_database(&old_path, version);
+            let upgraded = open_database(&old_path).unwrap();
+            assert_eq!(
+                schema_of(&upgraded),
+                schema_of(&fresh),
+                "from version {version}"
+            );
+            let found: u32 = upgraded
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(found, SCHEMA_VERSION, "from version {version}");
+            let kept: (i64, Option<String>) = upgraded
+                .query_row(
+                    "SELECT server_number, status FROM submissions WHERE id = 'a'",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!(
+                kept,
+                (7, status.map(String::from)),
+                "from version {version}"
+            );
+            // The citizen's actions attach to the kept submission.
+            upgraded
+                .execute(
+                    "INSERT INTO citizen_actions (request_id, submission_id, kind, text, created_at, state)
+                     VALUES ('r', 'a', 'answer', 'ok', 9, 'queued')",
+                    [],
+                )
+                .unwrap();
+        }
     }
 
     #[test]

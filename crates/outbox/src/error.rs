@@ -13,6 +13,11 @@ pub enum OutboxError {
     Io(#[from] std::io::Error),
     #[error("a submission with id {0} is already in the outbox")]
     DuplicateId(uuid::Uuid),
+    #[error("no submission {0} on this device")]
+    UnknownSubmission(uuid::Uuid),
+    /// An answer or rating that cannot be sent (code as the server would name it).
+    #[error("this answer or rating cannot be sent: {0}")]
+    InvalidAction(&'static str),
     #[error("stored row {id} is unreadable: {reason}")]
     CorruptRow { id: String, reason: String },
 }

@@ -3,7 +3,8 @@
 //!
 //! Guarantees: each operation is one SQLite transaction; a pending row becomes accepted,
 //! rejected or conflict only in [`Outbox::settle`]; rows left `sending` by a killed app are
-//! pending again when the outbox is next opened.
+//! pending again when the outbox is next opened. The citizen's answers and ratings are in
+//! `actions.rs`.
 
 use chrono::{DateTime, Utc};
 use ourvoice_directory::Directory;
@@ -85,12 +86,14 @@ pub struct Counts {
     pub accepted: u64,
     pub rejected: u64,
     pub conflict: u64,
+    /// The citizen's answers and ratings the server has not answered for yet.
+    pub actions_pending: u64,
 }
 
 impl Counts {
-    /// Rows the server has not answered for yet.
+    /// Rows and actions the server has not answered for yet.
     pub fn pending(&self) -> u64 {
-        self.queued + self.sending + self.retrying
+        self.queued + self.sending + self.retrying + self.actions_pending
     }
 }
 
@@ -125,19 +128,20 @@ const ITEM_COLUMNS: &str =
     last_error, server_number, office, rejection, status, body";
 
 impl Outbox {
-    /// Opens the outbox at `path`; rows a killed app left `sending` become pending again.
+    /// Opens the outbox at `path`; rows and actions a killed app left `sending` become
+    /// pending again.
     pub fn open(path: &Path) -> Result<Outbox, OutboxError> {
         let conn = open_database(path)?;
-        conn.execute(
-            "UPDATE submissions SET state = 'queued' WHERE state = 'sending'",
-            [],
+        conn.execute_batch(
+            "UPDATE submissions SET state = 'queued' WHERE state = 'sending';
+             UPDATE citizen_actions SET state = 'queued' WHERE state = 'sending';",
         )?;
         Ok(Outbox {
             conn: Mutex::new(conn),
         })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -238,6 +242,11 @@ impl Outbox {
                 _ => counts.conflict += n,
             }
         }
+        counts.actions_pending = conn.query_row(
+            "SELECT count(*) FROM citizen_actions WHERE state IN ('queued', 'sending')",
+            [],
+            |r| r.get(0),
+        )?;
         Ok(counts)
     }
 
@@ -366,11 +375,21 @@ impl Outbox {
         Ok(())
     }
 
-    /// The earliest time (Unix ms) a pending row is due, if any row is pending.
+    /// The earliest time (Unix ms) a pending row, or a pending action that could be claimed
+    /// (its submission accepted, no earlier action of its case pending), is due, if any.
     pub fn next_due_at(&self) -> Result<Option<i64>, OutboxError> {
         let conn = self.conn();
         Ok(conn.query_row(
-            "SELECT min(next_attempt_at) FROM submissions WHERE state = 'queued'",
+            "SELECT min(due) FROM (
+                 SELECT min(next_attempt_at) AS due FROM submissions WHERE state = 'queued'
+                 UNION ALL
+                 SELECT min(a.next_attempt_at) FROM citizen_actions a
+                     JOIN submissions s ON s.id = a.submission_id
+                 WHERE a.state = 'queued' AND s.state = 'accepted'
+                   AND NOT EXISTS (SELECT 1 FROM citizen_actions b
+                       WHERE b.submission_id = a.submission_id AND b.state IN ('queued', 'sending')
+                         AND (b.created_at, b.rowid) < (a.created_at, a.rowid))
+             )",
             [],
             |r| r.get(0),
         )?)
@@ -442,12 +461,15 @@ impl Outbox {
         Ok(applied)
     }
 
-    /// Deletes this phone's copy of every submission the server has answered for. Pending rows
+    /// Deletes this phone's copy of every submission the server has answered for, with its
+    /// replies and the citizen's actions. Pending rows, and submissions with a pending action,
     /// are kept: they have not reached anyone yet.
     pub fn delete_settled(&self) -> Result<usize, OutboxError> {
         let conn = self.conn();
         Ok(conn.execute(
-            "DELETE FROM submissions WHERE state IN ('accepted', 'rejected', 'conflict')",
+            "DELETE FROM submissions WHERE state IN ('accepted', 'rejected', 'conflict')
+                 AND NOT EXISTS (SELECT 1 FROM citizen_actions a
+                     WHERE a.submission_id = submissions.id AND a.state IN ('queued', 'sending'))",
             [],
         )?)
     }

@@ -2,7 +2,10 @@
 
 use chrono::{TimeZone, Utc};
 use ourvoice_directory::Directory;
-use ourvoice_outbox::{Draft, ItemState, Outbox, Settlement, SubmitError};
+use ourvoice_outbox::{
+    ActionBody, ActionSettlement, ActionState, CitizenAction, Draft, ItemState, Outbox, Settlement,
+    SubmitError,
+};
 use ourvoice_protocol::{
     CaseStatus, CaseUpdate, ErrorCode, Kind, Lang, Privacy, Reply, ReplyKind, ValidationError,
 };
@@ -296,5 +299,347 @@ fn settings_are_kept_across_opens() {
             .unwrap()
             .as_deref(),
         Some("en")
+    );
+}
+
+/// Submits and settles one submission as accepted by the server.
+fn accepted(outbox: &Outbox, text: &str) -> uuid::Uuid {
+    let id = submit(outbox, text);
+    outbox.claim_due(0, 100, 1 << 20, true).unwrap();
+    outbox
+        .settle(
+            &[(
+                id,
+                Settlement::Accepted {
+                    server_number: 1,
+                    office: "CH-120101".into(),
+                    status: CaseStatus::AwaitingCitizen,
+                    seq: 4,
+                    received_at: 1,
+                },
+            )],
+            1,
+        )
+        .unwrap();
+    id
+}
+
+#[test]
+fn an_action_is_stored_at_once_and_survives_reopening() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("outbox.db");
+    let (id, request_id) = {
+        let outbox = Outbox::open(&path).unwrap();
+        let id = accepted(&outbox, "a");
+        let request_id = outbox
+            .queue_action(id, ActionBody::Answer("  ភូមិទី៣ \n".into()), 50)
+            .unwrap();
+        (id, request_id)
+    };
+    assert_eq!(request_id.get_version_num(), 4);
+    let reopened = Outbox::open(&path).unwrap();
+    assert_eq!(
+        reopened.actions_of(id).unwrap(),
+        vec![CitizenAction {
+            request_id,
+            submission_id: id,
+            body: ActionBody::Answer("ភូមិទី៣".into()),
+            created_at: 50,
+            state: ActionState::Queued,
+        }]
+    );
+    assert_eq!(reopened.counts().unwrap().actions_pending, 1);
+    assert_eq!(reopened.counts().unwrap().pending(), 1);
+}
+
+#[test]
+fn actions_that_cannot_be_sent_are_refused_and_nothing_is_stored() {
+    let (_folder, outbox) = open();
+    let id = accepted(&outbox, "a");
+    let refused = submit(&outbox, "b");
+    outbox.claim_due(0, 10, 1 << 20, true).unwrap();
+    outbox
+        .settle(&[(refused, Settlement::Conflict)], 1)
+        .unwrap();
+    let check = |submission, body, expect: &str| {
+        let error = outbox.queue_action(submission, body, 1).unwrap_err();
+        assert_eq!(error.to_string(), expect);
+    };
+    check(
+        id,
+        ActionBody::Answer(" \n ".into()),
+        "this answer or rating cannot be sent: text_length",
+    );
+    check(
+        id,
+        ActionBody::Answer("ក".repeat(4001)),
+        "this answer or rating cannot be sent: text_length",
+    );
+    for rating in [0, 6] {
+        check(
+            id,
+            ActionBody::Rating(rating),
+            "this answer or rating cannot be sent: rating_out_of_range",
+        );
+    }
+    check(
+        refused,
+        ActionBody::Rating(3),
+        "this answer or rating cannot be sent: submission_refused",
+    );
+    let unknown = uuid::Uuid::new_v4();
+    check(
+        unknown,
+        ActionBody::Rating(3),
+        &format!("no submission {unknown} on this device"),
+    );
+    assert!(outbox.actions_of(id).unwrap().is_empty());
+    assert!(outbox.actions_of(refused).unwrap().is_empty());
+}
+
+#[test]
+fn an_action_waits_for_its_submission_then_goes_through_its_states() {
+    let (_folder, outbox) = open();
+    let id = submit(&outbox, "a");
+    let request_id = outbox.queue_action(id, ActionBody::Rating(2), 10).unwrap();
+    assert!(
+        outbox.claim_due_action(i64::MAX, true).unwrap().is_none(),
+        "the case is not on the server yet"
+    );
+    assert_eq!(
+        outbox.next_due_at().unwrap(),
+        Some(0),
+        "the submission is due"
+    );
+    let submission = outbox.get(id).unwrap().unwrap().submission;
+    outbox.claim_due(0, 10, 1 << 20, false).unwrap();
+    assert_eq!(
+        outbox.next_due_at().unwrap(),
+        None,
+        "nothing is due while the submission is under way"
+    );
+    outbox
+        .settle(
+            &[(
+                id,
+                Settlement::Accepted {
+                    server_number: 1,
+                    office: "CH-120101".into(),
+                    status: CaseStatus::Answered,
+                    seq: 4,
+                    received_at: 1,
+                },
+            )],
+            1,
+        )
+        .unwrap();
+    assert_eq!(outbox.next_due_at().unwrap(), Some(0), "now the action is");
+
+    let claimed = outbox.claim_due_action(100, false).unwrap().unwrap();
+    assert_eq!(
+        (claimed.request_id, claimed.submission_id, &claimed.body),
+        (request_id, id, &ActionBody::Rating(2))
+    );
+    assert_eq!(claimed.secret, submission.secret);
+    assert!(outbox.claim_due_action(100, true).unwrap().is_none());
+    let state = || outbox.action(request_id).unwrap().unwrap().state;
+    assert_eq!(state(), ActionState::Sending);
+
+    outbox
+        .release_failed_action(request_id, "unreachable", |attempts| {
+            1_000 * i64::from(attempts)
+        })
+        .unwrap();
+    assert_eq!(
+        state(),
+        ActionState::Retrying {
+            attempts: 1,
+            next_attempt_at: 1_000,
+            last_error: "unreachable".into()
+        }
+    );
+    assert_eq!(outbox.next_due_at().unwrap(), Some(1_000));
+    assert!(
+        outbox.claim_due_action(500, false).unwrap().is_none(),
+        "not due yet"
+    );
+    let again = outbox.claim_due_action(500, true).unwrap().unwrap();
+    assert_eq!(again.request_id, request_id, "the same request id, forced");
+
+    let sent = ActionSettlement::Sent {
+        seq: 9,
+        status: CaseStatus::InProgress,
+    };
+    outbox.settle_action(request_id, &sent, 600).unwrap();
+    outbox
+        .settle_action(
+            request_id,
+            &ActionSettlement::Refused {
+                code: "wrong_state".into(),
+            },
+            700,
+        )
+        .unwrap();
+    assert_eq!(
+        state(),
+        ActionState::Sent {
+            seq: 9,
+            status: CaseStatus::InProgress
+        },
+        "a late second answer changes nothing"
+    );
+    assert_eq!(outbox.counts().unwrap().actions_pending, 0);
+    assert_eq!(outbox.next_due_at().unwrap(), None);
+}
+
+#[test]
+fn a_refused_action_is_never_offered_again() {
+    let (_folder, outbox) = open();
+    let id = accepted(&outbox, "a");
+    let request_id = outbox
+        .queue_action(id, ActionBody::Answer("ថ្ងៃចន្ទ".into()), 1)
+        .unwrap();
+    outbox.claim_due_action(1, false).unwrap().unwrap();
+    let refusal = ActionSettlement::Refused {
+        code: "wrong_state".into(),
+    };
+    outbox.settle_action(request_id, &refusal, 2).unwrap();
+    assert!(outbox.claim_due_action(i64::MAX, true).unwrap().is_none());
+    let action = outbox.action(request_id).unwrap().unwrap();
+    assert_eq!(
+        action.state,
+        ActionState::Refused {
+            code: "wrong_state".into()
+        }
+    );
+    assert_eq!(
+        action.body,
+        ActionBody::Answer("ថ្ងៃចន្ទ".into()),
+        "the text is kept"
+    );
+}
+
+#[test]
+fn actions_left_sending_by_a_killed_app_are_pending_again() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("outbox.db");
+    let request_id = {
+        let outbox = Outbox::open(&path).unwrap();
+        let id = accepted(&outbox, "a");
+        let request_id = outbox.queue_action(id, ActionBody::Rating(5), 1).unwrap();
+        outbox.claim_due_action(1, false).unwrap().unwrap();
+        request_id
+    };
+    let outbox = Outbox::open(&path).unwrap();
+    assert_eq!(
+        outbox.action(request_id).unwrap().unwrap().state,
+        ActionState::Queued
+    );
+    let claimed = outbox.claim_due_action(1, false).unwrap().unwrap();
+    assert_eq!(claimed.request_id, request_id);
+}
+
+#[test]
+fn actions_of_a_refused_submission_are_refused_with_it() {
+    let (_folder, outbox) = open();
+    let id = submit(&outbox, "a");
+    let request_id = outbox.queue_action(id, ActionBody::Rating(4), 1).unwrap();
+    outbox.claim_due(0, 10, 1 << 20, false).unwrap();
+    outbox
+        .settle(
+            &[(
+                id,
+                Settlement::Rejected(vec![ValidationError::new(ErrorCode::PlaceUnknown, "place")]),
+            )],
+            1,
+        )
+        .unwrap();
+    assert!(outbox.claim_due_action(i64::MAX, true).unwrap().is_none());
+    assert_eq!(
+        outbox.action(request_id).unwrap().unwrap().state,
+        ActionState::Refused {
+            code: "submission_refused".into()
+        }
+    );
+}
+
+#[test]
+fn deleting_sent_feedback_keeps_a_case_whose_answer_still_waits() {
+    let (_folder, outbox) = open();
+    let (waiting, done) = (accepted(&outbox, "a"), accepted(&outbox, "b"));
+    outbox
+        .queue_action(waiting, ActionBody::Answer("ចាំ".into()), 1)
+        .unwrap();
+    let sent = outbox.queue_action(done, ActionBody::Rating(5), 2).unwrap();
+    outbox.claim_due_action(3, false).unwrap();
+    outbox.claim_due_action(3, false).unwrap();
+    outbox
+        .settle_action(
+            sent,
+            &ActionSettlement::Sent {
+                seq: 5,
+                status: CaseStatus::Answered,
+            },
+            4,
+        )
+        .unwrap();
+    assert_eq!(outbox.delete_settled().unwrap(), 1);
+    let left: Vec<_> = outbox.list().unwrap().into_iter().map(|i| i.id).collect();
+    assert_eq!(left, vec![waiting]);
+    assert!(outbox.action(sent).unwrap().is_none(), "gone with its case");
+    assert_eq!(outbox.actions_of(waiting).unwrap().len(), 1);
+}
+
+#[test]
+fn actions_on_one_case_go_in_order_even_when_the_first_waits_for_a_retry() {
+    let (_folder, outbox) = open();
+    let (a, b) = (accepted(&outbox, "a"), accepted(&outbox, "b"));
+    let first = outbox
+        .queue_action(a, ActionBody::Answer("មុន".into()), 1)
+        .unwrap();
+    let second = outbox.queue_action(a, ActionBody::Rating(4), 2).unwrap();
+    let other = outbox.queue_action(b, ActionBody::Rating(5), 3).unwrap();
+    assert_eq!(
+        outbox
+            .claim_due_action(10, false)
+            .unwrap()
+            .unwrap()
+            .request_id,
+        first
+    );
+    outbox
+        .release_failed_action(first, "server_503", |_| 1_000)
+        .unwrap();
+    let claimed = outbox.claim_due_action(10, false).unwrap().unwrap();
+    assert_eq!(
+        claimed.request_id, other,
+        "another case's action goes; the second of the first case waits for the first"
+    );
+    assert!(outbox.claim_due_action(10, false).unwrap().is_none());
+    assert_eq!(
+        outbox.next_due_at().unwrap(),
+        Some(1_000),
+        "the second, never tried, is not due before the first"
+    );
+    assert_eq!(
+        outbox
+            .claim_due_action(10, true)
+            .unwrap()
+            .unwrap()
+            .request_id,
+        first
+    );
+    let sent = ActionSettlement::Sent {
+        seq: 5,
+        status: CaseStatus::InProgress,
+    };
+    outbox.settle_action(first, &sent, 11).unwrap();
+    assert_eq!(
+        outbox
+            .claim_due_action(12, false)
+            .unwrap()
+            .unwrap()
+            .request_id,
+        second
     );
 }

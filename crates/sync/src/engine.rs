@@ -1,8 +1,11 @@
-//! The engine itself: one push at a time, a background loop, and a status channel for the UI.
+//! The engine itself: one push at a time (submissions, then the citizen's answers and
+//! ratings), a background loop, and a status channel for the UI.
 
 use chrono::Utc;
 use flate2::{write::GzEncoder, Compression};
-use ourvoice_outbox::{Claimed, Outbox, Settlement};
+use ourvoice_outbox::{
+    ActionBody, ActionSettlement, Claimed, ClaimedAction, Outbox, OutboxError, Settlement,
+};
 use ourvoice_protocol::{
     ApiError, CaseActionResponse, CitizenAnswerRequest, ItemOutcome, RatingRequest,
     SubmitBatchResponse, UpdatesRequest, UpdatesResponse, MAX_BATCH_ITEMS, MAX_UPDATE_ITEMS,
@@ -84,8 +87,12 @@ pub struct SyncReport {
     pub accepted: usize,
     pub rejected: usize,
     pub conflicts: usize,
-    /// Items put back in the queue because their request failed.
+    /// Items (submissions or actions) put back in the queue because their request failed.
     pub failed: usize,
+    /// The citizen's answers and ratings the server took.
+    pub actions_sent: usize,
+    /// The citizen's answers and ratings the server refused for good.
+    pub actions_refused: usize,
     pub updates: usize,
     pub error: Option<SyncError>,
 }
@@ -161,9 +168,13 @@ impl SyncEngine {
         self.kick.notify_one();
     }
 
-    /// One full round: send everything due (everything pending when `force`), then pull updates.
+    /// One full round: send every due submission, then every due answer and rating (everything
+    /// pending when `force`), then pull updates.
     pub async fn sync_now(&self, force: bool) -> SyncReport {
         let mut report = self.push(force).await;
+        if report.error.is_none() {
+            self.push_actions(force, &mut report).await;
+        }
         if report.error.is_none() {
             self.status.send_modify(|s| s.phase = SyncPhase::Pulling);
             match self.pull().await {
@@ -412,43 +423,136 @@ impl SyncEngine {
         Ok(applied)
     }
 
-    /// Sends the citizen's answer to the office's question about item `id`, then pulls the
-    /// item's new state. Online only: nothing is queued, the caller shows the error and the
-    /// citizen tries again.
-    pub async fn answer(&self, id: Uuid, text: &str) -> Result<CaseActionResponse, SyncError> {
-        let secret = self.secret_of(id)?;
-        let request = CitizenAnswerRequest {
-            id,
-            secret,
-            text: text.to_string(),
-            request_id: None,
+    /// Sends every due answer and rating whose case the server has accepted, one request each,
+    /// oldest first, and settles each from the server's answer: 2xx sent; 404, 409 and 422
+    /// refused for good; anything else (no connection, timeout, 5xx, 429) puts it back with
+    /// backoff and ends the round.
+    pub async fn push_actions(&self, force: bool, report: &mut SyncReport) {
+        let _one_at_a_time = self.one_push_at_a_time.lock().await;
+        let total = match self.outbox.counts() {
+            Ok(counts) => counts.actions_pending,
+            Err(error) => {
+                report.error = Some(error.into());
+                return;
+            }
         };
-        let json = serde_json::to_vec(&request).expect("a request serialises");
-        let answer = self.post("/api/v1/answers", &json).await?;
-        self.pull().await?;
-        Ok(answer)
+        let mut done = 0u64;
+        loop {
+            let action = match self.outbox.claim_due_action(now_ms(), force) {
+                Ok(Some(action)) => action,
+                Ok(None) => break,
+                Err(error) => {
+                    report.error = Some(error.into());
+                    break;
+                }
+            };
+            self.status.send_modify(|s| {
+                s.phase = SyncPhase::Sending {
+                    done,
+                    total: total.max(done + 1),
+                }
+            });
+            report.requests += 1;
+            let settlement = match self.send_action(&action).await {
+                Ok(answer) => {
+                    report.actions_sent += 1;
+                    ActionSettlement::Sent {
+                        seq: answer.seq,
+                        status: answer.status,
+                    }
+                }
+                Err(SyncError::Refused {
+                    status: 404 | 409 | 422,
+                    code,
+                }) => {
+                    report.actions_refused += 1;
+                    ActionSettlement::Refused { code }
+                }
+                Err(error) => {
+                    report.failed += 1;
+                    if let Err(e) = self.release_action(action.request_id, &error) {
+                        tracing::warn!(error = %e, "could not put a failed answer or rating back");
+                    }
+                    report.error = Some(error);
+                    break;
+                }
+            };
+            if let Err(error) = self
+                .outbox
+                .settle_action(action.request_id, &settlement, now_ms())
+            {
+                report.error = Some(error.into());
+                break;
+            }
+            done += 1;
+        }
     }
 
-    /// Sends the citizen's rating (1 to 5) of the office's answer to item `id`, then pulls the
-    /// item's new state (a rating of 1 or 2 reopens it). Online only, like [`Self::answer`].
-    pub async fn rate(&self, id: Uuid, rating: u8) -> Result<CaseActionResponse, SyncError> {
-        let secret = self.secret_of(id)?;
-        let request = RatingRequest {
-            id,
-            secret,
-            rating,
-            request_id: None,
+    fn release_action(&self, request_id: Uuid, error: &SyncError) -> Result<(), SyncError> {
+        let retry_after = match error {
+            SyncError::Busy { retry_after, .. } => *retry_after,
+            _ => None,
         };
-        let json = serde_json::to_vec(&request).expect("a request serialises");
-        let answer = self.post("/api/v1/ratings", &json).await?;
-        self.pull().await?;
-        Ok(answer)
-    }
-
-    fn secret_of(&self, id: Uuid) -> Result<ourvoice_protocol::Secret, SyncError> {
+        let backoff = self.config.backoff;
+        let now = now_ms();
         self.outbox
-            .get(id)?
-            .map(|item| item.submission.secret)
-            .ok_or(SyncError::UnknownItem)
+            .release_failed_action(request_id, &error.code(), |attempts| {
+                let delay = backoff
+                    .delay(attempts, &mut rand::rng())
+                    .max(retry_after.unwrap_or_default());
+                now + delay.as_millis() as i64
+            })?;
+        Ok(())
+    }
+
+    /// One answer or rating, always under its request id, built from what was stored.
+    async fn send_action(&self, action: &ClaimedAction) -> Result<CaseActionResponse, SyncError> {
+        let (path, json) = match &action.body {
+            ActionBody::Answer(text) => (
+                "/api/v1/answers",
+                serde_json::to_vec(&CitizenAnswerRequest {
+                    id: action.submission_id,
+                    secret: action.secret.clone(),
+                    text: text.clone(),
+                    request_id: Some(action.request_id),
+                }),
+            ),
+            ActionBody::Rating(rating) => (
+                "/api/v1/ratings",
+                serde_json::to_vec(&RatingRequest {
+                    id: action.submission_id,
+                    secret: action.secret.clone(),
+                    rating: *rating,
+                    request_id: Some(action.request_id),
+                }),
+            ),
+        };
+        let json = json.expect("a request serialises");
+        self.post(path, &json).await
+    }
+
+    /// Queues the citizen's answer to the office's question about item `id` durably (see
+    /// [`Outbox::queue_action`]) and asks the background loop to send it now; returns its
+    /// request id, under which [`Outbox::action`] tells how it went.
+    pub fn answer(&self, id: Uuid, text: &str) -> Result<Uuid, SyncError> {
+        self.queue(id, ActionBody::Answer(text.to_string()))
+    }
+
+    /// Queues the citizen's rating (1 to 5) of the office's answer to item `id` (1 or 2
+    /// reopens it) and asks the background loop to send it now, like [`Self::answer`].
+    pub fn rate(&self, id: Uuid, rating: u8) -> Result<Uuid, SyncError> {
+        self.queue(id, ActionBody::Rating(rating))
+    }
+
+    fn queue(&self, id: Uuid, body: ActionBody) -> Result<Uuid, SyncError> {
+        let request_id =
+            self.outbox
+                .queue_action(id, body, now_ms())
+                .map_err(|error| match error {
+                    OutboxError::UnknownSubmission(_) => SyncError::UnknownItem,
+                    other => SyncError::Outbox(other),
+                })?;
+        self.kick();
+        Ok(request_id)
     }
 }
