@@ -1527,7 +1527,7 @@ async fn inbox_pages_on(db: TestDb) {
         Some(numbers[154].to_string().as_str())
     );
     let page = officer.get("/console/inbox?page=9").await.body;
-    assert!(page.contains("No items on this page (255 in all)"));
+    assert!(page.contains("Nothing on this page (255 in all)"));
     assert!(page.contains("href=\"/console/inbox?page=3\""));
     let page = officer.get("/console/inbox?state=answered").await.body;
     assert!(!page.contains("class=\"pager\""), "one page needs no pager");

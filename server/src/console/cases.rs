@@ -15,7 +15,7 @@ use ourvoice_protocol::{Evaluation, Kind, MAX_DESCRIPTION_CHARS};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::html::{csrf_field, csv_line, esc, BOM};
+use super::html::{csrf_field, csv_line, esc, pager, Pages, BOM};
 use super::i18n::{Lang, Tr};
 use super::{ConsoleError, ConsoleResult, Signed};
 use crate::store::console::{self, Action, CaseLine, InboxFilter, Refusal, Role};
@@ -223,10 +223,15 @@ pub async fn inbox(
     }
     body.push_str(&pager(
         &tr,
-        &export_query,
-        page,
-        lines.len() as i64,
-        matching,
+        &Pages {
+            path: "/console/inbox",
+            keep: &export_query,
+            range_key: "inbox-range",
+            page: page as usize,
+            size: console::INBOX_PAGE as usize,
+            shown: lines.len(),
+            total: matching as usize,
+        },
     ));
     let title = tr.a(
         "inbox-title",
@@ -240,50 +245,6 @@ pub async fn inbox(
         )],
     );
     Ok(signed.page(&title, &body))
-}
-
-/// "Items 101–200 of 1,234" and links to the pages before and after, keeping the filter.
-fn pager(tr: &Tr, filter_query: &str, page: i64, shown: i64, matching: i64) -> String {
-    if matching <= console::INBOX_PAGE && page == 0 {
-        return String::new();
-    }
-    let first = page * console::INBOX_PAGE + 1;
-    let range = if shown == 0 {
-        tr.a(
-            "inbox-range-none",
-            &[("total", FluentValue::from(matching))],
-        )
-    } else {
-        tr.a(
-            "inbox-range",
-            &[
-                ("first", FluentValue::from(first)),
-                ("last", FluentValue::from(first + shown - 1)),
-                ("total", FluentValue::from(matching)),
-            ],
-        )
-    };
-    let link = |to: i64, key: &str, rel: &str| {
-        let separator = if filter_query.is_empty() { "" } else { "&amp;" };
-        format!(
-            "<a rel=\"{rel}\" href=\"/console/inbox?{filter_query}{separator}page={}\">{}</a>",
-            to + 1,
-            esc(&tr.t(key))
-        )
-    };
-    let mut out = format!("<nav class=\"pager\"><span>{}</span>", esc(&range));
-    if page > 0 {
-        out.push_str(&link(
-            (page - 1).min((matching - 1).max(0) / console::INBOX_PAGE),
-            "inbox-previous",
-            "prev",
-        ));
-    }
-    if first - 1 + shown < matching {
-        out.push_str(&link(page + 1, "inbox-next", "next"));
-    }
-    out.push_str("</nav>");
-    out
 }
 
 fn line_row(state: &AppState, tr: &Tr, line: &CaseLine, now: DateTime<Utc>) -> String {

@@ -1,8 +1,11 @@
-//! HTML and CSV building blocks for the console: escaping, the page frame, and CSV cells.
+//! HTML and CSV building blocks for the console: escaping, the page frame, the pager of long
+//! lists, and CSV cells.
 //!
 //! Guarantees: every value from a citizen or an account goes through [`esc`] before it reaches
 //! a page; CSV cells are quoted, and a cell a spreadsheet would run as a formula is prefixed
 //! with `'`; CSV files start with a UTF-8 BOM so spreadsheet programs show Khmer.
+
+use fluent_bundle::FluentValue;
 
 use super::i18n::{Lang, Tr};
 use crate::store::console::{Role, Session};
@@ -129,6 +132,69 @@ pub fn csv_line(cells: &[String]) -> String {
 
 /// The byte-order mark that starts every CSV file.
 pub const BOM: &str = "\u{feff}";
+
+/// Where a list in pages stands: which page (from 0) of how many lines.
+pub struct Pages<'a> {
+    /// The list's address, e.g. `/console/inbox`.
+    pub path: &'a str,
+    /// The filter to keep in the links, already escaped for HTML (`kind=complaint&amp;…`).
+    pub keep: &'a str,
+    /// The key of the "Items 1–100 of 255" line (variables `first`, `last`, `total`).
+    pub range_key: &'a str,
+    pub page: usize,
+    pub size: usize,
+    pub shown: usize,
+    pub total: usize,
+}
+
+/// The line saying which lines a page shows, with links to the pages before and after
+/// (keeping the filter); nothing when everything fits on one page.
+pub fn pager(tr: &Tr, pages: &Pages) -> String {
+    let Pages {
+        path,
+        keep,
+        range_key,
+        page,
+        size,
+        shown,
+        total,
+    } = *pages;
+    if total <= size && page == 0 {
+        return String::new();
+    }
+    let first = page * size + 1;
+    let range = if shown == 0 {
+        tr.a("pager-none", &[("total", FluentValue::from(total))])
+    } else {
+        tr.a(
+            range_key,
+            &[
+                ("first", FluentValue::from(first)),
+                ("last", FluentValue::from(first + shown - 1)),
+                ("total", FluentValue::from(total)),
+            ],
+        )
+    };
+    let link = |to: usize, key: &str, rel: &str| {
+        let separator = if keep.is_empty() { "" } else { "&amp;" };
+        format!(
+            "<a rel=\"{rel}\" href=\"{path}?{keep}{separator}page={}\">{}</a>",
+            to + 1,
+            esc(&tr.t(key))
+        )
+    };
+    let mut out = format!("<nav class=\"pager\"><span>{}</span>", esc(&range));
+    if page > 0 {
+        // From past the end, back to the last page.
+        let last_page = total.saturating_sub(1) / size;
+        out.push_str(&link((page - 1).min(last_page), "pager-previous", "prev"));
+    }
+    if first - 1 + shown < total {
+        out.push_str(&link(page + 1, "pager-next", "next"));
+    }
+    out.push_str("</nav>");
+    out
+}
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::cases::{dir_lang, office_name};
-use super::html::{csrf_field, esc};
+use super::html::{csrf_field, esc, pager, Pages};
 use super::i18n::Tr;
 use super::{ConsoleError, ConsoleResult, Signed};
 use crate::offices::{self, OfficeSettings};
@@ -220,35 +220,18 @@ pub async fn list(
         }
     }
     let keep = keep.join("&amp;");
-    let total = matching.len();
-    if total > PAGE || page > 0 {
-        let link = |to: usize, key: &str, rel: &str| {
-            let separator = if keep.is_empty() { "" } else { "&amp;" };
-            format!(
-                "<a rel=\"{rel}\" href=\"/console/offices?{keep}{separator}page={}\">{}</a>",
-                to + 1,
-                esc(&tr.t(key))
-            )
-        };
-        body.push_str(&format!(
-            "<nav class=\"pager\"><span>{}</span>",
-            esc(&tr.a(
-                "offices-range",
-                &[
-                    ("first", FluentValue::from(page * PAGE + 1)),
-                    ("last", FluentValue::from(page * PAGE + shown.len())),
-                    ("total", FluentValue::from(total)),
-                ]
-            ))
-        ));
-        if page > 0 {
-            body.push_str(&link(page - 1, "inbox-previous", "prev"));
-        }
-        if page * PAGE + shown.len() < total {
-            body.push_str(&link(page + 1, "inbox-next", "next"));
-        }
-        body.push_str("</nav>");
-    }
+    body.push_str(&pager(
+        &tr,
+        &Pages {
+            path: "/console/offices",
+            keep: &keep,
+            range_key: "offices-range",
+            page,
+            size: PAGE,
+            shown: shown.len(),
+            total: matching.len(),
+        },
+    ));
     Ok(signed.page(&tr.t("nav-offices"), &body))
 }
 
