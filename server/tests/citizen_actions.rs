@@ -9,11 +9,11 @@ mod support;
 use ourvoice_outbox::{ActionState, Outbox};
 use ourvoice_protocol::{CaseStatus, ReplyKind};
 use ourvoice_sync::{Backoff, SyncConfig, SyncEngine, SyncError};
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use support::{complaint, ServerProcess, TestDb, Val};
+use support::browser::Browser;
+use support::{complaint, create_admin, ServerProcess, TestDb, Val};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -23,11 +23,7 @@ const CONSOLE_ARGS: &[&str] = &["--cookie-secure", "false"];
 
 /// The first administrator (made by the server's own command), then the server.
 fn start(db: &TestDb) -> ServerProcess {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ourvoice-server"))
-        .args(["--database", &db.url, "create-admin", "--username", "admin"])
-        .env("OURVOICE_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .output()
-        .unwrap();
+    let output = create_admin(db, "admin", ADMIN_PASSWORD);
     assert!(
         output.status.success(),
         "{}",
@@ -36,105 +32,37 @@ fn start(db: &TestDb) -> ServerProcess {
     ServerProcess::start(db, CONSOLE_ARGS)
 }
 
-/// A signed-in console session: cookies kept by hand, forms posted with the page's CSRF token.
-struct Console {
-    http: reqwest::Client,
-    base: String,
-    cookies: BTreeMap<String, String>,
+/// An officer of the commune hall the test complaints go to.
+async fn officer(server: &ServerProcess) -> Browser {
+    let mut admin = Browser::signed_in(&server.url(), "admin", ADMIN_PASSWORD).await;
+    let page = admin
+        .submit(
+            "/console/accounts",
+            "/console/accounts",
+            &[
+                ("username", "officer"),
+                ("display_name", "Officer"),
+                ("role", "officer"),
+                ("office", "CH-120101"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "the officer's account is made");
+    Browser::signed_in(&server.url(), "officer", PASSWORD).await
 }
 
-impl Console {
-    async fn request(&mut self, request: reqwest::RequestBuilder) -> (u16, String) {
-        let cookies: Vec<String> = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let response = request
-            .header(reqwest::header::COOKIE, cookies.join("; "))
-            .send()
-            .await
-            .unwrap();
-        for value in response.headers().get_all(reqwest::header::SET_COOKIE) {
-            let (name, value) = value
-                .to_str()
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .split_once('=')
-                .unwrap();
-            self.cookies.insert(name.into(), value.into());
-        }
-        (response.status().as_u16(), response.text().await.unwrap())
-    }
-
-    /// Posts `form` to `path` with the CSRF token of the page at `from`; the status.
-    async fn submit(&mut self, from: &str, path: &str, form: &[(&str, &str)]) -> u16 {
-        let page = self
-            .request(self.http.get(format!("{}{from}", self.base)))
-            .await
-            .1;
-        let start = page.find("name=\"csrf\" value=\"").expect("a form") + 19;
-        let csrf = page[start..start + 64].to_string();
-        let mut fields = form.to_vec();
-        fields.push(("csrf", &csrf));
-        let post = self.http.post(format!("{}{path}", self.base)).form(&fields);
-        self.request(post).await.0
-    }
-
-    async fn sign_in(server: &ServerProcess, username: &str, password: &str) -> Console {
-        let mut console = Console {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            base: server.url(),
-            cookies: BTreeMap::new(),
-        };
-        let status = console
-            .submit(
-                "/console/login",
-                "/console/login",
-                &[("username", username), ("password", password)],
-            )
-            .await;
-        assert_eq!(status, 303, "{username} signs in");
-        console
-    }
-
-    /// An officer of the commune hall the test complaints go to.
-    async fn officer(server: &ServerProcess) -> Console {
-        let mut admin = Console::sign_in(server, "admin", ADMIN_PASSWORD).await;
-        let status = admin
-            .submit(
-                "/console/accounts",
-                "/console/accounts",
-                &[
-                    ("username", "officer"),
-                    ("display_name", "Officer"),
-                    ("role", "officer"),
-                    ("office", "CH-120101"),
-                    ("password", PASSWORD),
-                ],
-            )
-            .await;
-        assert_eq!(status, 303, "the officer's account is made");
-        Console::sign_in(server, "officer", PASSWORD).await
-    }
-
-    /// The office replies to case `number`: `kind` is `question` or `answer`.
-    async fn reply(&mut self, number: i64, kind: &str, text: &str) {
-        let item = format!("/console/items/{number}");
-        let status = self
-            .submit(
-                &item,
-                &format!("{item}/reply"),
-                &[("text", text), ("kind", kind)],
-            )
-            .await;
-        assert_eq!(status, 303, "the {kind} is recorded");
-    }
+/// The office replies to case `number`: `kind` is `question` or `answer`.
+async fn reply(officer: &mut Browser, number: i64, kind: &str, text: &str) {
+    let item = format!("/console/items/{number}");
+    let page = officer
+        .submit(
+            &item,
+            &format!("{item}/reply"),
+            &[("text", text), ("kind", kind)],
+        )
+        .await;
+    assert_eq!(page.status, 303, "the {kind} is recorded");
 }
 
 /// A phone: its outbox in a folder of the test, syncing to `url` with quick timeouts and a
@@ -156,7 +84,7 @@ fn phone(db: &TestDb, url: &str) -> Arc<SyncEngine> {
 async fn question_on_the_phone(
     engine: &SyncEngine,
     db: &TestDb,
-    officer: &mut Console,
+    officer: &mut Browser,
 ) -> (uuid::Uuid, i64) {
     let submission = complaint("ទឹកមិនហូរ");
     engine.outbox().enqueue(&submission).unwrap();
@@ -166,7 +94,7 @@ async fn question_on_the_phone(
         "SELECT number FROM cases WHERE id = $1",
         &[Val::from(submission.id.to_string())],
     );
-    officer.reply(number, "question", "តើនៅភូមិណា?").await;
+    reply(officer, number, "question", "តើនៅភូមិណា?").await;
     let report = engine.sync_now(true).await;
     assert!(report.error.is_none(), "{report:?}");
     let item = engine.outbox().get(submission.id).unwrap().unwrap();
@@ -193,7 +121,7 @@ async fn an_answer_queued_while_the_server_is_down_is_delivered_when_it_is_back(
     for db in TestDb::all() {
         println!("engine {:?}", db.engine);
         let mut server = start(&db);
-        let mut officer = Console::officer(&server).await;
+        let mut officer = officer(&server).await;
         let engine = phone(&db, &server.url());
         let (id, number) = question_on_the_phone(&engine, &db, &mut officer).await;
 
@@ -218,7 +146,7 @@ async fn an_answer_queued_while_the_server_is_down_is_delivered_when_it_is_back(
         // The server comes back at the same address; the background loop is told to try now.
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let running = tokio::spawn(Arc::clone(&engine).run(stopped));
-        let server = ServerProcess::start_on(&db, &server.address, CONSOLE_ARGS);
+        let _server = ServerProcess::start_on(&db, &server.address, CONSOLE_ARGS);
         engine.kick();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         while state_of(&engine, request_id).is_pending() {
@@ -244,14 +172,7 @@ async fn an_answer_queued_while_the_server_is_down_is_delivered_when_it_is_back(
         engine.kick();
         running.await.unwrap();
         assert_eq!(citizen_answers(&db, number), 1);
-        let page = officer
-            .request(
-                officer
-                    .http
-                    .get(format!("{}/console/items/{number}", server.url())),
-            )
-            .await
-            .1;
+        let page = officer.get(&format!("/console/items/{number}")).await.body;
         assert!(page.contains("ភូមិទី៣"), "the office reads the answer");
         // The round that sent it also pulled the case's new state.
         assert!(matches!(
@@ -314,7 +235,7 @@ async fn an_answer_whose_reply_was_lost_is_resent_and_takes_effect_once() {
     for db in TestDb::all() {
         println!("engine {:?}", db.engine);
         let server = start(&db);
-        let mut officer = Console::officer(&server).await;
+        let mut officer = officer(&server).await;
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let proxy_url = format!("http://{}", listener.local_addr().unwrap());
         let proxy = Arc::new(LosingProxy {
@@ -375,12 +296,12 @@ async fn a_refused_answer_is_never_sent_again_and_its_text_is_kept() {
     for db in TestDb::all() {
         println!("engine {:?}", db.engine);
         let server = start(&db);
-        let mut officer = Console::officer(&server).await;
+        let mut officer = officer(&server).await;
         let engine = phone(&db, &server.url());
         let (id, number) = question_on_the_phone(&engine, &db, &mut officer).await;
 
         // The office answers the case itself before the citizen's answer reaches it.
-        officer.reply(number, "answer", "បានជួសជុល").await;
+        reply(&mut officer, number, "answer", "បានជួសជុល").await;
         let request_id = engine.answer(id, "ភូមិទី៣").unwrap();
         let report = engine.sync_now(true).await;
         assert!(report.error.is_none(), "{report:?}");

@@ -8,12 +8,13 @@ mod support;
 
 use chrono::{DateTime, Duration, Utc};
 use ourvoice_protocol::{Gender, Privacy, RespondentProfile, Submission, UpdatesResponse};
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, SET_COOKIE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use support::{complaint, ServerProcess, TestDb, Val};
+use support::browser::Browser;
+use support::{complaint, create_admin, ServerProcess, TestDb, Val};
 
 const ADMIN_PASSWORD: &str = "admin password 1";
 const PASSWORD: &str = "officer password 1";
@@ -39,18 +40,10 @@ impl Setup {
         let clock_arg = clock.display().to_string();
         let mut args = vec!["--clock-file", &clock_arg, "--cookie-secure", "false"];
         args.extend_from_slice(extra);
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_ourvoice-server"))
-            .args(["--database", &db.url, "create-admin", "--username", "admin"])
-            .env("OURVOICE_ADMIN_PASSWORD", "short")
-            .output()
-            .unwrap();
+        let output = create_admin(&db, "admin", "short");
         assert!(!output.status.success(), "a short password is refused");
         assert!(String::from_utf8_lossy(&output.stderr).contains("at least 12 characters"));
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_ourvoice-server"))
-            .args(["--database", &db.url, "create-admin", "--username", "admin"])
-            .env("OURVOICE_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .output()
-            .unwrap();
+        let output = create_admin(&db, "admin", ADMIN_PASSWORD);
         assert!(
             output.status.success(),
             "{}",
@@ -71,15 +64,7 @@ impl Setup {
     }
 
     fn browser(&self) -> Browser {
-        Browser {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            base: self.server.url(),
-            cookies: BTreeMap::new(),
-            forwarded_for: None,
-        }
+        Browser::new(&self.server.url())
     }
 
     async fn submit(&self, submission: &Submission) -> i64 {
@@ -117,128 +102,8 @@ impl Setup {
     }
 }
 
-/// A browser without scripts: keeps cookies, follows nothing by itself.
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    cookies: BTreeMap<String, String>,
-    /// Sent as `X-Forwarded-For`, as a reverse proxy would.
-    forwarded_for: Option<String>,
-}
-
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    body: String,
-}
-
-impl Page {
-    fn csrf(&self) -> String {
-        let start = self
-            .body
-            .find("name=\"csrf\" value=\"")
-            .expect("a form with a CSRF token")
-            + 19;
-        self.body[start..start + 64].to_string()
-    }
-}
-
-impl Browser {
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn proxy_headers(&self) -> reqwest::header::HeaderMap {
-        let mut headers = reqwest::header::HeaderMap::new();
-        if let Some(address) = &self.forwarded_for {
-            headers.insert("x-forwarded-for", address.parse().unwrap());
-        }
-        headers
-    }
-
-    async fn finish(&mut self, response: reqwest::Response) -> Page {
-        for value in response.headers().get_all(SET_COOKIE) {
-            let text = value.to_str().unwrap();
-            let pair = text.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() || text.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.into(), value.into());
-            }
-        }
-        Page {
-            status: response.status(),
-            location: response
-                .headers()
-                .get(LOCATION)
-                .map(|v| v.to_str().unwrap().to_string()),
-            body: response.text().await.unwrap(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header(COOKIE, self.cookie_header())
-            .headers(self.proxy_headers())
-            .send()
-            .await
-            .unwrap();
-        self.finish(response).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(COOKIE, self.cookie_header())
-            .headers(self.proxy_headers())
-            .form(form)
-            .send()
-            .await
-            .unwrap();
-        self.finish(response).await
-    }
-
-    /// Posts a form with the CSRF token of the page at `from`.
-    async fn submit(&mut self, from: &str, path: &str, form: &[(&str, &str)]) -> Page {
-        let token = self.get(from).await.csrf();
-        let mut fields = form.to_vec();
-        fields.push(("csrf", &token));
-        self.post(path, &fields).await
-    }
-
-    async fn login(&mut self, username: &str, password: &str) -> Page {
-        let form = self.get("/console/login").await;
-        let token = form.csrf();
-        self.post(
-            "/console/login",
-            &[
-                ("username", username),
-                ("password", password),
-                ("csrf", &token),
-            ],
-        )
-        .await
-    }
-}
-
 async fn signed_in(setup: &Setup, username: &str, password: &str) -> Browser {
-    let mut browser = setup.browser();
-    let page = browser.login(username, password).await;
-    assert_eq!(
-        page.status,
-        StatusCode::SEE_OTHER,
-        "{username} signs in: {}",
-        page.body
-    );
-    browser
+    Browser::signed_in(&setup.server.url(), username, password).await
 }
 
 /// Creates the accounts every test uses; returns the admin's browser.

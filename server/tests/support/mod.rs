@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+
 use chrono::Utc;
 use ourvoice_protocol::{Kind, Lang, Privacy, Secret, Submission};
 pub use ourvoice_server::store::postgres::PgConn;
@@ -40,6 +42,21 @@ pub struct TestDb {
 fn pg_admin_url() -> String {
     std::env::var("OURVOICE_TEST_PG")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Runs the server's `create-admin` command on `db` with `password`: the command's output.
+pub fn create_admin(db: &TestDb, username: &str, password: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ourvoice-server"))
+        .args([
+            "--database",
+            &db.url,
+            "create-admin",
+            "--username",
+            username,
+        ])
+        .env("OURVOICE_ADMIN_PASSWORD", password)
+        .output()
+        .unwrap()
 }
 
 impl TestDb {
