@@ -207,6 +207,27 @@ test("an answer to the office's question given while the server is down waits on
     await office.goto(item);
     const seen = await office.textContent('main');
     assert.equal(seen.split('Boeng Keng Kang village').length - 1, 1, 'the office reads the answer once');
+
+    // The office answers; the citizen, now reading in Khmer, rates it 2 of 5 with the server
+    // down: kept and shown as waiting in Khmer, then delivered, which reopens the item.
+    await office.fill('#text', 'The office is on Street 51.');
+    await office.selectOption('#reply-kind', 'answer');
+    await Promise.all([office.waitForNavigation(), office.click('form[action$="/reply"] button[type=submit]')]);
+    await page.click('#switch-language');
+    await page.evaluate(() => window.dispatchEvent(new Event('ourvoice-online')));
+    await waitForText(page, '#detail-replies', /Street 51/);
+    await page.waitForSelector('#rate-answer');
+    await server.stop();
+    await page.click('#rate-answer [data-stars="2"]');
+    await page.click('#citizen-reply-send');
+    await waitForText(page, '#citizen-actions', /កំពុងរង់ចាំផ្ញើ/);
+    await page.waitForSelector('#rate-answer', { state: 'detached' });
+    await shot(page, 'km-detail-rating-waiting');
+    server = await startServer(folder, listen, consoleArgs);
+    await waitForText(page, '#detail-state', /កំពុងដោះស្រាយ/);
+    await shot(page, 'km-detail-rating-sent');
+    await office.goto(item);
+    assert.match(await office.textContent('main'), /In progress|កំពុងដោះស្រាយ/, 'reopened for the office');
   } finally {
     await office.context().close();
     await app.stop();
