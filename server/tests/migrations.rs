@@ -1,6 +1,6 @@
 //! The server's schema on each engine: a database at schema 1 (as the spine left it, with a
 //! case in it) upgraded by the server equals a fresh one, keeps its data, and a database newer
-//! than the server is refused.
+//! than the server is refused; and a store dropped on an async thread closes cleanly.
 
 mod support;
 
@@ -106,5 +106,26 @@ fn an_old_schema_upgraded_equals_a_fresh_one() {
             }
             other => panic!("a newer schema must be refused: {other:?}"),
         }
+    }
+}
+
+/// A request still running at shutdown may hold the last reference to the store, so the store
+/// can be dropped on a thread that drives async tasks; its pooled PostgreSQL clients (which
+/// block on a runtime of their own to close) must not panic there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_dropped_on_an_async_thread_closes_cleanly() {
+    for db in TestDb::all() {
+        let url: ourvoice_server::config::DatabaseUrl = db.url.parse().unwrap();
+        let store = tokio::task::spawn_blocking(move || {
+            ourvoice_server::store::Store::open(&url, ourvoice_server::clock::Clock::System)
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        // Two reads at once leave two connections in the reader pool.
+        let (first, second) = tokio::join!(store.check(), store.check());
+        first.unwrap();
+        second.unwrap();
+        drop(store);
     }
 }

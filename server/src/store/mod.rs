@@ -85,6 +85,26 @@ enum Readers {
     Postgres(String, Mutex<Vec<PgConn>>),
 }
 
+impl Drop for Readers {
+    /// A PostgreSQL client closes by blocking on its own small runtime, which panics on a
+    /// thread that drives async tasks; the last holder of the store may be such a thread (a
+    /// request still running at shutdown), so pooled clients are closed on a thread of their
+    /// own there.
+    fn drop(&mut self) {
+        if let Readers::Postgres(_, pool) = self {
+            let conns = std::mem::take(pool.get_mut().unwrap_or_else(|p| p.into_inner()));
+            if !conns.is_empty() && tokio::runtime::Handle::try_current().is_ok() {
+                let closing = std::thread::Builder::new()
+                    .name("postgres-close".into())
+                    .spawn(move || drop(conns));
+                if let Err(error) = closing {
+                    tracing::warn!(%error, "cannot close pooled PostgreSQL connections cleanly");
+                }
+            }
+        }
+    }
+}
+
 /// The most items written in one transaction.
 const GROUP_ITEMS: usize = 4096;
 

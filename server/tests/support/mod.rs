@@ -171,6 +171,8 @@ pub struct ServerProcess {
     child: Child,
     pub address: String,
     pub url_of_database: String,
+    /// Where its standard error goes (the test's folder).
+    log: PathBuf,
 }
 
 impl ServerProcess {
@@ -181,10 +183,11 @@ impl ServerProcess {
     }
 
     pub fn start_on(db: &TestDb, listen: &str, extra: &[&str]) -> ServerProcess {
+        let log_path = db.file("server.log");
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(db.file("server.log"))
+            .open(&log_path)
             .expect("server log file");
         let mut child = Command::new(env!("CARGO_BIN_EXE_ourvoice-server"))
             .args(["--listen", listen, "--database", &db.url])
@@ -211,6 +214,7 @@ impl ServerProcess {
             child,
             address,
             url_of_database: db.url.clone(),
+            log: log_path,
         }
     }
 
@@ -238,6 +242,20 @@ impl ServerProcess {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
+                if !status.success() {
+                    // What the server said last, for the failing test's output.
+                    // What the server said: its panics (without backtraces) and last lines.
+                    let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+                    let lines: Vec<&str> = log.lines().collect();
+                    let mut said: Vec<&str> = Vec::new();
+                    for (i, line) in lines.iter().enumerate() {
+                        if line.contains("panicked at") {
+                            said.extend(lines.iter().skip(i).take(3));
+                        }
+                    }
+                    said.extend(lines.iter().rev().take(10).rev());
+                    eprintln!("server exited with {status}; its log:\n{}", said.join("\n"));
+                }
                 return status;
             }
             assert!(
