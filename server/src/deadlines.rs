@@ -17,9 +17,9 @@ use crate::AppState;
 
 /// Escalates every overdue, not yet escalated item; how many were found.
 pub async fn sweep(state: &AppState) -> Result<usize, StoreError> {
-    state
-        .offices
-        .replace(state.store.read(crate::offices::Offices::load).await?);
+    let mark = state.offices.mark();
+    let stored = state.store.read(crate::offices::Offices::load).await?;
+    state.offices.replace(stored, mark);
     let now = state.store.clock().now();
     let overdue = state
         .store

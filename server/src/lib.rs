@@ -79,9 +79,9 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         login_failures: Default::default(),
         offices: Default::default(),
     });
-    state
-        .offices
-        .replace(state.store.read(offices::Offices::load).await?);
+    let mark = state.offices.mark();
+    let stored = state.store.read(offices::Offices::load).await?;
+    state.offices.replace(stored, mark);
     let sweeper = tokio::spawn(deadlines::sweep_forever(
         Arc::clone(&state),
         std::time::Duration::from_secs(config.deadline_sweep_seconds),

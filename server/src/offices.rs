@@ -6,10 +6,11 @@
 //! Guarantees: provincial offices are always on, so every item has an office to go to; the
 //! set kept here is the stored one (loaded at start, changed in the same step as the
 //! database, and reloaded by every deadline sweep, so several servers on one database agree
-//! within a sweep).
+//! within a sweep); a reload never undoes a switch made here after the reload began reading.
 
 use ourvoice_directory::{Directory, OfficeType};
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 
 use crate::store::sql::{Sql, Val};
@@ -19,6 +20,8 @@ use crate::store::StoreError;
 #[derive(Debug, Default)]
 pub struct Offices {
     off: RwLock<HashSet<String>>,
+    /// Counts the switches made here, so that a reload read before one of them does not undo it.
+    switches: AtomicU64,
 }
 
 impl Offices {
@@ -33,14 +36,25 @@ impl Offices {
         .collect()
     }
 
-    /// Takes the stored set (after [`Offices::load`]).
-    pub fn replace(&self, off: HashSet<String>) {
-        *self.off.write().unwrap_or_else(|e| e.into_inner()) = off;
+    /// A mark to take before [`Offices::load`] and give to [`Offices::replace`].
+    pub fn mark(&self) -> u64 {
+        self.switches.load(Ordering::SeqCst)
     }
 
-    /// Records one office's switch after the database has it.
+    /// Takes the stored set, read after `mark` was taken; a switch made here since then wins
+    /// (the stored set may not have it yet), and the next reload brings any other change.
+    pub fn replace(&self, off: HashSet<String>, mark: u64) {
+        let mut current = self.off.write().unwrap_or_else(|e| e.into_inner());
+        if self.switches.load(Ordering::SeqCst) == mark {
+            *current = off;
+        }
+    }
+
+    /// Records one office's switch (before the database has it, to stop routing there, and
+    /// again after).
     pub fn set(&self, code: &str, receiving: bool) {
         let mut off = self.off.write().unwrap_or_else(|e| e.into_inner());
+        self.switches.fetch_add(1, Ordering::SeqCst);
         if receiving {
             off.remove(code);
         } else {
@@ -203,6 +217,14 @@ mod tests {
         offices.set("OWSU-12", false);
         assert_eq!(answering(&offices, "CH-120101"), "OWSU-12");
         offices.set("CH-120101", true);
+        assert_eq!(answering(&offices, "CH-120101"), "CH-120101");
+        // A reload that began before a switch does not undo it; the next one applies.
+        let mark = offices.mark();
+        offices.set("CH-120110", false);
+        offices.replace(HashSet::new(), mark);
+        assert_eq!(answering(&offices, "CH-120110"), "OWSU-12");
+        offices.replace(HashSet::new(), offices.mark());
+        assert_eq!(answering(&offices, "CH-120110"), "CH-120110");
         assert_eq!(answering(&offices, "CH-120101"), "CH-120101");
         assert!(!may_switch_off(OfficeType::Owsu));
         assert!(!may_switch_off(OfficeType::ProvincialCitizensOffice));
