@@ -4,8 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+/// The checkout under test: read when the test runs (cargo sets it), not baked in at build
+/// time, so a build reused from another checkout still reads this one.
+fn root() -> PathBuf {
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
 }
 
 fn read(path: &str) -> String {

@@ -150,7 +150,9 @@ mod tests {
     #[test]
     fn the_source_code_uses_only_existing_keys() {
         let en_keys: BTreeSet<_> = keys_and_variables(EN).into_iter().map(|(k, _)| k).collect();
-        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/src/console");
+        let folder =
+            std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+                .join("src/console");
         for entry in std::fs::read_dir(folder).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
