@@ -346,37 +346,29 @@ pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<U
             &count,
         ),
     );
-    let to_first_answer = |part: &[&Fact]| {
-        let values: Vec<f64> = part
-            .iter()
-            .filter_map(|f| Some(days(f.received_at, f.first_answer_at?)))
-            .collect();
-        Cell::Value {
-            n: values.len(),
-            value: median(values).unwrap_or(0.0),
-            percent: false,
+    // The median of the days from receipt to `until`, over the cases that got there.
+    let median_days_to = |until: fn(&Fact) -> Option<DateTime<Utc>>| {
+        move |part: &[&Fact]| {
+            let values: Vec<f64> = part
+                .iter()
+                .filter_map(|f| Some(days(f.received_at, until(f)?)))
+                .collect();
+            Cell::Value {
+                n: values.len(),
+                value: median(values).unwrap_or(0.0),
+                percent: false,
+            }
         }
     };
     table(
         "first_answer",
         tr.t("stats-median-first-answer"),
-        split(by, by_kind(), &to_first_answer),
+        split(by, by_kind(), &median_days_to(|f| f.first_answer_at)),
     );
-    let to_close = |part: &[&Fact]| {
-        let values: Vec<f64> = part
-            .iter()
-            .filter_map(|f| Some(days(f.received_at, f.closed_at?)))
-            .collect();
-        Cell::Value {
-            n: values.len(),
-            value: median(values).unwrap_or(0.0),
-            percent: false,
-        }
-    };
     table(
         "close",
         tr.t("stats-median-close"),
-        split(by, by_kind(), &to_close),
+        split(by, by_kind(), &median_days_to(|f| f.closed_at)),
     );
     let within = |part: &[&Fact]| {
         // Cases whose outcome is known: answered, or past the deadline without an answer.
