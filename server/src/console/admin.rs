@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use super::auth::{hash_password, valid_username, MIN_PASSWORD_CHARS};
 use super::cases::{local, office_name};
-use super::html::{csrf_field, esc};
+use super::html::{csrf_field, esc, flag, table_start};
 use super::{ConsoleError, ConsoleResult, Signed};
 use crate::store::cases::deadlines as read_deadlines;
 use crate::store::console::{self, NewAccount, Role};
@@ -59,12 +59,15 @@ pub async fn accounts(
             .await?
     };
     let csrf = csrf_field(&signed.session.csrf);
-    let mut body = format!(
-        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
-        esc(&tr.t("account-username")),
-        esc(&tr.t("account-name")),
-        esc(&tr.t("account-role")),
-        esc(&tr.t("col-office")),
+    let mut body = table_start(
+        "",
+        &[
+            tr.t("account-username"),
+            tr.t("account-name"),
+            tr.t("account-role"),
+            tr.t("col-office"),
+            String::new(),
+        ],
     );
     for account in &list {
         let toggle = if account.id == signed.session.account.id {
@@ -85,14 +88,7 @@ pub async fn accounts(
         body.push_str(&format!(
             "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{toggle}</td></tr>",
             esc(&account.username),
-            if account.disabled {
-                format!(
-                    " <span class=\"badge overdue\">{}</span>",
-                    esc(&tr.t("account-disabled"))
-                )
-            } else {
-                String::new()
-            },
+            flag(account.disabled, &tr.t("account-disabled"), true),
             esc(&account.display_name),
             esc(&tr.t(&format!("role-{}", account.role.as_str()))),
             esc(&account
@@ -290,13 +286,15 @@ pub async fn audit(State(state): State<Arc<AppState>>, signed: Signed) -> Consol
         .store
         .read(|sql| console::audit_log(sql, 1000))
         .await?;
-    let mut body = format!(
-        "<table id=\"audit\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        esc(&tr.t("audit-when")),
-        esc(&tr.t("account-username")),
-        esc(&tr.t("audit-action")),
-        esc(&tr.t("audit-item")),
-        esc(&tr.t("audit-detail")),
+    let mut body = table_start(
+        "audit",
+        &[
+            tr.t("audit-when"),
+            tr.t("account-username"),
+            tr.t("audit-action"),
+            tr.t("audit-item"),
+            tr.t("audit-detail"),
+        ],
     );
     for line in lines {
         body.push_str(&format!(
@@ -343,20 +341,12 @@ pub async fn deadlines(State(state): State<Arc<AppState>>, signed: Signed) -> Co
     if holidays.is_empty() {
         body.push_str(&format!("<p>{}</p>", esc(&tr.t("holidays-none"))));
     } else {
-        body.push_str(&format!(
-            "<table id=\"holiday-list\"><thead><tr><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
-            esc(&tr.t("holiday-day")),
-            esc(&tr.t("holiday-name")),
+        body.push_str(&table_start(
+            "holiday-list",
+            &[tr.t("holiday-day"), tr.t("holiday-name"), String::new()],
         ));
         for (day, name) in &holidays {
-            let past = if *day < today {
-                format!(
-                    " <span class=\"badge\">{}</span>",
-                    esc(&tr.t("holiday-past"))
-                )
-            } else {
-                String::new()
-            };
+            let past = flag(*day < today, &tr.t("holiday-past"), false);
             body.push_str(&format!(
                 "<tr><td>{day}{past}</td><td>{}</td><td><form method=\"post\" action=\"/console/holidays/remove\">{csrf}<input type=\"hidden\" name=\"day\" value=\"{day}\"><button type=\"submit\" class=\"link\">{}</button></form></td></tr>",
                 esc(name),
@@ -515,11 +505,14 @@ async fn api_keys_page(
         esc(&tr.t("api-key-name")),
         esc(&tr.t("api-key-create")),
     ));
-    body.push_str(&format!(
-        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
-        esc(&tr.t("api-key-name")),
-        esc(&tr.t("api-key-created-at")),
-        esc(&tr.t("api-key-state")),
+    body.push_str(&table_start(
+        "",
+        &[
+            tr.t("api-key-name"),
+            tr.t("api-key-created-at"),
+            tr.t("api-key-state"),
+            String::new(),
+        ],
     ));
     for key in &keys {
         let (state_text, action) = match &key.revoked_at {

@@ -15,7 +15,7 @@ use ourvoice_protocol::{Evaluation, Kind, MAX_DESCRIPTION_CHARS};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::html::{csrf_field, csv_line, esc, pager, Pages, BOM};
+use super::html::{csrf_field, csv_line, esc, fact, flag, pager, table_start, Pages, BOM};
 use super::i18n::{Lang, Tr};
 use super::{ConsoleError, ConsoleResult, Signed};
 use crate::store::console::{self, Action, CaseLine, InboxFilter, Refusal, Role};
@@ -207,14 +207,16 @@ pub async fn inbox(
     if lines.is_empty() {
         body.push_str(&format!("<p>{}</p>", esc(&tr.t("inbox-empty"))));
     } else {
-        body.push_str(&format!(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            esc(&tr.t("col-code")),
-            esc(&tr.t("col-kind")),
-            esc(&tr.t("col-category")),
-            esc(&tr.t("col-state")),
-            esc(&tr.t("col-received")),
-            esc(&tr.t("col-due")),
+        body.push_str(&table_start(
+            "",
+            &[
+                tr.t("col-code"),
+                tr.t("col-kind"),
+                tr.t("col-category"),
+                tr.t("col-state"),
+                tr.t("col-received"),
+                tr.t("col-due"),
+            ],
         ));
         for line in &lines {
             body.push_str(&line_row(&state, &tr, line, now));
@@ -248,25 +250,12 @@ pub async fn inbox(
 }
 
 fn line_row(state: &AppState, tr: &Tr, line: &CaseLine, now: DateTime<Utc>) -> String {
-    let mut flags = String::new();
-    if line.overdue(now) {
-        flags.push_str(&format!(
-            " <span class=\"badge overdue\">{}</span>",
-            esc(&tr.t("flag-overdue"))
-        ));
-    }
-    if line.escalated {
-        flags.push_str(&format!(
-            " <span class=\"badge\">{}</span>",
-            esc(&tr.t("flag-escalated"))
-        ));
-    }
-    if line.reopened {
-        flags.push_str(&format!(
-            " <span class=\"badge overdue\">{}</span>",
-            esc(&tr.t("flag-reopened"))
-        ));
-    }
+    let flags = [
+        flag(line.overdue(now), &tr.t("flag-overdue"), true),
+        flag(line.escalated, &tr.t("flag-escalated"), false),
+        flag(line.reopened, &tr.t("flag-reopened"), true),
+    ]
+    .concat();
     format!(
         "<tr><td><a href=\"/console/items/{n}\">{code}</a></td><td>{kind}</td><td>{category}</td><td>{status}{flags}</td><td>{received}</td><td>{due}</td></tr>",
         n = line.number,
@@ -276,14 +265,6 @@ fn line_row(state: &AppState, tr: &Tr, line: &CaseLine, now: DateTime<Utc>) -> S
         status = esc(&tr.t(&format!("state-{}", line.status))),
         received = local(line.received_at),
         due = line.due_at.map(local).unwrap_or_default(),
-    )
-}
-
-fn fact(label: &str, value: &str) -> String {
-    format!(
-        "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-        esc(label),
-        value
     )
 }
 
@@ -344,18 +325,8 @@ pub async fn item(
         &esc(&office_name(&state, &tr, &line.office)),
     ));
     let mut status = esc(&tr.t(&format!("state-{}", line.status)));
-    if line.overdue(now) {
-        status.push_str(&format!(
-            " <span class=\"badge overdue\">{}</span>",
-            esc(&tr.t("flag-overdue"))
-        ));
-    }
-    if line.reopened {
-        status.push_str(&format!(
-            " <span class=\"badge overdue\">{}</span>",
-            esc(&tr.t("flag-reopened"))
-        ));
-    }
+    status.push_str(&flag(line.overdue(now), &tr.t("flag-overdue"), true));
+    status.push_str(&flag(line.reopened, &tr.t("flag-reopened"), true));
     facts.push_str(&fact(&tr.t("col-state"), &status));
     facts.push_str(&fact(&tr.t("col-received"), &local(line.received_at)));
     facts.push_str(&fact(

@@ -133,6 +133,48 @@ pub fn csv_line(cells: &[String]) -> String {
 /// The byte-order mark that starts every CSV file.
 pub const BOM: &str = "\u{feff}";
 
+/// A small label (a state, a warning), escaped; `alert` draws it in the warning colour.
+pub fn badge(text: &str, alert: bool) -> String {
+    format!(
+        "<span class=\"badge{}\">{}</span>",
+        if alert { " overdue" } else { "" },
+        esc(text)
+    )
+}
+
+/// A [`badge`] after a value, when `shown`; nothing otherwise.
+pub fn flag(shown: bool, text: &str, alert: bool) -> String {
+    if shown {
+        format!(" {}", badge(text, alert))
+    } else {
+        String::new()
+    }
+}
+
+/// One row of a two-column table of facts: the label, and the value (already HTML).
+pub fn fact(label: &str, value: &str) -> String {
+    format!(
+        "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+        esc(label),
+        value
+    )
+}
+
+/// The start of a table up to its body: `id` (none when empty) and the column headings,
+/// escaped here (an empty one for a column of buttons).
+pub fn table_start(id: &str, headings: &[String]) -> String {
+    let id = if id.is_empty() {
+        String::new()
+    } else {
+        format!(" id=\"{}\"", esc(id))
+    };
+    let headings: String = headings
+        .iter()
+        .map(|heading| format!("<th>{}</th>", esc(heading)))
+        .collect();
+    format!("<table{id}><thead><tr>{headings}</tr></thead><tbody>")
+}
+
 /// Where a list in pages stands: which page (from 0) of how many lines.
 pub struct Pages<'a> {
     /// The list's address, e.g. `/console/inbox`.
@@ -216,5 +258,23 @@ mod tests {
             csv_line(&["a\"b".into(), "=1+1".into(), "ខ្មែរ".into()]),
             "\"a\"\"b\",\"'=1+1\",\"ខ្មែរ\"\r\n"
         );
+    }
+
+    #[test]
+    fn tables_and_badges_escape_their_text() {
+        assert_eq!(
+            table_start("t", &["<b>".into(), String::new()]),
+            "<table id=\"t\"><thead><tr><th>&lt;b&gt;</th><th></th></tr></thead><tbody>"
+        );
+        assert_eq!(
+            table_start("", &[]),
+            "<table><thead><tr></tr></thead><tbody>"
+        );
+        assert_eq!(
+            badge("a&b", true),
+            "<span class=\"badge overdue\">a&amp;b</span>"
+        );
+        assert_eq!(flag(true, "x", false), " <span class=\"badge\">x</span>");
+        assert_eq!(flag(false, "x", true), "");
     }
 }

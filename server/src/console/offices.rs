@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::cases::{dir_lang, office_name};
-use super::html::{csrf_field, esc, pager, Pages};
+use super::html::{badge, csrf_field, esc, fact, flag, pager, table_start, Pages};
 use super::i18n::Tr;
 use super::{ConsoleError, ConsoleResult, Signed};
 use crate::offices::{self, OfficeSettings};
@@ -40,12 +40,9 @@ fn type_name(tr: &Tr, office_type: OfficeType) -> String {
 
 fn state_badge(tr: &Tr, receiving: bool) -> String {
     if receiving {
-        format!("<span class=\"badge\">{}</span>", esc(&tr.t("office-on")))
+        badge(&tr.t("office-on"), false)
     } else {
-        format!(
-            "<span class=\"badge overdue\">{}</span>",
-            esc(&tr.t("office-off"))
-        )
+        badge(&tr.t("office-off"), true)
     }
 }
 
@@ -183,14 +180,16 @@ pub async fn list(
     if shown.is_empty() {
         body.push_str(&format!("<p>{}</p>", esc(&tr.t("offices-none"))));
     } else {
-        body.push_str(&format!(
-            "<table id=\"offices\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            esc(&tr.t("office-code")),
-            esc(&tr.t("col-office")),
-            esc(&tr.t("offices-type")),
-            esc(&tr.t("offices-state")),
-            esc(&tr.t("office-open-items")),
-            esc(&tr.t("office-accounts")),
+        body.push_str(&table_start(
+            "offices",
+            &[
+                tr.t("office-code"),
+                tr.t("col-office"),
+                tr.t("offices-type"),
+                tr.t("offices-state"),
+                tr.t("office-open-items"),
+                tr.t("office-accounts"),
+            ],
         ));
         for office in &shown {
             let (open, accounts) = load.get(&office.code).copied().unwrap_or((0, 0));
@@ -279,8 +278,6 @@ pub async fn show(
     };
     let (open, _) = load.get(&code).copied().unwrap_or((0, 0));
     let lang = dir_lang(&tr);
-    let fact =
-        |label: &str, value: &str| format!("<tr><th>{}</th><td>{value}</td></tr>", esc(label));
     let mut facts = String::new();
     facts.push_str(&fact(&tr.t("office-code"), &esc(&code)));
     facts.push_str(&fact(&tr.t("office-name-km"), &esc(&office.name_km)));
@@ -377,14 +374,7 @@ pub async fn show(
                 esc(&account.display_name),
                 esc(&account.username),
                 esc(&tr.t(&format!("role-{}", account.role.as_str()))),
-                if account.disabled {
-                    format!(
-                        " <span class=\"badge overdue\">{}</span>",
-                        esc(&tr.t("account-disabled"))
-                    )
-                } else {
-                    String::new()
-                }
+                flag(account.disabled, &tr.t("account-disabled"), true),
             ));
         }
         body.push_str("</ul>");
