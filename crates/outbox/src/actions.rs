@@ -16,6 +16,7 @@ use ourvoice_protocol::{CaseStatus, Secret, Submission, MAX_DESCRIPTION_CHARS};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use uuid::Uuid;
 
+use crate::store::parse_id;
 use crate::{Outbox, OutboxError};
 
 /// What the citizen sends back about a case.
@@ -221,7 +222,7 @@ impl Outbox {
                 reason: e.to_string(),
             })?;
         let claimed = ClaimedAction {
-            request_id: parse_uuid(&request_id)?,
+            request_id: parse_id(&request_id)?,
             submission_id: submission.id,
             secret: submission.secret,
             body: action_body(&request_id, &kind, text, rating)?,
@@ -330,13 +331,6 @@ fn read_action(r: &Row<'_>) -> rusqlite::Result<RawAction> {
     })
 }
 
-fn parse_uuid(id: &str) -> Result<Uuid, OutboxError> {
-    Uuid::parse_str(id).map_err(|e| OutboxError::CorruptRow {
-        id: id.into(),
-        reason: e.to_string(),
-    })
-}
-
 fn action_body(
     id: &str,
     kind: &str,
@@ -381,8 +375,8 @@ impl RawAction {
             }
         };
         Ok(CitizenAction {
-            request_id: parse_uuid(&self.request_id)?,
-            submission_id: parse_uuid(&self.submission_id)?,
+            request_id: parse_id(&self.request_id)?,
+            submission_id: parse_id(&self.submission_id)?,
             body: action_body(&self.request_id, &self.kind, self.text, self.rating)?,
             created_at: self.created_at,
             state,

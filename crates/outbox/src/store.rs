@@ -537,7 +537,8 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
     })
 }
 
-fn parse_id(id: &str) -> Result<Uuid, OutboxError> {
+/// A stored id as a UUID (a corrupt row otherwise).
+pub(crate) fn parse_id(id: &str) -> Result<Uuid, OutboxError> {
     Uuid::parse_str(id).map_err(|e| OutboxError::CorruptRow {
         id: id.into(),
         reason: e.to_string(),
