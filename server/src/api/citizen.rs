@@ -56,34 +56,53 @@ enum Outcome {
 }
 
 /// Proves the case, answers a repeat of `request_id` from the record, or runs `act` and
-/// records it; all in the caller's transaction.
-fn once(
-    sql: &mut dyn Sql,
-    id: &uuid::Uuid,
-    secret: &ourvoice_protocol::Secret,
+/// records it; all in one transaction of the store's writer. `body` names the request's
+/// content (kind and value), to tell a repeat from a reused id.
+async fn once(
+    state: &AppState,
+    id: uuid::Uuid,
+    secret: ourvoice_protocol::Secret,
     request_id: Option<uuid::Uuid>,
-    body_digest: &str,
-    act: impl FnOnce(&mut dyn Sql, i64) -> Result<Result<(i64, String), Refusal>, StoreError>,
-) -> Result<Outcome, StoreError> {
-    let Some(number) = cases::prove(sql, id, secret)? else {
-        return Ok(Outcome::Refused(Refusal::NotFound));
-    };
-    if let Some(request_id) = &request_id {
-        match cases::earlier_citizen_request(sql, request_id, number, body_digest)? {
-            Some(EarlierRequest::Same(seq, status)) => return Ok(Outcome::Done(seq, status)),
-            Some(EarlierRequest::Reused) => return Ok(Outcome::RequestReused),
-            None => {}
-        }
-    }
-    match act(sql, number)? {
-        Ok((seq, status)) => {
+    body: String,
+    act: impl FnOnce(&mut dyn Sql, i64) -> Result<Result<(i64, String), Refusal>, StoreError>
+        + Send
+        + 'static,
+) -> Result<Json<CaseActionResponse>, AppError> {
+    let body_digest = crate::console::digest(&body);
+    let outcome = state
+        .store
+        .write(move |sql| {
+            let Some(number) = cases::prove(sql, &id, &secret)? else {
+                return Ok(Outcome::Refused(Refusal::NotFound));
+            };
             if let Some(request_id) = &request_id {
-                cases::record_citizen_request(sql, request_id, number, body_digest, seq, &status)?;
+                match cases::earlier_citizen_request(sql, request_id, number, &body_digest)? {
+                    Some(EarlierRequest::Same(seq, status)) => {
+                        return Ok(Outcome::Done(seq, status))
+                    }
+                    Some(EarlierRequest::Reused) => return Ok(Outcome::RequestReused),
+                    None => {}
+                }
             }
-            Ok(Outcome::Done(seq, status))
-        }
-        Err(refusal) => Ok(Outcome::Refused(refusal)),
-    }
+            match act(sql, number)? {
+                Ok((seq, status)) => {
+                    if let Some(request_id) = &request_id {
+                        cases::record_citizen_request(
+                            sql,
+                            request_id,
+                            number,
+                            &body_digest,
+                            seq,
+                            &status,
+                        )?;
+                    }
+                    Ok(Outcome::Done(seq, status))
+                }
+                Err(refusal) => Ok(Outcome::Refused(refusal)),
+            }
+        })
+        .await?;
+    answer_of(outcome)
 }
 
 fn answer_of(outcome: Outcome) -> Result<Json<CaseActionResponse>, AppError> {
@@ -127,21 +146,16 @@ async fn answer(
         ));
     }
     let now = state.store.clock().now();
-    let digest = crate::console::digest(&format!("answer\n{text}"));
-    let outcome = state
-        .store
-        .write(move |sql| {
-            once(
-                sql,
-                &request.id,
-                &request.secret,
-                request.request_id,
-                &digest,
-                |sql, number| console::citizen_answer(sql, number, &text, now),
-            )
-        })
-        .await?;
-    answer_of(outcome)
+    let body = format!("answer\n{text}");
+    once(
+        &state,
+        request.id,
+        request.secret,
+        request.request_id,
+        body,
+        move |sql, number| console::citizen_answer(sql, number, &text, now),
+    )
+    .await
 }
 
 async fn rating(
@@ -160,19 +174,13 @@ async fn rating(
     }
     let now = state.store.clock().now();
     let rating = i64::from(request.rating);
-    let digest = crate::console::digest(&format!("rating\n{rating}"));
-    let outcome = state
-        .store
-        .write(move |sql| {
-            once(
-                sql,
-                &request.id,
-                &request.secret,
-                request.request_id,
-                &digest,
-                |sql, number| console::citizen_rating(sql, number, rating, now),
-            )
-        })
-        .await?;
-    answer_of(outcome)
+    once(
+        &state,
+        request.id,
+        request.secret,
+        request.request_id,
+        format!("rating\n{rating}"),
+        move |sql, number| console::citizen_rating(sql, number, rating, now),
+    )
+    .await
 }
