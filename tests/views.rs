@@ -36,6 +36,73 @@ fn draft(text: &str) -> Draft {
     }
 }
 
+/// A complaint on the phone that the server accepted as case 7 of CH-120101, now in
+/// `status` at event `seq`.
+fn accepted_complaint(
+    device: &Arc<Device>,
+    status: ourvoice_protocol::CaseStatus,
+    seq: u64,
+) -> uuid::Uuid {
+    device.outbox.set_setting("privacy_seen", "1").unwrap();
+    let item = device
+        .outbox
+        .submit(
+            draft("ផ្លូវខូច"),
+            ourvoice_directory::Directory::embedded(),
+            "test",
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    device.outbox.claim_due(0, 10, 1 << 20, true).unwrap();
+    let accepted = ourvoice_outbox::Settlement::Accepted {
+        server_number: 7,
+        office: "CH-120101".into(),
+        status,
+        seq,
+        received_at: 0,
+    };
+    device.outbox.settle(&[(item.id, accepted)], 0).unwrap();
+    item.id
+}
+
+/// The office's reply to case `id`, pulled to the phone as its event 2.
+fn office_replies(
+    device: &Arc<Device>,
+    id: uuid::Uuid,
+    status: ourvoice_protocol::CaseStatus,
+    kind: ourvoice_protocol::ReplyKind,
+    text: &str,
+) {
+    let update = ourvoice_protocol::CaseUpdate {
+        id,
+        seq: 2,
+        at: chrono::Utc::now(),
+        status,
+        office: "CH-120101".into(),
+        reply: Some(ourvoice_protocol::Reply {
+            kind,
+            text: text.into(),
+        }),
+    };
+    device.outbox.apply_updates(&[update]).unwrap();
+}
+
+/// The app opened on the detail screen of case `id` (not rendered yet).
+fn detail(device: &Arc<Device>, id: uuid::Uuid) -> VirtualDom {
+    let mut dom =
+        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(device))));
+    dom.rebuild_in_place();
+    let ui = dom
+        .runtime()
+        .consume_context::<ourvoice::state::Ui>(dioxus::core::ScopeId::APP)
+        .unwrap();
+    dom.in_runtime(|| {
+        let mut ui = ui;
+        ui.go(ourvoice::state::Screen::Detail(id));
+    });
+    dom
+}
+
 #[test]
 fn first_run_asks_for_the_language_in_both_languages() {
     let folder = tempfile::tempdir().unwrap();
@@ -161,53 +228,18 @@ fn the_language_switch_changes_every_word_and_is_remembered() {
 
 #[test]
 fn a_question_from_the_office_shows_with_a_place_to_answer() {
-    use ourvoice_outbox::Settlement;
-    use ourvoice_protocol::{CaseStatus, CaseUpdate, Reply, ReplyKind};
+    use ourvoice_protocol::{CaseStatus, ReplyKind};
     let folder = tempfile::tempdir().unwrap();
     let device = device(&folder);
-    device.outbox.set_setting("privacy_seen", "1").unwrap();
-    let item = device
-        .outbox
-        .submit(
-            draft("ផ្លូវខូច"),
-            ourvoice_directory::Directory::embedded(),
-            "test",
-            chrono::Utc::now(),
-        )
-        .unwrap();
-    device.outbox.claim_due(0, 10, 1 << 20, true).unwrap();
-    let accepted = Settlement::Accepted {
-        server_number: 7,
-        office: "CH-120101".into(),
-        status: CaseStatus::Received,
-        seq: 1,
-        received_at: 0,
-    };
-    device.outbox.settle(&[(item.id, accepted)], 0).unwrap();
-    let question = CaseUpdate {
-        id: item.id,
-        seq: 2,
-        at: chrono::Utc::now(),
-        status: CaseStatus::AwaitingCitizen,
-        office: "CH-120101".into(),
-        reply: Some(Reply {
-            kind: ReplyKind::Question,
-            text: "តើផ្លូវនៅភូមិណា?".into(),
-        }),
-    };
-    device.outbox.apply_updates(&[question]).unwrap();
-
-    let mut dom =
-        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(&device))));
-    dom.rebuild_in_place();
-    let ui = dom
-        .runtime()
-        .consume_context::<ourvoice::state::Ui>(dioxus::core::ScopeId::APP)
-        .unwrap();
-    dom.in_runtime(|| {
-        let mut ui = ui;
-        ui.go(ourvoice::state::Screen::Detail(item.id));
-    });
+    let id = accepted_complaint(&device, CaseStatus::Received, 1);
+    office_replies(
+        &device,
+        id,
+        CaseStatus::AwaitingCitizen,
+        ReplyKind::Question,
+        "តើផ្លូវនៅភូមិណា?",
+    );
+    let mut dom = detail(&device, id);
     dom.render_immediate(&mut dioxus::core::NoOpMutations);
     let html = dioxus_ssr::render(&dom);
     assert!(
@@ -223,53 +255,19 @@ fn a_question_from_the_office_shows_with_a_place_to_answer() {
 
 #[test]
 fn a_rating_given_offline_is_kept_and_shown_as_waiting_not_sent() {
-    use ourvoice_outbox::{ActionBody, ActionState, Settlement};
-    use ourvoice_protocol::{CaseStatus, CaseUpdate, Reply, ReplyKind};
+    use ourvoice_outbox::{ActionBody, ActionState};
+    use ourvoice_protocol::{CaseStatus, ReplyKind};
     let folder = tempfile::tempdir().unwrap();
     let device = device(&folder);
-    device.outbox.set_setting("privacy_seen", "1").unwrap();
-    let item = device
-        .outbox
-        .submit(
-            draft("ផ្លូវខូច"),
-            ourvoice_directory::Directory::embedded(),
-            "test",
-            chrono::Utc::now(),
-        )
-        .unwrap();
-    device.outbox.claim_due(0, 10, 1 << 20, true).unwrap();
-    let accepted = Settlement::Accepted {
-        server_number: 7,
-        office: "CH-120101".into(),
-        status: CaseStatus::Received,
-        seq: 1,
-        received_at: 0,
-    };
-    device.outbox.settle(&[(item.id, accepted)], 0).unwrap();
-    let answer = CaseUpdate {
-        id: item.id,
-        seq: 2,
-        at: chrono::Utc::now(),
-        status: CaseStatus::Answered,
-        office: "CH-120101".into(),
-        reply: Some(Reply {
-            kind: ReplyKind::Answer,
-            text: "បានជួសជុលហើយ".into(),
-        }),
-    };
-    device.outbox.apply_updates(&[answer]).unwrap();
-
-    let mut dom =
-        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(&device))));
-    dom.rebuild_in_place();
-    let ui = dom
-        .runtime()
-        .consume_context::<ourvoice::state::Ui>(dioxus::core::ScopeId::APP)
-        .unwrap();
-    dom.in_runtime(|| {
-        let mut ui = ui;
-        ui.go(ourvoice::state::Screen::Detail(item.id));
-    });
+    let id = accepted_complaint(&device, CaseStatus::Received, 1);
+    office_replies(
+        &device,
+        id,
+        CaseStatus::Answered,
+        ReplyKind::Answer,
+        "បានជួសជុលហើយ",
+    );
+    let mut dom = detail(&device, id);
     let mut mutations = dioxus::core::Mutations::default();
     dom.render_immediate(&mut mutations);
     let html = dioxus_ssr::render(&dom);
@@ -282,7 +280,7 @@ fn a_rating_given_offline_is_kept_and_shown_as_waiting_not_sent() {
     assert!(dioxus_ssr::render(&dom).contains("aria-checked=\"true\""));
     click(&mut dom, send);
 
-    let actions = device.outbox.actions_of(item.id).unwrap();
+    let actions = device.outbox.actions_of(id).unwrap();
     assert_eq!(actions.len(), 1, "stored at once");
     assert_eq!(actions[0].body, ActionBody::Rating(4));
     assert!(actions[0].state.is_pending(), "{:?}", actions[0].state);
@@ -303,32 +301,14 @@ fn a_rating_given_offline_is_kept_and_shown_as_waiting_not_sent() {
 
 #[test]
 fn a_refused_answer_keeps_its_text_and_says_why_in_khmer() {
-    use ourvoice_outbox::{ActionBody, ActionSettlement, Settlement};
+    use ourvoice_outbox::{ActionBody, ActionSettlement};
     use ourvoice_protocol::CaseStatus;
     let folder = tempfile::tempdir().unwrap();
     let device = device(&folder);
-    device.outbox.set_setting("privacy_seen", "1").unwrap();
-    let item = device
-        .outbox
-        .submit(
-            draft("ផ្លូវខូច"),
-            ourvoice_directory::Directory::embedded(),
-            "test",
-            chrono::Utc::now(),
-        )
-        .unwrap();
-    device.outbox.claim_due(0, 10, 1 << 20, true).unwrap();
-    let accepted = Settlement::Accepted {
-        server_number: 7,
-        office: "CH-120101".into(),
-        status: CaseStatus::Answered,
-        seq: 3,
-        received_at: 0,
-    };
-    device.outbox.settle(&[(item.id, accepted)], 0).unwrap();
+    let id = accepted_complaint(&device, CaseStatus::Answered, 3);
     let request_id = device
         .outbox
-        .queue_action(item.id, ActionBody::Answer("ភូមិទី៣".into()), 1)
+        .queue_action(id, ActionBody::Answer("ភូមិទី៣".into()), 1)
         .unwrap();
     device.outbox.claim_due_action(1, true).unwrap().unwrap();
     let refused = ActionSettlement::Refused {
@@ -339,17 +319,7 @@ fn a_refused_answer_keeps_its_text_and_says_why_in_khmer() {
         .settle_action(request_id, &refused, 2)
         .unwrap();
 
-    let mut dom =
-        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(&device))));
-    dom.rebuild_in_place();
-    let ui = dom
-        .runtime()
-        .consume_context::<ourvoice::state::Ui>(dioxus::core::ScopeId::APP)
-        .unwrap();
-    dom.in_runtime(|| {
-        let mut ui = ui;
-        ui.go(ourvoice::state::Screen::Detail(item.id));
-    });
+    let mut dom = detail(&device, id);
     dom.render_immediate(&mut dioxus::core::NoOpMutations);
     let html = dioxus_ssr::render(&dom);
     assert!(html.contains("ភូមិទី៣"), "the text is kept: {html}");
