@@ -63,6 +63,16 @@ impl Setup {
         std::fs::write(&self.clock, self.now.to_rfc3339()).unwrap();
     }
 
+    /// The office that case `number` is with now.
+    fn office_of(&self, number: i64) -> String {
+        self.db.query(
+            "SELECT office FROM cases WHERE number = $1",
+            &[Val::Int(number)],
+        )[0]
+        .text(0)
+        .unwrap()
+    }
+
     fn browser(&self) -> Browser {
         Browser::new(&self.server.url())
     }
@@ -403,12 +413,7 @@ async fn authorization_matrix_on(db: TestDb) {
     staff.about_office_staff = true;
     let number_staff = setup.submit(&staff).await;
     assert_eq!(
-        setup.db.query(
-            "SELECT office FROM cases WHERE number = $1",
-            &[Val::Int(number_staff)]
-        )[0]
-        .text(0)
-        .unwrap(),
+        setup.office_of(number_staff),
         "DCO-1201",
         "a complaint about the office's own staff goes to the citizens' office"
     );
@@ -1102,7 +1107,7 @@ async fn deadlines_on(db: TestDb) {
         .contains(information.tracking_code().as_str()));
     // Monday + 3 days: the information request (due Wednesday) is overdue, the complaint not.
     setup.advance(Duration::days(3));
-    let office_of = |setup: &Setup, number: i64| {
+    let office_and_escalated = |setup: &Setup, number: i64| {
         setup.db.query(
             "SELECT office, escalated FROM cases WHERE number = $1",
             &[Val::Int(number)],
@@ -1110,13 +1115,16 @@ async fn deadlines_on(db: TestDb) {
         .clone()
     };
     let mut waited = 0;
-    while office_of(&setup, info).text(0).unwrap() != "DCO-1201" {
+    while office_and_escalated(&setup, info).text(0).unwrap() != "DCO-1201" {
         assert!(waited < 300, "the sweep did not escalate within 30 s");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         waited += 1;
     }
-    assert_eq!(office_of(&setup, info).int(1).unwrap(), 1);
-    assert_eq!(office_of(&setup, compl).text(0).unwrap(), OFFICE_A);
+    assert_eq!(office_and_escalated(&setup, info).int(1).unwrap(), 1);
+    assert_eq!(
+        office_and_escalated(&setup, compl).text(0).unwrap(),
+        OFFICE_A
+    );
     let mut dco = signed_in(&setup, "dco.officer", PASSWORD).await;
     let inbox = dco.get("/console/inbox?overdue=1").await.body;
     assert!(
@@ -1140,7 +1148,7 @@ async fn deadlines_on(db: TestDb) {
     );
     // Escalated once only, even as time goes on.
     setup.advance(Duration::days(30));
-    while office_of(&setup, compl).int(1).unwrap() == 0 {
+    while office_and_escalated(&setup, compl).int(1).unwrap() == 0 {
         assert!(waited < 600, "the sweep did not escalate the complaint");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         waited += 1;
@@ -1501,14 +1509,6 @@ async fn offices_on(db: TestDb) {
     let mut setup = Setup::start(db, &[]);
     let mut admin = accounts(&setup).await;
     admin.get("/console/lang/en").await;
-    let office_of = |setup: &Setup, number: i64| {
-        setup.db.query(
-            "SELECT office FROM cases WHERE number = $1",
-            &[Val::Int(number)],
-        )[0]
-        .text(0)
-        .unwrap()
-    };
     // The list: every office of the directory, found by name, code, province, type and state.
     let page = admin.get("/console/offices").await.body;
     assert!(page.contains("Offices 1–100 of 2122"), "{page}");
@@ -1566,7 +1566,7 @@ async fn offices_on(db: TestDb) {
         page.body
     );
     assert_eq!(
-        office_of(&setup, setup.submit(&complaint("នៅតែបើក")).await),
+        setup.office_of(setup.submit(&complaint("នៅតែបើក")).await),
         OFFICE_A
     );
     let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
@@ -1597,14 +1597,14 @@ async fn offices_on(db: TestDb) {
     // complaint about the hall's own staff still goes to the district citizens' office.
     let redirected = complaint("ក្រោយពេលបិទ");
     let number = setup.submit(&redirected).await;
-    assert_eq!(office_of(&setup, number), "OWSO-1201");
+    assert_eq!(setup.office_of(number), "OWSO-1201");
     assert_eq!(
         setup.updates(&redirected).await.updates[0].office,
         "OWSO-1201"
     );
     let mut staff = complaint("អំពីបុគ្គលិក");
     staff.about_office_staff = true;
-    assert_eq!(office_of(&setup, setup.submit(&staff).await), "DCO-1201");
+    assert_eq!(setup.office_of(setup.submit(&staff).await), "DCO-1201");
     // Nobody can transfer an item to a switched-off office.
     let mut b = complaint("ការិយាល័យ B");
     b.place = "120109".into();
@@ -1621,7 +1621,7 @@ async fn offices_on(db: TestDb) {
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.body.contains("is off the system"), "{}", page.body);
-    assert_eq!(office_of(&setup, number_b), OFFICE_B);
+    assert_eq!(setup.office_of(number_b), OFFICE_B);
 
     // Provincial offices stay on; a bad telephone number is refused.
     let owsu = "/console/offices/OWSU-12";
@@ -1646,7 +1646,7 @@ async fn offices_on(db: TestDb) {
         &["--clock-file", &clock, "--cookie-secure", "false"],
     );
     assert_eq!(
-        office_of(&setup, setup.submit(&complaint("ក្រោយចាប់ផ្តើមឡើងវិញ")).await),
+        setup.office_of(setup.submit(&complaint("ក្រោយចាប់ផ្តើមឡើងវិញ")).await),
         "OWSO-1201"
     );
     // Back on: the hall gets its feedback again.
@@ -1654,7 +1654,7 @@ async fn offices_on(db: TestDb) {
     let page = admin.submit(office, office, &[("receiving", "1")]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        office_of(&setup, setup.submit(&complaint("បើកវិញ")).await),
+        setup.office_of(setup.submit(&complaint("បើកវិញ")).await),
         OFFICE_A
     );
     assert_eq!(
