@@ -1530,6 +1530,15 @@ async fn offices_on(db: TestDb) {
         1
     );
     assert!(page.contains("/console/offices/OWSU-12"));
+    // The search text stays with the pages, encoded (here Khmer: "សង្កាត់", sangkat).
+    let page = admin
+        .get("/console/offices?q=%E1%9E%9F%E1%9E%84%E1%9F%92%E1%9E%80%E1%9E%B6%E1%9E%8F%E1%9F%8B&state=on")
+        .await
+        .body;
+    assert!(
+        page.contains("href=\"/console/offices?q=%E1%9E%9F%E1%9E%84%E1%9F%92%E1%9E%80%E1%9E%B6%E1%9E%8F%E1%9F%8B&amp;state=on&amp;page=2\""),
+        "{page}"
+    );
     let page = admin.get("/console/offices?q=ch-1201").await.body;
     assert!(page.contains("/console/offices/CH-120101"));
     let page = admin

@@ -207,7 +207,10 @@ pub async fn list(
     // The pager keeps the filter (codes only, and the search text URL-encoded).
     let mut keep = Vec::new();
     if let Some(q) = given("q") {
-        keep.push(format!("q={}", esc(&urlencode(&q))));
+        keep.push(format!(
+            "q={}",
+            esc(&form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>())
+        ));
     }
     for (name, value) in [
         ("province", province.clone()),
@@ -232,19 +235,6 @@ pub async fn list(
         },
     ));
     Ok(signed.page(&tr.t("nav-offices"), &body))
-}
-
-/// `text` for a URL query value.
-fn urlencode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 fn known_office<'d>(state: &'d AppState, code: &str) -> Result<&'d Office, ConsoleError> {
