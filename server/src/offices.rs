@@ -174,6 +174,16 @@ pub fn save(
     Ok(())
 }
 
+/// The open items of one office (the index on office and status answers it).
+pub fn open_items(sql: &mut dyn Sql, code: &str) -> Result<i64, StoreError> {
+    sql.query_one(
+        "SELECT count(*) FROM cases
+         WHERE office = $1 AND status IN ('received', 'in_progress', 'awaiting_citizen')",
+        &[Val::from(code)],
+    )?
+    .int(0)
+}
+
 /// Open items and enabled accounts per office (offices with neither are absent).
 pub fn load_per_office(
     sql: &mut dyn Sql,

@@ -253,20 +253,19 @@ pub async fn show(
     let tr = signed.tr;
     let office = known_office(&state, &code)?;
     let code = office.code.clone();
-    let (settings, load, accounts) = {
+    let (settings, open, accounts) = {
         let code = code.clone();
         state
             .store
             .read(move |sql| {
                 Ok((
                     offices::settings_of(sql, &code)?,
-                    offices::load_per_office(sql)?,
+                    offices::open_items(sql, &code)?,
                     console::accounts(sql, Some(&code))?,
                 ))
             })
             .await?
     };
-    let (open, _) = load.get(&code).copied().unwrap_or((0, 0));
     let lang = dir_lang(&tr);
     let mut facts = String::new();
     facts.push_str(&fact(&tr.t("office-code"), &esc(&code)));
@@ -435,9 +434,7 @@ pub async fn save(
             .write(move |sql| {
                 if !settings.receiving {
                     // Checked in the writer's transaction, so no item slips in between.
-                    let open = offices::load_per_office(sql)?
-                        .get(&code)
-                        .map_or(0, |(open, _)| *open);
+                    let open = offices::open_items(sql, &code)?;
                     if open > 0 {
                         return Ok(Err(open));
                     }
