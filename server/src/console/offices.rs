@@ -91,6 +91,8 @@ pub async fn list(
         .store
         .read(|sql| Ok((offices::settings(sql)?, offices::load_per_office(sql)?)))
         .await?;
+    // On the system unless saved as off (the same stored settings the rows show).
+    let receiving = |code: &str| settings.get(code).is_none_or(|s| s.receiving);
     let matching: Vec<&Office> = state
         .directory
         .offices()
@@ -101,7 +103,7 @@ pub async fn list(
                 .is_none_or(|p| o.unit_code.starts_with(p))
         })
         .filter(|o| office_type.is_none_or(|t| o.office_type == t))
-        .filter(|o| on_system.is_none_or(|on| state.offices.receiving(&o.code) == on))
+        .filter(|o| on_system.is_none_or(|on| receiving(&o.code) == on))
         .filter(|o| {
             // By code, by name, or by the place it serves (a district's name finds its halls).
             text.as_deref().is_none_or(|t| {
@@ -193,12 +195,11 @@ pub async fn list(
         ));
         for office in &shown {
             let (open, accounts) = load.get(&office.code).copied().unwrap_or((0, 0));
-            let receiving = settings.get(&office.code).is_none_or(|s| s.receiving);
             body.push_str(&format!(
                 "<tr><td><a href=\"/console/offices/{code}\">{code}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{open}</td><td>{accounts}</td></tr>",
                 esc(office.name(dir_lang(&tr))),
                 esc(&type_name(&tr, office.office_type)),
-                state_badge(&tr, receiving),
+                state_badge(&tr, receiving(&office.code)),
                 code = esc(&office.code),
             ));
         }
