@@ -32,6 +32,13 @@ pub fn stamp(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// `time` as it is stored (to the millisecond), to compare with times read back.
+pub fn as_stored(time: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::DurationRound;
+    time.duration_trunc(chrono::TimeDelta::milliseconds(1))
+        .unwrap_or(time)
+}
+
 /// Reads a stored time.
 pub fn parse_stamp(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)

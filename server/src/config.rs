@@ -28,7 +28,9 @@ impl std::str::FromStr for DatabaseUrl {
             return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            if url.parse::<postgres::Config>().is_err() {
+            let target = crate::store::pg_tls::PgTarget::parse(url)
+                .map_err(|e| format!("the postgres URL: {e}"))?;
+            if target.client_url.parse::<postgres::Config>().is_err() {
                 return Err(
                     "the postgres URL is unreadable: write postgres://user@host:5432/database"
                         .into(),
@@ -81,6 +83,45 @@ pub struct Config {
     /// Requests one IP address may make at once above the average.
     #[arg(long, env = "OURVOICE_RATE_LIMIT_BURST", default_value_t = 200)]
     pub rate_limit_burst: u32,
+
+    /// New cases one address may create per hour, through the app or Open311 (0 turns the
+    /// quota off). Over it, the answer is 429 with `Retry-After` and the phone keeps the items
+    /// queued. Many phones share a carrier's address: keep it generous.
+    #[arg(long, env = "OURVOICE_NEW_CASES_PER_HOUR", default_value_t = 1000)]
+    pub new_cases_per_hour: u32,
+
+    /// Most connections open at once; a connection over it is answered 503 and closed.
+    #[arg(long, env = "OURVOICE_MAX_CONNECTIONS", default_value_t = 2048,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
+
+    /// Most requests handled at once; a request over it is answered 503 with `Retry-After`.
+    #[arg(long, env = "OURVOICE_MAX_REQUESTS_IN_FLIGHT", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_requests_in_flight: u32,
+
+    /// Most device batches read and parsed at once (each up to --max-body-bytes); further ones
+    /// wait for a turn up to the request timeout.
+    #[arg(long, env = "OURVOICE_MAX_BATCHES_IN_FLIGHT", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_batches_in_flight: u32,
+
+    /// Seconds a client has to send a request's headers; also how long an idle kept-alive
+    /// connection stays open.
+    #[arg(long, env = "OURVOICE_HEADER_TIMEOUT_SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub header_timeout_seconds: u64,
+
+    /// Seconds a client has to send a request's body, and the server to answer it.
+    #[arg(long, env = "OURVOICE_REQUEST_TIMEOUT_SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout_seconds: u64,
+
+    /// Database connections for reading, at most (PostgreSQL: keep the writers' four plus
+    /// this under the server's `max_connections`, for every server process).
+    #[arg(long, env = "OURVOICE_DATABASE_READERS", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub database_readers: u32,
 
     /// Reverse proxies in front of the server (addresses or networks, comma-separated, e.g.
     /// `127.0.0.1,10.0.0.0/8`): for requests from them the client's address is taken from

@@ -19,6 +19,8 @@ pub enum AppError {
     },
     /// The store failed; the client should retry later.
     Unavailable(StoreError),
+    /// The server is at one of its limits; the client should retry after this many seconds.
+    Busy { retry_after_seconds: u64 },
 }
 
 impl AppError {
@@ -80,6 +82,23 @@ impl IntoResponse for AppError {
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
                     [("retry-after", "5")],
+                    Json(body),
+                )
+                    .into_response()
+            }
+            AppError::Busy {
+                retry_after_seconds,
+            } => {
+                let body = ApiError {
+                    error: "busy".into(),
+                    message: format!(
+                        "the server is busy; try again in {retry_after_seconds} seconds"
+                    ),
+                    field: None,
+                };
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [("retry-after", retry_after_seconds.to_string())],
                     Json(body),
                 )
                     .into_response()

@@ -9,23 +9,27 @@ pub mod api;
 pub mod client;
 pub mod clock;
 pub mod config;
+pub mod connections;
 pub mod console;
 pub mod deadlines;
 pub mod error;
+pub mod limits;
 pub mod offices;
 pub mod open311;
 pub mod openapi;
+pub mod passwords;
 pub mod ratelimit;
 pub mod store;
 
 use axum::Router;
 use chrono::{FixedOffset, NaiveDate};
 use ourvoice_directory::Directory;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 
 use config::Config;
+use limits::body_limit;
 use store::Store;
 
 /// What every handler can reach.
@@ -36,6 +40,8 @@ pub struct AppState {
     pub directory: &'static Directory,
     pub max_body_bytes: usize,
     pub max_batch_items: usize,
+    /// What one request may take (see [`limits`]).
+    pub limits: limits::Limits,
     /// Failed console logins per address: how many, since when (see `console::auth`).
     pub login_failures: console::auth::FailedLogins,
     /// The offices switched off (see [`offices`]).
@@ -54,11 +60,19 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application: the front doors (citizen API, console, Open311, the OpenAPI
+/// document), each behind its own body limit, then the limits every request shares.
 pub fn app(state: Arc<AppState>, config: &Config) -> Router {
+    let routes = Router::new()
+        .merge(api::router(state.max_body_bytes))
+        .merge(body_limit(console::router(), limits::CONSOLE_BODY_BYTES))
+        .merge(body_limit(open311::router(), limits::OPEN311_BODY_BYTES))
+        .merge(body_limit(openapi::router(), limits::NO_BODY_BYTES))
+        .with_state(state)
+        .layer(CompressionLayer::new());
     client::apply(
         ratelimit::apply(
-            api::router(state),
+            limits::apply(routes, config),
             config.rate_limit_per_second,
             config.rate_limit_burst,
         ),
@@ -76,6 +90,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         directory: Directory::embedded(),
         max_body_bytes: config.max_body_bytes as usize,
         max_batch_items: config.max_batch_items as usize,
+        limits: limits::Limits::new(&config),
         login_failures: Default::default(),
         offices: Default::default(),
     });
@@ -91,12 +106,11 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     println!("listening on {address}");
     tracing::info!(%address, "Our Voice server started");
     let app = app(Arc::clone(&state), &config);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let connection_limits = connections::ConnectionLimits {
+        max_connections: config.max_connections as usize,
+        header_timeout: std::time::Duration::from_secs(config.header_timeout_seconds),
+    };
+    connections::serve(listener, app, connection_limits, shutdown_signal()).await;
     tracing::info!("stopped taking requests; finishing writes");
     sweeper.abort();
     let _ = sweeper.await;
@@ -122,7 +136,8 @@ pub fn clock(config: &Config) -> clock::Clock {
 pub async fn open_store(config: &Config) -> Result<Store, Box<dyn std::error::Error>> {
     let url = config.database.clone();
     let clock = clock(config);
-    Ok(tokio::task::spawn_blocking(move || Store::open(&url, clock)).await??)
+    let readers = config.database_readers as usize;
+    Ok(tokio::task::spawn_blocking(move || Store::open(&url, clock, readers)).await??)
 }
 
 async fn shutdown_signal() {

@@ -293,7 +293,9 @@ pub fn document() -> Value {
         "responses": {
             "200": json_answer("one result per item, in order", reference("SubmitBatchResponse")),
             "400": api_error("malformed JSON or batch"), "413": api_error("body or batch too large"),
-            "415": api_error("not JSON"), "429": api_error("rate limited"), "503": api_error("storage unavailable; retry") } } }));
+            "415": api_error("not JSON"),
+            "429": api_error("rate limited, or this address's hourly quota of new cases is used (new_cases_quota): keep the items and retry after Retry-After"),
+            "503": api_error("busy or storage unavailable: retry after Retry-After") } } }));
     paths.insert("/api/v1/updates".into(), json!({ "post": {
         "summary": "Status changes and replies of this device's submissions, proven by their secrets", "tags": ["app"],
         "requestBody": json_body(reference("UpdatesRequest")),

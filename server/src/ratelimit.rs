@@ -1,61 +1,117 @@
-//! A per-IP token bucket in front of the API, keyed on the client's address ([`ClientAddr`]:
-//! behind a trusted reverse proxy, the address the proxy saw). Phones behind one carrier
-//! address share a bucket, so the defaults are generous; the limit stops floods, not citizens.
+//! Token buckets per client address, keyed on the client's address ([`ClientAddr`]: behind a
+//! trusted reverse proxy, the address the proxy saw): an IPv4 address, or the /64 network of
+//! an IPv6 address (one subscriber's line gets a /64 or more, so its addresses share a bucket).
+//! Phones behind one carrier address share a bucket, so the defaults are generous; the limit
+//! stops floods, not citizens.
+//!
+//! Guarantees: memory is bounded (the least recently seen addresses are forgotten past a fixed
+//! number, and a forgotten address is as good as new); a refused request costs nothing else.
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
+use lru::LruCache;
 use ourvoice_protocol::ApiError;
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::client::ClientAddr;
 
-struct Buckets {
-    per_second: f64,
-    burst: f64,
-    by_ip: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+/// What a bucket is kept under: an IPv4 address, or an IPv6 /64 network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AddressKey {
+    V4([u8; 4]),
+    V6Network([u8; 8]),
 }
 
-impl Buckets {
-    fn allow(&self, ip: IpAddr, now: Instant) -> bool {
-        let mut by_ip = self.by_ip.lock().unwrap_or_else(|p| p.into_inner());
-        if by_ip.len() > 100_000 {
-            // Forget addresses whose bucket has refilled: they are as good as new.
-            let refill = self.burst / self.per_second;
-            by_ip.retain(|_, (_, last)| now.duration_since(*last).as_secs_f64() < refill);
-        }
-        let (tokens, last) = by_ip.entry(ip).or_insert((self.burst, now));
-        *tokens =
-            (*tokens + now.duration_since(*last).as_secs_f64() * self.per_second).min(self.burst);
-        *last = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            true
-        } else {
-            false
+impl AddressKey {
+    pub fn of(ip: IpAddr) -> AddressKey {
+        match ip.to_canonical() {
+            IpAddr::V4(v4) => AddressKey::V4(v4.octets()),
+            IpAddr::V6(v6) => {
+                let mut network = [0; 8];
+                network.copy_from_slice(&v6.octets()[..8]);
+                AddressKey::V6Network(network)
+            }
         }
     }
 }
 
-/// Puts the limit in front of `router`; `per_second == 0` turns it off.
+/// A token bucket per address: `burst` tokens at most, refilled at `per_second`.
+pub struct AddressBuckets {
+    per_second: f64,
+    burst: f64,
+    by_address: Mutex<LruCache<AddressKey, (f64, Instant)>>,
+}
+
+impl AddressBuckets {
+    /// Buckets for at most `addresses` addresses at once.
+    pub fn new(per_second: f64, burst: f64, addresses: usize) -> AddressBuckets {
+        AddressBuckets {
+            per_second,
+            burst,
+            by_address: Mutex::new(LruCache::new(
+                NonZeroUsize::new(addresses).unwrap_or(NonZeroUsize::MIN),
+            )),
+        }
+    }
+
+    /// Refills `ip`'s bucket to `now` and hands it to `act`.
+    fn with_bucket<T>(&self, ip: IpAddr, now: Instant, act: impl FnOnce(&mut f64) -> T) -> T {
+        let mut by_address = self.by_address.lock().unwrap_or_else(|p| p.into_inner());
+        let (tokens, last) = by_address.get_or_insert_mut(AddressKey::of(ip), || (self.burst, now));
+        let elapsed = now.saturating_duration_since(*last).as_secs_f64();
+        *tokens = (*tokens + elapsed * self.per_second).min(self.burst);
+        *last = now;
+        act(tokens)
+    }
+
+    /// Takes one token if there is one.
+    pub fn allow(&self, ip: IpAddr, now: Instant) -> bool {
+        self.with_bucket(ip, now, |tokens| {
+            let allowed = *tokens >= 1.0;
+            if allowed {
+                *tokens -= 1.0;
+            }
+            allowed
+        })
+    }
+
+    /// How long until `ip` has a token again; `None` if it has one now (none is taken).
+    pub fn wait(&self, ip: IpAddr, now: Instant) -> Option<Duration> {
+        self.with_bucket(ip, now, |tokens| {
+            (*tokens < 1.0).then(|| Duration::from_secs_f64((1.0 - *tokens) / self.per_second))
+        })
+    }
+
+    /// Takes `count` tokens, into debt if need be (paid back before the next is allowed).
+    pub fn charge(&self, ip: IpAddr, count: f64, now: Instant) {
+        self.with_bucket(ip, now, |tokens| *tokens -= count);
+    }
+}
+
+/// Puts the request limit in front of `router`; `per_second == 0` turns it off.
 pub fn apply(router: Router, per_second: u32, burst: u32) -> Router {
     if per_second == 0 {
         return router;
     }
-    let buckets = Arc::new(Buckets {
-        per_second: f64::from(per_second),
-        burst: f64::from(burst.max(1)),
-        by_ip: Mutex::new(HashMap::new()),
-    });
+    let buckets = Arc::new(AddressBuckets::new(
+        f64::from(per_second),
+        f64::from(burst.max(1)),
+        100_000,
+    ));
     router.layer(middleware::from_fn_with_state(buckets, limit))
 }
 
-async fn limit(State(buckets): State<Arc<Buckets>>, request: Request, next: Next) -> Response {
+async fn limit(
+    State(buckets): State<Arc<AddressBuckets>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let ip = request
         .extensions()
         .get::<ClientAddr>()
@@ -87,25 +143,82 @@ async fn limit(State(buckets): State<Arc<Buckets>>, request: Request, next: Next
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
 
     #[test]
     fn a_bucket_allows_its_burst_then_refills_at_the_rate() {
-        let buckets = Buckets {
-            per_second: 10.0,
-            burst: 3.0,
-            by_ip: Mutex::new(HashMap::new()),
-        };
-        let ip: IpAddr = "192.0.2.1".parse().unwrap();
-        let other: IpAddr = "192.0.2.2".parse().unwrap();
+        let buckets = AddressBuckets::new(10.0, 3.0, 100);
+        let (one, other) = (ip("192.0.2.1"), ip("192.0.2.2"));
         let start = Instant::now();
-        let allowed: Vec<bool> = (0..4).map(|_| buckets.allow(ip, start)).collect();
+        let allowed: Vec<bool> = (0..4).map(|_| buckets.allow(one, start)).collect();
         assert_eq!(allowed, [true, true, true, false]);
         assert!(
             buckets.allow(other, start),
             "each address has its own bucket"
         );
-        assert!(!buckets.allow(ip, start + Duration::from_millis(50)));
-        assert!(buckets.allow(ip, start + Duration::from_millis(160)));
+        assert!(!buckets.allow(one, start + Duration::from_millis(50)));
+        assert!(buckets.allow(one, start + Duration::from_millis(160)));
+    }
+
+    #[test]
+    fn ipv6_addresses_share_their_64_and_mapped_ipv4_is_ipv4() {
+        for (a, b, same) in [
+            ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9", true),
+            ("2001:db8:1:2::1", "2001:db8:1:3::1", false),
+            ("::ffff:192.0.2.1", "192.0.2.1", true),
+            ("192.0.2.1", "192.0.2.2", false),
+        ] {
+            assert_eq!(
+                AddressKey::of(ip(a)) == AddressKey::of(ip(b)),
+                same,
+                "{a} {b}"
+            );
+        }
+        let buckets = AddressBuckets::new(1.0, 2.0, 100);
+        let now = Instant::now();
+        assert!(buckets.allow(ip("2001:db8::1"), now));
+        assert!(buckets.allow(ip("2001:db8::2"), now));
+        assert!(
+            !buckets.allow(ip("2001:db8::3"), now),
+            "one /64, one bucket"
+        );
+        assert!(buckets.allow(ip("2001:db8:0:1::1"), now));
+    }
+
+    #[test]
+    fn memory_is_bounded_and_the_least_recent_address_is_forgotten() {
+        let buckets = AddressBuckets::new(1.0, 1.0, 3);
+        let now = Instant::now();
+        for n in 1..=3 {
+            assert!(buckets.allow(ip(&format!("192.0.2.{n}")), now));
+        }
+        assert!(
+            !buckets.allow(ip("192.0.2.1"), now),
+            "seen, its token spent"
+        );
+        // A fourth address pushes out the least recently seen one (192.0.2.2).
+        assert!(buckets.allow(ip("192.0.2.4"), now));
+        assert_eq!(buckets.by_address.lock().unwrap().len(), 3);
+        assert!(
+            buckets.allow(ip("192.0.2.2"), now),
+            "forgotten, as good as new"
+        );
+        assert!(!buckets.allow(ip("192.0.2.4"), now));
+    }
+
+    #[test]
+    fn a_quota_goes_into_debt_and_says_how_long_to_wait() {
+        let per_hour = 10.0;
+        let buckets = AddressBuckets::new(per_hour / 3600.0, per_hour, 100);
+        let (one, now) = (ip("198.51.100.7"), Instant::now());
+        assert_eq!(buckets.wait(one, now), None);
+        buckets.charge(one, 12.0, now);
+        let wait = buckets.wait(one, now).unwrap();
+        // 2 tokens of debt plus the one needed: 3 tokens at 10 an hour is 1,080 s.
+        assert_eq!(wait.as_secs(), 1080);
+        assert_eq!(buckets.wait(one, now + Duration::from_secs(1081)), None);
     }
 }

@@ -117,7 +117,7 @@ async fn a_store_dropped_on_an_async_thread_closes_cleanly() {
     for db in TestDb::all() {
         let url: ourvoice_server::config::DatabaseUrl = db.url.parse().unwrap();
         let store = tokio::task::spawn_blocking(move || {
-            ourvoice_server::store::Store::open(&url, ourvoice_server::clock::Clock::System)
+            ourvoice_server::store::Store::open(&url, ourvoice_server::clock::Clock::System, 4)
         })
         .await
         .unwrap()

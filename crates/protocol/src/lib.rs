@@ -8,6 +8,7 @@
 mod ids;
 mod submission;
 mod sync;
+pub mod text;
 mod validation;
 
 pub use ids::{Secret, TrackingCode};
@@ -20,7 +21,9 @@ pub use sync::{
     ItemOutcome, ItemResult, RatingRequest, Reply, ReplyKind, SubmitBatchRequest,
     SubmitBatchResponse, UpdatesRequest, UpdatesResponse,
 };
-pub use validation::{normalize_phone, parse_submission, ErrorCode, ValidationError};
+pub use validation::{
+    normalize_phone, parse_submission, parse_submission_json, ErrorCode, ValidationError,
+};
 
 /// The path prefix of this protocol version.
 pub const API_PREFIX: &str = "/api/v1";

@@ -114,31 +114,55 @@ impl ValidationError {
 /// Reads one submission from JSON, naming the field when the shape is wrong.
 pub fn parse_submission(value: serde_json::Value) -> Result<Submission, ValidationError> {
     if !value.is_object() {
-        return Err(ValidationError {
-            code: ErrorCode::Malformed,
-            field: String::new(),
-            detail: Some("each item must be a JSON object".into()),
-        });
+        return Err(not_an_object());
     }
-    serde_path_to_error::deserialize::<_, Submission>(value).map_err(|error| {
-        let path = error.path().to_string();
-        let message = error.inner().to_string();
-        // serde reports a missing field at its parent; name the field itself.
-        let missing = message
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next());
-        let field = match (missing, path.as_str()) {
-            (Some(name), "." | "") => name.to_string(),
-            (Some(name), parent) => format!("{parent}.{name}"),
-            (None, path) => path.to_string(),
-        };
-        let detail = message.split(" at line").next().unwrap_or_default();
-        ValidationError {
-            code: ErrorCode::Malformed,
-            field,
-            detail: Some(detail.chars().take(200).collect()),
-        }
-    })
+    serde_path_to_error::deserialize::<_, Submission>(value).map_err(malformed)
+}
+
+/// Reads one submission from its JSON text straight into the typed structure (no JSON tree in
+/// between, so a hostile item costs no more than its text), naming the field when the shape
+/// is wrong.
+pub fn parse_submission_json(text: &str) -> Result<Submission, ValidationError> {
+    if !text.trim_start().starts_with('{') {
+        return Err(not_an_object());
+    }
+    let mut json = serde_json::Deserializer::from_str(text);
+    let submission =
+        serde_path_to_error::deserialize::<_, Submission>(&mut json).map_err(malformed)?;
+    json.end().map_err(|error| ValidationError {
+        code: ErrorCode::Malformed,
+        field: String::new(),
+        detail: Some(error.to_string().chars().take(200).collect()),
+    })?;
+    Ok(submission)
+}
+
+fn not_an_object() -> ValidationError {
+    ValidationError {
+        code: ErrorCode::Malformed,
+        field: String::new(),
+        detail: Some("each item must be a JSON object".into()),
+    }
+}
+
+fn malformed<E: std::fmt::Display>(error: serde_path_to_error::Error<E>) -> ValidationError {
+    let path = error.path().to_string();
+    let message = error.inner().to_string();
+    // serde reports a missing field at its parent; name the field itself.
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    let field = match (missing, path.as_str()) {
+        (Some(name), "." | "") => name.to_string(),
+        (Some(name), parent) => format!("{parent}.{name}"),
+        (None, path) => path.to_string(),
+    };
+    let detail = message.split(" at line").next().unwrap_or_default();
+    ValidationError {
+        code: ErrorCode::Malformed,
+        field,
+        detail: Some(detail.chars().take(200).collect()),
+    }
 }
 
 /// Cambodian phone numbers as people write them: `012 345 678`, `+855 12 345 678`, Khmer digits.

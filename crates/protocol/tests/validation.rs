@@ -4,8 +4,8 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use ourvoice_directory::Directory;
 use ourvoice_protocol::{
-    normalize_phone, parse_submission, Criteria, ErrorCode, Evaluation, Kind, Lang, Privacy,
-    Secret, Submission,
+    normalize_phone, parse_submission, parse_submission_json, Criteria, ErrorCode, Evaluation,
+    Kind, Lang, Privacy, Secret, Submission,
 };
 use serde_json::json;
 use std::collections::HashSet;
@@ -219,11 +219,14 @@ fn every_error_code_is_reached_by_some_case() {
 }
 
 fn check_parse(value: serde_json::Value, expect: &str) {
-    let actual = match parse_submission(value) {
+    let said = |parsed: Result<_, ourvoice_protocol::ValidationError>| match parsed {
         Ok(_) => "ok".to_string(),
         Err(e) => format!("{} {}", e.code, e.field),
     };
-    assert_eq!(actual, expect);
+    // From a JSON tree and straight from the text (as the server reads a batch): the same.
+    let text = value.to_string();
+    assert_eq!(said(parse_submission(value)), expect);
+    assert_eq!(said(parse_submission_json(&text)), expect, "{text}");
 }
 
 #[test]

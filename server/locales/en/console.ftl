@@ -12,6 +12,7 @@ login-password = Password
 login-submit = Sign in
 login-refused = Wrong username or password, or the account is locked or disabled. After 5 failed attempts an account is locked for 15 minutes.
 login-too-many = Too many failed sign-ins from this address. Try again in 15 minutes.
+login-busy = Many people are signing in right now. Wait a few seconds and try again.
 inbox-title = Inbox: { $office }
 inbox-export = Download this list (CSV)
 inbox-range = Items { $first }–{ $last } of { $total }

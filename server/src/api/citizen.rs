@@ -15,7 +15,6 @@ use axum::{Json, Router};
 use ourvoice_protocol::{
     CaseActionResponse, CaseStatus, CitizenAnswerRequest, RatingRequest, MAX_DESCRIPTION_CHARS,
 };
-use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
 use super::read_json;
@@ -30,22 +29,6 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/answers", post(answer))
         .route("/ratings", post(rating))
-}
-
-async fn parse<T: DeserializeOwned>(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<T, AppError> {
-    let value = read_json(headers, body, state.max_body_bytes).await?;
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        AppError::bad_field(
-            StatusCode::BAD_REQUEST,
-            "malformed_request",
-            e.inner().to_string(),
-            &e.path().to_string(),
-        )
-    })
 }
 
 /// What a citizen's call came to.
@@ -135,7 +118,8 @@ async fn answer(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<CaseActionResponse>, AppError> {
-    let request: CitizenAnswerRequest = parse(&state, &headers, body).await?;
+    let request: CitizenAnswerRequest =
+        read_json(&headers, body, crate::limits::CITIZEN_ACTION_BODY_BYTES).await?;
     let text = request.text.trim().to_string();
     if text.is_empty() || text.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(AppError::bad_field(
@@ -163,7 +147,8 @@ async fn rating(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<CaseActionResponse>, AppError> {
-    let request: RatingRequest = parse(&state, &headers, body).await?;
+    let request: RatingRequest =
+        read_json(&headers, body, crate::limits::CITIZEN_ACTION_BODY_BYTES).await?;
     if !(1..=5).contains(&request.rating) {
         return Err(AppError::bad_field(
             StatusCode::UNPROCESSABLE_ENTITY,

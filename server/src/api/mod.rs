@@ -1,8 +1,8 @@
-//! The HTTP API, one router per module, merged here under `/api/v1` (plus `/healthz` and the
-//! officials' console under `/console`).
+//! The citizen API, one router per module, merged here under `/api/v1` (plus `/healthz`).
 //!
-//! Guarantees: every request body is read through [`read_json`], which enforces the body limit
-//! after gzip decompression and answers malformed input with a 4xx naming the problem.
+//! Guarantees: every request body is read through [`read_body`] (and [`read_json`] straight
+//! into typed structures), which enforces the route's body limit after gzip decompression and
+//! answers malformed input with a 4xx naming the problem.
 
 mod citizen;
 mod directory;
@@ -13,41 +13,38 @@ mod updates;
 pub(crate) use submissions::route_submission;
 
 use axum::body::{Body, Bytes};
-use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Router;
+use serde::de::DeserializeOwned;
 use std::sync::Arc;
-use tower_http::compression::CompressionLayer;
-use tower_http::decompression::RequestDecompressionLayer;
 
 use crate::error::AppError;
+use crate::limits::{self, body_limit};
 use crate::AppState;
 
-pub fn router(state: Arc<AppState>) -> Router {
+/// The citizen API under `/api/v1`, and `/healthz`; each route behind its own body limit
+/// (`max_body_bytes` for batches of submissions).
+pub fn router(max_body_bytes: usize) -> Router<Arc<AppState>> {
     let api = Router::new()
-        .merge(submissions::router())
-        .merge(updates::router())
-        .merge(citizen::router())
-        .merge(directory::router());
+        .merge(body_limit(submissions::router(), max_body_bytes))
+        .merge(body_limit(updates::router(), limits::UPDATES_BODY_BYTES))
+        .merge(body_limit(
+            citizen::router(),
+            limits::CITIZEN_ACTION_BODY_BYTES,
+        ))
+        .merge(body_limit(directory::router(), limits::NO_BODY_BYTES));
     Router::new()
         .nest("/api/v1", api)
-        .merge(health::router())
-        .merge(crate::console::router())
-        .merge(crate::open311::router())
-        .merge(crate::openapi::router())
-        .with_state(state)
-        // Bodies are read by `read_json` with the limit applied after decompression.
-        .layer(DefaultBodyLimit::disable())
-        .layer(RequestDecompressionLayer::new())
-        .layer(CompressionLayer::new())
+        .merge(body_limit(health::router(), limits::NO_BODY_BYTES))
 }
 
-/// Reads a JSON body (already gunzipped by the decompression layer) into a `serde_json::Value`.
-pub(crate) async fn read_json(
+/// Reads a JSON body (already gunzipped by the decompression layer) into bytes, stopping at
+/// `limit`: a body that inflates past it costs the server `limit` bytes, never more.
+pub(crate) async fn read_body(
     headers: &HeaderMap,
     body: Body,
     limit: usize,
-) -> Result<serde_json::Value, AppError> {
+) -> Result<Bytes, AppError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -59,7 +56,7 @@ pub(crate) async fn read_json(
             "send the body as JSON with Content-Type: application/json (optionally Content-Encoding: gzip)",
         ));
     }
-    let bytes: Bytes = axum::body::to_bytes(body, limit).await.map_err(|error| {
+    axum::body::to_bytes(body, limit).await.map_err(|error| {
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
         while let Some(e) = source {
             if e.is::<http_body_util::LengthLimitError>() {
@@ -78,12 +75,35 @@ pub(crate) async fn read_json(
             "body_unreadable",
             "the request body could not be read (is the gzip data complete?)",
         )
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        AppError::bad(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            format!("the body is not valid JSON: {e}"),
-        )
     })
+}
+
+/// Reads a JSON body straight into `T` (no generic JSON tree), naming the field at fault.
+pub(crate) async fn read_json<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<T, AppError> {
+    let bytes = read_body(headers, body, limit).await?;
+    parse_json(&bytes)
+}
+
+/// Parses JSON text straight into `T`, naming the field at fault.
+pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let malformed = |error: &serde_json::Error, path: String| {
+        let code = if error.is_syntax() || error.is_eof() {
+            "malformed_json"
+        } else {
+            "malformed_request"
+        };
+        match path.as_str() {
+            "" | "." => AppError::bad(StatusCode::BAD_REQUEST, code, error.to_string()),
+            field => AppError::bad_field(StatusCode::BAD_REQUEST, code, error.to_string(), field),
+        }
+    };
+    let mut json = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut json)
+        .map_err(|e| malformed(e.inner(), e.path().to_string()))?;
+    json.end().map_err(|e| malformed(&e, String::new()))?;
+    Ok(value)
 }

@@ -23,15 +23,8 @@ async fn updates(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<UpdatesResponse>, AppError> {
-    let value = read_json(&headers, body, state.max_body_bytes).await?;
-    let request: UpdatesRequest = serde_path_to_error::deserialize(value).map_err(|e| {
-        AppError::bad_field(
-            StatusCode::BAD_REQUEST,
-            "malformed_request",
-            e.inner().to_string(),
-            &e.path().to_string(),
-        )
-    })?;
+    let request: UpdatesRequest =
+        read_json(&headers, body, crate::limits::UPDATES_BODY_BYTES).await?;
     if request.items.len() > MAX_UPDATE_ITEMS {
         return Err(AppError::bad_field(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -7,7 +7,7 @@
 //! and a locked account; the login form is protected by a double-submit CSRF token; session
 //! and CSRF tokens are 256-bit random, and only the session token's SHA-256 is stored.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
 use axum::extract::ConnectInfo;
 use axum::extract::State;
@@ -67,16 +67,6 @@ pub fn hash_password(password: &str) -> String {
         .hash_password(password.as_bytes(), &salt)
         .expect("argon2 with default parameters hashes any password")
         .to_string()
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
 }
 
 /// Verified against when the name is unknown, so that the answer takes as long.
@@ -169,9 +159,14 @@ pub async fn login(
         ),
         None => (DUMMY_HASH.clone(), false),
     };
-    let good = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let Some(good) = state.limits.check_password(password, hash).await else {
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "5")],
+            Html(login_page(&tr, cookie_token, Some(&tr.t("login-busy")))),
+        )
+            .into_response());
+    };
     let Some(record) = record else {
         address_failed(&state.login_failures, ip, now);
         return Ok(refused(&tr, cookie_token));
@@ -306,9 +301,12 @@ mod tests {
     fn passwords_hash_with_argon2id_and_verify() {
         let hash = hash_password("correct horse battery");
         assert!(hash.starts_with("$argon2id$"), "{hash}");
-        assert!(verify_password("correct horse battery", &hash));
-        assert!(!verify_password("wrong", &hash));
-        assert!(!verify_password("anything", "not a hash"));
+        let verify = |password: &str, hash: &str| {
+            crate::passwords::verify_in(password, hash, &mut Vec::new())
+        };
+        assert!(verify("correct horse battery", &hash));
+        assert!(!verify("wrong", &hash));
+        assert!(!verify("anything", "not a hash"));
         assert_ne!(hash, hash_password("correct horse battery"), "salted");
     }
 

@@ -10,8 +10,10 @@ use fluent_bundle::FluentValue;
 use super::i18n::{Lang, Tr};
 use crate::store::console::{Role, Session};
 
-/// Escapes text for HTML element content and quoted attribute values.
+/// Escapes text for HTML element content and quoted attribute values; characters that would
+/// disguise the text (bidirectional overrides, controls) are shown as `[U+XXXX]` instead.
 pub fn esc(text: &str) -> String {
+    let text = ourvoice_protocol::text::neutralised(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -117,10 +119,11 @@ pub fn csv_line(cells: &[String]) -> String {
     let mut line = cells
         .iter()
         .map(|cell| {
+            let cell = ourvoice_protocol::text::neutralised(cell);
             let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
                 format!("'{cell}")
             } else {
-                cell.clone()
+                cell.into_owned()
             };
             format!("\"{}\"", guarded.replace('"', "\"\""))
         })
@@ -251,9 +254,18 @@ mod tests {
             ),
             ("a & \"b\"", "a &amp; &quot;b&quot;"),
             ("សួស្តី", "សួស្តី"),
+            (
+                "paid \u{202E}0005\u{202C} riel",
+                "paid [U+202E]0005[U+202C] riel",
+            ),
         ] {
             assert_eq!(esc(input), expect);
         }
+        assert_eq!(
+            csv_line(&["\u{202E}x".into()]),
+            "\"[U+202E]x\"\r\n",
+            "CSV cells too"
+        );
         assert_eq!(
             csv_line(&["a\"b".into(), "=1+1".into(), "ខ្មែរ".into()]),
             "\"a\"\"b\",\"'=1+1\",\"ខ្មែរ\"\r\n"

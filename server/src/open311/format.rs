@@ -6,6 +6,7 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use ourvoice_protocol::text;
 use serde_json::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,15 +41,17 @@ fn item_name(list: &str) -> &str {
     }
 }
 
+/// Escapes `text` into `out`, dropping what XML cannot carry and showing disguising characters
+/// as `[U+XXXX]` (see [`ourvoice_protocol::text`]).
 fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
+    for c in text::neutralised(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
+            c if !text::is_xml_char(c) => {}
             c => out.push(c),
         }
     }

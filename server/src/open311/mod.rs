@@ -15,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
 use chrono::{DateTime, Duration, Utc};
 use ourvoice_directory::{Directory, Lang, MatchRank, OfficeType};
 use ourvoice_protocol::{
@@ -27,6 +27,7 @@ use std::sync::Arc;
 
 pub use format::{to_xml, Format};
 
+use crate::client::ClientAddr;
 use crate::store::open311::{self as queries, Filter, Location, RequestRow};
 use crate::store::NewCase;
 use crate::AppState;
@@ -112,6 +113,7 @@ async fn top_get(
 async fn top_post(
     State(state): State<Arc<AppState>>,
     Path(file): Path<String>,
+    client: Option<Extension<ClientAddr>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -127,12 +129,24 @@ async fn top_post(
             )),
         );
     }
-    answer(
-        format,
-        create_request(&state, &headers, &body)
-            .await
-            .map(|v| ("service_requests", v)),
-    )
+    // New cases count against the client's hourly quota, as the app's do.
+    let client = client.map(|Extension(c)| c.0);
+    if let Some(seconds) = client.and_then(|ip| state.limits.new_cases.wait_seconds(ip)) {
+        let refusal = fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("this address has created as many requests as it may in an hour; try again in {seconds} seconds"),
+        );
+        let mut response = answer(format, Err(refusal));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        return response;
+    }
+    let created = create_request(&state, &headers, &body).await;
+    if let (Some(ip), Ok(_)) = (client, &created) {
+        state.limits.new_cases.charge(ip, 1);
+    }
+    answer(format, created.map(|v| ("service_requests", v)))
 }
 
 fn discovery() -> Value {

@@ -12,6 +12,7 @@
 pub mod cases;
 pub mod console;
 pub mod open311;
+pub mod pg_tls;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
@@ -41,6 +42,8 @@ pub enum StoreError {
     WriterGone,
     #[error("a stored row is unreadable: {0}")]
     Corrupt(String),
+    #[error("TLS to the database: {0}")]
+    Tls(String),
 }
 
 /// A validated submission and the office it is routed to.
@@ -120,13 +123,20 @@ pub struct Store {
     jobs: mpsc::Sender<Job>,
     writers: Mutex<Vec<JoinHandle<()>>>,
     readers: Arc<Readers>,
+    /// One permit per read connection: a burst of reads waits for a turn instead of opening
+    /// connections past the database's limit.
+    reader_turns: Arc<tokio::sync::Semaphore>,
     clock: Clock,
 }
 
 impl Store {
-    /// Opens (creating or upgrading) the database. Blocking: call it outside async code or in
-    /// `spawn_blocking`.
-    pub fn open(url: &DatabaseUrl, clock: Clock) -> Result<Store, StoreError> {
+    /// Opens (creating or upgrading) the database, with at most `readers` read connections.
+    /// Blocking: call it outside async code or in `spawn_blocking`.
+    pub fn open(
+        url: &DatabaseUrl,
+        clock: Clock,
+        read_connections: usize,
+    ) -> Result<Store, StoreError> {
         let (jobs, queue) = mpsc::channel(1024);
         let queue: Queue = Arc::new(Mutex::new(queue));
         let (ingest, writers, readers) = match url {
@@ -171,6 +181,7 @@ impl Store {
             jobs,
             writers: Mutex::new(writers),
             readers: Arc::new(readers),
+            reader_turns: Arc::new(tokio::sync::Semaphore::new(read_connections.max(1))),
             clock,
         })
     }
@@ -216,36 +227,43 @@ impl Store {
         work: impl Fn(&mut dyn Sql) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let readers = Arc::clone(&self.readers);
-        tokio::task::spawn_blocking(move || match &*readers {
-            Readers::Sqlite(path, pool) => {
-                let taken = pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
-                let conn = match taken {
-                    Some(conn) => conn,
-                    None => sqlite::open_reader(path)?,
-                };
-                let result = work(&mut sqlite::SqliteSql(&conn));
-                pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
-                result
-            }
-            Readers::Postgres(url, pool) => {
-                let taken = pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
-                let mut conn = match taken {
-                    Some(conn) => conn,
-                    None => PgConn::connect(url)?,
-                };
-                let mut result = work(&mut conn.sql());
-                if result.is_err() && conn.is_closed() {
-                    // The database ended its connections (a restart): the pooled ones are
-                    // gone too. Retry on a new one.
-                    pool.lock().unwrap_or_else(|p| p.into_inner()).clear();
-                    conn = PgConn::connect(url)?;
-                    result = work(&mut conn.sql());
-                }
-                // A connection that failed may be broken: drop it rather than pool it.
-                if result.is_ok() {
+        let turn = Arc::clone(&self.reader_turns)
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            match &*readers {
+                Readers::Sqlite(path, pool) => {
+                    let taken = pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
+                    let conn = match taken {
+                        Some(conn) => conn,
+                        None => sqlite::open_reader(path)?,
+                    };
+                    let result = work(&mut sqlite::SqliteSql(&conn));
                     pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+                    result
                 }
-                result
+                Readers::Postgres(url, pool) => {
+                    let taken = pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
+                    let mut conn = match taken {
+                        Some(conn) => conn,
+                        None => PgConn::connect(url)?,
+                    };
+                    let mut result = work(&mut conn.sql());
+                    if result.is_err() && conn.is_closed() {
+                        // The database ended its connections (a restart): the pooled ones are
+                        // gone too. Retry on a new one.
+                        pool.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                        conn = PgConn::connect(url)?;
+                        result = work(&mut conn.sql());
+                    }
+                    // A connection that failed may be broken: drop it rather than pool it.
+                    if result.is_ok() {
+                        pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+                    }
+                    result
+                }
             }
         })
         .await

@@ -6,9 +6,11 @@
 //! `synchronous_commit`); a newer schema is refused, never downgraded.
 
 use postgres::types::{IsNull, ToSql, Type};
-use postgres::{Client, NoTls, Statement};
+use postgres::{Client, Statement};
 use std::collections::HashMap;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::pg_tls::PgTarget;
 use super::sql::{migration, Dialect, Row, Sql, Val, SCHEMA_VERSION};
 use super::{Engine, StoreError};
 
@@ -28,7 +30,9 @@ impl std::fmt::Debug for PgConn {
 impl PgConn {
     /// Connects without touching the schema (for the reader pool).
     pub fn connect(url: &str) -> Result<PgConn, StoreError> {
-        let mut client = Client::connect(url, NoTls)?;
+        let target = PgTarget::parse(url).map_err(StoreError::Tls)?;
+        let tls = MakeRustlsConnect::new(target.tls_config().map_err(StoreError::Tls)?);
+        let mut client = Client::connect(&target.client_url, tls)?;
         client.batch_execute("SET synchronous_commit = on; SET TIME ZONE 'UTC'")?;
         Ok(PgConn {
             url: url.to_string(),

@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod hostile;
 
 use chrono::Utc;
 use ourvoice_protocol::{Kind, Lang, Privacy, Secret, Submission};
@@ -111,6 +112,17 @@ impl TestDb {
         }
     }
 
+    /// The same database reached through another URL (its own folder; dropping it drops
+    /// nothing).
+    pub fn same_database_at(&self, url: String) -> TestDb {
+        TestDb {
+            engine: self.engine,
+            url,
+            folder: tempfile::tempdir().unwrap(),
+            pg_name: None,
+        }
+    }
+
     /// A path for logs and other files of this test.
     pub fn file(&self, name: &str) -> PathBuf {
         self.folder.path().join(name)
@@ -196,6 +208,15 @@ impl ServerProcess {
             } else {
                 &["--rate-limit-per-second", "0"][..]
             })
+            // Tests send thousands of items from the loopback address; the quota of new cases
+            // per address is off unless a test asks for it.
+            .args(
+                if extra.iter().any(|a| a.starts_with("--new-cases-per-hour")) {
+                    &[][..]
+                } else {
+                    &["--new-cases-per-hour", "0"][..]
+                },
+            )
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(log)
@@ -224,6 +245,11 @@ impl ServerProcess {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("wait").is_none()
     }
 
     /// SIGKILL: the process dies at once, wherever it is.

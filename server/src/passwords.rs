@@ -1,0 +1,178 @@
+//! Checking officials' passwords (argon2id) without letting a flood of sign-ins take the
+//! server's memory: checks run on a few threads of their own, each with its argon2 working
+//! memory allocated once and reused, and a sign-in that finds no free thread within a few
+//! seconds is told to wait.
+//!
+//! Guarantees: at most `threads` checks run at once, and the memory they take stays at
+//! `threads` times one check's (19 MiB with the default parameters), however many sign-ins
+//! arrive; a stored hash that asks for more memory than [`MAX_MEMORY_KIB`] is not checked (a
+//! refusal, not an allocation); outputs are compared in constant time.
+
+use argon2::password_hash::{Output, PasswordHash};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{oneshot, Semaphore};
+
+/// The most working memory a stored hash may ask for (argon2's default is 19,456 KiB).
+pub const MAX_MEMORY_KIB: u32 = 64 * 1024;
+
+type Job = (String, String, oneshot::Sender<bool>);
+
+/// A few threads that check passwords, and the turns to use them.
+pub struct PasswordChecks {
+    turns: Semaphore,
+    wait: Duration,
+    jobs: mpsc::Sender<Job>,
+}
+
+impl PasswordChecks {
+    /// Starts `threads` checking threads; a check waits at most `wait` for one.
+    pub fn start(threads: usize, wait: Duration) -> PasswordChecks {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..threads {
+            let queue = Arc::clone(&queue);
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-check-{n}"))
+                .spawn(move || {
+                    let mut memory = Vec::new();
+                    loop {
+                        let job = queue.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                        let Ok((password, hash, reply)) = job else {
+                            return;
+                        };
+                        let _ = reply.send(verify_in(&password, &hash, &mut memory));
+                    }
+                });
+            if let Err(error) = spawned {
+                tracing::error!(%error, "cannot start a password-check thread");
+            }
+        }
+        PasswordChecks {
+            turns: Semaphore::new(threads),
+            wait,
+            jobs,
+        }
+    }
+
+    /// Whether `password` matches the PHC string `hash`; `None` if no thread was free in time.
+    pub async fn check(&self, password: String, hash: String) -> Option<bool> {
+        let _turn = tokio::time::timeout(self.wait, self.turns.acquire())
+            .await
+            .ok()?
+            .ok()?;
+        let (reply, answer) = oneshot::channel();
+        self.jobs.send((password, hash, reply)).ok()?;
+        Some(answer.await.unwrap_or(false))
+    }
+}
+
+/// Whether `password` matches the argon2 PHC string `hash`, computed in `memory` (grown to the
+/// hash's memory cost the first time, then reused).
+pub fn verify_in(password: &str, hash: &str, memory: &mut Vec<Block>) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(version)) => version,
+        Some(Err(_)) => return false,
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    if params.m_cost() > MAX_MEMORY_KIB {
+        return false;
+    }
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut computed = vec![0u8; expected.len()];
+    let argon2 = Argon2::new(algorithm, version, params);
+    if argon2
+        .hash_password_into_with_memory(
+            password.as_bytes(),
+            salt,
+            &mut computed,
+            &mut memory[..blocks],
+        )
+        .is_err()
+    {
+        return false;
+    }
+    // `Output`'s equality is constant-time.
+    Output::new(&computed).is_ok_and(|computed| computed == expected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::hash_password;
+
+    #[test]
+    fn checks_in_reused_memory_agree_with_the_hash() {
+        let hash = hash_password("correct horse battery");
+        let mut memory = Vec::new();
+        assert!(verify_in("correct horse battery", &hash, &mut memory));
+        let allocated = memory.len();
+        assert_eq!(
+            allocated,
+            19 * 1024,
+            "argon2's default memory, in 1 KiB blocks"
+        );
+        assert!(!verify_in("correct horse batter", &hash, &mut memory));
+        assert!(!verify_in("", &hash, &mut memory));
+        assert_eq!(memory.len(), allocated, "the memory is reused, not grown");
+        for garbage in [
+            "",
+            "$argon2id$",
+            "plain text",
+            "$argon2id$v=19$m=999999999,t=2,p=1$c2FsdHNhbHQ$aGFzaA",
+        ] {
+            assert!(!verify_in("x", garbage, &mut memory), "{garbage}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_checks_waits_its_turn_or_is_told_to_wait() {
+        let hash = hash_password("correct horse battery");
+        let checks = Arc::new(PasswordChecks::start(1, Duration::from_millis(50)));
+        let results: Vec<Option<bool>> = futures_join(
+            (0..6)
+                .map(|_| {
+                    let (checks, hash) = (Arc::clone(&checks), hash.clone());
+                    tokio::spawn(
+                        async move { checks.check("correct horse battery".into(), hash).await },
+                    )
+                })
+                .collect(),
+        )
+        .await;
+        assert!(results.contains(&Some(true)), "{results:?}");
+        assert!(
+            results.contains(&None),
+            "some are told to wait: {results:?}"
+        );
+        assert!(!results.contains(&Some(false)), "{results:?}");
+    }
+
+    async fn futures_join(tasks: Vec<tokio::task::JoinHandle<Option<bool>>>) -> Vec<Option<bool>> {
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await.unwrap());
+        }
+        results
+    }
+}
