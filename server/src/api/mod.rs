@@ -32,7 +32,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(health::router())
-        .merge(crate::console::router())
+        .merge(crate::console::router(&state))
         .merge(crate::open311::router())
         .merge(crate::openapi::router())
         .with_state(state)
