@@ -69,7 +69,10 @@ impl Setup {
     fn restart(&mut self, extra: &[&str]) {
         self.server.terminate();
         let clock = self.clock.display().to_string();
-        let mut args = vec!["--clock-file", &clock, "--cookie-secure", "false"];
+        let mut args = vec!["--clock-file", clock.as_str()];
+        if !extra.contains(&"--cookie-secure") {
+            args.extend(["--cookie-secure", "false"]);
+        }
         args.extend_from_slice(extra);
         self.server = ServerProcess::start(&self.db, &args);
         browser::use_clock(&self.server.url(), self.clock.clone());
@@ -1812,4 +1815,409 @@ async fn offices_on(db: TestDb) {
         ),
         2
     );
+}
+
+/// SHA-256 in hex, as the server stores tokens.
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
+}
+
+#[tokio::test]
+async fn accounts_are_enrolled_by_link_reset_and_need_a_second_factor() {
+    on_both(|db| Box::pin(enrolment_on(db))).await;
+}
+
+async fn enrolment_on(db: TestDb) {
+    let mut setup = Setup::start(db, &[]);
+    let base = setup.server.url();
+    let mut admin = accounts(&setup).await;
+
+    // A new account gets a one-time link; only its digest is stored, and no password works yet.
+    let page = admin
+        .submit(
+            "/console/accounts",
+            "/console/accounts",
+            &[
+                ("username", "new.officer"),
+                ("display_name", "New"),
+                ("role", "officer"),
+                ("office", OFFICE_A),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let link = browser::enrolment_path(&page.body).unwrap();
+    let token = link.rsplit('/').next().unwrap().to_string();
+    assert_eq!(
+        setup.db.count(
+            "SELECT count(*) FROM enrolment_links WHERE token_digest = $1",
+            &[Val::from(sha256_hex(&token))]
+        ),
+        1
+    );
+    assert_eq!(
+        setup.browser().login("new.officer", "!").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Bad input: a different confirmation, a short password, garbage links.
+    let mut owner = setup.browser();
+    let form = owner.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = form.csrf();
+    for (password, confirm) in [(PASSWORD, "something else 1"), ("short", "short")] {
+        let page = owner
+            .post(
+                "/console/enrol",
+                &[
+                    ("token", &token),
+                    ("password", password),
+                    ("confirm", confirm),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{password}");
+    }
+    let page = owner
+        .post(
+            "/console/enrol",
+            &[
+                ("token", &token),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "no CSRF token");
+    for garbage in [
+        "/console/enrol/xyz",
+        &format!("/console/enrol/{}", "0".repeat(64)),
+    ] {
+        assert_eq!(owner.get(garbage).await.status, StatusCode::NOT_FOUND);
+    }
+    let page = owner
+        .post(
+            "/console/enrol",
+            &[
+                ("token", "0123"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    // The link sets the password once.
+    let page = owner.enrol(&link, PASSWORD).await;
+    assert_eq!(page.location.as_deref(), Some("/console/login"));
+    let mut officer = signed_in(&setup, "new.officer", PASSWORD).await;
+    assert_eq!(owner.get(&link).await.status, StatusCode::NOT_FOUND, "used");
+    let page = owner
+        .post(
+            "/console/enrol",
+            &[
+                ("token", &token),
+                ("password", "another password 1"),
+                ("confirm", "another password 1"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND, "reused");
+    signed_in(&setup, "new.officer", PASSWORD).await;
+
+    // A reset ends the sessions, removes the password and replaces any earlier link.
+    let id = setup.db.count(
+        "SELECT id FROM accounts WHERE username = 'new.officer'",
+        &[],
+    );
+    let reset = format!("/console/accounts/{id}/reset");
+    let page = admin.submit("/console/accounts", &reset, &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let first = browser::enrolment_path(&page.body).unwrap();
+    assert_eq!(
+        officer.get("/console/inbox").await.location.as_deref(),
+        Some("/console/login")
+    );
+    assert_eq!(
+        setup.browser().login("new.officer", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let page = admin.submit("/console/accounts", &reset, &[]).await;
+    let second = browser::enrolment_path(&page.body).unwrap();
+    assert_eq!(
+        setup.browser().get(&first).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let new_password = "new officer password";
+    assert_eq!(
+        setup
+            .browser()
+            .enrol(&second, new_password)
+            .await
+            .location
+            .as_deref(),
+        Some("/console/login")
+    );
+    signed_in(&setup, "new.officer", new_password).await;
+    // A head resets only their own office's officers.
+    let mut head = Browser::new(&base);
+    let page = head.login("head.a", PASSWORD).await;
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/console/2fa"),
+        "a head needs 2FA"
+    );
+    // Nothing else opens before the second factor is enrolled.
+    assert_eq!(
+        head.get("/console/inbox").await.location.as_deref(),
+        Some("/console/2fa")
+    );
+    // A wrong or malformed code is refused; the right one turns it on with 10 recovery codes.
+    let form = head.get("/console/2fa").await;
+    assert!(form.body.contains("<svg") && !form.body.contains("<script"));
+    for code in ["000000", "abc", ""] {
+        let page = head
+            .post("/console/2fa", &[("code", code), ("csrf", &form.csrf())])
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{code}");
+    }
+    let recovery = head.enrol_second_factor("head.a").await;
+    assert_eq!(head.get("/console/inbox").await.status, StatusCode::OK);
+    let other = setup
+        .db
+        .count("SELECT id FROM accounts WHERE username = 'officer.b'", &[]);
+    let page = head
+        .submit(
+            "/console/accounts",
+            &format!("/console/accounts/{other}/reset"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let own = setup
+        .db
+        .count("SELECT id FROM accounts WHERE username = 'officer.a'", &[]);
+    let page = head
+        .submit(
+            "/console/accounts",
+            &format!("/console/accounts/{own}/reset"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let link = browser::enrolment_path(&page.body).unwrap();
+    setup.browser().enrol(&link, PASSWORD).await;
+
+    // Signing in with a second factor: the code page first; wrong, reused and right codes.
+    let secret = browser::totp_secret(&base, "head.a").unwrap();
+    let mut again = Browser::new(&base);
+    let page = again.login("head.a", PASSWORD).await;
+    assert_eq!(page.location.as_deref(), Some("/console/login/code"));
+    assert_eq!(
+        again.get("/console/inbox").await.location.as_deref(),
+        Some("/console/login/code")
+    );
+    let page = again
+        .submit(
+            "/console/login/code",
+            "/console/login/code",
+            &[("code", "123456")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    let code = browser::next_code(&base, "head.a", &secret);
+    let page = again
+        .submit(
+            "/console/login/code",
+            "/console/login/code",
+            &[("code", &code)],
+        )
+        .await;
+    assert_eq!(page.location.as_deref(), Some("/console"));
+    let mut third = Browser::new(&base);
+    third.login("head.a", PASSWORD).await;
+    let page = third
+        .submit(
+            "/console/login/code",
+            "/console/login/code",
+            &[("code", &code)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED, "a used code");
+    // A recovery code works once.
+    let page = third
+        .submit(
+            "/console/login/code",
+            "/console/login/code",
+            &[("code", &recovery[0])],
+        )
+        .await;
+    assert_eq!(page.location.as_deref(), Some("/console"));
+    assert_eq!(third.get("/console/inbox").await.status, StatusCode::OK);
+    let mut fourth = Browser::new(&base);
+    fourth.login("head.a", PASSWORD).await;
+    let page = fourth
+        .submit(
+            "/console/login/code",
+            "/console/login/code",
+            &[("code", &recovery[0])],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNAUTHORIZED,
+        "a used recovery code"
+    );
+    assert_eq!(
+        setup.db.count(
+            "SELECT count(*) FROM recovery_codes WHERE used_at IS NULL",
+            &[]
+        ),
+        9 + 10,
+        "the admin's ten and the head's nine left"
+    );
+
+    // Changing one's password ends one's other sessions.
+    let mut elsewhere = signed_in(&setup, "officer.b", PASSWORD).await;
+    let mut here = signed_in(&setup, "officer.b", PASSWORD).await;
+    let changed = "officer b new password";
+    let page = here
+        .submit(
+            "/console/password",
+            "/console/password",
+            &[
+                ("current", "wrong"),
+                ("password", changed),
+                ("confirm", changed),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    let page = here
+        .submit(
+            "/console/password",
+            "/console/password",
+            &[
+                ("current", PASSWORD),
+                ("password", changed),
+                ("confirm", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let page = here
+        .submit(
+            "/console/password",
+            "/console/password",
+            &[
+                ("current", PASSWORD),
+                ("password", changed),
+                ("confirm", changed),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("password-changed"));
+    assert_eq!(here.get("/console/inbox").await.status, StatusCode::OK);
+    assert_eq!(
+        elsewhere.get("/console/inbox").await.location.as_deref(),
+        Some("/console/login")
+    );
+    assert_eq!(
+        setup.browser().login("officer.b", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // The policy on: every account needs a second factor, at once; off again: not.
+    let page = admin
+        .submit(
+            "/console/accounts",
+            "/console/accounts/policy",
+            &[("require_2fa", "on")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        here.get("/console/inbox").await.location.as_deref(),
+        Some("/console/2fa")
+    );
+    let mut analyst = Browser::new(&base);
+    let page = analyst.login("analyst", PASSWORD).await;
+    assert_eq!(page.location.as_deref(), Some("/console/2fa"));
+    let page = admin
+        .submit("/console/accounts", "/console/accounts/policy", &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(here.get("/console/inbox").await.status, StatusCode::OK);
+
+    // An export is audited too.
+    assert_eq!(here.get("/console/export.csv").await.status, StatusCode::OK);
+
+    // The link expires after 72 hours.
+    let page = admin
+        .submit(
+            "/console/accounts",
+            "/console/accounts",
+            &[
+                ("username", "late.officer"),
+                ("display_name", "Late"),
+                ("role", "officer"),
+                ("office", OFFICE_A),
+            ],
+        )
+        .await;
+    let late = browser::enrolment_path(&page.body).unwrap();
+    setup.advance(Duration::hours(71));
+    assert_eq!(setup.browser().get(&late).await.status, StatusCode::OK);
+    setup.advance(Duration::hours(1) + Duration::minutes(1));
+    assert_eq!(
+        setup.browser().enrol(&late, PASSWORD).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Everything above is in the audit log.
+    for action in [
+        "create_account",
+        "reset_account",
+        "enrol",
+        "enrol_2fa",
+        "use_recovery_code",
+        "change_password",
+        "set_2fa_policy",
+        "export_csv",
+    ] {
+        assert!(
+            setup.db.count(
+                "SELECT count(*) FROM audit_log WHERE action = $1",
+                &[Val::from(action)]
+            ) > 0,
+            "{action}"
+        );
+    }
+    let mut admin = signed_in(&setup, "admin", ADMIN_PASSWORD).await;
+    let audit = admin.get("/console/audit").await.body;
+    assert!(audit.contains("set_2fa_policy") && audit.contains("sign-ins-list"));
+    assert!(audit.contains("signed_in_recovery_code") && audit.contains("code_failed"));
+
+    // Secure cookies are `__Host-` cookies on `/`, and console answers carry HSTS.
+    let login = reqwest::get(format!("{base}/console/login")).await.unwrap();
+    assert!(login.headers().get("strict-transport-security").is_none());
+    setup.restart(&["--cookie-secure", "true"]);
+    let login = reqwest::get(format!("{}/console/login", setup.server.url()))
+        .await
+        .unwrap();
+    let cookie = login.headers()[SET_COOKIE].to_str().unwrap().to_string();
+    assert!(
+        cookie.starts_with("__Host-ov_login=")
+            && cookie.contains("; Path=/;")
+            && cookie.contains("Secure")
+            && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    assert!(login.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .starts_with("max-age="));
 }
