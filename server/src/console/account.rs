@@ -297,7 +297,8 @@ fn enrol_factor_body(signed: &Signed, secret: &str, message: Option<&str>) -> St
     } else {
         tr.t("twofa-optional")
     };
-    let uri = totp::otpauth_uri(&tr.t("app-name"), &account.username, secret);
+    // A short Latin issuer keeps the QR code small (the Khmer name would triple its length).
+    let uri = totp::otpauth_uri("Our Voice", &account.username, secret);
     format!(
         "{alert}<div class=\"card\"><p>{why}</p><p>{scan}</p><div id=\"qr\">{qr}</div>\
 <p>{type_it}</p><p><code id=\"totp-secret\">{secret_text}</code></p></div>\

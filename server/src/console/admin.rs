@@ -234,7 +234,9 @@ pub async fn create_account(
         })
         .await?;
     match created {
-        Some(_) => Ok(link_page(&state, &signed, &headers, &username, &token)),
+        Some(_) => Ok(link_page(
+            &state, &signed, &headers, &username, &token, false,
+        )),
         None => Err(ConsoleError::Bad(tr.t("error-username-taken"))),
     }
 }
@@ -246,13 +248,14 @@ fn link_page(
     headers: &HeaderMap,
     username: &str,
     token: &str,
+    reset: bool,
 ) -> axum::response::Response {
     let tr = signed.tr;
     let link = enrolment_link(state, headers, token);
     let body = format!(
-        "<div class=\"card\" id=\"enrolment-link\"><p>{}</p><p><code>{}</code></p><p>{}</p></div><p><a href=\"/console/accounts\">{}</a></p>",
+        "<div class=\"card\" id=\"enrolment-link\"><p>{}</p><p><code style=\"overflow-wrap:anywhere\">{}</code></p><p>{}</p></div><p><a href=\"/console/accounts\">{}</a></p>",
         esc(&tr.a(
-            "account-link-created",
+            if reset { "account-link-reset" } else { "account-link-created" },
             &[
                 ("username", FluentValue::from(username.to_string())),
                 ("hours", FluentValue::from(LINK_HOURS)),
@@ -310,7 +313,9 @@ pub async fn reset(
         })
         .await?;
     let username = outcome?;
-    Ok(link_page(&state, &signed, &headers, &username, &token))
+    Ok(link_page(
+        &state, &signed, &headers, &username, &token, true,
+    ))
 }
 
 /// Turns the policy that every account needs a second factor on or off (administrators).

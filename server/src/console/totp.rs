@@ -110,12 +110,17 @@ pub fn new_recovery_codes() -> Vec<String> {
         .collect()
 }
 
-/// The digest a recovery code is stored and looked up by (case, spaces and dashes ignored).
+/// The digest a recovery code is stored and looked up by (case, spaces and dashes ignored; the
+/// digits 0 and 1, which base32 lacks, read as the letters o and l).
 pub fn recovery_digest(code: &str) -> String {
     let normal: String = code
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
+        .map(|c| match c.to_ascii_lowercase() {
+            '0' => 'o',
+            '1' => 'l',
+            c => c,
+        })
         .collect();
     super::digest(&normal)
 }
@@ -178,6 +183,7 @@ mod tests {
             recovery_digest(&codes[0]),
             recovery_digest(&codes[0].to_uppercase().replace('-', " "))
         );
+        assert_eq!(recovery_digest("l0ol-abcd"), recovery_digest("1OOL ABCD"));
         assert_eq!(
             BASE32_NOPAD.decode(new_secret().as_bytes()).unwrap().len(),
             20
