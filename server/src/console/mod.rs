@@ -183,7 +183,10 @@ impl IntoResponse for ConsoleError {
             ConsoleError::SignIn => return Redirect::to("/console/login").into_response(),
             ConsoleError::SecondFactor(to) => return Redirect::to(to).into_response(),
             ConsoleError::Wait(seconds) => {
-                let mut response = ConsoleError::Bad(String::new()).into_response();
+                let mut response = ConsoleError::Bad(format!(
+                    "ព្យាយាមខុសច្រើនដងពេក។ សូមរង់ចាំ {seconds} វិនាទី។ Too many failed attempts: wait {seconds} seconds."
+                ))
+                .into_response();
                 *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
                 response.headers_mut().insert(
                     header::RETRY_AFTER,
