@@ -142,8 +142,14 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=24 * 30))]
     pub session_hours: u32,
 
-    /// Mark console cookies `Secure` (sent over HTTPS only). Keep true in production; false
-    /// only for plain-HTTP development and tests on loopback.
+    /// Minutes a console session may stay unused before it ends (besides its lifetime in hours).
+    #[arg(long, env = "OURVOICE_SESSION_IDLE_MINUTES", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=24 * 60))]
+    pub session_idle_minutes: u32,
+
+    /// Mark console cookies `Secure` (sent over HTTPS only; then their names carry the
+    /// `__Host-` prefix and console answers carry `Strict-Transport-Security`). Keep true in
+    /// production; false only for plain-HTTP development and tests on loopback.
     #[arg(long, env = "OURVOICE_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
     pub cookie_secure: bool,
 

@@ -5,6 +5,8 @@
 //! A citizens' office that is switched off passes the item on to the province's (see
 //! [`crate::offices`]). Each sweep also reloads which offices are on.
 //!
+//! Each sweep also deletes the console sessions that ended (past their lifetime or idle).
+//!
 //! Guarantees: each overdue item is escalated at most once (`escalated` is set in the same
 //! transaction); the sweep uses the server's clock, so tests can move time forward.
 
@@ -25,6 +27,14 @@ pub async fn sweep(state: &AppState) -> Result<usize, StoreError> {
         .store
         .read(move |sql| console::overdue_unescalated(sql, now))
         .await?;
+    let idle_since = state.idle_since(now);
+    let ended = state
+        .store
+        .write(move |sql| console::delete_ended_sessions(sql, now, idle_since))
+        .await?;
+    if ended > 0 {
+        tracing::debug!(ended, "deleted ended console sessions");
+    }
     let count = overdue.len();
     let plan: Vec<(i64, Option<String>)> = overdue
         .into_iter()

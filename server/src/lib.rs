@@ -36,19 +36,26 @@ use store::Store;
 pub struct AppState {
     pub store: Store,
     pub session_hours: u32,
+    /// Minutes a console session may stay unused.
+    pub session_idle_minutes: u32,
     pub cookie_secure: bool,
     pub directory: &'static Directory,
     pub max_body_bytes: usize,
     pub max_batch_items: usize,
     /// What one request may take (see [`limits`]).
     pub limits: limits::Limits,
-    /// Failed console logins per address: how many, since when (see `console::auth`).
-    pub login_failures: console::auth::FailedLogins,
+    /// Failed console sign-ins per name and per address (see `console::throttle`).
+    pub sign_in_throttle: console::throttle::Throttle,
     /// The offices switched off (see [`offices`]).
     pub offices: offices::Offices,
 }
 
 impl AppState {
+    /// Sessions unused since before this moment have ended.
+    pub fn idle_since(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        now - chrono::Duration::minutes(i64::from(self.session_idle_minutes))
+    }
+
     /// Today's date in Cambodia (UTC+7), for date rules.
     pub fn today(&self) -> NaiveDate {
         let cambodia = FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
@@ -65,7 +72,10 @@ impl AppState {
 pub fn app(state: Arc<AppState>, config: &Config) -> Router {
     let routes = Router::new()
         .merge(api::router(state.max_body_bytes))
-        .merge(body_limit(console::router(), limits::CONSOLE_BODY_BYTES))
+        .merge(body_limit(
+            console::router(&state),
+            limits::CONSOLE_BODY_BYTES,
+        ))
         .merge(body_limit(open311::router(), limits::OPEN311_BODY_BYTES))
         .merge(body_limit(openapi::router(), limits::NO_BODY_BYTES))
         .with_state(state)
@@ -86,12 +96,13 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = Arc::new(AppState {
         store,
         session_hours: config.session_hours,
+        session_idle_minutes: config.session_idle_minutes,
         cookie_secure: config.cookie_secure,
         directory: Directory::embedded(),
         max_body_bytes: config.max_body_bytes as usize,
         max_batch_items: config.max_batch_items as usize,
         limits: limits::Limits::new(&config),
-        login_failures: Default::default(),
+        sign_in_throttle: Default::default(),
         offices: Default::default(),
     });
     let mark = state.offices.mark();

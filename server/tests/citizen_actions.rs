@@ -36,19 +36,9 @@ fn start(db: &TestDb) -> ServerProcess {
 async fn officer(server: &ServerProcess) -> Browser {
     let mut admin = Browser::signed_in(&server.url(), "admin", ADMIN_PASSWORD).await;
     let page = admin
-        .submit(
-            "/console/accounts",
-            "/console/accounts",
-            &[
-                ("username", "officer"),
-                ("display_name", "Officer"),
-                ("role", "officer"),
-                ("office", "CH-120101"),
-                ("password", PASSWORD),
-            ],
-        )
+        .create_account("officer", "officer", "CH-120101", PASSWORD)
         .await;
-    assert_eq!(page.status, 303, "the officer's account is made");
+    assert_eq!(page.status, 200, "the officer's account is made");
     Browser::signed_in(&server.url(), "officer", PASSWORD).await
 }
 

@@ -1,6 +1,8 @@
 //! The server's schema on each engine: a database at schema 1 (as the spine left it, with a
 //! case in it) upgraded by the server equals a fresh one, keeps its data, and a database newer
-//! than the server is refused; and a store dropped on an async thread closes cleanly.
+//! than the server is refused; a database at schema 4 with an account and a session gets the
+//! schema 5 columns (no second factor, the session ended as idle, the policy off); and a store
+//! dropped on an async thread closes cleanly.
 
 mod support;
 
@@ -106,6 +108,40 @@ fn an_old_schema_upgraded_equals_a_fresh_one() {
             }
             other => panic!("a newer schema must be refused: {other:?}"),
         }
+    }
+}
+
+#[test]
+fn schema_5_keeps_accounts_and_ends_old_sessions() {
+    for old in TestDb::all() {
+        println!("engine {:?}", old.engine);
+        for version in 1..=4 {
+            old.batch(&migration(version, dialect(&old)));
+        }
+        set_version(&old, 4);
+        old.batch(
+            "INSERT INTO accounts (username, display_name, password_hash, role, created_at)
+             VALUES ('admin', 'Admin', 'hash', 'admin', '2026-01-01T00:00:00.000Z');
+             INSERT INTO sessions (token_digest, account_id, csrf, created_at, expires_at)
+             VALUES ('digest', 1, 'csrf', '2026-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z')",
+        );
+        open(&old).unwrap();
+        assert_eq!(version(&old), i64::from(SCHEMA_VERSION));
+        let row = &old.query(
+            "SELECT a.password_hash, a.totp_secret IS NULL, s.last_seen_at, s.stage
+             FROM accounts a JOIN sessions s ON s.account_id = a.id",
+            &[],
+        )[0];
+        assert_eq!(row.text(0).unwrap(), "hash");
+        assert_eq!(row.text(2).unwrap(), "", "never seen: ended as idle");
+        assert_eq!(row.text(3).unwrap(), "full");
+        assert_eq!(
+            old.count(
+                "SELECT count(*) FROM console_settings WHERE name = 'require_2fa' AND value = 'off'",
+                &[]
+            ),
+            1
+        );
     }
 }
 

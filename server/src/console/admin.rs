@@ -1,12 +1,14 @@
 //! Accounts (administrators: all; office heads: their office's officers), the audit log, the
 //! deadlines per kind and the public holidays they skip (administrators).
 //!
-//! Guarantees: a head can create and disable only officers of their own office; disabling an
-//! account ends its sessions in the same transaction; new passwords have at least
-//! [`MIN_PASSWORD_CHARS`](super::auth::MIN_PASSWORD_CHARS) characters and are stored as
-//! argon2id hashes.
+//! Guarantees: a head can create, reset and disable only officers of their own office;
+//! disabling or resetting an account ends its sessions in the same transaction; nobody sets
+//! another person's password: a new or reset account gets a one-time enrolment link (shown
+//! once, only its SHA-256 stored) and a reset also removes the old password and second factor;
+//! the two-factor policy and every change here are audited.
 
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use fluent_bundle::FluentValue;
@@ -14,10 +16,11 @@ use ourvoice_protocol::Kind;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::auth::{hash_password, valid_username, MIN_PASSWORD_CHARS};
+use super::account::{enrolment_link, LINK_HOURS};
+use super::auth::valid_username;
 use super::cases::{local, office_name};
 use super::html::{csrf_field, esc, flag, table_start};
-use super::{ConsoleError, ConsoleResult, Signed};
+use super::{digest, random_token, ConsoleError, ConsoleResult, Signed};
 use crate::store::cases::deadlines as read_deadlines;
 use crate::store::console::{self, NewAccount, Role};
 use crate::AppState;
@@ -85,8 +88,17 @@ pub async fn accounts(
                 esc(&tr.t("account-disable"))
             )
         };
+        let reset = if account.id == signed.session.account.id {
+            String::new()
+        } else {
+            format!(
+                "<form method=\"post\" action=\"/console/accounts/{}/reset\">{csrf}<button type=\"submit\">{}</button></form>",
+                account.id,
+                esc(&tr.t("account-reset"))
+            )
+        };
         body.push_str(&format!(
-            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{toggle}</td></tr>",
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{toggle}{reset}</td></tr>",
             esc(&account.username),
             flag(account.disabled, &tr.t("account-disabled"), true),
             esc(&account.display_name),
@@ -126,21 +138,34 @@ pub async fn accounts(
 <label for=\"username\">{user}</label><input type=\"text\" id=\"username\" name=\"username\" required>\
 <label for=\"display_name\">{name}</label><input type=\"text\" id=\"display_name\" name=\"display_name\" required>\
 <label for=\"role\">{role}</label><select id=\"role\" name=\"role\">{role_options}</select>{office_input}\
-<label for=\"password\">{pass}</label><input type=\"password\" id=\"password\" name=\"password\" minlength=\"{MIN_PASSWORD_CHARS}\" autocomplete=\"new-password\" required>\
-<p><button type=\"submit\">{create}</button></p></form>",
+<p>{link_help}</p><p><button type=\"submit\">{create}</button></p></form>",
         title = esc(&tr.t("account-create-title")),
         user = esc(&tr.t("account-username")),
         name = esc(&tr.t("account-name")),
         role = esc(&tr.t("account-role")),
-        pass = esc(&tr.a("account-password", &[("min", FluentValue::from(MIN_PASSWORD_CHARS))])),
+        link_help = esc(&tr.a("account-link-help", &[("hours", FluentValue::from(LINK_HOURS))])),
         create = esc(&tr.t("account-create")),
     ));
+    if office.is_none() {
+        let on = state.store.read(console::require_2fa).await?;
+        body.push_str(&format!(
+            "<form method=\"post\" action=\"/console/accounts/policy\" class=\"card\" id=\"policy\">{csrf}<h2>{title}</h2><p>{help}</p>\
+<label><input type=\"checkbox\" name=\"require_2fa\" value=\"on\"{checked}> {label}</label>\
+<p><button type=\"submit\">{save}</button></p></form>",
+            title = esc(&tr.t("policy-title")),
+            help = esc(&tr.t("policy-help")),
+            checked = if on { " checked" } else { "" },
+            label = esc(&tr.t("policy-require-2fa")),
+            save = esc(&tr.t("policy-save")),
+        ));
+    }
     Ok(signed.page(&tr.t("nav-accounts"), &body))
 }
 
 pub async fn create_account(
     State(state): State<Arc<AppState>>,
     signed: Signed,
+    headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> ConsoleResult {
     let managed = managed_office(&signed)?;
@@ -177,30 +202,25 @@ pub async fn create_account(
             return Err(ConsoleError::Forbidden);
         }
     }
-    let password = form.get("password").cloned().unwrap_or_default();
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(ConsoleError::Bad(tr.a(
-            "account-password",
-            &[("min", FluentValue::from(MIN_PASSWORD_CHARS))],
-        )));
-    }
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|_| ConsoleError::Bad(tr.t("error-username")))?;
     let account = NewAccount {
         username,
         display_name,
-        password_hash: hash,
+        password_hash: console::NO_PASSWORD.to_string(),
         role,
         office,
     };
     let now = state.store.clock().now();
     let by = signed.session.account.id;
+    let token = random_token();
+    let token_digest = digest(&token);
+    let expires = now + chrono::Duration::hours(LINK_HOURS);
+    let username = account.username.clone();
     let created = state
         .store
         .write(move |sql| {
             let id = console::create_account(sql, &account, now)?;
             if let Some(id) = id {
+                console::issue_enrolment_link(sql, id, &token_digest, now, expires)?;
                 console::audit(
                     sql,
                     by,
@@ -214,9 +234,109 @@ pub async fn create_account(
         })
         .await?;
     match created {
-        Some(_) => Ok(Redirect::to("/console/accounts").into_response()),
+        Some(_) => Ok(link_page(
+            &state, &signed, &headers, &username, &token, false,
+        )),
         None => Err(ConsoleError::Bad(tr.t("error-username-taken"))),
     }
+}
+
+/// The page that shows a new enrolment link, once.
+fn link_page(
+    state: &AppState,
+    signed: &Signed,
+    headers: &HeaderMap,
+    username: &str,
+    token: &str,
+    reset: bool,
+) -> axum::response::Response {
+    let tr = signed.tr;
+    let link = enrolment_link(state, headers, token);
+    let body = format!(
+        "<div class=\"card\" id=\"enrolment-link\"><p>{}</p><p><code style=\"overflow-wrap:anywhere\">{}</code></p><p>{}</p></div><p><a href=\"/console/accounts\">{}</a></p>",
+        esc(&tr.a(
+            if reset { "account-link-reset" } else { "account-link-created" },
+            &[
+                ("username", FluentValue::from(username.to_string())),
+                ("hours", FluentValue::from(LINK_HOURS)),
+            ]
+        )),
+        esc(&link),
+        esc(&tr.t("account-link-once")),
+        esc(&tr.t("nav-accounts")),
+    );
+    signed.page(&tr.t("account-link-title"), &body)
+}
+
+/// Resets an account (administrators; heads for their office's officers): the password and
+/// second factor are removed, its sessions end, and a new enrolment link is shown once.
+pub async fn reset(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    let managed = managed_office(&signed)?;
+    signed.check_csrf(&form)?;
+    let id: i64 = id.parse().map_err(|_| ConsoleError::NotFound)?;
+    if id == signed.session.account.id {
+        return Err(ConsoleError::Forbidden);
+    }
+    let by = signed.session.account.id;
+    let now = state.store.clock().now();
+    let token = random_token();
+    let token_digest = digest(&token);
+    let expires = now + chrono::Duration::hours(LINK_HOURS);
+    let outcome = state
+        .store
+        .write(move |sql| {
+            let Some(target) = console::account(sql, id)? else {
+                return Ok(Err(ConsoleError::NotFound));
+            };
+            if let Some(own) = &managed {
+                if target.role != Role::Officer || target.office.as_deref() != Some(own.as_str()) {
+                    return Ok(Err(ConsoleError::Forbidden));
+                }
+            }
+            console::reset_account(sql, id)?;
+            console::issue_enrolment_link(sql, id, &token_digest, now, expires)?;
+            console::audit(
+                sql,
+                by,
+                "reset_account",
+                None,
+                Some(&format!("account {id}")),
+                now,
+            )?;
+            Ok(Ok(target.username))
+        })
+        .await?;
+    let username = outcome?;
+    Ok(link_page(
+        &state, &signed, &headers, &username, &token, true,
+    ))
+}
+
+/// Turns the policy that every account needs a second factor on or off (administrators).
+pub async fn set_policy(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    signed.require(&[Role::Admin])?;
+    signed.check_csrf(&form)?;
+    let on = form.get("require_2fa").is_some_and(|v| v == "on");
+    let (by, now) = (signed.session.account.id, state.store.clock().now());
+    state
+        .store
+        .write(move |sql| {
+            console::set_require_2fa(sql, on)?;
+            let detail = if on { "on" } else { "off" };
+            console::audit(sql, by, "set_2fa_policy", None, Some(detail), now)
+        })
+        .await?;
+    Ok(Redirect::to("/console/accounts#policy").into_response())
 }
 
 async fn set_disabled(
@@ -304,6 +424,30 @@ pub async fn audit(State(state): State<Arc<AppState>>, signed: Signed) -> Consol
             esc(&line.action),
             line.case_number.map(|n| n.to_string()).unwrap_or_default(),
             esc(line.detail.as_deref().unwrap_or("")),
+        ));
+    }
+    body.push_str("</tbody></table>");
+    let sign_ins = state.store.read(|sql| console::sign_ins(sql, 1000)).await?;
+    body.push_str(&format!(
+        "<h2 id=\"sign-ins\">{}</h2>",
+        esc(&tr.t("sign-ins-title"))
+    ));
+    body.push_str(&table_start(
+        "sign-ins-list",
+        &[
+            tr.t("audit-when"),
+            tr.t("account-username"),
+            tr.t("sign-in-address"),
+            tr.t("sign-in-outcome"),
+        ],
+    ));
+    for line in sign_ins {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            local(line.at),
+            esc(line.username.as_deref().unwrap_or("—")),
+            esc(&line.address),
+            esc(&line.outcome),
         ));
     }
     body.push_str("</tbody></table>");

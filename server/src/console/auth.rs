@@ -1,60 +1,36 @@
-//! Signing in and out: argon2id password hashes, login throttling (a locked account refuses
-//! even the right password until the lock ends; an address with many failures, whatever the
-//! names, is blocked for a while), server-side sessions, and the command that creates an
-//! administrator.
+//! Signing in and out: argon2id password hashes, sign-in throttling by growing delays (see
+//! [`super::throttle`]), the second step (a TOTP or recovery code) for accounts with a second
+//! factor, server-side sessions, and the command that creates the first administrator.
 //!
-//! Guarantees: the login answer is the same for an unknown name, a wrong password, a disabled
-//! and a locked account; the login form is protected by a double-submit CSRF token; session
-//! and CSRF tokens are 256-bit random, and only the session token's SHA-256 is stored.
+//! Guarantees: the sign-in answer is the same for an unknown name, a wrong password, a disabled
+//! account and one without a password yet, and takes the same work (one argon2 verification,
+//! against a dummy hash when there is no real one); an attempt is counted before its password
+//! is checked; the login form is protected by a double-submit CSRF token; session and CSRF
+//! tokens are 256-bit random, and only the session token's SHA-256 is stored; every sign-in and
+//! failed sign-in is recorded with the client's address (and the account, when the name is one).
 
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
 use axum::extract::ConnectInfo;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock};
 
 use super::html::{csrf_field, esc, page};
 use super::i18n::Tr;
-use super::{cookie, digest, random_token, same, ConsoleError, ConsoleResult, Language, Signed};
+use super::{
+    digest, own_cookie, random_token, same, set_cookie, totp, ConsoleError, ConsoleResult,
+    Language, Partial,
+};
 use super::{LOGIN_COOKIE, SESSION_COOKIE};
-use crate::store::console::{self, NewAccount, Role};
+use crate::store::console::{self, NewAccount, Role, Stage};
 use crate::store::{Store, StoreError};
 use crate::AppState;
-
-/// Failed logins in a row that lock an account.
-pub const LOGIN_FAILURES_BEFORE_LOCK: i64 = 5;
-/// How long a locked account stays locked.
-pub const LOCK_MINUTES: i64 = 15;
-/// Failed logins from one address, whatever the names tried, that block the address's logins.
-pub const ADDRESS_FAILURES_BEFORE_BLOCK: u32 = 20;
-
-/// Failed logins per address: count and start of the current 15-minute window.
-pub type FailedLogins = Mutex<HashMap<IpAddr, (u32, DateTime<Utc>)>>;
-
-fn address_blocked(failures: &FailedLogins, ip: IpAddr, now: DateTime<Utc>) -> bool {
-    let failures = failures.lock().unwrap_or_else(|p| p.into_inner());
-    failures.get(&ip).is_some_and(|(count, since)| {
-        *count >= ADDRESS_FAILURES_BEFORE_BLOCK && now - *since < Duration::minutes(LOCK_MINUTES)
-    })
-}
-
-fn address_failed(failures: &FailedLogins, ip: IpAddr, now: DateTime<Utc>) {
-    let mut failures = failures.lock().unwrap_or_else(|p| p.into_inner());
-    if failures.len() > 100_000 {
-        failures.retain(|_, (_, since)| now - *since < Duration::minutes(LOCK_MINUTES));
-    }
-    let entry = failures.entry(ip).or_insert((0, now));
-    if now - entry.1 >= Duration::minutes(LOCK_MINUTES) {
-        *entry = (0, now);
-    }
-    entry.0 += 1;
-}
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -69,15 +45,49 @@ pub fn hash_password(password: &str) -> String {
         .to_string()
 }
 
-/// Verified against when the name is unknown, so that the answer takes as long.
+/// Verified against when there is no real hash (unknown name, no password yet, disabled), so
+/// that the answer takes as long.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_password("not a real password"));
 
-fn secure_flag(state: &AppState) -> &'static str {
-    if state.cookie_secure {
-        "; Secure"
+/// Checks a password on the password threads (see [`crate::passwords`]): the one place a
+/// password is verified. `None` for `hash` verifies against the dummy hash (and answers false),
+/// so every attempt costs the same; `None` back when no password thread was free in time.
+pub async fn check_password(
+    state: &AppState,
+    password: String,
+    hash: Option<String>,
+) -> Option<bool> {
+    let real = hash.is_some();
+    let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
+    let good = state.limits.check_password(password, hash).await?;
+    Some(good && real)
+}
+
+/// The client's address: from a trusted proxy's `X-Forwarded-For`, else the peer's.
+pub fn client_ip(
+    peer: SocketAddr,
+    client: Option<axum::Extension<crate::client::ClientAddr>>,
+) -> IpAddr {
+    client.map_or(peer.ip(), |c| c.0 .0)
+}
+
+/// A 429 page saying how long to wait, with `Retry-After`.
+fn wait_page(tr: &Tr, token: &str, seconds: i64, code_step: bool) -> Response {
+    let message = tr.a(
+        "login-wait",
+        &[("seconds", fluent_bundle::FluentValue::from(seconds))],
+    );
+    let body = if code_step {
+        code_page(tr, token, Some(&message))
     } else {
-        ""
-    }
+        login_page(tr, token, Some(&message))
+    };
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, Html(body)).into_response();
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from_str(&seconds.to_string()).unwrap_or(HeaderValue::from_static("1")),
+    );
+    response
 }
 
 fn login_page(tr: &Tr, token: &str, message: Option<&str>) -> String {
@@ -102,17 +112,14 @@ pub async fn login_form(
     Language(tr): Language,
     headers: HeaderMap,
 ) -> Response {
-    let token = cookie(&headers, LOGIN_COOKIE)
+    let token = own_cookie(&state, &headers, LOGIN_COOKIE)
         .filter(|t| t.len() == 64)
         .map(str::to_string)
         .unwrap_or_else(random_token);
     (
         [(
             header::SET_COOKIE,
-            format!(
-                "{LOGIN_COOKIE}={token}; Path=/console; HttpOnly; SameSite=Strict{}",
-                secure_flag(&state)
-            ),
+            set_cookie(&state, LOGIN_COOKIE, &token, None),
         )],
         Html(login_page(&tr, &token, None)),
     )
@@ -127,39 +134,41 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> ConsoleResult {
-    let cookie_token = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
+    let cookie_token = own_cookie(&state, &headers, LOGIN_COOKIE).unwrap_or("");
     match form.get("csrf") {
         Some(token) if !cookie_token.is_empty() && same(token, cookie_token) => {}
         _ => return Err(ConsoleError::Csrf),
     }
     let username = form
         .get("username")
-        .map(|u| u.trim().to_string())
+        .map(|u| u.trim().chars().take(100).collect::<String>())
         .unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let now = state.store.clock().now();
-    let ip = client.map_or(peer.ip(), |c| c.0 .0);
-    if address_blocked(&state.login_failures, ip, now) {
-        tracing::warn!("console logins blocked for an address after repeated failures");
-        return Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            Html(login_page(&tr, cookie_token, Some(&tr.t("login-too-many")))),
-        )
-            .into_response());
-    }
-    let lookup = username.clone();
-    let record = state
-        .store
-        .read(move |sql| console::login_record(sql, &lookup))
-        .await?;
-    let (hash, usable) = match &record {
-        Some(r) => (
-            r.password_hash.clone(),
-            !r.account.disabled && r.locked_until.is_none_or(|until| until <= now),
-        ),
-        None => (DUMMY_HASH.clone(), false),
+    let ip = client_ip(peer, client);
+    // Counted as failed before anything else; forgotten below if the password is right.
+    let attempt = match state.sign_in_throttle.attempt(&username, ip, now) {
+        Ok(attempt) => attempt,
+        Err(seconds) => {
+            tracing::warn!("console sign-in delayed after repeated failures");
+            return Ok(wait_page(&tr, cookie_token, seconds, false));
+        }
     };
-    let Some(good) = state.limits.check_password(password, hash).await else {
+    let lookup = username.clone();
+    let (record, policy) = state
+        .store
+        .read(move |sql| {
+            Ok((
+                console::login_record(sql, &lookup)?,
+                console::require_2fa(sql)?,
+            ))
+        })
+        .await?;
+    let hash = record
+        .as_ref()
+        .filter(|r| !r.account.disabled && r.password_hash != console::NO_PASSWORD)
+        .map(|r| r.password_hash.clone());
+    let Some(good) = check_password(&state, password, hash).await else {
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, "5")],
@@ -167,47 +176,75 @@ pub async fn login(
         )
             .into_response());
     };
-    let Some(record) = record else {
-        address_failed(&state.login_failures, ip, now);
-        return Ok(refused(&tr, cookie_token));
+    let address = ip.to_string();
+    let account_id = record.as_ref().map(|r| r.account.id);
+    let record = match record {
+        Some(record) if good => record,
+        _ => {
+            state
+                .store
+                .write(move |sql| console::record_sign_in(sql, account_id, &address, "failed", now))
+                .await?;
+            return Ok(refused(&tr, cookie_token));
+        }
     };
     let id = record.account.id;
-    if !usable {
-        address_failed(&state.login_failures, ip, now);
-        return Ok(refused(&tr, cookie_token));
-    }
-    if !good {
-        address_failed(&state.login_failures, ip, now);
-        let lock_until = now + Duration::minutes(LOCK_MINUTES);
-        let locked = state
-            .store
-            .write(move |sql| {
-                console::login_failed(sql, id, LOGIN_FAILURES_BEFORE_LOCK, lock_until)
-            })
-            .await?;
-        if locked {
-            tracing::warn!(account = id, "account locked after repeated failed logins");
-        }
-        return Ok(refused(&tr, cookie_token));
+    let stage = if record.has_totp {
+        Stage::Code
+    } else if matches!(record.account.role, Role::Admin | Role::Head) || policy {
+        Stage::Enrol
+    } else {
+        Stage::Full
+    };
+    // With a second factor to come, the name's failures are forgotten only after the code, so
+    // that a known password does not buy fresh guesses at the code.
+    if stage == Stage::Code {
+        state.sign_in_throttle.password_right(attempt, now);
+    } else {
+        state.sign_in_throttle.succeeded(attempt, now);
     }
     let token = random_token();
     let csrf = random_token();
     let token_digest = digest(&token);
     let expires = now + Duration::hours(i64::from(state.session_hours));
+    let idle_since = state.idle_since(now);
     state
         .store
-        .write(move |sql| console::login_succeeded(sql, id, &token_digest, &csrf, now, expires))
+        .write(move |sql| {
+            console::login_succeeded(
+                sql,
+                id,
+                &token_digest,
+                &csrf,
+                stage,
+                now,
+                expires,
+                idle_since,
+            )?;
+            let outcome = if stage == Stage::Code {
+                "password_ok"
+            } else {
+                "signed_in"
+            };
+            console::record_sign_in(sql, Some(id), &address, outcome, now)
+        })
         .await?;
+    let to = match stage {
+        Stage::Full => "/console",
+        Stage::Code => "/console/login/code",
+        Stage::Enrol => "/console/2fa",
+    };
     Ok((
         [(
             header::SET_COOKIE,
-            format!(
-                "{SESSION_COOKIE}={token}; Path=/console; HttpOnly; SameSite=Strict; Max-Age={}{}",
-                i64::from(state.session_hours) * 3600,
-                secure_flag(&state)
+            set_cookie(
+                &state,
+                SESSION_COOKIE,
+                &token,
+                Some(i64::from(state.session_hours) * 3600),
             ),
         )],
-        Redirect::to("/console"),
+        Redirect::to(to),
     )
         .into_response())
 }
@@ -220,9 +257,105 @@ fn refused(tr: &Tr, token: &str) -> Response {
         .into_response()
 }
 
+fn code_page(tr: &Tr, csrf: &str, message: Option<&str>) -> String {
+    let alert = message
+        .map(|m| format!("<p class=\"alert\" role=\"alert\">{}</p>", esc(m)))
+        .unwrap_or_default();
+    let body = format!(
+        "{alert}<form method=\"post\" action=\"/console/login/code\" class=\"card\">{csrf}<p>{help}</p>\
+<label for=\"code\">{label}</label><input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"20\" required autofocus>\
+<p><button type=\"submit\">{go}</button></p></form>\
+<form method=\"post\" action=\"/console/logout\">{csrf}<button type=\"submit\" class=\"link\">{out}</button></form>",
+        csrf = csrf_field(csrf),
+        help = esc(&tr.t("code-help")),
+        label = esc(&tr.t("code-label")),
+        go = esc(&tr.t("code-submit")),
+        out = esc(&tr.t("logout")),
+    );
+    page(tr, &tr.t("code-title"), None, &body)
+}
+
+/// The second step of signing in: the code from the authenticator app or a recovery code.
+pub async fn code_form(Partial(signed): Partial) -> ConsoleResult {
+    if signed.session.stage != Stage::Code {
+        return Ok(Redirect::to("/console").into_response());
+    }
+    Ok(Html(code_page(&signed.tr, &signed.session.csrf, None)).into_response())
+}
+
+pub async fn code(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Option<axum::Extension<crate::client::ClientAddr>>,
+    Partial(signed): Partial,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    signed.check_csrf(&form)?;
+    if signed.session.stage != Stage::Code {
+        return Ok(Redirect::to("/console").into_response());
+    }
+    let tr = signed.tr;
+    let csrf = signed.session.csrf.clone();
+    let now = state.store.clock().now();
+    let ip = client_ip(peer, client);
+    let account = signed.session.account.clone();
+    let attempt = match state.sign_in_throttle.attempt(&account.username, ip, now) {
+        Ok(attempt) => attempt,
+        Err(seconds) => return Ok(wait_page(&tr, &csrf, seconds, true)),
+    };
+    let code: String = form
+        .get("code")
+        .map(|c| c.trim().chars().take(20).collect())
+        .unwrap_or_default();
+    let id = account.id;
+    let token_digest = signed.token_digest.clone();
+    let address = ip.to_string();
+    let outcome = state
+        .store
+        .write(move |sql| {
+            let mut used = None;
+            if let Some((secret, last)) = console::totp(sql, id)? {
+                if let Some(step) = totp::check(&secret, &code, now, last) {
+                    if console::use_totp_step(sql, id, step)? {
+                        used = Some("signed_in");
+                    }
+                }
+            }
+            if used.is_none()
+                && console::use_recovery_code(sql, id, &totp::recovery_digest(&code), now)?
+            {
+                used = Some("signed_in_recovery_code");
+            }
+            match used {
+                Some(how) => {
+                    console::set_stage(sql, &token_digest, Stage::Full)?;
+                    console::record_sign_in(sql, Some(id), &address, how, now)?;
+                    if how == "signed_in_recovery_code" {
+                        console::audit(sql, id, "use_recovery_code", None, None, now)?;
+                    }
+                    Ok(true)
+                }
+                None => {
+                    console::record_sign_in(sql, Some(id), &address, "code_failed", now)?;
+                    Ok(false)
+                }
+            }
+        })
+        .await?;
+    if !outcome {
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            Html(code_page(&tr, &csrf, Some(&tr.t("code-refused")))),
+        )
+            .into_response());
+    }
+    state.sign_in_throttle.succeeded(attempt, now);
+    Ok(Redirect::to("/console").into_response())
+}
+
 pub async fn logout(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
+    Partial(signed): Partial,
     Form(form): Form<HashMap<String, String>>,
 ) -> ConsoleResult {
     signed.check_csrf(&form)?;
@@ -234,7 +367,7 @@ pub async fn logout(
     Ok((
         [(
             header::SET_COOKIE,
-            format!("{SESSION_COOKIE}=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0"),
+            set_cookie(&state, SESSION_COOKIE, "", Some(0)),
         )],
         Redirect::to("/console/login"),
     )

@@ -642,6 +642,20 @@ pub async fn export(
         .store
         .read(move |sql| console::export(sql, &scope, &filter, now))
         .await?;
+    let (by, count) = (signed.session.account.id, lines.len());
+    state
+        .store
+        .write(move |sql| {
+            console::audit(
+                sql,
+                by,
+                "export_csv",
+                None,
+                Some(&format!("{count} lines")),
+                now,
+            )
+        })
+        .await?;
     let mut csv = String::from(BOM);
     csv.push_str(&csv_line(
         &[

@@ -79,6 +79,8 @@ pub fn page(tr: &Tr, title: &str, session: Option<&Session>, body: &str) -> Stri
             links.push(("/console/audit", tr.t("nav-audit")));
             links.push(("/console/api-keys", tr.t("nav-api-keys")));
         }
+        links.push(("/console/password", tr.t("nav-password")));
+        links.push(("/console/2fa", tr.t("nav-2fa")));
         for (href, label) in links {
             nav.push_str(&format!("<a href=\"{href}\">{}</a>", esc(&label)));
         }

@@ -3,11 +3,14 @@
 //! officers, provincial citizens' offices handle escalations, analysts read statistics, and
 //! administrators manage accounts, offices, deadlines and read the audit log.
 //!
-//! Guarantees: every page but the login form needs a live session (HttpOnly, SameSite=Strict
-//! cookie; the server keeps only the token's SHA-256); every POST carries the session's CSRF
-//! token or is refused with 403; a role reaches only its own pages (403 otherwise); a case
+//! Guarantees: every page but the login form and the enrolment link needs a live session
+//! (HttpOnly, SameSite=Strict cookie, `__Host-` prefixed when Secure; the server keeps only the
+//! token's SHA-256; it ends after its lifetime or when idle) that has passed the second factor
+//! where one is needed (until then only the code or enrolment page opens); every POST carries
+//! the session's CSRF token or is refused with 403; a role reaches only its own pages (403 otherwise); a case
 //! outside the account's scope answers 404, the same as a missing one.
 
+mod account;
 mod admin;
 pub mod auth;
 mod cases;
@@ -15,6 +18,8 @@ pub mod html;
 pub mod i18n;
 mod offices;
 mod stats;
+pub mod throttle;
+pub mod totp;
 
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -26,7 +31,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::store::console::{Role, Scope, Session};
+use crate::store::console::{Role, Scope, Session, Stage};
 use crate::store::StoreError;
 use crate::AppState;
 use html::esc;
@@ -38,13 +43,50 @@ pub const SESSION_COOKIE: &str = "ov_session";
 pub const LOGIN_COOKIE: &str = "ov_login";
 pub const LANG_COOKIE: &str = "ov_lang";
 
-pub fn router() -> Router<Arc<AppState>> {
+/// A console cookie's name and path: `__Host-<name>` on `/` when cookies are Secure (so no
+/// other host or path can set it), `<name>` on `/console` otherwise (plain-HTTP development).
+pub fn cookie_name(state: &AppState, name: &str) -> (String, &'static str) {
+    if state.cookie_secure {
+        (format!("__Host-{name}"), "/")
+    } else {
+        (name.to_string(), "/console")
+    }
+}
+
+/// The `Set-Cookie` value of a console cookie (HttpOnly, SameSite=Strict; Secure when so
+/// configured); `max_age` in seconds, `Some(0)` deletes it.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> String {
+    let (name, path) = cookie_name(state, name);
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
+    let secure = if state.cookie_secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path={path}; HttpOnly; SameSite=Strict{age}{secure}")
+}
+
+/// The value of one of the console's own cookies, under the name this server gives it.
+pub fn own_cookie<'h>(state: &AppState, headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    cookie(headers, &cookie_name(state, name).0)
+}
+
+pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/console", get(home))
         .route("/console/", get(home))
         .route("/console/lang/{code}", get(language))
         .route("/console/login", get(auth::login_form).post(auth::login))
+        .route("/console/login/code", get(auth::code_form).post(auth::code))
         .route("/console/logout", post(auth::logout))
+        .route("/console/enrol/{token}", get(account::enrol_form))
+        .route("/console/enrol", post(account::enrol))
+        .route(
+            "/console/password",
+            get(account::password_form).post(account::change_password),
+        )
+        .route(
+            "/console/2fa",
+            get(account::second_factor).post(account::enrol_second_factor),
+        )
         .route("/console/inbox", get(cases::inbox))
         .route("/console/export.csv", get(cases::export))
         .route("/console/items/{number}", get(cases::item))
@@ -58,6 +100,8 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/console/accounts/{id}/disable", post(admin::disable))
         .route("/console/accounts/{id}/enable", post(admin::enable))
+        .route("/console/accounts/{id}/reset", post(admin::reset))
+        .route("/console/accounts/policy", post(admin::set_policy))
         .route("/console/audit", get(admin::audit))
         .route(
             "/console/deadlines",
@@ -77,11 +121,20 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/console/api-keys/revoke", post(admin::revoke_api_key))
         .route("/console/dashboard", get(stats::dashboard))
         .route("/console/dashboard.csv", get(stats::csv))
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response_with_state(
+            Arc::clone(state),
+            security_headers,
+        ))
 }
 
-async fn security_headers(mut response: Response) -> Response {
+async fn security_headers(State(state): State<Arc<AppState>>, mut response: Response) -> Response {
     let headers = response.headers_mut();
+    if state.cookie_secure {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     for (name, value) in [
         (
             header::CONTENT_SECURITY_POLICY,
@@ -102,6 +155,10 @@ async fn security_headers(mut response: Response) -> Response {
 pub enum ConsoleError {
     /// Not signed in (or the session ended): go to the login form.
     SignIn,
+    /// Signed in with a password only: go to this page (the code, or enrolling a second factor).
+    SecondFactor(&'static str),
+    /// Too many failed attempts: try again after this many seconds.
+    Wait(i64),
     /// Signed in, but this role may not do this.
     Forbidden,
     /// The form's CSRF token is missing or wrong.
@@ -124,6 +181,20 @@ impl IntoResponse for ConsoleError {
         // The language is not known here; errors carry both.
         let (status, km, en) = match self {
             ConsoleError::SignIn => return Redirect::to("/console/login").into_response(),
+            ConsoleError::SecondFactor(to) => return Redirect::to(to).into_response(),
+            ConsoleError::Wait(seconds) => {
+                let mut response = ConsoleError::Bad(format!(
+                    "ព្យាយាមខុសច្រើនដងពេក។ សូមរង់ចាំ {seconds} វិនាទី។ Too many failed attempts: wait {seconds} seconds."
+                ))
+                .into_response();
+                *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from_str(&seconds.to_string())
+                        .unwrap_or(HeaderValue::from_static("1")),
+                );
+                return response;
+            }
             ConsoleError::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "អ្នកមិនមានសិទ្ធិមើលទំព័រនេះទេ។".to_string(),
@@ -208,11 +279,57 @@ impl<S: Send + Sync> FromRequestParts<S> for Language {
     }
 }
 
-/// A signed-in account; requests without a live session are sent to the login form.
+/// A signed-in account that has passed the second factor where one is needed; requests
+/// without a live session are sent to the login form, those still owing the second factor to
+/// its page.
 pub struct Signed {
     pub session: Session,
     pub token_digest: String,
     pub tr: Tr,
+}
+
+/// A live session at any stage (password only, or fully signed in): for the second-factor
+/// pages and signing out.
+pub struct Partial(pub Signed);
+
+impl FromRequestParts<Arc<AppState>> for Partial {
+    type Rejection = ConsoleError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Partial, ConsoleError> {
+        let Language(tr) = Language::from_request_parts(parts, state)
+            .await
+            .unwrap_or(Language(Tr { lang: Lang::Km }));
+        let token =
+            own_cookie(state, &parts.headers, SESSION_COOKIE).ok_or(ConsoleError::SignIn)?;
+        let token_digest = digest(token);
+        let now = state.store.clock().now();
+        let idle_since = state.idle_since(now);
+        let lookup = token_digest.clone();
+        let session = state
+            .store
+            .read(move |sql| crate::store::console::session(sql, &lookup, now, idle_since))
+            .await?
+            .ok_or(ConsoleError::SignIn)?;
+        // The last use is written at most once a minute.
+        if session
+            .last_seen
+            .is_none_or(|seen| now - seen >= chrono::Duration::minutes(1))
+        {
+            let touch = token_digest.clone();
+            state
+                .store
+                .write(move |sql| crate::store::console::touch_session(sql, &touch, now))
+                .await?;
+        }
+        Ok(Partial(Signed {
+            session,
+            token_digest,
+            tr,
+        }))
+    }
 }
 
 impl FromRequestParts<Arc<AppState>> for Signed {
@@ -222,23 +339,16 @@ impl FromRequestParts<Arc<AppState>> for Signed {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Signed, ConsoleError> {
-        let Language(tr) = Language::from_request_parts(parts, state)
-            .await
-            .unwrap_or(Language(Tr { lang: Lang::Km }));
-        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(ConsoleError::SignIn)?;
-        let token_digest = digest(token);
-        let now = state.store.clock().now();
-        let lookup = token_digest.clone();
-        let session = state
-            .store
-            .read(move |sql| crate::store::console::session(sql, &lookup, now))
-            .await?
-            .ok_or(ConsoleError::SignIn)?;
-        Ok(Signed {
-            session,
-            token_digest,
-            tr,
-        })
+        let Partial(signed) = Partial::from_request_parts(parts, state).await?;
+        let session = &signed.session;
+        match session.stage {
+            Stage::Code => Err(ConsoleError::SecondFactor("/console/login/code")),
+            Stage::Enrol => Err(ConsoleError::SecondFactor("/console/2fa")),
+            Stage::Full if session.needs_2fa() && !session.has_totp => {
+                Err(ConsoleError::SecondFactor("/console/2fa"))
+            }
+            Stage::Full => Ok(signed),
+        }
     }
 }
 

@@ -591,6 +591,20 @@ pub async fn csv(
         .into_iter()
         .find(|t| t.key == key)
         .ok_or(ConsoleError::NotFound)?;
+    let (account, detail) = (signed.session.account.id, format!("{key} by {}", by.code()));
+    state
+        .store
+        .write(move |sql| {
+            crate::store::console::audit(
+                sql,
+                account,
+                "export_statistics",
+                None,
+                Some(&detail),
+                now,
+            )
+        })
+        .await?;
     let mut out = String::from(BOM);
     let mut head = vec![table.title.clone()];
     head.extend(table.columns.iter().cloned());

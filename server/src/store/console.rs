@@ -126,67 +126,162 @@ pub fn create_account(
 pub struct LoginRecord {
     pub account: Account,
     pub password_hash: String,
-    pub locked_until: Option<DateTime<Utc>>,
+    /// Whether the account has a second factor (TOTP) enrolled.
+    pub has_totp: bool,
 }
 
 pub fn login_record(sql: &mut dyn Sql, username: &str) -> Result<Option<LoginRecord>, StoreError> {
     let row = sql.query_opt(
-        &format!("SELECT {ACCOUNT_COLUMNS}, password_hash, locked_until FROM accounts WHERE username = $1"),
+        &format!("SELECT {ACCOUNT_COLUMNS}, password_hash, totp_secret IS NOT NULL FROM accounts WHERE username = $1"),
         &[Val::from(username)],
     )?;
     row.map(|row| {
         Ok(LoginRecord {
             account: account_of(&row)?,
             password_hash: row.text(6)?,
-            locked_until: row.opt_text(7)?.map(|t| parse_time(&t)).transpose()?,
+            has_totp: bool_of(&row, 7)?,
         })
     })
     .transpose()
 }
 
-/// Counts a failed login; after `limit` failures in a row the account is locked until
-/// `lock_until`. Returns whether it is now locked.
-pub fn login_failed(
-    sql: &mut dyn Sql,
-    id: i64,
-    limit: i64,
-    lock_until: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    let failed = sql
-        .query_one(
-            "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-            &[Val::Int(id)],
-        )?
-        .int(0)?;
-    if failed >= limit {
-        sql.execute(
-            "UPDATE accounts SET locked_until = $2, failed_logins = 0 WHERE id = $1",
-            &[Val::Int(id), Val::from(stamp(lock_until))],
-        )?;
-        return Ok(true);
+/// A boolean expression's value: SQLite answers 0 or 1, PostgreSQL a boolean (read as text).
+fn bool_of(row: &Row, i: usize) -> Result<bool, StoreError> {
+    match row.0.get(i) {
+        Some(Val::Int(n)) => Ok(*n != 0),
+        Some(Val::Text(t)) => Ok(matches!(t.as_str(), "t" | "true" | "1")),
+        other => Err(StoreError::Corrupt(format!(
+            "column {i}: want a boolean, got {other:?}"
+        ))),
     }
-    Ok(false)
 }
 
-/// A successful login: forget failures, open a session.
+/// The password hash of an account that has none yet (or no longer): no password matches it.
+pub const NO_PASSWORD: &str = "!";
+
+/// Where a session stands: signed in, or waiting for the second factor or its enrolment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Signed in; every page of the role is open.
+    Full,
+    /// The password was right; the TOTP or recovery code is still to come.
+    Code,
+    /// The password was right; the account must enrol a second factor before anything else.
+    Enrol,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Full => "full",
+            Stage::Code => "code",
+            Stage::Enrol => "enrol",
+        }
+    }
+
+    fn from_code(code: &str) -> Stage {
+        match code {
+            "full" => Stage::Full,
+            "code" => Stage::Code,
+            // Anything unknown must not open the console.
+            _ => Stage::Enrol,
+        }
+    }
+}
+
+/// A right password: delete the sessions that ended (everyone's) and open one at `stage`.
+#[allow(clippy::too_many_arguments)]
 pub fn login_succeeded(
     sql: &mut dyn Sql,
     id: i64,
     token_digest: &str,
     csrf: &str,
+    stage: Stage,
     now: DateTime<Utc>,
     expires: DateTime<Utc>,
+    idle_since: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    delete_ended_sessions(sql, now, idle_since)?;
     sql.execute(
-        "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1",
-        &[Val::Int(id)],
-    )?;
-    sql.execute(
-        "INSERT INTO sessions (token_digest, account_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO sessions (token_digest, account_id, csrf, created_at, expires_at, last_seen_at, stage)
+         VALUES ($1, $2, $3, $4, $5, $4, $6)",
         &[
             Val::from(token_digest),
             Val::Int(id),
             Val::from(csrf),
+            Val::from(stamp(now)),
+            Val::from(stamp(expires)),
+            Val::from(stage.as_str()),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Deletes the sessions past their lifetime or idle since before `idle_since`; how many.
+pub fn delete_ended_sessions(
+    sql: &mut dyn Sql,
+    now: DateTime<Utc>,
+    idle_since: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    sql.execute(
+        "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+        &[Val::from(stamp(now)), Val::from(stamp(idle_since))],
+    )
+}
+
+/// Notes that a session was used at `now`.
+pub fn touch_session(
+    sql: &mut dyn Sql,
+    token_digest: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE sessions SET last_seen_at = $2 WHERE token_digest = $1",
+        &[Val::from(token_digest), Val::from(stamp(now))],
+    )?;
+    Ok(())
+}
+
+/// Moves a session to `stage`.
+pub fn set_stage(sql: &mut dyn Sql, token_digest: &str, stage: Stage) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE sessions SET stage = $2, pending_totp = NULL WHERE token_digest = $1",
+        &[Val::from(token_digest), Val::from(stage.as_str())],
+    )?;
+    Ok(())
+}
+
+/// Keeps the TOTP secret being enrolled with the session that shows it.
+pub fn set_pending_totp(
+    sql: &mut dyn Sql,
+    token_digest: &str,
+    secret: &str,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE sessions SET pending_totp = $2 WHERE token_digest = $1",
+        &[Val::from(token_digest), Val::from(secret)],
+    )?;
+    Ok(())
+}
+
+/// Gives an account a new one-time enrolment link (only its digest is stored); earlier links
+/// of the account stop working.
+pub fn issue_enrolment_link(
+    sql: &mut dyn Sql,
+    account_id: i64,
+    token_digest: &str,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "DELETE FROM enrolment_links WHERE account_id = $1",
+        &[Val::Int(account_id)],
+    )?;
+    sql.execute(
+        "INSERT INTO enrolment_links (token_digest, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        &[
+            Val::from(token_digest),
+            Val::Int(account_id),
             Val::from(stamp(now)),
             Val::from(stamp(expires)),
         ],
@@ -194,29 +289,282 @@ pub fn login_succeeded(
     Ok(())
 }
 
+/// Resets an account: no password, no second factor, no session. A new link is issued with
+/// [`issue_enrolment_link`].
+pub fn reset_account(sql: &mut dyn Sql, id: i64) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE accounts SET password_hash = $2, totp_secret = NULL, totp_last_step = NULL WHERE id = $1",
+        &[Val::Int(id), Val::from(NO_PASSWORD)],
+    )?;
+    sql.execute(
+        "DELETE FROM recovery_codes WHERE account_id = $1",
+        &[Val::Int(id)],
+    )?;
+    sql.execute(
+        "DELETE FROM sessions WHERE account_id = $1",
+        &[Val::Int(id)],
+    )?;
+    Ok(())
+}
+
+/// The enabled account a live (unused, unexpired) enrolment link is for.
+pub fn enrolment_account(
+    sql: &mut dyn Sql,
+    token_digest: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Account>, StoreError> {
+    sql.query_opt(
+        "SELECT a.id, a.username, a.display_name, a.role, a.office, a.disabled
+         FROM enrolment_links l JOIN accounts a ON a.id = l.account_id
+         WHERE l.token_digest = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND a.disabled = 0",
+        &[Val::from(token_digest), Val::from(stamp(now))],
+    )?
+    .as_ref()
+    .map(account_of)
+    .transpose()
+}
+
+/// Uses an enrolment link once: sets the account's password and ends its sessions. The
+/// account's id, or `None` when the link is unknown, used, expired or its account disabled.
+pub fn enrol(
+    sql: &mut dyn Sql,
+    token_digest: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, StoreError> {
+    let Some(account) = enrolment_account(sql, token_digest, now)? else {
+        return Ok(None);
+    };
+    let used = sql.execute(
+        "UPDATE enrolment_links SET used_at = $2 WHERE token_digest = $1 AND used_at IS NULL",
+        &[Val::from(token_digest), Val::from(stamp(now))],
+    )?;
+    if used != 1 {
+        return Ok(None);
+    }
+    sql.execute(
+        "UPDATE accounts SET password_hash = $2 WHERE id = $1",
+        &[Val::Int(account.id), Val::from(password_hash)],
+    )?;
+    sql.execute(
+        "DELETE FROM sessions WHERE account_id = $1",
+        &[Val::Int(account.id)],
+    )?;
+    Ok(Some(account.id))
+}
+
+/// The password hash of an account (to check the current password before a change).
+pub fn password_hash(sql: &mut dyn Sql, id: i64) -> Result<Option<String>, StoreError> {
+    sql.query_opt(
+        "SELECT password_hash FROM accounts WHERE id = $1",
+        &[Val::Int(id)],
+    )?
+    .map(|row| row.text(0))
+    .transpose()
+}
+
+/// Changes an account's password and ends its sessions but `keep` (the one that changed it).
+pub fn change_password(
+    sql: &mut dyn Sql,
+    id: i64,
+    password_hash: &str,
+    keep: &str,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE accounts SET password_hash = $2 WHERE id = $1",
+        &[Val::Int(id), Val::from(password_hash)],
+    )?;
+    sql.execute(
+        "DELETE FROM sessions WHERE account_id = $1 AND token_digest <> $2",
+        &[Val::Int(id), Val::from(keep)],
+    )?;
+    Ok(())
+}
+
+/// An account's TOTP secret (base32) and the last time step used, if it has one.
+pub fn totp(sql: &mut dyn Sql, id: i64) -> Result<Option<(String, Option<i64>)>, StoreError> {
+    let row = sql.query_opt(
+        "SELECT totp_secret, totp_last_step FROM accounts WHERE id = $1 AND totp_secret IS NOT NULL",
+        &[Val::Int(id)],
+    )?;
+    row.map(|row| Ok((row.text(0)?, row.opt_int(1)?)))
+        .transpose()
+}
+
+/// Uses TOTP time step `step` of an account: false when it (or a later one) was used already.
+pub fn use_totp_step(sql: &mut dyn Sql, id: i64, step: i64) -> Result<bool, StoreError> {
+    Ok(sql.execute(
+        "UPDATE accounts SET totp_last_step = $2
+         WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+        &[Val::Int(id), Val::Int(step)],
+    )? == 1)
+}
+
+/// Gives an account its TOTP secret (`step` already used to confirm it) and new recovery codes
+/// (digests), replacing any before.
+pub fn enrol_totp(
+    sql: &mut dyn Sql,
+    id: i64,
+    secret: &str,
+    step: i64,
+    code_digests: &[String],
+) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE accounts SET totp_secret = $2, totp_last_step = $3 WHERE id = $1",
+        &[Val::Int(id), Val::from(secret), Val::Int(step)],
+    )?;
+    sql.execute(
+        "DELETE FROM recovery_codes WHERE account_id = $1",
+        &[Val::Int(id)],
+    )?;
+    for digest in code_digests {
+        sql.execute(
+            "INSERT INTO recovery_codes (account_id, code_digest) VALUES ($1, $2)",
+            &[Val::Int(id), Val::from(digest)],
+        )?;
+    }
+    Ok(())
+}
+
+/// Uses a recovery code once: false when it is unknown or was used.
+pub fn use_recovery_code(
+    sql: &mut dyn Sql,
+    id: i64,
+    code_digest: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(sql.execute(
+        "UPDATE recovery_codes SET used_at = $3 WHERE account_id = $1 AND code_digest = $2 AND used_at IS NULL",
+        &[Val::Int(id), Val::from(code_digest), Val::from(stamp(now))],
+    )? == 1)
+}
+
+/// Whether every account must have a second factor (administrators and heads always must).
+pub fn require_2fa(sql: &mut dyn Sql) -> Result<bool, StoreError> {
+    Ok(sql
+        .query_opt(
+            "SELECT value FROM console_settings WHERE name = 'require_2fa'",
+            &[],
+        )?
+        .map(|row| row.text(0))
+        .transpose()?
+        .is_some_and(|v| v == "on"))
+}
+
+pub fn set_require_2fa(sql: &mut dyn Sql, on: bool) -> Result<(), StoreError> {
+    sql.execute(
+        "DELETE FROM console_settings WHERE name = 'require_2fa'",
+        &[],
+    )?;
+    sql.execute(
+        "INSERT INTO console_settings (name, value) VALUES ('require_2fa', $1)",
+        &[Val::from(if on { "on" } else { "off" })],
+    )?;
+    Ok(())
+}
+
+/// Records one sign-in or failed sign-in: the account when the name is known, the address.
+pub fn record_sign_in(
+    sql: &mut dyn Sql,
+    account_id: Option<i64>,
+    address: &str,
+    outcome: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO sign_ins (at, account_id, address, outcome) VALUES ($1, $2, $3, $4)",
+        &[
+            Val::from(stamp(now)),
+            Val::from(account_id),
+            Val::from(address),
+            Val::from(outcome),
+        ],
+    )?;
+    Ok(())
+}
+
+#[derive(Clone, Debug)]
+pub struct SignInLine {
+    pub at: DateTime<Utc>,
+    /// `None` for a name that is no account.
+    pub username: Option<String>,
+    pub address: String,
+    pub outcome: String,
+}
+
+/// The newest sign-ins first.
+pub fn sign_ins(sql: &mut dyn Sql, limit: i64) -> Result<Vec<SignInLine>, StoreError> {
+    sql.query(
+        "SELECT s.at, a.username, s.address, s.outcome
+         FROM sign_ins s LEFT JOIN accounts a ON a.id = s.account_id
+         ORDER BY s.id DESC LIMIT $1",
+        &[Val::Int(limit)],
+    )?
+    .iter()
+    .map(|row| {
+        Ok(SignInLine {
+            at: parse_time(&row.text(0)?)?,
+            username: row.opt_text(1)?,
+            address: row.text(2)?,
+            outcome: row.text(3)?,
+        })
+    })
+    .collect()
+}
+
 /// A signed-in account and its CSRF token.
 #[derive(Clone, Debug)]
 pub struct Session {
     pub account: Account,
     pub csrf: String,
+    pub stage: Stage,
+    /// Whether the account has a second factor enrolled.
+    pub has_totp: bool,
+    /// Whether the policy asks every account for a second factor.
+    pub policy_2fa: bool,
+    /// The TOTP secret being enrolled in this session, if any.
+    pub pending_totp: Option<String>,
+    pub last_seen: Option<DateTime<Utc>>,
 }
 
-/// The live session with this token digest: not expired, account not disabled.
+impl Session {
+    /// Whether this account must have a second factor: administrators and heads always, every
+    /// account when the policy says so.
+    pub fn needs_2fa(&self) -> bool {
+        matches!(self.account.role, Role::Admin | Role::Head) || self.policy_2fa
+    }
+}
+
+/// The live session with this token digest: within its lifetime, used since `idle_since`,
+/// account not disabled.
 pub fn session(
     sql: &mut dyn Sql,
     token_digest: &str,
     now: DateTime<Utc>,
+    idle_since: DateTime<Utc>,
 ) -> Result<Option<Session>, StoreError> {
     let row = sql.query_opt(
-        "SELECT a.id, a.username, a.display_name, a.role, a.office, a.disabled, s.csrf
+        "SELECT a.id, a.username, a.display_name, a.role, a.office, a.disabled, s.csrf, s.stage,
+                a.totp_secret IS NOT NULL,
+                (SELECT count(*) FROM console_settings WHERE name = 'require_2fa' AND value = 'on'),
+                s.pending_totp, s.last_seen_at
          FROM sessions s JOIN accounts a ON a.id = s.account_id
-         WHERE s.token_digest = $1 AND s.expires_at > $2 AND a.disabled = 0",
-        &[Val::from(token_digest), Val::from(stamp(now))],
+         WHERE s.token_digest = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND a.disabled = 0",
+        &[
+            Val::from(token_digest),
+            Val::from(stamp(now)),
+            Val::from(stamp(idle_since)),
+        ],
     )?;
     row.map(|row| {
         Ok(Session {
             account: account_of(&row)?,
             csrf: row.text(6)?,
+            stage: Stage::from_code(&row.text(7)?),
+            has_totp: bool_of(&row, 8)?,
+            policy_2fa: row.int(9)? > 0,
+            pending_totp: row.opt_text(10)?,
+            last_seen: crate::clock::parse_stamp(&row.text(11)?),
         })
     })
     .transpose()

@@ -122,7 +122,7 @@ pub enum Dialect {
 
 /// Each migration, in order; version `n` is `MIGRATIONS[n - 1]`. Tokens: `{pk}` an
 /// auto-numbered 64-bit primary key, `{int}` a 64-bit integer.
-pub const MIGRATIONS: [&str; 4] = [
+pub const MIGRATIONS: [&str; 5] = [
     // 1: the spine: cases and their events.
     "
 CREATE TABLE cases (
@@ -256,6 +256,42 @@ CREATE TABLE citizen_requests (
     seq {int} NOT NULL,
     status TEXT NOT NULL
 );
+",
+    // 5: officials' accounts without shared secrets: one-time enrolment links (digests only),
+    // the second factor (TOTP secret and last used step, recovery codes by digest), each
+    // session's last use, stage and pending TOTP secret, sign-ins (the account when known),
+    // and console settings (the two-factor policy).
+    "
+ALTER TABLE accounts ADD COLUMN totp_secret TEXT;
+ALTER TABLE accounts ADD COLUMN totp_last_step {int};
+CREATE TABLE enrolment_links (
+    token_digest TEXT PRIMARY KEY,
+    account_id {int} NOT NULL REFERENCES accounts (id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+);
+CREATE TABLE recovery_codes (
+    account_id {int} NOT NULL REFERENCES accounts (id),
+    code_digest TEXT NOT NULL,
+    used_at TEXT,
+    PRIMARY KEY (account_id, code_digest)
+);
+ALTER TABLE sessions ADD COLUMN last_seen_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT 'full';
+ALTER TABLE sessions ADD COLUMN pending_totp TEXT;
+CREATE TABLE sign_ins (
+    id {pk},
+    at TEXT NOT NULL,
+    account_id {int} REFERENCES accounts (id),
+    address TEXT NOT NULL,
+    outcome TEXT NOT NULL
+);
+CREATE TABLE console_settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO console_settings (name, value) VALUES ('require_2fa', 'off');
 ",
 ];
 

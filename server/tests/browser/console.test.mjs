@@ -1,7 +1,9 @@
 // Browser tests of the officials' console: Debian's chromium (headless) driven by
 // playwright-core, against the real ourvoice-server and the ourvoice-cli device simulator.
 //
-// An administrator creates accounts in the console; the simulator submits a complaint carrying
+// An administrator signs in with a second factor (enrolled from the QR page on the first
+// sign-in; codes computed here with node's HMAC-SHA1) and creates accounts, each of which gets a
+// one-time link where its official sets the password; the simulator submits a complaint carrying
 // an XSS payload and syncs; an officer signs in, sees the payload as text, answers in Khmer;
 // the simulator's next sync shows the answer; an analyst sees the dashboard's SVG charts and
 // downloads a CSV with a BOM and correct Khmer. Screenshots go to test-output/console/.
@@ -11,6 +13,7 @@
 
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -81,12 +84,60 @@ page.on('dialog', async (dialog) => { dialogs.push(dialog.message()); await dial
 const failures = [];
 page.on('pageerror', (error) => failures.push(String(error)));
 
-async function login(username, password) {
+// RFC 6238 with SHA-1, 6 digits, 30-second steps, from a base32 secret (RFC 4648, no padding).
+function totp(secret, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/\s/g, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const hash = createHmac('sha1', key).update(counter).digest();
+  const offset = hash[19] & 0x0f;
+  return String((hash.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+// Each account's secret and last step used: a step is never used twice.
+const secrets = new Map();
+async function nextCode(username) {
+  const entry = secrets.get(username);
+  for (;;) {
+    const current = Math.floor(Date.now() / 30000);
+    const step = entry.last === undefined ? current : Math.max(entry.last + 1, current - 1);
+    if (step <= current + 1) {
+      entry.last = step;
+      return totp(entry.secret, step);
+    }
+    await new Promise((done) => setTimeout(done, 1000));
+  }
+}
+
+async function submit(selector = 'form.card button[type=submit]') {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
+}
+
+async function login(username, password, shot) {
   await page.goto(`${url}/console/login`);
   await page.fill('#username', username);
   await page.fill('#password', password);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  assert.ok(!page.url().endsWith('/console/login'), `${username} signed in`);
+  await submit('button[type=submit]');
+  if (page.url().endsWith('/console/2fa')) {
+    // The first sign-in of an account that needs a second factor: enrol it.
+    assert.equal(await page.locator('#qr svg').count(), 1, 'the QR code is inline SVG');
+    const secret = (await page.textContent('#totp-secret')).replace(/\s/g, '');
+    secrets.set(username, { secret });
+    if (shot) await page.screenshot({ path: join(shots, `${shot}-2fa-enrol-km.png`), fullPage: true });
+    await page.fill('#code', await nextCode(username));
+    await submit();
+    assert.equal(await page.locator('#recovery-codes li').count(), 10);
+    if (shot) await page.screenshot({ path: join(shots, `${shot}-2fa-recovery-codes-km.png`), fullPage: true });
+    await Promise.all([page.waitForNavigation(), page.click('#recovery-codes a')]);
+  } else if (page.url().endsWith('/console/login/code')) {
+    if (shot) await page.screenshot({ path: join(shots, `${shot}-2fa-code-km.png`), fullPage: true });
+    await page.fill('#code', await nextCode(username));
+    await submit();
+  }
+  assert.ok(!/\/console\/(login|2fa)/.test(page.url()), `${username} signed in: ${page.url()}`);
 }
 
 async function logout() {
@@ -104,22 +155,42 @@ try {
     assert.match(report, /13 accepted/);
   });
 
-  await step('an administrator creates accounts in the console', async () => {
-    await login('admin', ADMIN_PASSWORD);
+  await step('an administrator enrols a second factor and creates accounts with enrolment links', async () => {
+    await login('admin', ADMIN_PASSWORD, '00');
+    const links = [];
     for (const [username, role, office] of [
       ['officer.a', 'officer', 'CH-120101'],
       ['analyst', 'analyst', ''],
     ]) {
+      await page.goto(`${url}/console/accounts`);
       await page.fill('#username', username);
       await page.fill('#display_name', `សុខ ${username}`);
       await page.selectOption('#role', role);
       await page.fill('#office', office);
-      await page.fill('#password', PASSWORD);
-      await Promise.all([page.waitForNavigation(), page.click('form.card button[type=submit]')]);
+      await submit('#new-account button[type=submit]');
+      const link = (await page.textContent('#enrolment-link code')).trim();
+      assert.match(link, /\/console\/enrol\/[0-9a-f]{64}$/);
+      if (links.length === 0) await page.screenshot({ path: join(shots, '01-enrolment-link-km.png'), fullPage: true });
+      links.push(link);
     }
+    await page.goto(`${url}/console/accounts`);
     const text = await page.textContent('main');
     assert.ok(text.includes('officer.a') && text.includes('analyst'));
     await page.screenshot({ path: join(shots, '01-accounts-km.png'), fullPage: true });
+    await logout();
+    // Each official opens their link and sets their own password; the link then works no more.
+    for (const [n, link] of links.entries()) {
+      await page.goto(link);
+      await page.fill('#password', PASSWORD);
+      await page.fill('#confirm', PASSWORD);
+      if (n === 0) await page.screenshot({ path: join(shots, '01-enrol-password-km.png'), fullPage: true });
+      await submit();
+      assert.ok(page.url().endsWith('/console/login'), page.url());
+      const again = await page.goto(link);
+      assert.equal(again.status(), 404);
+    }
+    // The administrator's second sign-in asks for the code.
+    await login('admin', ADMIN_PASSWORD, '01');
     await logout();
   });
 
