@@ -80,6 +80,7 @@ impl FormState {
             }),
             asked_extra_payment: self.extra_payment,
             about_office_staff: self.about_staff && kind == Kind::Complaint,
+            publish_text: false,
             incident_date,
             privacy: if self.confidential {
                 Privacy::Confidential {

@@ -29,6 +29,7 @@ fn draft(text: &str) -> Draft {
         evaluation: None,
         asked_extra_payment: None,
         about_office_staff: false,
+        publish_text: false,
         incident_date: None,
         privacy: Privacy::Anonymous,
         profile: None,

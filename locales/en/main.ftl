@@ -220,6 +220,7 @@ error-phone_required = Please write your phone number, or choose anonymous.
 error-phone_invalid = This is not a Cambodian phone number (for example 012 345 678).
 error-secret_invalid = This feedback could not be prepared. Please write it again.
 error-app_version_invalid = Please update the app.
+error-publish_not_allowed = What you write cannot be made public for a complaint about office staff, confidential feedback or an evaluation.
 error-storage = This phone could not store your feedback. Nothing was lost: your text is still here. Free some space and try again.
 error-storage-open = This phone could not open the app's storage. Please restart the app.
 

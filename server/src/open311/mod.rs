@@ -698,6 +698,7 @@ async fn create_request(
         evaluation,
         asked_extra_payment: yes_no(&fields, "asked_extra_payment")?,
         about_office_staff: yes_no(&fields, "about_office_staff")?.unwrap_or(false),
+        publish_text: false,
         incident_date,
         privacy,
         profile: None,
