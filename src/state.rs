@@ -3,7 +3,8 @@
 //! outbox or the sync state changed.
 //!
 //! Guarantees: the form's text is kept until the submission is stored; changing the language
-//! or going back never clears it.
+//! or going back never clears it; a choice to publish the text is sent only while the form
+//! offers it (a later switch to confidential or to staff drops it).
 
 use chrono::NaiveDate;
 use dioxus::prelude::*;
@@ -46,6 +47,9 @@ pub struct FormState {
     pub criteria: Criteria,
     pub extra_payment: Option<bool>,
     pub about_staff: bool,
+    /// The citizen chose to make the text public; it counts only while
+    /// [`FormState::may_publish_text`] holds (the form shows the choice only then).
+    pub publish_text: bool,
     pub confidential: bool,
     pub name: String,
     pub phone: String,
@@ -55,6 +59,30 @@ pub struct FormState {
 }
 
 impl FormState {
+    /// Whether the form offers the choice to make the text public: never for a complaint about
+    /// office staff, a confidential item or an evaluation (the protocol's rule).
+    pub fn may_publish_text(&self) -> bool {
+        let kind = self.kind.unwrap_or(Kind::Complaint);
+        ourvoice_protocol::may_publish_text(
+            kind,
+            self.about_staff && kind == Kind::Complaint,
+            self.confidential,
+        )
+    }
+
+    /// Clears the choice to publish once the form no longer offers it, so it does not come back
+    /// ticked when the citizen returns to anonymous or unticks "about staff".
+    pub fn forget_hidden_choices(&mut self) {
+        if !self.may_publish_text() {
+            self.publish_text = false;
+        }
+    }
+
+    /// Whether the text will be public if sent as it is.
+    pub fn text_is_public(&self) -> bool {
+        self.publish_text && self.may_publish_text()
+    }
+
     /// The draft to validate and store. An unreadable date becomes an error on its field.
     pub fn to_draft(&self, lang: Lang) -> Result<Draft, ValidationError> {
         let incident_date = match self.incident_date.trim() {
@@ -80,6 +108,7 @@ impl FormState {
             }),
             asked_extra_payment: self.extra_payment,
             about_office_staff: self.about_staff && kind == Kind::Complaint,
+            publish_text: self.text_is_public(),
             incident_date,
             privacy: if self.confidential {
                 Privacy::Confidential {

@@ -29,6 +29,7 @@ fn draft(text: &str) -> Draft {
         evaluation: None,
         asked_extra_payment: None,
         about_office_staff: false,
+        publish_text: false,
         incident_date: None,
         privacy: Privacy::Anonymous,
         profile: None,
@@ -328,4 +329,221 @@ fn a_refused_answer_keeps_its_text_and_says_why_in_khmer() {
         "why, in Khmer: {html}"
     );
     assert!(html.contains("data-state=\"refused\""));
+}
+
+/// The app on `screen` with the form filled in by `fill` (a valid anonymous complaint about
+/// CH-120101 before it), rendered; the listeners it made.
+fn on_screen(
+    device: &Arc<Device>,
+    screen: ourvoice::state::Screen,
+    fill: impl FnOnce(&mut ourvoice::state::FormState),
+) -> (VirtualDom, dioxus::core::Mutations) {
+    device.outbox.set_setting("privacy_seen", "1").unwrap();
+    let mut dom =
+        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(device))));
+    dom.rebuild_in_place();
+    let ui = dom
+        .runtime()
+        .consume_context::<ourvoice::state::Ui>(dioxus::core::ScopeId::APP)
+        .unwrap();
+    dom.in_runtime(|| {
+        let mut ui = ui;
+        let mut form = ourvoice::state::FormState {
+            kind: Some(Kind::Complaint),
+            place: Some("120101".into()),
+            category: "civil_registration".into(),
+            description: "ផ្លូវទៅផ្សារខូច".into(),
+            ..Default::default()
+        };
+        fill(&mut form);
+        ui.form.set(form);
+        ui.go(screen);
+    });
+    let mut mutations = dioxus::core::Mutations::default();
+    dom.render_immediate(&mut mutations);
+    (dom, mutations)
+}
+
+fn ui_of(dom: &VirtualDom) -> ourvoice::state::Ui {
+    dom.runtime()
+        .consume_context::<ourvoice::state::Ui>(dioxus::core::ScopeId::APP)
+        .unwrap()
+}
+
+/// The opening tag of the element with this id.
+fn tag_of(html: &str, id: &str) -> String {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}: {html}"));
+    let start = html[..at].rfind('<').unwrap();
+    let end = at + html[at..].find('>').unwrap();
+    html[start..=end].to_string()
+}
+
+/// Ids of the elements that listen for `change` (the form's checkboxes), in document order.
+fn change_targets(mutations: &dioxus::core::Mutations) -> Vec<dioxus::core::ElementId> {
+    mutations
+        .edits
+        .iter()
+        .filter_map(|edit| match edit {
+            dioxus::core::Mutation::NewEventListener { name, id } if name == "change" => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Ticks (or unticks) a checkbox as a browser would report it.
+fn tick(dom: &mut VirtualDom, id: dioxus::core::ElementId, checked: bool) {
+    use dioxus::html::{PlatformEventData, SerializedFormData, SerializedHtmlEventConverter};
+    dioxus::html::set_event_converter(Box::new(SerializedHtmlEventConverter));
+    let data = PlatformEventData::new(Box::new(SerializedFormData::new(
+        checked.to_string(),
+        Vec::new(),
+    )));
+    let event = Event::new(
+        std::rc::Rc::new(data) as std::rc::Rc<dyn std::any::Any>,
+        true,
+    );
+    dom.runtime().handle_event("change", event, id);
+    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+}
+
+#[test]
+fn the_choice_to_publish_is_offered_off_only_where_text_may_be_public() {
+    use ourvoice::state::Screen;
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    let (dom, _) = on_screen(&device, Screen::Form, |_| {});
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("id=\"publish-text\""), "offered: {html}");
+    assert!(
+        !tag_of(&html, "publish-text").contains("checked"),
+        "off until the citizen ticks it: {html}"
+    );
+    assert!(!ui_of(&dom).form.read().publish_text);
+    for words in [
+        "អ្វីដែលអ្នកណាក៏អាចមើលឃើញ",
+        "ការិយាល័យ ទីកន្លែង ប្រភេទសេវា ថ្ងៃខែ",
+        "គេមិនដែលឃើញថាអ្នកជានរណា ឈ្មោះ ឬលេខទូរសព្ទរបស់អ្នកទេ",
+        "ឱ្យអ្នកណាក៏អាចអានអ្វីដែលខ្ញុំសរសេរ",
+    ] {
+        assert!(html.contains(words), "missing {words}: {html}");
+    }
+
+    type Fill = fn(&mut ourvoice::state::FormState);
+    let cases: [(&str, Fill); 3] = [
+        ("about staff", |f| f.about_staff = true),
+        ("confidential", |f| {
+            f.confidential = true;
+            f.name = "សុខ ចាន់".into();
+            f.phone = "012 345 678".into();
+        }),
+        ("evaluation", |f| {
+            f.kind = Some(Kind::Evaluation);
+            f.overall = Some(4);
+        }),
+    ];
+    for (name, fill) in cases {
+        let folder = tempfile::tempdir().unwrap();
+        let device = self::device(&folder);
+        let (dom, _) = on_screen(&device, Screen::Form, |f| {
+            // Even a choice left over from before is neither shown nor sent.
+            f.publish_text = true;
+            fill(f);
+        });
+        let html = dioxus_ssr::render(&dom);
+        assert!(!html.contains("id=\"publish-text\""), "{name}: {html}");
+        assert!(
+            html.contains("មានតែការិយាល័យដែលដោះស្រាយរឿងនេះទេ ដែលអានអ្វីដែលអ្នកសរសេរ"),
+            "{name}: says the text stays with the office: {html}"
+        );
+        let draft = ui_of(&dom).form.read().to_draft(Lang::Km).unwrap();
+        assert!(!draft.publish_text, "{name}");
+        let (dom, _) = on_screen(&device, Screen::Review, |f| {
+            f.publish_text = true;
+            fill(f);
+        });
+        let html = dioxus_ssr::render(&dom);
+        assert!(
+            html.contains("data-public=\"false\"") && !html.contains("data-public=\"true\""),
+            "{name}: {html}"
+        );
+    }
+}
+
+#[test]
+fn a_ticked_choice_is_on_the_review_and_reaches_the_outbox() {
+    use ourvoice::state::Screen;
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    // A complaint has two checkboxes, "about staff" and "let everyone read"; which listener is
+    // which is the renderer's business, so find the one that ticks the choice to publish.
+    let (mut dom, boxes, staff) = (0..2)
+        .find_map(|candidate| {
+            let (mut dom, mutations) = on_screen(&device, Screen::Form, |_| {});
+            let boxes = change_targets(&mutations);
+            assert_eq!(boxes.len(), 2, "{boxes:?}");
+            tick(&mut dom, boxes[candidate], true);
+            let ticked = ui_of(&dom).form.read().publish_text;
+            ticked.then_some((dom, boxes, 1 - candidate))
+        })
+        .expect("a checkbox ticks the choice to publish");
+    let ui = ui_of(&dom);
+    assert!(!ui.form.read().about_staff, "{:?}", ui.form.read());
+    assert!(tag_of(&dioxus_ssr::render(&dom), "publish-text").contains("checked"));
+
+    // Ticking "about staff" takes the choice away, and unticking does not bring it back ticked.
+    tick(&mut dom, boxes[staff], true);
+    let html = dioxus_ssr::render(&dom);
+    assert!(!html.contains("id=\"publish-text\""), "{html}");
+    assert!(!ui.form.read().publish_text);
+    tick(&mut dom, boxes[staff], false);
+    let html = dioxus_ssr::render(&dom);
+    assert!(!tag_of(&html, "publish-text").contains("checked"), "{html}");
+
+    // On the review: whether the text will be public, in words.
+    let (dom, _) = on_screen(&device, Screen::Review, |_| {});
+    let html = dioxus_ssr::render(&dom);
+    assert!(
+        html.contains("data-public=\"false\"") && html.contains("មិនបង្ហាញឱ្យអ្នកដទៃឃើញទេ"),
+        "{html}"
+    );
+    let (mut dom, mutations) = on_screen(&device, Screen::Review, |f| f.publish_text = true);
+    let html = dioxus_ssr::render(&dom);
+    assert!(
+        html.contains("data-public=\"true\"")
+            && html.contains("អ្នកណាក៏អាចអានអ្វីដែលអ្នកសរសេរ និងចម្លើយរបស់ការិយាល័យ"),
+        "{html}"
+    );
+    // Send is the last button of the review.
+    let send = *click_targets(&mutations).last().unwrap();
+    click(&mut dom, send);
+    let items = device.outbox.list().unwrap();
+    assert_eq!(items.len(), 1, "stored by Send");
+    assert!(items[0].submission.publish_text);
+    assert!(serde_json::to_string(&items[0].submission)
+        .unwrap()
+        .contains("\"publish_text\":true"));
+}
+
+#[test]
+fn the_privacy_page_says_what_anyone_can_see_in_both_languages() {
+    use ourvoice::state::Screen;
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    let (dom, _) = on_screen(&device, Screen::Privacy, |_| {});
+    let html = dioxus_ssr::render(&dom);
+    assert!(
+        html.contains("អ្វីដែលអ្នកណាក៏អាចមើលឃើញ") && html.contains("បង្ហាញតែពេលអ្នកជ្រើសរើសឱ្យបង្ហាញប៉ុណ្ណោះ"),
+        "{html}"
+    );
+    device.outbox.set_setting("lang", "en").unwrap();
+    let (dom, _) = on_screen(&device, Screen::Privacy, |_| {});
+    let html = dioxus_ssr::render(&dom);
+    assert!(
+        html.contains("What anyone can see")
+            && html.contains("Never who you are, never your name or phone number")
+            && html.contains("shown only if you choose it"),
+        "{html}"
+    );
 }

@@ -20,6 +20,8 @@ privacy-phone-title = On this phone
 privacy-phone-body = What you send is kept on this phone until it has been sent, with a tracking code. You can delete the phone's copy in Settings.
 privacy-office-title = At the office
 privacy-office-body = Your feedback goes to the office that must answer. Statistics for the Ministry never show your words or who you are.
+privacy-public-title = What anyone can see
+privacy-public-body = For each feedback, anyone can see the office, the place, the kind of service, the dates and how far it has got (the status). Never who you are, never your name or phone number. What you wrote and the office's answers are shown only if you choose it for that feedback, and never for a complaint about office staff, confidential feedback or an evaluation.
 privacy-accept = I understand
 
 ## Home
@@ -98,6 +100,11 @@ privacy-choice-confidential = Confidential
 privacy-choice-confidential-hint = Only the office handling it sees your name and phone number.
 form-name = Your name
 form-phone = Your phone number
+form-public-title = What anyone can see
+form-public-always = Anyone can see the office, the place, the kind of service, the dates and how far it has got. Never who you are, never your name or phone number.
+form-public-choice = Let everyone read what I wrote and the office's answers (for example about a broken road)
+form-public-choice-hint = If you choose this, do not write your name or anything that shows who you are.
+form-public-private = Only the offices that handle it read what you write.
 form-about-you = About you (optional)
 form-about-you-why = We ask only to make public services fairer for women and for people with disabilities. Statistics never show who you are.
 form-gender = Gender
@@ -128,6 +135,8 @@ review-edit = Change
 review-send = Send
 review-anonymous = Anonymous
 review-confidential = Confidential: { $name }, { $phone }
+review-text-public = Everyone can read what you wrote and the office's answers.
+review-text-private = Not shown to the public: only the offices that handle it read what you wrote.
 
 ## Confirmation
 confirm-title = Thank you
@@ -220,6 +229,7 @@ error-phone_required = Please write your phone number, or choose anonymous.
 error-phone_invalid = This is not a Cambodian phone number (for example 012 345 678).
 error-secret_invalid = This feedback could not be prepared. Please write it again.
 error-app_version_invalid = Please update the app.
+error-publish_not_allowed = What you write cannot be made public for a complaint about office staff, confidential feedback or an evaluation.
 error-storage = This phone could not store your feedback. Nothing was lost: your text is still here. Free some space and try again.
 error-storage-open = This phone could not open the app's storage. Please restart the app.
 

@@ -139,7 +139,7 @@ fn open311_paths(paths: &mut serde_json::Map<String, Value>) {
         list.insert(
             "200".into(),
             ok(
-                "requests, newest first, at most 1,000",
+                "requests, newest first, at most 1,000; coded fields only unless the citizen chose to publish the text",
                 json!({ "type": "array", "items": reference("Open311Request") }),
             ),
         );
@@ -148,8 +148,9 @@ fn open311_paths(paths: &mut serde_json::Map<String, Value>) {
         create.insert(
             "200".into(),
             ok(
-                "the new request's number and token",
-                json!({ "type": "array", "items": { "type": "object" } }),
+                "the new request's number (service_request_id only: it is stored before the answer, so no token)",
+                json!({ "type": "array", "items": { "type": "object", "required": ["service_request_id"], "properties": {
+                    "service_request_id": { "type": "string" }, "service_notice": { "type": "string" }, "account_id": { "type": "string" } } } }),
             ),
         );
         create.extend(open311_errors(xml, &["400", "403"]));
@@ -200,7 +201,7 @@ fn open311_paths(paths: &mut serde_json::Map<String, Value>) {
             format!("/open311/v2/tokens/{{token}}.{extension}"),
             json!({ "get": {
             "summary": "Open311 token lookup", "tags": ["open311"],
-            "parameters": [path_parameter("token", "the token given when the request was created")],
+            "parameters": [path_parameter("token", "a request's token: the id (UUID) of the submission, known to the device that made it")],
             "responses": token } }),
         );
     }
@@ -229,6 +230,7 @@ fn schemas() -> Value {
                         "clarity_of_information": rating(), "facilities_and_access": rating() } } } },
                 "asked_extra_payment": { "type": ["boolean", "null"] },
                 "about_office_staff": { "type": "boolean" },
+                "publish_text": { "type": "boolean", "description": "the citizen chose to make the text public (Open311 then shows the description and the office's public replies); left out when false; refused (publish_not_allowed) for complaints about office staff, confidential items and evaluations" },
                 "incident_date": { "type": ["string", "null"], "format": "date" },
                 "privacy": { "oneOf": [
                     { "type": "object", "required": ["mode"], "properties": { "mode": { "const": "anonymous" } } },
@@ -267,18 +269,23 @@ fn schemas() -> Value {
             "metadata": { "type": "boolean" }, "type": { "type": "string" }, "keywords": { "type": "string" }, "group": { "type": "string" } } },
         "Open311Request": { "type": "object", "required": ["service_request_id", "status"], "properties": {
             "service_request_id": { "type": "string" }, "status": { "type": "string", "enum": ["open", "closed"] },
-            "status_notes": { "type": "string" }, "service_name": { "type": "string" }, "service_code": { "type": "string" },
-            "description": { "type": "string" }, "agency_responsible": { "type": "string" }, "service_notice": { "type": "string" },
+            "status_notes": { "type": "string", "description": "the office's newest public reply; empty unless the citizen chose to publish the text" },
+            "service_name": { "type": "string" }, "service_code": { "type": "string" },
+            "description": { "type": "string", "description": "empty unless the citizen chose to publish the text" }, "agency_responsible": { "type": "string" }, "service_notice": { "type": "string" },
             "requested_datetime": { "type": "string" }, "updated_datetime": { "type": "string" }, "expected_datetime": { "type": "string" },
-            "address": { "type": "string" }, "address_id": { "type": "string" }, "zipcode": { "type": "string" },
-            "lat": { "type": ["number", "null"] }, "long": { "type": ["number", "null"] }, "media_url": { "type": "string" } } },
+            "address": { "type": "string", "description": "the place's name in the directory (the client's address_string only when the text is public)" },
+            "address_id": { "type": "string" }, "zipcode": { "type": "string" },
+            "lat": { "type": ["number", "null"], "description": "null unless the citizen chose to publish the text" },
+            "long": { "type": ["number", "null"], "description": "null unless the citizen chose to publish the text" },
+            "media_url": { "type": "string" } } },
         "Open311NewRequest": { "type": "object", "required": ["api_key", "service_code"], "properties": {
             "api_key": { "type": "string" }, "service_code": { "type": "string" },
             "address_id": { "type": "string" }, "address_string": { "type": "string" },
             "lat": { "type": "string" }, "long": { "type": "string" },
             "description": { "type": "string" }, "first_name": { "type": "string" }, "last_name": { "type": "string" },
             "phone": { "type": "string" }, "email": { "type": "string" },
-            "attribute[kind]": { "type": "string" }, "attribute[privacy]": { "type": "string" }, "attribute[overall]": { "type": "string" } } },
+            "attribute[kind]": { "type": "string" }, "attribute[privacy]": { "type": "string" }, "attribute[overall]": { "type": "string" },
+            "attribute[publish_description]": { "type": "string", "enum": ["true", "false"], "description": "the citizen chose to make the description public (default false); refused for complaints about office staff, confidential requests and evaluations" } } },
         "Open311Errors": { "type": "array", "items": { "type": "object", "required": ["code", "description"], "properties": {
             "code": { "type": "integer" }, "description": { "type": "string" } } } },
     })

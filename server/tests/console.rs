@@ -910,6 +910,19 @@ async fn replies_on(db: TestDb) {
     let submission = complaint("សូមជួយ");
     let number = setup.submit(&submission).await;
     let item = format!("/console/items/{number}");
+    // The item says whether the citizen chose to make its text (and so the public replies)
+    // public on Open311.
+    let mut published = complaint("ផ្លូវខូច");
+    published.publish_text = true;
+    let published = setup.submit(&published).await;
+    officer.get("/console/lang/en").await;
+    let row = |yes: &str| {
+        format!("<tr><th scope=\"row\">Text and public replies shown on Open311 (the citizen&#39;s choice)</th><td>{yes}</td></tr>")
+    };
+    let page = officer.get(&format!("/console/items/{published}")).await;
+    assert!(page.body.contains(&row("Yes")), "{}", page.body);
+    let page = officer.get(&item).await;
+    assert!(page.body.contains(&row("No")), "{}", page.body);
     let page = officer
         .submit(
             &item,

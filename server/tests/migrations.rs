@@ -1,8 +1,9 @@
 //! The server's schema on each engine: a database at schema 1 (as the spine left it, with a
-//! case in it) upgraded by the server equals a fresh one, keeps its data, and a database newer
-//! than the server is refused; a database at schema 4 with an account and a session gets the
-//! schema 5 columns (no second factor, the session ended as idle, the policy off); and a store
-//! dropped on an async thread closes cleanly.
+//! case in it) upgraded by the server equals a fresh one, keeps its data (the case is not
+//! public: schema 6's `publish_text` defaults to false), and a database newer than the server
+//! is refused; a database at schema 4 with an account and a session gets the schema 5 columns
+//! (no second factor, the session ended as idle, the policy off); and a store dropped on an
+//! async thread closes cleanly.
 
 mod support;
 
@@ -87,15 +88,23 @@ fn an_old_schema_upgraded_equals_a_fresh_one() {
         assert!(columns(&fresh)
             .iter()
             .any(|c| c.starts_with("accounts.password_hash")));
-        let row = &old.query("SELECT description, escalated, reopened FROM cases", &[])[0];
+        let row = &old.query(
+            "SELECT description, escalated, reopened, publish_text FROM cases",
+            &[],
+        )[0];
         assert_eq!(
             (
                 row.text(0).unwrap(),
                 row.int(1).unwrap(),
-                row.int(2).unwrap()
+                row.int(2).unwrap(),
+                row.int(3).unwrap()
             ),
-            ("ចាស់".to_string(), 0, 0)
+            ("ចាស់".to_string(), 0, 0, 0),
+            "an item stored before the choice to publish existed is not public"
         );
+        assert!(columns(&fresh)
+            .iter()
+            .any(|c| c.starts_with("cases.publish_text ")));
         assert_eq!(old.count("SELECT count(*) FROM deadlines", &[]), 4);
         // Opening again changes nothing.
         open(&old).unwrap();

@@ -1,6 +1,8 @@
 //! The form for each kind of feedback: service category of the chosen office, description
-//! with a live character count, optional date, ratings for evaluations, privacy choice, and the
-//! optional "about you". Errors appear next to their fields; nothing typed is ever lost.
+//! with a live character count, optional date, ratings for evaluations, privacy choice, what
+//! anyone can see (with the choice to make the text public, off by default and offered only
+//! where the protocol allows it), and the optional "about you". Errors appear next to their
+//! fields; nothing typed is ever lost.
 
 use chrono::Utc;
 use dioxus::prelude::*;
@@ -180,7 +182,7 @@ pub fn FormView() -> Element {
                     if kind == Kind::Complaint {
                         label { class: "checkbox",
                             input { r#type: "checkbox", id: "about-staff", checked: form.about_staff,
-                                onchange: move |e| { ui.form.write().about_staff = e.checked(); } }
+                                onchange: move |e| { let mut f = ui.form.write(); f.about_staff = e.checked(); f.forget_hidden_choices(); } }
                             span { {tr.t("form-about-staff")} }
                         }
                     }
@@ -197,7 +199,7 @@ pub fn FormView() -> Element {
                     }
                     button { class: "choice privacy-choice", id: "privacy-confidential",
                         "aria-pressed": if form.confidential { "true" } else { "false" },
-                        onclick: move |_| { ui.form.write().confidential = true; },
+                        onclick: move |_| { let mut f = ui.form.write(); f.confidential = true; f.forget_hidden_choices(); },
                         strong { {tr.t("privacy-choice-confidential")} }
                         span { class: "muted", {tr.t("privacy-choice-confidential-hint")} }
                     }
@@ -215,6 +217,22 @@ pub fn FormView() -> Element {
                             oninput: move |e| { ui.form.write().phone = e.value(); } }
                     }
                     FieldError { field: "privacy.phone" }
+                }
+            }
+            section { class: "card", id: "form-public",
+                h3 { {tr.t("form-public-title")} }
+                p { {tr.t("form-public-always")} }
+                if form.may_publish_text() {
+                    label { class: "checkbox",
+                        input { r#type: "checkbox", id: "publish-text", checked: form.publish_text,
+                            "aria-describedby": "publish-text-hint",
+                            onchange: move |e| { ui.form.write().publish_text = e.checked(); ui.errors.write().retain(|error| error.field != "publish_text"); } }
+                        span { {tr.t("form-public-choice")} }
+                    }
+                    p { class: "muted", id: "publish-text-hint", {tr.t("form-public-choice-hint")} }
+                    FieldError { field: "publish_text" }
+                } else {
+                    p { class: "muted", id: "text-stays-private", {tr.t("form-public-private")} }
                 }
             }
             section { class: "card",

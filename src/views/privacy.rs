@@ -1,5 +1,5 @@
 //! First run, step two (and later from Settings): what anonymous and confidential mean, what
-//! is stored on the phone, and what goes to the office, in plain words.
+//! is stored on the phone, what goes to the office, and what anyone can see, in plain words.
 
 use dioxus::prelude::*;
 
@@ -17,6 +17,7 @@ pub fn PrivacyView() -> Element {
         ("privacy-confidential-title", "privacy-confidential-body"),
         ("privacy-phone-title", "privacy-phone-body"),
         ("privacy-office-title", "privacy-office-body"),
+        ("privacy-public-title", "privacy-public-body"),
     ];
     rsx! {
         Header { title: tr.t("privacy-title") }

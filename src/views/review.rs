@@ -1,5 +1,6 @@
-//! The review step: everything the citizen is about to send, in their language, with Change
-//! (back to the form, nothing lost) and Send (stored on the phone first, then sent).
+//! The review step: everything the citizen is about to send, in their language, and whether
+//! its text will be public, with Change (back to the form, nothing lost) and Send (stored on
+//! the phone first, then sent).
 
 use chrono::Utc;
 use dioxus::prelude::*;
@@ -134,6 +135,10 @@ pub fn ReviewView() -> Element {
                     }
                     dt { {tr.t("form-privacy")} }
                     dd { id: "review-privacy", {privacy} }
+                    dt { {tr.t("form-public-title")} }
+                    dd { id: "review-public", "data-public": if form.text_is_public() { "true" } else { "false" },
+                        {tr.t(if form.text_is_public() { "review-text-public" } else { "review-text-private" })}
+                    }
                 }
             }
             div { class: "row-buttons",

@@ -145,6 +145,10 @@ struct SubmitArgs {
     /// The complaint is about the office's own staff.
     #[arg(long)]
     about_staff: bool,
+    /// Make the text public (Open311 lists it with the office's public replies); refused for
+    /// complaints about staff, confidential items and evaluations.
+    #[arg(long)]
+    publish_text: bool,
     /// km or en.
     #[arg(long, default_value = "km")]
     lang: String,
@@ -251,6 +255,7 @@ fn submit(data: &std::path::Path, args: SubmitArgs) -> Result<ExitCode, String> 
         }),
         asked_extra_payment: None,
         about_office_staff: args.about_staff,
+        publish_text: args.publish_text,
         incident_date: args.date,
         privacy,
         profile: None,
@@ -378,6 +383,7 @@ fn item_json(item: &OutboxItem, actions: &[CitizenAction]) -> serde_json::Value 
         "kind": item.kind,
         "place": item.place,
         "created_at": item.created_at,
+        "publish_text": item.submission.publish_text,
         "replies": item.replies.iter().map(|r| json!({ "seq": r.seq, "at": r.at, "kind": r.kind, "text": r.text })).collect::<Vec<_>>(),
         "actions": actions.iter().map(action_json).collect::<Vec<_>>(),
     });
@@ -485,6 +491,7 @@ fn generate(data: &std::path::Path, count: u64, place: &str) -> Result<ExitCode,
             evaluation: None,
             asked_extra_payment: Some(n % 3 == 0),
             about_office_staff: false,
+            publish_text: false,
             incident_date: None,
             privacy: Privacy::Anonymous,
             profile: None,

@@ -67,6 +67,36 @@ fn start_server(folder: &std::path::Path) -> Server {
 }
 
 #[test]
+fn a_tester_chooses_to_publish_the_text_only_where_it_may_be_public() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = folder.path().join("phone");
+    let base = [
+        "submit",
+        "--kind",
+        "complaint",
+        "--place",
+        "120101",
+        "--text",
+        "ផ្លូវខូច",
+        "--publish-text",
+    ];
+    let staff = cli(&device, &[&base[..], &["--about-staff"]].concat());
+    assert_eq!(staff.status.code(), Some(2), "{staff:?}");
+    let errors = String::from_utf8(staff.stderr).unwrap();
+    assert!(
+        errors.contains("publish_not_allowed (publish_text)"),
+        "{errors}"
+    );
+    let public = cli(&device, &[&base[..], &["--json"]].concat());
+    assert!(public.status.success(), "{public:?}");
+    let item: Value = serde_json::from_str(&stdout(&public)).unwrap();
+    assert_eq!(item["publish_text"], true);
+    let plain = cli(&device, &[&base[..7], &["--json"]].concat());
+    let item: Value = serde_json::from_str(&stdout(&plain)).unwrap();
+    assert_eq!(item["publish_text"], false, "off unless chosen");
+}
+
+#[test]
 fn a_tester_submits_syncs_and_lists() {
     let folder = tempfile::tempdir().unwrap();
     let device = folder.path().join("phone");

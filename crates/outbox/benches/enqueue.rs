@@ -20,6 +20,7 @@ fn main() {
         evaluation: None,
         asked_extra_payment: Some(true),
         about_office_staff: false,
+        publish_text: false,
         incident_date: None,
         privacy: Privacy::Anonymous,
         profile: None,

@@ -18,6 +18,8 @@ pub struct Draft {
     pub evaluation: Option<Evaluation>,
     pub asked_extra_payment: Option<bool>,
     pub about_office_staff: bool,
+    /// The citizen chose to make the text public (see [`ourvoice_protocol::may_publish_text`]).
+    pub publish_text: bool,
     pub incident_date: Option<NaiveDate>,
     pub privacy: Privacy,
     pub profile: Option<RespondentProfile>,
@@ -63,6 +65,7 @@ impl Draft {
             evaluation: self.evaluation,
             asked_extra_payment: self.asked_extra_payment,
             about_office_staff: self.about_office_staff,
+            publish_text: self.publish_text,
             incident_date: self.incident_date,
             privacy,
             profile: self.profile,

@@ -19,6 +19,7 @@ fn draft(text: &str) -> Draft {
         evaluation: None,
         asked_extra_payment: None,
         about_office_staff: false,
+        publish_text: false,
         incident_date: None,
         privacy: Privacy::Anonymous,
         profile: None,
@@ -82,6 +83,40 @@ fn an_invalid_draft_is_refused_with_codes_and_nothing_is_stored() {
         other => panic!("expected Invalid, got {other:?}"),
     }
     assert!(outbox.list().unwrap().is_empty());
+}
+
+#[test]
+fn the_choice_to_publish_is_stored_with_the_bytes_that_are_sent() {
+    let (_folder, outbox) = open();
+    let mut public = draft("ផ្លូវខូច");
+    public.publish_text = true;
+    let public = outbox
+        .submit(public, Directory::embedded(), "0.1.0", now())
+        .unwrap();
+    let private = outbox
+        .submit(draft("text"), Directory::embedded(), "0.1.0", now())
+        .unwrap();
+    let claimed = outbox.claim_due(0, 10, 1 << 20, false).unwrap();
+    let body = |id| &claimed.iter().find(|c| c.id == id).unwrap().body;
+    assert!(body(public.id).contains("\"publish_text\":true"));
+    assert!(
+        !body(private.id).contains("publish_text"),
+        "left out when not chosen, as before the choice existed"
+    );
+
+    let mut staff = draft("text");
+    staff.about_office_staff = true;
+    staff.publish_text = true;
+    match outbox.submit(staff, Directory::embedded(), "0.1.0", now()) {
+        Err(SubmitError::Invalid(errors)) => assert_eq!(
+            errors,
+            vec![ValidationError::new(
+                ErrorCode::PublishNotAllowed,
+                "publish_text"
+            )]
+        ),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
 }
 
 #[test]

@@ -4,6 +4,11 @@
 //!
 //! Guarantees: a value that passes [`Submission::validate`] on the phone passes it on the
 //! server given the same directory; every rejection names a stable [`ErrorCode`] and the field.
+//!
+//! What is public: nothing a citizen did not choose to publish. Public surfaces carry only coded
+//! fields (service, status, office, place, dates, server number); an item's text is published
+//! only when its [`Submission::publish_text`] is set, which validation allows only where
+//! [`may_publish_text`] holds.
 
 mod ids;
 mod submission;
@@ -14,7 +19,8 @@ mod validation;
 pub use ids::{Secret, TrackingCode};
 pub use ourvoice_directory::Lang;
 pub use submission::{
-    AgeBand, Criteria, Disability, Evaluation, Gender, Kind, Privacy, RespondentProfile, Submission,
+    may_publish_text, AgeBand, Criteria, Disability, Evaluation, Gender, Kind, Privacy,
+    RespondentProfile, Submission,
 };
 pub use sync::{
     ApiError, CaseActionResponse, CaseStatus, CaseUpdate, CitizenAnswerRequest, ItemKey,

@@ -160,6 +160,13 @@ pub struct Submission {
     /// The complaint is about the office's own staff: it goes to the citizens' office above.
     #[serde(default)]
     pub about_office_staff: bool,
+    /// The citizen chose to make the text public: the description and the office's public
+    /// replies may then be shown on public surfaces (Open311). Off unless chosen; never allowed
+    /// for complaints about office staff, confidential items or evaluations (see
+    /// [`Submission::may_publish_text`]). Left out of the JSON when false, so a submission made
+    /// before the field existed has the same bytes and [`Submission::body_digest`].
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub publish_text: bool,
     #[serde(default)]
     pub incident_date: Option<NaiveDate>,
     pub privacy: Privacy,
@@ -171,7 +178,23 @@ pub struct Submission {
     pub secret: Secret,
 }
 
+/// Whether a citizen may choose to make the text of an item public: never for a complaint about
+/// the office's own staff, a confidential item or an evaluation. The app offers the choice only
+/// when this holds; validation refuses `publish_text` otherwise.
+pub fn may_publish_text(kind: Kind, about_office_staff: bool, confidential: bool) -> bool {
+    kind != Kind::Evaluation && !about_office_staff && !confidential
+}
+
 impl Submission {
+    /// [`may_publish_text`] for this submission.
+    pub fn may_publish_text(&self) -> bool {
+        may_publish_text(
+            self.kind,
+            self.about_office_staff,
+            matches!(self.privacy, Privacy::Confidential { .. }),
+        )
+    }
+
     pub fn tracking_code(&self) -> TrackingCode {
         TrackingCode::from_id(&self.id)
     }

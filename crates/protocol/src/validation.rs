@@ -34,10 +34,13 @@ pub enum ErrorCode {
     PhoneInvalid,
     SecretInvalid,
     AppVersionInvalid,
+    /// `publish_text` on an item whose text may not be public: a complaint about office staff,
+    /// a confidential item or an evaluation.
+    PublishNotAllowed,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::Malformed,
         ErrorCode::IdInvalid,
         ErrorCode::PlaceUnknown,
@@ -55,6 +58,7 @@ impl ErrorCode {
         ErrorCode::PhoneInvalid,
         ErrorCode::SecretInvalid,
         ErrorCode::AppVersionInvalid,
+        ErrorCode::PublishNotAllowed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +80,7 @@ impl ErrorCode {
             ErrorCode::PhoneInvalid => "phone_invalid",
             ErrorCode::SecretInvalid => "secret_invalid",
             ErrorCode::AppVersionInvalid => "app_version_invalid",
+            ErrorCode::PublishNotAllowed => "publish_not_allowed",
         }
     }
 
@@ -237,6 +242,9 @@ impl Submission {
                 }
             }
             (None, _) => {}
+        }
+        if self.publish_text && !self.may_publish_text() {
+            fail(ErrorCode::PublishNotAllowed, "publish_text");
         }
         if self.incident_date.is_some_and(|date| date > today) {
             fail(ErrorCode::IncidentDateInFuture, "incident_date");

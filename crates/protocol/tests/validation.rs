@@ -25,6 +25,7 @@ fn complaint() -> Submission {
         evaluation: None,
         asked_extra_payment: Some(true),
         about_office_staff: false,
+        publish_text: false,
         incident_date: NaiveDate::from_ymd_opt(2026, 11, 20),
         privacy: Privacy::Anonymous,
         profile: None,
@@ -85,6 +86,15 @@ fn valid_submissions_pass() {
     );
     check(|s| s.description = "ក".repeat(4000), "ok");
     check(|s| s.incident_date = Some(today()), "ok");
+    // A citizen may publish the text of an anonymous complaint or request (a broken road).
+    check(|s| s.publish_text = true, "ok");
+    check(
+        |s| {
+            s.kind = Kind::Information;
+            s.publish_text = true;
+        },
+        "ok",
+    );
 }
 
 #[test]
@@ -177,6 +187,32 @@ phone_invalid privacy.phone",
     );
     check(
         |s| {
+            s.about_office_staff = true;
+            s.publish_text = true;
+        },
+        "publish_not_allowed publish_text",
+    );
+    check(
+        |s| {
+            s.privacy = Privacy::Confidential {
+                name: "សុខ ចាន់".into(),
+                phone: "012 345 678".into(),
+            };
+            s.publish_text = true;
+        },
+        "publish_not_allowed publish_text",
+    );
+    check(
+        |s| {
+            s.kind = Kind::Evaluation;
+            s.description.clear();
+            s.evaluation = evaluation(4);
+            s.publish_text = true;
+        },
+        "publish_not_allowed publish_text",
+    );
+    check(
+        |s| {
             s.place = "1".into();
             s.description.clear();
             s.secret = Secret::from_string("x".into());
@@ -209,6 +245,7 @@ fn every_error_code_is_reached_by_some_case() {
         "phone_invalid",
         "secret_invalid",
         "app_version_invalid",
+        "publish_not_allowed",
     ]
     .into_iter()
     .collect();
@@ -273,6 +310,28 @@ fn malformed_items_name_the_field() {
     // Optional parts may be left out entirely.
     check_parse(without("description"), "ok");
     check_parse(without("profile"), "ok");
+    check_parse(with("publish_text", json!("yes")), "malformed publish_text");
+    check_parse(with("publish_text", json!(true)), "ok");
+}
+
+#[test]
+fn the_choice_to_publish_is_offered_only_where_text_may_be_public() {
+    use ourvoice_protocol::may_publish_text;
+    for (kind, about_staff, confidential, expect) in [
+        (Kind::Complaint, false, false, true),
+        (Kind::Support, false, false, true),
+        (Kind::Information, false, false, true),
+        (Kind::Complaint, true, false, false),
+        (Kind::Complaint, false, true, false),
+        (Kind::Support, false, true, false),
+        (Kind::Evaluation, false, false, false),
+    ] {
+        assert_eq!(
+            may_publish_text(kind, about_staff, confidential),
+            expect,
+            "{kind:?} about staff {about_staff} confidential {confidential}"
+        );
+    }
 }
 
 #[test]
@@ -301,4 +360,35 @@ fn body_digest_changes_with_any_content() {
     assert_ne!(a.body_digest(), b.body_digest());
     let round_trip: Submission = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
     assert_eq!(round_trip.body_digest(), a.body_digest());
+    let mut public = a.clone();
+    public.publish_text = true;
+    assert_ne!(public.body_digest(), a.body_digest());
+}
+
+/// A submission as phones sent it before `publish_text` existed: its canonical bytes, and so
+/// its digest (the idempotency check of every resend), are unchanged; the field appears only
+/// when the citizen chose to publish.
+const OLD_BODY: &str = r#"{"id":"3f2b8c1e-5a4d-4e6f-9a7b-1c2d3e4f5a6b","kind":"complaint","place":"120101","category":"civil_registration","description":"ផ្លូវខូច","evaluation":null,"asked_extra_payment":true,"about_office_staff":false,"incident_date":"2026-11-20","privacy":{"mode":"anonymous"},"profile":null,"locale":"km","created_at":"2026-11-28T03:00:00Z","app_version":"0.1.0","secret":"abcdefghijklmnopqrstuvwxyz0123456789_-AB"}"#;
+/// SHA-256 of `OLD_BODY`, as the server stored it for that item.
+const OLD_DIGEST: &str = "09258e973645f1a368d491d2f6ecc51ebe82356dc2afca3c7f8d5248e97f7736";
+
+#[test]
+fn submissions_made_before_the_choice_to_publish_keep_their_bytes_and_digest() {
+    let old: Submission = serde_json::from_str(OLD_BODY).unwrap();
+    assert!(!old.publish_text, "old items are not public");
+    assert_eq!(serde_json::to_string(&old).unwrap(), OLD_BODY);
+    assert_eq!(old.body_digest(), OLD_DIGEST);
+    let parsed = parse_submission(serde_json::from_str(OLD_BODY).unwrap()).unwrap();
+    assert_eq!(parsed.body_digest(), OLD_DIGEST);
+
+    let mut public = old.clone();
+    public.publish_text = true;
+    let bytes = serde_json::to_string(&public).unwrap();
+    assert!(
+        bytes.contains(r#""about_office_staff":false,"publish_text":true,"incident_date""#),
+        "{bytes}"
+    );
+    let back: Submission = serde_json::from_str(&bytes).unwrap();
+    assert!(back.publish_text);
+    assert_eq!(back.body_digest(), public.body_digest());
 }

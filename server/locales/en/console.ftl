@@ -40,6 +40,7 @@ col-office = Office
 col-place = Place
 col-incident-date = Date of the incident
 col-about-staff = About this office's own staff
+col-public-text = Text and public replies shown on Open311 (the citizen's choice)
 col-extra-payment = Asked to pay more than the posted fee
 col-gender = Gender
 col-age = Age band

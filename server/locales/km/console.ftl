@@ -40,6 +40,7 @@ col-office = ការិយាល័យ
 col-place = ទីកន្លែង
 col-incident-date = កាលបរិច្ឆេទហេតុការណ៍
 col-about-staff = ទាក់ទងនឹងបុគ្គលិកការិយាល័យនេះផ្ទាល់
+col-public-text = អត្ថបទ និងចម្លើយសាធារណៈ បង្ហាញនៅលើ Open311 (ពលរដ្ឋជាអ្នកជ្រើសរើស)
 col-extra-payment = ត្រូវបានសុំបង់លើសតម្លៃដែលបានបិទផ្សាយ
 col-gender = ភេទ
 col-age = ក្រុមអាយុ

@@ -345,6 +345,10 @@ pub async fn item(
         &tr.t("col-about-staff"),
         &yes_no(detail.about_office_staff),
     ));
+    facts.push_str(&fact(
+        &tr.t("col-public-text"),
+        &yes_no(detail.publish_text),
+    ));
     if let Some(asked) = detail.asked_extra_payment {
         facts.push_str(&fact(&tr.t("col-extra-payment"), &yes_no(asked)));
     }

@@ -4,9 +4,15 @@
 //! attributes.
 //!
 //! Guarantees: creating a request needs a valid API key and goes through the protocol's
-//! validation and the same storage as the app; listing never shows contact details, nor the
-//! description or office notes of confidential requests; errors are `[{code, description}]`
-//! (or `<errors>`) with 400, 403 or 404.
+//! validation and the same storage as the app, and answers with the new `service_request_id`
+//! only (the spec's "token" is for servers that cannot give the number at once; ours is
+//! committed before it answers). What is public is nothing a citizen did not choose to publish:
+//! every GET (lists, one request, tokens) carries coded fields only (service, status, office,
+//! place, dates, number); the description, the office's public replies (`status_notes`) and
+//! the location a client gave appear only for a request whose citizen chose to publish its text
+//! (`attribute[publish_description]=true`, refused for complaints about office staff,
+//! confidential requests and evaluations); contact details never. Errors are
+//! `[{code, description}]` (or `<errors>`) with 400, 403 or 404.
 
 mod format;
 
@@ -31,6 +37,10 @@ use crate::client::ClientAddr;
 use crate::store::open311::{self as queries, Filter, Location, RequestRow};
 use crate::store::NewCase;
 use crate::AppState;
+
+/// The attribute by which an Open311 client says the citizen chose to publish the text: the
+/// protocol's `publish_text`.
+const PUBLISH_ATTRIBUTE: &str = "publish_description";
 
 /// The spec's default window for listing requests.
 const DEFAULT_DAYS: i64 = 90;
@@ -301,6 +311,14 @@ async fn service_definition(
         "Language of the text (default: km)",
         list(&[("km", "Khmer"), ("en", "English")]),
     ));
+    attributes.push(attribute(
+        PUBLISH_ATTRIBUTE,
+        "singlevaluelist",
+        false,
+        13,
+        "The citizen chose to make the description public, with the office's public replies and the location given (default: false; not allowed for complaints about office staff, confidential requests or evaluations). Otherwise requests are listed with coded fields only.",
+        list(&[("true", "Yes"), ("false", "No")]),
+    ));
     answer(
         format,
         Ok((
@@ -493,10 +511,15 @@ pub fn key_digest(key: &str) -> String {
     Secret::from_string(key.to_string()).digest()
 }
 
+/// The problems of a request, each naming its field as the Open311 client sent it where the
+/// names differ.
 fn describe(errors: &[ValidationError]) -> String {
     let parts: Vec<String> = errors
         .iter()
-        .map(|e| format!("{} ({})", e.code, e.field))
+        .map(|e| match e.field.as_str() {
+            "publish_text" => format!("{} (attribute[{PUBLISH_ATTRIBUTE}])", e.code),
+            field => format!("{} ({field})", e.code),
+        })
         .collect();
     format!("the request is not valid: {}", parts.join(", "))
 }
@@ -712,6 +735,7 @@ async fn create_request(
         evaluation,
         asked_extra_payment: yes_no(&fields, "asked_extra_payment")?,
         about_office_staff: yes_no(&fields, "about_office_staff")?.unwrap_or(false),
+        publish_text: yes_no(&fields, PUBLISH_ATTRIBUTE)?.unwrap_or(false),
         incident_date,
         privacy,
         profile: None,
@@ -726,7 +750,6 @@ async fn create_request(
     let office = crate::api::route_submission(state, &submission)
         .ok_or_else(|| fail(StatusCode::BAD_REQUEST, "the place has no office to answer"))?;
     let body_digest = submission.body_digest();
-    let token = submission.id.to_string();
     let case = NewCase {
         submission,
         office,
@@ -741,9 +764,9 @@ async fn create_request(
         .map_err(unavailable)?
         .pop();
     match outcome {
+        // The spec: `token` "should not be returned if service_request_id is returned".
         Some(ItemOutcome::Accepted { server_number, .. }) => Ok(json!([{
             "service_request_id": server_number.to_string(),
-            "token": token,
             "service_notice": "",
             "account_id": "",
         }])),

@@ -110,8 +110,8 @@ pub fn write_case(
             "INSERT INTO cases (id, tracking_code, body_digest, secret_digest, kind, place, office, category,
             description, evaluation, asked_extra_payment, about_office_staff, incident_date, privacy,
             contact_name, contact_phone, gender, age_band, disability, locale, created_at, app_version,
-            received_at, status, due_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'received', $24)
+            received_at, status, due_at, publish_text)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'received', $24, $25)
          ON CONFLICT (id) DO NOTHING
          RETURNING number",
             &[
@@ -143,6 +143,7 @@ pub fn write_case(
                 Val::from(&s.app_version),
                 Val::from(&received_at),
                 Val::from(due_at),
+                Val::from(s.publish_text),
             ],
         )?;
     let Some(inserted) = inserted else {

@@ -834,6 +834,8 @@ pub struct CaseDetail {
     pub evaluation: Option<String>,
     pub asked_extra_payment: Option<bool>,
     pub about_office_staff: bool,
+    /// The citizen chose to make the text public (Open311 shows it with the public replies).
+    pub publish_text: bool,
     pub incident_date: Option<String>,
     pub gender: Option<String>,
     pub age_band: Option<String>,
@@ -853,7 +855,8 @@ pub fn case_detail(
     let row = sql.query_opt(
         &format!(
             "SELECT {LINE_COLUMNS}, place, description, evaluation, asked_extra_payment,
-                    about_office_staff, incident_date, gender, age_band, disability, locale, rating
+                    about_office_staff, incident_date, gender, age_band, disability, locale, rating,
+                    publish_text
              FROM cases WHERE number = $1 AND {condition}"
         ),
         &params,
@@ -872,6 +875,7 @@ pub fn case_detail(
             disability: row.opt_text(19)?,
             locale: row.text(20)?,
             rating: row.opt_int(21)?,
+            publish_text: row.int(22)? != 0,
         })
     })
     .transpose()

@@ -3,10 +3,14 @@
 //!
 //! Guarantees: a request's location is written in the same (group-committed) ingest
 //! transaction as the case itself, so it is stored whole or not at all; the rows read here carry
-//! no contact details, and the description and office notes of confidential cases are left out.
+//! coded fields only (service, status, office, place, dates, number) and never contact details.
+//! The description, the office's public replies and the location an Open311 client gave are
+//! read only for a case whose citizen chose to publish its text (`cases.publish_text`), and
+//! never for a confidential case, a complaint about office staff or an evaluation, whatever the
+//! stored flag says.
 
 use chrono::{DateTime, Utc};
-use ourvoice_protocol::ItemOutcome;
+use ourvoice_protocol::{may_publish_text, ItemOutcome, Kind};
 
 use super::sql::{Sql, Val};
 use super::StoreError;
@@ -61,20 +65,23 @@ pub struct Filter {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestRow {
     pub number: i64,
-    pub id: String,
     pub category: String,
     pub place: String,
     pub office: String,
-    pub confidential: bool,
+    /// The citizen chose to publish the text, and the case may have public text: only then
+    /// are `description`, `status_note` and the location filled in.
+    pub public_text: bool,
+    /// Empty unless `public_text`.
     pub description: String,
     pub status: String,
     pub received_at: String,
     pub updated_at: String,
     pub due_at: Option<String>,
+    /// The location an Open311 client gave; `None` unless `public_text`.
     pub latitude: Option<String>,
     pub longitude: Option<String>,
     pub address_string: Option<String>,
-    /// The newest public note of the office (a reply, or a transfer's reason).
+    /// The newest public reply of the office; `None` unless `public_text`.
     pub status_note: Option<String>,
 }
 
@@ -129,13 +136,14 @@ pub fn requests(sql: &mut dyn Sql, filter: &Filter) -> Result<Vec<RequestRow>, S
     let limit = next(Val::Int(filter.limit), &mut params);
     let rows = sql.query(
         &format!(
-            "SELECT c.number, c.id, c.category, c.place, c.office, c.privacy, c.description, c.status,
+            "SELECT c.number, c.kind, c.category, c.place, c.office, c.privacy, c.description, c.status,
                     c.received_at,
                     (SELECT max(e.at) FROM case_events e WHERE e.case_number = c.number),
                     c.due_at, l.latitude, l.longitude, l.address_string,
                     (SELECT e.reply_text FROM case_events e
                       WHERE e.case_number = c.number AND e.public = 1 AND e.reply_text IS NOT NULL
-                      ORDER BY e.seq DESC LIMIT 1)
+                      ORDER BY e.seq DESC LIMIT 1),
+                    c.publish_text, c.about_office_staff
              FROM cases c LEFT JOIN open311_locations l ON l.case_number = c.number
              WHERE {condition}
              ORDER BY c.number DESC
@@ -145,31 +153,30 @@ pub fn requests(sql: &mut dyn Sql, filter: &Filter) -> Result<Vec<RequestRow>, S
     )?;
     rows.into_iter()
         .map(|row| {
+            let kind = row.text(1)?;
+            let chosen = row.int(15)? != 0;
+            // The protocol's rule again, so a flag stored wrongly cannot publish what may not be.
+            let about_office_staff = row.int(16)? != 0;
             let confidential = row.text(5)? == "confidential";
+            let public_text = chosen
+                && Kind::from_code(&kind)
+                    .is_some_and(|kind| may_publish_text(kind, about_office_staff, confidential));
+            let public = |value: Option<String>| value.filter(|_| public_text);
             Ok(RequestRow {
                 number: row.int(0)?,
-                id: row.text(1)?,
                 category: row.text(2)?,
                 place: row.text(3)?,
                 office: row.text(4)?,
-                confidential,
-                description: if confidential {
-                    String::new()
-                } else {
-                    row.text(6)?
-                },
+                public_text,
+                description: public(Some(row.text(6)?)).unwrap_or_default(),
                 status: row.text(7)?,
                 received_at: row.text(8)?,
                 updated_at: row.opt_text(9)?.unwrap_or(row.text(8)?),
                 due_at: row.opt_text(10)?,
-                latitude: row.opt_text(11)?,
-                longitude: row.opt_text(12)?,
-                address_string: row.opt_text(13)?,
-                status_note: if confidential {
-                    None
-                } else {
-                    row.opt_text(14)?
-                },
+                latitude: public(row.opt_text(11)?),
+                longitude: public(row.opt_text(12)?),
+                address_string: public(row.opt_text(13)?),
+                status_note: public(row.opt_text(14)?),
             })
         })
         .collect()

@@ -122,7 +122,7 @@ pub enum Dialect {
 
 /// Each migration, in order; version `n` is `MIGRATIONS[n - 1]`. Tokens: `{pk}` an
 /// auto-numbered 64-bit primary key, `{int}` a 64-bit integer.
-pub const MIGRATIONS: [&str; 5] = [
+pub const MIGRATIONS: [&str; 6] = [
     // 1: the spine: cases and their events.
     "
 CREATE TABLE cases (
@@ -292,6 +292,11 @@ CREATE TABLE console_settings (
     value TEXT NOT NULL
 );
 INSERT INTO console_settings (name, value) VALUES ('require_2fa', 'off');
+",
+    // 6: what is published: whether the citizen chose to make an item's text public (its
+    // description and the office's public replies). Items stored before are not public.
+    "
+ALTER TABLE cases ADD COLUMN publish_text {int} NOT NULL DEFAULT 0;
 ",
 ];
 

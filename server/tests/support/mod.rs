@@ -311,6 +311,7 @@ pub fn complaint(text: &str) -> Submission {
         evaluation: None,
         asked_extra_payment: None,
         about_office_staff: false,
+        publish_text: false,
         incident_date: None,
         privacy: Privacy::Anonymous,
         profile: None,
