@@ -15,12 +15,13 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use super::auth::{check_password, client_ip, hash_password, MIN_PASSWORD_CHARS};
+use super::auth::{
+    check_password, client_ip, hash_password, signed_out_csrf, signed_out_token, MIN_PASSWORD_CHARS,
+};
 use super::html::{csrf_field, esc, page};
 use super::i18n::Tr;
 use super::{
-    digest, own_cookie, random_token, same, set_cookie, totp, ConsoleError, ConsoleResult,
-    Language, Partial, Signed, LOGIN_COOKIE,
+    digest, set_cookie, totp, ConsoleError, ConsoleResult, Language, Partial, Signed, LOGIN_COOKIE,
 };
 use crate::store::console::{self, Stage};
 use crate::AppState;
@@ -110,10 +111,7 @@ pub async fn enrol_form(
     let Some(account) = account else {
         return Ok(link_refused(&tr));
     };
-    let csrf = own_cookie(&state, &headers, LOGIN_COOKIE)
-        .filter(|t| t.len() == 64)
-        .map(str::to_string)
-        .unwrap_or_else(random_token);
+    let csrf = signed_out_token(&state, &headers);
     Ok((
         [(
             header::SET_COOKIE,
@@ -131,11 +129,7 @@ pub async fn enrol(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> ConsoleResult {
-    let cookie_token = own_cookie(&state, &headers, LOGIN_COOKIE).unwrap_or("");
-    match form.get("csrf") {
-        Some(token) if !cookie_token.is_empty() && same(token, cookie_token) => {}
-        _ => return Err(ConsoleError::Csrf),
-    }
+    let cookie_token = signed_out_csrf(&state, &headers, &form)?;
     let token = form.get("token").cloned().unwrap_or_default();
     if token.len() != 64 {
         return Ok(link_refused(&tr));

@@ -63,6 +63,28 @@ pub async fn check_password(
     Some(good && real)
 }
 
+/// The double-submit CSRF token of pages used before signing in (the login form, enrolment
+/// links): the one in the browser's cookie, or a fresh one.
+pub fn signed_out_token(state: &AppState, headers: &HeaderMap) -> String {
+    own_cookie(state, headers, LOGIN_COOKIE)
+        .filter(|t| t.len() == 64)
+        .map(str::to_string)
+        .unwrap_or_else(random_token)
+}
+
+/// Checks a signed-out form's CSRF token against its cookie; the token.
+pub fn signed_out_csrf<'h>(
+    state: &AppState,
+    headers: &'h HeaderMap,
+    form: &HashMap<String, String>,
+) -> Result<&'h str, ConsoleError> {
+    let cookie_token = own_cookie(state, headers, LOGIN_COOKIE).unwrap_or("");
+    match form.get("csrf") {
+        Some(token) if !cookie_token.is_empty() && same(token, cookie_token) => Ok(cookie_token),
+        _ => Err(ConsoleError::Csrf),
+    }
+}
+
 /// The client's address: from a trusted proxy's `X-Forwarded-For`, else the peer's.
 pub fn client_ip(
     peer: SocketAddr,
@@ -112,10 +134,7 @@ pub async fn login_form(
     Language(tr): Language,
     headers: HeaderMap,
 ) -> Response {
-    let token = own_cookie(&state, &headers, LOGIN_COOKIE)
-        .filter(|t| t.len() == 64)
-        .map(str::to_string)
-        .unwrap_or_else(random_token);
+    let token = signed_out_token(&state, &headers);
     (
         [(
             header::SET_COOKIE,
@@ -134,11 +153,7 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> ConsoleResult {
-    let cookie_token = own_cookie(&state, &headers, LOGIN_COOKIE).unwrap_or("");
-    match form.get("csrf") {
-        Some(token) if !cookie_token.is_empty() && same(token, cookie_token) => {}
-        _ => return Err(ConsoleError::Csrf),
-    }
+    let cookie_token = signed_out_csrf(&state, &headers, &form)?;
     let username = form
         .get("username")
         .map(|u| u.trim().chars().take(100).collect::<String>())
