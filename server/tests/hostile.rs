@@ -47,6 +47,18 @@ async fn hostile_traffic_takes_no_more_than_its_share() {
     }
 }
 
+#[test]
+fn the_attack_covers_every_post_route() {
+    let declared = hostile::declared_post_routes();
+    assert!(declared.len() > 20, "{declared:?}");
+    for route in &declared {
+        assert!(
+            hostile::POST_ROUTES.iter().any(|(path, _)| path == route),
+            "{route} takes a POST but the hostile traffic does not reach it"
+        );
+    }
+}
+
 #[tokio::test]
 async fn connections_over_the_cap_are_answered_busy_and_closed() {
     let db = TestDb::new(Engine::Sqlite);

@@ -90,8 +90,9 @@ const FORM: &str = "application/x-www-form-urlencoded";
 /// One hostile body: path, content type, content encoding, cookies, bytes.
 type HostileBody = (String, &'static str, Option<&'static str>, String, Vec<u8>);
 
-/// Every route that takes a POST, with the content type its body has.
-pub const POST_ROUTES: [(&str, &str); 19] = [
+/// Every route that takes a POST, with the content type its body has (a test checks the
+/// list against the routers).
+pub const POST_ROUTES: [(&str, &str); 27] = [
     ("/api/v1/submissions", "application/json"),
     ("/api/v1/updates", "application/json"),
     ("/api/v1/answers", "application/json"),
@@ -99,20 +100,53 @@ pub const POST_ROUTES: [(&str, &str); 19] = [
     ("/open311/v2/requests.json", FORM),
     ("/open311/v2/requests.xml", FORM),
     ("/console/login", FORM),
+    ("/console/login/code", FORM),
     ("/console/logout", FORM),
+    ("/console/enrol", FORM),
+    ("/console/password", FORM),
+    ("/console/2fa", FORM),
     ("/console/items/1/reply", FORM),
     ("/console/items/1/state", FORM),
     ("/console/items/1/transfer", FORM),
     ("/console/items/1/escalate", FORM),
     ("/console/accounts", FORM),
     ("/console/accounts/1/disable", FORM),
+    ("/console/accounts/1/enable", FORM),
+    ("/console/accounts/1/reset", FORM),
+    ("/console/accounts/policy", FORM),
     ("/console/deadlines", FORM),
     ("/console/offices/CH-120101", FORM),
     ("/console/holidays", FORM),
+    ("/console/holidays/remove", FORM),
     ("/console/api-keys", FORM),
     ("/console/api-keys/revoke", FORM),
 ];
 
+/// The POST routes the server declares: the published API's, and the console router's (read
+/// from its source), with their parameters filled in as [`POST_ROUTES`] has them.
+pub fn declared_post_routes() -> Vec<String> {
+    let mut routes: Vec<String> = ourvoice_server::openapi::API_ROUTES
+        .iter()
+        .filter(|(method, _)| *method == "post")
+        .map(|(_, path)| path.to_string())
+        .collect();
+    let folder = std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo");
+    let console =
+        std::fs::read_to_string(std::path::Path::new(&folder).join("src/console/mod.rs")).unwrap();
+    for call in console.split(".route(").skip(1) {
+        let call = &call[..call.find("\n        .").unwrap_or(call.len())];
+        if !call.contains("post(") {
+            continue;
+        }
+        let path = call.split('"').nth(1).expect("a route's path");
+        routes.push(
+            path.replace("{number}", "1")
+                .replace("{id}", "1")
+                .replace("{code}", "CH-120101"),
+        );
+    }
+    routes
+}
 /// Posts `body`; the status, or `None` if the server closed the connection without one (it
 /// may, once it has answered 413 without reading the rest).
 async fn post(
