@@ -310,9 +310,10 @@ pub async fn attack(db: &TestDb, server: &mut ServerProcess) -> Report {
         .peak_after
         .push(("half-sent", peak_resident_mib(server.pid())));
 
-    // 3. 200 logins at once, each from its own address, for a name that does not exist (the
-    //    server does the same password work as for a real one): each is answered, 401, or
-    //    429 while the password checks are all taken.
+    // 3. 200 logins at once, each from its own address and for its own name that does not
+    //    exist (so that no per-name or per-address delay spares the server a password check;
+    //    it does the same work as for a real name): each is answered, 401, or 429 while the
+    //    password checks are all taken.
     let mut login_page = Browser::new(&base);
     let token = login_page.get("/console/login").await.csrf();
     let login_cookies = login_page.cookie_header();
@@ -331,7 +332,7 @@ pub async fn attack(db: &TestDb, server: &mut ServerProcess) -> Report {
                 .header("cookie", cookies)
                 .header("x-forwarded-for", format!("203.0.{}.1", n))
                 .form(&[
-                    ("username", "nobody"),
+                    ("username", format!("nobody{n}").as_str()),
                     ("password", "wrong password!"),
                     ("csrf", token.as_str()),
                 ])
