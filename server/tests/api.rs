@@ -136,6 +136,30 @@ async fn a_batch_is_answered_item_by_item_and_idempotently_on(db: TestDb) {
     let lines: Vec<String> = conflict.results.iter().map(outcome_line).collect();
     assert_eq!(lines, ["0 conflict", "1 accepted CH-120101 received"]);
 
+    // In one batch (written by one statement): an item twice is stored once and answered
+    // the same twice; the same id with another body after it is a conflict.
+    let twice = complaint("sent twice in one batch");
+    let mut other_body = twice.clone();
+    other_body.description.push_str(" (edited)");
+    let answer = api.submit(json!([twice, twice, other_body])).await;
+    let lines: Vec<String> = answer.results.iter().map(outcome_line).collect();
+    assert_eq!(
+        lines,
+        [
+            "0 accepted CH-120101 received",
+            "1 accepted CH-120101 received",
+            "2 conflict"
+        ]
+    );
+    assert_eq!(answer.results[0].outcome, answer.results[1].outcome);
+    assert_eq!(
+        db.count(
+            "SELECT count(*) FROM cases WHERE id = $1",
+            &[Val::from(twice.id.to_string())]
+        ),
+        1
+    );
+
     // Updates: only with the right secret, only after `since`.
     let seq_of_good = match &first.results[0].outcome {
         ItemOutcome::Accepted { seq, .. } => *seq,
@@ -168,8 +192,9 @@ async fn a_batch_is_answered_item_by_item_and_idempotently_on(db: TestDb) {
 
     let mut server = server;
     assert!(server.terminate().success());
+    // Four from the first batch, "new one", and the item sent twice in one batch.
     let row = &db.query("SELECT count(*), count(DISTINCT id) FROM cases", &[])[0];
-    assert_eq!((row.int(0).unwrap(), row.int(1).unwrap()), (5, 5));
+    assert_eq!((row.int(0).unwrap(), row.int(1).unwrap()), (6, 6));
     let secret_in_db = db.count(
         "SELECT count(*) FROM cases WHERE secret_digest = $1",
         &[Val::from(good.secret.expose())],

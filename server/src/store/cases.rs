@@ -83,14 +83,24 @@ pub fn add_working_days(
     at
 }
 
-pub fn write_case(
-    sql: &mut dyn Sql,
+/// The columns of a new case, in the order [`case_values`] gives them.
+const CASE_COLUMNS: &str = "id, tracking_code, body_digest, secret_digest, kind, place, office,
+    category, description, evaluation, asked_extra_payment, about_office_staff, incident_date,
+    privacy, contact_name, contact_phone, gender, age_band, disability, locale, created_at,
+    app_version, received_at, due_at, publish_text";
+/// How many values [`case_values`] gives.
+const CASE_VALUES: usize = 25;
+/// Items written by one statement: few round trips, and well under SQLite's 32,766 parameters.
+const ITEMS_PER_STATEMENT: usize = 100;
+
+/// The values of a new case, in the order of [`CASE_COLUMNS`].
+fn case_values(
     case: &NewCase,
-    now: DateTime<Utc>,
+    received_at: &str,
     rules: &DeadlineRules,
-) -> Result<ItemOutcome, StoreError> {
+    now: DateTime<Utc>,
+) -> [Val; CASE_VALUES] {
     let s = &case.submission;
-    let id = s.id.to_string();
     let (contact_name, contact_phone) = match &s.privacy {
         Privacy::Anonymous => (None, None),
         Privacy::Confidential { name, phone } => (Some(name.as_str()), Some(phone.as_str())),
@@ -101,77 +111,165 @@ pub fn write_case(
     };
     let profile = s.profile.clone().unwrap_or_default();
     let code = |value: serde_json::Value| value.as_str().map(str::to_string);
+    [
+        Val::from(s.id.to_string()),
+        Val::from(s.tracking_code().as_str()),
+        Val::from(&case.body_digest),
+        Val::from(s.secret.digest()),
+        Val::from(s.kind.as_str()),
+        Val::from(&s.place),
+        Val::from(&case.office),
+        Val::from(&s.category),
+        Val::from(&s.description),
+        Val::from(
+            s.evaluation
+                .as_ref()
+                .map(|e| serde_json::to_string(e).expect("ratings serialise")),
+        ),
+        Val::from(s.asked_extra_payment),
+        Val::from(s.about_office_staff),
+        Val::from(s.incident_date.map(|d| d.to_string())),
+        Val::from(privacy),
+        Val::from(contact_name),
+        Val::from(contact_phone),
+        Val::from(
+            profile
+                .gender
+                .and_then(|g| code(serde_json::to_value(g).ok()?)),
+        ),
+        Val::from(
+            profile
+                .age_band
+                .and_then(|a| code(serde_json::to_value(a).ok()?)),
+        ),
+        Val::from(
+            profile
+                .disability
+                .and_then(|d| code(serde_json::to_value(d).ok()?)),
+        ),
+        Val::from(s.locale.code()),
+        Val::from(stamp(s.created_at)),
+        Val::from(&s.app_version),
+        Val::from(received_at),
+        Val::from(stamp(rules.due(s.kind.as_str(), now))),
+        Val::from(s.publish_text),
+    ]
+}
+
+/// `($1, $2, …tail), ($n+1, …tail), …`: `rows` rows of `width` placeholders, each written by
+/// `placeholder`, then `tail` (constant values) at the end of each row.
+fn rows_of(rows: usize, width: usize, placeholder: impl Fn(usize) -> String, tail: &str) -> String {
+    (0..rows)
+        .map(|row| {
+            let values: Vec<String> = (1..=width)
+                .map(|column| placeholder(row * width + column))
+                .collect();
+            format!("({}{tail})", values.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Stores new cases, each with its first event, a few statements for up to
+/// [`ITEMS_PER_STATEMENT`] items; one outcome per case, in order. An id stored already (by an
+/// earlier request, or earlier in `cases`) gets the original answer, or a conflict for another
+/// body.
+pub fn write_cases(
+    sql: &mut dyn Sql,
+    cases: &[&NewCase],
+    now: DateTime<Utc>,
+    rules: &DeadlineRules,
+) -> Result<Vec<ItemOutcome>, StoreError> {
     let received_at = stamp(now);
-    let due_at = stamp(rules.due(s.kind.as_str(), now));
-    // One round trip for a new case; the id taken already (a repeat, or a conflict) is the
-    // rare path.
-    let inserted = sql
-        .query_opt(
-            "INSERT INTO cases (id, tracking_code, body_digest, secret_digest, kind, place, office, category,
-            description, evaluation, asked_extra_payment, about_office_staff, incident_date, privacy,
-            contact_name, contact_phone, gender, age_band, disability, locale, created_at, app_version,
-            received_at, status, due_at, publish_text)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'received', $24, $25)
-         ON CONFLICT (id) DO NOTHING
-         RETURNING number",
-            &[
-                Val::from(&id),
-                Val::from(s.tracking_code().as_str()),
-                Val::from(&case.body_digest),
-                Val::from(s.secret.digest()),
-                Val::from(s.kind.as_str()),
-                Val::from(&s.place),
-                Val::from(&case.office),
-                Val::from(&s.category),
-                Val::from(&s.description),
-                Val::from(
-                    s.evaluation
-                        .as_ref()
-                        .map(|e| serde_json::to_string(e).expect("ratings serialise")),
-                ),
-                Val::from(s.asked_extra_payment),
-                Val::from(s.about_office_staff),
-                Val::from(s.incident_date.map(|d| d.to_string())),
-                Val::from(privacy),
-                Val::from(contact_name),
-                Val::from(contact_phone),
-                Val::from(profile.gender.and_then(|g| code(serde_json::to_value(g).ok()?))),
-                Val::from(profile.age_band.and_then(|a| code(serde_json::to_value(a).ok()?))),
-                Val::from(profile.disability.and_then(|d| code(serde_json::to_value(d).ok()?))),
-                Val::from(s.locale.code()),
-                Val::from(stamp(s.created_at)),
-                Val::from(&s.app_version),
-                Val::from(&received_at),
-                Val::from(due_at),
-                Val::from(s.publish_text),
-            ],
+    let received = parse_time(&received_at)?;
+    let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; cases.len()];
+    for (chunk_index, chunk) in cases.chunks(ITEMS_PER_STATEMENT).enumerate() {
+        let offset = chunk_index * ITEMS_PER_STATEMENT;
+        let params: Vec<Val> = chunk
+            .iter()
+            .flat_map(|case| case_values(case, &received_at, rules, now))
+            .collect();
+        let inserted = sql.query(
+            &format!(
+                "INSERT INTO cases ({CASE_COLUMNS}, status) VALUES {}
+                 ON CONFLICT (id) DO NOTHING RETURNING id, number",
+                rows_of(
+                    chunk.len(),
+                    CASE_VALUES,
+                    |n| format!("${n}"),
+                    ", 'received'"
+                )
+            ),
+            &params,
         )?;
-    let Some(inserted) = inserted else {
-        return repeat(sql, &id, &case.body_digest);
-    };
-    let number = inserted.int(0)?;
-    let seq = sql
-        .query_one(
-            "INSERT INTO case_events (case_number, at, status, office, action)
-             VALUES ($1, $2, 'received', $3, 'received') RETURNING seq",
-            &[
-                Val::Int(number),
+        // Which item each new number belongs to: the first item with that id (a later one with
+        // the same id conflicted with it).
+        let mut numbers: Vec<(usize, i64)> = Vec::with_capacity(inserted.len());
+        for row in &inserted {
+            let id = row.text(0)?;
+            let index = chunk
+                .iter()
+                .position(|case| case.submission.id.to_string() == id)
+                .ok_or_else(|| {
+                    StoreError::Corrupt(format!("an insert returned an unknown id {id}"))
+                })?;
+            numbers.push((index, row.int(1)?));
+        }
+        if numbers.is_empty() {
+            continue;
+        }
+        let mut event_params = Vec::with_capacity(numbers.len() * 3);
+        for (index, number) in &numbers {
+            event_params.extend([
+                Val::Int(*number),
                 Val::from(&received_at),
-                Val::from(&case.office),
-            ],
-        )?
-        .int(0)?;
-    sql.execute(
-        "UPDATE cases SET received_seq = $2, last_seq = $2 WHERE number = $1",
-        &[Val::Int(number), Val::Int(seq)],
-    )?;
-    Ok(ItemOutcome::Accepted {
-        server_number: number as u64,
-        office: case.office.clone(),
-        status: CaseStatus::Received,
-        seq: seq as u64,
-        received_at: parse_time(&received_at)?,
-    })
+                Val::from(&chunk[*index].office),
+            ]);
+        }
+        let events = sql.query(
+            &format!(
+                "INSERT INTO case_events (case_number, at, office, status, action) VALUES {} RETURNING case_number, seq",
+                rows_of(numbers.len(), 3, |n| format!("${n}"), ", 'received', 'received'")
+            ),
+            &event_params,
+        )?;
+        let mut seqs = Vec::with_capacity(events.len() * 2);
+        for row in &events {
+            seqs.extend([Val::Int(row.int(0)?), Val::Int(row.int(1)?)]);
+        }
+        sql.execute(
+            &format!(
+                "UPDATE cases SET received_seq = v.column2, last_seq = v.column2
+                 FROM (VALUES {}) AS v WHERE cases.number = v.column1",
+                rows_of(events.len(), 2, |n| format!("CAST(${n} AS BIGINT)"), "")
+            ),
+            &seqs,
+        )?;
+        for row in &events {
+            let (number, seq) = (row.int(0)?, row.int(1)?);
+            let (index, _) = numbers.iter().find(|(_, n)| *n == number).ok_or_else(|| {
+                StoreError::Corrupt(format!("an event for an unknown case {number}"))
+            })?;
+            outcomes[offset + index] = Some(ItemOutcome::Accepted {
+                server_number: number as u64,
+                office: chunk[*index].office.clone(),
+                status: CaseStatus::Received,
+                seq: seq as u64,
+                received_at: received,
+            });
+        }
+    }
+    // Ids stored already: the original answer, or a conflict (the rare path, one by one).
+    for (index, case) in cases.iter().enumerate() {
+        if outcomes[index].is_none() {
+            outcomes[index] = Some(repeat(
+                sql,
+                &case.submission.id.to_string(),
+                &case.body_digest,
+            )?);
+        }
+    }
+    Ok(outcomes.into_iter().flatten().collect())
 }
 
 /// The answer to an id stored already: the original answer for the same body, else a conflict.

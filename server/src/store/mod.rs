@@ -419,16 +419,16 @@ fn write_group<E: Engine>(
     conn.transaction(&mut |sql| {
         all.clear();
         let rules = cases::DeadlineRules::load(sql, now)?;
-        for cases in jobs {
-            let mut outcomes = Vec::with_capacity(cases.len());
-            for case in *cases {
-                let outcome = cases::write_case(sql, case, now, &rules)?;
-                if let Some(location) = &case.location {
-                    open311::save_location(sql, &outcome, location)?;
-                }
-                outcomes.push(outcome);
+        // Every job's cases in a few statements, then each job's share of the outcomes.
+        let every: Vec<&NewCase> = jobs.iter().flat_map(|cases| cases.iter()).collect();
+        let mut outcomes = cases::write_cases(sql, &every, now, &rules)?.into_iter();
+        for (case, outcome) in every.iter().zip(outcomes.clone()) {
+            if let Some(location) = &case.location {
+                open311::save_location(sql, &outcome, location)?;
             }
-            all.push(outcomes);
+        }
+        for cases in jobs {
+            all.push(outcomes.by_ref().take(cases.len()).collect());
         }
         Ok(())
     })?;
