@@ -207,9 +207,10 @@ pub fn write_cases(
         let mut numbers: Vec<(usize, i64)> = Vec::with_capacity(inserted.len());
         for row in &inserted {
             let id = row.text(0)?;
+            let stored = uuid::Uuid::parse_str(&id).ok();
             let index = chunk
                 .iter()
-                .position(|case| case.submission.id.to_string() == id)
+                .position(|case| Some(case.submission.id) == stored)
                 .ok_or_else(|| {
                     StoreError::Corrupt(format!("an insert returned an unknown id {id}"))
                 })?;

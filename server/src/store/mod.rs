@@ -421,12 +421,13 @@ fn write_group<E: Engine>(
         let rules = cases::DeadlineRules::load(sql, now)?;
         // Every job's cases in a few statements, then each job's share of the outcomes.
         let every: Vec<&NewCase> = jobs.iter().flat_map(|cases| cases.iter()).collect();
-        let mut outcomes = cases::write_cases(sql, &every, now, &rules)?.into_iter();
-        for (case, outcome) in every.iter().zip(outcomes.clone()) {
+        let outcomes = cases::write_cases(sql, &every, now, &rules)?;
+        for (case, outcome) in every.iter().zip(&outcomes) {
             if let Some(location) = &case.location {
-                open311::save_location(sql, &outcome, location)?;
+                open311::save_location(sql, outcome, location)?;
             }
         }
+        let mut outcomes = outcomes.into_iter();
         for cases in jobs {
             all.push(outcomes.by_ref().take(cases.len()).collect());
         }
