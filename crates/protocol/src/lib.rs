@@ -10,25 +10,30 @@
 //! only when its [`Submission::publish_text`] is set, which validation allows only where
 //! [`may_publish_text`] holds.
 
+pub mod codes;
 mod ids;
+pub mod lifecycle;
 mod submission;
 mod sync;
 pub mod text;
 mod validation;
 
+pub use codes::{sql_list, Code, PrivacyMode};
 pub use ids::{Secret, TrackingCode};
+pub use lifecycle::{rating_reopens, CaseStatus, EventAction};
 pub use ourvoice_directory::Lang;
 pub use submission::{
     may_publish_text, AgeBand, Criteria, Disability, Evaluation, Gender, Kind, Privacy,
     RespondentProfile, Submission,
 };
 pub use sync::{
-    ApiError, CaseActionResponse, CaseStatus, CaseUpdate, CitizenAnswerRequest, ItemKey,
-    ItemOutcome, ItemResult, RatingRequest, Reply, ReplyKind, SubmitBatchRequest,
-    SubmitBatchResponse, UpdatesRequest, UpdatesResponse,
+    ApiError, CaseActionResponse, CaseUpdate, CitizenAnswerRequest, ItemKey, ItemOutcome,
+    ItemResult, RatingRequest, Reply, ReplyKind, SubmitBatchRequest, SubmitBatchResponse,
+    UpdatesRequest, UpdatesResponse,
 };
 pub use validation::{
-    normalize_phone, parse_submission, parse_submission_json, ErrorCode, ValidationError,
+    citizen_answer_text, citizen_rating, normalize_phone, parse_submission, parse_submission_json,
+    CitizenActionRefusal, ErrorCode, ValidationError,
 };
 
 /// The path prefix of this protocol version.

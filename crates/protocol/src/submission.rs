@@ -53,6 +53,16 @@ pub enum Privacy {
     Confidential { name: String, phone: String },
 }
 
+impl Privacy {
+    /// The mode, without the contact.
+    pub fn mode(&self) -> crate::PrivacyMode {
+        match self {
+            Privacy::Anonymous => crate::PrivacyMode::Anonymous,
+            Privacy::Confidential { .. } => crate::PrivacyMode::Confidential,
+        }
+    }
+}
+
 /// Ratings of one visit, each 1 (very bad) to 5 (very good).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evaluation {

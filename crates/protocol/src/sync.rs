@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{Secret, Submission, ValidationError};
+use crate::{CaseStatus, Secret, Submission, ValidationError};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SubmitBatchRequest {
@@ -50,41 +50,6 @@ pub enum ItemOutcome {
     Rejected { errors: Vec<ValidationError> },
     /// The id was already used for a different body.
     Conflict,
-}
-
-/// Where a case stands at its office.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseStatus {
-    Received,
-    InProgress,
-    /// The office asked the citizen a question.
-    AwaitingCitizen,
-    Answered,
-    ClosedResolved,
-    ClosedUnresolved,
-    /// A status this app version does not know yet (from a newer server).
-    #[serde(other)]
-    Unknown,
-}
-
-impl CaseStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseStatus::Received => "received",
-            CaseStatus::InProgress => "in_progress",
-            CaseStatus::AwaitingCitizen => "awaiting_citizen",
-            CaseStatus::Answered => "answered",
-            CaseStatus::ClosedResolved => "closed_resolved",
-            CaseStatus::ClosedUnresolved => "closed_unresolved",
-            CaseStatus::Unknown => "unknown",
-        }
-    }
-
-    pub fn from_code(code: &str) -> CaseStatus {
-        serde_json::from_value(serde_json::Value::String(code.to_string()))
-            .unwrap_or(CaseStatus::Unknown)
-    }
 }
 
 /// One of this device's submissions, proven by its secret, and the last event seen of it.

@@ -277,3 +277,50 @@ impl Submission {
         }
     }
 }
+
+/// Why a citizen's answer or rating cannot be sent: checked on the phone before it is queued
+/// and again by the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CitizenActionRefusal {
+    /// The answer is empty or longer than [`MAX_DESCRIPTION_CHARS`].
+    TextLength,
+    /// The rating is not 1 to 5.
+    RatingOutOfRange,
+}
+
+impl CitizenActionRefusal {
+    /// The stable code in the API's error answer.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CitizenActionRefusal::TextLength => "text_length",
+            CitizenActionRefusal::RatingOutOfRange => "rating_out_of_range",
+        }
+    }
+
+    /// The field at fault.
+    pub fn field(self) -> &'static str {
+        match self {
+            CitizenActionRefusal::TextLength => "text",
+            CitizenActionRefusal::RatingOutOfRange => "rating",
+        }
+    }
+}
+
+/// The citizen's answer to the office's question as it is kept: trimmed, 1 to
+/// [`MAX_DESCRIPTION_CHARS`] characters.
+pub fn citizen_answer_text(text: &str) -> Result<String, CitizenActionRefusal> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(CitizenActionRefusal::TextLength);
+    }
+    Ok(text.to_string())
+}
+
+/// The citizen's rating of the office's answer: 1 (very bad) to 5 (very good).
+pub fn citizen_rating(rating: u8) -> Result<u8, CitizenActionRefusal> {
+    if (1..=5).contains(&rating) {
+        Ok(rating)
+    } else {
+        Err(CitizenActionRefusal::RatingOutOfRange)
+    }
+}

@@ -392,3 +392,34 @@ fn submissions_made_before_the_choice_to_publish_keep_their_bytes_and_digest() {
     assert!(back.publish_text);
     assert_eq!(back.body_digest(), public.body_digest());
 }
+
+#[test]
+fn citizen_answers_and_ratings() {
+    use ourvoice_protocol::{
+        citizen_answer_text, citizen_rating, CitizenActionRefusal, MAX_DESCRIPTION_CHARS,
+    };
+    let long = "ក".repeat(MAX_DESCRIPTION_CHARS + 1);
+    let longest = "ក".repeat(MAX_DESCRIPTION_CHARS);
+    // (typed, kept or refusal)
+    let answers: [(&str, Result<&str, CitizenActionRefusal>); 5] = [
+        ("  yes, Monday  ", Ok("yes, Monday")),
+        ("", Err(CitizenActionRefusal::TextLength)),
+        (" \n\t ", Err(CitizenActionRefusal::TextLength)),
+        (&long, Err(CitizenActionRefusal::TextLength)),
+        (&longest, Ok(longest.as_str())),
+    ];
+    for (typed, expected) in answers {
+        let kept = citizen_answer_text(typed);
+        assert_eq!(kept.as_deref().map_err(|e| *e), expected, "{typed:.20}");
+    }
+    for rating in 0..=7u8 {
+        let expected = if (1..=5).contains(&rating) {
+            Ok(rating)
+        } else {
+            Err(CitizenActionRefusal::RatingOutOfRange)
+        };
+        assert_eq!(citizen_rating(rating), expected, "{rating}");
+    }
+    assert_eq!(CitizenActionRefusal::TextLength.as_str(), "text_length");
+    assert_eq!(CitizenActionRefusal::RatingOutOfRange.field(), "rating");
+}
