@@ -97,3 +97,23 @@ fn every_message_formats_with_sample_arguments() {
         }
     }
 }
+
+/// The names of the coded values the app shows, listed by their types (statuses, kinds,
+/// privacy modes, the respondent's gender, age band and disability), exist in both languages.
+#[test]
+fn every_coded_value_has_a_name_in_both_languages() {
+    use ourvoice_protocol::{AgeBand, CaseStatus, Code, Disability, Gender, Kind, PrivacyMode};
+    let mut wanted = Vec::new();
+    wanted.extend(CaseStatus::fluent_keys());
+    wanted.push(CaseStatus::Unknown.fluent_key());
+    wanted.extend(Kind::fluent_keys());
+    wanted.extend(PrivacyMode::fluent_keys());
+    wanted.extend(Gender::fluent_keys());
+    wanted.extend(AgeBand::fluent_keys());
+    wanted.extend(Disability::fluent_keys());
+    for (lang, source) in [("km", KM), ("en", EN)] {
+        let (_, keys) = bundle(lang, source);
+        let missing: Vec<&String> = wanted.iter().filter(|key| !keys.contains(*key)).collect();
+        assert!(missing.is_empty(), "{lang}: missing {missing:?}");
+    }
+}

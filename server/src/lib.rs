@@ -19,6 +19,8 @@ pub mod open311;
 pub mod openapi;
 pub mod passwords;
 pub mod ratelimit;
+pub mod routing;
+pub mod secrets;
 pub mod store;
 
 use axum::Router;

@@ -10,7 +10,7 @@ use ourvoice_protocol::{
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::io::Write;
-use support::{complaint, ServerProcess, TestDb, Val};
+use support::{complaint, on_each_engine, ServerProcess, TestDb, Val};
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
@@ -491,50 +491,32 @@ async fn sigterm_finishes_the_batches_under_way_on(db: TestDb) {
 
 #[tokio::test]
 async fn a_batch_is_answered_item_by_item_and_idempotently() {
-    for db in TestDb::all() {
-        println!("engine {:?}", db.engine);
-        a_batch_is_answered_item_by_item_and_idempotently_on(db).await;
-    }
+    on_each_engine(a_batch_is_answered_item_by_item_and_idempotently_on).await;
 }
 
 #[tokio::test]
 async fn confidential_contact_is_kept_and_anonymous_has_none() {
-    for db in TestDb::all() {
-        println!("engine {:?}", db.engine);
-        confidential_contact_is_kept_and_anonymous_has_none_on(db).await;
-    }
+    on_each_engine(confidential_contact_is_kept_and_anonymous_has_none_on).await;
 }
 
 #[tokio::test]
 async fn bad_input_gets_a_4xx_naming_the_problem_never_a_500() {
-    for db in TestDb::all() {
-        println!("engine {:?}", db.engine);
-        bad_input_gets_a_4xx_naming_the_problem_never_a_500_on(db).await;
-    }
+    on_each_engine(bad_input_gets_a_4xx_naming_the_problem_never_a_500_on).await;
 }
 
 #[tokio::test]
 async fn directory_is_versioned_and_places_are_searchable() {
-    for db in TestDb::all() {
-        println!("engine {:?}", db.engine);
-        directory_is_versioned_and_places_are_searchable_on(db).await;
-    }
+    on_each_engine(directory_is_versioned_and_places_are_searchable_on).await;
 }
 
 #[tokio::test]
 async fn one_address_is_rate_limited() {
-    for db in TestDb::all() {
-        println!("engine {:?}", db.engine);
-        one_address_is_rate_limited_on(db).await;
-    }
+    on_each_engine(one_address_is_rate_limited_on).await;
 }
 
 #[tokio::test]
 async fn sigterm_finishes_the_batches_under_way() {
-    for db in TestDb::all() {
-        println!("engine {:?}", db.engine);
-        sigterm_finishes_the_batches_under_way_on(db).await;
-    }
+    on_each_engine(sigterm_finishes_the_batches_under_way_on).await;
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{complaint, ServerProcess, TestDb};
+use support::{complaint, on_each_engine, ServerProcess, TestDb};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -141,10 +141,7 @@ const PER_DEVICE: usize = 220;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_submission_is_lost_or_duplicated_through_faults_and_restarts() {
-    for db in TestDb::all() {
-        println!("engine {:?}", db.engine);
-        through_faults_and_restarts_on(db).await;
-    }
+    on_each_engine(through_faults_and_restarts_on).await;
 }
 
 async fn through_faults_and_restarts_on(db: TestDb) {

@@ -13,7 +13,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
 use ourvoice_protocol::{
-    CaseActionResponse, CaseStatus, CitizenAnswerRequest, RatingRequest, MAX_DESCRIPTION_CHARS,
+    citizen_answer_text, citizen_rating, CaseActionResponse, CaseStatus, CitizenActionRefusal,
+    CitizenAnswerRequest, RatingRequest, MAX_DESCRIPTION_CHARS,
 };
 use std::sync::Arc;
 
@@ -51,7 +52,7 @@ async fn once(
         + Send
         + 'static,
 ) -> Result<Json<CaseActionResponse>, AppError> {
-    let body_digest = crate::console::digest(&body);
+    let body_digest = crate::secrets::digest(&body);
     let outcome = state
         .store
         .write(move |sql| {
@@ -120,15 +121,12 @@ async fn answer(
 ) -> Result<Json<CaseActionResponse>, AppError> {
     let request: CitizenAnswerRequest =
         read_json(&headers, body, crate::limits::CITIZEN_ACTION_BODY_BYTES).await?;
-    let text = request.text.trim().to_string();
-    if text.is_empty() || text.chars().count() > MAX_DESCRIPTION_CHARS {
-        return Err(AppError::bad_field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "text_length",
+    let text = citizen_answer_text(&request.text).map_err(|refusal| {
+        refused(
+            refusal,
             format!("the answer must have 1 to {MAX_DESCRIPTION_CHARS} characters"),
-            "text",
-        ));
-    }
+        )
+    })?;
     let now = state.store.clock().now();
     let body = format!("answer\n{text}");
     once(
@@ -149,16 +147,10 @@ async fn rating(
 ) -> Result<Json<CaseActionResponse>, AppError> {
     let request: RatingRequest =
         read_json(&headers, body, crate::limits::CITIZEN_ACTION_BODY_BYTES).await?;
-    if !(1..=5).contains(&request.rating) {
-        return Err(AppError::bad_field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "rating_out_of_range",
-            "the rating must be 1 to 5",
-            "rating",
-        ));
-    }
+    let rating = citizen_rating(request.rating)
+        .map_err(|refusal| refused(refusal, "the rating must be 1 to 5".into()))?;
     let now = state.store.clock().now();
-    let rating = i64::from(request.rating);
+    let rating = i64::from(rating);
     once(
         &state,
         request.id,
@@ -168,4 +160,14 @@ async fn rating(
         move |sql, number| console::citizen_rating(sql, number, rating, now),
     )
     .await
+}
+
+/// The answer to an answer or a rating that cannot be taken as it is.
+fn refused(refusal: CitizenActionRefusal, message: String) -> AppError {
+    AppError::bad_field(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        refusal.as_str(),
+        message,
+        refusal.field(),
+    )
 }

@@ -10,8 +10,6 @@ mod health;
 mod submissions;
 mod updates;
 
-pub(crate) use submissions::route_submission;
-
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Router;

@@ -68,7 +68,7 @@ async fn submit_batch(
             results[index] = Some(rejected(errors));
             continue;
         }
-        let Some(office) = route_submission(&state, &submission) else {
+        let Some(office) = crate::routing::answering_office(&state, &submission) else {
             results[index] = Some(rejected(vec![ValidationError::new(
                 ErrorCode::PlaceUnknown,
                 "place",
@@ -229,22 +229,4 @@ impl<'de> Visitor<'de> for ItemsSeed<'_> {
         }
         Ok(items)
     }
-}
-
-/// The office that must answer: the place's own office, or, for a complaint about that
-/// office's staff, the citizens' office above it (conflict of interest); an office that is
-/// switched off passes it to the nearest office above it that is on.
-pub(crate) fn route_submission(
-    state: &crate::AppState,
-    submission: &ourvoice_protocol::Submission,
-) -> Option<String> {
-    let directory = state.directory;
-    let office = directory.route(&submission.place)?;
-    let mut code = &office.code;
-    if submission.about_office_staff {
-        if let Some(above) = directory.citizens_office_above(&office.code) {
-            code = &above.code;
-        }
-    }
-    Some(state.offices.answering(directory, code))
 }

@@ -696,7 +696,7 @@ pub async fn create_api_key(
         return Err(ConsoleError::Bad(signed.tr.t("error-api-key-name")));
     }
     let key = ourvoice_protocol::Secret::generate().expose().to_string();
-    let digest = crate::open311::key_digest(&key);
+    let digest = crate::secrets::key_digest(&key);
     let (by, now) = (signed.session.account.id, state.store.clock().now());
     let owner = name.clone();
     let created = state

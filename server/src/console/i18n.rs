@@ -147,6 +147,24 @@ mod tests {
         }
     }
 
+    /// The names of the coded values the console shows, listed by their types, exist in both
+    /// languages (the pages build these keys from the values, so the source search cannot).
+    #[test]
+    fn every_coded_value_has_a_name_in_both_languages() {
+        use ourvoice_protocol::{CaseStatus, Code, EventAction, Kind};
+        let mut wanted = CaseStatus::fluent_keys();
+        wanted.extend(Kind::fluent_keys());
+        wanted.extend(EventAction::fluent_keys());
+        for source in [KM, EN] {
+            let keys: BTreeSet<_> = keys_and_variables(source)
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect();
+            let missing: Vec<&String> = wanted.iter().filter(|key| !keys.contains(*key)).collect();
+            assert!(missing.is_empty(), "missing {missing:?}");
+        }
+    }
+
     #[test]
     fn the_source_code_uses_only_existing_keys() {
         let en_keys: BTreeSet<_> = keys_and_variables(EN).into_iter().map(|(k, _)| k).collect();

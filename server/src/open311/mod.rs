@@ -505,12 +505,6 @@ async fn token(State(state): State<Arc<AppState>>, Path(file): Path<String>) -> 
     answer(format, result)
 }
 
-/// SHA-256 (hex) of an API key: what the database keeps. Keys are made and hashed exactly
-/// like the per-submission secrets.
-pub fn key_digest(key: &str) -> String {
-    Secret::from_string(key.to_string()).digest()
-}
-
 /// The problems of a request, each naming its field as the Open311 client sent it where the
 /// names differ.
 fn describe(errors: &[ValidationError]) -> String {
@@ -612,7 +606,7 @@ async fn create_request(
             "an api_key is required to create requests",
         ));
     }
-    let digest = key_digest(key);
+    let digest = crate::secrets::key_digest(key);
     let valid = state
         .store
         .read(move |sql| queries::key_is_valid(sql, &digest))
@@ -747,7 +741,7 @@ async fn create_request(
     submission
         .validate(state.directory, state.today())
         .map_err(|errors| fail(StatusCode::BAD_REQUEST, describe(&errors)))?;
-    let office = crate::api::route_submission(state, &submission)
+    let office = crate::routing::answering_office(state, &submission)
         .ok_or_else(|| fail(StatusCode::BAD_REQUEST, "the place has no office to answer"))?;
     let body_digest = submission.body_digest();
     let case = NewCase {

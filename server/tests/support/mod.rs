@@ -32,6 +32,50 @@ pub enum Engine {
     Postgres,
 }
 
+/// Runs `test` on a fresh database of each engine asked for (`OURVOICE_TEST_ENGINES`), one
+/// after the other; a failure says which engine it happened on.
+pub async fn on_each_engine<Test, Run>(test: Test)
+where
+    Test: Fn(TestDb) -> Run,
+    Run: std::future::Future<Output = ()>,
+{
+    for db in TestDb::all() {
+        let engine = db.engine;
+        let run = NamingPanics {
+            run: Box::pin(test(db)),
+        };
+        if let Err(panic) = run.await {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|text| text.to_string()))
+                .unwrap_or_default();
+            panic!("on {engine:?}: {message}");
+        }
+    }
+}
+
+/// A test's future whose panic is caught, so that it can be told again with the engine's name.
+struct NamingPanics<Run> {
+    run: std::pin::Pin<Box<Run>>,
+}
+
+impl<Run: std::future::Future<Output = ()>> std::future::Future for NamingPanics<Run> {
+    type Output = std::thread::Result<()>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        context: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let run = self.run.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run.poll(context))) {
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Ok(std::task::Poll::Ready(())) => std::task::Poll::Ready(Ok(())),
+            Err(panic) => std::task::Poll::Ready(Err(panic)),
+        }
+    }
+}
+
 /// A database of its own for one test on one engine; dropped with it.
 pub struct TestDb {
     pub engine: Engine,

@@ -1,0 +1,150 @@
+//! Deadlines with a controlled clock: overdue items flagged and escalated.
+
+use crate::setup::*;
+
+#[tokio::test]
+async fn overdue_items_are_flagged_and_escalated() {
+    on_each_engine(deadlines_on).await;
+}
+
+async fn deadlines_on(db: TestDb) {
+    let mut setup = Setup::start(db, &["--deadline-sweep-seconds", "1"]);
+    let mut admin = accounts(&setup).await;
+    // Information requests: 2 working days from now on.
+    let page = admin
+        .submit(
+            "/console/deadlines",
+            "/console/deadlines",
+            &[("information", "2"), ("complaint", "15")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = admin
+        .submit(
+            "/console/deadlines",
+            "/console/deadlines",
+            &[("information", "0")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    // A public holiday on Tuesday 1 December: a request arriving on Monday is due on Thursday;
+    // once the holiday is removed, on Wednesday again.
+    let holiday = [("day", "2026-12-01"), ("name", "ទិវាសាកល្បង <b>")];
+    let page = admin
+        .submit("/console/deadlines", "/console/holidays", &holiday)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    for bad in [
+        [("day", "1 December"), ("name", "x")],
+        [("day", "2026-12-02"), ("name", " ")],
+    ] {
+        let page = admin
+            .submit("/console/deadlines", "/console/holidays", &bad)
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad:?}");
+    }
+    let listed = admin.get("/console/deadlines").await.body;
+    assert!(listed.contains("ទិវាសាកល្បង &lt;b&gt;"), "listed, escaped");
+    let due_of = |setup: &Setup, number: i64| {
+        setup.db.query(
+            "SELECT due_at FROM cases WHERE number = $1",
+            &[Val::Int(number)],
+        )[0]
+        .text(0)
+        .unwrap()
+    };
+    let mut request = complaint("ព័ត៌មាន ថ្ងៃឈប់សម្រាក");
+    request.kind = ourvoice_protocol::Kind::Information;
+    request.category = "civil_registration".into();
+    let number = setup.submit(&request).await;
+    assert!(due_of(&setup, number).starts_with("2026-12-03T02:00:00"));
+    let page = admin
+        .submit(
+            "/console/deadlines",
+            "/console/holidays/remove",
+            &[("day", "2026-12-01")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(!admin
+        .get("/console/deadlines")
+        .await
+        .body
+        .contains("ទិវាសាកល្បង"));
+    request.id = uuid::Uuid::new_v4();
+    let number = setup.submit(&request).await;
+    assert!(due_of(&setup, number).starts_with("2026-12-02T02:00:00"));
+    assert_eq!(
+        setup.db.count(
+            "SELECT count(*) FROM audit_log WHERE action IN ('set_holiday', 'remove_holiday')",
+            &[]
+        ),
+        2
+    );
+    let mut information = complaint("ព័ត៌មាន");
+    information.kind = ourvoice_protocol::Kind::Information;
+    information.category = "civil_registration".into();
+    let info = setup.submit(&information).await;
+    let compl = setup.submit(&complaint("បណ្តឹង")).await;
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    assert!(!officer
+        .get("/console/inbox?overdue=1")
+        .await
+        .body
+        .contains(information.tracking_code().as_str()));
+    // Monday + 3 days: the information request (due Wednesday) is overdue, the complaint not.
+    setup.advance(Duration::days(3));
+    let office_and_escalated = |setup: &Setup, number: i64| {
+        setup.db.query(
+            "SELECT office, escalated FROM cases WHERE number = $1",
+            &[Val::Int(number)],
+        )[0]
+        .clone()
+    };
+    let mut waited = 0;
+    while office_and_escalated(&setup, info).text(0).unwrap() != "DCO-1201" {
+        assert!(waited < 300, "the sweep did not escalate within 30 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    assert_eq!(office_and_escalated(&setup, info).int(1).unwrap(), 1);
+    assert_eq!(
+        office_and_escalated(&setup, compl).text(0).unwrap(),
+        OFFICE_A
+    );
+    let mut dco = signed_in(&setup, "dco.officer", PASSWORD).await;
+    let inbox = dco.get("/console/inbox?overdue=1").await.body;
+    assert!(
+        inbox.contains(information.tracking_code().as_str()) && inbox.contains("badge overdue")
+    );
+    // Three days on, the officer's session has ended (idle); a new one.
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    let inbox = officer.get("/console/inbox").await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    assert!(!inbox.body.contains(information.tracking_code().as_str()));
+    // The app sees the escalation.
+    assert_eq!(
+        setup
+            .updates(&information)
+            .await
+            .updates
+            .last()
+            .unwrap()
+            .office,
+        "DCO-1201"
+    );
+    // Escalated once only, even as time goes on.
+    setup.advance(Duration::days(30));
+    while office_and_escalated(&setup, compl).int(1).unwrap() == 0 {
+        assert!(waited < 600, "the sweep did not escalate the complaint");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    assert_eq!(
+        setup.db.count(
+            "SELECT count(*) FROM case_events WHERE case_number = $1 AND action = 'escalate'",
+            &[Val::Int(info)]
+        ),
+        1
+    );
+}
