@@ -25,7 +25,8 @@ use axum::{Extension, Router};
 use chrono::{DateTime, Duration, Utc};
 use ourvoice_directory::{Directory, Lang, MatchRank, OfficeType};
 use ourvoice_protocol::{
-    Criteria, Evaluation, ItemOutcome, Kind, Privacy, Secret, Submission, ValidationError,
+    Code, Criteria, Evaluation, ItemOutcome, Kind, Privacy, PrivacyMode, Secret, Submission,
+    ValidationError,
 };
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -263,10 +264,10 @@ async fn service_definition(
     let yes_no = list(&[("true", "Yes"), ("false", "No")]);
     let mut attributes = vec![
         attribute("kind", "singlevaluelist", false, 1, "What the citizen wants (default: complaint)",
-            list(&[("complaint", "Complaint"), ("support", "Support"), ("information", "Information"), ("evaluation", "Evaluation")])),
+            list(&Kind::ALL.map(|kind| (kind.as_str(), kind_name(kind))))),
         attribute("privacy", "singlevaluelist", false, 2,
             "anonymous: no identity stored; confidential: first_name/last_name and phone are seen only by the handling office (default: confidential when a name and phone are given)",
-            list(&[("anonymous", "Anonymous"), ("confidential", "Confidential")])),
+            list(&PrivacyMode::ALL.iter().map(|mode| (mode.as_str(), privacy_name(*mode))).collect::<Vec<_>>())),
         attribute("overall", "singlevaluelist", false, 3, "Overall rating, required for evaluations", stars.clone()),
     ];
     for (index, criterion) in CRITERIA.iter().enumerate() {
@@ -419,6 +420,24 @@ async fn list_requests(state: &AppState, query: &[(String, String)]) -> Result<V
             .map(|row| request_json(state.directory, row))
             .collect(),
     ))
+}
+
+/// A kind's name in the service definition (GeoReport's documents are in English).
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Complaint => "Complaint",
+        Kind::Support => "Support",
+        Kind::Information => "Information",
+        Kind::Evaluation => "Evaluation",
+    }
+}
+
+/// A privacy mode's name in the service definition.
+fn privacy_name(mode: PrivacyMode) -> &'static str {
+    match mode {
+        PrivacyMode::Anonymous => "Anonymous",
+        PrivacyMode::Confidential => "Confidential",
+    }
 }
 
 fn request_json(directory: &Directory, row: &RequestRow) -> Value {
@@ -647,12 +666,12 @@ async fn create_request(
         .get("phone")
         .map(|p| p.trim().to_string())
         .unwrap_or_default();
-    let privacy = match attribute("privacy") {
-        Some("anonymous") => Privacy::Anonymous,
-        Some("confidential") => Privacy::Confidential { name, phone },
+    let privacy = match attribute("privacy").map(|code| (code, PrivacyMode::parse(code))) {
+        Some((_, Some(PrivacyMode::Anonymous))) => Privacy::Anonymous,
+        Some((_, Some(PrivacyMode::Confidential))) => Privacy::Confidential { name, phone },
         None if !name.is_empty() || !phone.is_empty() => Privacy::Confidential { name, phone },
         None => Privacy::Anonymous,
-        Some(other) => {
+        Some((other, None)) => {
             return Err(fail(
                 StatusCode::BAD_REQUEST,
                 format!("attribute[privacy] '{other}' must be anonymous or confidential"),
