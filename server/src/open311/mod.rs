@@ -602,11 +602,33 @@ fn resolve_place(
     Err(fail(StatusCode::BAD_REQUEST, "a location is required: address_id (a commune, district, province or office code) or address_string; lat/long alone cannot be routed to an office"))
 }
 
+/// `POST requests`: read the form, check the API key, make the submission, store it the
+/// way the app's batches are stored, and answer with its number.
 async fn create_request(
     state: &AppState,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Value, Failure> {
+    let fields = read_form(headers, body)?;
+    check_api_key(state, &fields).await?;
+    let (submission, location) = submission_from_form(state, &fields)?;
+    let outcome = store_request(state, submission, location).await?;
+    match outcome {
+        // The spec: `token` "should not be returned if service_request_id is returned".
+        Some(ItemOutcome::Accepted { server_number, .. }) => Ok(json!([{
+            "service_request_id": server_number.to_string(),
+            "service_notice": "",
+            "account_id": "",
+        }])),
+        other => Err(fail(
+            StatusCode::BAD_REQUEST,
+            format!("the request was not stored: {other:?}"),
+        )),
+    }
+}
+
+/// The fields of a form-encoded request; any other body is refused.
+fn read_form(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, String>, Failure> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -617,7 +639,11 @@ async fn create_request(
             "send the request as application/x-www-form-urlencoded; charset=utf-8",
         ));
     }
-    let fields: HashMap<String, String> = form_urlencoded::parse(body).into_owned().collect();
+    Ok(form_urlencoded::parse(body).into_owned().collect())
+}
+
+/// Creating requests needs an API key that was issued and not revoked.
+async fn check_api_key(state: &AppState, fields: &HashMap<String, String>) -> Result<(), Failure> {
     let key = fields.get("api_key").map(String::as_str).unwrap_or("");
     if key.is_empty() {
         return Err(fail(
@@ -631,12 +657,30 @@ async fn create_request(
         .read(move |sql| queries::key_is_valid(sql, &digest))
         .await
         .map_err(unavailable)?;
-    if !valid {
-        return Err(fail(
+    if valid {
+        Ok(())
+    } else {
+        Err(fail(
             StatusCode::FORBIDDEN,
             "the api_key is not valid or was revoked",
-        ));
+        ))
     }
+}
+
+/// The value of `attribute[name]`, trimmed, if given.
+fn attribute_value<'a>(fields: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    fields
+        .get(&format!("attribute[{name}]"))
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+/// The submission a GeoReport request makes, validated by the same rules as the app's, and
+/// the location the client gave.
+fn submission_from_form(
+    state: &AppState,
+    fields: &HashMap<String, String>,
+) -> Result<(Submission, Location), Failure> {
     let service_code = fields.get("service_code").map(|v| v.trim()).unwrap_or("");
     if state.directory.category(service_code).is_none() {
         return Err(fail(
@@ -644,17 +688,62 @@ async fn create_request(
             format!("service_code '{service_code}' is not a service (see services.json)"),
         ));
     }
-    let place = resolve_place(state.directory, &fields)?;
-    let attribute = |name: &str| {
-        fields
-            .get(&format!("attribute[{name}]"))
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
-    };
-    let kind = match attribute("kind") {
+    let place = resolve_place(state.directory, fields)?;
+    let kind = match attribute_value(fields, "kind") {
         None => Kind::Complaint,
         Some(code) => Kind::from_code(code).ok_or_else(|| fail(StatusCode::BAD_REQUEST, format!("attribute[kind] '{code}' must be complaint, support, information or evaluation")))?,
     };
+    let evaluation = match kind {
+        Kind::Evaluation => Some(evaluation_from_form(fields)?),
+        _ => None,
+    };
+    let incident_date = match attribute_value(fields, "incident_date") {
+        None => None,
+        Some(text) => Some(
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                fail(
+                    StatusCode::BAD_REQUEST,
+                    "attribute[incident_date] must be YYYY-MM-DD",
+                )
+            })?,
+        ),
+    };
+    let locale = match attribute_value(fields, "locale") {
+        None => Lang::Km,
+        Some(code) => Lang::from_code(code).ok_or_else(|| {
+            fail(
+                StatusCode::BAD_REQUEST,
+                "attribute[locale] must be km or en",
+            )
+        })?,
+    };
+    let submission = Submission {
+        id: uuid::Uuid::new_v4(),
+        kind,
+        place,
+        category: service_code.to_string(),
+        description: fields.get("description").cloned().unwrap_or_default(),
+        evaluation,
+        asked_extra_payment: yes_no(fields, "asked_extra_payment")?,
+        about_office_staff: yes_no(fields, "about_office_staff")?.unwrap_or(false),
+        publish_text: yes_no(fields, PUBLISH_ATTRIBUTE)?.unwrap_or(false),
+        incident_date,
+        privacy: privacy_from_form(fields)?,
+        profile: None,
+        locale,
+        created_at: state.store.clock().now(),
+        app_version: "open311".into(),
+        secret: Secret::generate(),
+    };
+    submission
+        .validate(state.directory, state.today())
+        .map_err(|errors| fail(StatusCode::BAD_REQUEST, describe(&errors)))?;
+    Ok((submission, location_from_form(fields)?))
+}
+
+/// Anonymous or confidential: `attribute[privacy]`, or confidential when a name or phone is
+/// given; the phone normalised as the app does.
+fn privacy_from_form(fields: &HashMap<String, String>) -> Result<Privacy, Failure> {
     let name = [fields.get("first_name"), fields.get("last_name")]
         .into_iter()
         .flatten()
@@ -666,58 +755,38 @@ async fn create_request(
         .get("phone")
         .map(|p| p.trim().to_string())
         .unwrap_or_default();
-    let privacy = match attribute("privacy").map(|code| (code, PrivacyMode::parse(code))) {
-        Some((_, Some(PrivacyMode::Anonymous))) => Privacy::Anonymous,
-        Some((_, Some(PrivacyMode::Confidential))) => Privacy::Confidential { name, phone },
-        None if !name.is_empty() || !phone.is_empty() => Privacy::Confidential { name, phone },
-        None => Privacy::Anonymous,
-        Some((other, None)) => {
-            return Err(fail(
-                StatusCode::BAD_REQUEST,
-                format!("attribute[privacy] '{other}' must be anonymous or confidential"),
-            ))
-        }
+    let confidential = |name: String, phone: String| Privacy::Confidential {
+        name,
+        phone: ourvoice_protocol::normalize_phone(&phone).unwrap_or(phone),
     };
-    let privacy = match privacy {
-        Privacy::Confidential { name, phone } => Privacy::Confidential {
-            name,
-            phone: ourvoice_protocol::normalize_phone(&phone).unwrap_or(phone),
+    match attribute_value(fields, "privacy").map(|code| (code, PrivacyMode::parse(code))) {
+        Some((_, Some(PrivacyMode::Anonymous))) => Ok(Privacy::Anonymous),
+        Some((_, Some(PrivacyMode::Confidential))) => Ok(confidential(name, phone)),
+        None if !name.is_empty() || !phone.is_empty() => Ok(confidential(name, phone)),
+        None => Ok(Privacy::Anonymous),
+        Some((other, None)) => Err(fail(
+            StatusCode::BAD_REQUEST,
+            format!("attribute[privacy] '{other}' must be anonymous or confidential"),
+        )),
+    }
+}
+
+/// The ratings of an evaluation (`attribute[overall]` and each criterion).
+fn evaluation_from_form(fields: &HashMap<String, String>) -> Result<Evaluation, Failure> {
+    Ok(Evaluation {
+        overall: rating(fields, "overall")?.unwrap_or(0),
+        criteria: Criteria {
+            speed: rating(fields, "speed")?,
+            staff_attitude: rating(fields, "staff_attitude")?,
+            fees_as_posted: rating(fields, "fees_as_posted")?,
+            clarity_of_information: rating(fields, "clarity_of_information")?,
+            facilities_and_access: rating(fields, "facilities_and_access")?,
         },
-        anonymous => anonymous,
-    };
-    let evaluation = match kind {
-        Kind::Evaluation => Some(Evaluation {
-            overall: rating(&fields, "overall")?.unwrap_or(0),
-            criteria: Criteria {
-                speed: rating(&fields, "speed")?,
-                staff_attitude: rating(&fields, "staff_attitude")?,
-                fees_as_posted: rating(&fields, "fees_as_posted")?,
-                clarity_of_information: rating(&fields, "clarity_of_information")?,
-                facilities_and_access: rating(&fields, "facilities_and_access")?,
-            },
-        }),
-        _ => None,
-    };
-    let incident_date = match attribute("incident_date") {
-        None => None,
-        Some(text) => Some(
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                fail(
-                    StatusCode::BAD_REQUEST,
-                    "attribute[incident_date] must be YYYY-MM-DD",
-                )
-            })?,
-        ),
-    };
-    let locale = match attribute("locale") {
-        None => Lang::Km,
-        Some(code) => Lang::from_code(code).ok_or_else(|| {
-            fail(
-                StatusCode::BAD_REQUEST,
-                "attribute[locale] must be km or en",
-            )
-        })?,
-    };
+    })
+}
+
+/// The location a client gave: `lat`/`long` within range, and `address_string`.
+fn location_from_form(fields: &HashMap<String, String>) -> Result<Location, Failure> {
     let coordinate = |name: &str, range: f64| -> Result<Option<String>, Failure> {
         match fields.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
             None => Ok(None),
@@ -730,36 +799,23 @@ async fn create_request(
             },
         }
     };
-    let location = Location {
+    Ok(Location {
         latitude: coordinate("lat", 90.0)?,
         longitude: coordinate("long", 180.0)?,
         address_string: fields
             .get("address_string")
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty()),
-    };
-    let now = state.store.clock().now();
-    let submission = Submission {
-        id: uuid::Uuid::new_v4(),
-        kind,
-        place,
-        category: service_code.to_string(),
-        description: fields.get("description").cloned().unwrap_or_default(),
-        evaluation,
-        asked_extra_payment: yes_no(&fields, "asked_extra_payment")?,
-        about_office_staff: yes_no(&fields, "about_office_staff")?.unwrap_or(false),
-        publish_text: yes_no(&fields, PUBLISH_ATTRIBUTE)?.unwrap_or(false),
-        incident_date,
-        privacy,
-        profile: None,
-        locale,
-        created_at: now,
-        app_version: "open311".into(),
-        secret: Secret::generate(),
-    };
-    submission
-        .validate(state.directory, state.today())
-        .map_err(|errors| fail(StatusCode::BAD_REQUEST, describe(&errors)))?;
+    })
+}
+
+/// Routes the submission to its office and stores it through the same group-committed,
+/// durable path as the app's batches.
+async fn store_request(
+    state: &AppState,
+    submission: Submission,
+    location: Location,
+) -> Result<Option<ItemOutcome>, Failure> {
     let office = crate::routing::answering_office(state, &submission)
         .ok_or_else(|| fail(StatusCode::BAD_REQUEST, "the place has no office to answer"))?;
     let body_digest = submission.body_digest();
@@ -769,23 +825,10 @@ async fn create_request(
         body_digest,
         location: Some(location),
     };
-    // The same group-committed, durable path as the app's batches.
-    let outcome = state
+    Ok(state
         .store
         .ingest(vec![case])
         .await
         .map_err(unavailable)?
-        .pop();
-    match outcome {
-        // The spec: `token` "should not be returned if service_request_id is returned".
-        Some(ItemOutcome::Accepted { server_number, .. }) => Ok(json!([{
-            "service_request_id": server_number.to_string(),
-            "service_notice": "",
-            "account_id": "",
-        }])),
-        other => Err(fail(
-            StatusCode::BAD_REQUEST,
-            format!("the request was not stored: {other:?}"),
-        )),
-    }
+        .pop())
 }
