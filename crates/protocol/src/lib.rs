@@ -32,8 +32,8 @@ pub use sync::{
     UpdatesRequest, UpdatesResponse,
 };
 pub use validation::{
-    citizen_answer_text, citizen_rating, normalize_phone, parse_submission, parse_submission_json,
-    CitizenActionRefusal, ErrorCode, ValidationError,
+    citizen_answer_text, citizen_rating, field, normalize_phone, parse_submission,
+    parse_submission_json, CitizenActionRefusal, ErrorCode, ValidationError,
 };
 
 /// The path prefix of this protocol version.

@@ -203,40 +203,40 @@ impl Submission {
         let mut fail = |code, field: &str| errors.push(ValidationError::new(code, field));
 
         if self.id.is_nil() || self.id.get_version_num() != 4 {
-            fail(ErrorCode::IdInvalid, "id");
+            fail(ErrorCode::IdInvalid, field::ID);
         }
         match directory.route(&self.place) {
-            None => fail(ErrorCode::PlaceUnknown, "place"),
+            None => fail(ErrorCode::PlaceUnknown, field::PLACE),
             Some(office) => match directory.category(&self.category) {
-                None => fail(ErrorCode::CategoryUnknown, "category"),
+                None => fail(ErrorCode::CategoryUnknown, field::CATEGORY),
                 Some(_) => {
                     let offered = directory.categories(office.office_type);
                     if !offered.iter().any(|c| c.code == self.category) {
-                        fail(ErrorCode::CategoryNotOffered, "category");
+                        fail(ErrorCode::CategoryNotOffered, field::CATEGORY);
                     }
                 }
             },
         }
         let description_chars = self.description.chars().count();
         if self.description.trim().is_empty() && self.kind != Kind::Evaluation {
-            fail(ErrorCode::DescriptionRequired, "description");
+            fail(ErrorCode::DescriptionRequired, field::DESCRIPTION);
         } else if description_chars > MAX_DESCRIPTION_CHARS {
-            fail(ErrorCode::DescriptionTooLong, "description");
+            fail(ErrorCode::DescriptionTooLong, field::DESCRIPTION);
         }
         match (&self.evaluation, self.kind) {
-            (None, Kind::Evaluation) => fail(ErrorCode::EvaluationRequired, "evaluation"),
+            (None, Kind::Evaluation) => fail(ErrorCode::EvaluationRequired, field::EVALUATION),
             (Some(_), kind) if kind != Kind::Evaluation => {
-                fail(ErrorCode::EvaluationNotAllowed, "evaluation")
+                fail(ErrorCode::EvaluationNotAllowed, field::EVALUATION)
             }
             (Some(evaluation), _) => {
                 if !(1..=5).contains(&evaluation.overall) {
-                    fail(ErrorCode::RatingOutOfRange, "evaluation.overall");
+                    fail(ErrorCode::RatingOutOfRange, field::EVALUATION_OVERALL);
                 }
                 for (name, rating) in evaluation.criteria.named() {
                     if rating.is_some_and(|r| !(1..=5).contains(&r)) {
                         fail(
                             ErrorCode::RatingOutOfRange,
-                            &format!("evaluation.criteria.{name}"),
+                            &format!("{}.{name}", field::EVALUATION_CRITERIA),
                         );
                     }
                 }
@@ -244,31 +244,31 @@ impl Submission {
             (None, _) => {}
         }
         if self.publish_text && !self.may_publish_text() {
-            fail(ErrorCode::PublishNotAllowed, "publish_text");
+            fail(ErrorCode::PublishNotAllowed, field::PUBLISH_TEXT);
         }
         if self.incident_date.is_some_and(|date| date > today) {
-            fail(ErrorCode::IncidentDateInFuture, "incident_date");
+            fail(ErrorCode::IncidentDateInFuture, field::INCIDENT_DATE);
         }
         if let Privacy::Confidential { name, phone } = &self.privacy {
             if name.trim().is_empty() {
-                fail(ErrorCode::NameRequired, "privacy.name");
+                fail(ErrorCode::NameRequired, field::PRIVACY_NAME);
             } else if name.chars().count() > MAX_NAME_CHARS {
-                fail(ErrorCode::NameTooLong, "privacy.name");
+                fail(ErrorCode::NameTooLong, field::PRIVACY_NAME);
             }
             if phone.trim().is_empty() {
-                fail(ErrorCode::PhoneRequired, "privacy.phone");
+                fail(ErrorCode::PhoneRequired, field::PRIVACY_PHONE);
             } else if normalize_phone(phone).is_none() {
-                fail(ErrorCode::PhoneInvalid, "privacy.phone");
+                fail(ErrorCode::PhoneInvalid, field::PRIVACY_PHONE);
             }
         }
         let version_ok = !self.app_version.is_empty()
             && self.app_version.len() <= 32
             && self.app_version.bytes().all(|b| b.is_ascii_graphic());
         if !version_ok {
-            fail(ErrorCode::AppVersionInvalid, "app_version");
+            fail(ErrorCode::AppVersionInvalid, field::APP_VERSION);
         }
         if !self.secret.is_well_formed() {
-            fail(ErrorCode::SecretInvalid, "secret");
+            fail(ErrorCode::SecretInvalid, field::SECRET);
         }
         if errors.is_empty() {
             Ok(())
@@ -323,4 +323,24 @@ pub fn citizen_rating(rating: u8) -> Result<u8, CitizenActionRefusal> {
     } else {
         Err(CitizenActionRefusal::RatingOutOfRange)
     }
+}
+
+/// The names of a submission's fields as validation errors name them, so that the app can put
+/// each error beside its field.
+pub mod field {
+    pub const ID: &str = "id";
+    pub const PLACE: &str = "place";
+    pub const CATEGORY: &str = "category";
+    pub const DESCRIPTION: &str = "description";
+    pub const EVALUATION: &str = "evaluation";
+    pub const EVALUATION_OVERALL: &str = "evaluation.overall";
+    /// Followed by `.` and the criterion's name.
+    pub const EVALUATION_CRITERIA: &str = "evaluation.criteria";
+    pub const PUBLISH_TEXT: &str = "publish_text";
+    pub const INCIDENT_DATE: &str = "incident_date";
+    pub const PRIVACY: &str = "privacy";
+    pub const PRIVACY_NAME: &str = "privacy.name";
+    pub const PRIVACY_PHONE: &str = "privacy.phone";
+    pub const APP_VERSION: &str = "app_version";
+    pub const SECRET: &str = "secret";
 }
