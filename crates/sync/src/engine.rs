@@ -1,10 +1,13 @@
 //! The engine itself: one push at a time (submissions, then the citizen's answers and
-//! ratings), a background loop, and a status channel for the UI.
+//! ratings), a background loop, and a status channel for the UI. One push loop serves every
+//! queue of the outbox; what differs per queue (the request, what the answer settles) is its
+//! [`Pushed`] implementation.
 
 use chrono::Utc;
 use flate2::{write::GzEncoder, Compression};
 use ourvoice_outbox::{
-    ActionBody, ActionSettlement, Claimed, ClaimedAction, Outbox, OutboxError, Settlement,
+    ActionBody, ActionSettlement, Actions, Claimed, ClaimedAction, Outbox, OutboxError, Queue,
+    Settlement, Submissions,
 };
 use ourvoice_protocol::{
     ApiError, CaseActionResponse, CitizenAnswerRequest, ItemOutcome, RatingRequest,
@@ -108,6 +111,149 @@ pub struct SyncEngine {
     status: watch::Sender<SyncStatus>,
 }
 
+/// How far the current round has got: items answered for, of those pending at its start.
+#[derive(Clone, Copy)]
+struct Progress {
+    done: u64,
+    total: u64,
+}
+
+/// How one queue of the outbox goes over the wire: what a request carries, and what the
+/// server's answer (or its refusal) settles. The push loop itself is the same for every queue.
+trait Pushed: Queue {
+    /// Many items per request (a batch), or one each.
+    const BATCHED: bool;
+    /// The server's answer to one request.
+    type Response: serde::de::DeserializeOwned;
+    /// The path and JSON body of the request carrying `batch`.
+    fn request(batch: &[Self::Claimed]) -> (&'static str, Vec<u8>);
+    /// What the server's answer settles, item by item (items it left out are not in it), with
+    /// the report counted; an error when nothing is settled and the whole batch goes back.
+    fn settlements(
+        batch: &[Self::Claimed],
+        answer: Result<Self::Response, SyncError>,
+        report: &mut SyncReport,
+    ) -> Result<Vec<(Uuid, Self::Settlement)>, SyncError>;
+}
+
+impl Pushed for Submissions {
+    const BATCHED: bool = true;
+    type Response = SubmitBatchResponse;
+
+    /// The request body is built from the stored bodies byte for byte.
+    fn request(batch: &[Claimed]) -> (&'static str, Vec<u8>) {
+        let bodies: Vec<&str> = batch.iter().map(|c| c.body.as_str()).collect();
+        let json = format!("{{\"items\":[{}]}}", bodies.join(","));
+        ("/api/v1/submissions", json.into_bytes())
+    }
+
+    fn settlements(
+        batch: &[Claimed],
+        answer: Result<SubmitBatchResponse, SyncError>,
+        report: &mut SyncReport,
+    ) -> Result<Vec<(Uuid, Settlement)>, SyncError> {
+        let mut answered = vec![false; batch.len()];
+        let mut settlements = Vec::with_capacity(batch.len());
+        for result in answer?.results {
+            let Some(item) = batch.get(result.index) else {
+                continue;
+            };
+            if result.id != Some(item.id) || answered[result.index] {
+                continue;
+            }
+            answered[result.index] = true;
+            let settlement = match result.outcome {
+                ItemOutcome::Accepted {
+                    server_number,
+                    office,
+                    status,
+                    seq,
+                    received_at,
+                } => {
+                    report.accepted += 1;
+                    Settlement::Accepted {
+                        server_number,
+                        office,
+                        status,
+                        seq,
+                        received_at: received_at.timestamp_millis(),
+                    }
+                }
+                ItemOutcome::Rejected { errors } => {
+                    report.rejected += 1;
+                    Settlement::Rejected(errors)
+                }
+                ItemOutcome::Conflict => {
+                    report.conflicts += 1;
+                    Settlement::Conflict
+                }
+            };
+            settlements.push((item.id, settlement));
+        }
+        Ok(settlements)
+    }
+}
+
+impl Pushed for Actions {
+    const BATCHED: bool = false;
+    type Response = CaseActionResponse;
+
+    /// One answer or rating, always under its request id, built from what was stored.
+    fn request(batch: &[ClaimedAction]) -> (&'static str, Vec<u8>) {
+        let action = &batch[0];
+        let (path, json) = match &action.body {
+            ActionBody::Answer(text) => (
+                "/api/v1/answers",
+                serde_json::to_vec(&CitizenAnswerRequest {
+                    id: action.submission_id,
+                    secret: action.secret.clone(),
+                    text: text.clone(),
+                    request_id: Some(action.request_id),
+                }),
+            ),
+            ActionBody::Rating(rating) => (
+                "/api/v1/ratings",
+                serde_json::to_vec(&RatingRequest {
+                    id: action.submission_id,
+                    secret: action.secret.clone(),
+                    rating: *rating,
+                    request_id: Some(action.request_id),
+                }),
+            ),
+        };
+        (path, json.expect("a request serialises"))
+    }
+
+    /// 2xx sent; 404, 409 and 422 refused for good; anything else goes back.
+    fn settlements(
+        batch: &[ClaimedAction],
+        answer: Result<CaseActionResponse, SyncError>,
+        report: &mut SyncReport,
+    ) -> Result<Vec<(Uuid, ActionSettlement)>, SyncError> {
+        let settlement = match answer {
+            Ok(answer) => {
+                report.actions_sent += 1;
+                ActionSettlement::Sent {
+                    seq: answer.seq,
+                    status: answer.status,
+                }
+            }
+            Err(SyncError::Refused {
+                status: 404 | 409 | 422,
+                code,
+            }) => {
+                report.actions_refused += 1;
+                ActionSettlement::Refused { code }
+            }
+            Err(error) => return Err(error),
+        };
+        Ok(batch
+            .iter()
+            .map(|action| (action.request_id, settlement.clone()))
+            .collect())
+    }
+}
+
 fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
@@ -171,9 +317,17 @@ impl SyncEngine {
     /// One full round: send every due submission, then every due answer and rating (everything
     /// pending when `force`), then pull updates.
     pub async fn sync_now(&self, force: bool) -> SyncReport {
-        let mut report = self.push(force).await;
-        if report.error.is_none() {
-            self.push_actions(force, &mut report).await;
+        let mut report = SyncReport::default();
+        {
+            let _one_at_a_time = self.one_push_at_a_time.lock().await;
+            if let Some(mut progress) = self.progress(&mut report) {
+                self.push_queue::<Submissions>(force, &mut progress, &mut report)
+                    .await;
+                if report.error.is_none() {
+                    self.push_queue::<Actions>(force, &mut progress, &mut report)
+                        .await;
+                }
+            }
         }
         if report.error.is_none() {
             self.status.send_modify(|s| s.phase = SyncPhase::Pulling);
@@ -219,23 +373,60 @@ impl SyncEngine {
         }
     }
 
-    /// Sends every due row, batch after batch, until none is due or a request fails.
+    /// Sends every due submission, batch after batch, until none is due or a request fails.
     pub async fn push(&self, force: bool) -> SyncReport {
         let _one_at_a_time = self.one_push_at_a_time.lock().await;
         let mut report = SyncReport::default();
-        let total = match self.outbox.counts() {
-            Ok(counts) => counts.pending(),
+        if let Some(mut progress) = self.progress(&mut report) {
+            self.push_queue::<Submissions>(force, &mut progress, &mut report)
+                .await;
+        }
+        report
+    }
+
+    /// Sends every due answer and rating whose case the server has accepted, one request each,
+    /// oldest first, and settles each from the server's answer: 2xx sent; 404, 409 and 422
+    /// refused for good; anything else (no connection, timeout, 5xx, 429) puts it back with
+    /// backoff and ends the round.
+    pub async fn push_actions(&self, force: bool, report: &mut SyncReport) {
+        let _one_at_a_time = self.one_push_at_a_time.lock().await;
+        if let Some(mut progress) = self.progress(report) {
+            self.push_queue::<Actions>(force, &mut progress, report)
+                .await;
+        }
+    }
+
+    /// Everything pending, for "Sending 2 of 5"; `None` (and the error in the report) when
+    /// the outbox cannot be read.
+    fn progress(&self, report: &mut SyncReport) -> Option<Progress> {
+        match self.outbox.counts() {
+            Ok(counts) => Some(Progress {
+                done: 0,
+                total: counts.pending(),
+            }),
             Err(error) => {
                 report.error = Some(error.into());
-                return report;
+                None
             }
-        };
-        let mut done = 0u64;
+        }
+    }
+
+    /// The one push loop, for every queue of the outbox: claims what is due, sends it, settles
+    /// what the server answered for (only then does an item leave the queue), and puts the
+    /// rest back with backoff, until nothing is due or a request fails.
+    async fn push_queue<Q: Pushed>(
+        &self,
+        force: bool,
+        progress: &mut Progress,
+        report: &mut SyncReport,
+    ) {
         loop {
-            self.status
-                .send_modify(|s| s.phase = SyncPhase::Sending { done, total });
-            let batch_items = self.batch_items.load(Ordering::Relaxed);
-            let batch = match self.outbox.claim_due(
+            let batch_items = if Q::BATCHED {
+                self.batch_items.load(Ordering::Relaxed)
+            } else {
+                1
+            };
+            let batch = match self.outbox.claim_in::<Q>(
                 now_ms(),
                 batch_items,
                 self.config.max_batch_bytes,
@@ -250,23 +441,32 @@ impl SyncEngine {
             if batch.is_empty() {
                 break;
             }
+            let Progress { done, total } = *progress;
+            let total = total.max(done + batch.len() as u64);
+            self.status
+                .send_modify(|s| s.phase = SyncPhase::Sending { done, total });
             report.requests += 1;
-            let ids: Vec<_> = batch.iter().map(|c| c.id).collect();
-            let outcome = match self.send_batch(&batch).await {
-                Ok(response) => self.settle(&batch, response, &mut report),
-                Err(error) => Err(error),
-            };
+            let ids: Vec<Uuid> = batch.iter().map(Q::key).collect();
+            let (path, json) = Q::request(&batch);
+            let answer = self.post::<Q::Response>(path, &json).await;
+            let outcome = Q::settlements(&batch, answer, report).and_then(|settlements| {
+                self.outbox.settle_in::<Q>(&settlements, now_ms())?;
+                Ok(ids
+                    .iter()
+                    .filter(|id| !settlements.iter().any(|(answered, _)| answered == *id))
+                    .copied()
+                    .collect::<Vec<_>>())
+            });
             match outcome {
-                Ok(unanswered) if unanswered.is_empty() => done += ids.len() as u64,
+                Ok(unanswered) if unanswered.is_empty() => progress.done += ids.len() as u64,
                 Ok(unanswered) => {
                     // The server left items out: they wait for the next round.
                     report.failed += unanswered.len();
                     let error = SyncError::BadAnswer("items missing from the answer".into());
-                    if let Err(e) = self.release(&unanswered, &error) {
-                        report.error = Some(e);
-                    } else {
-                        report.error = Some(error);
-                    }
+                    report.error = Some(match self.release::<Q>(&unanswered, &error) {
+                        Err(e) => e,
+                        Ok(()) => error,
+                    });
                     break;
                 }
                 Err(error) => {
@@ -275,18 +475,19 @@ impl SyncEngine {
                             .store((batch_items / 2).max(1), Ordering::Relaxed);
                     }
                     report.failed += ids.len();
-                    if let Err(e) = self.release(&ids, &error) {
-                        tracing::warn!(error = %e, "could not put a failed batch back");
+                    if let Err(e) = self.release::<Q>(&ids, &error) {
+                        tracing::warn!(error = %e, "could not put a failed request's items back");
                     }
                     report.error = Some(error);
                     break;
                 }
             }
         }
-        report
     }
 
-    fn release(&self, ids: &[uuid::Uuid], error: &SyncError) -> Result<(), SyncError> {
+    /// Puts items whose request failed back in their queue, due after the backoff (or the
+    /// server's `Retry-After`, if longer).
+    fn release<Q: Queue>(&self, ids: &[Uuid], error: &SyncError) -> Result<(), SyncError> {
         let retry_after = match error {
             SyncError::Busy { retry_after, .. } => *retry_after,
             _ => None,
@@ -294,74 +495,14 @@ impl SyncEngine {
         let backoff = self.config.backoff;
         let mut rng = rand::rng();
         let now = now_ms();
-        self.outbox.release_failed(ids, &error.code(), |attempts| {
-            let delay = backoff
-                .delay(attempts, &mut rng)
-                .max(retry_after.unwrap_or_default());
-            now + delay.as_millis() as i64
-        })?;
+        self.outbox
+            .release_in::<Q>(ids, &error.code(), |attempts| {
+                let delay = backoff
+                    .delay(attempts, &mut rng)
+                    .max(retry_after.unwrap_or_default());
+                now + delay.as_millis() as i64
+            })?;
         Ok(())
-    }
-
-    /// Records each answered item; returns the ids the answer did not cover.
-    fn settle(
-        &self,
-        batch: &[Claimed],
-        response: SubmitBatchResponse,
-        report: &mut SyncReport,
-    ) -> Result<Vec<uuid::Uuid>, SyncError> {
-        let mut answered = vec![false; batch.len()];
-        let mut settlements = Vec::with_capacity(batch.len());
-        for result in response.results {
-            let Some(item) = batch.get(result.index) else {
-                continue;
-            };
-            if result.id != Some(item.id) || answered[result.index] {
-                continue;
-            }
-            answered[result.index] = true;
-            let settlement = match result.outcome {
-                ItemOutcome::Accepted {
-                    server_number,
-                    office,
-                    status,
-                    seq,
-                    received_at,
-                } => {
-                    report.accepted += 1;
-                    Settlement::Accepted {
-                        server_number,
-                        office,
-                        status,
-                        seq,
-                        received_at: received_at.timestamp_millis(),
-                    }
-                }
-                ItemOutcome::Rejected { errors } => {
-                    report.rejected += 1;
-                    Settlement::Rejected(errors)
-                }
-                ItemOutcome::Conflict => {
-                    report.conflicts += 1;
-                    Settlement::Conflict
-                }
-            };
-            settlements.push((item.id, settlement));
-        }
-        self.outbox.settle(&settlements, now_ms())?;
-        Ok(batch
-            .iter()
-            .zip(answered)
-            .filter(|(_, answered)| !answered)
-            .map(|(item, _)| item.id)
-            .collect())
-    }
-
-    /// The request body is built from the stored bodies byte for byte.
-    async fn send_batch(&self, batch: &[Claimed]) -> Result<SubmitBatchResponse, SyncError> {
-        let bodies: Vec<&str> = batch.iter().map(|c| c.body.as_str()).collect();
-        let json = format!("{{\"items\":[{}]}}", bodies.join(","));
-        self.post("/api/v1/submissions", json.as_bytes()).await
     }
 
     async fn post<T: serde::de::DeserializeOwned>(
@@ -421,114 +562,6 @@ impl SyncEngine {
             applied += self.outbox.apply_updates(&response.updates)?;
         }
         Ok(applied)
-    }
-
-    /// Sends every due answer and rating whose case the server has accepted, one request each,
-    /// oldest first, and settles each from the server's answer: 2xx sent; 404, 409 and 422
-    /// refused for good; anything else (no connection, timeout, 5xx, 429) puts it back with
-    /// backoff and ends the round.
-    pub async fn push_actions(&self, force: bool, report: &mut SyncReport) {
-        let _one_at_a_time = self.one_push_at_a_time.lock().await;
-        let total = match self.outbox.counts() {
-            Ok(counts) => counts.actions_pending,
-            Err(error) => {
-                report.error = Some(error.into());
-                return;
-            }
-        };
-        let mut done = 0u64;
-        loop {
-            let action = match self.outbox.claim_due_action(now_ms(), force) {
-                Ok(Some(action)) => action,
-                Ok(None) => break,
-                Err(error) => {
-                    report.error = Some(error.into());
-                    break;
-                }
-            };
-            self.status.send_modify(|s| {
-                s.phase = SyncPhase::Sending {
-                    done,
-                    total: total.max(done + 1),
-                }
-            });
-            report.requests += 1;
-            let settlement = match self.send_action(&action).await {
-                Ok(answer) => {
-                    report.actions_sent += 1;
-                    ActionSettlement::Sent {
-                        seq: answer.seq,
-                        status: answer.status,
-                    }
-                }
-                Err(SyncError::Refused {
-                    status: 404 | 409 | 422,
-                    code,
-                }) => {
-                    report.actions_refused += 1;
-                    ActionSettlement::Refused { code }
-                }
-                Err(error) => {
-                    report.failed += 1;
-                    if let Err(e) = self.release_action(action.request_id, &error) {
-                        tracing::warn!(error = %e, "could not put a failed answer or rating back");
-                    }
-                    report.error = Some(error);
-                    break;
-                }
-            };
-            if let Err(error) = self
-                .outbox
-                .settle_action(action.request_id, &settlement, now_ms())
-            {
-                report.error = Some(error.into());
-                break;
-            }
-            done += 1;
-        }
-    }
-
-    fn release_action(&self, request_id: Uuid, error: &SyncError) -> Result<(), SyncError> {
-        let retry_after = match error {
-            SyncError::Busy { retry_after, .. } => *retry_after,
-            _ => None,
-        };
-        let backoff = self.config.backoff;
-        let now = now_ms();
-        self.outbox
-            .release_failed_action(request_id, &error.code(), |attempts| {
-                let delay = backoff
-                    .delay(attempts, &mut rand::rng())
-                    .max(retry_after.unwrap_or_default());
-                now + delay.as_millis() as i64
-            })?;
-        Ok(())
-    }
-
-    /// One answer or rating, always under its request id, built from what was stored.
-    async fn send_action(&self, action: &ClaimedAction) -> Result<CaseActionResponse, SyncError> {
-        let (path, json) = match &action.body {
-            ActionBody::Answer(text) => (
-                "/api/v1/answers",
-                serde_json::to_vec(&CitizenAnswerRequest {
-                    id: action.submission_id,
-                    secret: action.secret.clone(),
-                    text: text.clone(),
-                    request_id: Some(action.request_id),
-                }),
-            ),
-            ActionBody::Rating(rating) => (
-                "/api/v1/ratings",
-                serde_json::to_vec(&RatingRequest {
-                    id: action.submission_id,
-                    secret: action.secret.clone(),
-                    rating: *rating,
-                    request_id: Some(action.request_id),
-                }),
-            ),
-        };
-        let json = json.expect("a request serialises");
-        self.post(path, &json).await
     }
 
     /// Queues the citizen's answer to the office's question about item `id` durably (see
