@@ -6,6 +6,7 @@ use dioxus::prelude::*;
 use ourvoice_directory::Lang;
 use std::sync::Arc;
 
+use crate::components::StorageProblem;
 use crate::i18n::Tr;
 use crate::state::{DeviceContext, FormState, Screen, Ui};
 use crate::style::STYLESHEET;
@@ -15,12 +16,15 @@ use crate::views::*;
 pub fn App() -> Element {
     let device = use_context::<DeviceContext>();
     let ui = use_context_provider(|| {
-        let setting = |key: &str| {
-            device
-                .0
-                .as_ref()
-                .ok()
-                .and_then(|d| d.outbox.setting(key).ok().flatten())
+        // An unreadable setting is said at once (above the first screen), not taken as unset.
+        let mut unreadable = None;
+        let mut setting = |key: &str| match &device.0 {
+            Ok(d) => d.outbox.setting(key).unwrap_or_else(|error| {
+                eprintln!("storage: {error}");
+                unreadable = Some("error-storage-read");
+                None
+            }),
+            Err(_) => None,
         };
         let lang = setting("lang")
             .as_deref()
@@ -37,6 +41,7 @@ pub fn App() -> Element {
             form: Signal::new(FormState::default()),
             errors: Signal::new(Vec::new()),
             tick: Signal::new(0),
+            storage_error: Signal::new(unreadable),
         }
     });
     let watched = device.clone();
@@ -59,6 +64,7 @@ pub fn App() -> Element {
         document::Title { {Tr::new(lang).t("app-title")} }
         style { {STYLESHEET.as_str()} }
         div { class: "app", lang: lang.code(), "data-screen": "{screen:?}",
+            StorageProblem {}
             match screen {
                 Screen::Welcome => rsx! { WelcomeView {} },
                 Screen::Privacy => rsx! { PrivacyView {} },

@@ -3,13 +3,14 @@
 //! outbox or the sync state changed.
 //!
 //! Guarantees: the form's text is kept until the submission is stored; changing the language
-//! or going back never clears it; a choice to publish the text is sent only while the form
+//! or going back never clears it; a storage call that fails in an event handler is shown to the
+//! citizen in their language ([`Ui::check`]), never dropped; a choice to publish the text is sent only while the form
 //! offers it (a later switch to confidential or to staff drops it).
 
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 use ourvoice_directory::Lang;
-use ourvoice_outbox::Draft;
+use ourvoice_outbox::{Draft, OutboxError};
 use ourvoice_protocol::{
     AgeBand, Criteria, Disability, Evaluation, Gender, Kind, Privacy, RespondentProfile,
     ValidationError,
@@ -137,6 +138,9 @@ pub struct Ui {
     pub errors: Signal<Vec<ValidationError>>,
     /// Moves whenever the outbox or the sync state changed: views that show them read it.
     pub tick: Signal<u64>,
+    /// The message key of the last storage call that failed, shown above every screen until
+    /// the citizen dismisses it.
+    pub storage_error: Signal<Option<&'static str>>,
 }
 
 impl Ui {
@@ -162,6 +166,20 @@ impl Ui {
     /// Starts over from the home screen (after sending, or from the confirmation).
     pub fn home(&mut self) {
         self.stack.set(vec![Screen::Home]);
+    }
+
+    /// The value of a storage call that succeeded; a failed one is shown to the citizen as
+    /// message `key` (above every screen, in their language) and gives `None`. For event
+    /// handlers; views show what they fail to read where it would have been.
+    pub fn check<T>(&mut self, result: Result<T, OutboxError>, key: &'static str) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                eprintln!("storage: {error}");
+                self.storage_error.set(Some(key));
+                None
+            }
+        }
     }
 
     pub fn changed(&mut self) {

@@ -547,3 +547,64 @@ fn the_privacy_page_says_what_anyone_can_see_in_both_languages() {
         "{html}"
     );
 }
+
+/// Breaks the device's storage the way a full or damaged disk would: `sql` runs on a second
+/// connection to its database file.
+fn break_storage(folder: &tempfile::TempDir, sql: &str) {
+    let conn = rusqlite::Connection::open(folder.path().join("outbox.db")).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn a_setting_the_phone_cannot_save_is_said_in_the_citizens_language() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    device.outbox.set_setting("privacy_seen", "1").unwrap();
+    break_storage(
+        &folder,
+        "CREATE TRIGGER full_disk BEFORE INSERT ON settings
+             BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;",
+    );
+    let mut dom =
+        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(&device))));
+    let mutations = dom.rebuild_to_vec();
+    let html = dioxus_ssr::render(&dom);
+    assert!(!html.contains("id=\"storage-problem\""), "{html}");
+    // The language switch: English now, but this phone could not remember it.
+    let switch = click_targets(&mutations)[0];
+    click(&mut dom, switch);
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("What would you like to do?"), "{html}");
+    assert!(
+        html.contains("id=\"storage-problem\"")
+            && html.contains("This phone could not save this choice."),
+        "{html}"
+    );
+    assert!(device.outbox.setting("lang").unwrap().is_none());
+}
+
+#[test]
+fn an_unreadable_storage_is_never_shown_as_not_found() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    let id = accepted_complaint(&device, ourvoice_protocol::CaseStatus::Received, 1);
+
+    // A case this phone no longer has is "not found" (in Khmer, the saved language).
+    let mut dom = detail(&device, uuid::Uuid::new_v4());
+    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("មតិនេះលែងមាននៅលើទូរសព្ទនេះទៀតហើយ"), "{html}");
+
+    // A case the phone cannot read is a storage problem, not "not found".
+    break_storage(&folder, "ALTER TABLE submissions RENAME TO unreadable;");
+    let mut dom = detail(&device, id);
+    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    let html = dioxus_ssr::render(&dom);
+    assert!(
+        html.contains("ទូរសព្ទនេះមិនអាចអានកន្លែងផ្ទុកទិន្នន័យរបស់កម្មវិធីបានទេ"),
+        "{html}"
+    );
+    assert!(!html.contains("មតិនេះលែងមាននៅលើទូរសព្ទនេះទៀតហើយ"), "{html}");
+}

@@ -15,13 +15,11 @@ pub fn ConfirmationView(id: Uuid) -> Element {
     let device = use_device();
     let tr = Tr::new((ui.lang)());
     let _ = (ui.tick)();
-    let item = device
-        .0
-        .as_ref()
-        .ok()
-        .and_then(|d| d.outbox.get(id).ok().flatten());
-    let Some(item) = item else {
-        return rsx! { Header { title: tr.t("confirm-title") } main { p { class: "banner-error", {tr.t("error-storage-open")} } } };
+    let item = match crate::components::stored_item(&device, id) {
+        Ok(item) => item,
+        Err(key) => {
+            return rsx! { Header { title: tr.t("confirm-title") } main { p { class: "banner-error", role: "alert", id: "storage-error", {tr.t(key)} } } }
+        }
     };
     let (message, class) = match &item.state {
         ItemState::Queued | ItemState::Retrying { .. } => {

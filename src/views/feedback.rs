@@ -15,15 +15,18 @@ pub fn FeedbackView() -> Element {
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
     let _ = (ui.tick)();
-    let items = device.0.as_ref().ok().and_then(|d| d.outbox.list().ok());
+    let items = match &device.0 {
+        Ok(d) => d.outbox.list().map_err(|_| "error-storage-read"),
+        Err(_) => Err("error-storage-open"),
+    };
     let directory = Directory::embedded();
     rsx! {
         Header { title: tr.t("feedback-title") }
         main { id: "feedback",
             match items {
-                None => rsx! { p { class: "banner-error", {tr.t("error-storage-open")} } },
-                Some(items) if items.is_empty() => rsx! { p { class: "muted", id: "feedback-empty", {tr.t("feedback-empty")} } },
-                Some(items) => rsx! {
+                Err(key) => rsx! { p { class: "banner-error", role: "alert", id: "storage-error", {tr.t(key)} } },
+                Ok(items) if items.is_empty() => rsx! { p { class: "muted", id: "feedback-empty", {tr.t("feedback-empty")} } },
+                Ok(items) => rsx! {
                     div { class: "list",
                         for item in items {
                             {

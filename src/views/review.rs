@@ -78,7 +78,10 @@ pub fn ReviewView() -> Element {
             .submit(draft, Directory::embedded(), APP_VERSION, Utc::now())
         {
             Ok(item) => {
-                remember_place(&device.outbox, &place);
+                ui.check(
+                    remember_place(&device.outbox, &place),
+                    "error-storage-setting",
+                );
                 device.engine.kick();
                 let keep = ui.form.read().clone();
                 ui.form.set(FormState {

@@ -17,7 +17,10 @@ pub fn WelcomeView() -> Element {
         move |_| {
             ui.lang.set(lang);
             if let Ok(device) = &device.0 {
-                let _ = device.outbox.set_setting("lang", lang.code());
+                ui.check(
+                    device.outbox.set_setting("lang", lang.code()),
+                    "error-storage-setting",
+                );
             }
             ui.go(Screen::Privacy);
         }
