@@ -3,7 +3,7 @@
 //! (foreground, connectivity, the Android back button; `platform`), and shows the current screen.
 
 use dioxus::prelude::*;
-use ourvoice_directory::Lang;
+use ourvoice_protocol::Lang;
 use std::sync::Arc;
 
 use crate::components::StorageProblem;

@@ -10,7 +10,8 @@ use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use ourvoice_protocol::{ErrorCode, MAX_DESCRIPTION_CHARS};
 use std::rc::Rc;
 
-pub use ourvoice_directory::Lang;
+/// The app's one language type: the directory's, as the protocol re-exports it.
+pub use ourvoice_protocol::Lang;
 
 /// The messages that tell the citizen a storage call failed (see [`crate::state::Ui::check`]
 /// and [`crate::components::stored_item`]); the `locales` test checks both languages have them.

@@ -9,8 +9,8 @@
 
 use chrono::NaiveDate;
 use dioxus::prelude::*;
-use ourvoice_directory::Lang;
 use ourvoice_outbox::{Draft, OutboxError};
+use ourvoice_protocol::Lang;
 use ourvoice_protocol::{
     AgeBand, Criteria, Disability, Evaluation, Gender, Kind, Privacy, RespondentProfile,
     ValidationError,

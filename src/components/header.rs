@@ -2,7 +2,7 @@
 //! language switch, one tap away on every screen.
 
 use dioxus::prelude::*;
-use ourvoice_directory::Lang;
+use ourvoice_protocol::Lang;
 
 use super::Icon;
 use crate::i18n::Tr;

@@ -3,8 +3,9 @@
 //! province → district → commune/office cascade for those who prefer to browse.
 
 use dioxus::prelude::*;
-use ourvoice_directory::{Directory, Lang, UnitLevel};
+use ourvoice_directory::{Directory, UnitLevel};
 use ourvoice_outbox::{Outbox, OutboxError};
+use ourvoice_protocol::Lang;
 
 use crate::components::{Header, Icon};
 use crate::i18n::Tr;

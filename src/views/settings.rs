@@ -2,7 +2,7 @@
 //! testers' section (tap the version five times): server address, send now, database counts.
 
 use dioxus::prelude::*;
-use ourvoice_directory::Lang;
+use ourvoice_protocol::Lang;
 
 use crate::components::Header;
 use crate::i18n::{Arg, Tr};

@@ -1,7 +1,7 @@
 //! First run, step one: choose the language (ខ្មែរ / English), each shown in its own language.
 
 use dioxus::prelude::*;
-use ourvoice_directory::Lang;
+use ourvoice_protocol::Lang;
 
 use crate::components::Icon;
 use crate::i18n::Tr;
