@@ -6,8 +6,8 @@
 use chrono::Utc;
 use flate2::{write::GzEncoder, Compression};
 use ourvoice_outbox::{
-    ActionBody, ActionSettlement, Actions, Claimed, ClaimedAction, Outbox, OutboxError, Queue,
-    Settlement, Submissions,
+    ActionBody, ActionSettlement, Actions, Claimed, ClaimedAction, Counts, Outbox, OutboxError,
+    Queue, Settlement, Submissions,
 };
 use ourvoice_protocol::{
     ApiError, CaseActionResponse, CitizenAnswerRequest, ItemOutcome, RatingRequest,
@@ -73,10 +73,14 @@ pub enum SyncPhase {
     Pulling,
 }
 
-/// The engine's state as the UI shows it (together with the outbox counts).
+/// The engine's state and a snapshot of the outbox's counts, as the UI shows them: views read
+/// this instead of the database while they render.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyncStatus {
     pub phase: SyncPhase,
+    /// How many items are in each state, as of the last change the engine saw (see
+    /// [`SyncEngine::refresh`]); `None` when the outbox could not be read.
+    pub counts: Option<Counts>,
     /// Why the last round did not get through, if it did not.
     pub problem: Option<SyncProblem>,
     /// When the server last answered (Unix ms).
@@ -273,7 +277,7 @@ impl SyncEngine {
             .build()
             .map_err(SyncError::from_reqwest)?;
         let batch_items = config.max_batch_items.clamp(1, MAX_BATCH_ITEMS);
-        Ok(SyncEngine {
+        let engine = SyncEngine {
             outbox,
             http,
             server_url: std::sync::RwLock::new(config.server_url.clone()),
@@ -282,7 +286,22 @@ impl SyncEngine {
             one_push_at_a_time: Mutex::new(()),
             kick: Notify::new(),
             status: watch::channel(SyncStatus::default()).0,
-        })
+        };
+        engine.refresh();
+        Ok(engine)
+    }
+
+    /// Reads the outbox's counts into the status snapshot and returns the new status. The
+    /// engine does it whenever it changed the outbox; whoever else changes it (the UI after a
+    /// submission or a deletion) calls it too.
+    pub fn refresh(&self) -> SyncStatus {
+        let counts = self
+            .outbox
+            .counts()
+            .inspect_err(|error| tracing::warn!(%error, "outbox unreadable"))
+            .ok();
+        self.status.send_modify(|s| s.counts = counts);
+        self.status.borrow().clone()
     }
 
     pub fn outbox(&self) -> &Arc<Outbox> {
@@ -336,8 +355,10 @@ impl SyncEngine {
                 Err(error) => report.error = Some(error),
             }
         }
+        let counts = self.outbox.counts().ok();
         self.status.send_modify(|s| {
             s.phase = SyncPhase::Idle;
+            s.counts = counts;
             s.problem = report.error.as_ref().map(SyncError::problem);
             if report.error.is_none() {
                 s.last_contact_at = Some(now_ms());
@@ -447,6 +468,7 @@ impl SyncEngine {
                 .send_modify(|s| s.phase = SyncPhase::Sending { done, total });
             report.requests += 1;
             let ids: Vec<Uuid> = batch.iter().map(Q::key).collect();
+            self.refresh();
             let (path, json) = Q::request(&batch);
             let answer = self.post::<Q::Response>(path, &json).await;
             let outcome = Q::settlements(&batch, answer, report).and_then(|settlements| {
@@ -585,6 +607,7 @@ impl SyncEngine {
                     OutboxError::UnknownSubmission(_) => SyncError::UnknownItem,
                     other => SyncError::Outbox(other),
                 })?;
+        self.refresh();
         self.kick();
         Ok(request_id)
     }
