@@ -1,5 +1,5 @@
 //! The root component: sets up the UI state (language and first screen from the device's
-//! settings), refreshes views whenever the sync engine reports, listens to the system's events
+//! settings), feeds views the sync engine's snapshots as it reports them, listens to the system's events
 //! (foreground, connectivity, the Android back button; `platform`), and shows the current screen.
 
 use dioxus::prelude::*;
@@ -41,6 +41,13 @@ pub fn App() -> Element {
             form: Signal::new(FormState::default()),
             errors: Signal::new(Vec::new()),
             tick: Signal::new(0),
+            sync: Signal::new(
+                device
+                    .0
+                    .as_ref()
+                    .map(|d| d.engine.refresh())
+                    .unwrap_or_default(),
+            ),
             storage_error: Signal::new(unreadable),
         }
     });
@@ -52,6 +59,8 @@ pub fn App() -> Element {
             let Ok(device) = device.0 else { return };
             let mut status = device.engine.subscribe();
             while status.changed().await.is_ok() {
+                let snapshot = status.borrow_and_update().clone();
+                ui.sync.set(snapshot);
                 ui.changed();
             }
         }

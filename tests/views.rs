@@ -608,3 +608,45 @@ fn an_unreadable_storage_is_never_shown_as_not_found() {
     );
     assert!(!html.contains("មតិនេះលែងមាននៅលើទូរសព្ទនេះទៀតហើយ"), "{html}");
 }
+
+#[test]
+fn the_sync_line_shows_the_engines_snapshot_and_says_when_storage_cannot_be_read() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    device.outbox.set_setting("privacy_seen", "1").unwrap();
+    // The engine's first round (nothing to send) is over before anything is queued.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while device.engine.subscribe().borrow().last_contact_at.is_none() {
+        assert!(std::time::Instant::now() < deadline, "the engine never ran");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let mut dom =
+        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(&device))));
+    dom.rebuild_in_place();
+    assert!(dioxus_ssr::render(&dom).contains("មិនទាន់បានផ្ញើអ្វីនៅឡើយ"));
+
+    // Queued behind the sync line's back: it shows the engine's snapshot until the outbox's
+    // writer refreshes it.
+    device
+        .outbox
+        .submit(
+            draft("ផ្លូវខូច"),
+            ourvoice_directory::Directory::embedded(),
+            "test",
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    let ui = ui_of(&dom);
+    dom.in_runtime(|| ui.clone().refreshed(&device.engine));
+    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("១ កំពុងរង់ចាំផ្ញើ"), "{html}");
+
+    // Counts the phone cannot read are a storage problem, never "nothing sent yet".
+    break_storage(&folder, "ALTER TABLE submissions RENAME TO unreadable;");
+    dom.in_runtime(|| ui.clone().refreshed(&device.engine));
+    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("កន្លែងផ្ទុកទិន្នន័យរបស់ទូរសព្ទនេះមានបញ្ហា"), "{html}");
+    assert!(!html.contains("មិនទាន់បានផ្ញើអ្វីនៅឡើយ"), "{html}");
+}

@@ -93,7 +93,7 @@ pub fn ReviewView() -> Element {
                 ui.errors.set(Vec::new());
                 ui.stack
                     .set(vec![Screen::Home, Screen::Confirmation(item.id)]);
-                ui.changed();
+                ui.refreshed(&device.engine);
             }
             Err(SubmitError::Invalid(errors)) => {
                 ui.errors.set(errors);

@@ -15,7 +15,6 @@ pub fn SettingsView() -> Element {
     let device = use_device();
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
-    let _ = (ui.tick)();
     let mut confirming = use_signal(|| false);
     let mut deleted = use_signal(|| None::<usize>);
     let mut version_taps = use_signal(|| 0u32);
@@ -28,8 +27,9 @@ pub fn SettingsView() -> Element {
             .map(|d| d.engine.server_url())
             .unwrap_or_default()
     });
-    // Unreadable counts are said so in the testers' section, never shown as zeros.
-    let counts = device.0.as_ref().ok().map(|d| d.outbox.counts());
+    // The engine's snapshot; unreadable counts are said so in the testers' section, never
+    // shown as zeros.
+    let counts = device.0.as_ref().ok().map(|_| (ui.sync)().counts);
     let for_language = device.clone();
     let for_delete = device.clone();
     let for_server = device.clone();
@@ -69,9 +69,9 @@ pub fn SettingsView() -> Element {
                             onclick: move |_| {
                                 if let Ok(device) = &for_delete.0 {
                                     deleted.set(ui.check(device.outbox.delete_settled(), "error-storage-delete"));
+                                    ui.refreshed(&device.engine);
                                 }
                                 confirming.set(false);
-                                ui.changed();
                             },
                             {tr.t("settings-delete-confirm")}
                         }
@@ -112,7 +112,7 @@ pub fn SettingsView() -> Element {
                         {tr.t("testers-sync-now")}
                     }
                     match counts {
-                        Some(Ok(counts)) => rsx! {
+                        Some(Some(counts)) => rsx! {
                             p { id: "testers-counts",
                                 {tr.t_args("testers-counts", &[
                                     ("waiting", Arg::Num(counts.pending())),
@@ -121,7 +121,7 @@ pub fn SettingsView() -> Element {
                                 ])}
                             }
                         },
-                        Some(Err(_)) => rsx! { p { class: "banner-error", role: "alert", id: "testers-counts", {tr.t("error-storage-read")} } },
+                        Some(None) => rsx! { p { class: "banner-error", role: "alert", id: "testers-counts", {tr.t("error-storage-read")} } },
                         None => rsx! { p { class: "banner-error", role: "alert", id: "testers-counts", {tr.t("error-storage-open")} } },
                     }
                 }
