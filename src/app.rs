@@ -81,9 +81,9 @@ pub fn App() -> Element {
                 Screen::Place => rsx! { PlaceView {} },
                 Screen::Form => rsx! { FormView {} },
                 Screen::Review => rsx! { ReviewView {} },
-                Screen::Confirmation(id) => rsx! { ConfirmationView { id } },
+                Screen::Confirmation(id) => rsx! { ConfirmationView { key: "{id}", id } },
                 Screen::Feedback => rsx! { FeedbackView {} },
-                Screen::Detail(id) => rsx! { DetailView { id } },
+                Screen::Detail(id) => rsx! { DetailView { key: "{id}", id } },
                 Screen::Settings => rsx! { SettingsView {} },
             }
         }

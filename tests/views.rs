@@ -182,6 +182,14 @@ fn waiting_items_are_counted_in_khmer_digits_and_never_called_sent() {
     );
 }
 
+/// Renders what is pending, and again until the tasks that started (the views' reads of the
+/// outbox, which run off the render path) have finished and their results are rendered.
+fn render_settled(dom: &mut VirtualDom, to: &mut impl dioxus::core::WriteMutations) {
+    for _ in 0..5 {
+        dom.render_immediate(to);
+    }
+}
+
 /// Ids of the elements that listen for clicks, in document order.
 fn click_targets(mutations: &dioxus::core::Mutations) -> Vec<dioxus::core::ElementId> {
     mutations
@@ -203,7 +211,7 @@ fn click(dom: &mut VirtualDom, id: dioxus::core::ElementId) {
         true,
     );
     dom.runtime().handle_event("click", event, id);
-    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    render_settled(dom, &mut dioxus::core::NoOpMutations);
 }
 
 #[test]
@@ -241,7 +249,7 @@ fn a_question_from_the_office_shows_with_a_place_to_answer() {
         "តើផ្លូវនៅភូមិណា?",
     );
     let mut dom = detail(&device, id);
-    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
     let html = dioxus_ssr::render(&dom);
     assert!(
         html.contains("ការិយាល័យមានសំណួរ"),
@@ -270,7 +278,7 @@ fn a_rating_given_offline_is_kept_and_shown_as_waiting_not_sent() {
     );
     let mut dom = detail(&device, id);
     let mut mutations = dioxus::core::Mutations::default();
-    dom.render_immediate(&mut mutations);
+    render_settled(&mut dom, &mut mutations);
     let html = dioxus_ssr::render(&dom);
     assert!(html.contains("id=\"rate-answer\""), "{html}");
     // The rating card's listeners come last: its send button (a static part of the card's
@@ -321,7 +329,7 @@ fn a_refused_answer_keeps_its_text_and_says_why_in_khmer() {
         .unwrap();
 
     let mut dom = detail(&device, id);
-    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
     let html = dioxus_ssr::render(&dom);
     assert!(html.contains("ភូមិទី៣"), "the text is kept: {html}");
     assert!(
@@ -360,7 +368,7 @@ fn on_screen(
         ui.go(screen);
     });
     let mut mutations = dioxus::core::Mutations::default();
-    dom.render_immediate(&mut mutations);
+    render_settled(&mut dom, &mut mutations);
     (dom, mutations)
 }
 
@@ -405,7 +413,7 @@ fn tick(dom: &mut VirtualDom, id: dioxus::core::ElementId, checked: bool) {
         true,
     );
     dom.runtime().handle_event("change", event, id);
-    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    render_settled(dom, &mut dioxus::core::NoOpMutations);
 }
 
 #[test]
@@ -593,14 +601,14 @@ fn an_unreadable_storage_is_never_shown_as_not_found() {
 
     // A case this phone no longer has is "not found" (in Khmer, the saved language).
     let mut dom = detail(&device, uuid::Uuid::new_v4());
-    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
     let html = dioxus_ssr::render(&dom);
     assert!(html.contains("មតិនេះលែងមាននៅលើទូរសព្ទនេះទៀតហើយ"), "{html}");
 
     // A case the phone cannot read is a storage problem, not "not found".
     break_storage(&folder, "ALTER TABLE submissions RENAME TO unreadable;");
     let mut dom = detail(&device, id);
-    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
     let html = dioxus_ssr::render(&dom);
     assert!(
         html.contains("ទូរសព្ទនេះមិនអាចអានកន្លែងផ្ទុកទិន្នន័យរបស់កម្មវិធីបានទេ"),
@@ -638,14 +646,14 @@ fn the_sync_line_shows_the_engines_snapshot_and_says_when_storage_cannot_be_read
         .unwrap();
     let ui = ui_of(&dom);
     dom.in_runtime(|| ui.clone().refreshed(&device.engine));
-    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
     let html = dioxus_ssr::render(&dom);
     assert!(html.contains("១ កំពុងរង់ចាំផ្ញើ"), "{html}");
 
     // Counts the phone cannot read are a storage problem, never "nothing sent yet".
     break_storage(&folder, "ALTER TABLE submissions RENAME TO unreadable;");
     dom.in_runtime(|| ui.clone().refreshed(&device.engine));
-    dom.render_immediate(&mut dioxus::core::NoOpMutations);
+    render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
     let html = dioxus_ssr::render(&dom);
     assert!(html.contains("កន្លែងផ្ទុកទិន្នន័យរបស់ទូរសព្ទនេះមានបញ្ហា"), "{html}");
     assert!(!html.contains("មិនទាន់បានផ្ញើអ្វីនៅឡើយ"), "{html}");

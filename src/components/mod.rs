@@ -23,6 +23,24 @@ use uuid::Uuid;
 use crate::i18n::Tr;
 use crate::state::{use_ui, DeviceContext};
 
+/// What a view shows from the outbox, read off the render path: `read` runs in a task when the
+/// view appears and again whenever the outbox or the sync state changed (the tick); the view
+/// renders the latest result, `None` until the first read is done.
+pub fn use_stored<T: Clone + 'static>(read: impl Fn(&DeviceContext) -> T + 'static) -> Option<T> {
+    let ui = use_ui();
+    let device = use_context::<DeviceContext>();
+    let read = std::rc::Rc::new(read);
+    let stored = use_resource(move || {
+        // Subscribes the read to the tick: it runs again whenever the tick moves.
+        let _tick = (ui.tick)();
+        let device = device.clone();
+        let read = std::rc::Rc::clone(&read);
+        async move { read(&device) }
+    });
+    let latest = stored.read().clone();
+    latest
+}
+
 /// Submission `id` as stored on this phone, or the key of the message that says why it cannot
 /// be shown: the storage did not open, could not be read, or no longer has it. A storage error
 /// is never shown as "not found".

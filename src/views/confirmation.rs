@@ -5,19 +5,18 @@ use dioxus::prelude::*;
 use ourvoice_outbox::ItemState;
 use uuid::Uuid;
 
-use crate::components::{state_label, Header, Icon};
+use crate::components::{state_label, stored_item, use_stored, Header, Icon};
 use crate::i18n::{Arg, Tr};
-use crate::state::{use_device, use_ui, Screen};
+use crate::state::{use_ui, Screen};
 
 #[component]
 pub fn ConfirmationView(id: Uuid) -> Element {
     let mut ui = use_ui();
-    let device = use_device();
     let tr = Tr::new((ui.lang)());
-    let _ = (ui.tick)();
-    let item = match crate::components::stored_item(&device, id) {
-        Ok(item) => item,
-        Err(key) => {
+    let item = match use_stored(move |device| stored_item(device, id)) {
+        None => return rsx! { Header { title: tr.t("confirm-title") } main {} },
+        Some(Ok(item)) => item,
+        Some(Err(key)) => {
             return rsx! { Header { title: tr.t("confirm-title") } main { p { class: "banner-error", role: "alert", id: "storage-error", {tr.t(key)} } } }
         }
     };

@@ -9,32 +9,35 @@ use ourvoice_protocol::{CaseStatus, Privacy, ReplyKind};
 use uuid::Uuid;
 
 use crate::components::{
-    state_label, stored_item, CitizenAction, CitizenActions, CitizenReply, Header,
+    state_label, stored_item, use_stored, CitizenAction, CitizenActions, CitizenReply, Header,
 };
 use crate::i18n::{Arg, Tr};
-use crate::state::{use_device, use_ui};
+use crate::state::use_ui;
 
 #[component]
 pub fn DetailView(id: Uuid) -> Element {
     let ui = use_ui();
-    let device = use_device();
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
-    let _ = (ui.tick)();
     let directory = Directory::embedded();
-    let item = match stored_item(&device, id) {
-        Ok(item) => item,
-        Err(key) => {
+    // Unreadable actions are said so, and nothing new is offered: the citizen could otherwise
+    // answer twice.
+    let stored = use_stored(move |device| {
+        let item = stored_item(device, id)?;
+        let actions = match &device.0 {
+            Ok(d) => d.outbox.actions_of(id).ok(),
+            Err(_) => None,
+        };
+        Ok((item, actions))
+    });
+    let (item, actions) = match stored {
+        None => return rsx! { Header { title: tr.t("detail-title") } main {} },
+        Some(Ok(stored)) => stored,
+        Some(Err(key)) => {
             return rsx! { Header { title: tr.t("detail-title") } main { p { class: "banner-error", role: "alert", id: "storage-error", {tr.t(key)} } } }
         }
     };
     let (label, kind) = state_label(&tr, &item.state);
-    // Unreadable actions are said so, and nothing new is offered: the citizen could otherwise
-    // answer twice.
-    let actions = match &device.0 {
-        Ok(d) => d.outbox.actions_of(id).ok(),
-        Err(_) => None,
-    };
     let citizen_action = actions
         .as_ref()
         .and_then(|actions| allowed_action(&item.state, &item.replies, actions));
