@@ -7,9 +7,9 @@ use ourvoice_directory::{Directory, UnitLevel};
 use ourvoice_outbox::{Outbox, OutboxError};
 use ourvoice_protocol::Lang;
 
-use crate::components::{Header, Icon};
+use crate::components::{use_stored, Header, Icon};
 use crate::i18n::Tr;
-use crate::state::{use_device, use_ui, Screen};
+use crate::state::{use_ui, Screen};
 
 const RECENT_KEY: &str = "recent_places";
 
@@ -42,7 +42,6 @@ fn name_of(directory: &Directory, code: &str, lang: Lang) -> String {
 #[component]
 pub fn PlaceView() -> Element {
     let mut ui = use_ui();
-    let device = use_device();
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
     let directory = Directory::embedded();
@@ -73,12 +72,14 @@ pub fn PlaceView() -> Element {
     };
     // Without the device there are no recent places (the app says so elsewhere); an
     // unreadable setting is said here, where the recent places would be.
-    let (recent, recent_unreadable) = match &device.0 {
-        Ok(device) => match recent_places(&device.outbox) {
-            Ok(recent) => (recent, false),
-            Err(_) => (Vec::new(), true),
-        },
-        Err(_) => (Vec::new(), false),
+    let stored = use_stored(|device| match &device.0 {
+        Ok(device) => recent_places(&device.outbox).ok(),
+        Err(_) => Some(Vec::new()),
+    });
+    let (recent, recent_unreadable) = match stored {
+        None => (Vec::new(), false),
+        Some(Some(recent)) => (recent, false),
+        Some(None) => (Vec::new(), true),
     };
     let path = opened();
     let browsing = path.last().cloned();
