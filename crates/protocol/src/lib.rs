@@ -49,3 +49,15 @@ pub const CAMBODIA_UTC_OFFSET_SECONDS: i32 = 7 * 3600;
 pub fn cambodia() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(CAMBODIA_UTC_OFFSET_SECONDS).expect("UTC+7 is a valid offset")
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn cambodia_is_seven_hours_ahead_of_utc() {
+        let evening = Utc.with_ymd_and_hms(2026, 11, 28, 17, 30, 0).unwrap();
+        let there = evening.with_timezone(&super::cambodia());
+        assert_eq!(there.to_rfc3339(), "2026-11-29T00:30:00+07:00");
+    }
+}
