@@ -1,11 +1,12 @@
 //! The root component: sets up the UI state (language and first screen from the device's
-//! settings), refreshes views whenever the sync engine reports, listens to the system's events
+//! settings), feeds views the sync engine's snapshots as it reports them, listens to the system's events
 //! (foreground, connectivity, the Android back button; `platform`), and shows the current screen.
 
 use dioxus::prelude::*;
-use ourvoice_directory::Lang;
+use ourvoice_protocol::Lang;
 use std::sync::Arc;
 
+use crate::components::StorageProblem;
 use crate::i18n::Tr;
 use crate::state::{DeviceContext, FormState, Screen, Ui};
 use crate::style::STYLESHEET;
@@ -15,12 +16,15 @@ use crate::views::*;
 pub fn App() -> Element {
     let device = use_context::<DeviceContext>();
     let ui = use_context_provider(|| {
-        let setting = |key: &str| {
-            device
-                .0
-                .as_ref()
-                .ok()
-                .and_then(|d| d.outbox.setting(key).ok().flatten())
+        // An unreadable setting is said at once (above the first screen), not taken as unset.
+        let mut unreadable = None;
+        let mut setting = |key: &str| match &device.0 {
+            Ok(d) => d.outbox.setting(key).unwrap_or_else(|error| {
+                eprintln!("storage: {error}");
+                unreadable = Some("error-storage-read");
+                None
+            }),
+            Err(_) => None,
         };
         let lang = setting("lang")
             .as_deref()
@@ -37,6 +41,14 @@ pub fn App() -> Element {
             form: Signal::new(FormState::default()),
             errors: Signal::new(Vec::new()),
             tick: Signal::new(0),
+            sync: Signal::new(
+                device
+                    .0
+                    .as_ref()
+                    .map(|d| d.engine.refresh())
+                    .unwrap_or_default(),
+            ),
+            storage_error: Signal::new(unreadable),
         }
     });
     let watched = device.clone();
@@ -47,6 +59,8 @@ pub fn App() -> Element {
             let Ok(device) = device.0 else { return };
             let mut status = device.engine.subscribe();
             while status.changed().await.is_ok() {
+                let snapshot = status.borrow_and_update().clone();
+                ui.sync.set(snapshot);
                 ui.changed();
             }
         }
@@ -59,6 +73,7 @@ pub fn App() -> Element {
         document::Title { {Tr::new(lang).t("app-title")} }
         style { {STYLESHEET.as_str()} }
         div { class: "app", lang: lang.code(), "data-screen": "{screen:?}",
+            StorageProblem {}
             match screen {
                 Screen::Welcome => rsx! { WelcomeView {} },
                 Screen::Privacy => rsx! { PrivacyView {} },
@@ -66,9 +81,9 @@ pub fn App() -> Element {
                 Screen::Place => rsx! { PlaceView {} },
                 Screen::Form => rsx! { FormView {} },
                 Screen::Review => rsx! { ReviewView {} },
-                Screen::Confirmation(id) => rsx! { ConfirmationView { id } },
+                Screen::Confirmation(id) => rsx! { ConfirmationView { key: "{id}", id } },
                 Screen::Feedback => rsx! { FeedbackView {} },
-                Screen::Detail(id) => rsx! { DetailView { id } },
+                Screen::Detail(id) => rsx! { DetailView { key: "{id}", id } },
                 Screen::Settings => rsx! { SettingsView {} },
             }
         }

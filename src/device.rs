@@ -44,8 +44,7 @@ impl Device {
         let outbox = Arc::new(Outbox::open(&data.join("outbox.db")).map_err(|e| e.to_string())?);
         let server = outbox
             .setting("server_url")
-            .ok()
-            .flatten()
+            .map_err(|e| e.to_string())?
             .filter(|saved| crate::platform::server_allowed(saved))
             .unwrap_or_else(|| server.to_string());
         if !crate::platform::server_allowed(&server) {

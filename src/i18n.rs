@@ -10,7 +10,20 @@ use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use ourvoice_protocol::{ErrorCode, MAX_DESCRIPTION_CHARS};
 use std::rc::Rc;
 
-pub use ourvoice_directory::Lang;
+/// The app's one language type: the directory's, as the protocol re-exports it.
+pub use ourvoice_protocol::Lang;
+
+/// The messages that tell the citizen a storage call failed (see [`crate::state::Ui::check`]
+/// and [`crate::components::stored_item`]); the `locales` test checks both languages have them.
+pub const STORAGE_MESSAGES: [&str; 7] = [
+    "error-storage",
+    "error-storage-open",
+    "error-storage-read",
+    "error-storage-setting",
+    "error-storage-delete",
+    "error-not-found",
+    "error-dismiss",
+];
 
 pub const KM_FTL: &str = include_str!("../locales/km/main.ftl");
 pub const EN_FTL: &str = include_str!("../locales/en/main.ftl");

@@ -1,19 +1,22 @@
 //! The UI's state: which screen is shown (a stack, so Back and the Android back button work),
-//! the language, the form being filled in, its errors, and a tick that moves whenever the
-//! outbox or the sync state changed.
+//! the language, the form being filled in, its errors, the sync engine's latest snapshot (its
+//! phase and the outbox's counts, which the sync line and settings show without reading the
+//! database), and a tick that moves whenever the outbox or the sync state changed.
 //!
 //! Guarantees: the form's text is kept until the submission is stored; changing the language
-//! or going back never clears it; a choice to publish the text is sent only while the form
+//! or going back never clears it; a storage call that fails in an event handler is shown to the
+//! citizen in their language ([`Ui::check`]), never dropped; a choice to publish the text is sent only while the form
 //! offers it (a later switch to confidential or to staff drops it).
 
 use chrono::NaiveDate;
 use dioxus::prelude::*;
-use ourvoice_directory::Lang;
-use ourvoice_outbox::Draft;
+use ourvoice_outbox::{Draft, OutboxError};
+use ourvoice_protocol::Lang;
 use ourvoice_protocol::{
     AgeBand, Criteria, Disability, Evaluation, Gender, Kind, Privacy, RespondentProfile,
     ValidationError,
 };
+use ourvoice_sync::{SyncEngine, SyncStatus};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -137,6 +140,11 @@ pub struct Ui {
     pub errors: Signal<Vec<ValidationError>>,
     /// Moves whenever the outbox or the sync state changed: views that show them read it.
     pub tick: Signal<u64>,
+    /// The sync engine's latest status with the outbox's counts ([`SyncEngine::refresh`]).
+    pub sync: Signal<SyncStatus>,
+    /// The message key of the last storage call that failed, shown above every screen until
+    /// the citizen dismisses it.
+    pub storage_error: Signal<Option<&'static str>>,
 }
 
 impl Ui {
@@ -164,8 +172,28 @@ impl Ui {
         self.stack.set(vec![Screen::Home]);
     }
 
+    /// The value of a storage call that succeeded; a failed one is shown to the citizen as
+    /// message `key` (above every screen, in their language) and gives `None`. For event
+    /// handlers; views show what they fail to read where it would have been.
+    pub fn check<T>(&mut self, result: Result<T, OutboxError>, key: &'static str) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                eprintln!("storage: {error}");
+                self.storage_error.set(Some(key));
+                None
+            }
+        }
+    }
+
     pub fn changed(&mut self) {
         *self.tick.write() += 1;
+    }
+
+    /// After the UI changed the outbox: a new snapshot from the engine, and the tick moves.
+    pub fn refreshed(&mut self, engine: &SyncEngine) {
+        self.sync.set(engine.refresh());
+        self.changed();
     }
 
     /// The errors of one field.

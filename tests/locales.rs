@@ -65,6 +65,12 @@ fn every_key_exists_in_both_languages() {
         "only in km: {only_km:?}; only in en: {only_en:?}"
     );
     assert!(!en.is_empty());
+    for key in ourvoice::i18n::STORAGE_MESSAGES {
+        assert!(
+            km.contains(key) && en.contains(key),
+            "the storage message {key} is missing"
+        );
+    }
 }
 
 #[test]

@@ -232,6 +232,11 @@ error-app_version_invalid = Please update the app.
 error-publish_not_allowed = What you write cannot be made public for a complaint about office staff, confidential feedback or an evaluation.
 error-storage = This phone could not store your feedback. Nothing was lost: your text is still here. Free some space and try again.
 error-storage-open = This phone could not open the app's storage. Please restart the app.
+error-storage-read = This phone could not read the app's storage. Nothing was deleted. Please restart the app.
+error-storage-setting = This phone could not save this choice. Free some space and try again.
+error-storage-delete = This phone could not delete the sent feedback. Nothing was deleted. Please try again.
+error-not-found = This feedback is no longer on this phone.
+error-dismiss = OK
 
 ## Months
 month-1 = January

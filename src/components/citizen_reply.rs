@@ -45,7 +45,7 @@ pub fn CitizenReply(id: Uuid, action: CitizenAction) -> Element {
                 text.set(String::new());
                 rating.set(None);
                 failed.set(false);
-                ui.changed();
+                ui.refreshed(&device.engine);
             }
             // Only a storage failure gets here: the citizen keeps the text and may try again.
             Err(_) => failed.set(true),

@@ -2,7 +2,7 @@
 //! language switch, one tap away on every screen.
 
 use dioxus::prelude::*;
-use ourvoice_directory::Lang;
+use ourvoice_protocol::Lang;
 
 use super::Icon;
 use crate::i18n::Tr;
@@ -32,7 +32,7 @@ pub fn Header(title: String) -> Element {
                 onclick: move |_| {
                     ui.lang.set(other);
                     if let Ok(device) = &device.0 {
-                        let _ = device.outbox.set_setting("lang", other.code());
+                        ui.check(device.outbox.set_setting("lang", other.code()), "error-storage-setting");
                     }
                 },
                 {other_label}

@@ -1,5 +1,7 @@
 //! The sync line on the home screen: "Offline — 3 waiting to send", "Sending 2 of 5…",
-//! "All sent". It tells the truth about the outbox: counts come from it, not from memory.
+//! "All sent". It tells the truth about the outbox: counts come from the sync engine's latest
+//! snapshot of it (refreshed whenever the engine or the UI changed it), not from memory, and
+//! nothing is read from the database while it renders.
 
 use dioxus::prelude::*;
 use ourvoice_sync::{SyncPhase, SyncProblem};
@@ -13,15 +15,13 @@ pub fn SyncLine() -> Element {
     let ui = use_ui();
     let device = use_device();
     let tr = Tr::new((ui.lang)());
-    let _ = (ui.tick)();
-    let Ok(device) = &device.0 else {
+    if device.0.is_err() {
         return rsx! { p { class: "sync-line problem", role: "status", {tr.t("sync-storage-problem")} } };
     };
-    let counts = device.outbox.counts();
-    let status = device.engine.subscribe().borrow().clone();
-    let (class, icon, text) = match (counts, status.phase) {
-        (Err(_), _) => ("sync-line problem", "alert", tr.t("sync-storage-problem")),
-        (Ok(_), SyncPhase::Sending { done, total }) if total > 0 => (
+    let status = (ui.sync)();
+    let (class, icon, text) = match (status.counts, status.phase) {
+        (None, _) => ("sync-line problem", "alert", tr.t("sync-storage-problem")),
+        (Some(_), SyncPhase::Sending { done, total }) if total > 0 => (
             "sync-line",
             "sync",
             tr.t_args(
@@ -32,14 +32,14 @@ pub fn SyncLine() -> Element {
                 ],
             ),
         ),
-        (Ok(counts), _)
+        (Some(counts), _)
             if counts.pending() == 0
                 && counts.accepted + counts.rejected + counts.conflict == 0 =>
         {
             ("sync-line", "check", tr.t("sync-nothing-yet"))
         }
-        (Ok(counts), _) if counts.pending() == 0 => ("sync-line", "check", tr.t("sync-all-sent")),
-        (Ok(counts), _) => {
+        (Some(counts), _) if counts.pending() == 0 => ("sync-line", "check", tr.t("sync-all-sent")),
+        (Some(counts), _) => {
             let count = [("count", Arg::Num(counts.pending()))];
             match status.problem {
                 Some(SyncProblem::Offline) => (

@@ -5,23 +5,20 @@ use dioxus::prelude::*;
 use ourvoice_outbox::ItemState;
 use uuid::Uuid;
 
-use crate::components::{state_label, Header, Icon};
+use crate::components::{state_label, stored_item, use_stored, Header, Icon};
 use crate::i18n::{Arg, Tr};
-use crate::state::{use_device, use_ui, Screen};
+use crate::state::{use_ui, Screen};
 
 #[component]
 pub fn ConfirmationView(id: Uuid) -> Element {
     let mut ui = use_ui();
-    let device = use_device();
     let tr = Tr::new((ui.lang)());
-    let _ = (ui.tick)();
-    let item = device
-        .0
-        .as_ref()
-        .ok()
-        .and_then(|d| d.outbox.get(id).ok().flatten());
-    let Some(item) = item else {
-        return rsx! { Header { title: tr.t("confirm-title") } main { p { class: "banner-error", {tr.t("error-storage-open")} } } };
+    let item = match use_stored(move |device| stored_item(device, id)) {
+        None => return rsx! { Header { title: tr.t("confirm-title") } main {} },
+        Some(Ok(item)) => item,
+        Some(Err(key)) => {
+            return rsx! { Header { title: tr.t("confirm-title") } main { p { class: "banner-error", role: "alert", id: "storage-error", {tr.t(key)} } } }
+        }
     };
     let (message, class) = match &item.state {
         ItemState::Queued | ItemState::Retrying { .. } => {

@@ -8,34 +8,39 @@ use ourvoice_outbox::{ActionBody, ActionState, CitizenAction as Action, ItemStat
 use ourvoice_protocol::{CaseStatus, Privacy, ReplyKind};
 use uuid::Uuid;
 
-use crate::components::{state_label, CitizenAction, CitizenActions, CitizenReply, Header};
+use crate::components::{
+    state_label, stored_item, use_stored, CitizenAction, CitizenActions, CitizenReply, Header,
+};
 use crate::i18n::{Arg, Tr};
-use crate::state::{use_device, use_ui};
+use crate::state::use_ui;
 
 #[component]
 pub fn DetailView(id: Uuid) -> Element {
     let ui = use_ui();
-    let device = use_device();
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
-    let _ = (ui.tick)();
     let directory = Directory::embedded();
-    let Some(item) = device
-        .0
-        .as_ref()
-        .ok()
-        .and_then(|d| d.outbox.get(id).ok().flatten())
-    else {
-        return rsx! { Header { title: tr.t("detail-title") } main { p { class: "banner-error", {tr.t("error-storage-open")} } } };
+    // Unreadable actions are said so, and nothing new is offered: the citizen could otherwise
+    // answer twice.
+    let stored = use_stored(move |device| {
+        let item = stored_item(device, id)?;
+        let actions = match &device.0 {
+            Ok(d) => d.outbox.actions_of(id).ok(),
+            Err(_) => None,
+        };
+        Ok((item, actions))
+    });
+    let (item, actions) = match stored {
+        None => return rsx! { Header { title: tr.t("detail-title") } main {} },
+        Some(Ok(stored)) => stored,
+        Some(Err(key)) => {
+            return rsx! { Header { title: tr.t("detail-title") } main { p { class: "banner-error", role: "alert", id: "storage-error", {tr.t(key)} } } }
+        }
     };
     let (label, kind) = state_label(&tr, &item.state);
-    let actions = device
-        .0
+    let citizen_action = actions
         .as_ref()
-        .ok()
-        .and_then(|d| d.outbox.actions_of(id).ok())
-        .unwrap_or_default();
-    let citizen_action = allowed_action(&item.state, &item.replies, &actions);
+        .and_then(|actions| allowed_action(&item.state, &item.replies, actions));
     let s = &item.submission;
     let day = DateTime::from_timestamp_millis(item.created_at)
         .map(|t| tr.date(ourvoice_outbox::cambodia_today(t)))
@@ -119,7 +124,10 @@ pub fn DetailView(id: Uuid) -> Element {
                     }
                 }
             }
-            CitizenActions { actions }
+            match actions {
+                Some(actions) => rsx! { CitizenActions { actions } },
+                None => rsx! { p { class: "banner-error", role: "alert", id: "actions-unreadable", {tr.t("error-storage-read")} } },
+            }
             if let Some(action) = citizen_action {
                 CitizenReply { key: "{action:?}", id, action }
             }

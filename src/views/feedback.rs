@@ -4,26 +4,28 @@ use chrono::DateTime;
 use dioxus::prelude::*;
 use ourvoice_directory::Directory;
 
-use crate::components::{state_label, Header, Icon};
+use crate::components::{state_label, use_stored, Header, Icon};
 use crate::i18n::Tr;
-use crate::state::{use_device, use_ui, Screen};
+use crate::state::{use_ui, Screen};
 
 #[component]
 pub fn FeedbackView() -> Element {
     let mut ui = use_ui();
-    let device = use_device();
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
-    let _ = (ui.tick)();
-    let items = device.0.as_ref().ok().and_then(|d| d.outbox.list().ok());
+    let items = use_stored(|device| match &device.0 {
+        Ok(d) => d.outbox.list().map_err(|_| "error-storage-read"),
+        Err(_) => Err("error-storage-open"),
+    });
     let directory = Directory::embedded();
     rsx! {
         Header { title: tr.t("feedback-title") }
         main { id: "feedback",
             match items {
-                None => rsx! { p { class: "banner-error", {tr.t("error-storage-open")} } },
-                Some(items) if items.is_empty() => rsx! { p { class: "muted", id: "feedback-empty", {tr.t("feedback-empty")} } },
-                Some(items) => rsx! {
+                None => rsx! {},
+                Some(Err(key)) => rsx! { p { class: "banner-error", role: "alert", id: "storage-error", {tr.t(key)} } },
+                Some(Ok(items)) if items.is_empty() => rsx! { p { class: "muted", id: "feedback-empty", {tr.t("feedback-empty")} } },
+                Some(Ok(items)) => rsx! {
                     div { class: "list",
                         for item in items {
                             {

@@ -3,33 +3,33 @@
 //! province → district → commune/office cascade for those who prefer to browse.
 
 use dioxus::prelude::*;
-use ourvoice_directory::{Directory, Lang, UnitLevel};
+use ourvoice_directory::{Directory, UnitLevel};
+use ourvoice_outbox::{Outbox, OutboxError};
+use ourvoice_protocol::Lang;
 
-use crate::components::{Header, Icon};
+use crate::components::{use_stored, Header, Icon};
 use crate::i18n::Tr;
-use crate::state::{use_device, use_ui, Screen};
+use crate::state::{use_ui, Screen};
 
 const RECENT_KEY: &str = "recent_places";
 
-/// Codes of the places this device used last, newest first.
-pub fn recent_places(outbox: &ourvoice_outbox::Outbox) -> Vec<String> {
-    outbox
-        .setting(RECENT_KEY)
-        .ok()
-        .flatten()
+/// Codes of the places this device used last, newest first (none when the setting is
+/// unreadable JSON, which the next [`remember_place`] overwrites).
+pub fn recent_places(outbox: &Outbox) -> Result<Vec<String>, OutboxError> {
+    Ok(outbox
+        .setting(RECENT_KEY)?
         .and_then(|json| serde_json::from_str::<Vec<String>>(&json).ok())
-        .unwrap_or_default()
+        .unwrap_or_default())
 }
 
 /// Puts `code` first in the recent places (at most five).
-pub fn remember_place(outbox: &ourvoice_outbox::Outbox, code: &str) {
-    let mut recent = recent_places(outbox);
+pub fn remember_place(outbox: &Outbox, code: &str) -> Result<(), OutboxError> {
+    let mut recent = recent_places(outbox)?;
     recent.retain(|c| c != code);
     recent.insert(0, code.to_string());
     recent.truncate(5);
-    if let Ok(json) = serde_json::to_string(&recent) {
-        let _ = outbox.set_setting(RECENT_KEY, &json);
-    }
+    let json = serde_json::to_string(&recent).expect("a list of strings serialises");
+    outbox.set_setting(RECENT_KEY, &json)
 }
 
 fn name_of(directory: &Directory, code: &str, lang: Lang) -> String {
@@ -42,7 +42,6 @@ fn name_of(directory: &Directory, code: &str, lang: Lang) -> String {
 #[component]
 pub fn PlaceView() -> Element {
     let mut ui = use_ui();
-    let device = use_device();
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
     let directory = Directory::embedded();
@@ -71,9 +70,16 @@ pub fn PlaceView() -> Element {
     } else {
         directory.search(&typed, lang, 20)
     };
-    let recent = match &device.0 {
-        Ok(device) => recent_places(&device.outbox),
-        Err(_) => Vec::new(),
+    // Without the device there are no recent places (the app says so elsewhere); an
+    // unreadable setting is said here, where the recent places would be.
+    let stored = use_stored(|device| match &device.0 {
+        Ok(device) => recent_places(&device.outbox).ok(),
+        Err(_) => Some(Vec::new()),
+    });
+    let (recent, recent_unreadable) = match stored {
+        None => (Vec::new(), false),
+        Some(Some(recent)) => (recent, false),
+        Some(None) => (Vec::new(), true),
     };
     let path = opened();
     let browsing = path.last().cloned();
@@ -110,6 +116,9 @@ pub fn PlaceView() -> Element {
                     }
                 }
             } else {
+                if recent_unreadable {
+                    p { class: "banner-error", role: "alert", id: "place-recent-unreadable", {tr.t("error-storage-read")} }
+                }
                 if !recent.is_empty() {
                     h3 { {tr.t("place-recent")} }
                     div { class: "list", id: "place-recent",

@@ -32,7 +32,7 @@ pub fn PrivacyView() -> Element {
             button { class: "button", id: "privacy-accept",
                 onclick: move |_| {
                     if let Ok(device) = &device.0 {
-                        let _ = device.outbox.set_setting("privacy_seen", "1");
+                        ui.check(device.outbox.set_setting("privacy_seen", "1"), "error-storage-setting");
                     }
                     let first_run = ui.stack.read().len() <= 2;
                     if first_run { ui.home() } else { ui.back(); }

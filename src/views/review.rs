@@ -78,7 +78,10 @@ pub fn ReviewView() -> Element {
             .submit(draft, Directory::embedded(), APP_VERSION, Utc::now())
         {
             Ok(item) => {
-                remember_place(&device.outbox, &place);
+                ui.check(
+                    remember_place(&device.outbox, &place),
+                    "error-storage-setting",
+                );
                 device.engine.kick();
                 let keep = ui.form.read().clone();
                 ui.form.set(FormState {
@@ -90,7 +93,7 @@ pub fn ReviewView() -> Element {
                 ui.errors.set(Vec::new());
                 ui.stack
                     .set(vec![Screen::Home, Screen::Confirmation(item.id)]);
-                ui.changed();
+                ui.refreshed(&device.engine);
             }
             Err(SubmitError::Invalid(errors)) => {
                 ui.errors.set(errors);

@@ -2,7 +2,7 @@
 //! testers' section (tap the version five times): server address, send now, database counts.
 
 use dioxus::prelude::*;
-use ourvoice_directory::Lang;
+use ourvoice_protocol::Lang;
 
 use crate::components::Header;
 use crate::i18n::{Arg, Tr};
@@ -15,7 +15,6 @@ pub fn SettingsView() -> Element {
     let device = use_device();
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
-    let _ = (ui.tick)();
     let mut confirming = use_signal(|| false);
     let mut deleted = use_signal(|| None::<usize>);
     let mut version_taps = use_signal(|| 0u32);
@@ -28,12 +27,9 @@ pub fn SettingsView() -> Element {
             .map(|d| d.engine.server_url())
             .unwrap_or_default()
     });
-    let counts = device
-        .0
-        .as_ref()
-        .ok()
-        .and_then(|d| d.outbox.counts().ok())
-        .unwrap_or_default();
+    // The engine's snapshot; unreadable counts are said so in the testers' section, never
+    // shown as zeros.
+    let counts = device.0.as_ref().ok().map(|_| (ui.sync)().counts);
     let for_language = device.clone();
     let for_delete = device.clone();
     let for_server = device.clone();
@@ -51,7 +47,7 @@ pub fn SettingsView() -> Element {
                                 let device = for_language.clone();
                                 move |_| {
                                     ui.lang.set(choice);
-                                    if let Ok(device) = &device.0 { let _ = device.outbox.set_setting("lang", choice.code()); }
+                                    if let Ok(device) = &device.0 { ui.check(device.outbox.set_setting("lang", choice.code()), "error-storage-setting"); }
                                 }
                             },
                             {Tr::new(choice).t(&format!("lang-{}", choice.code()))}
@@ -72,10 +68,10 @@ pub fn SettingsView() -> Element {
                         button { class: "button danger", id: "delete-confirm",
                             onclick: move |_| {
                                 if let Ok(device) = &for_delete.0 {
-                                    deleted.set(device.outbox.delete_settled().ok());
+                                    deleted.set(ui.check(device.outbox.delete_settled(), "error-storage-delete"));
+                                    ui.refreshed(&device.engine);
                                 }
                                 confirming.set(false);
-                                ui.changed();
                             },
                             {tr.t("settings-delete-confirm")}
                         }
@@ -102,9 +98,9 @@ pub fn SettingsView() -> Element {
                             }
                             if let Ok(device) = &for_server.0 {
                                 device.engine.set_server_url(&server());
-                                let _ = device.outbox.set_setting("server_url", &device.engine.server_url());
+                                let stored = device.outbox.set_setting("server_url", &device.engine.server_url());
                                 device.engine.kick();
-                                saved.set(true);
+                                saved.set(ui.check(stored, "error-storage-setting").is_some());
                             }
                         },
                         {tr.t("testers-save")}
@@ -115,12 +111,18 @@ pub fn SettingsView() -> Element {
                         onclick: move |_| { if let Ok(device) = &for_sync.0 { device.engine.kick(); } },
                         {tr.t("testers-sync-now")}
                     }
-                    p { id: "testers-counts",
-                        {tr.t_args("testers-counts", &[
-                            ("waiting", Arg::Num(counts.pending())),
-                            ("sent", Arg::Num(counts.accepted)),
-                            ("rejected", Arg::Num(counts.rejected + counts.conflict)),
-                        ])}
+                    match counts {
+                        Some(Some(counts)) => rsx! {
+                            p { id: "testers-counts",
+                                {tr.t_args("testers-counts", &[
+                                    ("waiting", Arg::Num(counts.pending())),
+                                    ("sent", Arg::Num(counts.accepted)),
+                                    ("rejected", Arg::Num(counts.rejected + counts.conflict)),
+                                ])}
+                            }
+                        },
+                        Some(None) => rsx! { p { class: "banner-error", role: "alert", id: "testers-counts", {tr.t("error-storage-read")} } },
+                        None => rsx! { p { class: "banner-error", role: "alert", id: "testers-counts", {tr.t("error-storage-open")} } },
                     }
                 }
             }

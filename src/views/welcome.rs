@@ -1,7 +1,7 @@
 //! First run, step one: choose the language (ខ្មែរ / English), each shown in its own language.
 
 use dioxus::prelude::*;
-use ourvoice_directory::Lang;
+use ourvoice_protocol::Lang;
 
 use crate::components::Icon;
 use crate::i18n::Tr;
@@ -17,7 +17,10 @@ pub fn WelcomeView() -> Element {
         move |_| {
             ui.lang.set(lang);
             if let Ok(device) = &device.0 {
-                let _ = device.outbox.set_setting("lang", lang.code());
+                ui.check(
+                    device.outbox.set_setting("lang", lang.code()),
+                    "error-storage-setting",
+                );
             }
             ui.go(Screen::Privacy);
         }

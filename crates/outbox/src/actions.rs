@@ -13,9 +13,11 @@
 //! - Actions left `sending` by a killed app are pending again when the outbox is next opened.
 
 use ourvoice_protocol::{CaseStatus, Secret, Submission, MAX_DESCRIPTION_CHARS};
-use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::types::Value;
+use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
+use crate::queue::{Outcome, Queue, Stage, PENDING};
 use crate::store::parse_id;
 use crate::{Outbox, OutboxError};
 
@@ -174,65 +176,17 @@ impl Outbox {
     }
 
     /// Takes the oldest due pending action whose submission the server has accepted, and whose
-    /// earlier actions on the same case are all settled, and marks it `sending`. `ignore_backoff` takes one whose retry time has not come yet. Pending
-    /// actions of a submission the server refused are refused with `submission_refused` first.
+    /// earlier actions on the same case are all settled, and marks it `sending`.
+    /// `ignore_backoff` takes one whose retry time has not come yet. Pending actions of a
+    /// submission the server refused are refused with `submission_refused` first.
     pub fn claim_due_action(
         &self,
         now_ms: i64,
         ignore_backoff: bool,
     ) -> Result<Option<ClaimedAction>, OutboxError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "UPDATE citizen_actions SET state = 'refused', refusal = 'submission_refused', settled_at = ?1
-             WHERE state IN ('queued', 'sending') AND submission_id IN
-                 (SELECT id FROM submissions WHERE state IN ('rejected', 'conflict'))",
-            [now_ms],
-        )?;
-        let found = tx
-            .query_row(
-                "SELECT a.request_id, a.submission_id, a.kind, a.text, a.rating, s.body
-                 FROM citizen_actions a JOIN submissions s ON s.id = a.submission_id
-                 WHERE a.state = 'queued' AND s.state = 'accepted'
-                   AND (?1 OR a.next_attempt_at <= ?2)
-                   AND NOT EXISTS (SELECT 1 FROM citizen_actions b
-                       WHERE b.submission_id = a.submission_id AND b.state IN ('queued', 'sending')
-                         AND (b.created_at, b.rowid) < (a.created_at, a.rowid))
-                 ORDER BY a.created_at, a.rowid LIMIT 1",
-                params![ignore_backoff, now_ms],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                        r.get::<_, Option<u8>>(4)?,
-                        r.get::<_, String>(5)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((request_id, submission_id, kind, text, rating, body)) = found else {
-            tx.commit()?;
-            return Ok(None);
-        };
-        let submission: Submission =
-            serde_json::from_str(&body).map_err(|e| OutboxError::CorruptRow {
-                id: submission_id.clone(),
-                reason: e.to_string(),
-            })?;
-        let claimed = ClaimedAction {
-            request_id: parse_id(&request_id)?,
-            submission_id: submission.id,
-            secret: submission.secret,
-            body: action_body(&request_id, &kind, text, rating)?,
-        };
-        tx.execute(
-            "UPDATE citizen_actions SET state = 'sending' WHERE request_id = ?1",
-            [&request_id],
-        )?;
-        tx.commit()?;
-        Ok(Some(claimed))
+        Ok(self
+            .claim_in::<Actions>(now_ms, 1, usize::MAX, ignore_backoff)?
+            .pop())
     }
 
     /// Records the server's answer for one action. Only a pending action changes; a repeated
@@ -243,21 +197,7 @@ impl Outbox {
         settlement: &ActionSettlement,
         now_ms: i64,
     ) -> Result<(), OutboxError> {
-        let conn = self.conn();
-        match settlement {
-            ActionSettlement::Sent { seq, status } => conn.execute(
-                "UPDATE citizen_actions SET state = 'sent', seq = ?2, status = ?3, settled_at = ?4,
-                     last_error = NULL
-                 WHERE request_id = ?1 AND state IN ('queued', 'sending')",
-                params![request_id.to_string(), *seq as i64, status.as_str(), now_ms],
-            )?,
-            ActionSettlement::Refused { code } => conn.execute(
-                "UPDATE citizen_actions SET state = 'refused', refusal = ?2, settled_at = ?3
-                 WHERE request_id = ?1 AND state IN ('queued', 'sending')",
-                params![request_id.to_string(), code, now_ms],
-            )?,
-        };
-        Ok(())
+        self.settle_in::<Actions>(&[(request_id, settlement.clone())], now_ms)
     }
 
     /// Puts an action whose sending failed back in the queue: one more attempt, the error, and
@@ -266,33 +206,97 @@ impl Outbox {
         &self,
         request_id: Uuid,
         error: &str,
-        next_attempt_at: impl FnOnce(u32) -> i64,
+        next_attempt_at: impl FnMut(u32) -> i64,
     ) -> Result<(), OutboxError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let attempts = tx
-            .query_row(
-                "SELECT attempts FROM citizen_actions WHERE request_id = ?1 AND state = 'sending'",
-                [request_id.to_string()],
-                |r| r.get::<_, u32>(0),
-            )
-            .optional()?;
-        if let Some(attempts) = attempts {
-            let attempts = attempts.saturating_add(1);
-            tx.execute(
-                "UPDATE citizen_actions SET state = 'queued', attempts = ?2, next_attempt_at = ?3,
-                     last_error = ?4
-                 WHERE request_id = ?1 AND state = 'sending'",
-                params![
-                    request_id.to_string(),
-                    attempts,
-                    next_attempt_at(attempts),
-                    error
-                ],
-            )?;
+        self.release_in::<Actions>(&[request_id], error, next_attempt_at)
+    }
+}
+
+/// The queue of the citizen's answers and ratings (the `citizen_actions` table): one request
+/// each, in the order the citizen made them on each case, once the case's submission is
+/// accepted.
+pub struct Actions;
+
+impl Queue for Actions {
+    const TABLE: &'static str = "citizen_actions";
+    const KEY: &'static str = "request_id";
+    type Claimed = ClaimedAction;
+    type Settlement = ActionSettlement;
+
+    fn key(claimed: &ClaimedAction) -> Uuid {
+        claimed.request_id
+    }
+
+    fn due(
+        tx: &Transaction<'_>,
+        now_ms: i64,
+        limit: usize,
+        ignore_backoff: bool,
+    ) -> Result<Vec<(ClaimedAction, usize)>, OutboxError> {
+        tx.execute(
+            &format!(
+                "UPDATE citizen_actions SET state = 'refused', refusal = 'submission_refused',
+                     settled_at = ?1
+                 WHERE state IN {PENDING} AND submission_id IN
+                     (SELECT id FROM submissions WHERE state IN ('rejected', 'conflict'))"
+            ),
+            [now_ms],
+        )?;
+        let mut statement = tx.prepare_cached(&format!(
+            "SELECT a.request_id, a.submission_id, a.kind, a.text, a.rating, s.body
+             FROM citizen_actions a JOIN submissions s ON s.id = a.submission_id
+             WHERE a.state = 'queued' AND s.state = 'accepted'
+               AND (?1 OR a.next_attempt_at <= ?2)
+               AND NOT EXISTS (SELECT 1 FROM citizen_actions b
+                   WHERE b.submission_id = a.submission_id AND b.state IN {PENDING}
+                     AND (b.created_at, b.rowid) < (a.created_at, a.rowid))
+             ORDER BY a.created_at, a.rowid LIMIT ?3"
+        ))?;
+        let rows = statement.query_map(params![ignore_backoff, now_ms, limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<u8>>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut due = Vec::new();
+        for row in rows {
+            let (request_id, submission_id, kind, text, rating, body) = row?;
+            let submission: Submission =
+                serde_json::from_str(&body).map_err(|e| OutboxError::CorruptRow {
+                    id: submission_id.clone(),
+                    reason: e.to_string(),
+                })?;
+            let size = text.as_ref().map_or(1, String::len);
+            let claimed = ClaimedAction {
+                request_id: parse_id(&request_id)?,
+                submission_id: submission.id,
+                secret: submission.secret,
+                body: action_body(&request_id, &kind, text, rating)?,
+            };
+            due.push((claimed, size));
         }
-        tx.commit()?;
-        Ok(())
+        Ok(due)
+    }
+
+    fn outcome(settlement: &ActionSettlement) -> Outcome {
+        match settlement {
+            ActionSettlement::Sent { seq, status } => Outcome {
+                state: "sent",
+                columns: vec![
+                    ("seq", Value::from(*seq as i64)),
+                    ("status", Value::from(status.as_str().to_string())),
+                    ("last_error", Value::Null),
+                ],
+            },
+            ActionSettlement::Refused { code } => Outcome {
+                state: "refused",
+                columns: vec![("refusal", Value::from(code.clone()))],
+            },
+        }
     }
 }
 
@@ -349,27 +353,37 @@ fn action_body(
 
 impl RawAction {
     fn into_action(self) -> Result<CitizenAction, OutboxError> {
-        let state = match self.state.as_str() {
-            "queued" if self.attempts == 0 => ActionState::Queued,
-            "queued" => ActionState::Retrying {
-                attempts: self.attempts,
-                next_attempt_at: self.next_attempt_at,
-                last_error: self.last_error.unwrap_or_default(),
+        let stage = Stage::read(
+            &self.state,
+            self.attempts,
+            self.next_attempt_at,
+            self.last_error.as_deref(),
+        );
+        let state = match stage {
+            Stage::Queued => ActionState::Queued,
+            Stage::Retrying {
+                attempts,
+                next_attempt_at,
+                last_error,
+            } => ActionState::Retrying {
+                attempts,
+                next_attempt_at,
+                last_error,
             },
-            "sending" => ActionState::Sending,
-            "sent" => ActionState::Sent {
+            Stage::Sending => ActionState::Sending,
+            Stage::Settled("sent") => ActionState::Sent {
                 seq: self.seq.unwrap_or_default() as u64,
                 status: self
                     .status
                     .as_deref()
                     .map_or(CaseStatus::InProgress, CaseStatus::from_code),
             },
-            "refused" => ActionState::Refused {
-                code: self.refusal.unwrap_or_default(),
+            Stage::Settled("refused") => ActionState::Refused {
+                code: self.refusal.clone().unwrap_or_default(),
             },
-            other => {
+            Stage::Settled(other) => {
                 return Err(OutboxError::CorruptRow {
-                    id: self.request_id,
+                    id: self.request_id.clone(),
                     reason: format!("unknown state {other}"),
                 })
             }

@@ -1,7 +1,7 @@
 //! A draft: what the citizen filled in on the form, before the device adds the id, the secret,
 //! the time and the app version that make it a [`Submission`].
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use ourvoice_directory::Directory;
 use ourvoice_protocol::{
     normalize_phone, Evaluation, Kind, Lang, Privacy, RespondentProfile, Secret, Submission,
@@ -28,8 +28,8 @@ pub struct Draft {
 
 /// The date in Cambodia (UTC+7) at `now`: the day date rules are checked against.
 pub fn cambodia_today(now: DateTime<Utc>) -> NaiveDate {
-    let cambodia = FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
-    now.with_timezone(&cambodia).date_naive()
+    now.with_timezone(&ourvoice_protocol::cambodia())
+        .date_naive()
 }
 
 impl Draft {

@@ -6,18 +6,26 @@
 //!   what it returned survives the app being killed or the phone losing power.
 //! - A row leaves the pending states (queued, sending, retrying) only through
 //!   [`Outbox::settle`], i.e. after the server acknowledged that item.
-//! - The citizen's answers to questions and ratings of answers ([`Outbox::queue_action`]) are
-//!   queued, claimed and settled the same way, each under a request id made on the phone.
+//! - Every queue (submissions, the citizen's answers and ratings) goes through one state
+//!   machine ([`Queue`], `queue.rs`): queued → sending → settled, back to queued with a backoff
+//!   when a request fails. Answers and ratings ([`Outbox::queue_action`]) are each queued under
+//!   a request id made on the phone.
 //! - Rows are never deleted by syncing; only the citizen deletes settled rows.
 
 mod actions;
 mod db;
 mod draft;
 mod error;
+mod queue;
 mod store;
 
-pub use actions::{ActionBody, ActionSettlement, ActionState, CitizenAction, ClaimedAction};
+pub use actions::{
+    ActionBody, ActionSettlement, ActionState, Actions, CitizenAction, ClaimedAction,
+};
 pub use db::{open_database, SCHEMA_VERSION};
 pub use draft::{cambodia_today, Draft};
 pub use error::{OutboxError, SubmitError};
-pub use store::{Claimed, Counts, ItemState, Outbox, OutboxItem, ReplyRecord, Settlement};
+pub use queue::{Outcome, Queue};
+pub use store::{
+    Claimed, Counts, ItemState, Outbox, OutboxItem, ReplyRecord, Settlement, Submissions,
+};

@@ -3,20 +3,22 @@
 //!
 //! Guarantees: each operation is one SQLite transaction; a pending row becomes accepted,
 //! rejected or conflict only in [`Outbox::settle`]; rows left `sending` by a killed app are
-//! pending again when the outbox is next opened. The citizen's answers and ratings are in
-//! `actions.rs`.
+//! pending again when the outbox is next opened. Submissions are one [`Queue`] of the shared
+//! state machine (`queue.rs`); the citizen's answers and ratings, another, are in `actions.rs`.
 
 use chrono::{DateTime, Utc};
 use ourvoice_directory::Directory;
 use ourvoice_protocol::{
     CaseStatus, CaseUpdate, ItemKey, Kind, ReplyKind, Submission, TrackingCode, ValidationError,
 };
-use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
 
 use crate::draft::cambodia_today;
+use crate::queue::{recover, Outcome, Queue, Stage};
 use crate::{open_database, Draft, OutboxError, SubmitError};
 
 /// Where one submission stands, as the citizen sees it.
@@ -118,6 +120,83 @@ pub enum Settlement {
     Conflict,
 }
 
+/// The queue of submissions (the `submissions` table): a claimed row is sent as its stored
+/// body, byte for byte, in a batch.
+pub struct Submissions;
+
+impl Queue for Submissions {
+    const TABLE: &'static str = "submissions";
+    const KEY: &'static str = "id";
+    type Claimed = Claimed;
+    type Settlement = Settlement;
+
+    fn key(claimed: &Claimed) -> Uuid {
+        claimed.id
+    }
+
+    fn due(
+        tx: &Transaction<'_>,
+        now_ms: i64,
+        limit: usize,
+        ignore_backoff: bool,
+    ) -> Result<Vec<(Claimed, usize)>, OutboxError> {
+        let mut statement = tx.prepare_cached(
+            "SELECT id, body FROM submissions
+             WHERE state = 'queued' AND (?1 OR next_attempt_at <= ?2)
+             ORDER BY created_at, rowid LIMIT ?3",
+        )?;
+        let rows = statement.query_map(params![ignore_backoff, now_ms, limit as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut due = Vec::new();
+        for row in rows {
+            let (id, body) = row?;
+            let size = body.len();
+            due.push((
+                Claimed {
+                    id: parse_id(&id)?,
+                    body,
+                },
+                size,
+            ));
+        }
+        Ok(due)
+    }
+
+    fn outcome(settlement: &Settlement) -> Outcome {
+        match settlement {
+            Settlement::Accepted {
+                server_number,
+                office,
+                status,
+                seq,
+                received_at,
+            } => Outcome {
+                state: "accepted",
+                columns: vec![
+                    ("server_number", Value::from(*server_number as i64)),
+                    ("office", Value::from(office.clone())),
+                    ("status", Value::from(status.as_str().to_string())),
+                    ("seq", Value::from(*seq as i64)),
+                    ("status_at", Value::from(*received_at)),
+                    ("last_error", Value::Null),
+                ],
+            },
+            Settlement::Rejected(errors) => Outcome {
+                state: "rejected",
+                columns: vec![(
+                    "rejection",
+                    Value::from(serde_json::to_string(errors).expect("errors serialise")),
+                )],
+            },
+            Settlement::Conflict => Outcome {
+                state: "conflict",
+                columns: Vec::new(),
+            },
+        }
+    }
+}
+
 /// The phone's durable queue. Shared by the UI and the sync engine (`Arc<Outbox>`).
 pub struct Outbox {
     conn: Mutex<Connection>,
@@ -132,10 +211,7 @@ impl Outbox {
     /// pending again.
     pub fn open(path: &Path) -> Result<Outbox, OutboxError> {
         let conn = open_database(path)?;
-        conn.execute_batch(
-            "UPDATE submissions SET state = 'queued' WHERE state = 'sending';
-             UPDATE citizen_actions SET state = 'queued' WHERE state = 'sending';",
-        )?;
+        recover(&conn)?;
         Ok(Outbox {
             conn: Mutex::new(conn),
         })
@@ -260,87 +336,12 @@ impl Outbox {
         max_bytes: usize,
         ignore_backoff: bool,
     ) -> Result<Vec<Claimed>, OutboxError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut claimed = Vec::new();
-        {
-            let mut statement = tx.prepare_cached(
-                "SELECT id, body FROM submissions
-                 WHERE state = 'queued' AND (?1 OR next_attempt_at <= ?2)
-                 ORDER BY created_at, rowid LIMIT ?3",
-            )?;
-            let mut rows = statement.query(params![ignore_backoff, now_ms, max_items as i64])?;
-            let mut bytes = 0;
-            while let Some(row) = rows.next()? {
-                let id: String = row.get(0)?;
-                let body: String = row.get(1)?;
-                bytes += body.len();
-                if !claimed.is_empty() && bytes > max_bytes {
-                    break;
-                }
-                let id = parse_id(&id)?;
-                claimed.push(Claimed { id, body });
-            }
-            let mut mark =
-                tx.prepare_cached("UPDATE submissions SET state = 'sending' WHERE id = ?1")?;
-            for item in &claimed {
-                mark.execute([item.id.to_string()])?;
-            }
-        }
-        tx.commit()?;
-        Ok(claimed)
+        self.claim_in::<Submissions>(now_ms, max_items, max_bytes, ignore_backoff)
     }
 
     /// Records the server's answers. Only pending rows change; a repeated answer is a no-op.
     pub fn settle(&self, answers: &[(Uuid, Settlement)], now_ms: i64) -> Result<(), OutboxError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut accept = tx.prepare_cached(
-                "UPDATE submissions SET state = 'accepted', server_number = ?2, office = ?3,
-                     status = ?4, seq = ?5, status_at = ?6, settled_at = ?7, last_error = NULL
-                 WHERE id = ?1 AND state IN ('queued', 'sending')",
-            )?;
-            let mut reject = tx.prepare_cached(
-                "UPDATE submissions SET state = 'rejected', rejection = ?2, settled_at = ?3
-                 WHERE id = ?1 AND state IN ('queued', 'sending')",
-            )?;
-            let mut conflict = tx.prepare_cached(
-                "UPDATE submissions SET state = 'conflict', settled_at = ?2
-                 WHERE id = ?1 AND state IN ('queued', 'sending')",
-            )?;
-            for (id, answer) in answers {
-                let id = id.to_string();
-                match answer {
-                    Settlement::Accepted {
-                        server_number,
-                        office,
-                        status,
-                        seq,
-                        received_at,
-                    } => {
-                        accept.execute(params![
-                            id,
-                            *server_number as i64,
-                            office,
-                            status.as_str(),
-                            *seq as i64,
-                            received_at,
-                            now_ms
-                        ])?;
-                    }
-                    Settlement::Rejected(errors) => {
-                        let errors = serde_json::to_string(errors).expect("errors serialise");
-                        reject.execute(params![id, errors, now_ms])?;
-                    }
-                    Settlement::Conflict => {
-                        conflict.execute(params![id, now_ms])?;
-                    }
-                }
-            }
-        }
-        tx.commit()?;
-        Ok(())
+        self.settle_in::<Submissions>(answers, now_ms)
     }
 
     /// Puts rows whose sending failed back in the queue: one more attempt, the error, and the
@@ -349,30 +350,9 @@ impl Outbox {
         &self,
         ids: &[Uuid],
         error: &str,
-        mut next_attempt_at: impl FnMut(u32) -> i64,
+        next_attempt_at: impl FnMut(u32) -> i64,
     ) -> Result<(), OutboxError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut read = tx.prepare_cached(
-                "SELECT attempts FROM submissions WHERE id = ?1 AND state = 'sending'",
-            )?;
-            let mut write = tx.prepare_cached(
-                "UPDATE submissions SET state = 'queued', attempts = ?2, next_attempt_at = ?3, last_error = ?4
-                 WHERE id = ?1 AND state = 'sending'",
-            )?;
-            for id in ids {
-                let id = id.to_string();
-                let Some(attempts) = read.query_row([&id], |r| r.get::<_, u32>(0)).optional()?
-                else {
-                    continue;
-                };
-                let attempts = attempts.saturating_add(1);
-                write.execute(params![id, attempts, next_attempt_at(attempts), error])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
+        self.release_in::<Submissions>(ids, error, next_attempt_at)
     }
 
     /// The earliest time (Unix ms) a pending row, or a pending action that could be claimed
@@ -558,15 +538,25 @@ impl RawRow {
             id: self.id.clone(),
             reason: reason.into(),
         };
-        let state = match self.state.as_str() {
-            "queued" if self.attempts == 0 => ItemState::Queued,
-            "queued" => ItemState::Retrying {
-                attempts: self.attempts,
-                next_attempt_at: self.next_attempt_at,
-                last_error: self.last_error.clone().unwrap_or_default(),
+        let stage = Stage::read(
+            &self.state,
+            self.attempts,
+            self.next_attempt_at,
+            self.last_error.as_deref(),
+        );
+        let state = match stage {
+            Stage::Queued => ItemState::Queued,
+            Stage::Retrying {
+                attempts,
+                next_attempt_at,
+                last_error,
+            } => ItemState::Retrying {
+                attempts,
+                next_attempt_at,
+                last_error,
             },
-            "sending" => ItemState::Sending,
-            "accepted" => ItemState::Accepted {
+            Stage::Sending => ItemState::Sending,
+            Stage::Settled("accepted") => ItemState::Accepted {
                 server_number: self
                     .server_number
                     .ok_or_else(|| corrupt("accepted without number"))?
@@ -577,12 +567,12 @@ impl RawRow {
                     .as_deref()
                     .map_or(CaseStatus::Received, CaseStatus::from_code),
             },
-            "rejected" => ItemState::Rejected {
+            Stage::Settled("rejected") => ItemState::Rejected {
                 errors: serde_json::from_str(self.rejection.as_deref().unwrap_or("[]"))
                     .map_err(|e| corrupt(&e.to_string()))?,
             },
-            "conflict" => ItemState::Conflict,
-            other => return Err(corrupt(&format!("unknown state {other}"))),
+            Stage::Settled("conflict") => ItemState::Conflict,
+            Stage::Settled(other) => return Err(corrupt(&format!("unknown state {other}"))),
         };
         let mut statement = conn.prepare_cached(
             "SELECT seq, at, kind, body FROM replies WHERE submission_id = ?1 ORDER BY seq",

@@ -3,8 +3,8 @@
 use chrono::{TimeZone, Utc};
 use ourvoice_directory::Directory;
 use ourvoice_outbox::{
-    ActionBody, ActionSettlement, ActionState, CitizenAction, Draft, ItemState, Outbox, Settlement,
-    SubmitError,
+    ActionBody, ActionSettlement, ActionState, Actions, CitizenAction, Draft, ItemState, Outbox,
+    Queue, Settlement, Submissions, SubmitError,
 };
 use ourvoice_protocol::{
     CaseStatus, CaseUpdate, ErrorCode, Kind, Lang, Privacy, Reply, ReplyKind, ValidationError,
@@ -677,4 +677,110 @@ fn actions_on_one_case_go_in_order_even_when_the_first_waits_for_a_retry() {
             .request_id,
         second
     );
+}
+
+/// What the one queue machine does to every queue, checked through its generic operations:
+/// queued, claimed once (sending), put back with one more attempt and a backoff when the request
+/// fails, due again only after it, and settled once, from the server's answer; a repeated answer
+/// or a late failure changes nothing. Returns the settled state.
+fn through_the_machine<Q: Queue>(
+    outbox: &Outbox,
+    id: uuid::Uuid,
+    answer: Q::Settlement,
+    repeated: Q::Settlement,
+    state: impl Fn() -> String,
+) -> String {
+    let claim = |now: i64, ignore_backoff: bool| {
+        outbox
+            .claim_in::<Q>(now, 10, 1 << 20, ignore_backoff)
+            .unwrap()
+            .iter()
+            .map(Q::key)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(state(), "Queued");
+    assert_eq!(claim(0, false), vec![id]);
+    assert_eq!(state(), "Sending");
+    assert!(claim(0, true).is_empty(), "claimed once");
+
+    let backoff = |attempts: u32| 1_000 * i64::from(attempts);
+    outbox.release_in::<Q>(&[id], "offline", backoff).unwrap();
+    assert_eq!(
+        state(),
+        "Retrying { attempts: 1, next_attempt_at: 1000, last_error: \"offline\" }"
+    );
+    assert!(claim(999, false).is_empty(), "not before its retry time");
+    assert_eq!(claim(1_000, false), vec![id]);
+    outbox
+        .release_in::<Q>(&[id], "server_503", backoff)
+        .unwrap();
+    assert_eq!(
+        state(),
+        "Retrying { attempts: 2, next_attempt_at: 2000, last_error: \"server_503\" }"
+    );
+    assert_eq!(
+        claim(0, true),
+        vec![id],
+        "the citizen asked: backoff ignored"
+    );
+
+    outbox.settle_in::<Q>(&[(id, answer)], 5).unwrap();
+    let settled = state();
+    outbox.settle_in::<Q>(&[(id, repeated)], 6).unwrap();
+    assert_eq!(state(), settled, "a repeated answer changes nothing");
+    outbox.release_in::<Q>(&[id], "late", |_| 0).unwrap();
+    assert_eq!(state(), settled, "nor does a late failure");
+    assert!(claim(i64::MAX, true).is_empty(), "never offered again");
+    settled
+}
+
+#[test]
+fn submissions_answers_and_ratings_go_through_one_queue_machine() {
+    let (_folder, outbox) = open();
+    let id = submit(&outbox, "ផ្លូវខូច");
+    let answer = Settlement::Accepted {
+        server_number: 9,
+        office: "CH-120101".into(),
+        status: CaseStatus::Received,
+        seq: 1,
+        received_at: 1,
+    };
+    let settled =
+        through_the_machine::<Submissions>(&outbox, id, answer, Settlement::Conflict, || {
+            format!("{:?}", outbox.get(id).unwrap().unwrap().state)
+        });
+    assert!(
+        settled.starts_with("Accepted { server_number: 9"),
+        "{settled}"
+    );
+
+    let case = accepted(&outbox, "ផ្លូវខូច");
+    for (body, answer) in [
+        (
+            ActionBody::Answer("ភូមិទី៣".into()),
+            ActionSettlement::Sent {
+                seq: 5,
+                status: CaseStatus::InProgress,
+            },
+        ),
+        (
+            ActionBody::Rating(4),
+            ActionSettlement::Refused {
+                code: "wrong_state".into(),
+            },
+        ),
+    ] {
+        let request_id = outbox.queue_action(case, body, 1).unwrap();
+        let expected = format!("{answer:?}");
+        let settled = through_the_machine::<Actions>(
+            &outbox,
+            request_id,
+            answer,
+            ActionSettlement::Refused {
+                code: "not_found".into(),
+            },
+            || format!("{:?}", outbox.action(request_id).unwrap().unwrap().state),
+        );
+        assert_eq!(settled, expected);
+    }
 }

@@ -46,3 +46,23 @@ pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_BATCH_ITEMS: usize = 200;
 /// The most items one updates request may ask about.
 pub const MAX_UPDATE_ITEMS: usize = 1000;
+/// Cambodia's offset from UTC (UTC+7, no daylight saving), in seconds: date rules are checked
+/// against the date in Cambodia.
+pub const CAMBODIA_UTC_OFFSET_SECONDS: i32 = 7 * 3600;
+
+/// Cambodia's time zone (UTC+7).
+pub fn cambodia() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(CAMBODIA_UTC_OFFSET_SECONDS).expect("UTC+7 is a valid offset")
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn cambodia_is_seven_hours_ahead_of_utc() {
+        let evening = Utc.with_ymd_and_hms(2026, 11, 28, 17, 30, 0).unwrap();
+        let there = evening.with_timezone(&super::cambodia());
+        assert_eq!(there.to_rfc3339(), "2026-11-29T00:30:00+07:00");
+    }
+}

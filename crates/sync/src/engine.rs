@@ -1,10 +1,13 @@
 //! The engine itself: one push at a time (submissions, then the citizen's answers and
-//! ratings), a background loop, and a status channel for the UI.
+//! ratings), a background loop, and a status channel for the UI. One push loop serves every
+//! queue of the outbox; what differs per queue (the request, what the answer settles) is its
+//! [`Pushed`] implementation.
 
 use chrono::Utc;
 use flate2::{write::GzEncoder, Compression};
 use ourvoice_outbox::{
-    ActionBody, ActionSettlement, Claimed, ClaimedAction, Outbox, OutboxError, Settlement,
+    ActionBody, ActionSettlement, Actions, Claimed, ClaimedAction, Counts, Outbox, OutboxError,
+    Queue, Settlement, Submissions,
 };
 use ourvoice_protocol::{
     ApiError, CaseActionResponse, CitizenAnswerRequest, ItemOutcome, RatingRequest,
@@ -70,10 +73,14 @@ pub enum SyncPhase {
     Pulling,
 }
 
-/// The engine's state as the UI shows it (together with the outbox counts).
+/// The engine's state and a snapshot of the outbox's counts, as the UI shows them: views read
+/// this instead of the database while they render.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyncStatus {
     pub phase: SyncPhase,
+    /// How many items are in each state, as of the last change the engine saw (see
+    /// [`SyncEngine::refresh`]); `None` when the outbox could not be read.
+    pub counts: Option<Counts>,
     /// Why the last round did not get through, if it did not.
     pub problem: Option<SyncProblem>,
     /// When the server last answered (Unix ms).
@@ -108,211 +115,50 @@ pub struct SyncEngine {
     status: watch::Sender<SyncStatus>,
 }
 
-fn now_ms() -> i64 {
-    Utc::now().timestamp_millis()
+/// How far the current round has got: items answered for, of those pending at its start.
+#[derive(Clone, Copy)]
+struct Progress {
+    done: u64,
+    total: u64,
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::default());
-    encoder.write_all(bytes).expect("writing to memory");
-    encoder.finish().expect("writing to memory")
-}
-
-impl SyncEngine {
-    pub fn new(outbox: Arc<Outbox>, config: SyncConfig) -> Result<SyncEngine, SyncError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .user_agent(config.user_agent.clone())
-            .build()
-            .map_err(SyncError::from_reqwest)?;
-        let batch_items = config.max_batch_items.clamp(1, MAX_BATCH_ITEMS);
-        Ok(SyncEngine {
-            outbox,
-            http,
-            server_url: std::sync::RwLock::new(config.server_url.clone()),
-            config,
-            batch_items: AtomicUsize::new(batch_items),
-            one_push_at_a_time: Mutex::new(()),
-            kick: Notify::new(),
-            status: watch::channel(SyncStatus::default()).0,
-        })
-    }
-
-    pub fn outbox(&self) -> &Arc<Outbox> {
-        &self.outbox
-    }
-
-    /// The server this engine sends to.
-    pub fn server_url(&self) -> String {
-        self.server_url
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-
-    /// Points the engine at another server (testers' setting); takes effect with the next request.
-    pub fn set_server_url(&self, url: &str) {
-        *self.server_url.write().unwrap_or_else(|p| p.into_inner()) =
-            url.trim().trim_end_matches('/').to_string();
-    }
-
-    /// Watch the engine's status (for the sync line on the home screen).
-    pub fn subscribe(&self) -> watch::Receiver<SyncStatus> {
-        self.status.subscribe()
-    }
-
-    /// Ask the background loop to try now, ignoring backoff: the network came back, the app
-    /// came to the foreground, or the citizen asked.
-    pub fn kick(&self) {
-        self.kick.notify_one();
-    }
-
-    /// One full round: send every due submission, then every due answer and rating (everything
-    /// pending when `force`), then pull updates.
-    pub async fn sync_now(&self, force: bool) -> SyncReport {
-        let mut report = self.push(force).await;
-        if report.error.is_none() {
-            self.push_actions(force, &mut report).await;
-        }
-        if report.error.is_none() {
-            self.status.send_modify(|s| s.phase = SyncPhase::Pulling);
-            match self.pull().await {
-                Ok(applied) => report.updates = applied,
-                Err(error) => report.error = Some(error),
-            }
-        }
-        self.status.send_modify(|s| {
-            s.phase = SyncPhase::Idle;
-            s.problem = report.error.as_ref().map(SyncError::problem);
-            if report.error.is_none() {
-                s.last_contact_at = Some(now_ms());
-            }
-        });
-        report
-    }
-
-    /// Runs rounds until `shutdown` turns true: at once, then whenever a row is due, the poll
-    /// interval has passed, or [`SyncEngine::kick`] was called.
-    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
-        let mut force = true;
-        while !*shutdown.borrow() {
-            let report = self.sync_now(force).await;
-            if let Some(error) = &report.error {
-                tracing::info!(error = %error, "sync round did not get through");
-            }
-            force = false;
-            let poll = self.config.poll_interval;
-            let wait = match self.outbox.next_due_at() {
-                Ok(Some(due)) => Duration::from_millis((due - now_ms()).max(0) as u64).min(poll),
-                Ok(None) => poll,
-                Err(error) => {
-                    tracing::warn!(%error, "outbox unreadable");
-                    poll
-                }
-            };
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = self.kick.notified() => force = true,
-                _ = shutdown.changed() => {}
-            }
-        }
-    }
-
-    /// Sends every due row, batch after batch, until none is due or a request fails.
-    pub async fn push(&self, force: bool) -> SyncReport {
-        let _one_at_a_time = self.one_push_at_a_time.lock().await;
-        let mut report = SyncReport::default();
-        let total = match self.outbox.counts() {
-            Ok(counts) => counts.pending(),
-            Err(error) => {
-                report.error = Some(error.into());
-                return report;
-            }
-        };
-        let mut done = 0u64;
-        loop {
-            self.status
-                .send_modify(|s| s.phase = SyncPhase::Sending { done, total });
-            let batch_items = self.batch_items.load(Ordering::Relaxed);
-            let batch = match self.outbox.claim_due(
-                now_ms(),
-                batch_items,
-                self.config.max_batch_bytes,
-                force,
-            ) {
-                Ok(batch) => batch,
-                Err(error) => {
-                    report.error = Some(error.into());
-                    break;
-                }
-            };
-            if batch.is_empty() {
-                break;
-            }
-            report.requests += 1;
-            let ids: Vec<_> = batch.iter().map(|c| c.id).collect();
-            let outcome = match self.send_batch(&batch).await {
-                Ok(response) => self.settle(&batch, response, &mut report),
-                Err(error) => Err(error),
-            };
-            match outcome {
-                Ok(unanswered) if unanswered.is_empty() => done += ids.len() as u64,
-                Ok(unanswered) => {
-                    // The server left items out: they wait for the next round.
-                    report.failed += unanswered.len();
-                    let error = SyncError::BadAnswer("items missing from the answer".into());
-                    if let Err(e) = self.release(&unanswered, &error) {
-                        report.error = Some(e);
-                    } else {
-                        report.error = Some(error);
-                    }
-                    break;
-                }
-                Err(error) => {
-                    if let SyncError::Refused { status: 413, .. } = error {
-                        self.batch_items
-                            .store((batch_items / 2).max(1), Ordering::Relaxed);
-                    }
-                    report.failed += ids.len();
-                    if let Err(e) = self.release(&ids, &error) {
-                        tracing::warn!(error = %e, "could not put a failed batch back");
-                    }
-                    report.error = Some(error);
-                    break;
-                }
-            }
-        }
-        report
-    }
-
-    fn release(&self, ids: &[uuid::Uuid], error: &SyncError) -> Result<(), SyncError> {
-        let retry_after = match error {
-            SyncError::Busy { retry_after, .. } => *retry_after,
-            _ => None,
-        };
-        let backoff = self.config.backoff;
-        let mut rng = rand::rng();
-        let now = now_ms();
-        self.outbox.release_failed(ids, &error.code(), |attempts| {
-            let delay = backoff
-                .delay(attempts, &mut rng)
-                .max(retry_after.unwrap_or_default());
-            now + delay.as_millis() as i64
-        })?;
-        Ok(())
-    }
-
-    /// Records each answered item; returns the ids the answer did not cover.
-    fn settle(
-        &self,
-        batch: &[Claimed],
-        response: SubmitBatchResponse,
+/// How one queue of the outbox goes over the wire: what a request carries, and what the
+/// server's answer (or its refusal) settles. The push loop itself is the same for every queue.
+trait Pushed: Queue {
+    /// Many items per request (a batch), or one each.
+    const BATCHED: bool;
+    /// The server's answer to one request.
+    type Response: serde::de::DeserializeOwned;
+    /// The path and JSON body of the request carrying `batch`.
+    fn request(batch: &[Self::Claimed]) -> (&'static str, Vec<u8>);
+    /// What the server's answer settles, item by item (items it left out are not in it), with
+    /// the report counted; an error when nothing is settled and the whole batch goes back.
+    fn settlements(
+        batch: &[Self::Claimed],
+        answer: Result<Self::Response, SyncError>,
         report: &mut SyncReport,
-    ) -> Result<Vec<uuid::Uuid>, SyncError> {
+    ) -> Result<Vec<(Uuid, Self::Settlement)>, SyncError>;
+}
+
+impl Pushed for Submissions {
+    const BATCHED: bool = true;
+    type Response = SubmitBatchResponse;
+
+    /// The request body is built from the stored bodies byte for byte.
+    fn request(batch: &[Claimed]) -> (&'static str, Vec<u8>) {
+        let bodies: Vec<&str> = batch.iter().map(|c| c.body.as_str()).collect();
+        let json = format!("{{\"items\":[{}]}}", bodies.join(","));
+        ("/api/v1/submissions", json.into_bytes())
+    }
+
+    fn settlements(
+        batch: &[Claimed],
+        answer: Result<SubmitBatchResponse, SyncError>,
+        report: &mut SyncReport,
+    ) -> Result<Vec<(Uuid, Settlement)>, SyncError> {
         let mut answered = vec![false; batch.len()];
         let mut settlements = Vec::with_capacity(batch.len());
-        for result in response.results {
+        for result in answer?.results {
             let Some(item) = batch.get(result.index) else {
                 continue;
             };
@@ -348,20 +194,337 @@ impl SyncEngine {
             };
             settlements.push((item.id, settlement));
         }
-        self.outbox.settle(&settlements, now_ms())?;
-        Ok(batch
-            .iter()
-            .zip(answered)
-            .filter(|(_, answered)| !answered)
-            .map(|(item, _)| item.id)
-            .collect())
+        Ok(settlements)
+    }
+}
+
+impl Pushed for Actions {
+    const BATCHED: bool = false;
+    type Response = CaseActionResponse;
+
+    /// One answer or rating, always under its request id, built from what was stored.
+    fn request(batch: &[ClaimedAction]) -> (&'static str, Vec<u8>) {
+        let action = &batch[0];
+        let (path, json) = match &action.body {
+            ActionBody::Answer(text) => (
+                "/api/v1/answers",
+                serde_json::to_vec(&CitizenAnswerRequest {
+                    id: action.submission_id,
+                    secret: action.secret.clone(),
+                    text: text.clone(),
+                    request_id: Some(action.request_id),
+                }),
+            ),
+            ActionBody::Rating(rating) => (
+                "/api/v1/ratings",
+                serde_json::to_vec(&RatingRequest {
+                    id: action.submission_id,
+                    secret: action.secret.clone(),
+                    rating: *rating,
+                    request_id: Some(action.request_id),
+                }),
+            ),
+        };
+        (path, json.expect("a request serialises"))
     }
 
-    /// The request body is built from the stored bodies byte for byte.
-    async fn send_batch(&self, batch: &[Claimed]) -> Result<SubmitBatchResponse, SyncError> {
-        let bodies: Vec<&str> = batch.iter().map(|c| c.body.as_str()).collect();
-        let json = format!("{{\"items\":[{}]}}", bodies.join(","));
-        self.post("/api/v1/submissions", json.as_bytes()).await
+    /// 2xx sent; 404, 409 and 422 refused for good; anything else goes back.
+    fn settlements(
+        batch: &[ClaimedAction],
+        answer: Result<CaseActionResponse, SyncError>,
+        report: &mut SyncReport,
+    ) -> Result<Vec<(Uuid, ActionSettlement)>, SyncError> {
+        let settlement = match answer {
+            Ok(answer) => {
+                report.actions_sent += 1;
+                ActionSettlement::Sent {
+                    seq: answer.seq,
+                    status: answer.status,
+                }
+            }
+            Err(SyncError::Refused {
+                status: 404 | 409 | 422,
+                code,
+            }) => {
+                report.actions_refused += 1;
+                ActionSettlement::Refused { code }
+            }
+            Err(error) => return Err(error),
+        };
+        Ok(batch
+            .iter()
+            .map(|action| (action.request_id, settlement.clone()))
+            .collect())
+    }
+}
+
+fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::default());
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
+}
+
+impl SyncEngine {
+    pub fn new(outbox: Arc<Outbox>, config: SyncConfig) -> Result<SyncEngine, SyncError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(config.user_agent.clone())
+            .build()
+            .map_err(SyncError::from_reqwest)?;
+        let batch_items = config.max_batch_items.clamp(1, MAX_BATCH_ITEMS);
+        let engine = SyncEngine {
+            outbox,
+            http,
+            server_url: std::sync::RwLock::new(config.server_url.clone()),
+            config,
+            batch_items: AtomicUsize::new(batch_items),
+            one_push_at_a_time: Mutex::new(()),
+            kick: Notify::new(),
+            status: watch::channel(SyncStatus::default()).0,
+        };
+        engine.refresh();
+        Ok(engine)
+    }
+
+    /// Reads the outbox's counts into the status snapshot and returns the new status. The
+    /// engine does it whenever it changed the outbox; whoever else changes it (the UI after a
+    /// submission or a deletion) calls it too.
+    pub fn refresh(&self) -> SyncStatus {
+        let counts = self
+            .outbox
+            .counts()
+            .inspect_err(|error| tracing::warn!(%error, "outbox unreadable"))
+            .ok();
+        self.status.send_modify(|s| s.counts = counts);
+        self.status.borrow().clone()
+    }
+
+    pub fn outbox(&self) -> &Arc<Outbox> {
+        &self.outbox
+    }
+
+    /// The server this engine sends to.
+    pub fn server_url(&self) -> String {
+        self.server_url
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Points the engine at another server (testers' setting); takes effect with the next request.
+    pub fn set_server_url(&self, url: &str) {
+        *self.server_url.write().unwrap_or_else(|p| p.into_inner()) =
+            url.trim().trim_end_matches('/').to_string();
+    }
+
+    /// Watch the engine's status (for the sync line on the home screen).
+    pub fn subscribe(&self) -> watch::Receiver<SyncStatus> {
+        self.status.subscribe()
+    }
+
+    /// Ask the background loop to try now, ignoring backoff: the network came back, the app
+    /// came to the foreground, or the citizen asked.
+    pub fn kick(&self) {
+        self.kick.notify_one();
+    }
+
+    /// One full round: send every due submission, then every due answer and rating (everything
+    /// pending when `force`), then pull updates.
+    pub async fn sync_now(&self, force: bool) -> SyncReport {
+        let mut report = SyncReport::default();
+        {
+            let _one_at_a_time = self.one_push_at_a_time.lock().await;
+            if let Some(mut progress) = self.progress(&mut report) {
+                self.push_queue::<Submissions>(force, &mut progress, &mut report)
+                    .await;
+                if report.error.is_none() {
+                    self.push_queue::<Actions>(force, &mut progress, &mut report)
+                        .await;
+                }
+            }
+        }
+        if report.error.is_none() {
+            self.status.send_modify(|s| s.phase = SyncPhase::Pulling);
+            match self.pull().await {
+                Ok(applied) => report.updates = applied,
+                Err(error) => report.error = Some(error),
+            }
+        }
+        let counts = self.outbox.counts().ok();
+        self.status.send_modify(|s| {
+            s.phase = SyncPhase::Idle;
+            s.counts = counts;
+            s.problem = report.error.as_ref().map(SyncError::problem);
+            if report.error.is_none() {
+                s.last_contact_at = Some(now_ms());
+            }
+        });
+        report
+    }
+
+    /// Runs rounds until `shutdown` turns true: at once, then whenever a row is due, the poll
+    /// interval has passed, or [`SyncEngine::kick`] was called.
+    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        let mut force = true;
+        while !*shutdown.borrow() {
+            let report = self.sync_now(force).await;
+            if let Some(error) = &report.error {
+                tracing::info!(error = %error, "sync round did not get through");
+            }
+            force = false;
+            let poll = self.config.poll_interval;
+            let wait = match self.outbox.next_due_at() {
+                Ok(Some(due)) => Duration::from_millis((due - now_ms()).max(0) as u64).min(poll),
+                Ok(None) => poll,
+                Err(error) => {
+                    tracing::warn!(%error, "outbox unreadable");
+                    poll
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.kick.notified() => force = true,
+                _ = shutdown.changed() => {}
+            }
+        }
+    }
+
+    /// Sends every due submission, batch after batch, until none is due or a request fails.
+    pub async fn push(&self, force: bool) -> SyncReport {
+        let _one_at_a_time = self.one_push_at_a_time.lock().await;
+        let mut report = SyncReport::default();
+        if let Some(mut progress) = self.progress(&mut report) {
+            self.push_queue::<Submissions>(force, &mut progress, &mut report)
+                .await;
+        }
+        report
+    }
+
+    /// Sends every due answer and rating whose case the server has accepted, one request each,
+    /// oldest first, and settles each from the server's answer: 2xx sent; 404, 409 and 422
+    /// refused for good; anything else (no connection, timeout, 5xx, 429) puts it back with
+    /// backoff and ends the round.
+    pub async fn push_actions(&self, force: bool, report: &mut SyncReport) {
+        let _one_at_a_time = self.one_push_at_a_time.lock().await;
+        if let Some(mut progress) = self.progress(report) {
+            self.push_queue::<Actions>(force, &mut progress, report)
+                .await;
+        }
+    }
+
+    /// Everything pending, for "Sending 2 of 5"; `None` (and the error in the report) when
+    /// the outbox cannot be read.
+    fn progress(&self, report: &mut SyncReport) -> Option<Progress> {
+        match self.outbox.counts() {
+            Ok(counts) => Some(Progress {
+                done: 0,
+                total: counts.pending(),
+            }),
+            Err(error) => {
+                report.error = Some(error.into());
+                None
+            }
+        }
+    }
+
+    /// The one push loop, for every queue of the outbox: claims what is due, sends it, settles
+    /// what the server answered for (only then does an item leave the queue), and puts the
+    /// rest back with backoff, until nothing is due or a request fails.
+    async fn push_queue<Q: Pushed>(
+        &self,
+        force: bool,
+        progress: &mut Progress,
+        report: &mut SyncReport,
+    ) {
+        loop {
+            let batch_items = if Q::BATCHED {
+                self.batch_items.load(Ordering::Relaxed)
+            } else {
+                1
+            };
+            let batch = match self.outbox.claim_in::<Q>(
+                now_ms(),
+                batch_items,
+                self.config.max_batch_bytes,
+                force,
+            ) {
+                Ok(batch) => batch,
+                Err(error) => {
+                    report.error = Some(error.into());
+                    break;
+                }
+            };
+            if batch.is_empty() {
+                break;
+            }
+            let Progress { done, total } = *progress;
+            let total = total.max(done + batch.len() as u64);
+            self.status
+                .send_modify(|s| s.phase = SyncPhase::Sending { done, total });
+            report.requests += 1;
+            let ids: Vec<Uuid> = batch.iter().map(Q::key).collect();
+            self.refresh();
+            let (path, json) = Q::request(&batch);
+            let answer = self.post::<Q::Response>(path, &json).await;
+            let outcome = Q::settlements(&batch, answer, report).and_then(|settlements| {
+                self.outbox.settle_in::<Q>(&settlements, now_ms())?;
+                Ok(ids
+                    .iter()
+                    .filter(|id| !settlements.iter().any(|(answered, _)| answered == *id))
+                    .copied()
+                    .collect::<Vec<_>>())
+            });
+            match outcome {
+                Ok(unanswered) if unanswered.is_empty() => progress.done += ids.len() as u64,
+                Ok(unanswered) => {
+                    // The server left items out: they wait for the next round.
+                    report.failed += unanswered.len();
+                    let error = SyncError::BadAnswer("items missing from the answer".into());
+                    report.error = Some(match self.release::<Q>(&unanswered, &error) {
+                        Err(e) => e,
+                        Ok(()) => error,
+                    });
+                    break;
+                }
+                Err(error) => {
+                    if let SyncError::Refused { status: 413, .. } = error {
+                        self.batch_items
+                            .store((batch_items / 2).max(1), Ordering::Relaxed);
+                    }
+                    report.failed += ids.len();
+                    if let Err(e) = self.release::<Q>(&ids, &error) {
+                        tracing::warn!(error = %e, "could not put a failed request's items back");
+                    }
+                    report.error = Some(error);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Puts items whose request failed back in their queue, due after the backoff (or the
+    /// server's `Retry-After`, if longer).
+    fn release<Q: Queue>(&self, ids: &[Uuid], error: &SyncError) -> Result<(), SyncError> {
+        let retry_after = match error {
+            SyncError::Busy { retry_after, .. } => *retry_after,
+            _ => None,
+        };
+        let backoff = self.config.backoff;
+        let mut rng = rand::rng();
+        let now = now_ms();
+        self.outbox
+            .release_in::<Q>(ids, &error.code(), |attempts| {
+                let delay = backoff
+                    .delay(attempts, &mut rng)
+                    .max(retry_after.unwrap_or_default());
+                now + delay.as_millis() as i64
+            })?;
+        Ok(())
     }
 
     async fn post<T: serde::de::DeserializeOwned>(
@@ -423,114 +586,6 @@ impl SyncEngine {
         Ok(applied)
     }
 
-    /// Sends every due answer and rating whose case the server has accepted, one request each,
-    /// oldest first, and settles each from the server's answer: 2xx sent; 404, 409 and 422
-    /// refused for good; anything else (no connection, timeout, 5xx, 429) puts it back with
-    /// backoff and ends the round.
-    pub async fn push_actions(&self, force: bool, report: &mut SyncReport) {
-        let _one_at_a_time = self.one_push_at_a_time.lock().await;
-        let total = match self.outbox.counts() {
-            Ok(counts) => counts.actions_pending,
-            Err(error) => {
-                report.error = Some(error.into());
-                return;
-            }
-        };
-        let mut done = 0u64;
-        loop {
-            let action = match self.outbox.claim_due_action(now_ms(), force) {
-                Ok(Some(action)) => action,
-                Ok(None) => break,
-                Err(error) => {
-                    report.error = Some(error.into());
-                    break;
-                }
-            };
-            self.status.send_modify(|s| {
-                s.phase = SyncPhase::Sending {
-                    done,
-                    total: total.max(done + 1),
-                }
-            });
-            report.requests += 1;
-            let settlement = match self.send_action(&action).await {
-                Ok(answer) => {
-                    report.actions_sent += 1;
-                    ActionSettlement::Sent {
-                        seq: answer.seq,
-                        status: answer.status,
-                    }
-                }
-                Err(SyncError::Refused {
-                    status: 404 | 409 | 422,
-                    code,
-                }) => {
-                    report.actions_refused += 1;
-                    ActionSettlement::Refused { code }
-                }
-                Err(error) => {
-                    report.failed += 1;
-                    if let Err(e) = self.release_action(action.request_id, &error) {
-                        tracing::warn!(error = %e, "could not put a failed answer or rating back");
-                    }
-                    report.error = Some(error);
-                    break;
-                }
-            };
-            if let Err(error) = self
-                .outbox
-                .settle_action(action.request_id, &settlement, now_ms())
-            {
-                report.error = Some(error.into());
-                break;
-            }
-            done += 1;
-        }
-    }
-
-    fn release_action(&self, request_id: Uuid, error: &SyncError) -> Result<(), SyncError> {
-        let retry_after = match error {
-            SyncError::Busy { retry_after, .. } => *retry_after,
-            _ => None,
-        };
-        let backoff = self.config.backoff;
-        let now = now_ms();
-        self.outbox
-            .release_failed_action(request_id, &error.code(), |attempts| {
-                let delay = backoff
-                    .delay(attempts, &mut rand::rng())
-                    .max(retry_after.unwrap_or_default());
-                now + delay.as_millis() as i64
-            })?;
-        Ok(())
-    }
-
-    /// One answer or rating, always under its request id, built from what was stored.
-    async fn send_action(&self, action: &ClaimedAction) -> Result<CaseActionResponse, SyncError> {
-        let (path, json) = match &action.body {
-            ActionBody::Answer(text) => (
-                "/api/v1/answers",
-                serde_json::to_vec(&CitizenAnswerRequest {
-                    id: action.submission_id,
-                    secret: action.secret.clone(),
-                    text: text.clone(),
-                    request_id: Some(action.request_id),
-                }),
-            ),
-            ActionBody::Rating(rating) => (
-                "/api/v1/ratings",
-                serde_json::to_vec(&RatingRequest {
-                    id: action.submission_id,
-                    secret: action.secret.clone(),
-                    rating: *rating,
-                    request_id: Some(action.request_id),
-                }),
-            ),
-        };
-        let json = json.expect("a request serialises");
-        self.post(path, &json).await
-    }
-
     /// Queues the citizen's answer to the office's question about item `id` durably (see
     /// [`Outbox::queue_action`]) and asks the background loop to send it now; returns its
     /// request id, under which [`Outbox::action`] tells how it went.
@@ -552,6 +607,7 @@ impl SyncEngine {
                     OutboxError::UnknownSubmission(_) => SyncError::UnknownItem,
                     other => SyncError::Outbox(other),
                 })?;
+        self.refresh();
         self.kick();
         Ok(request_id)
     }
