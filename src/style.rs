@@ -87,8 +87,8 @@ textarea { min-height: 9rem; resize: vertical; }
 dl.facts { display: grid; grid-template-columns: 1fr; gap: .15rem; margin: 0; }
 dl.facts dt { color: var(--muted); font-size: .9rem; margin-top: .4rem; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
-.reply { border-left: 4px solid var(--brand); padding-left: .75rem; }
-.reply.question { border-color: var(--star); }
+.office-reply { border-left: 4px solid var(--brand); padding-left: .75rem; }
+.office-reply.asks { border-color: var(--star); }
 .checkbox { display: flex; align-items: flex-start; gap: .75rem; min-height: 3rem; font-weight: 400; }
 .checkbox input { width: 1.6rem; height: 1.6rem; margin-top: .2rem; flex: none; }
 .welcome-langs { display: flex; flex-direction: column; gap: 1rem; }

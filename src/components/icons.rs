@@ -1,19 +1,12 @@
 //! Icons drawn inline as SVG: they carry meaning without reading and need no image files.
 
 use dioxus::prelude::*;
+use ourvoice_protocol::Kind;
 
 /// One icon by name; decorative (hidden from screen readers: the text next to it says it).
 #[component]
 pub fn Icon(name: &'static str, #[props(default = 28)] size: u32) -> Element {
     let path = match name {
-        // megaphone: a complaint
-        "complaint" => "M3 10v4a1 1 0 0 0 1 1h2l4 4V5L6 9H4a1 1 0 0 0-1 1zm13.5 2A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z",
-        // two hands: support
-        "support" => "M12 21s-7-4.4-9.3-9A5.2 5.2 0 0 1 12 6.3 5.2 5.2 0 0 1 21.3 12C19 16.6 12 21 12 21z",
-        // i in a circle: information
-        "information" => "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm1 15h-2v-6h2v6zm0-8h-2V7h2v2z",
-        // star: evaluation
-        "evaluation" => "M12 17.3l6.2 3.7-1.6-7 5.4-4.7-7.1-.6L12 2 9.1 8.7 2 9.3l5.4 4.7-1.6 7z",
         "back" => "M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20v-2z",
         "list" => "M4 6h2v2H4zm4 0h12v2H8zM4 11h2v2H4zm4 0h12v2H8zm-4 5h2v2H4zm4 0h12v2H8z",
         "settings" => "M19.4 13a7.7 7.7 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.6 7.6 0 0 0-1.7-1L15 3h-4l-.4 2.9a7.6 7.6 0 0 0-1.7 1l-2.5-1-2 3.5L6.6 11a7.7 7.7 0 0 0 0 2l-2.1 1.6 2 3.5 2.5-1a7.6 7.6 0 0 0 1.7 1L11 21h4l.4-2.9a7.6 7.6 0 0 0 1.7-1l2.5 1 2-3.5L19.4 13zM13 15.5A3.5 3.5 0 1 1 13 8.5a3.5 3.5 0 0 1 0 7z",
@@ -26,6 +19,27 @@ pub fn Icon(name: &'static str, #[props(default = 28)] size: u32) -> Element {
         "logo" => "M12 2a4 4 0 0 0-4 4v6a4 4 0 0 0 8 0V6a4 4 0 0 0-4-4zm7 10h-2a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V22h2v-3.1a7 7 0 0 0 6-6.9z",
         _ => "M4 4h16v16H4z",
     };
+    rsx! { Svg { path, size } }
+}
+
+/// The icon of a kind of feedback.
+#[component]
+pub fn KindIcon(kind: Kind, #[props(default = 28)] size: u32) -> Element {
+    let path = match kind {
+        // megaphone
+        Kind::Complaint => "M3 10v4a1 1 0 0 0 1 1h2l4 4V5L6 9H4a1 1 0 0 0-1 1zm13.5 2A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z",
+        // two hands
+        Kind::Support => "M12 21s-7-4.4-9.3-9A5.2 5.2 0 0 1 12 6.3 5.2 5.2 0 0 1 21.3 12C19 16.6 12 21 12 21z",
+        // i in a circle
+        Kind::Information => "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm1 15h-2v-6h2v6zm0-8h-2V7h2v2z",
+        // star
+        Kind::Evaluation => "M12 17.3l6.2 3.7-1.6-7 5.4-4.7-7.1-.6L12 2 9.1 8.7 2 9.3l5.4 4.7-1.6 7z",
+    };
+    rsx! { Svg { path, size } }
+}
+
+#[component]
+fn Svg(path: &'static str, size: u32) -> Element {
     rsx! {
         svg { width: "{size}", height: "{size}", view_box: "0 0 24 24", fill: "currentColor", "aria-hidden": "true",
             path { d: path }

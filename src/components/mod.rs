@@ -11,7 +11,7 @@ mod sync_line;
 
 pub use citizen_reply::{CitizenAction, CitizenActions, CitizenReply};
 pub use header::Header;
-pub use icons::Icon;
+pub use icons::{Icon, KindIcon};
 pub use rating::Stars;
 pub use status::{state_label, StateKind};
 pub use sync_line::SyncLine;

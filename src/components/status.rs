@@ -2,7 +2,7 @@
 //! item that is only queued.
 
 use ourvoice_outbox::ItemState;
-use ourvoice_protocol::CaseStatus;
+use ourvoice_protocol::{CaseStatus, Code};
 
 use crate::i18n::Tr;
 
@@ -39,7 +39,7 @@ pub fn state_label(tr: &Tr, state: &ItemState) -> (String, StateKind) {
                 | CaseStatus::Answered => StateKind::Done,
                 _ => StateKind::Progress,
             };
-            (tr.t(&format!("state-{}", status.as_str())), kind)
+            (tr.t(&status.fluent_key()), kind)
         }
         ItemState::Rejected { .. } => (tr.t("state-rejected"), StateKind::Bad),
         ItemState::Conflict => (tr.t("state-conflict"), StateKind::Bad),

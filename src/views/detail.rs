@@ -5,7 +5,7 @@ use chrono::DateTime;
 use dioxus::prelude::*;
 use ourvoice_directory::Directory;
 use ourvoice_outbox::{ActionBody, ActionState, CitizenAction as Action, ItemState, ReplyRecord};
-use ourvoice_protocol::{CaseStatus, Privacy, ReplyKind};
+use ourvoice_protocol::{CaseStatus, Code, Privacy, ReplyKind};
 use uuid::Uuid;
 
 use crate::components::{
@@ -117,8 +117,8 @@ pub fn DetailView(id: Uuid) -> Element {
                     p { class: "muted", {tr.t("detail-no-replies")} }
                 }
                 for reply in item.replies.iter() {
-                    div { key: "{reply.seq}", class: if reply.kind == ReplyKind::Question { "reply question" } else { "reply" },
-                        strong { {tr.t(if reply.kind == ReplyKind::Question { "reply-question" } else { "reply-answer" })} }
+                    div { key: "{reply.seq}", class: if reply.kind == ReplyKind::Question { "office-reply asks" } else { "office-reply" },
+                        strong { {tr.t(&reply.kind.fluent_key())} }
                         small { class: "muted", " · " {DateTime::from_timestamp_millis(reply.at).map(|t| tr.date(ourvoice_outbox::cambodia_today(t))).unwrap_or_default()} }
                         p { class: "reply-text", {reply.text.clone()} }
                     }

@@ -3,6 +3,7 @@
 use chrono::DateTime;
 use dioxus::prelude::*;
 use ourvoice_directory::Directory;
+use ourvoice_protocol::Code;
 
 use crate::components::{state_label, use_stored, Header, Icon};
 use crate::i18n::Tr;
@@ -39,7 +40,7 @@ pub fn FeedbackView() -> Element {
                                     button { key: "{item.id}", class: "list-row", "data-code": "{item.tracking_code}",
                                         onclick: move |_| ui.go(Screen::Detail(id)),
                                         span { class: "grow",
-                                            strong { {tr.t(&format!("kind-{}", item.kind.as_str()))} }
+                                            strong { {tr.t(&item.kind.fluent_key())} }
                                             small { lang: "en", "{item.tracking_code}" }
                                             small { {place} " · " {day} }
                                             span { class: kind.class(), "data-state": "{label}", {label.clone()} }

@@ -7,34 +7,12 @@
 use chrono::Utc;
 use dioxus::prelude::*;
 use ourvoice_directory::Directory;
-use ourvoice_protocol::{AgeBand, Disability, Gender, Kind, MAX_DESCRIPTION_CHARS};
+use ourvoice_protocol::{field, AgeBand, Code, Disability, Gender, Kind, MAX_DESCRIPTION_CHARS};
 
 use crate::components::{FieldError, Header, Icon, Stars};
 use crate::i18n::{Arg, Tr};
 use crate::state::{use_ui, Screen};
 use crate::APP_VERSION;
-
-const GENDERS: [(Gender, &str); 4] = [
-    (Gender::Female, "female"),
-    (Gender::Male, "male"),
-    (Gender::Other, "other"),
-    (Gender::PreferNotToSay, "prefer_not_to_say"),
-];
-const AGE_BANDS: [(AgeBand, &str); 8] = [
-    (AgeBand::Under18, "under_18"),
-    (AgeBand::From18To24, "18_24"),
-    (AgeBand::From25To34, "25_34"),
-    (AgeBand::From35To44, "35_44"),
-    (AgeBand::From45To54, "45_54"),
-    (AgeBand::From55To64, "55_64"),
-    (AgeBand::From65, "65_plus"),
-    (AgeBand::PreferNotToSay, "prefer_not_to_say"),
-];
-const DISABILITY: [(Disability, &str); 3] = [
-    (Disability::Yes, "yes"),
-    (Disability::No, "no"),
-    (Disability::PreferNotToSay, "prefer_not_to_say"),
-];
 
 fn field_class(invalid: bool) -> &'static str {
     if invalid {
@@ -95,7 +73,7 @@ pub fn FormView() -> Element {
                         p { class: "muted", Icon { name: "place", size: 18 } " " {office.name(lang)} }
                     }
                 }
-                FieldError { field: "place" }
+                FieldError { field: field::PLACE }
                 button { class: "button secondary", id: "change-place",
                     onclick: move |_| {
                         let previous = ui.stack.read().iter().rev().nth(1).cloned();
@@ -116,14 +94,14 @@ pub fn FormView() -> Element {
                         }
                     }
                 }
-                FieldError { field: "category" }
+                FieldError { field: field::CATEGORY }
             }
             if kind == Kind::Evaluation {
                 section { class: "card",
                     h3 { {tr.t("form-overall")} }
                     Stars { id: "rating-overall", label: tr.t("form-overall"), value: form.overall,
-                        onchange: move |v| { ui.form.write().overall = Some(v); ui.errors.write().retain(|e| !e.field.starts_with("evaluation")); } }
-                    FieldError { field: "evaluation" }
+                        onchange: move |v| { ui.form.write().overall = Some(v); ui.errors.write().retain(|e| !e.field.starts_with(field::EVALUATION)); } }
+                    FieldError { field: field::EVALUATION }
                     for (name, value) in form.criteria.named() {
                         div { key: "{name}",
                             p { {tr.t(&format!("criterion-{name}"))} }
@@ -155,14 +133,14 @@ pub fn FormView() -> Element {
                         {tr.t_args("form-characters", &[("count", Arg::Num(count as u64)), ("max", Arg::Num(MAX_DESCRIPTION_CHARS as u64))])}
                     }
                 }
-                FieldError { field: "description" }
+                FieldError { field: field::DESCRIPTION }
                 label { class: field_class(invalid("incident_date")),
                     span { {tr.t("form-incident-date")} }
                     input { r#type: "date", id: "incident-date", value: "{form.incident_date}", max: "{today}",
                         oninput: move |e| { ui.form.write().incident_date = e.value(); },
                     }
                 }
-                FieldError { field: "incident_date" }
+                FieldError { field: field::INCIDENT_DATE }
             }
             if kind == Kind::Complaint || kind == Kind::Evaluation {
                 section { class: "card",
@@ -193,7 +171,7 @@ pub fn FormView() -> Element {
                 div { class: "list",
                     button { class: "choice privacy-choice", id: "privacy-anonymous",
                         "aria-pressed": if form.confidential { "false" } else { "true" },
-                        onclick: move |_| { ui.form.write().confidential = false; ui.errors.write().retain(|e| !e.field.starts_with("privacy")); },
+                        onclick: move |_| { ui.form.write().confidential = false; ui.errors.write().retain(|e| !e.field.starts_with(field::PRIVACY)); },
                         strong { {tr.t("privacy-choice-anonymous")} }
                         span { class: "muted", {tr.t("privacy-choice-anonymous-hint")} }
                     }
@@ -210,13 +188,13 @@ pub fn FormView() -> Element {
                         input { r#type: "text", id: "name", value: "{form.name}", autocomplete: "name",
                             oninput: move |e| { ui.form.write().name = e.value(); } }
                     }
-                    FieldError { field: "privacy.name" }
+                    FieldError { field: field::PRIVACY_NAME }
                     label { class: field_class(invalid("privacy.phone")),
                         span { {tr.t("form-phone")} }
                         input { r#type: "tel", id: "phone", value: "{form.phone}", autocomplete: "tel", inputmode: "tel",
                             oninput: move |e| { ui.form.write().phone = e.value(); } }
                     }
-                    FieldError { field: "privacy.phone" }
+                    FieldError { field: field::PRIVACY_PHONE }
                 }
             }
             section { class: "card", id: "form-public",
@@ -230,7 +208,7 @@ pub fn FormView() -> Element {
                         span { {tr.t("form-public-choice")} }
                     }
                     p { class: "muted", id: "publish-text-hint", {tr.t("form-public-choice-hint")} }
-                    FieldError { field: "publish_text" }
+                    FieldError { field: field::PUBLISH_TEXT }
                 } else {
                     p { class: "muted", id: "text-stays-private", {tr.t("form-public-private")} }
                 }
@@ -240,31 +218,31 @@ pub fn FormView() -> Element {
                 p { class: "muted", {tr.t("form-about-you-why")} }
                 p { {tr.t("form-gender")} }
                 div { class: "choices",
-                    for (value, code) in GENDERS {
-                        button { key: "{code}", class: "choice", id: "gender-{code}",
+                    for value in Gender::ALL.iter().copied() {
+                        button { key: "{value.as_str()}", class: "choice", id: "gender-{value.as_str()}",
                             "aria-pressed": if form.gender == Some(value) { "true" } else { "false" },
                             onclick: move |_| { let mut f = ui.form.write(); f.gender = if f.gender == Some(value) { None } else { Some(value) }; },
-                            {tr.t(&format!("gender-{code}"))}
+                            {tr.t(&value.fluent_key())}
                         }
                     }
                 }
                 p { {tr.t("form-age")} }
                 div { class: "choices",
-                    for (value, code) in AGE_BANDS {
-                        button { key: "{code}", class: "choice", id: "age-{code}",
+                    for value in AgeBand::ALL.iter().copied() {
+                        button { key: "{value.as_str()}", class: "choice", id: "age-{value.as_str()}",
                             "aria-pressed": if form.age_band == Some(value) { "true" } else { "false" },
                             onclick: move |_| { let mut f = ui.form.write(); f.age_band = if f.age_band == Some(value) { None } else { Some(value) }; },
-                            {tr.t(&format!("age-{code}"))}
+                            {tr.t(&value.fluent_key())}
                         }
                     }
                 }
                 p { {tr.t("form-disability")} }
                 div { class: "choices",
-                    for (value, code) in DISABILITY {
-                        button { key: "{code}", class: "choice", id: "disability-{code}",
+                    for value in Disability::ALL.iter().copied() {
+                        button { key: "{value.as_str()}", class: "choice", id: "disability-{value.as_str()}",
                             "aria-pressed": if form.disability == Some(value) { "true" } else { "false" },
                             onclick: move |_| { let mut f = ui.form.write(); f.disability = if f.disability == Some(value) { None } else { Some(value) }; },
-                            {tr.t(&format!("disability-{code}"))}
+                            {tr.t(&value.fluent_key())}
                         }
                     }
                 }

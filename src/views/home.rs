@@ -1,9 +1,9 @@
 //! Home: four large actions with icons and one-line explanations, and the sync line.
 
 use dioxus::prelude::*;
-use ourvoice_protocol::Kind;
+use ourvoice_protocol::{Code, Kind};
 
-use crate::components::{Header, Icon, SyncLine};
+use crate::components::{Header, Icon, KindIcon, SyncLine};
 use crate::i18n::Tr;
 use crate::state::{use_ui, FormState, Screen};
 
@@ -33,10 +33,10 @@ pub fn HomeView() -> Element {
                             ui.errors.set(Vec::new());
                             ui.go(Screen::Place);
                         },
-                        span { class: "glyph", Icon { name: kind.as_str(), size: 32 } }
+                        span { class: "glyph", KindIcon { kind, size: 32 } }
                         span {
-                            strong { {tr.t(&format!("kind-{}", kind.as_str()))} }
-                            span { class: "hint", {tr.t(&format!("kind-{}-hint", kind.as_str()))} }
+                            strong { {tr.t(&kind.fluent_key())} }
+                            span { class: "hint", {tr.t(&kind.hint_key())} }
                         }
                     }
                 }

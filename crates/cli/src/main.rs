@@ -10,7 +10,7 @@ use ourvoice_directory::{Directory, Lang};
 use ourvoice_outbox::{
     ActionBody, ActionState, CitizenAction, Draft, ItemState, Outbox, OutboxItem, SubmitError,
 };
-use ourvoice_protocol::{Criteria, Evaluation, Kind, Privacy};
+use ourvoice_protocol::{Code, Criteria, Evaluation, Kind, Privacy};
 use ourvoice_sync::{SyncConfig, SyncEngine};
 use serde_json::json;
 use std::io::Write;
@@ -349,9 +349,10 @@ fn state_json(state: &ItemState) -> serde_json::Value {
 }
 
 fn action_json(action: &CitizenAction) -> serde_json::Value {
+    let kind = action.body.kind().as_str();
     let mut value = match &action.body {
-        ActionBody::Answer(text) => json!({ "kind": "answer", "text": text }),
-        ActionBody::Rating(rating) => json!({ "kind": "rating", "rating": rating }),
+        ActionBody::Answer(text) => json!({ "kind": kind, "text": text }),
+        ActionBody::Rating(rating) => json!({ "kind": kind, "rating": rating }),
     };
     let state = match &action.state {
         ActionState::Queued => json!({ "state": "queued" }),

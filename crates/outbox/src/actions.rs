@@ -12,7 +12,10 @@
 //!   earlier action on the same case was answered for, so the server sees them in their order.
 //! - Actions left `sending` by a killed app are pending again when the outbox is next opened.
 
-use ourvoice_protocol::{CaseStatus, Secret, Submission, MAX_DESCRIPTION_CHARS};
+use ourvoice_protocol::{
+    citizen_answer_text, citizen_rating, CaseStatus, CitizenActionKind, CitizenActionRefusal, Code,
+    Secret, Submission,
+};
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
 use uuid::Uuid;
@@ -28,6 +31,16 @@ pub enum ActionBody {
     Answer(String),
     /// A rating of the office's answer, 1 to 5.
     Rating(u8),
+}
+
+impl ActionBody {
+    /// Which of the citizen's actions this is.
+    pub fn kind(&self) -> CitizenActionKind {
+        match self {
+            ActionBody::Answer(_) => CitizenActionKind::Answer,
+            ActionBody::Rating(_) => CitizenActionKind::Rating,
+        }
+    }
 }
 
 /// Where one action stands, as the citizen sees it.
@@ -103,21 +116,12 @@ impl Outbox {
         body: ActionBody,
         now_ms: i64,
     ) -> Result<Uuid, OutboxError> {
-        let (kind, text, rating) = match &body {
-            ActionBody::Answer(text) => {
-                let text = text.trim();
-                if text.is_empty() || text.chars().count() > MAX_DESCRIPTION_CHARS {
-                    return Err(OutboxError::InvalidAction("text_length"));
-                }
-                ("answer", Some(text.to_string()), None)
-            }
-            ActionBody::Rating(rating) => {
-                if !(1..=5).contains(rating) {
-                    return Err(OutboxError::InvalidAction("rating_out_of_range"));
-                }
-                ("rating", None, Some(*rating))
-            }
+        let refused = |refusal: CitizenActionRefusal| OutboxError::InvalidAction(refusal.as_str());
+        let (text, rating) = match &body {
+            ActionBody::Answer(text) => (Some(citizen_answer_text(text).map_err(refused)?), None),
+            ActionBody::Rating(rating) => (None, Some(citizen_rating(*rating).map_err(refused)?)),
         };
+        let kind = body.kind().as_str();
         let request_id = Uuid::new_v4();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -341,9 +345,9 @@ fn action_body(
     text: Option<String>,
     rating: Option<u8>,
 ) -> Result<ActionBody, OutboxError> {
-    match (kind, text, rating) {
-        ("answer", Some(text), _) => Ok(ActionBody::Answer(text)),
-        ("rating", _, Some(rating)) => Ok(ActionBody::Rating(rating)),
+    match (CitizenActionKind::parse(kind), text, rating) {
+        (Some(CitizenActionKind::Answer), Some(text), _) => Ok(ActionBody::Answer(text)),
+        (Some(CitizenActionKind::Rating), _, Some(rating)) => Ok(ActionBody::Rating(rating)),
         _ => Err(OutboxError::CorruptRow {
             id: id.into(),
             reason: format!("action {kind} without its text or rating"),

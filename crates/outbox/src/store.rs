@@ -9,7 +9,8 @@
 use chrono::{DateTime, Utc};
 use ourvoice_directory::Directory;
 use ourvoice_protocol::{
-    CaseStatus, CaseUpdate, ItemKey, Kind, ReplyKind, Submission, TrackingCode, ValidationError,
+    sql_list, CaseStatus, CaseUpdate, Code, ItemKey, Kind, ReplyKind, Submission, TrackingCode,
+    ValidationError,
 };
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
@@ -378,10 +379,11 @@ impl Outbox {
     /// The keys to ask the server about: accepted rows whose case is not closed.
     pub fn update_keys(&self) -> Result<Vec<ItemKey>, OutboxError> {
         let conn = self.conn();
-        let mut statement = conn.prepare_cached(
+        let mut statement = conn.prepare_cached(&format!(
             "SELECT id, body, seq FROM submissions
-             WHERE state = 'accepted' AND coalesce(status, '') NOT IN ('closed_resolved', 'closed_unresolved')",
-        )?;
+             WHERE state = 'accepted' AND coalesce(status, '') NOT IN {closed}",
+            closed = sql_list(CaseStatus::CLOSED)
+        ))?;
         let rows = statement.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -428,11 +430,13 @@ impl Outbox {
                 if changed > 0 {
                     applied += 1;
                     if let Some(r) = &update.reply {
-                        let kind = match r.kind {
-                            ReplyKind::Answer => "answer",
-                            ReplyKind::Question => "question",
-                        };
-                        reply.execute(params![id, update.seq as i64, at, kind, r.text])?;
+                        reply.execute(params![
+                            id,
+                            update.seq as i64,
+                            at,
+                            r.kind.as_str(),
+                            r.text
+                        ])?;
                     }
                 }
             }
@@ -583,11 +587,7 @@ impl RawRow {
                 Ok(ReplyRecord {
                     seq: r.get::<_, i64>(0)? as u64,
                     at: r.get(1)?,
-                    kind: if kind == "question" {
-                        ReplyKind::Question
-                    } else {
-                        ReplyKind::Answer
-                    },
+                    kind: ReplyKind::parse(&kind).unwrap_or(ReplyKind::Answer),
                     text: r.get(3)?,
                 })
             })?

@@ -47,6 +47,13 @@ pub fn sql_list<T: Code>(values: &[T]) -> String {
     format!("({})", quoted.join(", "))
 }
 
+impl Kind {
+    /// The key of the kind's one-line explanation in the app's Fluent files.
+    pub fn hint_key(self) -> String {
+        format!("{}-hint", self.fluent_key())
+    }
+}
+
 impl Code for Kind {
     const ALL: &'static [Kind] = &Kind::ALL;
     const FLUENT_PREFIX: &'static str = "kind";
@@ -159,6 +166,8 @@ mod tests {
         check::<Disability>();
         check::<CaseStatus>();
         check::<EventAction>();
+        check::<crate::CitizenActionKind>();
+        check::<crate::ReplyKind>();
     }
 
     #[test]

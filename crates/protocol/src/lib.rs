@@ -20,7 +20,7 @@ mod validation;
 
 pub use codes::{sql_list, Code, PrivacyMode};
 pub use ids::{Secret, TrackingCode};
-pub use lifecycle::{rating_reopens, CaseStatus, EventAction};
+pub use lifecycle::{rating_reopens, CaseStatus, CitizenActionKind, EventAction};
 pub use ourvoice_directory::Lang;
 pub use submission::{
     may_publish_text, AgeBand, Criteria, Disability, Evaluation, Gender, Kind, Privacy,

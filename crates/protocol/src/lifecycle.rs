@@ -227,9 +227,31 @@ impl EventAction {
     }
 }
 
+/// What a citizen may do to a case from the app: answer the office's question, or rate its
+/// answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CitizenActionKind {
+    Answer,
+    Rating,
+}
+
+impl Code for CitizenActionKind {
+    const ALL: &'static [CitizenActionKind] =
+        &[CitizenActionKind::Answer, CitizenActionKind::Rating];
+    const FLUENT_PREFIX: &'static str = "citizen-action";
+
+    fn as_str(self) -> &'static str {
+        match self {
+            CitizenActionKind::Answer => "answer",
+            CitizenActionKind::Rating => "rating",
+        }
+    }
+}
+
 impl Code for ReplyKind {
     const ALL: &'static [ReplyKind] = &[ReplyKind::Answer, ReplyKind::Question];
-    const FLUENT_PREFIX: &'static str = "reply-kind";
+    const FLUENT_PREFIX: &'static str = "reply";
 
     fn as_str(self) -> &'static str {
         match self {
