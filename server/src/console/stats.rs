@@ -4,24 +4,26 @@
 //! disaggregated by gender, age band or disability. Charts are SVG drawn here; every table is
 //! also a CSV file (UTF-8 with BOM).
 //!
-//! Guarantees: no cell computed from 1 to 4 people is shown or exported (it reads "<5"); the
+//! Guarantees: only analysts and administrators reach these pages (the [`Analyst`] extractor);
+//! labels are shown through [`Shown`]; no cell computed from 1 to 4 people is shown or exported (it reads "<5"); the
 //! statistics never read free text or contact details, only coded fields.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use fluent_bundle::FluentValue;
+use maud::{html, Markup};
 use ourvoice_protocol::{Evaluation, Kind};
-use std::collections::{BTreeMap, HashMap};
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::cases::{office_name, STATES};
-use super::html::{csv_line, esc, BOM};
+use super::html::{csv_line, Shown, BOM};
 use super::i18n::Tr;
-use super::{ConsoleError, ConsoleResult, Signed};
+use super::{Analyst, ConsoleError, ConsoleResult, Params};
 use crate::store::cases::parse_time;
-use crate::store::console::Role;
 use crate::store::{Sql, StoreError};
 use crate::AppState;
 
@@ -461,7 +463,7 @@ pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<U
 }
 
 /// A horizontal bar chart of the total column; suppressed rows are drawn without a bar.
-pub fn svg(table: &Table) -> String {
+pub fn svg(table: &Table) -> Markup {
     let rows: Vec<(&str, Option<f64>, String)> = table
         .rows
         .iter()
@@ -477,38 +479,33 @@ pub fn svg(table: &Table) -> String {
         .max(1.0);
     let (label_w, bar_w, row_h) = (260.0, 380.0, 28.0);
     let height = rows.len() as f64 * row_h + 10.0;
-    let mut out = format!(
-        "<svg role=\"img\" aria-label=\"{}\" data-chart=\"{}\" viewBox=\"0 0 {} {height}\" width=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"13\">",
-        esc(&table.title),
-        table.key,
-        label_w + bar_w + 70.0,
-        label_w + bar_w + 70.0
-    );
-    for (i, (label, value, text)) in rows.iter().enumerate() {
-        let y = i as f64 * row_h + 5.0;
-        let short: String = label.chars().take(34).collect();
-        out.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            label_w - 6.0,
-            y + 17.0,
-            esc(&short)
-        ));
-        let w = value.map(|v| v / max * bar_w).unwrap_or(0.0);
-        out.push_str(&format!(
-            "<rect x=\"{label_w}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"#2a6db0\"></rect><text x=\"{:.1}\" y=\"{}\">{}</text>",
-            y + 3.0,
-            row_h - 8.0,
-            label_w + w + 4.0,
-            y + 17.0,
-            esc(text)
-        ));
+    let width = label_w + bar_w + 70.0;
+    html! {
+        svg role="img" aria-label=(Shown(&table.title)) data-chart=(table.key)
+            viewBox={ "0 0 " (width) " " (height) } width=(width)
+            xmlns="http://www.w3.org/2000/svg" font-size="13" {
+            @for (i, (label, value, text)) in rows.iter().enumerate() {
+                @let y = i as f64 * row_h + 5.0;
+                @let short: String = label.chars().take(34).collect();
+                @let w = value.map(|v| v / max * bar_w).unwrap_or(0.0);
+                text x=(label_w - 6.0) y=(y + 17.0) text-anchor="end" { (Shown(&short)) }
+                rect x=(label_w) y=(y + 3.0) width=(format!("{w:.1}")) height=(row_h - 8.0) fill="#2a6db0" {}
+                text x=(format!("{:.1}", label_w + w + 4.0)) y=(y + 17.0) { (Shown(text)) }
+            }
+        }
     }
-    out.push_str("</svg>");
-    out
 }
 
-fn parse_by(tr: &Tr, query: &HashMap<String, String>) -> Result<By, ConsoleError> {
-    match query.get("by") {
+/// The dashboard's query: the dimension (`by`) and, for a CSV file, the table.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatsQuery {
+    by: Option<String>,
+    table: Option<String>,
+}
+
+fn parse_by(tr: &Tr, query: &StatsQuery) -> Result<By, ConsoleError> {
+    match query.by.as_deref() {
         None => Ok(By::Gender),
         Some(code) => By::from_code(code).ok_or_else(|| ConsoleError::Bad(tr.t("error-filter"))),
     }
@@ -516,75 +513,81 @@ fn parse_by(tr: &Tr, query: &HashMap<String, String>) -> Result<By, ConsoleError
 
 pub async fn dashboard(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Query(query): Query<HashMap<String, String>>,
+    signed: Analyst,
+    Params(query): Params<StatsQuery>,
 ) -> ConsoleResult {
-    signed.require(&[Role::Analyst, Role::Admin])?;
     let tr = signed.tr;
     let by = parse_by(&tr, &query)?;
     let facts = state.store.read(facts).await?;
     let now = state.store.clock().now();
     let tables = tables(&state, &tr, &facts, by, now);
-    let mut body = format!(
-        "<p>{}</p><p>",
-        esc(&tr.a(
-            "stats-intro",
-            &[
-                ("min", FluentValue::from(MIN_CELL)),
-                ("n", FluentValue::from(facts.len()))
-            ]
-        ))
+    let body = dashboard_body(&tr, facts.len(), by, &tables);
+    Ok(signed.page(&tr.t("nav-dashboard"), body))
+}
+
+fn dashboard_body(tr: &Tr, n: usize, by: By, tables: &[Table]) -> Markup {
+    let intro = tr.a(
+        "stats-intro",
+        &[
+            ("min", FluentValue::from(MIN_CELL)),
+            ("n", FluentValue::from(n)),
+        ],
     );
-    for other in [By::Gender, By::AgeBand, By::Disability] {
-        let label = esc(&tr.t(&format!("stats-by-{}", other.code())));
-        if other == by {
-            body.push_str(&format!("<strong>{label}</strong> · "));
-        } else {
-            body.push_str(&format!(
-                "<a href=\"/console/dashboard?by={}\">{label}</a> · ",
-                other.code()
-            ));
-        }
-    }
-    body.push_str("</p>");
-    for table in &tables {
-        body.push_str(&format!(
-            "<section class=\"card\" id=\"table-{}\"><h2>{}</h2>",
-            table.key,
-            esc(&table.title)
-        ));
-        body.push_str(&svg(table));
-        body.push_str("<div style=\"overflow-x:auto\"><table><thead><tr><th></th>");
-        for column in &table.columns {
-            body.push_str(&format!("<th>{}</th>", esc(column)));
-        }
-        body.push_str("</tr></thead><tbody>");
-        for (label, cells) in &table.rows {
-            body.push_str(&format!("<tr><th scope=\"row\">{}</th>", esc(label)));
-            for cell in cells {
-                body.push_str(&format!("<td>{}</td>", esc(&cell.text())));
+    html! {
+        p { (intro) }
+        p {
+            @for other in [By::Gender, By::AgeBand, By::Disability] {
+                @let label = tr.t(&format!("stats-by-{}", other.code()));
+                @if other == by {
+                    strong { (label) }
+                } @else {
+                    a href={ "/console/dashboard?by=" (other.code()) } { (label) }
+                }
+                " · "
             }
-            body.push_str("</tr>");
         }
-        body.push_str(&format!(
-            "</tbody></table></div><p><a href=\"/console/dashboard.csv?table={}&amp;by={}\">{}</a></p></section>",
-            table.key,
-            by.code(),
-            esc(&tr.t("stats-csv"))
-        ));
+        @for table in tables {
+            (table_section(tr, by, table))
+        }
     }
-    Ok(signed.page(&tr.t("nav-dashboard"), &body))
+}
+
+/// One table: its chart, its cells, and the link to its CSV file.
+fn table_section(tr: &Tr, by: By, table: &Table) -> Markup {
+    html! {
+        section class="card" id={ "table-" (table.key) } {
+            h2 { (Shown(&table.title)) }
+            (svg(table))
+            div style="overflow-x:auto" {
+                table {
+                    thead { tr { th {} @for column in &table.columns { th { (Shown(column)) } } } }
+                    tbody {
+                        @for (label, cells) in &table.rows {
+                            tr {
+                                th scope="row" { (Shown(label)) }
+                                @for cell in cells { td { (cell.text()) } }
+                            }
+                        }
+                    }
+                }
+            }
+            p {
+                a href={ "/console/dashboard.csv?table=" (table.key) "&by=" (by.code()) } {
+                    (tr.t("stats-csv"))
+                }
+            }
+        }
+    }
 }
 
 pub async fn csv(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Query(query): Query<HashMap<String, String>>,
+    signed: Analyst,
+    Params(query): Params<StatsQuery>,
 ) -> ConsoleResult {
-    signed.require(&[Role::Analyst, Role::Admin])?;
     let tr = signed.tr;
     let by = parse_by(&tr, &query)?;
-    let key = query.get("table").cloned().unwrap_or_default();
+    let key = query.table.clone().unwrap_or_default();
     let facts = state.store.read(facts).await?;
     let now = state.store.clock().now();
     let table = tables(&state, &tr, &facts, by, now)
