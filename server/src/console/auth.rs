@@ -16,7 +16,7 @@ use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, LazyLock};
 
@@ -26,12 +26,12 @@ use serde::Deserialize;
 use super::html::{csrf_field, page, Shown};
 use super::i18n::Tr;
 use super::{
-    digest, own_cookie, random_token, set_cookie, totp, ConsoleResult, CsrfForm, Language, Partial,
-    SignedOutForm,
+    digest, own_cookie, random_token, set_cookie, totp, ConsoleError, ConsoleResult, CsrfForm,
+    Language, Partial, SignedOutForm,
 };
 use super::{LOGIN_COOKIE, SESSION_COOKIE};
 use crate::store::console::{self, NewAccount, Role, Stage};
-use crate::store::{Store, StoreError};
+use crate::store::{Sql, Store, StoreError};
 use crate::AppState;
 
 /// The shortest password accepted.
@@ -158,10 +158,8 @@ pub async fn login(
 ) -> ConsoleResult {
     let cookie_token = token.as_str();
     let username: String = form.username.trim().chars().take(100).collect();
-    let password = form.password;
     let now = state.store.clock().now();
     let ip = client_ip(peer, client);
-    // Counted as failed before anything else; forgotten below if the password is right.
     let attempt = match state.sign_in_throttle.attempt(&username, ip, now) {
         Ok(attempt) => attempt,
         Err(seconds) => {
@@ -169,12 +167,11 @@ pub async fn login(
             return Ok(wait_page(&tr, cookie_token, seconds, false));
         }
     };
-    let lookup = username.clone();
     let (record, policy) = state
         .store
         .read(move |sql| {
             Ok((
-                console::login_record(sql, &lookup)?,
+                console::login_record(sql, &username)?,
                 console::require_2fa(sql)?,
             ))
         })
@@ -183,7 +180,7 @@ pub async fn login(
         .as_ref()
         .filter(|r| !r.account.disabled && r.password_hash != console::NO_PASSWORD)
         .map(|r| r.password_hash.clone());
-    let Some(good) = check_password(&state, password, hash).await else {
+    let Some(good) = check_password(&state, form.password, hash).await else {
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, "5")],
@@ -192,10 +189,10 @@ pub async fn login(
             .into_response());
     };
     let address = ip.to_string();
-    let account_id = record.as_ref().map(|r| r.account.id);
     let record = match record {
         Some(record) if good => record,
         _ => {
+            let account_id = record.as_ref().map(|r| r.account.id);
             state
                 .store
                 .write(move |sql| console::record_sign_in(sql, account_id, &address, "failed", now))
@@ -203,21 +200,53 @@ pub async fn login(
             return Ok(refused(&tr, cookie_token));
         }
     };
-    let id = record.account.id;
-    let stage = if record.has_totp {
-        Stage::Code
-    } else if matches!(record.account.role, Role::Admin | Role::Head) || policy {
-        Stage::Enrol
-    } else {
-        Stage::Full
-    };
-    // With a second factor to come, the name's failures are forgotten only after the code, so
-    // that a known password does not buy fresh guesses at the code.
+    let stage = first_stage(&record, policy);
     if stage == Stage::Code {
         state.sign_in_throttle.password_right(attempt, now);
     } else {
         state.sign_in_throttle.succeeded(attempt, now);
     }
+    let token = start_session(&state, record.account.id, stage, address, now).await?;
+    let to = match stage {
+        Stage::Full => "/console",
+        Stage::Code => "/console/login/code",
+        Stage::Enrol => "/console/2fa",
+    };
+    Ok((
+        [(
+            header::SET_COOKIE,
+            set_cookie(
+                &state,
+                SESSION_COOKIE,
+                &token,
+                Some(i64::from(state.session_hours) * 3600),
+            ),
+        )],
+        Redirect::to(to),
+    )
+        .into_response())
+}
+
+/// Where a right password leads: the code for an account with a second factor, enrolling one
+/// where one is required (administrators, heads, or everyone by policy), else signed in.
+fn first_stage(record: &console::LoginRecord, policy: bool) -> Stage {
+    if record.has_totp {
+        Stage::Code
+    } else if matches!(record.account.role, Role::Admin | Role::Head) || policy {
+        Stage::Enrol
+    } else {
+        Stage::Full
+    }
+}
+
+/// Starts a session at `stage` for the account and records the sign-in; the session's token.
+async fn start_session(
+    state: &AppState,
+    id: i64,
+    stage: Stage,
+    address: String,
+    now: DateTime<Utc>,
+) -> Result<String, ConsoleError> {
     let token = random_token();
     let csrf = random_token();
     let token_digest = digest(&token);
@@ -244,24 +273,7 @@ pub async fn login(
             console::record_sign_in(sql, Some(id), &address, outcome, now)
         })
         .await?;
-    let to = match stage {
-        Stage::Full => "/console",
-        Stage::Code => "/console/login/code",
-        Stage::Enrol => "/console/2fa",
-    };
-    Ok((
-        [(
-            header::SET_COOKIE,
-            set_cookie(
-                &state,
-                SESSION_COOKIE,
-                &token,
-                Some(i64::from(state.session_hours) * 3600),
-            ),
-        )],
-        Redirect::to(to),
-    )
-        .into_response())
+    Ok(token)
 }
 
 fn refused(tr: &Tr, token: &str) -> Response {
@@ -330,35 +342,7 @@ pub async fn code(
     let address = ip.to_string();
     let outcome = state
         .store
-        .write(move |sql| {
-            let mut used = None;
-            if let Some((secret, last)) = console::totp(sql, id)? {
-                if let Some(step) = totp::check(&secret, &code, now, last) {
-                    if console::use_totp_step(sql, id, step)? {
-                        used = Some("signed_in");
-                    }
-                }
-            }
-            if used.is_none()
-                && console::use_recovery_code(sql, id, &totp::recovery_digest(&code), now)?
-            {
-                used = Some("signed_in_recovery_code");
-            }
-            match used {
-                Some(how) => {
-                    console::set_stage(sql, &token_digest, Stage::Full)?;
-                    console::record_sign_in(sql, Some(id), &address, how, now)?;
-                    if how == "signed_in_recovery_code" {
-                        console::audit(sql, id, "use_recovery_code", None, None, now)?;
-                    }
-                    Ok(true)
-                }
-                None => {
-                    console::record_sign_in(sql, Some(id), &address, "code_failed", now)?;
-                    Ok(false)
-                }
-            }
-        })
+        .write(move |sql| use_code(sql, id, &code, &token_digest, &address, now))
         .await?;
     if !outcome {
         return Ok((
@@ -369,6 +353,43 @@ pub async fn code(
     }
     state.sign_in_throttle.succeeded(attempt, now);
     Ok(Redirect::to("/console").into_response())
+}
+
+/// Uses a TOTP code (each step once) or else a recovery code (each once) of the account; when
+/// one is right, the session is fully signed in. Every try is recorded; whether one was right.
+fn use_code(
+    sql: &mut dyn Sql,
+    id: i64,
+    code: &str,
+    token_digest: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let mut used = None;
+    if let Some((secret, last)) = console::totp(sql, id)? {
+        if let Some(step) = totp::check(&secret, code, now, last) {
+            if console::use_totp_step(sql, id, step)? {
+                used = Some("signed_in");
+            }
+        }
+    }
+    if used.is_none() && console::use_recovery_code(sql, id, &totp::recovery_digest(code), now)? {
+        used = Some("signed_in_recovery_code");
+    }
+    match used {
+        Some(how) => {
+            console::set_stage(sql, token_digest, Stage::Full)?;
+            console::record_sign_in(sql, Some(id), address, how, now)?;
+            if how == "signed_in_recovery_code" {
+                console::audit(sql, id, "use_recovery_code", None, None, now)?;
+            }
+            Ok(true)
+        }
+        None => {
+            console::record_sign_in(sql, Some(id), address, "code_failed", now)?;
+            Ok(false)
+        }
+    }
 }
 
 /// A form with nothing but its CSRF token.

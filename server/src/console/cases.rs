@@ -707,6 +707,27 @@ pub async fn export(
             )
         })
         .await?;
+    let csv = inbox_csv(&state, &tr, lines, now);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"ourvoice-inbox.csv\"".to_string(),
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// The exported lines as a CSV file (with BOM), headed in the account's language.
+fn inbox_csv(
+    state: &AppState,
+    tr: &Tr,
+    lines: Vec<(CaseLine, String)>,
+    now: DateTime<Utc>,
+) -> String {
     let mut csv = String::from(BOM);
     csv.push_str(&csv_line(
         &[
@@ -726,7 +747,7 @@ pub async fn export(
         csv.push_str(&csv_line(&[
             line.tracking_code.clone(),
             tr.t(&format!("kind-{}", line.kind)),
-            category_name(&state, &tr, &line.category),
+            category_name(state, tr, &line.category),
             tr.t(&format!("state-{}", line.status)),
             line.office.clone(),
             local(line.received_at),
@@ -735,15 +756,5 @@ pub async fn export(
             description,
         ]));
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"ourvoice-inbox.csv\"".to_string(),
-            ),
-        ],
-        csv,
-    )
-        .into_response())
+    csv
 }

@@ -263,117 +263,114 @@ fn days(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
     (to - from).num_seconds() as f64 / 86_400.0
 }
 
-pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<Utc>) -> Vec<Table> {
+/// A table's rows: the label and one cell per column.
+type Rows = Vec<(String, Vec<Cell>)>;
+
+/// The column headings: one per value of `by`, then the total.
+fn columns(tr: &Tr, by: By) -> Vec<String> {
     let mut columns: Vec<String> = by
         .values()
         .iter()
         .map(|v| tr.t(&format!("dim-{}-{v}", by.code())))
         .collect();
     columns.push(tr.t("stats-total"));
-    let count = |part: &[&Fact]| Cell::Count(part.len());
-    let by_kind = || {
-        Kind::ALL
-            .iter()
-            .map(|k| {
-                (
-                    tr.t(&format!("kind-{}", k.as_str())),
-                    facts.iter().filter(|f| f.kind == k.as_str()).collect(),
-                )
-            })
-            .collect::<Vec<(String, Vec<&Fact>)>>()
-    };
-    let dir = state.directory;
-    let province_of = |f: &Fact| {
-        let code = f.place.get(..2)?;
-        let unit = dir.unit(code)?;
+    columns
+}
+
+/// One group per kind, in the protocol's order.
+fn by_kind<'a>(tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
+    Kind::ALL
+        .iter()
+        .map(|k| {
+            (
+                tr.t(&format!("kind-{}", k.as_str())),
+                facts.iter().filter(|f| f.kind == k.as_str()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// One group per state, in the workflow's order.
+fn by_state<'a>(tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
+    STATES
+        .iter()
+        .map(|s| {
+            (
+                tr.t(&format!("state-{s}")),
+                facts.iter().filter(|f| f.status == *s).collect(),
+            )
+        })
+        .collect()
+}
+
+/// One group per province of the place, by the province's name.
+fn by_province<'a>(state: &AppState, tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
+    group_by(facts, |f| {
+        let unit = state.directory.unit(f.place.get(..2)?)?;
         Some(match tr.lang {
             super::i18n::Lang::Km => unit.name_km.clone(),
             super::i18n::Lang::En => unit.name_en.clone(),
         })
-    };
-    let office_type_of = |f: &Fact| {
+    })
+}
+
+/// One group per type of the answering office.
+fn by_office_type<'a>(tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
+    group_by(facts, |f| {
         let prefix = f.office.split('-').next()?;
         ourvoice_directory::OfficeType::from_code_prefix(prefix)
             .map(|t| tr.t(&format!("office-type-{}", t.as_str())))
-    };
-    let mut out = Vec::new();
-    let mut table = |key: &'static str, title: String, rows: Vec<(String, Vec<Cell>)>| {
-        out.push(Table {
-            key,
-            title,
-            columns: columns.clone(),
-            rows,
-        });
-    };
-    table("kind", tr.t("stats-by-kind"), split(by, by_kind(), &count));
-    table(
-        "state",
-        tr.t("stats-by-state"),
-        split(
-            by,
-            STATES
-                .iter()
-                .map(|s| {
-                    (
-                        tr.t(&format!("state-{s}")),
-                        facts.iter().filter(|f| f.status == *s).collect(),
-                    )
-                })
-                .collect(),
-            &count,
-        ),
-    );
-    table(
-        "province",
-        tr.t("stats-by-province"),
-        split(by, group_by(facts, province_of), &count),
-    );
-    table(
-        "office_type",
-        tr.t("stats-by-office-type"),
-        split(by, group_by(facts, office_type_of), &count),
-    );
-    table(
-        "office",
-        tr.t("stats-by-office"),
-        split(
-            by,
-            group_by(facts, |f| {
-                Some(format!(
-                    "{} {}",
-                    f.office,
-                    office_name(state, tr, &f.office)
-                ))
-            }),
-            &count,
-        ),
-    );
-    // The median of the days from receipt to `until`, over the cases that got there.
-    let median_days_to = |until: fn(&Fact) -> Option<DateTime<Utc>>| {
-        move |part: &[&Fact]| {
-            let values: Vec<f64> = part
-                .iter()
-                .filter_map(|f| Some(days(f.received_at, until(f)?)))
-                .collect();
-            Cell::Value {
-                n: values.len(),
-                value: median(values).unwrap_or(0.0),
-                percent: false,
-            }
+    })
+}
+
+/// One group per answering office, by code and name.
+fn by_office<'a>(state: &AppState, tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
+    group_by(facts, |f| {
+        Some(format!(
+            "{} {}",
+            f.office,
+            office_name(state, tr, &f.office)
+        ))
+    })
+}
+
+fn count(part: &[&Fact]) -> Cell {
+    Cell::Count(part.len())
+}
+
+/// The median of the days from receipt to `until`, over the cases that got there.
+fn median_days_to(until: fn(&Fact) -> Option<DateTime<Utc>>) -> impl Fn(&[&Fact]) -> Cell {
+    move |part: &[&Fact]| {
+        let values: Vec<f64> = part
+            .iter()
+            .filter_map(|f| Some(days(f.received_at, until(f)?)))
+            .collect();
+        Cell::Value {
+            n: values.len(),
+            value: median(values).unwrap_or(0.0),
+            percent: false,
         }
-    };
-    table(
-        "first_answer",
-        tr.t("stats-median-first-answer"),
-        split(by, by_kind(), &median_days_to(|f| f.first_answer_at)),
-    );
-    table(
-        "close",
-        tr.t("stats-median-close"),
-        split(by, by_kind(), &median_days_to(|f| f.closed_at)),
-    );
-    let within = |part: &[&Fact]| {
-        // Cases whose outcome is known: answered, or past the deadline without an answer.
+    }
+}
+
+/// The share of `true` among the answers, over the people who gave one.
+fn share(answers: &[bool]) -> Cell {
+    let yes = answers.iter().filter(|b| **b).count();
+    Cell::Value {
+        n: answers.len(),
+        value: if answers.is_empty() {
+            0.0
+        } else {
+            yes as f64 / answers.len() as f64
+        },
+        percent: true,
+    }
+}
+
+/// The share answered within the deadline, over the cases whose outcome is known: answered,
+/// or past the deadline without an answer.
+fn within_deadline(now: DateTime<Utc>) -> impl Fn(&[&Fact]) -> Cell {
+    move |part: &[&Fact]| {
         let judged: Vec<bool> = part
             .iter()
             .filter_map(|f| match (f.first_answer_at, f.due_at) {
@@ -382,84 +379,130 @@ pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<U
                 _ => None,
             })
             .collect();
-        let ok = judged.iter().filter(|b| **b).count();
-        Cell::Value {
-            n: judged.len(),
-            value: if judged.is_empty() {
-                0.0
-            } else {
-                ok as f64 / judged.len() as f64
-            },
-            percent: true,
-        }
-    };
-    table(
-        "within_deadline",
-        tr.t("stats-within-deadline"),
-        split(by, by_kind(), &within),
-    );
-    let evaluations: Vec<&Fact> = facts.iter().filter(|f| f.evaluation.is_some()).collect();
-    let criteria = [
-        "overall",
-        "speed",
-        "staff_attitude",
-        "fees_as_posted",
-        "clarity_of_information",
-        "facilities_and_access",
-    ];
-    let rating_rows: Vec<(String, Vec<&Fact>)> = criteria
-        .iter()
-        .map(|c| (tr.t(&format!("criterion-{c}")), evaluations.clone()))
-        .collect();
-    let mut rows = Vec::new();
-    for (i, (label, group)) in rating_rows.into_iter().enumerate() {
-        let criterion = criteria[i];
-        let rating = move |part: &[&Fact]| {
-            let values: Vec<f64> = part
-                .iter()
-                .filter_map(|f| {
-                    let e = f.evaluation.as_ref()?;
-                    if criterion == "overall" {
-                        return Some(f64::from(e.overall));
-                    }
-                    e.criteria
-                        .named()
-                        .iter()
-                        .find(|(n, _)| *n == criterion)?
-                        .1
-                        .map(f64::from)
-                })
-                .collect();
-            let n = values.len();
-            Cell::Value {
-                n,
-                value: values.iter().sum::<f64>() / n.max(1) as f64,
-                percent: false,
-            }
-        };
-        rows.extend(split(by, vec![(label, group)], &rating));
+        share(&judged)
     }
-    table("ratings", tr.t("stats-ratings"), rows);
-    let complaints: Vec<&Fact> = facts.iter().filter(|f| f.kind == "complaint").collect();
-    let extra = |part: &[&Fact]| {
-        let answered: Vec<bool> = part.iter().filter_map(|f| f.asked_extra_payment).collect();
-        let yes = answered.iter().filter(|b| **b).count();
+}
+
+/// The share of complaints that say more than the posted fee was asked, over those that say.
+fn extra_payment(part: &[&Fact]) -> Cell {
+    let answered: Vec<bool> = part.iter().filter_map(|f| f.asked_extra_payment).collect();
+    share(&answered)
+}
+
+const CRITERIA: [&str; 6] = [
+    "overall",
+    "speed",
+    "staff_attitude",
+    "fees_as_posted",
+    "clarity_of_information",
+    "facilities_and_access",
+];
+
+/// The mean rating of one criterion, over the evaluations that rate it.
+fn mean_rating(criterion: &'static str) -> impl Fn(&[&Fact]) -> Cell {
+    move |part: &[&Fact]| {
+        let values: Vec<f64> = part
+            .iter()
+            .filter_map(|f| {
+                let e = f.evaluation.as_ref()?;
+                if criterion == "overall" {
+                    return Some(f64::from(e.overall));
+                }
+                e.criteria
+                    .named()
+                    .iter()
+                    .find(|(n, _)| *n == criterion)?
+                    .1
+                    .map(f64::from)
+            })
+            .collect();
+        let n = values.len();
         Cell::Value {
-            n: answered.len(),
-            value: if answered.is_empty() {
-                0.0
-            } else {
-                yes as f64 / answered.len() as f64
-            },
-            percent: true,
+            n,
+            value: values.iter().sum::<f64>() / n.max(1) as f64,
+            percent: false,
         }
-    };
-    table(
-        "extra_payment",
-        tr.t("stats-extra-payment"),
-        split(by, vec![(tr.t("kind-complaint"), complaints)], &extra),
-    );
-    out
+    }
+}
+
+/// One row per criterion: its mean rating over the evaluations.
+fn rating_rows(tr: &Tr, by: By, facts: &[Fact]) -> Vec<(String, Vec<Cell>)> {
+    let evaluations: Vec<&Fact> = facts.iter().filter(|f| f.evaluation.is_some()).collect();
+    CRITERIA
+        .iter()
+        .flat_map(|criterion| {
+            let label = tr.t(&format!("criterion-{criterion}"));
+            split(
+                by,
+                vec![(label, evaluations.clone())],
+                &mean_rating(criterion),
+            )
+        })
+        .collect()
+}
+
+pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<Utc>) -> Vec<Table> {
+    let complaints: Vec<&Fact> = facts.iter().filter(|f| f.kind == "complaint").collect();
+    let complaints = vec![(tr.t("kind-complaint"), complaints)];
+    let first_answer = median_days_to(|f| f.first_answer_at);
+    let close = median_days_to(|f| f.closed_at);
+    let rows: [(&'static str, &str, Rows); 10] = [
+        (
+            "kind",
+            "stats-by-kind",
+            split(by, by_kind(tr, facts), &count),
+        ),
+        (
+            "state",
+            "stats-by-state",
+            split(by, by_state(tr, facts), &count),
+        ),
+        (
+            "province",
+            "stats-by-province",
+            split(by, by_province(state, tr, facts), &count),
+        ),
+        (
+            "office_type",
+            "stats-by-office-type",
+            split(by, by_office_type(tr, facts), &count),
+        ),
+        (
+            "office",
+            "stats-by-office",
+            split(by, by_office(state, tr, facts), &count),
+        ),
+        (
+            "first_answer",
+            "stats-median-first-answer",
+            split(by, by_kind(tr, facts), &first_answer),
+        ),
+        (
+            "close",
+            "stats-median-close",
+            split(by, by_kind(tr, facts), &close),
+        ),
+        (
+            "within_deadline",
+            "stats-within-deadline",
+            split(by, by_kind(tr, facts), &within_deadline(now)),
+        ),
+        ("ratings", "stats-ratings", rating_rows(tr, by, facts)),
+        (
+            "extra_payment",
+            "stats-extra-payment",
+            split(by, complaints, &extra_payment),
+        ),
+    ];
+    let columns = columns(tr, by);
+    rows.into_iter()
+        .map(|(key, title, rows)| Table {
+            key,
+            title: tr.t(title),
+            columns: columns.clone(),
+            rows,
+        })
+        .collect()
 }
 
 /// A horizontal bar chart of the total column; suppressed rows are drawn without a bar.
