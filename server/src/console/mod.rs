@@ -7,8 +7,14 @@
 //! (HttpOnly, SameSite=Strict cookie, `__Host-` prefixed when Secure; the server keeps only the
 //! token's SHA-256; it ends after its lifetime or when idle) that has passed the second factor
 //! where one is needed (until then only the code or enrolment page opens); every POST carries
-//! the session's CSRF token or is refused with 403; a role reaches only its own pages (403 otherwise); a case
-//! outside the account's scope answers 404, the same as a missing one.
+//! the session's CSRF token or is refused with 403; a role reaches only its own pages (403
+//! otherwise); a case outside the account's scope answers 404, the same as a missing one.
+//!
+//! These checks are in the types a handler takes, not in calls it could forget: the session
+//! extractors ([`Signed`], [`Partial`]) load and check the session, [`Only`] (as [`Handler`],
+//! [`Manager`], [`Admin`], [`Analyst`]) refuses other roles, [`CsrfForm`] (and
+//! [`SignedOutForm`] before signing in) checks the CSRF token and types the form; pages are
+//! `maud` templates that escape what they show (see [`html`]).
 
 mod account;
 mod admin;
@@ -574,4 +580,54 @@ async fn language(State(_): State<Arc<AppState>>, Path(code): Path<String>) -> R
         Redirect::to("/console"),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Default, Debug, PartialEq)]
+    #[serde(default)]
+    struct Fields {
+        text: String,
+        kind: Option<String>,
+    }
+
+    fn fields(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn forms_are_typed_like_the_maps_they_replace() {
+        let parse = |pairs: &[(&str, &str)]| typed::<Fields>(&fields(pairs)).unwrap();
+        assert_eq!(parse(&[]), Fields::default(), "missing fields: empty, none");
+        assert_eq!(
+            parse(&[("csrf", "x"), ("text", "a & b=c"), ("other", "y")]),
+            Fields {
+                text: "a & b=c".into(),
+                kind: None
+            },
+            "unknown fields ignored, text kept as sent"
+        );
+        assert_eq!(
+            parse(&[("text", "ខ្មែរ"), ("kind", "")]).kind.as_deref(),
+            Some(""),
+            "an empty field is given"
+        );
+        // A name given twice keeps its last value, as the map did.
+        let pairs = [("text", "first"), ("text", "second")];
+        assert_eq!(parse(&pairs).text, "second");
+    }
+
+    #[test]
+    fn role_sets() {
+        assert_eq!(Admins::ROLES, &[Role::Admin]);
+        assert!(!Handlers::ROLES.contains(&Role::Analyst));
+        assert!(!Handlers::ROLES.contains(&Role::Admin));
+        assert!(!Readers::ROLES.contains(&Role::Officer));
+        assert!(!Managers::ROLES.contains(&Role::Officer));
+    }
 }
