@@ -514,43 +514,14 @@ pub async fn deadlines(State(state): State<Arc<AppState>>, signed: Admin) -> Con
         .await?;
     let csrf = csrf_field(&signed.session.csrf);
     let today = state.today().to_string();
-    let holiday_rows = html! {
-        @for (day, name) in &holidays {
-            tr {
-                td { (Shown(day)) (flag(*day < today, &tr.t("holiday-past"), false)) }
-                td { (Shown(name)) }
-                td {
-                    form method="post" action="/console/holidays/remove" {
-                        (csrf)
-                        input type="hidden" name="day" value=(Shown(day));
-                        button type="submit" class="link" { (tr.t("holiday-remove")) }
-                    }
-                }
-            }
-        }
-    };
     let body = html! {
-        form method="post" action="/console/deadlines" class="card" {
-            (csrf)
-            p { (tr.t("deadlines-help")) }
-            @for kind in Kind::ALL {
-                @let k = kind.as_str();
-                label for=(k) { (tr.t(&format!("kind-{k}"))) }
-                input type="number" min="1" max="365" id=(k) name=(k)
-                    value=(current.get(k).copied().unwrap_or(15));
-            }
-            p { button type="submit" { (tr.t("deadlines-save")) } }
-        }
+        (deadlines_form(&tr, &csrf, &current))
         h2 id="holidays" { (tr.t("holidays-title")) }
         p { (tr.t("holidays-help")) }
         @if holidays.is_empty() {
             p { (tr.t("holidays-none")) }
         } @else {
-            (table(
-                "holiday-list",
-                &[tr.t("holiday-day"), tr.t("holiday-name"), String::new()],
-                holiday_rows,
-            ))
+            (holidays_table(&tr, &csrf, &holidays, &today))
         }
         form method="post" action="/console/holidays" class="card row" {
             (csrf)
@@ -566,6 +537,51 @@ pub async fn deadlines(State(state): State<Arc<AppState>>, signed: Admin) -> Con
         }
     };
     Ok(signed.page(&tr.t("nav-deadlines"), body))
+}
+
+/// The working days per kind, each in a field (15 when none is saved).
+fn deadlines_form(
+    tr: &Tr,
+    csrf: &Markup,
+    current: &std::collections::HashMap<String, i64>,
+) -> Markup {
+    html! {
+        form method="post" action="/console/deadlines" class="card" {
+            (csrf)
+            p { (tr.t("deadlines-help")) }
+            @for kind in Kind::ALL {
+                @let k = kind.as_str();
+                label for=(k) { (tr.t(&format!("kind-{k}"))) }
+                input type="number" min="1" max="365" id=(k) name=(k)
+                    value=(current.get(k).copied().unwrap_or(15));
+            }
+            p { button type="submit" { (tr.t("deadlines-save")) } }
+        }
+    }
+}
+
+/// The public holidays, each with its button to remove it; past ones flagged.
+fn holidays_table(tr: &Tr, csrf: &Markup, holidays: &[(String, String)], today: &str) -> Markup {
+    let rows = html! {
+        @for (day, name) in holidays {
+            tr {
+                td { (Shown(day)) (flag(day.as_str() < today, &tr.t("holiday-past"), false)) }
+                td { (Shown(name)) }
+                td {
+                    form method="post" action="/console/holidays/remove" {
+                        (csrf)
+                        input type="hidden" name="day" value=(Shown(day));
+                        button type="submit" class="link" { (tr.t("holiday-remove")) }
+                    }
+                }
+            }
+        }
+    };
+    table(
+        "holiday-list",
+        &[tr.t("holiday-day"), tr.t("holiday-name"), String::new()],
+        rows,
+    )
 }
 
 /// A date the form sent, as `YYYY-MM-DD`, or the error to show.
@@ -704,30 +720,7 @@ async fn api_keys_page(
     let tr = signed.tr;
     let keys = state.store.read(crate::store::open311::keys).await?;
     let csrf = csrf_field(&signed.session.csrf);
-    let rows = html! {
-        @for key in &keys {
-            tr {
-                td { (Shown(&key.name)) }
-                td { (Shown(&stamp_local(&key.created_at))) }
-                @match &key.revoked_at {
-                    Some(at) => {
-                        td { (Shown(&tr.a("api-key-revoked-at", &[("at", FluentValue::from(stamp_local(at)))]))) }
-                        td {}
-                    }
-                    None => {
-                        td { (tr.t("api-key-active")) }
-                        td {
-                            form method="post" action="/console/api-keys/revoke" {
-                                (csrf)
-                                input type="hidden" name="name" value=(Shown(&key.name));
-                                button type="submit" { (tr.t("api-key-revoke")) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    };
+    let rows = key_rows(&tr, &csrf, &keys);
     let body = html! {
         @if let Some((name, key)) = new_key {
             div class="card" id="new-key" {
@@ -754,6 +747,34 @@ async fn api_keys_page(
         ))
     };
     Ok(signed.page(&tr.t("nav-api-keys"), body))
+}
+
+/// One row per API key: name, created, state, and the button to revoke an active one.
+fn key_rows(tr: &Tr, csrf: &Markup, keys: &[crate::store::open311::KeyRow]) -> Markup {
+    html! {
+        @for key in keys {
+            tr {
+                td { (Shown(&key.name)) }
+                td { (Shown(&stamp_local(&key.created_at))) }
+                @match &key.revoked_at {
+                    Some(at) => {
+                        td { (Shown(&tr.a("api-key-revoked-at", &[("at", FluentValue::from(stamp_local(at)))]))) }
+                        td {}
+                    }
+                    None => {
+                        td { (tr.t("api-key-active")) }
+                        td {
+                            form method="post" action="/console/api-keys/revoke" {
+                                (csrf)
+                                input type="hidden" name="name" value=(Shown(&key.name));
+                                button type="submit" { (tr.t("api-key-revoke")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// An API key form's field: the key's name.

@@ -181,12 +181,7 @@ pub async fn login(
         .filter(|r| !r.account.disabled && r.password_hash != console::NO_PASSWORD)
         .map(|r| r.password_hash.clone());
     let Some(good) = check_password(&state, form.password, hash).await else {
-        return Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, "5")],
-            Html(login_page(&tr, cookie_token, Some(&tr.t("login-busy")))),
-        )
-            .into_response());
+        return Ok(busy(&tr, cookie_token));
     };
     let address = ip.to_string();
     let record = match record {
@@ -207,24 +202,39 @@ pub async fn login(
         state.sign_in_throttle.succeeded(attempt, now);
     }
     let token = start_session(&state, record.account.id, stage, address, now).await?;
+    Ok(signed_in(&state, &token, stage))
+}
+
+/// The password checks are all busy: try again in a few seconds.
+fn busy(tr: &Tr, token: &str) -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, "5")],
+        Html(login_page(tr, token, Some(&tr.t("login-busy")))),
+    )
+        .into_response()
+}
+
+/// The session cookie, and on to the next page for `stage`.
+fn signed_in(state: &AppState, token: &str, stage: Stage) -> Response {
     let to = match stage {
         Stage::Full => "/console",
         Stage::Code => "/console/login/code",
         Stage::Enrol => "/console/2fa",
     };
-    Ok((
+    (
         [(
             header::SET_COOKIE,
             set_cookie(
-                &state,
+                state,
                 SESSION_COOKIE,
-                &token,
+                token,
                 Some(i64::from(state.session_hours) * 3600),
             ),
         )],
         Redirect::to(to),
     )
-        .into_response())
+        .into_response()
 }
 
 /// Where a right password leads: the code for an account with a second factor, enrolling one
