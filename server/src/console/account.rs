@@ -51,11 +51,11 @@ fn new_password(tr: &Tr, password: &str, confirm: &str) -> Result<String, String
 fn new_password_fields(tr: &Tr) -> Markup {
     html! {
         label for="password" {
-            (tr.a("account-password", &[("min", FluentValue::from(MIN_PASSWORD_CHARS))]))
+            (Shown(&tr.a("account-password", &[("min", FluentValue::from(MIN_PASSWORD_CHARS))])))
         }
         input type="password" id="password" name="password" minlength=(MIN_PASSWORD_CHARS)
             maxlength=(MAX_PASSWORD_CHARS) autocomplete="new-password" required;
-        label for="confirm" { (tr.t("password-confirm")) }
+        label for="confirm" { (tr.h("password-confirm")) }
         input type="password" id="confirm" name="confirm" minlength=(MIN_PASSWORD_CHARS)
             maxlength=(MAX_PASSWORD_CHARS) autocomplete="new-password" required;
     }
@@ -73,14 +73,14 @@ fn enrol_page(tr: &Tr, csrf: &str, token: &str, username: &str, message: Option<
             input type="hidden" name="token" value=(Shown(token));
             p { (Shown(&help)) }
             (new_password_fields(tr))
-            p { button type="submit" { (tr.t("enrol-submit")) } }
+            p { button type="submit" { (tr.h("enrol-submit")) } }
         }
     };
     page(tr, &tr.t("enrol-title"), None, body).into_string()
 }
 
 fn link_refused(tr: &Tr) -> Response {
-    let body = html! { p class="alert" role="alert" { (tr.t("enrol-link-invalid")) } };
+    let body = html! { p class="alert" role="alert" { (tr.h("enrol-link-invalid")) } };
     (
         StatusCode::NOT_FOUND,
         Html(page(tr, &tr.t("enrol-title"), None, body).into_string()),
@@ -189,15 +189,15 @@ fn password_page(signed: &Signed, message: Option<&str>, done: bool) -> Response
     let tr = signed.tr;
     let body = html! {
         @if done {
-            p class="card" id="password-changed" { (tr.t("password-changed")) }
+            p class="card" id="password-changed" { (tr.h("password-changed")) }
         }
         (alert(message))
         form method="post" action="/console/password" class="card" {
             (csrf_field(&signed.session.csrf))
-            label for="current" { (tr.t("password-current")) }
+            label for="current" { (tr.h("password-current")) }
             input type="password" id="current" name="current" autocomplete="current-password" required;
             (new_password_fields(&tr))
-            p { button type="submit" { (tr.t("password-submit")) } }
+            p { button type="submit" { (tr.h("password-submit")) } }
         }
     };
     signed.page(&tr.t("nav-password"), body)
@@ -289,7 +289,7 @@ fn factor_page(signed: &Signed, body: Markup) -> Response {
             (body)
             form method="post" action="/console/logout" {
                 (csrf_field(&signed.session.csrf))
-                button type="submit" class="link" { (tr.t("logout")) }
+                button type="submit" class="link" { (tr.h("logout")) }
             }
         };
         Html(page(&tr, &tr.t("nav-2fa"), None, body).into_string()).into_response()
@@ -308,17 +308,17 @@ fn enrol_factor_body(signed: &Signed, secret: &str, message: Option<&str>) -> Ma
     html! {
         (alert(message))
         div class="card" {
-            p { (why) }
-            p { (tr.t("twofa-scan")) }
+            p { (Shown(&why)) }
+            p { (tr.h("twofa-scan")) }
             div id="qr" { (totp::qr_svg(&uri, &tr.t("twofa-qr-label"))) }
-            p { (tr.t("twofa-type-secret")) }
+            p { (tr.h("twofa-type-secret")) }
             p { code id="totp-secret" { (Shown(&grouped(secret))) } }
         }
         form method="post" action="/console/2fa" class="card" {
             (csrf_field(&signed.session.csrf))
-            label for="code" { (tr.t("code-label")) }
+            label for="code" { (tr.h("code-label")) }
             input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="10" required;
-            p { button type="submit" { (tr.t("twofa-submit")) } }
+            p { button type="submit" { (tr.h("twofa-submit")) } }
         }
     }
 }
@@ -332,7 +332,7 @@ pub async fn second_factor(
     match signed.session.stage {
         Stage::Code => return Ok(Redirect::to("/console/login/code").into_response()),
         Stage::Full if signed.session.has_totp => {
-            let body = html! { p class="card" id="2fa-on" { (tr.t("twofa-on")) } };
+            let body = html! { p class="card" id="2fa-on" { (tr.h("twofa-on")) } };
             return Ok(factor_page(&signed, body));
         }
         _ => {}
@@ -392,9 +392,9 @@ pub async fn enrol_second_factor(
         .await?;
     let body = html! {
         div class="card" id="recovery-codes" {
-            p { (tr.t("twofa-recovery-help")) }
+            p { (tr.h("twofa-recovery-help")) }
             ol { @for code in &codes { li { code { (Shown(code)) } } } }
-            p { a href="/console" { (tr.t("twofa-continue")) } }
+            p { a href="/console" { (tr.h("twofa-continue")) } }
         }
     };
     Ok(Html(page(&tr, &tr.t("nav-2fa"), None, body).into_string()).into_response())

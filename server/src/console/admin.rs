@@ -22,7 +22,7 @@ use super::account::{enrolment_link, LINK_HOURS};
 use super::auth::valid_username;
 use super::auth::NoFields;
 use super::cases::{local, office_name};
-use super::html::{csrf_field, flag, table, Shown};
+use super::html::{csrf_field, flag, table, Shown, Words};
 use super::i18n::Tr;
 use super::{
     digest, random_token, Admin, ConsoleError, ConsoleResult, CsrfForm, Manager, Params, Signed,
@@ -90,10 +90,10 @@ pub async fn accounts(
 fn accounts_table(state: &AppState, signed: &Signed, list: &[console::Account]) -> Markup {
     let tr = signed.tr;
     let csrf = csrf_field(&signed.session.csrf);
-    let button = |id: i64, what: &str, key: &str| {
+    let button = |id: i64, what: &str, label: Words| {
         html! {
             form method="post" action={ "/console/accounts/" (id) "/" (what) } {
-                (csrf) button type="submit" { (tr.t(key)) }
+                (csrf) button type="submit" { (label) }
             }
         }
     };
@@ -110,16 +110,16 @@ fn accounts_table(state: &AppState, signed: &Signed, list: &[console::Account]) 
                     (flag(account.disabled, &tr.t("account-disabled"), true))
                 }
                 td { (Shown(&account.display_name)) }
-                td { (tr.t(&format!("role-{}", account.role.as_str()))) }
+                td { (tr.h(&format!("role-{}", account.role.as_str()))) }
                 td { (Shown(&office)) }
                 td {
                     @if account.id != signed.session.account.id {
                         @if account.disabled {
-                            (button(account.id, "enable", "account-enable"))
+                            (button(account.id, "enable", tr.h("account-enable")))
                         } @else {
-                            (button(account.id, "disable", "account-disable"))
+                            (button(account.id, "disable", tr.h("account-disable")))
                         }
-                        (button(account.id, "reset", "account-reset"))
+                        (button(account.id, "reset", tr.h("account-reset")))
                     }
                 }
             }
@@ -150,26 +150,26 @@ fn new_account_form(tr: &Tr, csrf: &str, office: Option<&str>, suggested: &str) 
     html! {
         form method="post" action="/console/accounts" class="card" id="new-account" {
             (csrf_field(csrf))
-            h2 { (tr.t("account-create-title")) }
-            label for="username" { (tr.t("account-username")) }
+            h2 { (tr.h("account-create-title")) }
+            label for="username" { (tr.h("account-username")) }
             input type="text" id="username" name="username" required;
-            label for="display_name" { (tr.t("account-name")) }
+            label for="display_name" { (tr.h("account-name")) }
             input type="text" id="display_name" name="display_name" required;
-            label for="role" { (tr.t("account-role")) }
+            label for="role" { (tr.h("account-role")) }
             select id="role" name="role" {
                 @for role in &roles {
-                    option value=(role.as_str()) { (tr.t(&format!("role-{}", role.as_str()))) }
+                    option value=(role.as_str()) { (tr.h(&format!("role-{}", role.as_str()))) }
                 }
             }
             @match office {
                 Some(own) => { input type="hidden" name="office" value=(Shown(own)); }
                 None => {
-                    label for="office" { (tr.t("account-office-hint")) }
+                    label for="office" { (tr.h("account-office-hint")) }
                     input type="text" id="office" name="office" placeholder="CH-120101" value=(Shown(suggested));
                 }
             }
-            p { (link_help) }
-            p { button type="submit" { (tr.t("account-create")) } }
+            p { (Shown(&link_help)) }
+            p { button type="submit" { (tr.h("account-create")) } }
         }
     }
 }
@@ -178,13 +178,13 @@ fn policy_form(tr: &Tr, csrf: &str, on: bool) -> Markup {
     html! {
         form method="post" action="/console/accounts/policy" class="card" id="policy" {
             (csrf_field(csrf))
-            h2 { (tr.t("policy-title")) }
-            p { (tr.t("policy-help")) }
+            h2 { (tr.h("policy-title")) }
+            p { (tr.h("policy-help")) }
             label {
                 input type="checkbox" name="require_2fa" value="on" checked[on];
-                " " (tr.t("policy-require-2fa"))
+                " " (tr.h("policy-require-2fa"))
             }
-            p { button type="submit" { (tr.t("policy-save")) } }
+            p { button type="submit" { (tr.h("policy-save")) } }
         }
     }
 }
@@ -309,9 +309,9 @@ fn link_page(
         div class="card" id="enrolment-link" {
             p { (Shown(&told)) }
             p { code style="overflow-wrap:anywhere" { (Shown(&link)) } }
-            p { (tr.t("account-link-once")) }
+            p { (tr.h("account-link-once")) }
         }
-        p { a href="/console/accounts" { (tr.t("nav-accounts")) } }
+        p { a href="/console/accounts" { (tr.h("nav-accounts")) } }
     };
     signed.page(&tr.t("account-link-title"), body)
 }
@@ -491,7 +491,7 @@ pub async fn audit(State(state): State<Arc<AppState>>, signed: Admin) -> Console
             ],
             audit_rows,
         ))
-        h2 id="sign-ins" { (tr.t("sign-ins-title")) }
+        h2 id="sign-ins" { (tr.h("sign-ins-title")) }
         (table(
             "sign-ins-list",
             &[
@@ -516,24 +516,24 @@ pub async fn deadlines(State(state): State<Arc<AppState>>, signed: Admin) -> Con
     let today = state.today().to_string();
     let body = html! {
         (deadlines_form(&tr, &csrf, &current))
-        h2 id="holidays" { (tr.t("holidays-title")) }
-        p { (tr.t("holidays-help")) }
+        h2 id="holidays" { (tr.h("holidays-title")) }
+        p { (tr.h("holidays-help")) }
         @if holidays.is_empty() {
-            p { (tr.t("holidays-none")) }
+            p { (tr.h("holidays-none")) }
         } @else {
             (holidays_table(&tr, &csrf, &holidays, &today))
         }
         form method="post" action="/console/holidays" class="card row" {
             (csrf)
             div {
-                label for="holiday-day" { (tr.t("holiday-day")) }
+                label for="holiday-day" { (tr.h("holiday-day")) }
                 input type="date" id="holiday-day" name="day" required;
             }
             div {
-                label for="holiday-name" { (tr.t("holiday-name")) }
+                label for="holiday-name" { (tr.h("holiday-name")) }
                 input type="text" id="holiday-name" name="name" maxlength="100" required;
             }
-            div { button type="submit" { (tr.t("holiday-add")) } }
+            div { button type="submit" { (tr.h("holiday-add")) } }
         }
     };
     Ok(signed.page(&tr.t("nav-deadlines"), body))
@@ -548,14 +548,14 @@ fn deadlines_form(
     html! {
         form method="post" action="/console/deadlines" class="card" {
             (csrf)
-            p { (tr.t("deadlines-help")) }
+            p { (tr.h("deadlines-help")) }
             @for kind in Kind::ALL {
                 @let k = kind.as_str();
-                label for=(k) { (tr.t(&format!("kind-{k}"))) }
+                label for=(k) { (tr.h(&format!("kind-{k}"))) }
                 input type="number" min="1" max="365" id=(k) name=(k)
                     value=(current.get(k).copied().unwrap_or(15));
             }
-            p { button type="submit" { (tr.t("deadlines-save")) } }
+            p { button type="submit" { (tr.h("deadlines-save")) } }
         }
     }
 }
@@ -571,7 +571,7 @@ fn holidays_table(tr: &Tr, csrf: &Markup, holidays: &[(String, String)], today: 
                     form method="post" action="/console/holidays/remove" {
                         (csrf)
                         input type="hidden" name="day" value=(Shown(day));
-                        button type="submit" class="link" { (tr.t("holiday-remove")) }
+                        button type="submit" class="link" { (tr.h("holiday-remove")) }
                     }
                 }
             }
@@ -730,10 +730,10 @@ async fn api_keys_page(
         }
         form method="post" action="/console/api-keys" class="card" {
             (csrf)
-            p { (tr.t("api-keys-help")) }
-            label for="key-name" { (tr.t("api-key-name")) }
+            p { (tr.h("api-keys-help")) }
+            label for="key-name" { (tr.h("api-key-name")) }
             input id="key-name" name="name" required maxlength="64";
-            p { button type="submit" { (tr.t("api-key-create")) } }
+            p { button type="submit" { (tr.h("api-key-create")) } }
         }
         (table(
             "",
@@ -762,12 +762,12 @@ fn key_rows(tr: &Tr, csrf: &Markup, keys: &[crate::store::open311::KeyRow]) -> M
                         td {}
                     }
                     None => {
-                        td { (tr.t("api-key-active")) }
+                        td { (tr.h("api-key-active")) }
                         td {
                             form method="post" action="/console/api-keys/revoke" {
                                 (csrf)
                                 input type="hidden" name="name" value=(Shown(&key.name));
-                                button type="submit" { (tr.t("api-key-revoke")) }
+                                button type="submit" { (tr.h("api-key-revoke")) }
                             }
                         }
                     }

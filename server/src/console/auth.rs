@@ -106,11 +106,11 @@ fn login_page(tr: &Tr, token: &str, message: Option<&str>) -> String {
         (alert(message))
         form method="post" action="/console/login" class="card" {
             (csrf_field(token))
-            label for="username" { (tr.t("login-username")) }
+            label for="username" { (tr.h("login-username")) }
             input type="text" id="username" name="username" autocomplete="username" required autofocus;
-            label for="password" { (tr.t("login-password")) }
+            label for="password" { (tr.h("login-password")) }
             input type="password" id="password" name="password" autocomplete="current-password" required;
-            p { button type="submit" { (tr.t("login-submit")) } }
+            p { button type="submit" { (tr.h("login-submit")) } }
         }
     };
     page(tr, &tr.t("login-title"), None, body).into_string()
@@ -299,14 +299,14 @@ fn code_page(tr: &Tr, csrf: &str, message: Option<&str>) -> String {
         (alert(message))
         form method="post" action="/console/login/code" class="card" {
             (csrf_field(csrf))
-            p { (tr.t("code-help")) }
-            label for="code" { (tr.t("code-label")) }
+            p { (tr.h("code-help")) }
+            label for="code" { (tr.h("code-label")) }
             input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="20" required autofocus;
-            p { button type="submit" { (tr.t("code-submit")) } }
+            p { button type="submit" { (tr.h("code-submit")) } }
         }
         form method="post" action="/console/logout" {
             (csrf_field(csrf))
-            button type="submit" class="link" { (tr.t("logout")) }
+            button type="submit" class="link" { (tr.h("logout")) }
         }
     };
     page(tr, &tr.t("code-title"), None, body).into_string()

@@ -158,9 +158,9 @@ fn inbox_body(
     html! {
         (state_counts(tr, &inbox.counts))
         (filter_form(tr, filter))
-        p { a href={ "/console/export.csv?" (keep) } { (tr.t("inbox-export")) } }
+        p { a href={ "/console/export.csv?" (keep) } { (tr.h("inbox-export")) } }
         @if inbox.lines.is_empty() {
-            p { (tr.t("inbox-empty")) }
+            p { (tr.h("inbox-empty")) }
         } @else {
             (table(
                 "",
@@ -196,7 +196,7 @@ fn state_counts(tr: &Tr, counts: &std::collections::BTreeMap<String, i64>) -> Ma
         p class="counts" {
             @for status in STATES {
                 span {
-                    a href={ "/console/inbox?state=" (status) } { (tr.t(&format!("state-{status}"))) }
+                    a href={ "/console/inbox?state=" (status) } { (tr.h(&format!("state-{status}"))) }
                     ": "
                     strong data-count=(status) { (counts.get(status).copied().unwrap_or(0)) }
                 }
@@ -226,32 +226,32 @@ fn filter_form(tr: &Tr, filter: &InboxFilter) -> Markup {
     html! {
         form method="get" action="/console/inbox" class="card row" {
             div {
-                label for="kind" { (tr.t("filter-kind")) }
+                label for="kind" { (tr.h("filter-kind")) }
                 select id="kind" name="kind" { (options(filter.kind.as_deref(), &kinds)) }
             }
             div {
-                label for="state" { (tr.t("filter-state")) }
+                label for="state" { (tr.h("filter-state")) }
                 select id="state" name="state" { (options(filter.state.as_deref(), &states)) }
             }
             div {
-                label for="from" { (tr.t("filter-from")) }
+                label for="from" { (tr.h("filter-from")) }
                 input type="date" id="from" name="from" value=(Shown(filter.from.as_deref().unwrap_or("")));
             }
             div {
-                label for="to" { (tr.t("filter-to")) }
+                label for="to" { (tr.h("filter-to")) }
                 input type="date" id="to" name="to" value=(Shown(filter.to.as_deref().unwrap_or("")));
             }
             div {
-                label for="order" { (tr.t("filter-order")) }
+                label for="order" { (tr.h("filter-order")) }
                 select id="order" name="order" { (options(Some(order), &orders)) }
             }
             div {
                 label {
                     input type="checkbox" name="overdue" value="1" checked[filter.overdue];
-                    " " (tr.t("filter-overdue"))
+                    " " (tr.h("filter-overdue"))
                 }
             }
-            div { button type="submit" { (tr.t("filter-apply")) } }
+            div { button type="submit" { (tr.h("filter-apply")) } }
         }
     }
 }
@@ -283,10 +283,10 @@ fn line_row(state: &AppState, tr: &Tr, line: &CaseLine, now: DateTime<Utc>) -> M
     html! {
         tr {
             td { a href={ "/console/items/" (line.number) } { (Shown(&line.tracking_code)) } }
-            td { (tr.t(&format!("kind-{}", line.kind))) }
+            td { (tr.h(&format!("kind-{}", line.kind))) }
             td { (Shown(&category_name(state, tr, &line.category))) }
             td {
-                (tr.t(&format!("state-{}", line.status)))
+                (tr.h(&format!("state-{}", line.status)))
                 (flag(line.overdue(now), &tr.t("flag-overdue"), true))
                 (flag(line.escalated, &tr.t("flag-escalated"), false))
                 (flag(line.reopened, &tr.t("flag-reopened"), true))
@@ -372,7 +372,7 @@ fn item_body(
     html! {
         div class="card" { table { (item_facts(state, &tr, detail, now)) } }
         div class="card" {
-            h2 { (tr.t("item-description")) }
+            h2 { (tr.h("item-description")) }
             p class="free" id="description" { (Shown(&detail.description)) }
         }
         @if let Some(evaluation) = detail
@@ -381,16 +381,16 @@ fn item_body(
             .and_then(|e| serde_json::from_str::<Evaluation>(e).ok())
         {
             div class="card" {
-                h2 { (tr.t("item-evaluation")) }
+                h2 { (tr.h("item-evaluation")) }
                 table { (evaluation_rows(&tr, &evaluation)) }
             }
         }
         div class="card" {
-            h2 { (tr.t("item-contact")) }
+            h2 { (tr.h("item-contact")) }
             (contact_details(&tr, line, contact))
         }
         div class="card" {
-            h2 { (tr.t("item-history")) }
+            h2 { (tr.h("item-history")) }
             ol { @for event in events { li { (history_entry(state, &tr, event)) } } }
         }
         @if !line.status.starts_with("closed") {
@@ -401,13 +401,13 @@ fn item_body(
 
 fn item_facts(state: &AppState, tr: &Tr, detail: &CaseDetail, now: DateTime<Utc>) -> Markup {
     let line = &detail.line;
-    let yes_no = |b: bool| tr.t(if b { "yes" } else { "no" });
+    let yes_no = |b: bool| tr.h(if b { "yes" } else { "no" });
     let place = state
         .directory
         .path(&detail.place, dir_lang(tr))
         .unwrap_or_else(|| detail.place.clone());
     let status = html! {
-        (tr.t(&format!("state-{}", line.status)))
+        (tr.h(&format!("state-{}", line.status)))
         (flag(line.overdue(now), &tr.t("flag-overdue"), true))
         (flag(line.reopened, &tr.t("flag-reopened"), true))
     };
@@ -418,7 +418,7 @@ fn item_facts(state: &AppState, tr: &Tr, detail: &CaseDetail, now: DateTime<Utc>
     ];
     html! {
         (fact(&tr.t("col-code"), html! { strong { (Shown(&line.tracking_code)) } }))
-        (fact(&tr.t("col-kind"), tr.t(&format!("kind-{}", line.kind))))
+        (fact(&tr.t("col-kind"), tr.h(&format!("kind-{}", line.kind))))
         (fact(&tr.t("col-category"), Shown(&category_name(state, tr, &line.category))))
         (fact(&tr.t("col-office"), Shown(&office_name(state, tr, &line.office))))
         (fact(&tr.t("col-state"), status))
@@ -435,7 +435,7 @@ fn item_facts(state: &AppState, tr: &Tr, detail: &CaseDetail, now: DateTime<Utc>
         }
         @for (label, dimension, value) in dimensions {
             @if let Some(value) = value {
-                (fact(&tr.t(label), tr.t(&format!("dim-{dimension}-{value}"))))
+                (fact(&tr.t(label), tr.h(&format!("dim-{dimension}-{value}"))))
             }
         }
         @if let Some(rating) = detail.rating {
@@ -463,20 +463,20 @@ fn contact_details(tr: &Tr, line: &CaseLine, contact: Option<(String, String)>) 
                     (Shown(&name)) " · "
                     a href={ "tel:" (Shown(&phone)) } { (Shown(&phone)) }
                 }
-                p { small { (tr.t("contact-logged")) } }
+                p { small { (tr.h("contact-logged")) } }
             }
             ("confidential", None) => {
-                p { a href={ "/console/items/" (line.number) "?contact=1" } { (tr.t("contact-show")) } }
+                p { a href={ "/console/items/" (line.number) "?contact=1" } { (tr.h("contact-show")) } }
             }
-            _ => { p { (tr.t("contact-anonymous")) } }
+            _ => { p { (tr.h("contact-anonymous")) } }
         }
     }
 }
 
 fn history_entry(state: &AppState, tr: &Tr, event: &EventLine) -> Markup {
     html! {
-        (local(event.at)) " — " (tr.t(&format!("action-{}", event.action))) " · "
-        (tr.t(&format!("state-{}", event.status)))
+        (local(event.at)) " — " (tr.h(&format!("action-{}", event.action))) " · "
+        (tr.h(&format!("state-{}", event.status)))
         @if matches!(event.action.as_str(), "transfer" | "escalate") {
             " → " (Shown(&office_name(state, tr, &event.office)))
         }
@@ -517,38 +517,38 @@ fn actions(
     html! {
         form method="post" action=(action("reply")) class="card" {
             (csrf)
-            h2 { (tr.t("action-reply-title")) }
-            label for="text" { (tr.t("action-reply-text")) }
+            h2 { (tr.h("action-reply-title")) }
+            label for="text" { (tr.h("action-reply-text")) }
             textarea id="text" name="text" maxlength=(MAX_DESCRIPTION_CHARS) required {}
-            label for="reply-kind" { (tr.t("action-reply-kind")) }
+            label for="reply-kind" { (tr.h("action-reply-kind")) }
             select id="reply-kind" name="kind" {
-                option value="answer" { (tr.t("reply-answer")) }
-                option value="question" { (tr.t("reply-question")) }
+                option value="answer" { (tr.h("reply-answer")) }
+                option value="question" { (tr.h("reply-question")) }
             }
-            p { button type="submit" { (tr.t("action-reply-submit")) } }
+            p { button type="submit" { (tr.h("action-reply-submit")) } }
         }
         form method="post" action=(action("state")) class="card" {
             (csrf)
-            h2 { (tr.t("action-state-title")) }
-            label for="to-state" { (tr.t("filter-state")) }
+            h2 { (tr.h("action-state-title")) }
+            label for="to-state" { (tr.h("filter-state")) }
             select id="to-state" name="state" { (options(None, &changes)) }
-            p { button type="submit" { (tr.t("action-state-submit")) } }
+            p { button type="submit" { (tr.h("action-state-submit")) } }
         }
         form method="post" action=(action("transfer")) class="card" {
             (csrf)
-            h2 { (tr.t("action-transfer-title")) }
-            label for="office" { (tr.t("action-transfer-office")) }
+            h2 { (tr.h("action-transfer-title")) }
+            label for="office" { (tr.h("action-transfer-office")) }
             input type="text" id="office" name="office" placeholder="OWSO-1201" required;
-            label for="reason" { (tr.t("action-transfer-reason")) }
+            label for="reason" { (tr.h("action-transfer-reason")) }
             textarea id="reason" name="reason" required {}
-            p { button type="submit" { (tr.t("action-transfer-submit")) } }
+            p { button type="submit" { (tr.h("action-transfer-submit")) } }
         }
         @if let Some(above) = escalation_target(state, office) {
             form method="post" action=(action("escalate")) class="card" {
                 (csrf)
-                h2 { (tr.t("action-escalate-title")) }
+                h2 { (tr.h("action-escalate-title")) }
                 p { (Shown(&office_name(state, tr, &above))) }
-                button type="submit" { (tr.t("action-escalate-submit")) }
+                button type="submit" { (tr.h("action-escalate-submit")) }
             }
         }
     }

@@ -2,10 +2,11 @@
 //! safely, the pager of long lists, and CSV cells.
 //!
 //! Guarantees: pages are built with `maud::html!`, which escapes every spliced value; text from
-//! a citizen or an account is spliced as [`Shown`], which first shows the characters that would
-//! disguise it (bidirectional overrides, controls) as `[U+XXXX]`, and also escapes `'`; only
-//! fixed markup of this crate is spliced unescaped (`PreEscaped`: the style sheet, the doctype and
-//! the SVG drawn here from numbers and escaped labels). CSV cells are quoted, and a cell a
+//! a citizen or an account is spliced as [`Shown`], and the console's own words as [`Words`]
+//! (`tr.h(key)`), both of which first show the characters that would disguise text
+//! (bidirectional overrides, controls) as `[U+XXXX]` and escape `'` too; only fixed markup of
+//! this crate is spliced unescaped (`PreEscaped`: the style sheet and the doctype; the SVG
+//! charts and QR code are templates too). CSV cells are quoted, and a cell a
 //! spreadsheet would run as a formula is prefixed with `'`; CSV files start with a UTF-8 BOM so
 //! spreadsheet programs show Khmer.
 
@@ -66,6 +67,24 @@ button.link{background:none;color:inherit;text-decoration:underline;padding:0;mi
 svg{max-width:100%;height:auto;background:#fff}
 @media (max-width:40rem){th,td{padding:.35rem;font-size:.95em}}
 ";
+
+/// The console's own words (a translation), shown like [`Shown`] text: neutralised and escaped,
+/// so a translation is held to the same rules as stored text.
+#[derive(Clone, Debug)]
+pub struct Words(String);
+
+impl Render for Words {
+    fn render_to(&self, out: &mut String) {
+        Shown(&self.0).render_to(out);
+    }
+}
+
+impl Tr {
+    /// The translation of `key`, for a page.
+    pub fn h(&self, key: &str) -> Words {
+        Words(self.t(key))
+    }
+}
 
 /// The links of the header's navigation for a role.
 fn links(tr: &Tr, role: Role) -> Vec<(&'static str, String)> {

@@ -147,10 +147,10 @@ pub async fn list(
         .take(PAGE)
         .collect();
     let body = html! {
-        p { (tr.t("offices-help")) }
+        p { (tr.h("offices-help")) }
         (offices_form(&state, &tr, &filter))
         @if shown.is_empty() {
-            p { (tr.t("offices-none")) }
+            p { (tr.h("offices-none")) }
         } @else {
             (offices_table(&tr, &shown, &load, &receiving))
         }
@@ -228,26 +228,26 @@ fn offices_form(state: &AppState, tr: &Tr, filter: &OfficeFilter) -> Markup {
     html! {
         form method="get" action="/console/offices" class="card row" {
             div {
-                label for="q" { (tr.t("offices-search")) }
+                label for="q" { (tr.h("offices-search")) }
                 input type="search" id="q" name="q" value=(Shown(filter.q.as_deref().unwrap_or("")));
             }
             div {
-                label for="province" { (tr.t("offices-province")) }
+                label for="province" { (tr.h("offices-province")) }
                 select id="province" name="province" {
                     (options(Some(filter.province.as_deref().unwrap_or("")), &provinces))
                 }
             }
             div {
-                label for="type" { (tr.t("offices-type")) }
+                label for="type" { (tr.h("offices-type")) }
                 select id="type" name="type" {
                     (options(Some(filter.office_type.map_or("", |t| t.as_str())), &types))
                 }
             }
             div {
-                label for="state" { (tr.t("offices-state")) }
+                label for="state" { (tr.h("offices-state")) }
                 select id="state" name="state" { (options(Some(on_system.unwrap_or("")), &states)) }
             }
-            div { button type="submit" { (tr.t("filter-apply")) } }
+            div { button type="submit" { (tr.h("filter-apply")) } }
         }
     }
 }
@@ -264,7 +264,7 @@ fn offices_table(
             tr {
                 td { a href={ "/console/offices/" (Shown(&office.code)) } { (Shown(&office.code)) } }
                 td { (Shown(office.name(dir_lang(tr)))) }
-                td { (type_name(tr, office.office_type)) }
+                td { (Shown(&type_name(tr, office.office_type))) }
                 td { (state_badge(tr, receiving(&office.code))) }
                 td { (open) }
                 td { (accounts) }
@@ -343,15 +343,15 @@ pub async fn show(
         }
         (office_form(&state, &tr, &signed.session.csrf, office, &settings))
         div class="card" {
-            h2 { (tr.t("office-accounts")) }
+            h2 { (tr.h("office-accounts")) }
             @if accounts.is_empty() {
-                p { (tr.t("office-no-accounts")) }
+                p { (tr.h("office-no-accounts")) }
             } @else {
                 ul id="office-accounts" {
                     @for account in &accounts {
                         li {
                             (Shown(&account.display_name)) " (" (Shown(&account.username)) ") — "
-                            (tr.t(&format!("role-{}", account.role.as_str())))
+                            (tr.h(&format!("role-{}", account.role.as_str())))
                             (flag(account.disabled, &tr.t("account-disabled"), true))
                         }
                     }
@@ -359,7 +359,7 @@ pub async fn show(
             }
             p {
                 a href={ "/console/accounts?office=" (Shown(&code)) "#new-account" } {
-                    (tr.t("office-add-account"))
+                    (tr.h("office-add-account"))
                 }
             }
         }
@@ -394,7 +394,7 @@ fn office_facts(
         (fact(&tr.t("office-code"), Shown(&office.code)))
         (fact(&tr.t("office-name-km"), Shown(&office.name_km)))
         (fact(&tr.t("office-name-en"), Shown(&office.name_en)))
-        (fact(&tr.t("offices-type"), type_name(tr, office.office_type)))
+        (fact(&tr.t("offices-type"), Shown(&type_name(tr, office.office_type))))
         (fact(&tr.t("col-place"), Shown(&place)))
         (fact(&tr.t("offices-state"), status))
         (fact(&tr.t("office-open-items"), open))
@@ -422,24 +422,24 @@ fn office_form(
     html! {
         form method="post" action={ "/console/offices/" (Shown(&office.code)) } class="card" {
             (csrf_field(csrf))
-            h2 { (tr.t("office-edit")) }
+            h2 { (tr.h("office-edit")) }
             @if offices::may_switch_off(office.office_type) {
                 label {
                     input type="checkbox" id="receiving" name="receiving" value="1" checked[settings.receiving];
-                    " " (tr.t("office-receiving"))
+                    " " (tr.h("office-receiving"))
                 }
                 p { small { (Shown(&tr.a("office-receiving-help", &[("office", FluentValue::from(above))]))) } }
             } @else {
                 input type="hidden" name="receiving" value="1";
-                p { small { (tr.t("office-always-on")) } }
+                p { small { (tr.h("office-always-on")) } }
             }
-            label for="phone" { (tr.t("office-phone")) }
+            label for="phone" { (tr.h("office-phone")) }
             input type="tel" id="phone" name="phone" maxlength=(MAX_PHONE_CHARS)
                 value=(Shown(settings.phone.as_deref().unwrap_or("")));
-            label for="hours" { (tr.t("office-hours")) }
+            label for="hours" { (tr.h("office-hours")) }
             input type="text" id="hours" name="hours" maxlength=(MAX_HOURS_CHARS)
                 value=(Shown(settings.hours.as_deref().unwrap_or("")));
-            p { button type="submit" { (tr.t("deadlines-save")) } }
+            p { button type="submit" { (tr.h("deadlines-save")) } }
         }
     }
 }

@@ -446,51 +446,51 @@ pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<U
     let complaints = vec![(tr.t("kind-complaint"), complaints)];
     let first_answer = median_days_to(|f| f.first_answer_at);
     let close = median_days_to(|f| f.closed_at);
-    let rows: [(&'static str, &str, Rows); 10] = [
+    let rows: [(&'static str, String, Rows); 10] = [
         (
             "kind",
-            "stats-by-kind",
+            tr.t("stats-by-kind"),
             split(by, by_kind(tr, facts), &count),
         ),
         (
             "state",
-            "stats-by-state",
+            tr.t("stats-by-state"),
             split(by, by_state(tr, facts), &count),
         ),
         (
             "province",
-            "stats-by-province",
+            tr.t("stats-by-province"),
             split(by, by_province(state, tr, facts), &count),
         ),
         (
             "office_type",
-            "stats-by-office-type",
+            tr.t("stats-by-office-type"),
             split(by, by_office_type(tr, facts), &count),
         ),
         (
             "office",
-            "stats-by-office",
+            tr.t("stats-by-office"),
             split(by, by_office(state, tr, facts), &count),
         ),
         (
             "first_answer",
-            "stats-median-first-answer",
+            tr.t("stats-median-first-answer"),
             split(by, by_kind(tr, facts), &first_answer),
         ),
         (
             "close",
-            "stats-median-close",
+            tr.t("stats-median-close"),
             split(by, by_kind(tr, facts), &close),
         ),
         (
             "within_deadline",
-            "stats-within-deadline",
+            tr.t("stats-within-deadline"),
             split(by, by_kind(tr, facts), &within_deadline(now)),
         ),
-        ("ratings", "stats-ratings", rating_rows(tr, by, facts)),
+        ("ratings", tr.t("stats-ratings"), rating_rows(tr, by, facts)),
         (
             "extra_payment",
-            "stats-extra-payment",
+            tr.t("stats-extra-payment"),
             split(by, complaints, &extra_payment),
         ),
     ];
@@ -498,7 +498,7 @@ pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<U
     rows.into_iter()
         .map(|(key, title, rows)| Table {
             key,
-            title: tr.t(title),
+            title,
             columns: columns.clone(),
             rows,
         })
@@ -577,14 +577,14 @@ fn dashboard_body(tr: &Tr, n: usize, by: By, tables: &[Table]) -> Markup {
         ],
     );
     html! {
-        p { (intro) }
+        p { (Shown(&intro)) }
         p {
             @for other in [By::Gender, By::AgeBand, By::Disability] {
                 @let label = tr.t(&format!("stats-by-{}", other.code()));
                 @if other == by {
-                    strong { (label) }
+                    strong { (Shown(&label)) }
                 } @else {
-                    a href={ "/console/dashboard?by=" (other.code()) } { (label) }
+                    a href={ "/console/dashboard?by=" (other.code()) } { (Shown(&label)) }
                 }
                 " · "
             }
@@ -616,7 +616,7 @@ fn table_section(tr: &Tr, by: By, table: &Table) -> Markup {
             }
             p {
                 a href={ "/console/dashboard.csv?table=" (table.key) "&by=" (by.code()) } {
-                    (tr.t("stats-csv"))
+                    (tr.h("stats-csv"))
                 }
             }
         }
