@@ -9,19 +9,21 @@
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use fluent_bundle::FluentValue;
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use maud::{html, Markup};
+use serde::Deserialize;
+
 use super::auth::{
-    check_password, client_ip, hash_password, signed_out_csrf, signed_out_token, MIN_PASSWORD_CHARS,
+    alert, check_password, client_ip, hash_password, signed_out_token, MIN_PASSWORD_CHARS,
 };
-use super::html::{csrf_field, esc, page};
+use super::html::{csrf_field, page, Shown};
 use super::i18n::Tr;
 use super::{
-    digest, set_cookie, totp, ConsoleError, ConsoleResult, Language, Partial, Signed, LOGIN_COOKIE,
+    digest, set_cookie, totp, ConsoleError, ConsoleResult, CsrfForm, Language, Partial, Signed,
+    SignedOutForm, LOGIN_COOKIE,
 };
 use crate::store::console::{self, Stage};
 use crate::AppState;
@@ -31,15 +33,8 @@ pub const LINK_HOURS: i64 = 72;
 /// The longest password accepted (argon2 hashes any length; this bounds the work).
 pub const MAX_PASSWORD_CHARS: usize = 200;
 
-fn alert(message: Option<&str>) -> String {
-    message
-        .map(|m| format!("<p class=\"alert\" role=\"alert\">{}</p>", esc(m)))
-        .unwrap_or_default()
-}
-
 /// The new password twice, or the message saying what is wrong.
-fn new_password(tr: &Tr, form: &HashMap<String, String>) -> Result<String, String> {
-    let password = form.get("password").cloned().unwrap_or_default();
+fn new_password(tr: &Tr, password: &str, confirm: &str) -> Result<String, String> {
     let count = password.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&count) {
         return Err(tr.a(
@@ -47,47 +42,48 @@ fn new_password(tr: &Tr, form: &HashMap<String, String>) -> Result<String, Strin
             &[("min", FluentValue::from(MIN_PASSWORD_CHARS))],
         ));
     }
-    if form.get("confirm") != Some(&password) {
+    if confirm != password {
         return Err(tr.t("password-mismatch"));
     }
-    Ok(password)
+    Ok(password.to_string())
 }
 
-fn new_password_fields(tr: &Tr) -> String {
-    format!(
-        "<label for=\"password\">{pass}</label><input type=\"password\" id=\"password\" name=\"password\" minlength=\"{MIN_PASSWORD_CHARS}\" maxlength=\"{MAX_PASSWORD_CHARS}\" autocomplete=\"new-password\" required>\
-<label for=\"confirm\">{confirm}</label><input type=\"password\" id=\"confirm\" name=\"confirm\" minlength=\"{MIN_PASSWORD_CHARS}\" maxlength=\"{MAX_PASSWORD_CHARS}\" autocomplete=\"new-password\" required>",
-        pass = esc(&tr.a("account-password", &[("min", FluentValue::from(MIN_PASSWORD_CHARS))])),
-        confirm = esc(&tr.t("password-confirm")),
-    )
+fn new_password_fields(tr: &Tr) -> Markup {
+    html! {
+        label for="password" {
+            (Shown(&tr.a("account-password", &[("min", FluentValue::from(MIN_PASSWORD_CHARS))])))
+        }
+        input type="password" id="password" name="password" minlength=(MIN_PASSWORD_CHARS)
+            maxlength=(MAX_PASSWORD_CHARS) autocomplete="new-password" required;
+        label for="confirm" { (tr.h("password-confirm")) }
+        input type="password" id="confirm" name="confirm" minlength=(MIN_PASSWORD_CHARS)
+            maxlength=(MAX_PASSWORD_CHARS) autocomplete="new-password" required;
+    }
 }
 
 fn enrol_page(tr: &Tr, csrf: &str, token: &str, username: &str, message: Option<&str>) -> String {
-    let body = format!(
-        "{alert}<form method=\"post\" action=\"/console/enrol\" class=\"card\">{csrf}\
-<input type=\"hidden\" name=\"token\" value=\"{token}\"><p>{help}</p>{fields}\
-<p><button type=\"submit\">{go}</button></p></form>",
-        alert = alert(message),
-        csrf = csrf_field(csrf),
-        token = esc(token),
-        help = esc(&tr.a(
-            "enrol-help",
-            &[("username", FluentValue::from(username.to_string()))]
-        )),
-        fields = new_password_fields(tr),
-        go = esc(&tr.t("enrol-submit")),
+    let help = tr.a(
+        "enrol-help",
+        &[("username", FluentValue::from(username.to_string()))],
     );
-    page(tr, &tr.t("enrol-title"), None, &body)
+    let body = html! {
+        (alert(message))
+        form method="post" action="/console/enrol" class="card" {
+            (csrf_field(csrf))
+            input type="hidden" name="token" value=(Shown(token));
+            p { (Shown(&help)) }
+            (new_password_fields(tr))
+            p { button type="submit" { (tr.h("enrol-submit")) } }
+        }
+    };
+    page(tr, &tr.t("enrol-title"), None, body).into_string()
 }
 
 fn link_refused(tr: &Tr) -> Response {
-    let body = format!(
-        "<p class=\"alert\" role=\"alert\">{}</p>",
-        esc(&tr.t("enrol-link-invalid"))
-    );
+    let body = html! { p class="alert" role="alert" { (tr.h("enrol-link-invalid")) } };
     (
         StatusCode::NOT_FOUND,
-        Html(page(tr, &tr.t("enrol-title"), None, &body)),
+        Html(page(tr, &tr.t("enrol-title"), None, body).into_string()),
     )
         .into_response()
 }
@@ -123,20 +119,30 @@ pub async fn enrol_form(
 }
 
 /// Sets the password with an enrolment link (once); the account's sessions end.
+/// The enrolment form's fields: the link's token and the new password.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EnrolFields {
+    token: String,
+    password: String,
+    confirm: String,
+}
+
 pub async fn enrol(
     State(state): State<Arc<AppState>>,
     Language(tr): Language,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    SignedOutForm {
+        token: cookie_token,
+        form,
+    }: SignedOutForm<EnrolFields>,
 ) -> ConsoleResult {
-    let cookie_token = signed_out_csrf(&state, &headers, &form)?;
-    let token = form.get("token").cloned().unwrap_or_default();
+    let token = form.token;
     if token.len() != 64 {
         return Ok(link_refused(&tr));
     }
     let token_digest = digest(&token);
     let now = state.store.clock().now();
-    let password = match new_password(&tr, &form) {
+    let password = match new_password(&tr, &form.password, &form.confirm) {
         Ok(password) => password,
         Err(message) => {
             let lookup = token_digest.clone();
@@ -151,7 +157,7 @@ pub async fn enrol(
                 StatusCode::BAD_REQUEST,
                 Html(enrol_page(
                     &tr,
-                    cookie_token,
+                    &cookie_token,
                     &token,
                     &account.username,
                     Some(&message),
@@ -181,25 +187,20 @@ pub async fn enrol(
 
 fn password_page(signed: &Signed, message: Option<&str>, done: bool) -> Response {
     let tr = signed.tr;
-    let notice = if done {
-        format!(
-            "<p class=\"card\" id=\"password-changed\">{}</p>",
-            esc(&tr.t("password-changed"))
-        )
-    } else {
-        String::new()
+    let body = html! {
+        @if done {
+            p class="card" id="password-changed" { (tr.h("password-changed")) }
+        }
+        (alert(message))
+        form method="post" action="/console/password" class="card" {
+            (csrf_field(&signed.session.csrf))
+            label for="current" { (tr.h("password-current")) }
+            input type="password" id="current" name="current" autocomplete="current-password" required;
+            (new_password_fields(&tr))
+            p { button type="submit" { (tr.h("password-submit")) } }
+        }
     };
-    let body = format!(
-        "{notice}{alert}<form method=\"post\" action=\"/console/password\" class=\"card\">{csrf}\
-<label for=\"current\">{current}</label><input type=\"password\" id=\"current\" name=\"current\" autocomplete=\"current-password\" required>{fields}\
-<p><button type=\"submit\">{go}</button></p></form>",
-        alert = alert(message),
-        csrf = csrf_field(&signed.session.csrf),
-        current = esc(&tr.t("password-current")),
-        fields = new_password_fields(&tr),
-        go = esc(&tr.t("password-submit")),
-    );
-    signed.page(&tr.t("nav-password"), &body)
+    signed.page(&tr.t("nav-password"), body)
 }
 
 pub async fn password_form(signed: Signed) -> ConsoleResult {
@@ -207,19 +208,27 @@ pub async fn password_form(signed: Signed) -> ConsoleResult {
 }
 
 /// Changes one's own password (the current one first); the account's other sessions end.
+/// The password form's fields: the current password and the new one.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordFields {
+    current: String,
+    password: String,
+    confirm: String,
+}
+
 pub async fn change_password(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     client: Option<axum::Extension<crate::client::ClientAddr>>,
     signed: Signed,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<PasswordFields>,
 ) -> ConsoleResult {
-    signed.check_csrf(&form)?;
     let tr = signed.tr;
     let now = state.store.clock().now();
     let ip = client_ip(peer, client);
     let account = signed.session.account.clone();
-    let password = match new_password(&tr, &form) {
+    let password = match new_password(&tr, &form.password, &form.confirm) {
         Ok(password) => password,
         Err(message) => {
             let mut response = password_page(&signed, Some(&message), false);
@@ -237,8 +246,7 @@ pub async fn change_password(
         .read(move |sql| console::password_hash(sql, id))
         .await?
         .filter(|h| h != console::NO_PASSWORD);
-    let current = form.get("current").cloned().unwrap_or_default();
-    let good = check_password(&state, current, hash)
+    let good = check_password(&state, form.current, hash)
         .await
         .ok_or(ConsoleError::Wait(5))?;
     if !good {
@@ -272,21 +280,23 @@ fn grouped(secret: &str) -> String {
 }
 
 /// A page of the second-factor flow: with the header's links only once fully signed in.
-fn factor_page(signed: &Signed, body: &str) -> Response {
+fn factor_page(signed: &Signed, body: Markup) -> Response {
     let tr = signed.tr;
     if signed.session.stage == Stage::Full {
         signed.page(&tr.t("nav-2fa"), body)
     } else {
-        let out = format!(
-            "<form method=\"post\" action=\"/console/logout\">{}<button type=\"submit\" class=\"link\">{}</button></form>",
-            csrf_field(&signed.session.csrf),
-            esc(&tr.t("logout"))
-        );
-        Html(page(&tr, &tr.t("nav-2fa"), None, &format!("{body}{out}"))).into_response()
+        let body = html! {
+            (body)
+            form method="post" action="/console/logout" {
+                (csrf_field(&signed.session.csrf))
+                button type="submit" class="link" { (tr.h("logout")) }
+            }
+        };
+        Html(page(&tr, &tr.t("nav-2fa"), None, body).into_string()).into_response()
     }
 }
 
-fn enrol_factor_body(signed: &Signed, secret: &str, message: Option<&str>) -> String {
+fn enrol_factor_body(signed: &Signed, secret: &str, message: Option<&str>) -> Markup {
     let tr = signed.tr;
     let account = &signed.session.account;
     let why = if signed.session.needs_2fa() {
@@ -294,24 +304,23 @@ fn enrol_factor_body(signed: &Signed, secret: &str, message: Option<&str>) -> St
     } else {
         tr.t("twofa-optional")
     };
-    // A short Latin issuer keeps the QR code small (the Khmer name would triple its length).
     let uri = totp::otpauth_uri("Our Voice", &account.username, secret);
-    format!(
-        "{alert}<div class=\"card\"><p>{why}</p><p>{scan}</p><div id=\"qr\">{qr}</div>\
-<p>{type_it}</p><p><code id=\"totp-secret\">{secret_text}</code></p></div>\
-<form method=\"post\" action=\"/console/2fa\" class=\"card\">{csrf}\
-<label for=\"code\">{label}</label><input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"10\" required>\
-<p><button type=\"submit\">{go}</button></p></form>",
-        alert = alert(message),
-        why = esc(&why),
-        scan = esc(&tr.t("twofa-scan")),
-        qr = totp::qr_svg(&uri, &tr.t("twofa-qr-label")),
-        type_it = esc(&tr.t("twofa-type-secret")),
-        secret_text = esc(&grouped(secret)),
-        csrf = csrf_field(&signed.session.csrf),
-        label = esc(&tr.t("code-label")),
-        go = esc(&tr.t("twofa-submit")),
-    )
+    html! {
+        (alert(message))
+        div class="card" {
+            p { (Shown(&why)) }
+            p { (tr.h("twofa-scan")) }
+            div id="qr" { (totp::qr_svg(&uri, &tr.t("twofa-qr-label"))) }
+            p { (tr.h("twofa-type-secret")) }
+            p { code id="totp-secret" { (Shown(&grouped(secret))) } }
+        }
+        form method="post" action="/console/2fa" class="card" {
+            (csrf_field(&signed.session.csrf))
+            label for="code" { (tr.h("code-label")) }
+            input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="10" required;
+            p { button type="submit" { (tr.h("twofa-submit")) } }
+        }
+    }
 }
 
 /// The second factor: its state, or enrolling one (QR code and secret, then a code from it).
@@ -323,11 +332,8 @@ pub async fn second_factor(
     match signed.session.stage {
         Stage::Code => return Ok(Redirect::to("/console/login/code").into_response()),
         Stage::Full if signed.session.has_totp => {
-            let body = format!(
-                "<p class=\"card\" id=\"2fa-on\">{}</p>",
-                esc(&tr.t("twofa-on"))
-            );
-            return Ok(factor_page(&signed, &body));
+            let body = html! { p class="card" id="2fa-on" { (tr.h("twofa-on")) } };
+            return Ok(factor_page(&signed, body));
         }
         _ => {}
     }
@@ -345,7 +351,7 @@ pub async fn second_factor(
     };
     Ok(factor_page(
         &signed,
-        &enrol_factor_body(&signed, &secret, None),
+        enrol_factor_body(&signed, &secret, None),
     ))
 }
 
@@ -354,9 +360,8 @@ pub async fn second_factor(
 pub async fn enrol_second_factor(
     State(state): State<Arc<AppState>>,
     Partial(signed): Partial,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<super::auth::CodeFields>,
 ) -> ConsoleResult {
-    signed.check_csrf(&form)?;
     let tr = signed.tr;
     if signed.session.stage == Stage::Code || signed.session.has_totp {
         return Ok(Redirect::to("/console/2fa").into_response());
@@ -365,11 +370,10 @@ pub async fn enrol_second_factor(
         return Ok(Redirect::to("/console/2fa").into_response());
     };
     let now = state.store.clock().now();
-    let code = form.get("code").cloned().unwrap_or_default();
-    let Some(step) = totp::check(&secret, &code, now, None) else {
+    let Some(step) = totp::check(&secret, &form.code, now, None) else {
         let mut response = factor_page(
             &signed,
-            &enrol_factor_body(&signed, &secret, Some(&tr.t("code-refused"))),
+            enrol_factor_body(&signed, &secret, Some(&tr.t("code-refused"))),
         );
         *response.status_mut() = StatusCode::BAD_REQUEST;
         return Ok(response);
@@ -386,16 +390,14 @@ pub async fn enrol_second_factor(
             console::audit(sql, id, "enrol_2fa", None, None, now)
         })
         .await?;
-    let list: String = codes
-        .iter()
-        .map(|c| format!("<li><code>{}</code></li>", esc(c)))
-        .collect();
-    let body = format!(
-        "<div class=\"card\" id=\"recovery-codes\"><p>{}</p><ol>{list}</ol><p><a href=\"/console\">{}</a></p></div>",
-        esc(&tr.t("twofa-recovery-help")),
-        esc(&tr.t("twofa-continue")),
-    );
-    Ok(Html(page(&tr, &tr.t("nav-2fa"), None, &body)).into_response())
+    let body = html! {
+        div class="card" id="recovery-codes" {
+            p { (tr.h("twofa-recovery-help")) }
+            ol { @for code in &codes { li { code { (Shown(code)) } } } }
+            p { a href="/console" { (tr.h("twofa-continue")) } }
+        }
+    };
+    Ok(Html(page(&tr, &tr.t("nav-2fa"), None, body).into_string()).into_response())
 }
 
 /// The absolute enrolment link for `token`, as the administrator's browser reached the server.

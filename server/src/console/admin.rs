@@ -5,22 +5,28 @@
 //! disabling or resetting an account ends its sessions in the same transaction; nobody sets
 //! another person's password: a new or reset account gets a one-time enrolment link (shown
 //! once, only its SHA-256 stored) and a reset also removes the old password and second factor;
-//! the two-factor policy and every change here are audited.
+//! the two-factor policy and every change here are audited. The role checks are the
+//! extractors' ([`Manager`], [`Admin`]), the CSRF check the form's ([`CsrfForm`]); names,
+//! addresses and audit details are shown through [`Shown`].
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
-use axum::Form;
 use fluent_bundle::FluentValue;
+use maud::{html, Markup};
 use ourvoice_protocol::Kind;
-use std::collections::HashMap;
+use serde::Deserialize;
 use std::sync::Arc;
 
 use super::account::{enrolment_link, LINK_HOURS};
 use super::auth::valid_username;
+use super::auth::NoFields;
 use super::cases::{local, office_name};
-use super::html::{csrf_field, esc, flag, table_start};
-use super::{digest, random_token, ConsoleError, ConsoleResult, Signed};
+use super::html::{csrf_field, flag, table, Shown, Words};
+use super::i18n::Tr;
+use super::{
+    digest, random_token, Admin, ConsoleError, ConsoleResult, CsrfForm, Manager, Params, Signed,
+};
 use crate::store::cases::deadlines as read_deadlines;
 use crate::store::console::{self, NewAccount, Role};
 use crate::AppState;
@@ -41,15 +47,21 @@ fn managed_office(signed: &Signed) -> Result<Option<String>, ConsoleError> {
     }
 }
 
+/// The accounts page's query: an office code to suggest for a new account.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AccountsQuery {
+    office: Option<String>,
+}
+
 pub async fn accounts(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Query(query): Query<HashMap<String, String>>,
+    signed: Manager,
+    Params(query): Params<AccountsQuery>,
 ) -> ConsoleResult {
     let office = managed_office(&signed)?;
-    // The office page links here with its code filled in.
     let suggested = query
-        .get("office")
+        .office
         .map(|o| o.trim().to_uppercase())
         .filter(|o| state.directory.office(o).is_some())
         .unwrap_or_default();
@@ -61,8 +73,59 @@ pub async fn accounts(
             .read(move |sql| console::accounts(sql, office.as_deref()))
             .await?
     };
+    let policy = match office {
+        None => Some(state.store.read(console::require_2fa).await?),
+        Some(_) => None,
+    };
+    let body = html! {
+        (accounts_table(&state, &signed, &list))
+        (new_account_form(&tr, &signed.session.csrf, office.as_deref(), &suggested))
+        @if let Some(on) = policy {
+            (policy_form(&tr, &signed.session.csrf, on))
+        }
+    };
+    Ok(signed.page(&tr.t("nav-accounts"), body))
+}
+
+fn accounts_table(state: &AppState, signed: &Signed, list: &[console::Account]) -> Markup {
+    let tr = signed.tr;
     let csrf = csrf_field(&signed.session.csrf);
-    let mut body = table_start(
+    let button = |id: i64, what: &str, label: Words| {
+        html! {
+            form method="post" action={ "/console/accounts/" (id) "/" (what) } {
+                (csrf) button type="submit" { (label) }
+            }
+        }
+    };
+    let rows = html! {
+        @for account in list {
+            @let office = account
+                .office
+                .as_deref()
+                .map(|o| format!("{o} {}", office_name(state, &tr, o)))
+                .unwrap_or_default();
+            tr {
+                td {
+                    (Shown(&account.username))
+                    (flag(account.disabled, &tr.t("account-disabled"), true))
+                }
+                td { (Shown(&account.display_name)) }
+                td { (tr.h(&format!("role-{}", account.role.as_str()))) }
+                td { (Shown(&office)) }
+                td {
+                    @if account.id != signed.session.account.id {
+                        @if account.disabled {
+                            (button(account.id, "enable", tr.h("account-enable")))
+                        } @else {
+                            (button(account.id, "disable", tr.h("account-disable")))
+                        }
+                        (button(account.id, "reset", tr.h("account-reset")))
+                    }
+                }
+            }
+        }
+    };
+    table(
         "",
         &[
             tr.t("account-username"),
@@ -71,122 +134,90 @@ pub async fn accounts(
             tr.t("col-office"),
             String::new(),
         ],
-    );
-    for account in &list {
-        let toggle = if account.id == signed.session.account.id {
-            String::new()
-        } else if account.disabled {
-            format!(
-                "<form method=\"post\" action=\"/console/accounts/{}/enable\">{csrf}<button type=\"submit\">{}</button></form>",
-                account.id,
-                esc(&tr.t("account-enable"))
-            )
-        } else {
-            format!(
-                "<form method=\"post\" action=\"/console/accounts/{}/disable\">{csrf}<button type=\"submit\">{}</button></form>",
-                account.id,
-                esc(&tr.t("account-disable"))
-            )
-        };
-        let reset = if account.id == signed.session.account.id {
-            String::new()
-        } else {
-            format!(
-                "<form method=\"post\" action=\"/console/accounts/{}/reset\">{csrf}<button type=\"submit\">{}</button></form>",
-                account.id,
-                esc(&tr.t("account-reset"))
-            )
-        };
-        body.push_str(&format!(
-            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{toggle}{reset}</td></tr>",
-            esc(&account.username),
-            flag(account.disabled, &tr.t("account-disabled"), true),
-            esc(&account.display_name),
-            esc(&tr.t(&format!("role-{}", account.role.as_str()))),
-            esc(&account
-                .office
-                .as_deref()
-                .map(|o| format!("{o} {}", office_name(&state, &tr, o)))
-                .unwrap_or_default()),
-        ));
-    }
-    body.push_str("</tbody></table>");
+        rows,
+    )
+}
+
+fn new_account_form(tr: &Tr, csrf: &str, office: Option<&str>, suggested: &str) -> Markup {
     let roles: Vec<Role> = match office {
         Some(_) => vec![Role::Officer],
         None => Role::ALL.to_vec(),
     };
-    let role_options: String = roles
-        .iter()
-        .map(|r| {
-            format!(
-                "<option value=\"{}\">{}</option>",
-                r.as_str(),
-                esc(&tr.t(&format!("role-{}", r.as_str())))
-            )
-        })
-        .collect();
-    let office_input = match &office {
-        Some(own) => format!("<input type=\"hidden\" name=\"office\" value=\"{}\">", esc(own)),
-        None => format!(
-            "<label for=\"office\">{}</label><input type=\"text\" id=\"office\" name=\"office\" placeholder=\"CH-120101\" value=\"{}\">",
-            esc(&tr.t("account-office-hint")),
-            esc(&suggested)
-        ),
-    };
-    body.push_str(&format!(
-        "<form method=\"post\" action=\"/console/accounts\" class=\"card\" id=\"new-account\">{csrf}<h2>{title}</h2>\
-<label for=\"username\">{user}</label><input type=\"text\" id=\"username\" name=\"username\" required>\
-<label for=\"display_name\">{name}</label><input type=\"text\" id=\"display_name\" name=\"display_name\" required>\
-<label for=\"role\">{role}</label><select id=\"role\" name=\"role\">{role_options}</select>{office_input}\
-<p>{link_help}</p><p><button type=\"submit\">{create}</button></p></form>",
-        title = esc(&tr.t("account-create-title")),
-        user = esc(&tr.t("account-username")),
-        name = esc(&tr.t("account-name")),
-        role = esc(&tr.t("account-role")),
-        link_help = esc(&tr.a("account-link-help", &[("hours", FluentValue::from(LINK_HOURS))])),
-        create = esc(&tr.t("account-create")),
-    ));
-    if office.is_none() {
-        let on = state.store.read(console::require_2fa).await?;
-        body.push_str(&format!(
-            "<form method=\"post\" action=\"/console/accounts/policy\" class=\"card\" id=\"policy\">{csrf}<h2>{title}</h2><p>{help}</p>\
-<label><input type=\"checkbox\" name=\"require_2fa\" value=\"on\"{checked}> {label}</label>\
-<p><button type=\"submit\">{save}</button></p></form>",
-            title = esc(&tr.t("policy-title")),
-            help = esc(&tr.t("policy-help")),
-            checked = if on { " checked" } else { "" },
-            label = esc(&tr.t("policy-require-2fa")),
-            save = esc(&tr.t("policy-save")),
-        ));
+    let link_help = tr.a(
+        "account-link-help",
+        &[("hours", FluentValue::from(LINK_HOURS))],
+    );
+    html! {
+        form method="post" action="/console/accounts" class="card" id="new-account" {
+            (csrf_field(csrf))
+            h2 { (tr.h("account-create-title")) }
+            label for="username" { (tr.h("account-username")) }
+            input type="text" id="username" name="username" required;
+            label for="display_name" { (tr.h("account-name")) }
+            input type="text" id="display_name" name="display_name" required;
+            label for="role" { (tr.h("account-role")) }
+            select id="role" name="role" {
+                @for role in &roles {
+                    option value=(role.as_str()) { (tr.h(&format!("role-{}", role.as_str()))) }
+                }
+            }
+            @match office {
+                Some(own) => { input type="hidden" name="office" value=(Shown(own)); }
+                None => {
+                    label for="office" { (tr.h("account-office-hint")) }
+                    input type="text" id="office" name="office" placeholder="CH-120101" value=(Shown(suggested));
+                }
+            }
+            p { (Shown(&link_help)) }
+            p { button type="submit" { (tr.h("account-create")) } }
+        }
     }
-    Ok(signed.page(&tr.t("nav-accounts"), &body))
 }
 
-pub async fn create_account(
-    State(state): State<Arc<AppState>>,
-    signed: Signed,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
-) -> ConsoleResult {
-    let managed = managed_office(&signed)?;
-    signed.check_csrf(&form)?;
-    let tr = signed.tr;
-    let field = |name: &str| {
-        form.get(name)
-            .map(|v| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let username = field("username");
+fn policy_form(tr: &Tr, csrf: &str, on: bool) -> Markup {
+    html! {
+        form method="post" action="/console/accounts/policy" class="card" id="policy" {
+            (csrf_field(csrf))
+            h2 { (tr.h("policy-title")) }
+            p { (tr.h("policy-help")) }
+            label {
+                input type="checkbox" name="require_2fa" value="on" checked[on];
+                " " (tr.h("policy-require-2fa"))
+            }
+            p { button type="submit" { (tr.h("policy-save")) } }
+        }
+    }
+}
+
+/// The new account form's fields.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewAccountFields {
+    username: String,
+    display_name: String,
+    role: String,
+    office: String,
+}
+
+/// The account the form asks for (without a password: it gets an enrolment link), checked
+/// against what `managed` (a head's office) may create.
+fn parse_new_account(
+    state: &AppState,
+    tr: &Tr,
+    managed: Option<&str>,
+    form: &NewAccountFields,
+) -> Result<NewAccount, ConsoleError> {
+    let username = form.username.trim().to_string();
     if !valid_username(&username) {
         return Err(ConsoleError::Bad(tr.t("error-username")));
     }
-    let display_name = field("display_name");
+    let display_name = form.display_name.trim().to_string();
     if display_name.is_empty() || display_name.chars().count() > 100 {
         return Err(ConsoleError::Bad(tr.t("error-display-name")));
     }
     let role =
-        Role::from_code(&field("role")).ok_or_else(|| ConsoleError::Bad(tr.t("error-role")))?;
-    let office = field("office").to_uppercase();
+        Role::from_code(form.role.trim()).ok_or_else(|| ConsoleError::Bad(tr.t("error-role")))?;
+    let office = form.office.trim().to_uppercase();
     let office = if role.has_office() {
         let ok = state.directory.office(&office).is_some()
             && (role != Role::CitizensOffice || office.starts_with("PCO-"));
@@ -197,18 +228,29 @@ pub async fn create_account(
     } else {
         None
     };
-    if let Some(own) = &managed {
-        if role != Role::Officer || office.as_deref() != Some(own.as_str()) {
+    if let Some(own) = managed {
+        if role != Role::Officer || office.as_deref() != Some(own) {
             return Err(ConsoleError::Forbidden);
         }
     }
-    let account = NewAccount {
+    Ok(NewAccount {
         username,
         display_name,
         password_hash: console::NO_PASSWORD.to_string(),
         role,
         office,
-    };
+    })
+}
+
+pub async fn create_account(
+    State(state): State<Arc<AppState>>,
+    signed: Manager,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<NewAccountFields>,
+) -> ConsoleResult {
+    let managed = managed_office(&signed)?;
+    let tr = signed.tr;
+    let account = parse_new_account(&state, &tr, managed.as_deref(), &form)?;
     let now = state.store.clock().now();
     let by = signed.session.account.id;
     let token = random_token();
@@ -252,33 +294,38 @@ fn link_page(
 ) -> axum::response::Response {
     let tr = signed.tr;
     let link = enrolment_link(state, headers, token);
-    let body = format!(
-        "<div class=\"card\" id=\"enrolment-link\"><p>{}</p><p><code style=\"overflow-wrap:anywhere\">{}</code></p><p>{}</p></div><p><a href=\"/console/accounts\">{}</a></p>",
-        esc(&tr.a(
-            if reset { "account-link-reset" } else { "account-link-created" },
-            &[
-                ("username", FluentValue::from(username.to_string())),
-                ("hours", FluentValue::from(LINK_HOURS)),
-            ]
-        )),
-        esc(&link),
-        esc(&tr.t("account-link-once")),
-        esc(&tr.t("nav-accounts")),
+    let told = tr.a(
+        if reset {
+            "account-link-reset"
+        } else {
+            "account-link-created"
+        },
+        &[
+            ("username", FluentValue::from(username.to_string())),
+            ("hours", FluentValue::from(LINK_HOURS)),
+        ],
     );
-    signed.page(&tr.t("account-link-title"), &body)
+    let body = html! {
+        div class="card" id="enrolment-link" {
+            p { (Shown(&told)) }
+            p { code style="overflow-wrap:anywhere" { (Shown(&link)) } }
+            p { (tr.h("account-link-once")) }
+        }
+        p { a href="/console/accounts" { (tr.h("nav-accounts")) } }
+    };
+    signed.page(&tr.t("account-link-title"), body)
 }
 
 /// Resets an account (administrators; heads for their office's officers): the password and
 /// second factor are removed, its sessions end, and a new enrolment link is shown once.
 pub async fn reset(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
+    signed: Manager,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> ConsoleResult {
     let managed = managed_office(&signed)?;
-    signed.check_csrf(&form)?;
     let id: i64 = id.parse().map_err(|_| ConsoleError::NotFound)?;
     if id == signed.session.account.id {
         return Err(ConsoleError::Forbidden);
@@ -319,14 +366,19 @@ pub async fn reset(
 }
 
 /// Turns the policy that every account needs a second factor on or off (administrators).
+/// The two-factor policy form: `require_2fa=on` when ticked.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PolicyFields {
+    require_2fa: Option<String>,
+}
+
 pub async fn set_policy(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Form(form): Form<HashMap<String, String>>,
+    signed: Admin,
+    CsrfForm(form): CsrfForm<PolicyFields>,
 ) -> ConsoleResult {
-    signed.require(&[Role::Admin])?;
-    signed.check_csrf(&form)?;
-    let on = form.get("require_2fa").is_some_and(|v| v == "on");
+    let on = form.require_2fa.as_deref() == Some("on");
     let (by, now) = (signed.session.account.id, state.store.clock().now());
     state
         .store
@@ -379,143 +431,170 @@ async fn set_disabled(
 
 pub async fn disable(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
+    signed: Manager,
     Path(id): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> ConsoleResult {
-    managed_office(&signed)?;
-    signed.check_csrf(&form)?;
     set_disabled(&state, &signed, &id, true).await
 }
 
 pub async fn enable(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
+    signed: Manager,
     Path(id): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> ConsoleResult {
-    managed_office(&signed)?;
-    signed.check_csrf(&form)?;
     set_disabled(&state, &signed, &id, false).await
 }
 
-pub async fn audit(State(state): State<Arc<AppState>>, signed: Signed) -> ConsoleResult {
-    signed.require(&[Role::Admin])?;
+pub async fn audit(State(state): State<Arc<AppState>>, signed: Admin) -> ConsoleResult {
     let tr = signed.tr;
-    let lines = state
+    let (lines, sign_ins) = state
         .store
-        .read(|sql| console::audit_log(sql, 1000))
+        .read(|sql| {
+            Ok((
+                console::audit_log(sql, 1000)?,
+                console::sign_ins(sql, 1000)?,
+            ))
+        })
         .await?;
-    let mut body = table_start(
-        "audit",
-        &[
-            tr.t("audit-when"),
-            tr.t("account-username"),
-            tr.t("audit-action"),
-            tr.t("audit-item"),
-            tr.t("audit-detail"),
-        ],
-    );
-    for line in lines {
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            local(line.at),
-            esc(&line.username),
-            esc(&line.action),
-            line.case_number.map(|n| n.to_string()).unwrap_or_default(),
-            esc(line.detail.as_deref().unwrap_or("")),
-        ));
-    }
-    body.push_str("</tbody></table>");
-    let sign_ins = state.store.read(|sql| console::sign_ins(sql, 1000)).await?;
-    body.push_str(&format!(
-        "<h2 id=\"sign-ins\">{}</h2>",
-        esc(&tr.t("sign-ins-title"))
-    ));
-    body.push_str(&table_start(
-        "sign-ins-list",
-        &[
-            tr.t("audit-when"),
-            tr.t("account-username"),
-            tr.t("sign-in-address"),
-            tr.t("sign-in-outcome"),
-        ],
-    ));
-    for line in sign_ins {
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            local(line.at),
-            esc(line.username.as_deref().unwrap_or("—")),
-            esc(&line.address),
-            esc(&line.outcome),
-        ));
-    }
-    body.push_str("</tbody></table>");
-    Ok(signed.page(&tr.t("nav-audit"), &body))
+    let audit_rows = html! {
+        @for line in &lines {
+            tr {
+                td { (local(line.at)) }
+                td { (Shown(&line.username)) }
+                td { (Shown(&line.action)) }
+                td { @if let Some(n) = line.case_number { (n) } }
+                td { (Shown(line.detail.as_deref().unwrap_or(""))) }
+            }
+        }
+    };
+    let sign_in_rows = html! {
+        @for line in &sign_ins {
+            tr {
+                td { (local(line.at)) }
+                td { (Shown(line.username.as_deref().unwrap_or("—"))) }
+                td { (Shown(&line.address)) }
+                td { (Shown(&line.outcome)) }
+            }
+        }
+    };
+    let body = html! {
+        (table(
+            "audit",
+            &[
+                tr.t("audit-when"),
+                tr.t("account-username"),
+                tr.t("audit-action"),
+                tr.t("audit-item"),
+                tr.t("audit-detail"),
+            ],
+            audit_rows,
+        ))
+        h2 id="sign-ins" { (tr.h("sign-ins-title")) }
+        (table(
+            "sign-ins-list",
+            &[
+                tr.t("audit-when"),
+                tr.t("account-username"),
+                tr.t("sign-in-address"),
+                tr.t("sign-in-outcome"),
+            ],
+            sign_in_rows,
+        ))
+    };
+    Ok(signed.page(&tr.t("nav-audit"), body))
 }
 
-pub async fn deadlines(State(state): State<Arc<AppState>>, signed: Signed) -> ConsoleResult {
-    signed.require(&[Role::Admin])?;
+pub async fn deadlines(State(state): State<Arc<AppState>>, signed: Admin) -> ConsoleResult {
     let tr = signed.tr;
     let (current, holidays) = state
         .store
         .read(|sql| Ok((read_deadlines(sql)?, console::holidays(sql)?)))
         .await?;
     let csrf = csrf_field(&signed.session.csrf);
-    let mut fields = String::new();
-    for kind in Kind::ALL {
-        let days = current.get(kind.as_str()).copied().unwrap_or(15);
-        fields.push_str(&format!(
-            "<label for=\"{k}\">{label}</label><input type=\"number\" min=\"1\" max=\"365\" id=\"{k}\" name=\"{k}\" value=\"{days}\">",
-            k = kind.as_str(),
-            label = esc(&tr.t(&format!("kind-{}", kind.as_str()))),
-        ));
-    }
-    let mut body = format!(
-        "<form method=\"post\" action=\"/console/deadlines\" class=\"card\">{csrf}<p>{}</p>{fields}<p><button type=\"submit\">{}</button></p></form>",
-        esc(&tr.t("deadlines-help")),
-        esc(&tr.t("deadlines-save")),
-    );
-    body.push_str(&format!(
-        "<h2 id=\"holidays\">{}</h2><p>{}</p>",
-        esc(&tr.t("holidays-title")),
-        esc(&tr.t("holidays-help"))
-    ));
     let today = state.today().to_string();
-    if holidays.is_empty() {
-        body.push_str(&format!("<p>{}</p>", esc(&tr.t("holidays-none"))));
-    } else {
-        body.push_str(&table_start(
-            "holiday-list",
-            &[tr.t("holiday-day"), tr.t("holiday-name"), String::new()],
-        ));
-        for (day, name) in &holidays {
-            let past = flag(*day < today, &tr.t("holiday-past"), false);
-            body.push_str(&format!(
-                "<tr><td>{day}{past}</td><td>{}</td><td><form method=\"post\" action=\"/console/holidays/remove\">{csrf}<input type=\"hidden\" name=\"day\" value=\"{day}\"><button type=\"submit\" class=\"link\">{}</button></form></td></tr>",
-                esc(name),
-                esc(&tr.t("holiday-remove")),
-                day = esc(day),
-            ));
+    let body = html! {
+        (deadlines_form(&tr, &csrf, &current))
+        h2 id="holidays" { (tr.h("holidays-title")) }
+        p { (tr.h("holidays-help")) }
+        @if holidays.is_empty() {
+            p { (tr.h("holidays-none")) }
+        } @else {
+            (holidays_table(&tr, &csrf, &holidays, &today))
         }
-        body.push_str("</tbody></table>");
+        form method="post" action="/console/holidays" class="card row" {
+            (csrf)
+            div {
+                label for="holiday-day" { (tr.h("holiday-day")) }
+                input type="date" id="holiday-day" name="day" required;
+            }
+            div {
+                label for="holiday-name" { (tr.h("holiday-name")) }
+                input type="text" id="holiday-name" name="name" maxlength="100" required;
+            }
+            div { button type="submit" { (tr.h("holiday-add")) } }
+        }
+    };
+    Ok(signed.page(&tr.t("nav-deadlines"), body))
+}
+
+/// The working days per kind, each in a field (15 when none is saved).
+fn deadlines_form(
+    tr: &Tr,
+    csrf: &Markup,
+    current: &std::collections::HashMap<String, i64>,
+) -> Markup {
+    html! {
+        form method="post" action="/console/deadlines" class="card" {
+            (csrf)
+            p { (tr.h("deadlines-help")) }
+            @for kind in Kind::ALL {
+                @let k = kind.as_str();
+                label for=(k) { (tr.h(&format!("kind-{k}"))) }
+                input type="number" min="1" max="365" id=(k) name=(k)
+                    value=(current.get(k).copied().unwrap_or(15));
+            }
+            p { button type="submit" { (tr.h("deadlines-save")) } }
+        }
     }
-    body.push_str(&format!(
-        "<form method=\"post\" action=\"/console/holidays\" class=\"card row\">{csrf}\
-<div><label for=\"holiday-day\">{day_l}</label><input type=\"date\" id=\"holiday-day\" name=\"day\" required></div>\
-<div><label for=\"holiday-name\">{name_l}</label><input type=\"text\" id=\"holiday-name\" name=\"name\" maxlength=\"100\" required></div>\
-<div><button type=\"submit\">{add}</button></div></form>",
-        day_l = esc(&tr.t("holiday-day")),
-        name_l = esc(&tr.t("holiday-name")),
-        add = esc(&tr.t("holiday-add")),
-    ));
-    Ok(signed.page(&tr.t("nav-deadlines"), &body))
+}
+
+/// The public holidays, each with its button to remove it; past ones flagged.
+fn holidays_table(tr: &Tr, csrf: &Markup, holidays: &[(String, String)], today: &str) -> Markup {
+    let rows = html! {
+        @for (day, name) in holidays {
+            tr {
+                td { (Shown(day)) (flag(day.as_str() < today, &tr.t("holiday-past"), false)) }
+                td { (Shown(name)) }
+                td {
+                    form method="post" action="/console/holidays/remove" {
+                        (csrf)
+                        input type="hidden" name="day" value=(Shown(day));
+                        button type="submit" class="link" { (tr.h("holiday-remove")) }
+                    }
+                }
+            }
+        }
+    };
+    table(
+        "holiday-list",
+        &[tr.t("holiday-day"), tr.t("holiday-name"), String::new()],
+        rows,
+    )
 }
 
 /// A date the form sent, as `YYYY-MM-DD`, or the error to show.
-fn form_day(signed: &Signed, form: &HashMap<String, String>) -> Result<String, ConsoleError> {
-    let text = form.get("day").map(|d| d.trim()).unwrap_or_default();
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+/// A holiday form's fields: the day and, when adding, its name.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct HolidayFields {
+    day: String,
+    name: String,
+}
+
+fn form_day(signed: &Signed, form: &HolidayFields) -> Result<String, ConsoleError> {
+    chrono::NaiveDate::parse_from_str(form.day.trim(), "%Y-%m-%d")
         .map(|day| day.to_string())
         .map_err(|_| ConsoleError::Bad(signed.tr.t("error-date")))
 }
@@ -523,16 +602,11 @@ fn form_day(signed: &Signed, form: &HashMap<String, String>) -> Result<String, C
 /// Enters a public holiday (administrators); deadlines of items that arrive afterwards skip it.
 pub async fn add_holiday(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Form(form): Form<HashMap<String, String>>,
+    signed: Admin,
+    CsrfForm(form): CsrfForm<HolidayFields>,
 ) -> ConsoleResult {
-    signed.require(&[Role::Admin])?;
-    signed.check_csrf(&form)?;
     let day = form_day(&signed, &form)?;
-    let name = form
-        .get("name")
-        .map(|n| n.trim().to_string())
-        .unwrap_or_default();
+    let name = form.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ConsoleError::Bad(signed.tr.t("error-holiday-name")));
     }
@@ -556,11 +630,9 @@ pub async fn add_holiday(
 
 pub async fn remove_holiday(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Form(form): Form<HashMap<String, String>>,
+    signed: Admin,
+    CsrfForm(form): CsrfForm<HolidayFields>,
 ) -> ConsoleResult {
-    signed.require(&[Role::Admin])?;
-    signed.check_csrf(&form)?;
     let day = form_day(&signed, &form)?;
     let (by, now) = (signed.session.account.id, state.store.clock().now());
     state
@@ -575,16 +647,35 @@ pub async fn remove_holiday(
     Ok(Redirect::to("/console/deadlines#holidays").into_response())
 }
 
+/// The deadlines form: working days per kind, each optional.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DeadlineFields {
+    complaint: Option<String>,
+    support: Option<String>,
+    information: Option<String>,
+    evaluation: Option<String>,
+}
+
+impl DeadlineFields {
+    fn of(&self, kind: Kind) -> Option<&str> {
+        match kind {
+            Kind::Complaint => self.complaint.as_deref(),
+            Kind::Support => self.support.as_deref(),
+            Kind::Information => self.information.as_deref(),
+            Kind::Evaluation => self.evaluation.as_deref(),
+        }
+    }
+}
+
 pub async fn save_deadlines(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Form(form): Form<HashMap<String, String>>,
+    signed: Admin,
+    CsrfForm(form): CsrfForm<DeadlineFields>,
 ) -> ConsoleResult {
-    signed.require(&[Role::Admin])?;
-    signed.check_csrf(&form)?;
     let mut changes = Vec::new();
     for kind in Kind::ALL {
-        if let Some(value) = form.get(kind.as_str()) {
+        if let Some(value) = form.of(kind) {
             let days: i64 = value
                 .trim()
                 .parse()
@@ -617,8 +708,7 @@ fn stamp_local(stamp: &str) -> String {
 }
 
 /// The Open311 API keys (administrators): list, issue (the key is shown once), revoke.
-pub async fn api_keys(State(state): State<Arc<AppState>>, signed: Signed) -> ConsoleResult {
-    signed.require(&[Role::Admin])?;
+pub async fn api_keys(State(state): State<Arc<AppState>>, signed: Admin) -> ConsoleResult {
     api_keys_page(&state, &signed, None).await
 }
 
@@ -630,68 +720,76 @@ async fn api_keys_page(
     let tr = signed.tr;
     let keys = state.store.read(crate::store::open311::keys).await?;
     let csrf = csrf_field(&signed.session.csrf);
-    let mut body = String::new();
-    if let Some((name, key)) = new_key {
-        body.push_str(&format!(
-            "<div class=\"card\" id=\"new-key\"><p>{}</p><p><code>{}</code></p></div>",
-            esc(&tr.a(
-                "api-key-created",
-                &[("name", FluentValue::from(name.to_string()))]
-            )),
-            esc(key)
-        ));
+    let rows = key_rows(&tr, &csrf, &keys);
+    let body = html! {
+        @if let Some((name, key)) = new_key {
+            div class="card" id="new-key" {
+                p { (Shown(&tr.a("api-key-created", &[("name", FluentValue::from(name.to_string()))]))) }
+                p { code { (Shown(key)) } }
+            }
+        }
+        form method="post" action="/console/api-keys" class="card" {
+            (csrf)
+            p { (tr.h("api-keys-help")) }
+            label for="key-name" { (tr.h("api-key-name")) }
+            input id="key-name" name="name" required maxlength="64";
+            p { button type="submit" { (tr.h("api-key-create")) } }
+        }
+        (table(
+            "",
+            &[
+                tr.t("api-key-name"),
+                tr.t("api-key-created-at"),
+                tr.t("api-key-state"),
+                String::new(),
+            ],
+            rows,
+        ))
+    };
+    Ok(signed.page(&tr.t("nav-api-keys"), body))
+}
+
+/// One row per API key: name, created, state, and the button to revoke an active one.
+fn key_rows(tr: &Tr, csrf: &Markup, keys: &[crate::store::open311::KeyRow]) -> Markup {
+    html! {
+        @for key in keys {
+            tr {
+                td { (Shown(&key.name)) }
+                td { (Shown(&stamp_local(&key.created_at))) }
+                @match &key.revoked_at {
+                    Some(at) => {
+                        td { (Shown(&tr.a("api-key-revoked-at", &[("at", FluentValue::from(stamp_local(at)))]))) }
+                        td {}
+                    }
+                    None => {
+                        td { (tr.h("api-key-active")) }
+                        td {
+                            form method="post" action="/console/api-keys/revoke" {
+                                (csrf)
+                                input type="hidden" name="name" value=(Shown(&key.name));
+                                button type="submit" { (tr.h("api-key-revoke")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
-    body.push_str(&format!(
-        "<form method=\"post\" action=\"/console/api-keys\" class=\"card\">{csrf}<p>{}</p>\
-         <label for=\"key-name\">{}</label><input id=\"key-name\" name=\"name\" required maxlength=\"64\">\
-         <p><button type=\"submit\">{}</button></p></form>",
-        esc(&tr.t("api-keys-help")),
-        esc(&tr.t("api-key-name")),
-        esc(&tr.t("api-key-create")),
-    ));
-    body.push_str(&table_start(
-        "",
-        &[
-            tr.t("api-key-name"),
-            tr.t("api-key-created-at"),
-            tr.t("api-key-state"),
-            String::new(),
-        ],
-    ));
-    for key in &keys {
-        let (state_text, action) = match &key.revoked_at {
-            Some(at) => (tr.a("api-key-revoked-at", &[("at", FluentValue::from(stamp_local(at)))]), String::new()),
-            None => (
-                tr.t("api-key-active"),
-                format!(
-                    "<form method=\"post\" action=\"/console/api-keys/revoke\">{csrf}<input type=\"hidden\" name=\"name\" value=\"{}\"><button type=\"submit\">{}</button></form>",
-                    esc(&key.name),
-                    esc(&tr.t("api-key-revoke"))
-                ),
-            ),
-        };
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{action}</td></tr>",
-            esc(&key.name),
-            esc(&stamp_local(&key.created_at)),
-            esc(&state_text)
-        ));
-    }
-    body.push_str("</tbody></table>");
-    Ok(signed.page(&tr.t("nav-api-keys"), &body))
+}
+
+/// An API key form's field: the key's name.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct KeyFields {
+    name: String,
 }
 
 pub async fn create_api_key(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Form(form): Form<HashMap<String, String>>,
+    signed: Admin,
+    CsrfForm(form): CsrfForm<KeyFields>,
 ) -> ConsoleResult {
-    signed.require(&[Role::Admin])?;
-    signed.check_csrf(&form)?;
-    let name = form
-        .get("name")
-        .map(|n| n.trim().to_string())
-        .unwrap_or_default();
+    let name = form.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 64 {
         return Err(ConsoleError::Bad(signed.tr.t("error-api-key-name")));
     }
@@ -718,15 +816,10 @@ pub async fn create_api_key(
 
 pub async fn revoke_api_key(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Form(form): Form<HashMap<String, String>>,
+    signed: Admin,
+    CsrfForm(form): CsrfForm<KeyFields>,
 ) -> ConsoleResult {
-    signed.require(&[Role::Admin])?;
-    signed.check_csrf(&form)?;
-    let name = form
-        .get("name")
-        .map(|n| n.trim().to_string())
-        .unwrap_or_default();
+    let name = form.name.trim().to_string();
     let (by, now) = (signed.session.account.id, state.store.clock().now());
     state
         .store

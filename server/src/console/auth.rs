@@ -5,7 +5,8 @@
 //! Guarantees: the sign-in answer is the same for an unknown name, a wrong password, a disabled
 //! account and one without a password yet, and takes the same work (one argon2 verification,
 //! against a dummy hash when there is no real one); an attempt is counted before its password
-//! is checked; the login form is protected by a double-submit CSRF token; session and CSRF
+//! is checked; the login form is protected by a double-submit CSRF token and every signed-in form by the session's, both
+//! checked by the form extractors ([`SignedOutForm`], [`CsrfForm`]) before a handler runs; session and CSRF
 //! tokens are 256-bit random, and only the session token's SHA-256 is stored; every sign-in and
 //! failed sign-in is recorded with the client's address (and the account, when the name is one).
 
@@ -15,21 +16,22 @@ use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
-use chrono::Duration;
-use std::collections::HashMap;
+use chrono::{DateTime, Duration, Utc};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, LazyLock};
 
-use super::html::{csrf_field, esc, page};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::html::{csrf_field, page, Shown};
 use super::i18n::Tr;
 use super::{
-    digest, own_cookie, random_token, same, set_cookie, totp, ConsoleError, ConsoleResult,
-    Language, Partial,
+    digest, own_cookie, random_token, set_cookie, totp, ConsoleError, ConsoleResult, CsrfForm,
+    Language, Partial, SignedOutForm,
 };
 use super::{LOGIN_COOKIE, SESSION_COOKIE};
 use crate::store::console::{self, NewAccount, Role, Stage};
-use crate::store::{Store, StoreError};
+use crate::store::{Sql, Store, StoreError};
 use crate::AppState;
 
 /// The shortest password accepted.
@@ -72,19 +74,6 @@ pub fn signed_out_token(state: &AppState, headers: &HeaderMap) -> String {
         .unwrap_or_else(random_token)
 }
 
-/// Checks a signed-out form's CSRF token against its cookie; the token.
-pub fn signed_out_csrf<'h>(
-    state: &AppState,
-    headers: &'h HeaderMap,
-    form: &HashMap<String, String>,
-) -> Result<&'h str, ConsoleError> {
-    let cookie_token = own_cookie(state, headers, LOGIN_COOKIE).unwrap_or("");
-    match form.get("csrf") {
-        Some(token) if !cookie_token.is_empty() && same(token, cookie_token) => Ok(cookie_token),
-        _ => Err(ConsoleError::Csrf),
-    }
-}
-
 /// The client's address: from a trusted proxy's `X-Forwarded-For`, else the peer's.
 pub fn client_ip(
     peer: SocketAddr,
@@ -113,20 +102,27 @@ fn wait_page(tr: &Tr, token: &str, seconds: i64, code_step: bool) -> Response {
 }
 
 fn login_page(tr: &Tr, token: &str, message: Option<&str>) -> String {
-    let alert = message
-        .map(|m| format!("<p class=\"alert\" role=\"alert\">{}</p>", esc(m)))
-        .unwrap_or_default();
-    let body = format!(
-        "{alert}<form method=\"post\" action=\"/console/login\" class=\"card\">{csrf}\
-<label for=\"username\">{user}</label><input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" required autofocus>\
-<label for=\"password\">{pass}</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
-<p><button type=\"submit\">{go}</button></p></form>",
-        csrf = csrf_field(token),
-        user = esc(&tr.t("login-username")),
-        pass = esc(&tr.t("login-password")),
-        go = esc(&tr.t("login-submit")),
-    );
-    page(tr, &tr.t("login-title"), None, &body)
+    let body = html! {
+        (alert(message))
+        form method="post" action="/console/login" class="card" {
+            (csrf_field(token))
+            label for="username" { (tr.h("login-username")) }
+            input type="text" id="username" name="username" autocomplete="username" required autofocus;
+            label for="password" { (tr.h("login-password")) }
+            input type="password" id="password" name="password" autocomplete="current-password" required;
+            p { button type="submit" { (tr.h("login-submit")) } }
+        }
+    };
+    page(tr, &tr.t("login-title"), None, body).into_string()
+}
+
+/// The warning above a form, when there is one.
+pub fn alert(message: Option<&str>) -> Markup {
+    html! {
+        @if let Some(message) = message {
+            p class="alert" role="alert" { (Shown(message)) }
+        }
+    }
 }
 
 pub async fn login_form(
@@ -145,23 +141,25 @@ pub async fn login_form(
         .into_response()
 }
 
+/// The sign-in form's fields.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginFields {
+    username: String,
+    password: String,
+}
+
 pub async fn login(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     client: Option<axum::Extension<crate::client::ClientAddr>>,
     Language(tr): Language,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    SignedOutForm { token, form }: SignedOutForm<LoginFields>,
 ) -> ConsoleResult {
-    let cookie_token = signed_out_csrf(&state, &headers, &form)?;
-    let username = form
-        .get("username")
-        .map(|u| u.trim().chars().take(100).collect::<String>())
-        .unwrap_or_default();
-    let password = form.get("password").cloned().unwrap_or_default();
+    let cookie_token = token.as_str();
+    let username: String = form.username.trim().chars().take(100).collect();
     let now = state.store.clock().now();
     let ip = client_ip(peer, client);
-    // Counted as failed before anything else; forgotten below if the password is right.
     let attempt = match state.sign_in_throttle.attempt(&username, ip, now) {
         Ok(attempt) => attempt,
         Err(seconds) => {
@@ -169,12 +167,11 @@ pub async fn login(
             return Ok(wait_page(&tr, cookie_token, seconds, false));
         }
     };
-    let lookup = username.clone();
     let (record, policy) = state
         .store
         .read(move |sql| {
             Ok((
-                console::login_record(sql, &lookup)?,
+                console::login_record(sql, &username)?,
                 console::require_2fa(sql)?,
             ))
         })
@@ -183,19 +180,14 @@ pub async fn login(
         .as_ref()
         .filter(|r| !r.account.disabled && r.password_hash != console::NO_PASSWORD)
         .map(|r| r.password_hash.clone());
-    let Some(good) = check_password(&state, password, hash).await else {
-        return Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, "5")],
-            Html(login_page(&tr, cookie_token, Some(&tr.t("login-busy")))),
-        )
-            .into_response());
+    let Some(good) = check_password(&state, form.password, hash).await else {
+        return Ok(busy(&tr, cookie_token));
     };
     let address = ip.to_string();
-    let account_id = record.as_ref().map(|r| r.account.id);
     let record = match record {
         Some(record) if good => record,
         _ => {
+            let account_id = record.as_ref().map(|r| r.account.id);
             state
                 .store
                 .write(move |sql| console::record_sign_in(sql, account_id, &address, "failed", now))
@@ -203,21 +195,68 @@ pub async fn login(
             return Ok(refused(&tr, cookie_token));
         }
     };
-    let id = record.account.id;
-    let stage = if record.has_totp {
-        Stage::Code
-    } else if matches!(record.account.role, Role::Admin | Role::Head) || policy {
-        Stage::Enrol
-    } else {
-        Stage::Full
-    };
-    // With a second factor to come, the name's failures are forgotten only after the code, so
-    // that a known password does not buy fresh guesses at the code.
+    let stage = first_stage(&record, policy);
     if stage == Stage::Code {
         state.sign_in_throttle.password_right(attempt, now);
     } else {
         state.sign_in_throttle.succeeded(attempt, now);
     }
+    let token = start_session(&state, record.account.id, stage, address, now).await?;
+    Ok(signed_in(&state, &token, stage))
+}
+
+/// The password checks are all busy: try again in a few seconds.
+fn busy(tr: &Tr, token: &str) -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, "5")],
+        Html(login_page(tr, token, Some(&tr.t("login-busy")))),
+    )
+        .into_response()
+}
+
+/// The session cookie, and on to the next page for `stage`.
+fn signed_in(state: &AppState, token: &str, stage: Stage) -> Response {
+    let to = match stage {
+        Stage::Full => "/console",
+        Stage::Code => "/console/login/code",
+        Stage::Enrol => "/console/2fa",
+    };
+    (
+        [(
+            header::SET_COOKIE,
+            set_cookie(
+                state,
+                SESSION_COOKIE,
+                token,
+                Some(i64::from(state.session_hours) * 3600),
+            ),
+        )],
+        Redirect::to(to),
+    )
+        .into_response()
+}
+
+/// Where a right password leads: the code for an account with a second factor, enrolling one
+/// where one is required (administrators, heads, or everyone by policy), else signed in.
+fn first_stage(record: &console::LoginRecord, policy: bool) -> Stage {
+    if record.has_totp {
+        Stage::Code
+    } else if matches!(record.account.role, Role::Admin | Role::Head) || policy {
+        Stage::Enrol
+    } else {
+        Stage::Full
+    }
+}
+
+/// Starts a session at `stage` for the account and records the sign-in; the session's token.
+async fn start_session(
+    state: &AppState,
+    id: i64,
+    stage: Stage,
+    address: String,
+    now: DateTime<Utc>,
+) -> Result<String, ConsoleError> {
     let token = random_token();
     let csrf = random_token();
     let token_digest = digest(&token);
@@ -244,24 +283,7 @@ pub async fn login(
             console::record_sign_in(sql, Some(id), &address, outcome, now)
         })
         .await?;
-    let to = match stage {
-        Stage::Full => "/console",
-        Stage::Code => "/console/login/code",
-        Stage::Enrol => "/console/2fa",
-    };
-    Ok((
-        [(
-            header::SET_COOKIE,
-            set_cookie(
-                &state,
-                SESSION_COOKIE,
-                &token,
-                Some(i64::from(state.session_hours) * 3600),
-            ),
-        )],
-        Redirect::to(to),
-    )
-        .into_response())
+    Ok(token)
 }
 
 fn refused(tr: &Tr, token: &str) -> Response {
@@ -273,21 +295,21 @@ fn refused(tr: &Tr, token: &str) -> Response {
 }
 
 fn code_page(tr: &Tr, csrf: &str, message: Option<&str>) -> String {
-    let alert = message
-        .map(|m| format!("<p class=\"alert\" role=\"alert\">{}</p>", esc(m)))
-        .unwrap_or_default();
-    let body = format!(
-        "{alert}<form method=\"post\" action=\"/console/login/code\" class=\"card\">{csrf}<p>{help}</p>\
-<label for=\"code\">{label}</label><input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"20\" required autofocus>\
-<p><button type=\"submit\">{go}</button></p></form>\
-<form method=\"post\" action=\"/console/logout\">{csrf}<button type=\"submit\" class=\"link\">{out}</button></form>",
-        csrf = csrf_field(csrf),
-        help = esc(&tr.t("code-help")),
-        label = esc(&tr.t("code-label")),
-        go = esc(&tr.t("code-submit")),
-        out = esc(&tr.t("logout")),
-    );
-    page(tr, &tr.t("code-title"), None, &body)
+    let body = html! {
+        (alert(message))
+        form method="post" action="/console/login/code" class="card" {
+            (csrf_field(csrf))
+            p { (tr.h("code-help")) }
+            label for="code" { (tr.h("code-label")) }
+            input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="20" required autofocus;
+            p { button type="submit" { (tr.h("code-submit")) } }
+        }
+        form method="post" action="/console/logout" {
+            (csrf_field(csrf))
+            button type="submit" class="link" { (tr.h("logout")) }
+        }
+    };
+    page(tr, &tr.t("code-title"), None, body).into_string()
 }
 
 /// The second step of signing in: the code from the authenticator app or a recovery code.
@@ -298,14 +320,20 @@ pub async fn code_form(Partial(signed): Partial) -> ConsoleResult {
     Ok(Html(code_page(&signed.tr, &signed.session.csrf, None)).into_response())
 }
 
+/// The second-factor code form's field.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CodeFields {
+    pub code: String,
+}
+
 pub async fn code(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     client: Option<axum::Extension<crate::client::ClientAddr>>,
     Partial(signed): Partial,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<CodeFields>,
 ) -> ConsoleResult {
-    signed.check_csrf(&form)?;
     if signed.session.stage != Stage::Code {
         return Ok(Redirect::to("/console").into_response());
     }
@@ -318,44 +346,13 @@ pub async fn code(
         Ok(attempt) => attempt,
         Err(seconds) => return Ok(wait_page(&tr, &csrf, seconds, true)),
     };
-    let code: String = form
-        .get("code")
-        .map(|c| c.trim().chars().take(20).collect())
-        .unwrap_or_default();
+    let code: String = form.code.trim().chars().take(20).collect();
     let id = account.id;
     let token_digest = signed.token_digest.clone();
     let address = ip.to_string();
     let outcome = state
         .store
-        .write(move |sql| {
-            let mut used = None;
-            if let Some((secret, last)) = console::totp(sql, id)? {
-                if let Some(step) = totp::check(&secret, &code, now, last) {
-                    if console::use_totp_step(sql, id, step)? {
-                        used = Some("signed_in");
-                    }
-                }
-            }
-            if used.is_none()
-                && console::use_recovery_code(sql, id, &totp::recovery_digest(&code), now)?
-            {
-                used = Some("signed_in_recovery_code");
-            }
-            match used {
-                Some(how) => {
-                    console::set_stage(sql, &token_digest, Stage::Full)?;
-                    console::record_sign_in(sql, Some(id), &address, how, now)?;
-                    if how == "signed_in_recovery_code" {
-                        console::audit(sql, id, "use_recovery_code", None, None, now)?;
-                    }
-                    Ok(true)
-                }
-                None => {
-                    console::record_sign_in(sql, Some(id), &address, "code_failed", now)?;
-                    Ok(false)
-                }
-            }
-        })
+        .write(move |sql| use_code(sql, id, &code, &token_digest, &address, now))
         .await?;
     if !outcome {
         return Ok((
@@ -368,12 +365,52 @@ pub async fn code(
     Ok(Redirect::to("/console").into_response())
 }
 
+/// Uses a TOTP code (each step once) or else a recovery code (each once) of the account; when
+/// one is right, the session is fully signed in. Every try is recorded; whether one was right.
+fn use_code(
+    sql: &mut dyn Sql,
+    id: i64,
+    code: &str,
+    token_digest: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let mut used = None;
+    if let Some((secret, last)) = console::totp(sql, id)? {
+        if let Some(step) = totp::check(&secret, code, now, last) {
+            if console::use_totp_step(sql, id, step)? {
+                used = Some("signed_in");
+            }
+        }
+    }
+    if used.is_none() && console::use_recovery_code(sql, id, &totp::recovery_digest(code), now)? {
+        used = Some("signed_in_recovery_code");
+    }
+    match used {
+        Some(how) => {
+            console::set_stage(sql, token_digest, Stage::Full)?;
+            console::record_sign_in(sql, Some(id), address, how, now)?;
+            if how == "signed_in_recovery_code" {
+                console::audit(sql, id, "use_recovery_code", None, None, now)?;
+            }
+            Ok(true)
+        }
+        None => {
+            console::record_sign_in(sql, Some(id), address, "code_failed", now)?;
+            Ok(false)
+        }
+    }
+}
+
+/// A form with nothing but its CSRF token.
+#[derive(Deserialize)]
+pub struct NoFields {}
+
 pub async fn logout(
     State(state): State<Arc<AppState>>,
     Partial(signed): Partial,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> ConsoleResult {
-    signed.check_csrf(&form)?;
     let token_digest = signed.token_digest.clone();
     state
         .store

@@ -1,24 +1,29 @@
 //! The office's work: the inbox (filters, order, counts per state, overdue flags), one item
 //! with its history, the actions on it, and the CSV export of the inbox.
 //!
-//! Guarantees: every query is limited to the account's [`Scope`]; a number outside it answers
-//! 404 like a missing one, for pages, actions and exports alike; the citizen's text is escaped;
-//! contact details appear only on request and each showing is written to the audit log.
+//! Guarantees: only officers, heads and citizens' offices reach these pages (the [`Handler`]
+//! extractor); every query is limited to the account's [`Scope`]; a number outside it answers
+//! 404 like a missing one, for pages, actions and exports alike; the citizen's text is shown
+//! through [`Shown`] (neutralised, escaped); contact details appear only on request and each
+//! showing is written to the audit log.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect};
-use axum::Form;
 use chrono::{DateTime, NaiveDate, Utc};
 use fluent_bundle::FluentValue;
+use maud::{html, Markup};
 use ourvoice_protocol::{Evaluation, Kind, MAX_DESCRIPTION_CHARS};
-use std::collections::HashMap;
+use serde::Deserialize;
 use std::sync::Arc;
 
-use super::html::{csrf_field, csv_line, esc, fact, flag, pager, table_start, Pages, BOM};
+use super::auth::NoFields;
+use super::html::{csrf_field, csv_line, fact, flag, options, pager, table, Pages, Shown, BOM};
 use super::i18n::{Lang, Tr};
-use super::{ConsoleError, ConsoleResult, Signed};
-use crate::store::console::{self, Action, CaseLine, InboxFilter, Refusal, Role};
+use super::{ConsoleError, ConsoleResult, CsrfForm, Handler, Params, Signed};
+use crate::store::console::{
+    self, Action, CaseDetail, CaseLine, EventLine, InboxFilter, Refusal, Scope,
+};
 use crate::AppState;
 
 pub const STATES: [&str; 6] = [
@@ -29,8 +34,6 @@ pub const STATES: [&str; 6] = [
     "closed_resolved",
     "closed_unresolved",
 ];
-
-const HANDLERS: [Role; 3] = [Role::Officer, Role::Head, Role::CitizensOffice];
 
 pub fn dir_lang(tr: &Tr) -> ourvoice_directory::Lang {
     match tr.lang {
@@ -65,87 +68,144 @@ pub fn local(time: DateTime<Utc>) -> String {
         .to_string()
 }
 
-fn parse_filter(tr: &Tr, query: &HashMap<String, String>) -> Result<InboxFilter, ConsoleError> {
-    let given = |name: &str| query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+/// The inbox's query: the filter and the page (from 1); every field optional.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InboxQuery {
+    kind: Option<String>,
+    state: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    overdue: Option<String>,
+    order: Option<String>,
+    page: Option<String>,
+}
+
+/// A field as given: trimmed, and none when empty.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn parse_filter(tr: &Tr, query: &InboxQuery) -> Result<InboxFilter, ConsoleError> {
     let mut filter = InboxFilter::default();
-    if let Some(kind) = given("kind") {
+    if let Some(kind) = given(&query.kind) {
         Kind::from_code(kind).ok_or_else(|| ConsoleError::Bad(tr.t("error-filter")))?;
         filter.kind = Some(kind.to_string());
     }
-    if let Some(state) = given("state") {
+    if let Some(state) = given(&query.state) {
         if !STATES.contains(&state) {
             return Err(ConsoleError::Bad(tr.t("error-filter")));
         }
         filter.state = Some(state.to_string());
     }
-    for (name, slot) in [("from", &mut filter.from), ("to", &mut filter.to)] {
-        if let Some(date) = given(name) {
+    for (value, slot) in [(&query.from, &mut filter.from), (&query.to, &mut filter.to)] {
+        if let Some(date) = given(value) {
             NaiveDate::parse_from_str(date, "%Y-%m-%d")
                 .map_err(|_| ConsoleError::Bad(tr.t("error-date")))?;
             *slot = Some(date.to_string());
         }
     }
-    filter.overdue = given("overdue").is_some();
-    filter.oldest_first = given("order") == Some("oldest");
+    filter.overdue = given(&query.overdue).is_some();
+    filter.oldest_first = given(&query.order) == Some("oldest");
     Ok(filter)
 }
 
-fn options(selected: Option<&str>, values: &[(&str, String)]) -> String {
-    values
-        .iter()
-        .map(|(value, label)| {
-            format!(
-                "<option value=\"{}\"{}>{}</option>",
-                esc(value),
-                if Some(*value) == selected {
-                    " selected"
-                } else {
-                    ""
-                },
-                esc(label)
-            )
-        })
-        .collect()
+/// The page asked for, from 0: pages are numbered from 1 in the address; a bad number is the
+/// first page.
+fn page_index(page: Option<&str>) -> i64 {
+    page.and_then(|p| p.trim().parse::<i64>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+        - 1
 }
 
 pub async fn inbox(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Query(query): Query<HashMap<String, String>>,
+    signed: Handler,
+    Params(query): Params<InboxQuery>,
 ) -> ConsoleResult {
-    signed.require(&HANDLERS)?;
     let tr = signed.tr;
     let scope = signed.scope()?;
     let filter = parse_filter(&tr, &query)?;
-    // Pages are numbered from 1 in the address; a bad number is the first page.
-    let page = query
-        .get("page")
-        .and_then(|p| p.trim().parse::<i64>().ok())
-        .filter(|p| *p >= 1)
-        .unwrap_or(1)
-        - 1;
+    let page = page_index(query.page.as_deref());
     let now = state.store.clock().now();
-    let console::Inbox {
-        lines,
-        matching,
-        counts,
-    } = {
-        let (scope, filter) = (scope.clone(), filter.clone());
+    let inbox = {
+        let filter = filter.clone();
         state
             .store
             .read(move |sql| console::inbox(sql, &scope, &filter, page, now))
             .await?
     };
-    let mut body = String::new();
-    body.push_str("<p class=\"counts\">");
-    for status in STATES {
-        let n = counts.get(status).copied().unwrap_or(0);
-        body.push_str(&format!(
-            "<span><a href=\"/console/inbox?state={status}\">{}</a>: <strong data-count=\"{status}\">{n}</strong></span>",
-            esc(&tr.t(&format!("state-{status}")))
-        ));
+    let body = inbox_body(&state, &tr, &filter, page, &inbox, now);
+    let office = office_name(
+        &state,
+        &tr,
+        signed.session.account.office.as_deref().unwrap_or(""),
+    );
+    let title = tr.a("inbox-title", &[("office", FluentValue::from(office))]);
+    Ok(signed.page(&title, body))
+}
+
+fn inbox_body(
+    state: &AppState,
+    tr: &Tr,
+    filter: &InboxFilter,
+    page: i64,
+    inbox: &console::Inbox,
+    now: DateTime<Utc>,
+) -> Markup {
+    let keep = filter_query(filter);
+    html! {
+        (state_counts(tr, &inbox.counts))
+        (filter_form(tr, filter))
+        p { a href={ "/console/export.csv?" (keep) } { (tr.h("inbox-export")) } }
+        @if inbox.lines.is_empty() {
+            p { (tr.h("inbox-empty")) }
+        } @else {
+            (table(
+                "",
+                &[
+                    tr.t("col-code"),
+                    tr.t("col-kind"),
+                    tr.t("col-category"),
+                    tr.t("col-state"),
+                    tr.t("col-received"),
+                    tr.t("col-due"),
+                ],
+                html! { @for line in &inbox.lines { (line_row(state, tr, line, now)) } },
+            ))
+        }
+        (pager(
+            tr,
+            &Pages {
+                path: "/console/inbox",
+                keep: &keep,
+                range_key: "inbox-range",
+                page: page as usize,
+                size: console::INBOX_PAGE as usize,
+                shown: inbox.lines.len(),
+                total: inbox.matching as usize,
+            },
+        ))
     }
-    body.push_str("</p>");
+}
+
+/// How many items of the scope are in each state, each a link to them.
+fn state_counts(tr: &Tr, counts: &std::collections::BTreeMap<String, i64>) -> Markup {
+    html! {
+        p class="counts" {
+            @for status in STATES {
+                span {
+                    a href={ "/console/inbox?state=" (status) } { (tr.h(&format!("state-{status}"))) }
+                    ": "
+                    strong data-count=(status) { (counts.get(status).copied().unwrap_or(0)) }
+                }
+            }
+        }
+    }
+}
+
+fn filter_form(tr: &Tr, filter: &InboxFilter) -> Markup {
     let mut kinds = vec![("", tr.t("filter-any"))];
     kinds.extend(
         Kind::ALL
@@ -158,30 +218,47 @@ pub async fn inbox(
         ("newest", tr.t("order-newest")),
         ("oldest", tr.t("order-oldest")),
     ];
-    body.push_str(&format!(
-        "<form method=\"get\" action=\"/console/inbox\" class=\"card row\">\
-<div><label for=\"kind\">{kind_l}</label><select id=\"kind\" name=\"kind\">{kinds}</select></div>\
-<div><label for=\"state\">{state_l}</label><select id=\"state\" name=\"state\">{states}</select></div>\
-<div><label for=\"from\">{from_l}</label><input type=\"date\" id=\"from\" name=\"from\" value=\"{from}\"></div>\
-<div><label for=\"to\">{to_l}</label><input type=\"date\" id=\"to\" name=\"to\" value=\"{to}\"></div>\
-<div><label for=\"order\">{order_l}</label><select id=\"order\" name=\"order\">{orders}</select></div>\
-<div><label><input type=\"checkbox\" name=\"overdue\" value=\"1\"{overdue}> {overdue_l}</label></div>\
-<div><button type=\"submit\">{apply}</button></div></form>",
-        kind_l = esc(&tr.t("filter-kind")),
-        kinds = options(filter.kind.as_deref(), &kinds),
-        state_l = esc(&tr.t("filter-state")),
-        states = options(filter.state.as_deref(), &states),
-        from_l = esc(&tr.t("filter-from")),
-        from = esc(filter.from.as_deref().unwrap_or("")),
-        to_l = esc(&tr.t("filter-to")),
-        to = esc(filter.to.as_deref().unwrap_or("")),
-        order_l = esc(&tr.t("filter-order")),
-        orders = options(Some(if filter.oldest_first { "oldest" } else { "newest" }), &orders),
-        overdue = if filter.overdue { " checked" } else { "" },
-        overdue_l = esc(&tr.t("filter-overdue")),
-        apply = esc(&tr.t("filter-apply")),
-    ));
-    // Built from the validated filter (codes and dates only), so nothing needs URL encoding.
+    let order = if filter.oldest_first {
+        "oldest"
+    } else {
+        "newest"
+    };
+    html! {
+        form method="get" action="/console/inbox" class="card row" {
+            div {
+                label for="kind" { (tr.h("filter-kind")) }
+                select id="kind" name="kind" { (options(filter.kind.as_deref(), &kinds)) }
+            }
+            div {
+                label for="state" { (tr.h("filter-state")) }
+                select id="state" name="state" { (options(filter.state.as_deref(), &states)) }
+            }
+            div {
+                label for="from" { (tr.h("filter-from")) }
+                input type="date" id="from" name="from" value=(Shown(filter.from.as_deref().unwrap_or("")));
+            }
+            div {
+                label for="to" { (tr.h("filter-to")) }
+                input type="date" id="to" name="to" value=(Shown(filter.to.as_deref().unwrap_or("")));
+            }
+            div {
+                label for="order" { (tr.h("filter-order")) }
+                select id="order" name="order" { (options(Some(order), &orders)) }
+            }
+            div {
+                label {
+                    input type="checkbox" name="overdue" value="1" checked[filter.overdue];
+                    " " (tr.h("filter-overdue"))
+                }
+            }
+            div { button type="submit" { (tr.h("filter-apply")) } }
+        }
+    }
+}
+
+/// The filter as a query string, for the export link and the pager; built from the validated
+/// filter (codes and dates only), so nothing needs URL encoding.
+fn filter_query(filter: &InboxFilter) -> String {
     let mut export = Vec::new();
     for (name, value) in [
         ("kind", &filter.kind),
@@ -190,7 +267,7 @@ pub async fn inbox(
         ("to", &filter.to),
     ] {
         if let Some(value) = value {
-            export.push(format!("{name}={}", esc(value)));
+            export.push(format!("{name}={value}"));
         }
     }
     if filter.overdue {
@@ -199,105 +276,53 @@ pub async fn inbox(
     if filter.oldest_first {
         export.push("order=oldest".into());
     }
-    let export_query = export.join("&amp;");
-    body.push_str(&format!(
-        "<p><a href=\"/console/export.csv?{export_query}\">{}</a></p>",
-        esc(&tr.t("inbox-export"))
-    ));
-    if lines.is_empty() {
-        body.push_str(&format!("<p>{}</p>", esc(&tr.t("inbox-empty"))));
-    } else {
-        body.push_str(&table_start(
-            "",
-            &[
-                tr.t("col-code"),
-                tr.t("col-kind"),
-                tr.t("col-category"),
-                tr.t("col-state"),
-                tr.t("col-received"),
-                tr.t("col-due"),
-            ],
-        ));
-        for line in &lines {
-            body.push_str(&line_row(&state, &tr, line, now));
-        }
-        body.push_str("</tbody></table>");
-    }
-    body.push_str(&pager(
-        &tr,
-        &Pages {
-            path: "/console/inbox",
-            keep: &export_query,
-            range_key: "inbox-range",
-            page: page as usize,
-            size: console::INBOX_PAGE as usize,
-            shown: lines.len(),
-            total: matching as usize,
-        },
-    ));
-    let title = tr.a(
-        "inbox-title",
-        &[(
-            "office",
-            FluentValue::from(office_name(
-                &state,
-                &tr,
-                signed.session.account.office.as_deref().unwrap_or(""),
-            )),
-        )],
-    );
-    Ok(signed.page(&title, &body))
+    export.join("&")
 }
 
-fn line_row(state: &AppState, tr: &Tr, line: &CaseLine, now: DateTime<Utc>) -> String {
-    let flags = [
-        flag(line.overdue(now), &tr.t("flag-overdue"), true),
-        flag(line.escalated, &tr.t("flag-escalated"), false),
-        flag(line.reopened, &tr.t("flag-reopened"), true),
-    ]
-    .concat();
-    format!(
-        "<tr><td><a href=\"/console/items/{n}\">{code}</a></td><td>{kind}</td><td>{category}</td><td>{status}{flags}</td><td>{received}</td><td>{due}</td></tr>",
-        n = line.number,
-        code = esc(&line.tracking_code),
-        kind = esc(&tr.t(&format!("kind-{}", line.kind))),
-        category = esc(&category_name(state, tr, &line.category)),
-        status = esc(&tr.t(&format!("state-{}", line.status))),
-        received = local(line.received_at),
-        due = line.due_at.map(local).unwrap_or_default(),
-    )
+fn line_row(state: &AppState, tr: &Tr, line: &CaseLine, now: DateTime<Utc>) -> Markup {
+    html! {
+        tr {
+            td { a href={ "/console/items/" (line.number) } { (Shown(&line.tracking_code)) } }
+            td { (tr.h(&format!("kind-{}", line.kind))) }
+            td { (Shown(&category_name(state, tr, &line.category))) }
+            td {
+                (tr.h(&format!("state-{}", line.status)))
+                (flag(line.overdue(now), &tr.t("flag-overdue"), true))
+                (flag(line.escalated, &tr.t("flag-escalated"), false))
+                (flag(line.reopened, &tr.t("flag-reopened"), true))
+            }
+            td { (local(line.received_at)) }
+            td { (line.due_at.map(local).unwrap_or_default()) }
+        }
+    }
+}
+
+/// One item's query: `contact=1` shows a confidential item's contact details (and logs it).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ItemQuery {
+    contact: Option<String>,
+}
+
+/// The number in an item's address; anything else is not found.
+fn item_number(number: &str) -> Result<i64, ConsoleError> {
+    number.parse().map_err(|_| ConsoleError::NotFound)
 }
 
 pub async fn item(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
+    signed: Handler,
     Path(number): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    Params(query): Params<ItemQuery>,
 ) -> ConsoleResult {
-    signed.require(&HANDLERS)?;
     let tr = signed.tr;
     let scope = signed.scope()?;
-    let number: i64 = number.parse().map_err(|_| ConsoleError::NotFound)?;
-    let now = state.store.clock().now();
-    let show_contact = query.get("contact").is_some_and(|v| v == "1");
-    let account_id = signed.session.account.id;
-    let (detail, events) = {
-        let scope = scope.clone();
-        state
-            .store
-            .read(move |sql| {
-                let detail = console::case_detail(sql, &scope, number)?;
-                let events = match detail {
-                    Some(_) => console::events(sql, number)?,
-                    None => Vec::new(),
-                };
-                Ok((detail, events))
-            })
-            .await?
-    };
-    let detail = detail.ok_or(ConsoleError::NotFound)?;
+    let number = item_number(&number)?;
+    let show_contact = query.contact.as_deref() == Some("1");
+    let (detail, events) = load_item(&state, &scope, number).await?;
     let contact = if show_contact && detail.line.privacy == "confidential" {
-        let scope = scope.clone();
+        let (scope, account_id) = (scope.clone(), signed.session.account.id);
+        let now = state.store.clock().now();
         state
             .store
             .write(move |sql| console::contact(sql, &scope, number, account_id, now))
@@ -305,157 +330,166 @@ pub async fn item(
     } else {
         None
     };
+    let body = item_body(&state, &signed, &detail, &events, contact);
+    let title = tr.a(
+        "item-title",
+        &[("code", FluentValue::from(detail.line.tracking_code.clone()))],
+    );
+    Ok(signed.page(&title, body))
+}
+
+/// An item within the scope and its history; not found outside it.
+async fn load_item(
+    state: &AppState,
+    scope: &Scope,
+    number: i64,
+) -> Result<(CaseDetail, Vec<EventLine>), ConsoleError> {
+    let scope = scope.clone();
+    let (detail, events) = state
+        .store
+        .read(move |sql| {
+            let detail = console::case_detail(sql, &scope, number)?;
+            let events = match detail {
+                Some(_) => console::events(sql, number)?,
+                None => Vec::new(),
+            };
+            Ok((detail, events))
+        })
+        .await?;
+    Ok((detail.ok_or(ConsoleError::NotFound)?, events))
+}
+
+fn item_body(
+    state: &AppState,
+    signed: &Signed,
+    detail: &CaseDetail,
+    events: &[EventLine],
+    contact: Option<(String, String)>,
+) -> Markup {
+    let tr = signed.tr;
     let line = &detail.line;
-    let yes_no = |b: bool| esc(&tr.t(if b { "yes" } else { "no" }));
-    let mut facts = String::new();
-    facts.push_str(&fact(
-        &tr.t("col-code"),
-        &format!("<strong>{}</strong>", esc(&line.tracking_code)),
-    ));
-    facts.push_str(&fact(
-        &tr.t("col-kind"),
-        &esc(&tr.t(&format!("kind-{}", line.kind))),
-    ));
-    facts.push_str(&fact(
-        &tr.t("col-category"),
-        &esc(&category_name(&state, &tr, &line.category)),
-    ));
-    facts.push_str(&fact(
-        &tr.t("col-office"),
-        &esc(&office_name(&state, &tr, &line.office)),
-    ));
-    let mut status = esc(&tr.t(&format!("state-{}", line.status)));
-    status.push_str(&flag(line.overdue(now), &tr.t("flag-overdue"), true));
-    status.push_str(&flag(line.reopened, &tr.t("flag-reopened"), true));
-    facts.push_str(&fact(&tr.t("col-state"), &status));
-    facts.push_str(&fact(&tr.t("col-received"), &local(line.received_at)));
-    facts.push_str(&fact(
-        &tr.t("col-due"),
-        &line.due_at.map(local).unwrap_or_default(),
-    ));
+    let now = state.store.clock().now();
+    html! {
+        div class="card" { table { (item_facts(state, &tr, detail, now)) } }
+        div class="card" {
+            h2 { (tr.h("item-description")) }
+            p class="free" id="description" { (Shown(&detail.description)) }
+        }
+        @if let Some(evaluation) = detail
+            .evaluation
+            .as_deref()
+            .and_then(|e| serde_json::from_str::<Evaluation>(e).ok())
+        {
+            div class="card" {
+                h2 { (tr.h("item-evaluation")) }
+                table { (evaluation_rows(&tr, &evaluation)) }
+            }
+        }
+        div class="card" {
+            h2 { (tr.h("item-contact")) }
+            (contact_details(&tr, line, contact))
+        }
+        div class="card" {
+            h2 { (tr.h("item-history")) }
+            ol { @for event in events { li { (history_entry(state, &tr, event)) } } }
+        }
+        @if !line.status.starts_with("closed") {
+            (actions(state, &tr, signed, line.number, &line.office, &line.status))
+        }
+    }
+}
+
+fn item_facts(state: &AppState, tr: &Tr, detail: &CaseDetail, now: DateTime<Utc>) -> Markup {
+    let line = &detail.line;
+    let yes_no = |b: bool| tr.h(if b { "yes" } else { "no" });
     let place = state
         .directory
-        .path(&detail.place, dir_lang(&tr))
+        .path(&detail.place, dir_lang(tr))
         .unwrap_or_else(|| detail.place.clone());
-    facts.push_str(&fact(&tr.t("col-place"), &esc(&place)));
-    if let Some(date) = &detail.incident_date {
-        facts.push_str(&fact(&tr.t("col-incident-date"), &esc(date)));
-    }
-    facts.push_str(&fact(
-        &tr.t("col-about-staff"),
-        &yes_no(detail.about_office_staff),
-    ));
-    facts.push_str(&fact(
-        &tr.t("col-public-text"),
-        &yes_no(detail.publish_text),
-    ));
-    if let Some(asked) = detail.asked_extra_payment {
-        facts.push_str(&fact(&tr.t("col-extra-payment"), &yes_no(asked)));
-    }
-    for (label, dimension, value) in [
+    let status = html! {
+        (tr.h(&format!("state-{}", line.status)))
+        (flag(line.overdue(now), &tr.t("flag-overdue"), true))
+        (flag(line.reopened, &tr.t("flag-reopened"), true))
+    };
+    let dimensions = [
         ("col-gender", "gender", &detail.gender),
         ("col-age", "age_band", &detail.age_band),
         ("col-disability", "disability", &detail.disability),
-    ] {
-        if let Some(value) = value {
-            let shown = tr.t(&format!("dim-{dimension}-{value}"));
-            facts.push_str(&fact(&tr.t(label), &esc(&shown)));
+    ];
+    html! {
+        (fact(&tr.t("col-code"), html! { strong { (Shown(&line.tracking_code)) } }))
+        (fact(&tr.t("col-kind"), tr.h(&format!("kind-{}", line.kind))))
+        (fact(&tr.t("col-category"), Shown(&category_name(state, tr, &line.category))))
+        (fact(&tr.t("col-office"), Shown(&office_name(state, tr, &line.office))))
+        (fact(&tr.t("col-state"), status))
+        (fact(&tr.t("col-received"), local(line.received_at)))
+        (fact(&tr.t("col-due"), line.due_at.map(local).unwrap_or_default()))
+        (fact(&tr.t("col-place"), Shown(&place)))
+        @if let Some(date) = &detail.incident_date {
+            (fact(&tr.t("col-incident-date"), Shown(date)))
         }
-    }
-    if let Some(rating) = detail.rating {
-        facts.push_str(&fact(&tr.t("col-citizen-rating"), &format!("{rating} / 5")));
-    }
-    let mut body = format!("<div class=\"card\"><table>{facts}</table></div>");
-    body.push_str(&format!(
-        "<div class=\"card\"><h2>{}</h2><p class=\"free\" id=\"description\">{}</p></div>",
-        esc(&tr.t("item-description")),
-        esc(&detail.description)
-    ));
-    if let Some(evaluation) = detail
-        .evaluation
-        .as_deref()
-        .and_then(|e| serde_json::from_str::<Evaluation>(e).ok())
-    {
-        let mut rows = fact(
-            &tr.t("criterion-overall"),
-            &format!("{} / 5", evaluation.overall),
-        );
-        for (name, value) in evaluation.criteria.named() {
-            if let Some(value) = value {
-                rows.push_str(&fact(
-                    &tr.t(&format!("criterion-{name}")),
-                    &format!("{value} / 5"),
-                ));
+        (fact(&tr.t("col-about-staff"), yes_no(detail.about_office_staff)))
+        (fact(&tr.t("col-public-text"), yes_no(detail.publish_text)))
+        @if let Some(asked) = detail.asked_extra_payment {
+            (fact(&tr.t("col-extra-payment"), yes_no(asked)))
+        }
+        @for (label, dimension, value) in dimensions {
+            @if let Some(value) = value {
+                (fact(&tr.t(label), tr.h(&format!("dim-{dimension}-{value}"))))
             }
         }
-        body.push_str(&format!(
-            "<div class=\"card\"><h2>{}</h2><table>{rows}</table></div>",
-            esc(&tr.t("item-evaluation"))
-        ));
-    }
-    body.push_str(&format!(
-        "<div class=\"card\"><h2>{}</h2>",
-        esc(&tr.t("item-contact"))
-    ));
-    match (line.privacy.as_str(), contact) {
-        ("confidential", Some((name, phone))) => body.push_str(&format!(
-            "<p id=\"contact\">{} · <a href=\"tel:{}\">{}</a></p><p><small>{}</small></p>",
-            esc(&name),
-            esc(&phone),
-            esc(&phone),
-            esc(&tr.t("contact-logged"))
-        )),
-        ("confidential", None) => body.push_str(&format!(
-            "<p><a href=\"/console/items/{number}?contact=1\">{}</a></p>",
-            esc(&tr.t("contact-show"))
-        )),
-        _ => body.push_str(&format!("<p>{}</p>", esc(&tr.t("contact-anonymous")))),
-    }
-    body.push_str("</div>");
-    body.push_str(&format!(
-        "<div class=\"card\"><h2>{}</h2><ol>",
-        esc(&tr.t("item-history"))
-    ));
-    for event in &events {
-        let mut text = format!(
-            "{} — {} · {}",
-            local(event.at),
-            esc(&tr.t(&format!("action-{}", event.action))),
-            esc(&tr.t(&format!("state-{}", event.status)))
-        );
-        if matches!(event.action.as_str(), "transfer" | "escalate") {
-            text.push_str(&format!(
-                " → {}",
-                esc(&office_name(&state, &tr, &event.office))
-            ));
+        @if let Some(rating) = detail.rating {
+            (fact(&tr.t("col-citizen-rating"), format!("{rating} / 5")))
         }
-        if let Some(by) = &event.by {
-            text.push_str(&format!(" ({})", esc(by)));
-        }
-        if let Some(reply) = &event.reply_text {
-            text.push_str(&format!("<div class=\"free\">{}</div>", esc(reply)));
-        }
-        if let Some(note) = &event.note {
-            text.push_str(&format!("<div class=\"free\"><em>{}</em></div>", esc(note)));
-        }
-        body.push_str(&format!("<li>{text}</li>"));
     }
-    body.push_str("</ol></div>");
-    if !line.status.starts_with("closed") {
-        body.push_str(&actions(
-            &state,
-            &tr,
-            &signed,
-            number,
-            &line.office,
-            &line.status,
-        ));
+}
+
+fn evaluation_rows(tr: &Tr, evaluation: &Evaluation) -> Markup {
+    html! {
+        (fact(&tr.t("criterion-overall"), format!("{} / 5", evaluation.overall)))
+        @for (name, value) in evaluation.criteria.named() {
+            @if let Some(value) = value {
+                (fact(&tr.t(&format!("criterion-{name}")), format!("{value} / 5")))
+            }
+        }
     }
-    let title = tr.a(
-        "item-title",
-        &[("code", FluentValue::from(line.tracking_code.clone()))],
-    );
-    Ok(signed.page(&title, &body))
+}
+
+fn contact_details(tr: &Tr, line: &CaseLine, contact: Option<(String, String)>) -> Markup {
+    html! {
+        @match (line.privacy.as_str(), contact) {
+            ("confidential", Some((name, phone))) => {
+                p id="contact" {
+                    (Shown(&name)) " · "
+                    a href={ "tel:" (Shown(&phone)) } { (Shown(&phone)) }
+                }
+                p { small { (tr.h("contact-logged")) } }
+            }
+            ("confidential", None) => {
+                p { a href={ "/console/items/" (line.number) "?contact=1" } { (tr.h("contact-show")) } }
+            }
+            _ => { p { (tr.h("contact-anonymous")) } }
+        }
+    }
+}
+
+fn history_entry(state: &AppState, tr: &Tr, event: &EventLine) -> Markup {
+    html! {
+        (local(event.at)) " — " (tr.h(&format!("action-{}", event.action))) " · "
+        (tr.h(&format!("state-{}", event.status)))
+        @if matches!(event.action.as_str(), "transfer" | "escalate") {
+            " → " (Shown(&office_name(state, tr, &event.office)))
+        }
+        @if let Some(by) = &event.by {
+            " (" (Shown(by)) ")"
+        }
+        @if let Some(reply) = &event.reply_text {
+            div class="free" { (Shown(reply)) }
+        }
+        @if let Some(note) = &event.note {
+            div class="free" { em { (Shown(note)) } }
+        }
+    }
 }
 
 /// The citizens' office an item escalates to: the one above its office, or, when that one is
@@ -472,53 +506,57 @@ fn actions(
     number: i64,
     office: &str,
     status: &str,
-) -> String {
+) -> Markup {
     let csrf = csrf_field(&signed.session.csrf);
-    let mut changes = Vec::new();
-    for to in ["in_progress", "closed_resolved", "closed_unresolved"] {
-        if console::allowed_change(status, to) {
-            changes.push((to, tr.t(&format!("state-{to}"))));
+    let changes: Vec<(&str, String)> = ["in_progress", "closed_resolved", "closed_unresolved"]
+        .into_iter()
+        .filter(|to| console::allowed_change(status, to))
+        .map(|to| (to, tr.t(&format!("state-{to}"))))
+        .collect();
+    let action = |what: &str| format!("/console/items/{number}/{what}");
+    html! {
+        form method="post" action=(action("reply")) class="card" {
+            (csrf)
+            h2 { (tr.h("action-reply-title")) }
+            label for="text" { (tr.h("action-reply-text")) }
+            textarea id="text" name="text" maxlength=(MAX_DESCRIPTION_CHARS) required {}
+            label for="reply-kind" { (tr.h("action-reply-kind")) }
+            select id="reply-kind" name="kind" {
+                option value="answer" { (tr.h("reply-answer")) }
+                option value="question" { (tr.h("reply-question")) }
+            }
+            p { button type="submit" { (tr.h("action-reply-submit")) } }
+        }
+        form method="post" action=(action("state")) class="card" {
+            (csrf)
+            h2 { (tr.h("action-state-title")) }
+            label for="to-state" { (tr.h("filter-state")) }
+            select id="to-state" name="state" { (options(None, &changes)) }
+            p { button type="submit" { (tr.h("action-state-submit")) } }
+        }
+        form method="post" action=(action("transfer")) class="card" {
+            (csrf)
+            h2 { (tr.h("action-transfer-title")) }
+            label for="office" { (tr.h("action-transfer-office")) }
+            input type="text" id="office" name="office" placeholder="OWSO-1201" required;
+            label for="reason" { (tr.h("action-transfer-reason")) }
+            textarea id="reason" name="reason" required {}
+            p { button type="submit" { (tr.h("action-transfer-submit")) } }
+        }
+        @if let Some(above) = escalation_target(state, office) {
+            form method="post" action=(action("escalate")) class="card" {
+                (csrf)
+                h2 { (tr.h("action-escalate-title")) }
+                p { (Shown(&office_name(state, tr, &above))) }
+                button type="submit" { (tr.h("action-escalate-submit")) }
+            }
         }
     }
-    let escalate = match escalation_target(state, office) {
-        Some(above) => format!(
-            "<form method=\"post\" action=\"/console/items/{number}/escalate\" class=\"card\">{csrf}<h2>{}</h2><p>{}</p><button type=\"submit\">{}</button></form>",
-            esc(&tr.t("action-escalate-title")),
-            esc(&office_name(state, tr, &above)),
-            esc(&tr.t("action-escalate-submit")),
-        ),
-        None => String::new(),
-    };
-    format!(
-        "<form method=\"post\" action=\"/console/items/{number}/reply\" class=\"card\">{csrf}\
-<h2>{reply_t}</h2><label for=\"text\">{text_l}</label><textarea id=\"text\" name=\"text\" maxlength=\"{MAX_DESCRIPTION_CHARS}\" required></textarea>\
-<label for=\"reply-kind\">{kind_l}</label><select id=\"reply-kind\" name=\"kind\"><option value=\"answer\">{answer}</option><option value=\"question\">{question}</option></select>\
-<p><button type=\"submit\">{send}</button></p></form>\
-<form method=\"post\" action=\"/console/items/{number}/state\" class=\"card\">{csrf}<h2>{state_t}</h2>\
-<label for=\"to-state\">{state_l}</label><select id=\"to-state\" name=\"state\">{changes}</select><p><button type=\"submit\">{change}</button></p></form>\
-<form method=\"post\" action=\"/console/items/{number}/transfer\" class=\"card\">{csrf}<h2>{transfer_t}</h2>\
-<label for=\"office\">{office_l}</label><input type=\"text\" id=\"office\" name=\"office\" placeholder=\"OWSO-1201\" required>\
-<label for=\"reason\">{reason_l}</label><textarea id=\"reason\" name=\"reason\" required></textarea><p><button type=\"submit\">{transfer}</button></p></form>{escalate}",
-        reply_t = esc(&tr.t("action-reply-title")),
-        text_l = esc(&tr.t("action-reply-text")),
-        kind_l = esc(&tr.t("action-reply-kind")),
-        answer = esc(&tr.t("reply-answer")),
-        question = esc(&tr.t("reply-question")),
-        send = esc(&tr.t("action-reply-submit")),
-        state_t = esc(&tr.t("action-state-title")),
-        state_l = esc(&tr.t("filter-state")),
-        changes = options(None, &changes),
-        change = esc(&tr.t("action-state-submit")),
-        transfer_t = esc(&tr.t("action-transfer-title")),
-        office_l = esc(&tr.t("action-transfer-office")),
-        reason_l = esc(&tr.t("action-transfer-reason")),
-        transfer = esc(&tr.t("action-transfer-submit")),
-    )
 }
 
 async fn apply(state: &AppState, signed: &Signed, number: &str, action: Action) -> ConsoleResult {
     let scope = signed.scope()?;
-    let number: i64 = number.parse().map_err(|_| ConsoleError::NotFound)?;
+    let number = item_number(number)?;
     let account_id = signed.session.account.id;
     let now = state.store.clock().now();
     let outcome = state
@@ -532,30 +570,34 @@ async fn apply(state: &AppState, signed: &Signed, number: &str, action: Action) 
     }
 }
 
-fn text_field(tr: &Tr, form: &HashMap<String, String>, name: &str) -> Result<String, ConsoleError> {
-    let text = form
-        .get(name)
-        .map(|t| t.trim().to_string())
-        .unwrap_or_default();
+/// A reply, question or reason: trimmed, not empty, not longer than a description.
+fn text_field(tr: &Tr, text: &str) -> Result<String, ConsoleError> {
+    let text = text.trim();
     if text.is_empty() || text.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(ConsoleError::Bad(tr.a(
             "error-text",
             &[("max", FluentValue::from(MAX_DESCRIPTION_CHARS))],
         )));
     }
-    Ok(text)
+    Ok(text.to_string())
+}
+
+/// The reply form: the text, and whether it answers or asks (`answer` when missing).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReplyFields {
+    text: String,
+    kind: Option<String>,
 }
 
 pub async fn reply(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
+    signed: Handler,
     Path(number): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<ReplyFields>,
 ) -> ConsoleResult {
-    signed.require(&HANDLERS)?;
-    signed.check_csrf(&form)?;
-    let text = text_field(&signed.tr, &form, "text")?;
-    let action = match form.get("kind").map(String::as_str) {
+    let text = text_field(&signed.tr, &form.text)?;
+    let action = match form.kind.as_deref() {
         Some("question") => Action::Question { text },
         Some("answer") | None => Action::Reply { text },
         Some(_) => return Err(ConsoleError::Bad(signed.tr.t("error-filter"))),
@@ -563,33 +605,41 @@ pub async fn reply(
     apply(&state, &signed, &number, action).await
 }
 
+/// The state form: the state to move to.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StateFields {
+    state: String,
+}
+
 pub async fn change_state(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
+    signed: Handler,
     Path(number): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<StateFields>,
 ) -> ConsoleResult {
-    signed.require(&HANDLERS)?;
-    signed.check_csrf(&form)?;
-    let to = form.get("state").cloned().unwrap_or_default();
+    let to = form.state;
     if !STATES.contains(&to.as_str()) {
         return Err(ConsoleError::Bad(signed.tr.t("error-filter")));
     }
     apply(&state, &signed, &number, Action::State { to }).await
 }
 
+/// The transfer form: the office's code and the reason.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TransferFields {
+    office: String,
+    reason: String,
+}
+
 pub async fn transfer(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
+    signed: Handler,
     Path(number): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<TransferFields>,
 ) -> ConsoleResult {
-    signed.require(&HANDLERS)?;
-    signed.check_csrf(&form)?;
-    let office = form
-        .get("office")
-        .map(|o| o.trim().to_uppercase())
-        .unwrap_or_default();
+    let office = form.office.trim().to_uppercase();
     if state.directory.office(&office).is_none() {
         return Err(ConsoleError::Bad(signed.tr.t("error-office")));
     }
@@ -602,7 +652,7 @@ pub async fn transfer(
             )],
         )));
     }
-    let reason = text_field(&signed.tr, &form, "reason")?;
+    let reason = text_field(&signed.tr, &form.reason)?;
     apply(
         &state,
         &signed,
@@ -614,14 +664,12 @@ pub async fn transfer(
 
 pub async fn escalate(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
+    signed: Handler,
     Path(number): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> ConsoleResult {
-    signed.require(&HANDLERS)?;
-    signed.check_csrf(&form)?;
     let scope = signed.scope()?;
-    let parsed: i64 = number.parse().map_err(|_| ConsoleError::NotFound)?;
+    let parsed = item_number(&number)?;
     let detail = state
         .store
         .read(move |sql| console::case_detail(sql, &scope, parsed))
@@ -634,10 +682,9 @@ pub async fn escalate(
 
 pub async fn export(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Query(query): Query<HashMap<String, String>>,
+    signed: Handler,
+    Params(query): Params<InboxQuery>,
 ) -> ConsoleResult {
-    signed.require(&HANDLERS)?;
     let tr = signed.tr;
     let scope = signed.scope()?;
     let filter = parse_filter(&tr, &query)?;
@@ -660,6 +707,27 @@ pub async fn export(
             )
         })
         .await?;
+    let csv = inbox_csv(&state, &tr, lines, now);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"ourvoice-inbox.csv\"".to_string(),
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// The exported lines as a CSV file (with BOM), headed in the account's language.
+fn inbox_csv(
+    state: &AppState,
+    tr: &Tr,
+    lines: Vec<(CaseLine, String)>,
+    now: DateTime<Utc>,
+) -> String {
     let mut csv = String::from(BOM);
     csv.push_str(&csv_line(
         &[
@@ -679,7 +747,7 @@ pub async fn export(
         csv.push_str(&csv_line(&[
             line.tracking_code.clone(),
             tr.t(&format!("kind-{}", line.kind)),
-            category_name(&state, &tr, &line.category),
+            category_name(state, tr, &line.category),
             tr.t(&format!("state-{}", line.status)),
             line.office.clone(),
             local(line.received_at),
@@ -688,15 +756,5 @@ pub async fn export(
             description,
         ]));
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"ourvoice-inbox.csv\"".to_string(),
-            ),
-        ],
-        csv,
-    )
-        .into_response())
+    csv
 }

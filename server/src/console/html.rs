@@ -1,31 +1,42 @@
-//! HTML and CSV building blocks for the console: escaping, the page frame, the pager of long
-//! lists, and CSV cells.
+//! HTML and CSV building blocks for the console: the page frame, text from storage shown
+//! safely, the pager of long lists, and CSV cells.
 //!
-//! Guarantees: every value from a citizen or an account goes through [`esc`] before it reaches
-//! a page; CSV cells are quoted, and a cell a spreadsheet would run as a formula is prefixed
-//! with `'`; CSV files start with a UTF-8 BOM so spreadsheet programs show Khmer.
+//! Guarantees: pages are built with `maud::html!`, which escapes every spliced value; text from
+//! a citizen or an account is spliced as [`Shown`], and the console's own words as [`Words`]
+//! (`tr.h(key)`), both of which first show the characters that would disguise text
+//! (bidirectional overrides, controls) as `[U+XXXX]` and escape `'` too; only fixed markup of
+//! this crate is spliced unescaped (`PreEscaped`: the style sheet and the doctype; the SVG
+//! charts and QR code are templates too). CSV cells are quoted, and a cell a
+//! spreadsheet would run as a formula is prefixed with `'`; CSV files start with a UTF-8 BOM so
+//! spreadsheet programs show Khmer.
 
 use fluent_bundle::FluentValue;
+use maud::{html, Markup, PreEscaped, Render};
 
 use super::i18n::{Lang, Tr};
 use crate::store::console::{Role, Session};
 
-/// Escapes text for HTML element content and quoted attribute values; characters that would
-/// disguise the text (bidirectional overrides, controls) are shown as `[U+XXXX]` instead.
-pub fn esc(text: &str) -> String {
-    let text = ourvoice_protocol::text::neutralised(text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
+/// Text from a citizen, an account or storage, as a page shows it: characters that would
+/// disguise it (bidirectional overrides, controls) are shown as `[U+XXXX]`, then it is escaped
+/// for element content and quoted attribute values.
+#[derive(Clone, Copy, Debug)]
+pub struct Shown<'a>(pub &'a str);
+
+impl Render for Shown<'_> {
+    fn render_to(&self, out: &mut String) {
+        let text = ourvoice_protocol::text::neutralised(self.0);
+        out.reserve(text.len());
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                _ => out.push(c),
+            }
         }
     }
-    out
 }
 
 const STYLE: &str = "
@@ -57,63 +68,96 @@ svg{max-width:100%;height:auto;background:#fff}
 @media (max-width:40rem){th,td{padding:.35rem;font-size:.95em}}
 ";
 
-/// A whole page: head, header with navigation for the signed-in role, and `body`.
-pub fn page(tr: &Tr, title: &str, session: Option<&Session>, body: &str) -> String {
-    let mut nav = String::new();
-    let mut who = String::new();
-    if let Some(session) = session {
-        let role = session.account.role;
-        let mut links: Vec<(&str, String)> = Vec::new();
-        if matches!(role, Role::Officer | Role::Head | Role::CitizensOffice) {
-            links.push(("/console/inbox", tr.t("nav-inbox")));
-        }
-        if matches!(role, Role::Head | Role::Admin) {
-            links.push(("/console/accounts", tr.t("nav-accounts")));
-        }
-        if matches!(role, Role::Analyst | Role::Admin) {
-            links.push(("/console/dashboard", tr.t("nav-dashboard")));
-        }
-        if role == Role::Admin {
-            links.push(("/console/offices", tr.t("nav-offices")));
-            links.push(("/console/deadlines", tr.t("nav-deadlines")));
-            links.push(("/console/audit", tr.t("nav-audit")));
-            links.push(("/console/api-keys", tr.t("nav-api-keys")));
-        }
-        links.push(("/console/password", tr.t("nav-password")));
-        links.push(("/console/2fa", tr.t("nav-2fa")));
-        for (href, label) in links {
-            nav.push_str(&format!("<a href=\"{href}\">{}</a>", esc(&label)));
-        }
-        who = format!(
-            "<span class=\"who\">{} · <form method=\"post\" action=\"/console/logout\" style=\"display:inline\">{}<button class=\"link\" type=\"submit\">{}</button></form></span>",
-            esc(&session.account.display_name),
-            csrf_field(&session.csrf),
-            esc(&tr.t("logout"))
-        );
+/// The console's own words (a translation), shown like [`Shown`] text: neutralised and escaped,
+/// so a translation is held to the same rules as stored text.
+#[derive(Clone, Debug)]
+pub struct Words(String);
+
+impl Render for Words {
+    fn render_to(&self, out: &mut String) {
+        Shown(&self.0).render_to(out);
     }
-    let other = match tr.lang {
+}
+
+impl Tr {
+    /// The translation of `key`, for a page.
+    pub fn h(&self, key: &str) -> Words {
+        Words(self.t(key))
+    }
+}
+
+/// The links of the header's navigation for a role.
+fn links(tr: &Tr, role: Role) -> Vec<(&'static str, String)> {
+    let mut links = Vec::new();
+    if matches!(role, Role::Officer | Role::Head | Role::CitizensOffice) {
+        links.push(("/console/inbox", tr.t("nav-inbox")));
+    }
+    if matches!(role, Role::Head | Role::Admin) {
+        links.push(("/console/accounts", tr.t("nav-accounts")));
+    }
+    if matches!(role, Role::Analyst | Role::Admin) {
+        links.push(("/console/dashboard", tr.t("nav-dashboard")));
+    }
+    if role == Role::Admin {
+        links.push(("/console/offices", tr.t("nav-offices")));
+        links.push(("/console/deadlines", tr.t("nav-deadlines")));
+        links.push(("/console/audit", tr.t("nav-audit")));
+        links.push(("/console/api-keys", tr.t("nav-api-keys")));
+    }
+    links.push(("/console/password", tr.t("nav-password")));
+    links.push(("/console/2fa", tr.t("nav-2fa")));
+    links
+}
+
+/// A whole page: head, header with navigation for the signed-in role, and `body`.
+pub fn page(tr: &Tr, title: &str, session: Option<&Session>, body: Markup) -> Markup {
+    let (other_code, other_name) = match tr.lang {
         Lang::Km => ("en", "English"),
         Lang::En => ("km", "ខ្មែរ"),
     };
-    format!(
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{title} · {app}</title><style>{STYLE}</style></head><body>\
-<header><strong>{app}</strong><nav>{nav}</nav>{who}<a href=\"/console/lang/{other_code}\">{other_name}</a></header>\
-<main><h1>{title}</h1>{body}</main></body></html>",
-        lang = tr.lang.code(),
-        title = esc(title),
-        app = esc(&tr.t("app-name")),
-        other_code = other.0,
-        other_name = other.1,
-    )
+    let app = tr.t("app-name");
+    html! {
+        (PreEscaped("<!doctype html>"))
+        html lang=(tr.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (Shown(title)) " · " (Shown(&app)) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    strong { (Shown(&app)) }
+                    nav {
+                        @if let Some(session) = session {
+                            @for (href, label) in links(tr, session.account.role) {
+                                a href=(href) { (Shown(&label)) }
+                            }
+                        }
+                    }
+                    @if let Some(session) = session {
+                        span class="who" {
+                            (Shown(&session.account.display_name)) " · "
+                            form method="post" action="/console/logout" style="display:inline" {
+                                (csrf_field(&session.csrf))
+                                button class="link" type="submit" { (Shown(&tr.t("logout"))) }
+                            }
+                        }
+                    }
+                    a href={ "/console/lang/" (other_code) } { (other_name) }
+                }
+                main {
+                    h1 { (Shown(title)) }
+                    (body)
+                }
+            }
+        }
+    }
 }
 
-pub fn csrf_field(token: &str) -> String {
-    format!(
-        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
-        esc(token)
-    )
+/// The hidden field that carries a form's CSRF token.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(Shown(token)); }
 }
 
 /// One CSV line, each cell quoted.
@@ -138,53 +182,54 @@ pub fn csv_line(cells: &[String]) -> String {
 /// The byte-order mark that starts every CSV file.
 pub const BOM: &str = "\u{feff}";
 
-/// A small label (a state, a warning), escaped; `alert` draws it in the warning colour.
-pub fn badge(text: &str, alert: bool) -> String {
-    format!(
-        "<span class=\"badge{}\">{}</span>",
-        if alert { " overdue" } else { "" },
-        esc(text)
-    )
+/// A small label (a state, a warning); `alert` draws it in the warning colour.
+pub fn badge(text: &str, alert: bool) -> Markup {
+    html! { span.badge.overdue[alert] { (Shown(text)) } }
 }
 
 /// A [`badge`] after a value, when `shown`; nothing otherwise.
-pub fn flag(shown: bool, text: &str, alert: bool) -> String {
-    if shown {
-        format!(" {}", badge(text, alert))
-    } else {
-        String::new()
+pub fn flag(shown: bool, text: &str, alert: bool) -> Markup {
+    html! {
+        @if shown {
+            " " (badge(text, alert))
+        }
     }
 }
 
-/// One row of a two-column table of facts: the label, and the value (already HTML).
-pub fn fact(label: &str, value: &str) -> String {
-    format!(
-        "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-        esc(label),
-        value
-    )
+/// One row of a two-column table of facts: the label, and the value.
+pub fn fact(label: &str, value: impl Render) -> Markup {
+    html! { tr { th scope="row" { (Shown(label)) } td { (value) } } }
 }
 
-/// The start of a table up to its body: `id` (none when empty) and the column headings,
-/// escaped here (an empty one for a column of buttons).
-pub fn table_start(id: &str, headings: &[String]) -> String {
-    let id = if id.is_empty() {
-        String::new()
-    } else {
-        format!(" id=\"{}\"", esc(id))
-    };
-    let headings: String = headings
-        .iter()
-        .map(|heading| format!("<th>{}</th>", esc(heading)))
-        .collect();
-    format!("<table{id}><thead><tr>{headings}</tr></thead><tbody>")
+/// A table: `id` (none when empty), the column headings (an empty one for a column of
+/// buttons), and the rows of its body.
+pub fn table(id: &str, headings: &[String], rows: Markup) -> Markup {
+    let id = (!id.is_empty()).then_some(id);
+    html! {
+        table id=[id.map(Shown)] {
+            thead { tr { @for heading in headings { th { (Shown(heading)) } } } }
+            tbody { (rows) }
+        }
+    }
+}
+
+/// `<option>`s for a `<select>`: value and label, the one equal to `selected` marked.
+pub fn options<V: AsRef<str>, L: AsRef<str>>(selected: Option<&str>, values: &[(V, L)]) -> Markup {
+    html! {
+        @for (value, label) in values {
+            option value=(Shown(value.as_ref())) selected[Some(value.as_ref()) == selected] {
+                (Shown(label.as_ref()))
+            }
+        }
+    }
 }
 
 /// Where a list in pages stands: which page (from 0) of how many lines.
 pub struct Pages<'a> {
     /// The list's address, e.g. `/console/inbox`.
     pub path: &'a str,
-    /// The filter to keep in the links, already escaped for HTML (`kind=complaint&amp;…`).
+    /// The filter to keep in the links, as a query string (`kind=complaint&order=oldest`);
+    /// escaped where it is spliced.
     pub keep: &'a str,
     /// The key of the "Items 1–100 of 255" line (variables `first`, `last`, `total`).
     pub range_key: &'a str,
@@ -196,7 +241,7 @@ pub struct Pages<'a> {
 
 /// The line saying which lines a page shows, with links to the pages before and after
 /// (keeping the filter); nothing when everything fits on one page.
-pub fn pager(tr: &Tr, pages: &Pages) -> String {
+pub fn pager(tr: &Tr, pages: &Pages) -> Markup {
     let Pages {
         path,
         keep,
@@ -207,7 +252,7 @@ pub fn pager(tr: &Tr, pages: &Pages) -> String {
         total,
     } = *pages;
     if total <= size && page == 0 {
-        return String::new();
+        return html! {};
     }
     let first = page * size + 1;
     let range = if shown == 0 {
@@ -222,25 +267,24 @@ pub fn pager(tr: &Tr, pages: &Pages) -> String {
             ],
         )
     };
+    let separator = if keep.is_empty() { "" } else { "&" };
     let link = |to: usize, key: &str, rel: &str| {
-        let separator = if keep.is_empty() { "" } else { "&amp;" };
-        format!(
-            "<a rel=\"{rel}\" href=\"{path}?{keep}{separator}page={}\">{}</a>",
-            to + 1,
-            esc(&tr.t(key))
-        )
+        let href = format!("{path}?{keep}{separator}page={}", to + 1);
+        html! { a rel=(rel) href=(Shown(&href)) { (Shown(&tr.t(key))) } }
     };
-    let mut out = format!("<nav class=\"pager\"><span>{}</span>", esc(&range));
-    if page > 0 {
-        // From past the end, back to the last page.
-        let last_page = total.saturating_sub(1) / size;
-        out.push_str(&link((page - 1).min(last_page), "pager-previous", "prev"));
+    // From past the end, back to the last page.
+    let last_page = total.saturating_sub(1) / size;
+    html! {
+        nav class="pager" {
+            span { (Shown(&range)) }
+            @if page > 0 {
+                (link((page - 1).min(last_page), "pager-previous", "prev"))
+            }
+            @if first - 1 + shown < total {
+                (link(page + 1, "pager-next", "next"))
+            }
+        }
     }
-    if first - 1 + shown < total {
-        out.push_str(&link(page + 1, "pager-next", "next"));
-    }
-    out.push_str("</nav>");
-    out
 }
 
 #[cfg(test)]
@@ -261,7 +305,12 @@ mod tests {
                 "paid [U+202E]0005[U+202C] riel",
             ),
         ] {
-            assert_eq!(esc(input), expect);
+            assert_eq!(Shown(input).render().into_string(), expect);
+            assert_eq!(
+                html! { p title=(Shown(input)) {} }.into_string(),
+                format!("<p title=\"{expect}\"></p>"),
+                "attributes too"
+            );
         }
         assert_eq!(
             csv_line(&["\u{202E}x".into()]),
@@ -277,18 +326,25 @@ mod tests {
     #[test]
     fn tables_and_badges_escape_their_text() {
         assert_eq!(
-            table_start("t", &["<b>".into(), String::new()]),
-            "<table id=\"t\"><thead><tr><th>&lt;b&gt;</th><th></th></tr></thead><tbody>"
+            table("t", &["<b>".into(), String::new()], html! {}).into_string(),
+            "<table id=\"t\"><thead><tr><th>&lt;b&gt;</th><th></th></tr></thead><tbody></tbody></table>"
         );
         assert_eq!(
-            table_start("", &[]),
-            "<table><thead><tr></tr></thead><tbody>"
+            table("", &[], html! {}).into_string(),
+            "<table><thead><tr></tr></thead><tbody></tbody></table>"
         );
         assert_eq!(
-            badge("a&b", true),
+            badge("a&b", true).into_string(),
             "<span class=\"badge overdue\">a&amp;b</span>"
         );
-        assert_eq!(flag(true, "x", false), " <span class=\"badge\">x</span>");
-        assert_eq!(flag(false, "x", true), "");
+        assert_eq!(
+            flag(true, "x", false).into_string(),
+            " <span class=\"badge\">x</span>"
+        );
+        assert_eq!(flag(false, "x", true).into_string(), "");
+        assert_eq!(
+            options(Some("b"), &[("a", "<A>"), ("b", "B")]).into_string(),
+            "<option value=\"a\">&lt;A&gt;</option><option value=\"b\" selected>B</option>"
+        );
     }
 }

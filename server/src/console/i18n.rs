@@ -174,7 +174,7 @@ mod tests {
         for entry in std::fs::read_dir(folder).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
-            for quote in ["tr.t(\"", "tr.a(\""] {
+            for quote in ["tr.t(\"", "tr.a(\"", "tr.h(\""] {
                 for part in text.split(quote).skip(1) {
                     let key = part.split('"').next().unwrap();
                     assert!(

@@ -7,8 +7,14 @@
 //! (HttpOnly, SameSite=Strict cookie, `__Host-` prefixed when Secure; the server keeps only the
 //! token's SHA-256; it ends after its lifetime or when idle) that has passed the second factor
 //! where one is needed (until then only the code or enrolment page opens); every POST carries
-//! the session's CSRF token or is refused with 403; a role reaches only its own pages (403 otherwise); a case
-//! outside the account's scope answers 404, the same as a missing one.
+//! the session's CSRF token or is refused with 403; a role reaches only its own pages (403
+//! otherwise); a case outside the account's scope answers 404, the same as a missing one.
+//!
+//! These checks are in the types a handler takes, not in calls it could forget: the session
+//! extractors ([`Signed`], [`Partial`]) load and check the session, [`Only`] (as [`Handler`],
+//! [`Manager`], [`Admin`], [`Analyst`]) refuses other roles, [`CsrfForm`] (and
+//! [`SignedOutForm`] before signing in) checks the CSRF token and types the form; pages are
+//! `maud` templates that escape what they show (see [`html`]).
 
 mod account;
 mod admin;
@@ -21,20 +27,24 @@ mod stats;
 pub mod throttle;
 pub mod totp;
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Form, Router};
+use serde::de::DeserializeOwned;
 use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::store::console::{Role, Scope, Session, Stage};
 use crate::store::StoreError;
 use crate::AppState;
-use html::esc;
+use html::Shown;
 use i18n::{Lang, Tr};
+use maud::{html, Markup, PreEscaped};
 
 pub use crate::secrets::{digest, random_token, same};
 pub use auth::{create_admin, hash_password};
@@ -221,14 +231,24 @@ impl IntoResponse for ConsoleError {
                 )
             }
         };
-        let body = format!(
-            "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title></head>\
-             <body style=\"font-family:sans-serif;padding:1rem\"><p>{}</p>{}<p><a href=\"/console\">←</a></p></body></html>",
-            status.as_u16(),
-            esc(&km),
-            if en.is_empty() { String::new() } else { format!("<p>{}</p>", esc(&en)) }
-        );
-        (status, Html(body)).into_response()
+        let body = html! {
+            (PreEscaped("<!doctype html>"))
+            html {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (status.as_u16()) }
+                }
+                body style="font-family:sans-serif;padding:1rem" {
+                    p { (Shown(&km)) }
+                    @if !en.is_empty() {
+                        p { (Shown(&en)) }
+                    }
+                    p { a href="/console" { "←" } }
+                }
+            }
+        };
+        (status, Html(body.into_string())).into_response()
     }
 }
 
@@ -305,6 +325,7 @@ impl FromRequestParts<Arc<AppState>> for Partial {
                 .write(move |sql| crate::store::console::touch_session(sql, &touch, now))
                 .await?;
         }
+        parts.extensions.insert(SessionCsrf(session.csrf.clone()));
         Ok(Partial(Signed {
             session,
             token_digest,
@@ -334,19 +355,11 @@ impl FromRequestParts<Arc<AppState>> for Signed {
 }
 
 impl Signed {
-    pub fn require(&self, roles: &[Role]) -> Result<(), ConsoleError> {
+    fn require(&self, roles: &[Role]) -> Result<(), ConsoleError> {
         if roles.contains(&self.session.account.role) {
             Ok(())
         } else {
             Err(ConsoleError::Forbidden)
-        }
-    }
-
-    /// Checks the form's CSRF token against the session's.
-    pub fn check_csrf(&self, form: &HashMap<String, String>) -> Result<(), ConsoleError> {
-        match form.get("csrf") {
-            Some(token) if same(token, &self.session.csrf) => Ok(()),
-            _ => Err(ConsoleError::Csrf),
         }
     }
 
@@ -367,8 +380,162 @@ impl Signed {
         }
     }
 
-    pub fn page(&self, title: &str, body: &str) -> Response {
-        Html(html::page(&self.tr, title, Some(&self.session), body)).into_response()
+    pub fn page(&self, title: &str, body: Markup) -> Response {
+        Html(html::page(&self.tr, title, Some(&self.session), body).into_string()).into_response()
+    }
+}
+
+/// A set of roles that may open a group of pages.
+pub trait RoleSet {
+    const ROLES: &'static [Role];
+}
+
+/// Officers, heads and citizens' offices: the roles that handle cases.
+pub struct Handlers;
+/// Heads and administrators: the roles that manage accounts.
+pub struct Managers;
+/// Administrators only.
+pub struct Admins;
+/// Analysts and administrators: the roles that read statistics.
+pub struct Readers;
+
+impl RoleSet for Handlers {
+    const ROLES: &'static [Role] = &[Role::Officer, Role::Head, Role::CitizensOffice];
+}
+impl RoleSet for Managers {
+    const ROLES: &'static [Role] = &[Role::Head, Role::Admin];
+}
+impl RoleSet for Admins {
+    const ROLES: &'static [Role] = &[Role::Admin];
+}
+impl RoleSet for Readers {
+    const ROLES: &'static [Role] = &[Role::Analyst, Role::Admin];
+}
+
+/// A [`Signed`] account whose role is one of `R`'s; any other signed-in role is refused with
+/// 403 before the handler runs, so a handler that takes one cannot forget the check.
+pub struct Only<R: RoleSet>(Signed, PhantomData<R>);
+
+/// An account that handles cases.
+pub type Handler = Only<Handlers>;
+/// An account that manages accounts (a head: its office's officers; an administrator: all).
+pub type Manager = Only<Managers>;
+/// An administrator.
+pub type Admin = Only<Admins>;
+/// An account that reads statistics.
+pub type Analyst = Only<Readers>;
+
+impl<R: RoleSet> Deref for Only<R> {
+    type Target = Signed;
+
+    fn deref(&self) -> &Signed {
+        &self.0
+    }
+}
+
+impl<R: RoleSet> FromRequestParts<Arc<AppState>> for Only<R> {
+    type Rejection = ConsoleError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Only<R>, ConsoleError> {
+        let signed = Signed::from_request_parts(parts, state).await?;
+        signed.require(R::ROLES)?;
+        Ok(Only(signed, PhantomData))
+    }
+}
+
+/// The CSRF token of the session that [`Partial`] (and so every signed-in extractor) loaded,
+/// left in the request for [`CsrfForm`].
+#[derive(Clone)]
+struct SessionCsrf(String);
+
+/// A form's fields by name; a name given twice keeps its last value.
+async fn form_fields(
+    req: Request,
+    state: &Arc<AppState>,
+) -> Result<HashMap<String, String>, Response> {
+    let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, state)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    Ok(pairs.into_iter().collect())
+}
+
+/// The fields as the typed form `T`; every field of the console's forms is text, optional or
+/// defaulting to empty, so that the handler's own checks give the clear message.
+fn typed<T: DeserializeOwned>(fields: &HashMap<String, String>) -> Result<T, ConsoleError> {
+    serde_urlencoded::to_string(fields)
+        .ok()
+        .and_then(|encoded| serde_urlencoded::from_str(&encoded).ok())
+        .ok_or_else(|| ConsoleError::Bad("ទម្រង់នេះមិនត្រឹមត្រូវទេ។ This form is not valid.".to_string()))
+}
+
+/// A POST form of a signed-in page (any stage), typed as `T`, whose CSRF token (`csrf`) has
+/// been checked against the session's: a missing or wrong token is refused with 403 before the
+/// handler runs. Put it after the session extractor ([`Signed`], [`Only`], [`Partial`]); without
+/// one every form is refused.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for CsrfForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<CsrfForm<T>, Response> {
+        let expected = req.extensions().get::<SessionCsrf>().cloned();
+        let fields = form_fields(req, state).await?;
+        match (expected, fields.get("csrf")) {
+            (Some(SessionCsrf(expected)), Some(token)) if same(token, &expected) => {}
+            _ => return Err(ConsoleError::Csrf.into_response()),
+        }
+        typed(&fields)
+            .map(CsrfForm)
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+/// A POST form of a signed-out page (signing in, enrolling), typed as `T`, whose CSRF token
+/// matches the signed-out token cookie (`ov_login`); `token` is that token, for the page shown
+/// again.
+pub struct SignedOutForm<T> {
+    pub token: String,
+    pub form: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for SignedOutForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(
+        req: Request,
+        state: &Arc<AppState>,
+    ) -> Result<SignedOutForm<T>, Response> {
+        let cookie_token = own_cookie(state, req.headers(), LOGIN_COOKIE)
+            .unwrap_or("")
+            .to_string();
+        let fields = form_fields(req, state).await?;
+        match fields.get("csrf") {
+            Some(token) if !cookie_token.is_empty() && same(token, &cookie_token) => {}
+            _ => return Err(ConsoleError::Csrf.into_response()),
+        }
+        let form = typed(&fields).map_err(IntoResponse::into_response)?;
+        Ok(SignedOutForm {
+            token: cookie_token,
+            form,
+        })
+    }
+}
+
+/// The query string typed as `T` (a name given twice keeps its last value).
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = ConsoleError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Params<T>, ConsoleError> {
+        let fields: HashMap<String, String> =
+            form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+                .into_owned()
+                .collect();
+        typed(&fields).map(Params)
     }
 }
 
@@ -394,4 +561,54 @@ async fn language(State(_): State<Arc<AppState>>, Path(code): Path<String>) -> R
         Redirect::to("/console"),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Default, Debug, PartialEq)]
+    #[serde(default)]
+    struct Fields {
+        text: String,
+        kind: Option<String>,
+    }
+
+    fn fields(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn forms_are_typed_like_the_maps_they_replace() {
+        let parse = |pairs: &[(&str, &str)]| typed::<Fields>(&fields(pairs)).unwrap();
+        assert_eq!(parse(&[]), Fields::default(), "missing fields: empty, none");
+        assert_eq!(
+            parse(&[("csrf", "x"), ("text", "a & b=c"), ("other", "y")]),
+            Fields {
+                text: "a & b=c".into(),
+                kind: None
+            },
+            "unknown fields ignored, text kept as sent"
+        );
+        assert_eq!(
+            parse(&[("text", "ខ្មែរ"), ("kind", "")]).kind.as_deref(),
+            Some(""),
+            "an empty field is given"
+        );
+        // A name given twice keeps its last value, as the map did.
+        let pairs = [("text", "first"), ("text", "second")];
+        assert_eq!(parse(&pairs).text, "second");
+    }
+
+    #[test]
+    fn role_sets() {
+        assert_eq!(Admins::ROLES, &[Role::Admin]);
+        assert!(!Handlers::ROLES.contains(&Role::Analyst));
+        assert!(!Handlers::ROLES.contains(&Role::Admin));
+        assert!(!Readers::ROLES.contains(&Role::Officer));
+        assert!(!Managers::ROLES.contains(&Role::Officer));
+    }
 }

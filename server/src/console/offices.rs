@@ -3,24 +3,27 @@
 //! contact details, and the switch that takes it off the system (its new feedback then goes to
 //! the office above it, see [`crate::offices`]).
 //!
-//! Guarantees: only administrators reach these pages; a provincial office cannot be switched
+//! Guarantees: only administrators reach these pages (the [`Admin`] extractor), and their forms
+//! carry the session's CSRF token ([`CsrfForm`]); names, contact details and accounts are shown
+//! through [`Shown`]; a provincial office cannot be switched
 //! off, nor an office with open items (they would have nobody to answer them); every change is
 //! written to the audit log in the same transaction, and routing follows it at once.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
-use axum::Form;
 use fluent_bundle::FluentValue;
+use maud::{html, Markup};
 use ourvoice_directory::{Lang, Office, OfficeType};
+use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::cases::{dir_lang, office_name};
-use super::html::{badge, csrf_field, esc, fact, flag, pager, table_start, Pages};
+use super::html::{badge, csrf_field, fact, flag, options, pager, table, Pages, Shown};
 use super::i18n::Tr;
-use super::{ConsoleError, ConsoleResult, Signed};
+use super::{Admin, ConsoleError, ConsoleResult, CsrfForm, Params};
 use crate::offices::{self, OfficeSettings};
-use crate::store::console::{self, Role};
+use crate::store::console;
 use crate::AppState;
 
 /// The offices one list page shows.
@@ -38,7 +41,7 @@ fn type_name(tr: &Tr, office_type: OfficeType) -> String {
     tr.t(&format!("office-type-{}", office_type.as_str()))
 }
 
-fn state_badge(tr: &Tr, receiving: bool) -> String {
+fn state_badge(tr: &Tr, receiving: bool) -> Markup {
     if receiving {
         badge(&tr.t("office-on"), false)
     } else {
@@ -46,67 +49,147 @@ fn state_badge(tr: &Tr, receiving: bool) -> String {
     }
 }
 
-pub async fn list(
-    State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Query(query): Query<HashMap<String, String>>,
-) -> ConsoleResult {
-    signed.require(&[Role::Admin])?;
-    let tr = signed.tr;
-    let given = |name: &str| {
-        query
-            .get(name)
+/// The list's query: search text, province, type, on or off the system, page (from 1).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OfficesQuery {
+    q: Option<String>,
+    province: Option<String>,
+    #[serde(rename = "type")]
+    office_type: Option<String>,
+    state: Option<String>,
+    page: Option<String>,
+}
+
+/// The list's filter, checked.
+struct OfficeFilter {
+    /// The search text as typed (trimmed), and folded for matching.
+    q: Option<String>,
+    text: Option<String>,
+    province: Option<String>,
+    office_type: Option<OfficeType>,
+    on_system: Option<bool>,
+    /// The page, from 0.
+    page: usize,
+}
+
+fn parse_offices_query(
+    state: &AppState,
+    tr: &Tr,
+    query: &OfficesQuery,
+) -> Result<OfficeFilter, ConsoleError> {
+    let given = |value: &Option<String>| {
+        value
+            .as_deref()
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
     };
-    let text = given("q").map(|q| folded(&q));
-    let province = given("province");
+    let bad = || ConsoleError::Bad(tr.t("error-filter"));
+    let q = given(&query.q);
+    let province = given(&query.province);
     if province
         .as_deref()
         .is_some_and(|p| !state.directory.provinces().iter().any(|u| u.code == p))
     {
-        return Err(ConsoleError::Bad(tr.t("error-filter")));
+        return Err(bad());
     }
-    let office_type = match given("type") {
+    let office_type = match given(&query.office_type) {
         Some(code) => Some(
             OfficeType::ALL
                 .into_iter()
                 .find(|t| t.as_str() == code)
-                .ok_or_else(|| ConsoleError::Bad(tr.t("error-filter")))?,
+                .ok_or_else(bad)?,
         ),
         None => None,
     };
-    let on_system = match given("state").as_deref() {
+    let on_system = match given(&query.state).as_deref() {
         None => None,
         Some("on") => Some(true),
         Some("off") => Some(false),
-        Some(_) => return Err(ConsoleError::Bad(tr.t("error-filter"))),
+        Some(_) => return Err(bad()),
     };
-    let page = given("page")
+    let page = given(&query.page)
         .and_then(|p| p.parse::<usize>().ok())
         .filter(|p| *p >= 1)
         .unwrap_or(1)
         - 1;
-    let (settings, load) = state
+    Ok(OfficeFilter {
+        text: q.as_deref().map(folded),
+        q,
+        province,
+        office_type,
+        on_system,
+        page,
+    })
+}
+
+/// The stored settings (off the system, contact) and the open items and accounts per office.
+type Load = (HashMap<String, OfficeSettings>, HashMap<String, (i64, i64)>);
+
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    signed: Admin,
+    Params(query): Params<OfficesQuery>,
+) -> ConsoleResult {
+    let tr = signed.tr;
+    let filter = parse_offices_query(&state, &tr, &query)?;
+    let (settings, load): Load = state
         .store
         .read(|sql| Ok((offices::settings(sql)?, offices::load_per_office(sql)?)))
         .await?;
     // On the system unless saved as off (the same stored settings the rows show).
     let receiving = |code: &str| settings.get(code).is_none_or(|s| s.receiving);
-    let matching: Vec<&Office> = state
+    let matching = matching_offices(&state, &filter, &receiving);
+    let shown: Vec<&Office> = matching
+        .iter()
+        .copied()
+        .skip(filter.page * PAGE)
+        .take(PAGE)
+        .collect();
+    let body = html! {
+        p { (tr.h("offices-help")) }
+        (offices_form(&state, &tr, &filter))
+        @if shown.is_empty() {
+            p { (tr.h("offices-none")) }
+        } @else {
+            (offices_table(&tr, &shown, &load, &receiving))
+        }
+        (pager(
+            &tr,
+            &Pages {
+                path: "/console/offices",
+                keep: &offices_keep(&filter),
+                range_key: "offices-range",
+                page: filter.page,
+                size: PAGE,
+                shown: shown.len(),
+                total: matching.len(),
+            },
+        ))
+    };
+    Ok(signed.page(&tr.t("nav-offices"), body))
+}
+
+fn matching_offices<'d>(
+    state: &'d AppState,
+    filter: &OfficeFilter,
+    receiving: &dyn Fn(&str) -> bool,
+) -> Vec<&'d Office> {
+    state
         .directory
         .offices()
         .iter()
         .filter(|o| {
-            province
+            filter
+                .province
                 .as_deref()
                 .is_none_or(|p| o.unit_code.starts_with(p))
         })
-        .filter(|o| office_type.is_none_or(|t| o.office_type == t))
-        .filter(|o| on_system.is_none_or(|on| receiving(&o.code) == on))
+        .filter(|o| filter.office_type.is_none_or(|t| o.office_type == t))
+        .filter(|o| filter.on_system.is_none_or(|on| receiving(&o.code) == on))
         .filter(|o| {
             // By code, by name, or by the place it serves (a district's name finds its halls).
-            text.as_deref().is_none_or(|t| {
+            filter.text.as_deref().is_none_or(|t| {
                 folded(&o.code).contains(t)
                     || folded(&o.name_en).contains(t)
                     || o.name_km.contains(t)
@@ -118,124 +201,112 @@ pub async fn list(
                     })
             })
         })
-        .collect();
+        .collect()
+}
 
+fn offices_form(state: &AppState, tr: &Tr, filter: &OfficeFilter) -> Markup {
     let mut provinces = vec![(String::new(), tr.t("filter-any"))];
     provinces.extend(
         state
             .directory
             .provinces()
             .iter()
-            .map(|u| (u.code.clone(), u.display_name(dir_lang(&tr)).to_string())),
+            .map(|u| (u.code.clone(), u.display_name(dir_lang(tr)).to_string())),
     );
-    let option = |value: &str, label: &str, selected: bool| {
-        format!(
-            "<option value=\"{}\"{}>{}</option>",
-            esc(value),
-            if selected { " selected" } else { "" },
-            esc(label)
-        )
-    };
-    let province_options: String = provinces
-        .iter()
-        .map(|(code, name)| {
-            option(
-                code,
-                name,
-                province.as_deref() == Some(code.as_str())
-                    || (province.is_none() && code.is_empty()),
-            )
-        })
-        .collect();
-    let mut type_options = option("", &tr.t("filter-any"), office_type.is_none());
-    for t in OfficeType::ALL {
-        type_options.push_str(&option(
-            t.as_str(),
-            &type_name(&tr, t),
-            office_type == Some(t),
-        ));
-    }
-    let state_options = [
-        ("", tr.t("filter-any"), on_system.is_none()),
-        ("on", tr.t("office-on"), on_system == Some(true)),
-        ("off", tr.t("office-off"), on_system == Some(false)),
-    ]
-    .iter()
-    .map(|(v, l, s)| option(v, l, *s))
-    .collect::<String>();
-    let mut body = format!(
-        "<p>{help}</p><form method=\"get\" action=\"/console/offices\" class=\"card row\">\
-<div><label for=\"q\">{q_l}</label><input type=\"search\" id=\"q\" name=\"q\" value=\"{q}\"></div>\
-<div><label for=\"province\">{province_l}</label><select id=\"province\" name=\"province\">{province_options}</select></div>\
-<div><label for=\"type\">{type_l}</label><select id=\"type\" name=\"type\">{type_options}</select></div>\
-<div><label for=\"state\">{state_l}</label><select id=\"state\" name=\"state\">{state_options}</select></div>\
-<div><button type=\"submit\">{apply}</button></div></form>",
-        help = esc(&tr.t("offices-help")),
-        q_l = esc(&tr.t("offices-search")),
-        q = esc(given("q").as_deref().unwrap_or("")),
-        province_l = esc(&tr.t("offices-province")),
-        type_l = esc(&tr.t("offices-type")),
-        state_l = esc(&tr.t("offices-state")),
-        apply = esc(&tr.t("filter-apply")),
+    let mut types = vec![("", tr.t("filter-any"))];
+    types.extend(
+        OfficeType::ALL
+            .into_iter()
+            .map(|t| (t.as_str(), type_name(tr, t))),
     );
-    let shown: Vec<&&Office> = matching.iter().skip(page * PAGE).take(PAGE).collect();
-    if shown.is_empty() {
-        body.push_str(&format!("<p>{}</p>", esc(&tr.t("offices-none"))));
-    } else {
-        body.push_str(&table_start(
-            "offices",
-            &[
-                tr.t("office-code"),
-                tr.t("col-office"),
-                tr.t("offices-type"),
-                tr.t("offices-state"),
-                tr.t("office-open-items"),
-                tr.t("office-accounts"),
-            ],
-        ));
-        for office in &shown {
-            let (open, accounts) = load.get(&office.code).copied().unwrap_or((0, 0));
-            body.push_str(&format!(
-                "<tr><td><a href=\"/console/offices/{code}\">{code}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{open}</td><td>{accounts}</td></tr>",
-                esc(office.name(dir_lang(&tr))),
-                esc(&type_name(&tr, office.office_type)),
-                state_badge(&tr, receiving(&office.code)),
-                code = esc(&office.code),
-            ));
+    let states = [
+        ("", tr.t("filter-any")),
+        ("on", tr.t("office-on")),
+        ("off", tr.t("office-off")),
+    ];
+    let on_system = filter.on_system.map(|on| if on { "on" } else { "off" });
+    html! {
+        form method="get" action="/console/offices" class="card row" {
+            div {
+                label for="q" { (tr.h("offices-search")) }
+                input type="search" id="q" name="q" value=(Shown(filter.q.as_deref().unwrap_or("")));
+            }
+            div {
+                label for="province" { (tr.h("offices-province")) }
+                select id="province" name="province" {
+                    (options(Some(filter.province.as_deref().unwrap_or("")), &provinces))
+                }
+            }
+            div {
+                label for="type" { (tr.h("offices-type")) }
+                select id="type" name="type" {
+                    (options(Some(filter.office_type.map_or("", |t| t.as_str())), &types))
+                }
+            }
+            div {
+                label for="state" { (tr.h("offices-state")) }
+                select id="state" name="state" { (options(Some(on_system.unwrap_or("")), &states)) }
+            }
+            div { button type="submit" { (tr.h("filter-apply")) } }
         }
-        body.push_str("</tbody></table>");
     }
-    // The pager keeps the filter (codes only, and the search text URL-encoded).
+}
+
+fn offices_table(
+    tr: &Tr,
+    shown: &[&Office],
+    load: &HashMap<String, (i64, i64)>,
+    receiving: &dyn Fn(&str) -> bool,
+) -> Markup {
+    let rows = html! {
+        @for office in shown {
+            @let (open, accounts) = load.get(&office.code).copied().unwrap_or((0, 0));
+            tr {
+                td { a href={ "/console/offices/" (Shown(&office.code)) } { (Shown(&office.code)) } }
+                td { (Shown(office.name(dir_lang(tr)))) }
+                td { (Shown(&type_name(tr, office.office_type))) }
+                td { (state_badge(tr, receiving(&office.code))) }
+                td { (open) }
+                td { (accounts) }
+            }
+        }
+    };
+    table(
+        "offices",
+        &[
+            tr.t("office-code"),
+            tr.t("col-office"),
+            tr.t("offices-type"),
+            tr.t("offices-state"),
+            tr.t("office-open-items"),
+            tr.t("office-accounts"),
+        ],
+        rows,
+    )
+}
+
+/// The filter kept by the pager: codes only, and the search text URL-encoded.
+fn offices_keep(filter: &OfficeFilter) -> String {
     let mut keep = Vec::new();
-    if let Some(q) = given("q") {
+    if let Some(q) = &filter.q {
         keep.push(format!(
             "q={}",
-            esc(&form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>())
+            form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
         ));
     }
     for (name, value) in [
-        ("province", province.clone()),
-        ("type", office_type.map(|t| t.as_str().to_string())),
-        ("state", given("state")),
+        ("province", filter.province.as_deref()),
+        ("type", filter.office_type.map(|t| t.as_str())),
+        (
+            "state",
+            filter.on_system.map(|on| if on { "on" } else { "off" }),
+        ),
     ] {
         if let Some(value) = value {
-            keep.push(format!("{name}={}", esc(&value)));
+            keep.push(format!("{name}={value}"));
         }
     }
-    let keep = keep.join("&amp;");
-    body.push_str(&pager(
-        &tr,
-        &Pages {
-            path: "/console/offices",
-            keep: &keep,
-            range_key: "offices-range",
-            page,
-            size: PAGE,
-            shown: shown.len(),
-            total: matching.len(),
-        },
-    ));
-    Ok(signed.page(&tr.t("nav-offices"), &body))
+    keep.join("&")
 }
 
 fn known_office<'d>(state: &'d AppState, code: &str) -> Result<&'d Office, ConsoleError> {
@@ -247,10 +318,9 @@ fn known_office<'d>(state: &'d AppState, code: &str) -> Result<&'d Office, Conso
 
 pub async fn show(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
+    signed: Admin,
     Path(code): Path<String>,
 ) -> ConsoleResult {
-    signed.require(&[Role::Admin])?;
     let tr = signed.tr;
     let office = known_office(&state, &code)?;
     let code = office.code.clone();
@@ -267,134 +337,135 @@ pub async fn show(
             })
             .await?
     };
-    let lang = dir_lang(&tr);
-    let mut facts = String::new();
-    facts.push_str(&fact(&tr.t("office-code"), &esc(&code)));
-    facts.push_str(&fact(&tr.t("office-name-km"), &esc(&office.name_km)));
-    facts.push_str(&fact(&tr.t("office-name-en"), &esc(&office.name_en)));
-    facts.push_str(&fact(
-        &tr.t("offices-type"),
-        &esc(&type_name(&tr, office.office_type)),
-    ));
-    facts.push_str(&fact(
-        &tr.t("col-place"),
-        &esc(&state
-            .directory
-            .path(&office.unit_code, lang)
-            .unwrap_or_default()),
-    ));
-    let mut status = state_badge(&tr, settings.receiving);
-    if !settings.receiving {
-        let answering = state.offices.answering(state.directory, &code);
-        status.push_str(&format!(
-            " {}",
-            esc(&tr.a(
-                "office-goes-to",
-                &[(
-                    "office",
-                    FluentValue::from(office_name(&state, &tr, &answering))
-                )]
-            ))
-        ));
-    }
-    facts.push_str(&fact(&tr.t("offices-state"), &status));
-    facts.push_str(&fact(&tr.t("office-open-items"), &open.to_string()));
-    if let Some(phone) = &settings.phone {
-        facts.push_str(&fact(
-            &tr.t("office-phone"),
-            &format!("<a href=\"tel:{p}\">{p}</a>", p = esc(phone)),
-        ));
-    }
-    if let Some(hours) = &settings.hours {
-        facts.push_str(&fact(&tr.t("office-hours"), &esc(hours)));
-    }
-    let mut body = format!("<div class=\"card\"><table id=\"office-facts\">{facts}</table></div>");
-
-    let csrf = csrf_field(&signed.session.csrf);
-    let switch = if offices::may_switch_off(office.office_type) {
-        format!(
-            "<label><input type=\"checkbox\" id=\"receiving\" name=\"receiving\" value=\"1\"{}> {}</label><p><small>{}</small></p>",
-            if settings.receiving { " checked" } else { "" },
-            esc(&tr.t("office-receiving")),
-            esc(&tr.a(
-                "office-receiving-help",
-                &[(
-                    "office",
-                    FluentValue::from(
-                        state
-                            .directory
-                            .office_above(&code)
-                            .map(|above| above.name(lang).to_string())
-                            .unwrap_or_default()
-                    )
-                )]
-            )),
-        )
-    } else {
-        format!(
-            "<input type=\"hidden\" name=\"receiving\" value=\"1\"><p><small>{}</small></p>",
-            esc(&tr.t("office-always-on"))
-        )
-    };
-    body.push_str(&format!(
-        "<form method=\"post\" action=\"/console/offices/{code}\" class=\"card\">{csrf}<h2>{title}</h2>{switch}\
-<label for=\"phone\">{phone_l}</label><input type=\"tel\" id=\"phone\" name=\"phone\" maxlength=\"{MAX_PHONE_CHARS}\" value=\"{phone}\">\
-<label for=\"hours\">{hours_l}</label><input type=\"text\" id=\"hours\" name=\"hours\" maxlength=\"{MAX_HOURS_CHARS}\" value=\"{hours}\">\
-<p><button type=\"submit\">{save}</button></p></form>",
-        code = esc(&code),
-        title = esc(&tr.t("office-edit")),
-        phone_l = esc(&tr.t("office-phone")),
-        phone = esc(settings.phone.as_deref().unwrap_or("")),
-        hours_l = esc(&tr.t("office-hours")),
-        hours = esc(settings.hours.as_deref().unwrap_or("")),
-        save = esc(&tr.t("deadlines-save")),
-    ));
-
-    body.push_str(&format!(
-        "<div class=\"card\"><h2>{}</h2>",
-        esc(&tr.t("office-accounts"))
-    ));
-    if accounts.is_empty() {
-        body.push_str(&format!("<p>{}</p>", esc(&tr.t("office-no-accounts"))));
-    } else {
-        body.push_str("<ul id=\"office-accounts\">");
-        for account in &accounts {
-            body.push_str(&format!(
-                "<li>{} ({}) — {}{}</li>",
-                esc(&account.display_name),
-                esc(&account.username),
-                esc(&tr.t(&format!("role-{}", account.role.as_str()))),
-                flag(account.disabled, &tr.t("account-disabled"), true),
-            ));
+    let body = html! {
+        div class="card" {
+            table id="office-facts" { (office_facts(&state, &tr, office, &settings, open)) }
         }
-        body.push_str("</ul>");
-    }
-    body.push_str(&format!(
-        "<p><a href=\"/console/accounts?office={code}#new-account\">{}</a></p></div>",
-        esc(&tr.t("office-add-account")),
-        code = esc(&code),
-    ));
-    let title = format!("{} — {}", office.name(lang), code);
-    Ok(signed.page(&title, &body))
+        (office_form(&state, &tr, &signed.session.csrf, office, &settings))
+        div class="card" {
+            h2 { (tr.h("office-accounts")) }
+            @if accounts.is_empty() {
+                p { (tr.h("office-no-accounts")) }
+            } @else {
+                ul id="office-accounts" {
+                    @for account in &accounts {
+                        li {
+                            (Shown(&account.display_name)) " (" (Shown(&account.username)) ") — "
+                            (tr.h(&format!("role-{}", account.role.as_str())))
+                            (flag(account.disabled, &tr.t("account-disabled"), true))
+                        }
+                    }
+                }
+            }
+            p {
+                a href={ "/console/accounts?office=" (Shown(&code)) "#new-account" } {
+                    (tr.h("office-add-account"))
+                }
+            }
+        }
+    };
+    let title = format!("{} — {}", office.name(dir_lang(&tr)), code);
+    Ok(signed.page(&title, body))
 }
 
-pub async fn save(
-    State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Path(code): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
-) -> ConsoleResult {
-    signed.require(&[Role::Admin])?;
-    signed.check_csrf(&form)?;
-    let tr = signed.tr;
-    let office = known_office(&state, &code)?;
-    let code = office.code.clone();
-    let optional = |name: &str| {
-        form.get(name)
+fn office_facts(
+    state: &AppState,
+    tr: &Tr,
+    office: &Office,
+    settings: &OfficeSettings,
+    open: i64,
+) -> Markup {
+    let place = state
+        .directory
+        .path(&office.unit_code, dir_lang(tr))
+        .unwrap_or_default();
+    let status = html! {
+        (state_badge(tr, settings.receiving))
+        @if !settings.receiving {
+            @let answering = state.offices.answering(state.directory, &office.code);
+            " "
+            (Shown(&tr.a(
+                "office-goes-to",
+                &[("office", FluentValue::from(office_name(state, tr, &answering)))],
+            )))
+        }
+    };
+    html! {
+        (fact(&tr.t("office-code"), Shown(&office.code)))
+        (fact(&tr.t("office-name-km"), Shown(&office.name_km)))
+        (fact(&tr.t("office-name-en"), Shown(&office.name_en)))
+        (fact(&tr.t("offices-type"), Shown(&type_name(tr, office.office_type))))
+        (fact(&tr.t("col-place"), Shown(&place)))
+        (fact(&tr.t("offices-state"), status))
+        (fact(&tr.t("office-open-items"), open))
+        @if let Some(phone) = &settings.phone {
+            (fact(&tr.t("office-phone"), html! { a href={ "tel:" (Shown(phone)) } { (Shown(phone)) } }))
+        }
+        @if let Some(hours) = &settings.hours {
+            (fact(&tr.t("office-hours"), Shown(hours)))
+        }
+    }
+}
+
+fn office_form(
+    state: &AppState,
+    tr: &Tr,
+    csrf: &str,
+    office: &Office,
+    settings: &OfficeSettings,
+) -> Markup {
+    let above = state
+        .directory
+        .office_above(&office.code)
+        .map(|above| above.name(dir_lang(tr)).to_string())
+        .unwrap_or_default();
+    html! {
+        form method="post" action={ "/console/offices/" (Shown(&office.code)) } class="card" {
+            (csrf_field(csrf))
+            h2 { (tr.h("office-edit")) }
+            @if offices::may_switch_off(office.office_type) {
+                label {
+                    input type="checkbox" id="receiving" name="receiving" value="1" checked[settings.receiving];
+                    " " (tr.h("office-receiving"))
+                }
+                p { small { (Shown(&tr.a("office-receiving-help", &[("office", FluentValue::from(above))]))) } }
+            } @else {
+                input type="hidden" name="receiving" value="1";
+                p { small { (tr.h("office-always-on")) } }
+            }
+            label for="phone" { (tr.h("office-phone")) }
+            input type="tel" id="phone" name="phone" maxlength=(MAX_PHONE_CHARS)
+                value=(Shown(settings.phone.as_deref().unwrap_or("")));
+            label for="hours" { (tr.h("office-hours")) }
+            input type="text" id="hours" name="hours" maxlength=(MAX_HOURS_CHARS)
+                value=(Shown(settings.hours.as_deref().unwrap_or("")));
+            p { button type="submit" { (tr.h("deadlines-save")) } }
+        }
+    }
+}
+
+/// The office form's fields: the switch (present when on), phone and opening hours.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OfficeFields {
+    receiving: Option<String>,
+    phone: Option<String>,
+    hours: Option<String>,
+}
+
+/// The settings the form asks for, checked.
+fn parse_settings(
+    tr: &Tr,
+    office: &Office,
+    form: &OfficeFields,
+) -> Result<OfficeSettings, ConsoleError> {
+    let optional = |value: &Option<String>| {
+        value
+            .as_deref()
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
     };
-    let phone = optional("phone");
+    let phone = optional(&form.phone);
     if phone.as_deref().is_some_and(|p| {
         p.chars().count() > MAX_PHONE_CHARS
             || !p.chars().any(|c| c.is_ascii_digit())
@@ -402,7 +473,7 @@ pub async fn save(
     }) {
         return Err(ConsoleError::Bad(tr.t("error-office-phone")));
     }
-    let hours = optional("hours");
+    let hours = optional(&form.hours);
     if hours
         .as_deref()
         .is_some_and(|h| h.chars().count() > MAX_HOURS_CHARS)
@@ -412,15 +483,28 @@ pub async fn save(
             &[("max", FluentValue::from(MAX_HOURS_CHARS))],
         )));
     }
-    let receiving = form.contains_key("receiving");
+    let receiving = form.receiving.is_some();
     if !receiving && !offices::may_switch_off(office.office_type) {
         return Err(ConsoleError::Bad(tr.t("office-always-on")));
     }
-    let settings = OfficeSettings {
+    Ok(OfficeSettings {
         receiving,
         phone,
         hours,
-    };
+    })
+}
+
+pub async fn save(
+    State(state): State<Arc<AppState>>,
+    signed: Admin,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<OfficeFields>,
+) -> ConsoleResult {
+    let tr = signed.tr;
+    let office = known_office(&state, &code)?;
+    let code = office.code.clone();
+    let settings = parse_settings(&tr, office, &form)?;
+    let receiving = settings.receiving;
     let (by, now) = (signed.session.account.id, state.store.clock().now());
     // Routing stops sending new items here before the open items are counted, so none can
     // arrive between the count and the switch.

@@ -4,24 +4,26 @@
 //! disaggregated by gender, age band or disability. Charts are SVG drawn here; every table is
 //! also a CSV file (UTF-8 with BOM).
 //!
-//! Guarantees: no cell computed from 1 to 4 people is shown or exported (it reads "<5"); the
+//! Guarantees: only analysts and administrators reach these pages (the [`Analyst`] extractor);
+//! labels are shown through [`Shown`]; no cell computed from 1 to 4 people is shown or exported (it reads "<5"); the
 //! statistics never read free text or contact details, only coded fields.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use fluent_bundle::FluentValue;
+use maud::{html, Markup};
 use ourvoice_protocol::{Evaluation, Kind};
-use std::collections::{BTreeMap, HashMap};
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::cases::{office_name, STATES};
-use super::html::{csv_line, esc, BOM};
+use super::html::{csv_line, Shown, BOM};
 use super::i18n::Tr;
-use super::{ConsoleError, ConsoleResult, Signed};
+use super::{Analyst, ConsoleError, ConsoleResult, Params};
 use crate::store::cases::parse_time;
-use crate::store::console::Role;
 use crate::store::{Sql, StoreError};
 use crate::AppState;
 
@@ -261,117 +263,114 @@ fn days(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
     (to - from).num_seconds() as f64 / 86_400.0
 }
 
-pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<Utc>) -> Vec<Table> {
+/// A table's rows: the label and one cell per column.
+type Rows = Vec<(String, Vec<Cell>)>;
+
+/// The column headings: one per value of `by`, then the total.
+fn columns(tr: &Tr, by: By) -> Vec<String> {
     let mut columns: Vec<String> = by
         .values()
         .iter()
         .map(|v| tr.t(&format!("dim-{}-{v}", by.code())))
         .collect();
     columns.push(tr.t("stats-total"));
-    let count = |part: &[&Fact]| Cell::Count(part.len());
-    let by_kind = || {
-        Kind::ALL
-            .iter()
-            .map(|k| {
-                (
-                    tr.t(&format!("kind-{}", k.as_str())),
-                    facts.iter().filter(|f| f.kind == k.as_str()).collect(),
-                )
-            })
-            .collect::<Vec<(String, Vec<&Fact>)>>()
-    };
-    let dir = state.directory;
-    let province_of = |f: &Fact| {
-        let code = f.place.get(..2)?;
-        let unit = dir.unit(code)?;
+    columns
+}
+
+/// One group per kind, in the protocol's order.
+fn by_kind<'a>(tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
+    Kind::ALL
+        .iter()
+        .map(|k| {
+            (
+                tr.t(&format!("kind-{}", k.as_str())),
+                facts.iter().filter(|f| f.kind == k.as_str()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// One group per state, in the workflow's order.
+fn by_state<'a>(tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
+    STATES
+        .iter()
+        .map(|s| {
+            (
+                tr.t(&format!("state-{s}")),
+                facts.iter().filter(|f| f.status == *s).collect(),
+            )
+        })
+        .collect()
+}
+
+/// One group per province of the place, by the province's name.
+fn by_province<'a>(state: &AppState, tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
+    group_by(facts, |f| {
+        let unit = state.directory.unit(f.place.get(..2)?)?;
         Some(match tr.lang {
             super::i18n::Lang::Km => unit.name_km.clone(),
             super::i18n::Lang::En => unit.name_en.clone(),
         })
-    };
-    let office_type_of = |f: &Fact| {
+    })
+}
+
+/// One group per type of the answering office.
+fn by_office_type<'a>(tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
+    group_by(facts, |f| {
         let prefix = f.office.split('-').next()?;
         ourvoice_directory::OfficeType::from_code_prefix(prefix)
             .map(|t| tr.t(&format!("office-type-{}", t.as_str())))
-    };
-    let mut out = Vec::new();
-    let mut table = |key: &'static str, title: String, rows: Vec<(String, Vec<Cell>)>| {
-        out.push(Table {
-            key,
-            title,
-            columns: columns.clone(),
-            rows,
-        });
-    };
-    table("kind", tr.t("stats-by-kind"), split(by, by_kind(), &count));
-    table(
-        "state",
-        tr.t("stats-by-state"),
-        split(
-            by,
-            STATES
-                .iter()
-                .map(|s| {
-                    (
-                        tr.t(&format!("state-{s}")),
-                        facts.iter().filter(|f| f.status == *s).collect(),
-                    )
-                })
-                .collect(),
-            &count,
-        ),
-    );
-    table(
-        "province",
-        tr.t("stats-by-province"),
-        split(by, group_by(facts, province_of), &count),
-    );
-    table(
-        "office_type",
-        tr.t("stats-by-office-type"),
-        split(by, group_by(facts, office_type_of), &count),
-    );
-    table(
-        "office",
-        tr.t("stats-by-office"),
-        split(
-            by,
-            group_by(facts, |f| {
-                Some(format!(
-                    "{} {}",
-                    f.office,
-                    office_name(state, tr, &f.office)
-                ))
-            }),
-            &count,
-        ),
-    );
-    // The median of the days from receipt to `until`, over the cases that got there.
-    let median_days_to = |until: fn(&Fact) -> Option<DateTime<Utc>>| {
-        move |part: &[&Fact]| {
-            let values: Vec<f64> = part
-                .iter()
-                .filter_map(|f| Some(days(f.received_at, until(f)?)))
-                .collect();
-            Cell::Value {
-                n: values.len(),
-                value: median(values).unwrap_or(0.0),
-                percent: false,
-            }
+    })
+}
+
+/// One group per answering office, by code and name.
+fn by_office<'a>(state: &AppState, tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
+    group_by(facts, |f| {
+        Some(format!(
+            "{} {}",
+            f.office,
+            office_name(state, tr, &f.office)
+        ))
+    })
+}
+
+fn count(part: &[&Fact]) -> Cell {
+    Cell::Count(part.len())
+}
+
+/// The median of the days from receipt to `until`, over the cases that got there.
+fn median_days_to(until: fn(&Fact) -> Option<DateTime<Utc>>) -> impl Fn(&[&Fact]) -> Cell {
+    move |part: &[&Fact]| {
+        let values: Vec<f64> = part
+            .iter()
+            .filter_map(|f| Some(days(f.received_at, until(f)?)))
+            .collect();
+        Cell::Value {
+            n: values.len(),
+            value: median(values).unwrap_or(0.0),
+            percent: false,
         }
-    };
-    table(
-        "first_answer",
-        tr.t("stats-median-first-answer"),
-        split(by, by_kind(), &median_days_to(|f| f.first_answer_at)),
-    );
-    table(
-        "close",
-        tr.t("stats-median-close"),
-        split(by, by_kind(), &median_days_to(|f| f.closed_at)),
-    );
-    let within = |part: &[&Fact]| {
-        // Cases whose outcome is known: answered, or past the deadline without an answer.
+    }
+}
+
+/// The share of `true` among the answers, over the people who gave one.
+fn share(answers: &[bool]) -> Cell {
+    let yes = answers.iter().filter(|b| **b).count();
+    Cell::Value {
+        n: answers.len(),
+        value: if answers.is_empty() {
+            0.0
+        } else {
+            yes as f64 / answers.len() as f64
+        },
+        percent: true,
+    }
+}
+
+/// The share answered within the deadline, over the cases whose outcome is known: answered,
+/// or past the deadline without an answer.
+fn within_deadline(now: DateTime<Utc>) -> impl Fn(&[&Fact]) -> Cell {
+    move |part: &[&Fact]| {
         let judged: Vec<bool> = part
             .iter()
             .filter_map(|f| match (f.first_answer_at, f.due_at) {
@@ -380,88 +379,134 @@ pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<U
                 _ => None,
             })
             .collect();
-        let ok = judged.iter().filter(|b| **b).count();
-        Cell::Value {
-            n: judged.len(),
-            value: if judged.is_empty() {
-                0.0
-            } else {
-                ok as f64 / judged.len() as f64
-            },
-            percent: true,
-        }
-    };
-    table(
-        "within_deadline",
-        tr.t("stats-within-deadline"),
-        split(by, by_kind(), &within),
-    );
-    let evaluations: Vec<&Fact> = facts.iter().filter(|f| f.evaluation.is_some()).collect();
-    let criteria = [
-        "overall",
-        "speed",
-        "staff_attitude",
-        "fees_as_posted",
-        "clarity_of_information",
-        "facilities_and_access",
-    ];
-    let rating_rows: Vec<(String, Vec<&Fact>)> = criteria
-        .iter()
-        .map(|c| (tr.t(&format!("criterion-{c}")), evaluations.clone()))
-        .collect();
-    let mut rows = Vec::new();
-    for (i, (label, group)) in rating_rows.into_iter().enumerate() {
-        let criterion = criteria[i];
-        let rating = move |part: &[&Fact]| {
-            let values: Vec<f64> = part
-                .iter()
-                .filter_map(|f| {
-                    let e = f.evaluation.as_ref()?;
-                    if criterion == "overall" {
-                        return Some(f64::from(e.overall));
-                    }
-                    e.criteria
-                        .named()
-                        .iter()
-                        .find(|(n, _)| *n == criterion)?
-                        .1
-                        .map(f64::from)
-                })
-                .collect();
-            let n = values.len();
-            Cell::Value {
-                n,
-                value: values.iter().sum::<f64>() / n.max(1) as f64,
-                percent: false,
-            }
-        };
-        rows.extend(split(by, vec![(label, group)], &rating));
+        share(&judged)
     }
-    table("ratings", tr.t("stats-ratings"), rows);
-    let complaints: Vec<&Fact> = facts.iter().filter(|f| f.kind == "complaint").collect();
-    let extra = |part: &[&Fact]| {
-        let answered: Vec<bool> = part.iter().filter_map(|f| f.asked_extra_payment).collect();
-        let yes = answered.iter().filter(|b| **b).count();
+}
+
+/// The share of complaints that say more than the posted fee was asked, over those that say.
+fn extra_payment(part: &[&Fact]) -> Cell {
+    let answered: Vec<bool> = part.iter().filter_map(|f| f.asked_extra_payment).collect();
+    share(&answered)
+}
+
+const CRITERIA: [&str; 6] = [
+    "overall",
+    "speed",
+    "staff_attitude",
+    "fees_as_posted",
+    "clarity_of_information",
+    "facilities_and_access",
+];
+
+/// The mean rating of one criterion, over the evaluations that rate it.
+fn mean_rating(criterion: &'static str) -> impl Fn(&[&Fact]) -> Cell {
+    move |part: &[&Fact]| {
+        let values: Vec<f64> = part
+            .iter()
+            .filter_map(|f| {
+                let e = f.evaluation.as_ref()?;
+                if criterion == "overall" {
+                    return Some(f64::from(e.overall));
+                }
+                e.criteria
+                    .named()
+                    .iter()
+                    .find(|(n, _)| *n == criterion)?
+                    .1
+                    .map(f64::from)
+            })
+            .collect();
+        let n = values.len();
         Cell::Value {
-            n: answered.len(),
-            value: if answered.is_empty() {
-                0.0
-            } else {
-                yes as f64 / answered.len() as f64
-            },
-            percent: true,
+            n,
+            value: values.iter().sum::<f64>() / n.max(1) as f64,
+            percent: false,
         }
-    };
-    table(
-        "extra_payment",
-        tr.t("stats-extra-payment"),
-        split(by, vec![(tr.t("kind-complaint"), complaints)], &extra),
-    );
-    out
+    }
+}
+
+/// One row per criterion: its mean rating over the evaluations.
+fn rating_rows(tr: &Tr, by: By, facts: &[Fact]) -> Vec<(String, Vec<Cell>)> {
+    let evaluations: Vec<&Fact> = facts.iter().filter(|f| f.evaluation.is_some()).collect();
+    CRITERIA
+        .iter()
+        .flat_map(|criterion| {
+            let label = tr.t(&format!("criterion-{criterion}"));
+            split(
+                by,
+                vec![(label, evaluations.clone())],
+                &mean_rating(criterion),
+            )
+        })
+        .collect()
+}
+
+pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<Utc>) -> Vec<Table> {
+    let complaints: Vec<&Fact> = facts.iter().filter(|f| f.kind == "complaint").collect();
+    let complaints = vec![(tr.t("kind-complaint"), complaints)];
+    let first_answer = median_days_to(|f| f.first_answer_at);
+    let close = median_days_to(|f| f.closed_at);
+    let rows: [(&'static str, String, Rows); 10] = [
+        (
+            "kind",
+            tr.t("stats-by-kind"),
+            split(by, by_kind(tr, facts), &count),
+        ),
+        (
+            "state",
+            tr.t("stats-by-state"),
+            split(by, by_state(tr, facts), &count),
+        ),
+        (
+            "province",
+            tr.t("stats-by-province"),
+            split(by, by_province(state, tr, facts), &count),
+        ),
+        (
+            "office_type",
+            tr.t("stats-by-office-type"),
+            split(by, by_office_type(tr, facts), &count),
+        ),
+        (
+            "office",
+            tr.t("stats-by-office"),
+            split(by, by_office(state, tr, facts), &count),
+        ),
+        (
+            "first_answer",
+            tr.t("stats-median-first-answer"),
+            split(by, by_kind(tr, facts), &first_answer),
+        ),
+        (
+            "close",
+            tr.t("stats-median-close"),
+            split(by, by_kind(tr, facts), &close),
+        ),
+        (
+            "within_deadline",
+            tr.t("stats-within-deadline"),
+            split(by, by_kind(tr, facts), &within_deadline(now)),
+        ),
+        ("ratings", tr.t("stats-ratings"), rating_rows(tr, by, facts)),
+        (
+            "extra_payment",
+            tr.t("stats-extra-payment"),
+            split(by, complaints, &extra_payment),
+        ),
+    ];
+    let columns = columns(tr, by);
+    rows.into_iter()
+        .map(|(key, title, rows)| Table {
+            key,
+            title,
+            columns: columns.clone(),
+            rows,
+        })
+        .collect()
 }
 
 /// A horizontal bar chart of the total column; suppressed rows are drawn without a bar.
-pub fn svg(table: &Table) -> String {
+pub fn svg(table: &Table) -> Markup {
     let rows: Vec<(&str, Option<f64>, String)> = table
         .rows
         .iter()
@@ -477,38 +522,33 @@ pub fn svg(table: &Table) -> String {
         .max(1.0);
     let (label_w, bar_w, row_h) = (260.0, 380.0, 28.0);
     let height = rows.len() as f64 * row_h + 10.0;
-    let mut out = format!(
-        "<svg role=\"img\" aria-label=\"{}\" data-chart=\"{}\" viewBox=\"0 0 {} {height}\" width=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"13\">",
-        esc(&table.title),
-        table.key,
-        label_w + bar_w + 70.0,
-        label_w + bar_w + 70.0
-    );
-    for (i, (label, value, text)) in rows.iter().enumerate() {
-        let y = i as f64 * row_h + 5.0;
-        let short: String = label.chars().take(34).collect();
-        out.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            label_w - 6.0,
-            y + 17.0,
-            esc(&short)
-        ));
-        let w = value.map(|v| v / max * bar_w).unwrap_or(0.0);
-        out.push_str(&format!(
-            "<rect x=\"{label_w}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"#2a6db0\"></rect><text x=\"{:.1}\" y=\"{}\">{}</text>",
-            y + 3.0,
-            row_h - 8.0,
-            label_w + w + 4.0,
-            y + 17.0,
-            esc(text)
-        ));
+    let width = label_w + bar_w + 70.0;
+    html! {
+        svg role="img" aria-label=(Shown(&table.title)) data-chart=(table.key)
+            viewBox={ "0 0 " (width) " " (height) } width=(width)
+            xmlns="http://www.w3.org/2000/svg" font-size="13" {
+            @for (i, (label, value, text)) in rows.iter().enumerate() {
+                @let y = i as f64 * row_h + 5.0;
+                @let short: String = label.chars().take(34).collect();
+                @let w = value.map(|v| v / max * bar_w).unwrap_or(0.0);
+                text x=(label_w - 6.0) y=(y + 17.0) text-anchor="end" { (Shown(&short)) }
+                rect x=(label_w) y=(y + 3.0) width=(format!("{w:.1}")) height=(row_h - 8.0) fill="#2a6db0" {}
+                text x=(format!("{:.1}", label_w + w + 4.0)) y=(y + 17.0) { (Shown(text)) }
+            }
+        }
     }
-    out.push_str("</svg>");
-    out
 }
 
-fn parse_by(tr: &Tr, query: &HashMap<String, String>) -> Result<By, ConsoleError> {
-    match query.get("by") {
+/// The dashboard's query: the dimension (`by`) and, for a CSV file, the table.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatsQuery {
+    by: Option<String>,
+    table: Option<String>,
+}
+
+fn parse_by(tr: &Tr, query: &StatsQuery) -> Result<By, ConsoleError> {
+    match query.by.as_deref() {
         None => Ok(By::Gender),
         Some(code) => By::from_code(code).ok_or_else(|| ConsoleError::Bad(tr.t("error-filter"))),
     }
@@ -516,75 +556,81 @@ fn parse_by(tr: &Tr, query: &HashMap<String, String>) -> Result<By, ConsoleError
 
 pub async fn dashboard(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Query(query): Query<HashMap<String, String>>,
+    signed: Analyst,
+    Params(query): Params<StatsQuery>,
 ) -> ConsoleResult {
-    signed.require(&[Role::Analyst, Role::Admin])?;
     let tr = signed.tr;
     let by = parse_by(&tr, &query)?;
     let facts = state.store.read(facts).await?;
     let now = state.store.clock().now();
     let tables = tables(&state, &tr, &facts, by, now);
-    let mut body = format!(
-        "<p>{}</p><p>",
-        esc(&tr.a(
-            "stats-intro",
-            &[
-                ("min", FluentValue::from(MIN_CELL)),
-                ("n", FluentValue::from(facts.len()))
-            ]
-        ))
+    let body = dashboard_body(&tr, facts.len(), by, &tables);
+    Ok(signed.page(&tr.t("nav-dashboard"), body))
+}
+
+fn dashboard_body(tr: &Tr, n: usize, by: By, tables: &[Table]) -> Markup {
+    let intro = tr.a(
+        "stats-intro",
+        &[
+            ("min", FluentValue::from(MIN_CELL)),
+            ("n", FluentValue::from(n)),
+        ],
     );
-    for other in [By::Gender, By::AgeBand, By::Disability] {
-        let label = esc(&tr.t(&format!("stats-by-{}", other.code())));
-        if other == by {
-            body.push_str(&format!("<strong>{label}</strong> · "));
-        } else {
-            body.push_str(&format!(
-                "<a href=\"/console/dashboard?by={}\">{label}</a> · ",
-                other.code()
-            ));
-        }
-    }
-    body.push_str("</p>");
-    for table in &tables {
-        body.push_str(&format!(
-            "<section class=\"card\" id=\"table-{}\"><h2>{}</h2>",
-            table.key,
-            esc(&table.title)
-        ));
-        body.push_str(&svg(table));
-        body.push_str("<div style=\"overflow-x:auto\"><table><thead><tr><th></th>");
-        for column in &table.columns {
-            body.push_str(&format!("<th>{}</th>", esc(column)));
-        }
-        body.push_str("</tr></thead><tbody>");
-        for (label, cells) in &table.rows {
-            body.push_str(&format!("<tr><th scope=\"row\">{}</th>", esc(label)));
-            for cell in cells {
-                body.push_str(&format!("<td>{}</td>", esc(&cell.text())));
+    html! {
+        p { (Shown(&intro)) }
+        p {
+            @for other in [By::Gender, By::AgeBand, By::Disability] {
+                @let label = tr.t(&format!("stats-by-{}", other.code()));
+                @if other == by {
+                    strong { (Shown(&label)) }
+                } @else {
+                    a href={ "/console/dashboard?by=" (other.code()) } { (Shown(&label)) }
+                }
+                " · "
             }
-            body.push_str("</tr>");
         }
-        body.push_str(&format!(
-            "</tbody></table></div><p><a href=\"/console/dashboard.csv?table={}&amp;by={}\">{}</a></p></section>",
-            table.key,
-            by.code(),
-            esc(&tr.t("stats-csv"))
-        ));
+        @for table in tables {
+            (table_section(tr, by, table))
+        }
     }
-    Ok(signed.page(&tr.t("nav-dashboard"), &body))
+}
+
+/// One table: its chart, its cells, and the link to its CSV file.
+fn table_section(tr: &Tr, by: By, table: &Table) -> Markup {
+    html! {
+        section class="card" id={ "table-" (table.key) } {
+            h2 { (Shown(&table.title)) }
+            (svg(table))
+            div style="overflow-x:auto" {
+                table {
+                    thead { tr { th {} @for column in &table.columns { th { (Shown(column)) } } } }
+                    tbody {
+                        @for (label, cells) in &table.rows {
+                            tr {
+                                th scope="row" { (Shown(label)) }
+                                @for cell in cells { td { (cell.text()) } }
+                            }
+                        }
+                    }
+                }
+            }
+            p {
+                a href={ "/console/dashboard.csv?table=" (table.key) "&by=" (by.code()) } {
+                    (tr.h("stats-csv"))
+                }
+            }
+        }
+    }
 }
 
 pub async fn csv(
     State(state): State<Arc<AppState>>,
-    signed: Signed,
-    Query(query): Query<HashMap<String, String>>,
+    signed: Analyst,
+    Params(query): Params<StatsQuery>,
 ) -> ConsoleResult {
-    signed.require(&[Role::Analyst, Role::Admin])?;
     let tr = signed.tr;
     let by = parse_by(&tr, &query)?;
-    let key = query.get("table").cloned().unwrap_or_default();
+    let key = query.table.clone().unwrap_or_default();
     let facts = state.store.read(facts).await?;
     let now = state.store.clock().now();
     let table = tables(&state, &tr, &facts, by, now)

@@ -80,9 +80,9 @@ pub fn otpauth_uri(issuer: &str, username: &str, secret: &str) -> String {
 }
 
 /// `text` as a QR code in inline SVG (dark modules as one path, a quiet zone of 4 modules).
-pub fn qr_svg(text: &str, label: &str) -> String {
+pub fn qr_svg(text: &str, label: &str) -> maud::Markup {
     let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
-        return String::new();
+        return maud::html! {};
     };
     let width = code.width();
     let colors = code.to_colors();
@@ -93,10 +93,13 @@ pub fn qr_svg(text: &str, label: &str) -> String {
         }
     }
     let size = width + 8;
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"220\" height=\"220\" role=\"img\" aria-label=\"{}\" shape-rendering=\"crispEdges\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>",
-        super::html::esc(label)
-    )
+    maud::html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (size) " " (size) } width="220" height="220"
+            role="img" aria-label=(super::html::Shown(label)) shape-rendering="crispEdges" {
+            rect width=(size) height=(size) fill="#fff" {}
+            path d=(path) fill="#000" {}
+        }
+    }
 }
 
 /// New recovery codes, as shown to the official (`xxxx-xxxx`, base32 letters and digits).
@@ -188,7 +191,7 @@ mod tests {
             BASE32_NOPAD.decode(new_secret().as_bytes()).unwrap().len(),
             20
         );
-        let svg = qr_svg(&otpauth_uri("Our Voice", "sokha", "ABC"), "QR");
+        let svg = qr_svg(&otpauth_uri("Our Voice", "sokha", "ABC"), "QR").into_string();
         assert!(
             svg.starts_with("<svg") && svg.contains("<path d=\"M"),
             "{svg}"

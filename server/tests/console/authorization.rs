@@ -1,5 +1,5 @@
-//! Who may do what: the authorization matrix of every role and route, and the isolation of
-//! one office's items from another's.
+//! Who may do what: the authorization matrix of every role and route, the isolation of one
+//! office's items from another's, and the CSRF token that every form of the console must carry.
 
 use crate::setup::*;
 
@@ -356,4 +356,141 @@ async fn authorization_matrix_on(db: TestDb) {
         )
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn every_form_checks_its_csrf_token() {
+    on_each_engine(every_form_checks_its_csrf_token_on).await;
+}
+
+/// Every POST of the console, sent by a role that may send it, is refused with 403 without a
+/// CSRF token and with another session's token, and changes nothing: the check is the form
+/// extractor's, so no handler can leave it out.
+async fn every_form_checks_its_csrf_token_on(db: TestDb) {
+    let setup = Setup::start(db, &[]);
+    let mut admin = accounts(&setup).await;
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    let number = setup.submit(&complaint("ផ្លូវខូច")).await;
+    let item = format!("/console/items/{number}");
+    let officer_id = setup.db.count(
+        "SELECT id FROM accounts WHERE username = $1",
+        &[Val::from("officer.a")],
+    );
+    let counts = |setup: &Setup| {
+        [
+            "SELECT count(*) FROM case_events",
+            "SELECT count(*) FROM accounts",
+            "SELECT count(*) FROM accounts WHERE disabled <> 0",
+            "SELECT count(*) FROM holidays",
+            "SELECT count(*) FROM office_settings",
+            "SELECT count(*) FROM api_keys",
+            "SELECT count(*) FROM deadlines",
+            "SELECT count(*) FROM audit_log",
+        ]
+        .map(|sql| setup.db.count(sql, &[]))
+    };
+    let before = counts(&setup);
+    let admin_token = admin.get("/console/accounts").await.csrf();
+    let officer_token = officer.get("/console/inbox").await.csrf();
+    let officer_forms: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (
+            format!("{item}/reply"),
+            vec![("text", "x"), ("kind", "answer")],
+        ),
+        (format!("{item}/state"), vec![("state", "in_progress")]),
+        (
+            format!("{item}/transfer"),
+            vec![("office", OFFICE_B), ("reason", "x")],
+        ),
+        (format!("{item}/escalate"), vec![]),
+        (
+            "/console/password".into(),
+            vec![
+                ("current", PASSWORD),
+                ("password", "a new password 1"),
+                ("confirm", "a new password 1"),
+            ],
+        ),
+        ("/console/2fa".into(), vec![("code", "123456")]),
+        ("/console/login/code".into(), vec![("code", "123456")]),
+        ("/console/logout".into(), vec![]),
+    ];
+    let admin_forms: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (
+            "/console/accounts".into(),
+            vec![
+                ("username", "no.token"),
+                ("display_name", "N"),
+                ("role", "officer"),
+                ("office", OFFICE_A),
+            ],
+        ),
+        (format!("/console/accounts/{officer_id}/disable"), vec![]),
+        (format!("/console/accounts/{officer_id}/enable"), vec![]),
+        (format!("/console/accounts/{officer_id}/reset"), vec![]),
+        (
+            "/console/accounts/policy".into(),
+            vec![("require_2fa", "on")],
+        ),
+        (
+            "/console/offices/CH-120101".into(),
+            vec![("phone", "012 345 678")],
+        ),
+        ("/console/deadlines".into(), vec![("complaint", "3")]),
+        (
+            "/console/holidays".into(),
+            vec![("day", "2026-12-10"), ("name", "x")],
+        ),
+        (
+            "/console/holidays/remove".into(),
+            vec![("day", "2026-12-10")],
+        ),
+        ("/console/api-keys".into(), vec![("name", "x")]),
+        ("/console/api-keys/revoke".into(), vec![("name", "x")]),
+    ];
+    for (browser, foreign, forms) in [
+        (&mut officer, &admin_token, &officer_forms),
+        (&mut admin, &officer_token, &admin_forms),
+    ] {
+        for (path, form) in forms {
+            assert_eq!(
+                browser.post(path, form).await.status,
+                StatusCode::FORBIDDEN,
+                "POST {path} without a token"
+            );
+            let mut fields = form.clone();
+            fields.push(("csrf", foreign.as_str()));
+            assert_eq!(
+                browser.post(path, &fields).await.status,
+                StatusCode::FORBIDDEN,
+                "POST {path} with another session's token"
+            );
+        }
+    }
+    // Signed out: the login and enrolment forms want the token of their cookie.
+    let mut stranger = setup.browser();
+    for (path, form) in [
+        (
+            "/console/login",
+            vec![("username", "officer.a"), ("password", PASSWORD)],
+        ),
+        (
+            "/console/enrol",
+            vec![
+                ("token", "0"),
+                ("password", "a new password 1"),
+                ("confirm", "a new password 1"),
+            ],
+        ),
+    ] {
+        assert_eq!(
+            stranger.post(path, &form).await.status,
+            StatusCode::FORBIDDEN,
+            "POST {path} without a token"
+        );
+    }
+    assert_eq!(counts(&setup), before, "nothing changed");
+    // Both sessions still work: not even the logout went through.
+    assert_eq!(officer.get("/console/inbox").await.status, StatusCode::OK);
+    assert_eq!(admin.get("/console/audit").await.status, StatusCode::OK);
 }
