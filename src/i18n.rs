@@ -53,15 +53,7 @@ pub enum Arg<'a> {
     Text(&'a str),
 }
 
-/// Writes `n` with Khmer digits (០–៩).
-pub fn khmer_digits(text: &str) -> String {
-    text.chars()
-        .map(|c| match c.to_digit(10) {
-            Some(d) if c.is_ascii_digit() => char::from_u32('០' as u32 + d).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
-}
+pub use ourvoice_protocol::writing::khmer_digits;
 
 /// Formats messages in one language (cheap to make: the bundles are built once per thread).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,10 +98,7 @@ impl Tr {
 
     /// A number in this language's digits.
     pub fn num(&self, n: u64) -> String {
-        match self.lang {
-            Lang::Km => khmer_digits(&n.to_string()),
-            Lang::En => n.to_string(),
-        }
+        ourvoice_protocol::writing::number(self.lang, n)
     }
 
     /// A date written out: `ថ្ងៃទី២៨ ខែវិច្ឆិកា ឆ្នាំ២០២៦` or `28 November 2026`.

@@ -24,7 +24,7 @@ pub mod secrets;
 pub mod store;
 
 use axum::Router;
-use chrono::{FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use ourvoice_directory::Directory;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -60,12 +60,7 @@ impl AppState {
 
     /// Today's date in Cambodia (UTC+7), for date rules.
     pub fn today(&self) -> NaiveDate {
-        let cambodia = FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
-        self.store
-            .clock()
-            .now()
-            .with_timezone(&cambodia)
-            .date_naive()
+        ourvoice_protocol::cambodia_today(self.store.clock().now())
     }
 }
 

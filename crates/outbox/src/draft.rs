@@ -26,11 +26,7 @@ pub struct Draft {
     pub locale: Lang,
 }
 
-/// The date in Cambodia (UTC+7) at `now`: the day date rules are checked against.
-pub fn cambodia_today(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&ourvoice_protocol::cambodia())
-        .date_naive()
-}
+pub use ourvoice_protocol::cambodia_today;
 
 impl Draft {
     /// The protocol's validation of this draft, without storing anything: the form shows the

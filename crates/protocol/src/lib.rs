@@ -17,6 +17,7 @@ mod submission;
 mod sync;
 pub mod text;
 mod validation;
+pub mod writing;
 
 pub use codes::{sql_list, Code, PrivacyMode};
 pub use ids::{Secret, TrackingCode};
@@ -35,6 +36,7 @@ pub use validation::{
     citizen_answer_text, citizen_rating, field, normalize_phone, parse_submission,
     parse_submission_json, CitizenActionRefusal, ErrorCode, ValidationError,
 };
+pub use writing::{cambodia, cambodia_today, CAMBODIA_UTC_OFFSET_SECONDS};
 
 /// The path prefix of this protocol version.
 pub const API_PREFIX: &str = "/api/v1";
@@ -46,23 +48,3 @@ pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_BATCH_ITEMS: usize = 200;
 /// The most items one updates request may ask about.
 pub const MAX_UPDATE_ITEMS: usize = 1000;
-/// Cambodia's offset from UTC (UTC+7, no daylight saving), in seconds: date rules are checked
-/// against the date in Cambodia.
-pub const CAMBODIA_UTC_OFFSET_SECONDS: i32 = 7 * 3600;
-
-/// Cambodia's time zone (UTC+7).
-pub fn cambodia() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(CAMBODIA_UTC_OFFSET_SECONDS).expect("UTC+7 is a valid offset")
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::{TimeZone, Utc};
-
-    #[test]
-    fn cambodia_is_seven_hours_ahead_of_utc() {
-        let evening = Utc.with_ymd_and_hms(2026, 11, 28, 17, 30, 0).unwrap();
-        let there = evening.with_timezone(&super::cambodia());
-        assert_eq!(there.to_rfc3339(), "2026-11-29T00:30:00+07:00");
-    }
-}
