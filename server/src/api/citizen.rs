@@ -19,8 +19,8 @@ use std::sync::Arc;
 
 use super::read_json;
 use crate::error::AppError;
+use crate::store::case_actions::{self, Refusal};
 use crate::store::cases::{self, EarlierRequest};
-use crate::store::console::{self, Refusal};
 use crate::store::sql::Sql;
 use crate::store::StoreError;
 use crate::AppState;
@@ -137,7 +137,7 @@ async fn answer(
         request.secret,
         request.request_id,
         body,
-        move |sql, number| console::citizen_answer(sql, number, &text, now),
+        move |sql, number| case_actions::citizen_answer(sql, number, &text, now),
     )
     .await
 }
@@ -165,7 +165,7 @@ async fn rating(
         request.secret,
         request.request_id,
         format!("rating\n{rating}"),
-        move |sql, number| console::citizen_rating(sql, number, rating, now),
+        move |sql, number| case_actions::citizen_rating(sql, number, rating, now),
     )
     .await
 }

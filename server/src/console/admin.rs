@@ -21,8 +21,11 @@ use super::auth::valid_username;
 use super::cases::{local, office_name};
 use super::html::{csrf_field, esc, flag, table_start};
 use super::{digest, random_token, ConsoleError, ConsoleResult, Signed};
-use crate::store::cases::deadlines as read_deadlines;
-use crate::store::console::{self, NewAccount, Role};
+use crate::store::calendar::deadlines as read_deadlines;
+use crate::store::{
+    accounts::{self, NewAccount, Role},
+    audit, calendar,
+};
 use crate::AppState;
 
 /// The office a head manages, or `None` for an administrator (all offices).
@@ -58,7 +61,7 @@ pub async fn accounts(
         let office = office.clone();
         state
             .store
-            .read(move |sql| console::accounts(sql, office.as_deref()))
+            .read(move |sql| accounts::accounts(sql, office.as_deref()))
             .await?
     };
     let csrf = csrf_field(&signed.session.csrf);
@@ -147,7 +150,7 @@ pub async fn accounts(
         create = esc(&tr.t("account-create")),
     ));
     if office.is_none() {
-        let on = state.store.read(console::require_2fa).await?;
+        let on = state.store.read(accounts::require_2fa).await?;
         body.push_str(&format!(
             "<form method=\"post\" action=\"/console/accounts/policy\" class=\"card\" id=\"policy\">{csrf}<h2>{title}</h2><p>{help}</p>\
 <label><input type=\"checkbox\" name=\"require_2fa\" value=\"on\"{checked}> {label}</label>\
@@ -205,7 +208,7 @@ pub async fn create_account(
     let account = NewAccount {
         username,
         display_name,
-        password_hash: console::NO_PASSWORD.to_string(),
+        password_hash: accounts::NO_PASSWORD.to_string(),
         role,
         office,
     };
@@ -218,10 +221,10 @@ pub async fn create_account(
     let created = state
         .store
         .write(move |sql| {
-            let id = console::create_account(sql, &account, now)?;
+            let id = accounts::create_account(sql, &account, now)?;
             if let Some(id) = id {
-                console::issue_enrolment_link(sql, id, &token_digest, now, expires)?;
-                console::audit(
+                accounts::issue_enrolment_link(sql, id, &token_digest, now, expires)?;
+                audit::audit(
                     sql,
                     by,
                     "create_account",
@@ -291,7 +294,7 @@ pub async fn reset(
     let outcome = state
         .store
         .write(move |sql| {
-            let Some(target) = console::account(sql, id)? else {
+            let Some(target) = accounts::account(sql, id)? else {
                 return Ok(Err(ConsoleError::NotFound));
             };
             if let Some(own) = &managed {
@@ -299,9 +302,9 @@ pub async fn reset(
                     return Ok(Err(ConsoleError::Forbidden));
                 }
             }
-            console::reset_account(sql, id)?;
-            console::issue_enrolment_link(sql, id, &token_digest, now, expires)?;
-            console::audit(
+            accounts::reset_account(sql, id)?;
+            accounts::issue_enrolment_link(sql, id, &token_digest, now, expires)?;
+            audit::audit(
                 sql,
                 by,
                 "reset_account",
@@ -331,9 +334,9 @@ pub async fn set_policy(
     state
         .store
         .write(move |sql| {
-            console::set_require_2fa(sql, on)?;
+            accounts::set_require_2fa(sql, on)?;
             let detail = if on { "on" } else { "off" };
-            console::audit(sql, by, "set_2fa_policy", None, Some(detail), now)
+            audit::audit(sql, by, "set_2fa_policy", None, Some(detail), now)
         })
         .await?;
     Ok(Redirect::to("/console/accounts#policy").into_response())
@@ -355,7 +358,7 @@ async fn set_disabled(
     let outcome = state
         .store
         .write(move |sql| {
-            let Some(target) = console::account(sql, id)? else {
+            let Some(target) = accounts::account(sql, id)? else {
                 return Ok(Err(ConsoleError::NotFound));
             };
             if let Some(own) = &managed {
@@ -363,13 +366,13 @@ async fn set_disabled(
                     return Ok(Err(ConsoleError::Forbidden));
                 }
             }
-            console::set_disabled(sql, id, disabled)?;
+            accounts::set_disabled(sql, id, disabled)?;
             let action = if disabled {
                 "disable_account"
             } else {
                 "enable_account"
             };
-            console::audit(sql, by, action, None, Some(&format!("account {id}")), now)?;
+            audit::audit(sql, by, action, None, Some(&format!("account {id}")), now)?;
             Ok(Ok(()))
         })
         .await?;
@@ -402,10 +405,7 @@ pub async fn enable(
 pub async fn audit(State(state): State<Arc<AppState>>, signed: Signed) -> ConsoleResult {
     signed.require(&[Role::Admin])?;
     let tr = signed.tr;
-    let lines = state
-        .store
-        .read(|sql| console::audit_log(sql, 1000))
-        .await?;
+    let lines = state.store.read(|sql| audit::audit_log(sql, 1000)).await?;
     let mut body = table_start(
         "audit",
         &[
@@ -427,7 +427,7 @@ pub async fn audit(State(state): State<Arc<AppState>>, signed: Signed) -> Consol
         ));
     }
     body.push_str("</tbody></table>");
-    let sign_ins = state.store.read(|sql| console::sign_ins(sql, 1000)).await?;
+    let sign_ins = state.store.read(|sql| audit::sign_ins(sql, 1000)).await?;
     body.push_str(&format!(
         "<h2 id=\"sign-ins\">{}</h2>",
         esc(&tr.t("sign-ins-title"))
@@ -459,7 +459,7 @@ pub async fn deadlines(State(state): State<Arc<AppState>>, signed: Signed) -> Co
     let tr = signed.tr;
     let (current, holidays) = state
         .store
-        .read(|sql| Ok((read_deadlines(sql)?, console::holidays(sql)?)))
+        .read(|sql| Ok((read_deadlines(sql)?, calendar::holidays(sql)?)))
         .await?;
     let csrf = csrf_field(&signed.session.csrf);
     let mut fields = String::new();
@@ -540,8 +540,8 @@ pub async fn add_holiday(
     state
         .store
         .write(move |sql| {
-            console::set_holiday(sql, &day, &name)?;
-            console::audit(
+            calendar::set_holiday(sql, &day, &name)?;
+            audit::audit(
                 sql,
                 by,
                 "set_holiday",
@@ -566,8 +566,8 @@ pub async fn remove_holiday(
     state
         .store
         .write(move |sql| {
-            if console::remove_holiday(sql, &day)? {
-                console::audit(sql, by, "remove_holiday", None, Some(&day), now)?;
+            if calendar::remove_holiday(sql, &day)? {
+                audit::audit(sql, by, "remove_holiday", None, Some(&day), now)?;
             }
             Ok(())
         })
@@ -600,10 +600,10 @@ pub async fn save_deadlines(
         .store
         .write(move |sql| {
             for (kind, days) in &changes {
-                console::set_deadline(sql, kind, *days)?;
+                calendar::set_deadline(sql, kind, *days)?;
             }
             let detail: Vec<String> = changes.iter().map(|(k, d)| format!("{k}={d}")).collect();
-            console::audit(sql, by, "set_deadlines", None, Some(&detail.join(" ")), now)
+            audit::audit(sql, by, "set_deadlines", None, Some(&detail.join(" ")), now)
         })
         .await?;
     Ok(Redirect::to("/console/deadlines").into_response())
@@ -706,7 +706,7 @@ pub async fn create_api_key(
                 return Ok(false);
             }
             crate::store::open311::create_key(sql, &owner, &digest, now)?;
-            console::audit(sql, by, "create_api_key", None, Some(&owner), now)?;
+            audit::audit(sql, by, "create_api_key", None, Some(&owner), now)?;
             Ok(true)
         })
         .await?;
@@ -732,7 +732,7 @@ pub async fn revoke_api_key(
         .store
         .write(move |sql| {
             if crate::store::open311::revoke_key(sql, &name, now)? > 0 {
-                console::audit(sql, by, "revoke_api_key", None, Some(&name), now)?;
+                audit::audit(sql, by, "revoke_api_key", None, Some(&name), now)?;
             }
             Ok(())
         })

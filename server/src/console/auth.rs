@@ -28,7 +28,11 @@ use super::{
     Language, Partial,
 };
 use super::{LOGIN_COOKIE, SESSION_COOKIE};
-use crate::store::console::{self, NewAccount, Role, Stage};
+use crate::store::{
+    accounts::{self, NewAccount, Role},
+    audit,
+    sessions::{self, Stage},
+};
 use crate::store::{Store, StoreError};
 use crate::AppState;
 
@@ -174,14 +178,14 @@ pub async fn login(
         .store
         .read(move |sql| {
             Ok((
-                console::login_record(sql, &lookup)?,
-                console::require_2fa(sql)?,
+                accounts::login_record(sql, &lookup)?,
+                accounts::require_2fa(sql)?,
             ))
         })
         .await?;
     let hash = record
         .as_ref()
-        .filter(|r| !r.account.disabled && r.password_hash != console::NO_PASSWORD)
+        .filter(|r| !r.account.disabled && r.password_hash != accounts::NO_PASSWORD)
         .map(|r| r.password_hash.clone());
     let Some(good) = check_password(&state, password, hash).await else {
         return Ok((
@@ -198,7 +202,7 @@ pub async fn login(
         _ => {
             state
                 .store
-                .write(move |sql| console::record_sign_in(sql, account_id, &address, "failed", now))
+                .write(move |sql| audit::record_sign_in(sql, account_id, &address, "failed", now))
                 .await?;
             return Ok(refused(&tr, cookie_token));
         }
@@ -226,7 +230,7 @@ pub async fn login(
     state
         .store
         .write(move |sql| {
-            console::login_succeeded(
+            sessions::login_succeeded(
                 sql,
                 id,
                 &token_digest,
@@ -241,7 +245,7 @@ pub async fn login(
             } else {
                 "signed_in"
             };
-            console::record_sign_in(sql, Some(id), &address, outcome, now)
+            audit::record_sign_in(sql, Some(id), &address, outcome, now)
         })
         .await?;
     let to = match stage {
@@ -329,29 +333,29 @@ pub async fn code(
         .store
         .write(move |sql| {
             let mut used = None;
-            if let Some((secret, last)) = console::totp(sql, id)? {
+            if let Some((secret, last)) = accounts::totp(sql, id)? {
                 if let Some(step) = totp::check(&secret, &code, now, last) {
-                    if console::use_totp_step(sql, id, step)? {
+                    if accounts::use_totp_step(sql, id, step)? {
                         used = Some("signed_in");
                     }
                 }
             }
             if used.is_none()
-                && console::use_recovery_code(sql, id, &totp::recovery_digest(&code), now)?
+                && accounts::use_recovery_code(sql, id, &totp::recovery_digest(&code), now)?
             {
                 used = Some("signed_in_recovery_code");
             }
             match used {
                 Some(how) => {
-                    console::set_stage(sql, &token_digest, Stage::Full)?;
-                    console::record_sign_in(sql, Some(id), &address, how, now)?;
+                    sessions::set_stage(sql, &token_digest, Stage::Full)?;
+                    audit::record_sign_in(sql, Some(id), &address, how, now)?;
                     if how == "signed_in_recovery_code" {
-                        console::audit(sql, id, "use_recovery_code", None, None, now)?;
+                        audit::audit(sql, id, "use_recovery_code", None, None, now)?;
                     }
                     Ok(true)
                 }
                 None => {
-                    console::record_sign_in(sql, Some(id), &address, "code_failed", now)?;
+                    audit::record_sign_in(sql, Some(id), &address, "code_failed", now)?;
                     Ok(false)
                 }
             }
@@ -377,7 +381,7 @@ pub async fn logout(
     let token_digest = signed.token_digest.clone();
     state
         .store
-        .write(move |sql| console::end_session(sql, &token_digest))
+        .write(move |sql| sessions::end_session(sql, &token_digest))
         .await?;
     Ok((
         [(
@@ -436,7 +440,7 @@ pub async fn create_admin(
     };
     let now = store.clock().now();
     store
-        .write(move |sql| console::create_account(sql, &account, now))
+        .write(move |sql| accounts::create_account(sql, &account, now))
         .await?
         .ok_or_else(|| CreateAdminError::Taken(username.to_string()))
 }

@@ -18,7 +18,12 @@ use std::sync::Arc;
 use super::html::{csrf_field, csv_line, esc, fact, flag, pager, table_start, Pages, BOM};
 use super::i18n::{Lang, Tr};
 use super::{ConsoleError, ConsoleResult, Signed};
-use crate::store::console::{self, Action, CaseLine, InboxFilter, Refusal, Role};
+use crate::store::{
+    accounts::Role,
+    audit,
+    case_actions::{self, Action, Refusal},
+    inbox::{self, CaseLine, InboxFilter},
+};
 use crate::AppState;
 
 pub const STATES: [&str; 6] = [
@@ -125,7 +130,7 @@ pub async fn inbox(
         .unwrap_or(1)
         - 1;
     let now = state.store.clock().now();
-    let console::Inbox {
+    let inbox::Inbox {
         lines,
         matching,
         counts,
@@ -133,7 +138,7 @@ pub async fn inbox(
         let (scope, filter) = (scope.clone(), filter.clone());
         state
             .store
-            .read(move |sql| console::inbox(sql, &scope, &filter, page, now))
+            .read(move |sql| inbox::inbox(sql, &scope, &filter, page, now))
             .await?
     };
     let mut body = String::new();
@@ -230,7 +235,7 @@ pub async fn inbox(
             keep: &export_query,
             range_key: "inbox-range",
             page: page as usize,
-            size: console::INBOX_PAGE as usize,
+            size: inbox::INBOX_PAGE as usize,
             shown: lines.len(),
             total: matching as usize,
         },
@@ -286,9 +291,9 @@ pub async fn item(
         state
             .store
             .read(move |sql| {
-                let detail = console::case_detail(sql, &scope, number)?;
+                let detail = inbox::case_detail(sql, &scope, number)?;
                 let events = match detail {
-                    Some(_) => console::events(sql, number)?,
+                    Some(_) => inbox::events(sql, number)?,
                     None => Vec::new(),
                 };
                 Ok((detail, events))
@@ -300,7 +305,7 @@ pub async fn item(
         let scope = scope.clone();
         state
             .store
-            .write(move |sql| console::contact(sql, &scope, number, account_id, now))
+            .write(move |sql| inbox::contact(sql, &scope, number, account_id, now))
             .await?
     } else {
         None
@@ -476,7 +481,7 @@ fn actions(
     let csrf = csrf_field(&signed.session.csrf);
     let mut changes = Vec::new();
     for to in ["in_progress", "closed_resolved", "closed_unresolved"] {
-        if console::allowed_change(status, to) {
+        if case_actions::allowed_change(status, to) {
             changes.push((to, tr.t(&format!("state-{to}"))));
         }
     }
@@ -523,7 +528,7 @@ async fn apply(state: &AppState, signed: &Signed, number: &str, action: Action) 
     let now = state.store.clock().now();
     let outcome = state
         .store
-        .write(move |sql| console::act(sql, &scope, number, account_id, &action, now))
+        .write(move |sql| case_actions::act(sql, &scope, number, account_id, &action, now))
         .await?;
     match outcome {
         Ok(_) => Ok(Redirect::to(&format!("/console/items/{number}")).into_response()),
@@ -624,7 +629,7 @@ pub async fn escalate(
     let parsed: i64 = number.parse().map_err(|_| ConsoleError::NotFound)?;
     let detail = state
         .store
-        .read(move |sql| console::case_detail(sql, &scope, parsed))
+        .read(move |sql| inbox::case_detail(sql, &scope, parsed))
         .await?
         .ok_or(ConsoleError::NotFound)?;
     let to = escalation_target(&state, &detail.line.office)
@@ -644,13 +649,13 @@ pub async fn export(
     let now = state.store.clock().now();
     let lines = state
         .store
-        .read(move |sql| console::export(sql, &scope, &filter, now))
+        .read(move |sql| inbox::export(sql, &scope, &filter, now))
         .await?;
     let (by, count) = (signed.session.account.id, lines.len());
     state
         .store
         .write(move |sql| {
-            console::audit(
+            audit::audit(
                 sql,
                 by,
                 "export_csv",

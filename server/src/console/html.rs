@@ -8,7 +8,7 @@
 use fluent_bundle::FluentValue;
 
 use super::i18n::{Lang, Tr};
-use crate::store::console::{Role, Session};
+use crate::store::{accounts::Role, sessions::Session};
 
 /// Escapes text for HTML element content and quoted attribute values; characters that would
 /// disguise the text (bidirectional overrides, controls) are shown as `[U+XXXX]` instead.

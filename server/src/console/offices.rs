@@ -20,7 +20,10 @@ use super::html::{badge, csrf_field, esc, fact, flag, pager, table_start, Pages}
 use super::i18n::Tr;
 use super::{ConsoleError, ConsoleResult, Signed};
 use crate::offices::{self, OfficeSettings};
-use crate::store::console::{self, Role};
+use crate::store::{
+    accounts::{self, Role},
+    audit,
+};
 use crate::AppState;
 
 /// The offices one list page shows.
@@ -262,7 +265,7 @@ pub async fn show(
                 Ok((
                     offices::settings_of(sql, &code)?,
                     offices::open_items(sql, &code)?,
-                    console::accounts(sql, Some(&code))?,
+                    accounts::accounts(sql, Some(&code))?,
                 ))
             })
             .await?
@@ -449,7 +452,7 @@ pub async fn save(
                 if before.phone != settings.phone || before.hours != settings.hours {
                     detail.push_str(" contact");
                 }
-                console::audit(sql, by, "set_office", None, Some(&detail), now)?;
+                audit::audit(sql, by, "set_office", None, Some(&detail), now)?;
                 Ok(Ok(()))
             })
             .await

@@ -20,8 +20,8 @@ use super::cases::{office_name, STATES};
 use super::html::{csv_line, esc, BOM};
 use super::i18n::Tr;
 use super::{ConsoleError, ConsoleResult, Signed};
+use crate::store::accounts::Role;
 use crate::store::cases::parse_time;
-use crate::store::console::Role;
 use crate::store::{Sql, StoreError};
 use crate::AppState;
 
@@ -595,14 +595,7 @@ pub async fn csv(
     state
         .store
         .write(move |sql| {
-            crate::store::console::audit(
-                sql,
-                account,
-                "export_statistics",
-                None,
-                Some(&detail),
-                now,
-            )
+            crate::store::audit::audit(sql, account, "export_statistics", None, Some(&detail), now)
         })
         .await?;
     let mut out = String::from(BOM);

@@ -9,11 +9,16 @@
 //! commits); an ingest returns only after its items are committed; an id is stored
 //! at most once; the same id with the same body digest gets the original answer.
 
+pub mod accounts;
+pub mod audit;
+pub mod calendar;
+pub mod case_actions;
 pub mod cases;
-pub mod console;
+pub mod inbox;
 pub mod open311;
 pub mod pg_tls;
 pub mod postgres;
+pub mod sessions;
 pub mod sql;
 pub mod sqlite;
 
@@ -420,7 +425,7 @@ fn write_group<E: Engine>(
     let mut all = Vec::new();
     conn.transaction(&mut |sql| {
         all.clear();
-        let rules = cases::DeadlineRules::load(sql, now)?;
+        let rules = calendar::DeadlineRules::load(sql, now)?;
         // Every job's cases in a few statements, then each job's share of the outcomes.
         let every: Vec<&NewCase> = jobs.iter().flat_map(|cases| cases.iter()).collect();
         let outcomes = cases::write_cases(sql, &every, now, &rules)?;
