@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::sql::{Row, Sql, Val};
+use super::sql::{select, select_opt, FromRow, Named, Sql, Val};
 use super::StoreError;
 use crate::clock::stamp;
 
@@ -67,18 +67,42 @@ pub struct Account {
     pub disabled: bool,
 }
 
-pub(super) const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, office, disabled";
+/// The columns of an [`Account`] in the `accounts` table under the alias `$a`.
+macro_rules! account_columns {
+    ($a:literal) => {
+        concat!(
+            $a,
+            ".id, ",
+            $a,
+            ".username, ",
+            $a,
+            ".display_name, ",
+            $a,
+            ".role, ",
+            $a,
+            ".office, ",
+            $a,
+            ".disabled"
+        )
+    };
+}
+pub(super) use account_columns;
 
-pub(super) fn account_of(row: &Row) -> Result<Account, StoreError> {
-    Ok(Account {
-        id: row.int(0)?,
-        username: row.text(1)?,
-        display_name: row.text(2)?,
-        role: Role::from_code(&row.text(3)?)
-            .ok_or_else(|| StoreError::Corrupt("unknown role".into()))?,
-        office: row.opt_text(4)?,
-        disabled: row.int(5)? != 0,
-    })
+impl FromRow for Account {
+    const COLUMNS: &'static str = account_columns!("a");
+
+    fn from_row(row: &Named) -> Result<Account, StoreError> {
+        let role = row.text("role")?;
+        Ok(Account {
+            id: row.int("id")?,
+            username: row.text("username")?,
+            display_name: row.text("display_name")?,
+            role: Role::from_code(&role)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown role '{role}'")))?,
+            office: row.opt_text("office")?,
+            disabled: row.bool("disabled")?,
+        })
+    }
 }
 
 pub struct NewAccount {
@@ -129,30 +153,27 @@ pub struct LoginRecord {
     pub has_totp: bool,
 }
 
-pub fn login_record(sql: &mut dyn Sql, username: &str) -> Result<Option<LoginRecord>, StoreError> {
-    let row = sql.query_opt(
-        &format!("SELECT {ACCOUNT_COLUMNS}, password_hash, totp_secret IS NOT NULL FROM accounts WHERE username = $1"),
-        &[Val::from(username)],
-    )?;
-    row.map(|row| {
+impl FromRow for LoginRecord {
+    const COLUMNS: &'static str = concat!(
+        account_columns!("a"),
+        ", a.password_hash, a.totp_secret IS NOT NULL AS has_totp"
+    );
+
+    fn from_row(row: &Named) -> Result<LoginRecord, StoreError> {
         Ok(LoginRecord {
-            account: account_of(&row)?,
-            password_hash: row.text(6)?,
-            has_totp: bool_of(&row, 7)?,
+            account: Account::from_row(row)?,
+            password_hash: row.text("password_hash")?,
+            has_totp: row.bool("has_totp")?,
         })
-    })
-    .transpose()
+    }
 }
 
-/// A boolean expression's value: SQLite answers 0 or 1, PostgreSQL a boolean (read as text).
-pub(super) fn bool_of(row: &Row, i: usize) -> Result<bool, StoreError> {
-    match row.0.get(i) {
-        Some(Val::Int(n)) => Ok(*n != 0),
-        Some(Val::Text(t)) => Ok(matches!(t.as_str(), "t" | "true" | "1")),
-        other => Err(StoreError::Corrupt(format!(
-            "column {i}: want a boolean, got {other:?}"
-        ))),
-    }
+pub fn login_record(sql: &mut dyn Sql, username: &str) -> Result<Option<LoginRecord>, StoreError> {
+    select_opt(
+        sql,
+        "FROM accounts a WHERE a.username = $1",
+        &[Val::from(username)],
+    )
 }
 
 /// The password hash of an account that has none yet (or no longer): no password matches it.
@@ -207,15 +228,12 @@ pub fn enrolment_account(
     token_digest: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Account>, StoreError> {
-    sql.query_opt(
-        "SELECT a.id, a.username, a.display_name, a.role, a.office, a.disabled
-         FROM enrolment_links l JOIN accounts a ON a.id = l.account_id
+    select_opt(
+        sql,
+        "FROM enrolment_links l JOIN accounts a ON a.id = l.account_id
          WHERE l.token_digest = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND a.disabled = 0",
         &[Val::from(token_digest), Val::from(stamp(now))],
-    )?
-    .as_ref()
-    .map(account_of)
-    .transpose()
+    )
 }
 
 /// Uses an enrolment link once: sets the account's password and ends its sessions. The
@@ -359,27 +377,18 @@ pub fn set_require_2fa(sql: &mut dyn Sql, on: bool) -> Result<(), StoreError> {
 
 /// Accounts, all or those of one office.
 pub fn accounts(sql: &mut dyn Sql, office: Option<&str>) -> Result<Vec<Account>, StoreError> {
-    let rows = match office {
-        Some(office) => sql.query(
-            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE office = $1 ORDER BY username"),
+    match office {
+        Some(office) => select(
+            sql,
+            "FROM accounts a WHERE a.office = $1 ORDER BY a.username",
             &[Val::from(office)],
-        )?,
-        None => sql.query(
-            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY username"),
-            &[],
-        )?,
-    };
-    rows.iter().map(account_of).collect()
+        ),
+        None => select(sql, "FROM accounts a ORDER BY a.username", &[]),
+    }
 }
 
 pub fn account(sql: &mut dyn Sql, id: i64) -> Result<Option<Account>, StoreError> {
-    sql.query_opt(
-        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"),
-        &[Val::Int(id)],
-    )?
-    .as_ref()
-    .map(account_of)
-    .transpose()
+    select_opt(sql, "FROM accounts a WHERE a.id = $1", &[Val::Int(id)])
 }
 
 /// Disables (ending its sessions at once) or enables an account.

@@ -4,8 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::cases::parse_time;
-use super::sql::{Sql, Val};
+use super::sql::{select, FromRow, Named, Sql, Val};
 use super::StoreError;
 use crate::clock::stamp;
 
@@ -38,24 +37,27 @@ pub struct SignInLine {
     pub outcome: String,
 }
 
+impl FromRow for SignInLine {
+    const COLUMNS: &'static str = "s.at, a.username, s.address, s.outcome";
+
+    fn from_row(row: &Named) -> Result<SignInLine, StoreError> {
+        Ok(SignInLine {
+            at: row.time("at")?,
+            username: row.opt_text("username")?,
+            address: row.text("address")?,
+            outcome: row.text("outcome")?,
+        })
+    }
+}
+
 /// The newest sign-ins first.
 pub fn sign_ins(sql: &mut dyn Sql, limit: i64) -> Result<Vec<SignInLine>, StoreError> {
-    sql.query(
-        "SELECT s.at, a.username, s.address, s.outcome
-         FROM sign_ins s LEFT JOIN accounts a ON a.id = s.account_id
+    select(
+        sql,
+        "FROM sign_ins s LEFT JOIN accounts a ON a.id = s.account_id
          ORDER BY s.id DESC LIMIT $1",
         &[Val::Int(limit)],
-    )?
-    .iter()
-    .map(|row| {
-        Ok(SignInLine {
-            at: parse_time(&row.text(0)?)?,
-            username: row.opt_text(1)?,
-            address: row.text(2)?,
-            outcome: row.text(3)?,
-        })
-    })
-    .collect()
+    )
 }
 
 pub fn audit(
@@ -88,23 +90,26 @@ pub struct AuditLine {
     pub detail: Option<String>,
 }
 
+impl FromRow for AuditLine {
+    const COLUMNS: &'static str = "l.at, a.username, l.action, l.case_number, l.detail";
+
+    fn from_row(row: &Named) -> Result<AuditLine, StoreError> {
+        Ok(AuditLine {
+            at: row.time("at")?,
+            username: row.text("username")?,
+            action: row.text("action")?,
+            case_number: row.opt_int("case_number")?,
+            detail: row.opt_text("detail")?,
+        })
+    }
+}
+
 /// The newest audit entries first.
 pub fn audit_log(sql: &mut dyn Sql, limit: i64) -> Result<Vec<AuditLine>, StoreError> {
-    sql.query(
-        "SELECT l.at, a.username, l.action, l.case_number, l.detail
-         FROM audit_log l JOIN accounts a ON a.id = l.account_id
+    select(
+        sql,
+        "FROM audit_log l JOIN accounts a ON a.id = l.account_id
          ORDER BY l.id DESC LIMIT $1",
         &[Val::Int(limit)],
-    )?
-    .iter()
-    .map(|row| {
-        Ok(AuditLine {
-            at: parse_time(&row.text(0)?)?,
-            username: row.text(1)?,
-            action: row.text(2)?,
-            case_number: row.opt_int(3)?,
-            detail: row.opt_text(4)?,
-        })
-    })
-    .collect()
+    )
 }

@@ -5,10 +5,12 @@
 //! SHA-256 digests; a device sees only public events of cases whose secret it proves.
 
 use chrono::{DateTime, Utc};
-use ourvoice_protocol::{CaseStatus, CaseUpdate, ItemKey, ItemOutcome, Privacy, Reply, ReplyKind};
+use ourvoice_protocol::{
+    CaseStatus, CaseUpdate, Code, ItemKey, ItemOutcome, Privacy, Reply, ReplyKind,
+};
 
 use super::calendar::DeadlineRules;
-use super::sql::{Sql, Val};
+use super::sql::{select, select_opt, FromRow, Named, Sql, Val};
 use super::{NewCase, StoreError};
 use crate::clock::{parse_stamp, stamp};
 
@@ -206,29 +208,47 @@ pub fn write_cases(
     Ok(outcomes.into_iter().flatten().collect())
 }
 
+/// A case as it was stored: what a repeat of its id is answered with.
+struct Stored {
+    number: i64,
+    body_digest: String,
+    received_seq: i64,
+    received_at: DateTime<Utc>,
+}
+
+impl FromRow for Stored {
+    const COLUMNS: &'static str = "number, body_digest, received_seq, received_at";
+
+    fn from_row(row: &Named) -> Result<Stored, StoreError> {
+        Ok(Stored {
+            number: row.int("number")?,
+            body_digest: row.text("body_digest")?,
+            received_seq: row.int("received_seq")?,
+            received_at: row.time("received_at")?,
+        })
+    }
+}
+
 /// The answer to an id stored already: the original answer for the same body, else a conflict.
 fn repeat(sql: &mut dyn Sql, id: &str, body_digest: &str) -> Result<ItemOutcome, StoreError> {
-    let row = sql.query_one(
-        "SELECT number, body_digest, received_seq, received_at FROM cases WHERE id = $1",
-        &[Val::from(id)],
-    )?;
-    if row.text(1)? != body_digest {
+    let stored: Stored = select_opt(sql, "FROM cases WHERE id = $1", &[Val::from(id)])?
+        .ok_or_else(|| StoreError::Corrupt(format!("a stored id {id} is gone")))?;
+    if stored.body_digest != body_digest {
         return Ok(ItemOutcome::Conflict);
     }
-    let received_seq = row.int(2)?;
     // The original answer again: the office and status it was received with.
     let office = sql
         .query_one(
             "SELECT office FROM case_events WHERE seq = $1",
-            &[Val::Int(received_seq)],
+            &[Val::Int(stored.received_seq)],
         )?
         .text(0)?;
     Ok(ItemOutcome::Accepted {
-        server_number: row.int(0)? as u64,
+        server_number: stored.number as u64,
         office,
         status: CaseStatus::Received,
-        seq: received_seq as u64,
-        received_at: parse_time(&row.text(3)?)?,
+        seq: stored.received_seq as u64,
+        received_at: stored.received_at,
     })
 }
 
@@ -256,6 +276,27 @@ pub enum EarlierRequest {
     Reused,
 }
 
+/// A citizen's request that took effect, as recorded.
+struct Recorded {
+    case_number: i64,
+    body_digest: String,
+    seq: i64,
+    status: String,
+}
+
+impl FromRow for Recorded {
+    const COLUMNS: &'static str = "case_number, body_digest, seq, status";
+
+    fn from_row(row: &Named) -> Result<Recorded, StoreError> {
+        Ok(Recorded {
+            case_number: row.int("case_number")?,
+            body_digest: row.text("body_digest")?,
+            seq: row.int("seq")?,
+            status: row.text("status")?,
+        })
+    }
+}
+
 /// The earlier request `request_id`, if any; `Same` only for the same case and body.
 pub fn earlier_citizen_request(
     sql: &mut dyn Sql,
@@ -263,20 +304,18 @@ pub fn earlier_citizen_request(
     number: i64,
     body_digest: &str,
 ) -> Result<Option<EarlierRequest>, StoreError> {
-    let found = sql.query_opt(
-        "SELECT case_number, body_digest, seq, status FROM citizen_requests WHERE request_id = $1",
+    let found: Option<Recorded> = select_opt(
+        sql,
+        "FROM citizen_requests WHERE request_id = $1",
         &[Val::from(request_id.to_string())],
     )?;
-    let Some(row) = found else {
-        return Ok(None);
-    };
-    Ok(Some(
-        if row.int(0)? == number && row.text(1)? == body_digest {
-            EarlierRequest::Same(row.int(2)?, row.text(3)?)
+    Ok(found.map(|earlier| {
+        if earlier.case_number == number && earlier.body_digest == body_digest {
+            EarlierRequest::Same(earlier.seq, earlier.status)
         } else {
             EarlierRequest::Reused
-        },
-    ))
+        }
+    }))
 }
 
 /// Remembers a citizen's request that took effect (event `seq`, leaving `status`).
@@ -302,41 +341,61 @@ pub fn record_citizen_request(
     Ok(())
 }
 
+/// A public event of a case, as a device reads it back.
+struct PublicEvent {
+    seq: i64,
+    at: DateTime<Utc>,
+    status: CaseStatus,
+    office: String,
+    reply: Option<Reply>,
+}
+
+impl FromRow for PublicEvent {
+    const COLUMNS: &'static str = "seq, at, status, office, reply_kind, reply_text";
+
+    fn from_row(row: &Named) -> Result<PublicEvent, StoreError> {
+        let reply = match (row.opt_text("reply_kind")?, row.opt_text("reply_text")?) {
+            (Some(kind), Some(text)) => Some(Reply {
+                kind: match ReplyKind::parse(&kind) {
+                    Some(ReplyKind::Question) => ReplyKind::Question,
+                    _ => ReplyKind::Answer,
+                },
+                text,
+            }),
+            _ => None,
+        };
+        Ok(PublicEvent {
+            seq: row.int("seq")?,
+            at: row.time("at")?,
+            status: row.code("status")?,
+            office: row.text("office")?,
+            reply,
+        })
+    }
+}
+
 pub fn updates(sql: &mut dyn Sql, keys: &[ItemKey]) -> Result<Vec<CaseUpdate>, StoreError> {
     let mut updates = Vec::new();
     for key in keys {
         let Some(number) = prove(sql, &key.id, &key.secret)? else {
             continue;
         };
-        let rows = sql.query(
-            "SELECT seq, at, status, office, reply_kind, reply_text FROM case_events
-             WHERE case_number = $1 AND seq > $2 AND public = 1 ORDER BY seq",
+        let events: Vec<PublicEvent> = select(
+            sql,
+            "FROM case_events WHERE case_number = $1 AND seq > $2 AND public = 1 ORDER BY seq",
             &[
                 Val::Int(number),
                 Val::Int(key.since.min(i64::MAX as u64) as i64),
             ],
         )?;
-        for row in rows {
-            let reply = match (row.opt_text(4)?.as_deref(), row.opt_text(5)?) {
-                (Some("question"), Some(text)) => Some(Reply {
-                    kind: ReplyKind::Question,
-                    text,
-                }),
-                (Some(_), Some(text)) => Some(Reply {
-                    kind: ReplyKind::Answer,
-                    text,
-                }),
-                _ => None,
-            };
-            updates.push(CaseUpdate {
-                id: key.id,
-                seq: row.int(0)? as u64,
-                at: parse_time(&row.text(1)?)?,
-                status: CaseStatus::from_code(&row.text(2)?),
-                office: row.text(3)?,
-                reply,
-            });
-        }
+        updates.extend(events.into_iter().map(|event| CaseUpdate {
+            id: key.id,
+            seq: event.seq as u64,
+            at: event.at,
+            status: event.status,
+            office: event.office,
+            reply: event.reply,
+        }));
     }
     updates.sort_by_key(|u| u.seq);
     Ok(updates)

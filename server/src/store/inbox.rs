@@ -9,8 +9,7 @@ use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
 use super::audit::audit;
-use super::cases::parse_time;
-use super::sql::{Row, Sql, Val};
+use super::sql::{select, select_opt, FromRow, Named, Sql, Val};
 use super::StoreError;
 use crate::clock::stamp;
 
@@ -82,23 +81,54 @@ impl CaseLine {
     }
 }
 
-const LINE_COLUMNS: &str =
-    "number, tracking_code, kind, category, status, office, received_at, due_at, escalated, reopened, privacy";
+/// The columns of a [`CaseLine`] in the `cases` table.
+macro_rules! line_columns {
+    () => {
+        "number, tracking_code, kind, category, status, office, received_at, due_at, escalated,
+         reopened, privacy"
+    };
+}
 
-fn line_of(row: &Row) -> Result<CaseLine, StoreError> {
-    Ok(CaseLine {
-        number: row.int(0)?,
-        tracking_code: row.text(1)?,
-        kind: row.text(2)?,
-        category: row.text(3)?,
-        status: row.text(4)?,
-        office: row.text(5)?,
-        received_at: parse_time(&row.text(6)?)?,
-        due_at: row.opt_text(7)?.map(|t| parse_time(&t)).transpose()?,
-        escalated: row.int(8)? != 0,
-        reopened: row.int(9)? != 0,
-        privacy: row.text(10)?,
-    })
+impl FromRow for CaseLine {
+    const COLUMNS: &'static str = line_columns!();
+
+    fn from_row(row: &Named) -> Result<CaseLine, StoreError> {
+        Ok(CaseLine {
+            number: row.int("number")?,
+            tracking_code: row.text("tracking_code")?,
+            kind: row.text("kind")?,
+            category: row.text("category")?,
+            status: row.text("status")?,
+            office: row.text("office")?,
+            received_at: row.time("received_at")?,
+            due_at: row.opt_time("due_at")?,
+            escalated: row.bool("escalated")?,
+            reopened: row.bool("reopened")?,
+            privacy: row.text("privacy")?,
+        })
+    }
+}
+
+/// A line of the CSV export: the case's line and its free text.
+struct Exported(CaseLine, String);
+
+impl FromRow for Exported {
+    const COLUMNS: &'static str = concat!(line_columns!(), ", description");
+
+    fn from_row(row: &Named) -> Result<Exported, StoreError> {
+        Ok(Exported(CaseLine::from_row(row)?, row.text("description")?))
+    }
+}
+
+/// How many cases have one status.
+struct StatusCount(String, i64);
+
+impl FromRow for StatusCount {
+    const COLUMNS: &'static str = "status, count(*) AS cases";
+
+    fn from_row(row: &Named) -> Result<StatusCount, StoreError> {
+        Ok(StatusCount(row.text("status")?, row.int("cases")?))
+    }
 }
 
 /// The lines one inbox page shows.
@@ -170,29 +200,26 @@ pub fn inbox(
 ) -> Result<Inbox, StoreError> {
     let (condition, params) = inbox_condition(scope, filter, now);
     let offset = page.max(0).saturating_mul(INBOX_PAGE);
-    let lines = sql
-        .query(
-            &format!(
-                "SELECT {LINE_COLUMNS} FROM cases{condition}{} LIMIT {INBOX_PAGE} OFFSET {offset}",
-                inbox_order(filter)
-            ),
-            &params,
-        )?
-        .iter()
-        .map(line_of)
-        .collect::<Result<Vec<_>, _>>()?;
+    let lines = select(
+        sql,
+        &format!(
+            "FROM cases{condition}{} LIMIT {INBOX_PAGE} OFFSET {offset}",
+            inbox_order(filter)
+        ),
+        &params,
+    )?;
     let matching = sql
         .query_one(&format!("SELECT count(*) FROM cases{condition}"), &params)?
         .int(0)?;
     let (condition, params) = scope.condition(1);
-    let counts = sql
-        .query(
-            &format!("SELECT status, count(*) FROM cases WHERE {condition} GROUP BY status"),
-            &params,
-        )?
-        .iter()
-        .map(|row| Ok((row.text(0)?, row.int(1)?)))
-        .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
+    let counts = select::<StatusCount>(
+        sql,
+        &format!("FROM cases WHERE {condition} GROUP BY status"),
+        &params,
+    )?
+    .into_iter()
+    .map(|StatusCount(status, cases)| (status, cases))
+    .collect();
     Ok(Inbox {
         lines,
         matching,
@@ -209,16 +236,17 @@ pub fn export(
     now: DateTime<Utc>,
 ) -> Result<Vec<(CaseLine, String)>, StoreError> {
     let (condition, params) = inbox_condition(scope, filter, now);
-    sql.query(
+    Ok(select::<Exported>(
+        sql,
         &format!(
-            "SELECT {LINE_COLUMNS}, description FROM cases{condition}{} LIMIT {EXPORT_LIMIT}",
+            "FROM cases{condition}{} LIMIT {EXPORT_LIMIT}",
             inbox_order(filter)
         ),
         &params,
     )?
-    .iter()
-    .map(|row| Ok((line_of(row)?, row.text(11)?)))
-    .collect()
+    .into_iter()
+    .map(|Exported(line, description)| (line, description))
+    .collect())
 }
 
 /// Everything about one case except the contact details.
@@ -240,6 +268,32 @@ pub struct CaseDetail {
     pub rating: Option<i64>,
 }
 
+impl FromRow for CaseDetail {
+    const COLUMNS: &'static str = concat!(
+        line_columns!(),
+        ", place, description, evaluation, asked_extra_payment, about_office_staff, incident_date,
+         gender, age_band, disability, locale, rating, publish_text"
+    );
+
+    fn from_row(row: &Named) -> Result<CaseDetail, StoreError> {
+        Ok(CaseDetail {
+            line: CaseLine::from_row(row)?,
+            place: row.text("place")?,
+            description: row.text("description")?,
+            evaluation: row.opt_text("evaluation")?,
+            asked_extra_payment: row.opt_int("asked_extra_payment")?.map(|n| n != 0),
+            about_office_staff: row.bool("about_office_staff")?,
+            incident_date: row.opt_text("incident_date")?,
+            gender: row.opt_text("gender")?,
+            age_band: row.opt_text("age_band")?,
+            disability: row.opt_text("disability")?,
+            locale: row.text("locale")?,
+            rating: row.opt_int("rating")?,
+            publish_text: row.bool("publish_text")?,
+        })
+    }
+}
+
 /// One case, if it is within `scope` (a case outside is reported exactly like a missing one).
 pub fn case_detail(
     sql: &mut dyn Sql,
@@ -248,33 +302,11 @@ pub fn case_detail(
 ) -> Result<Option<CaseDetail>, StoreError> {
     let (condition, mut params) = scope.condition(2);
     params.insert(0, Val::Int(number));
-    let row = sql.query_opt(
-        &format!(
-            "SELECT {LINE_COLUMNS}, place, description, evaluation, asked_extra_payment,
-                    about_office_staff, incident_date, gender, age_band, disability, locale, rating,
-                    publish_text
-             FROM cases WHERE number = $1 AND {condition}"
-        ),
+    select_opt(
+        sql,
+        &format!("FROM cases WHERE number = $1 AND {condition}"),
         &params,
-    )?;
-    row.map(|row| {
-        Ok(CaseDetail {
-            line: line_of(&row)?,
-            place: row.text(11)?,
-            description: row.text(12)?,
-            evaluation: row.opt_text(13)?,
-            asked_extra_payment: row.opt_int(14)?.map(|n| n != 0),
-            about_office_staff: row.int(15)? != 0,
-            incident_date: row.opt_text(16)?,
-            gender: row.opt_text(17)?,
-            age_band: row.opt_text(18)?,
-            disability: row.opt_text(19)?,
-            locale: row.text(20)?,
-            rating: row.opt_int(21)?,
-            publish_text: row.int(22)? != 0,
-        })
-    })
-    .transpose()
+    )
 }
 
 #[derive(Clone, Debug)]
@@ -290,29 +322,34 @@ pub struct EventLine {
     pub by: Option<String>,
 }
 
+impl FromRow for EventLine {
+    const COLUMNS: &'static str =
+        "e.seq, e.at, e.action, e.status, e.office, e.reply_kind, e.reply_text,
+         e.note, a.display_name";
+
+    fn from_row(row: &Named) -> Result<EventLine, StoreError> {
+        Ok(EventLine {
+            seq: row.int("seq")?,
+            at: row.time("at")?,
+            action: row.text("action")?,
+            status: row.text("status")?,
+            office: row.text("office")?,
+            reply_kind: row.opt_text("reply_kind")?,
+            reply_text: row.opt_text("reply_text")?,
+            note: row.opt_text("note")?,
+            by: row.opt_text("display_name")?,
+        })
+    }
+}
+
 /// The history of a case, oldest first. The caller has checked the scope.
 pub fn events(sql: &mut dyn Sql, number: i64) -> Result<Vec<EventLine>, StoreError> {
-    sql.query(
-        "SELECT e.seq, e.at, e.action, e.status, e.office, e.reply_kind, e.reply_text, e.note, a.display_name
-         FROM case_events e LEFT JOIN accounts a ON a.id = e.account_id
+    select(
+        sql,
+        "FROM case_events e LEFT JOIN accounts a ON a.id = e.account_id
          WHERE e.case_number = $1 ORDER BY e.seq",
         &[Val::Int(number)],
-    )?
-    .iter()
-    .map(|row| {
-        Ok(EventLine {
-            seq: row.int(0)?,
-            at: parse_time(&row.text(1)?)?,
-            action: row.text(2)?,
-            status: row.text(3)?,
-            office: row.text(4)?,
-            reply_kind: row.opt_text(5)?,
-            reply_text: row.opt_text(6)?,
-            note: row.opt_text(7)?,
-            by: row.opt_text(8)?,
-        })
-    })
-    .collect()
+    )
 }
 
 /// The contact details of a confidential case within `scope`, written to the audit log in the

@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::accounts::{account_of, bool_of, Account, Role};
-use super::sql::{Sql, Val};
+use super::accounts::{account_columns, Account, Role};
+use super::sql::{select_opt, FromRow, Named, Sql, Val};
 use super::StoreError;
 use crate::clock::stamp;
 
@@ -139,6 +139,28 @@ impl Session {
     }
 }
 
+impl FromRow for Session {
+    const COLUMNS: &'static str = concat!(
+        account_columns!("a"),
+        ", s.csrf, s.stage, a.totp_secret IS NOT NULL AS has_totp,
+         (SELECT count(*) FROM console_settings WHERE name = 'require_2fa' AND value = 'on')
+           AS policy_2fa,
+         s.pending_totp, s.last_seen_at"
+    );
+
+    fn from_row(row: &Named) -> Result<Session, StoreError> {
+        Ok(Session {
+            account: Account::from_row(row)?,
+            csrf: row.text("csrf")?,
+            stage: Stage::from_code(&row.text("stage")?),
+            has_totp: row.bool("has_totp")?,
+            policy_2fa: row.int("policy_2fa")? > 0,
+            pending_totp: row.opt_text("pending_totp")?,
+            last_seen: crate::clock::parse_stamp(&row.text("last_seen_at")?),
+        })
+    }
+}
+
 /// The live session with this token digest: within its lifetime, used since `idle_since`,
 /// account not disabled.
 pub fn session(
@@ -147,31 +169,16 @@ pub fn session(
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
 ) -> Result<Option<Session>, StoreError> {
-    let row = sql.query_opt(
-        "SELECT a.id, a.username, a.display_name, a.role, a.office, a.disabled, s.csrf, s.stage,
-                a.totp_secret IS NOT NULL,
-                (SELECT count(*) FROM console_settings WHERE name = 'require_2fa' AND value = 'on'),
-                s.pending_totp, s.last_seen_at
-         FROM sessions s JOIN accounts a ON a.id = s.account_id
+    select_opt(
+        sql,
+        "FROM sessions s JOIN accounts a ON a.id = s.account_id
          WHERE s.token_digest = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND a.disabled = 0",
         &[
             Val::from(token_digest),
             Val::from(stamp(now)),
             Val::from(stamp(idle_since)),
         ],
-    )?;
-    row.map(|row| {
-        Ok(Session {
-            account: account_of(&row)?,
-            csrf: row.text(6)?,
-            stage: Stage::from_code(&row.text(7)?),
-            has_totp: bool_of(&row, 8)?,
-            policy_2fa: row.int(9)? > 0,
-            pending_totp: row.opt_text(10)?,
-            last_seen: crate::clock::parse_stamp(&row.text(11)?),
-        })
-    })
-    .transpose()
+    )
 }
 
 pub fn end_session(sql: &mut dyn Sql, token_digest: &str) -> Result<(), StoreError> {
