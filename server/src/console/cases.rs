@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use chrono::{DateTime, NaiveDate, Utc};
 use fluent_bundle::FluentValue;
-use ourvoice_protocol::{Evaluation, Kind, MAX_DESCRIPTION_CHARS};
+use ourvoice_protocol::{CaseStatus, Code, Evaluation, Kind, PrivacyMode, MAX_DESCRIPTION_CHARS};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -75,13 +75,13 @@ fn parse_filter(tr: &Tr, query: &HashMap<String, String>) -> Result<InboxFilter,
     let mut filter = InboxFilter::default();
     if let Some(kind) = given("kind") {
         Kind::from_code(kind).ok_or_else(|| ConsoleError::Bad(tr.t("error-filter")))?;
-        filter.kind = Some(kind.to_string());
+        filter.kind = Kind::from_code(kind);
     }
     if let Some(state) = given("state") {
         if !STATES.contains(&state) {
             return Err(ConsoleError::Bad(tr.t("error-filter")));
         }
-        filter.state = Some(state.to_string());
+        filter.state = CaseStatus::parse(state);
     }
     for (name, slot) in [("from", &mut filter.from), ("to", &mut filter.to)] {
         if let Some(date) = given(name) {
@@ -173,9 +173,9 @@ pub async fn inbox(
 <div><label><input type=\"checkbox\" name=\"overdue\" value=\"1\"{overdue}> {overdue_l}</label></div>\
 <div><button type=\"submit\">{apply}</button></div></form>",
         kind_l = esc(&tr.t("filter-kind")),
-        kinds = options(filter.kind.as_deref(), &kinds),
+        kinds = options(filter.kind.map(Kind::as_str), &kinds),
         state_l = esc(&tr.t("filter-state")),
-        states = options(filter.state.as_deref(), &states),
+        states = options(filter.state.map(CaseStatus::as_str), &states),
         from_l = esc(&tr.t("filter-from")),
         from = esc(filter.from.as_deref().unwrap_or("")),
         to_l = esc(&tr.t("filter-to")),
@@ -189,10 +189,10 @@ pub async fn inbox(
     // Built from the validated filter (codes and dates only), so nothing needs URL encoding.
     let mut export = Vec::new();
     for (name, value) in [
-        ("kind", &filter.kind),
-        ("state", &filter.state),
-        ("from", &filter.from),
-        ("to", &filter.to),
+        ("kind", filter.kind.map(Kind::as_str)),
+        ("state", filter.state.map(CaseStatus::as_str)),
+        ("from", filter.from.as_deref()),
+        ("to", filter.to.as_deref()),
     ] {
         if let Some(value) = value {
             export.push(format!("{name}={}", esc(value)));
@@ -265,9 +265,9 @@ fn line_row(state: &AppState, tr: &Tr, line: &CaseLine, now: DateTime<Utc>) -> S
         "<tr><td><a href=\"/console/items/{n}\">{code}</a></td><td>{kind}</td><td>{category}</td><td>{status}{flags}</td><td>{received}</td><td>{due}</td></tr>",
         n = line.number,
         code = esc(&line.tracking_code),
-        kind = esc(&tr.t(&format!("kind-{}", line.kind))),
+        kind = esc(&tr.t(&line.kind.fluent_key())),
         category = esc(&category_name(state, tr, &line.category)),
-        status = esc(&tr.t(&format!("state-{}", line.status))),
+        status = esc(&tr.t(&line.status.fluent_key())),
         received = local(line.received_at),
         due = line.due_at.map(local).unwrap_or_default(),
     )
@@ -301,7 +301,7 @@ pub async fn item(
             .await?
     };
     let detail = detail.ok_or(ConsoleError::NotFound)?;
-    let contact = if show_contact && detail.line.privacy == "confidential" {
+    let contact = if show_contact && detail.line.privacy == PrivacyMode::Confidential {
         let scope = scope.clone();
         state
             .store
@@ -319,7 +319,7 @@ pub async fn item(
     ));
     facts.push_str(&fact(
         &tr.t("col-kind"),
-        &esc(&tr.t(&format!("kind-{}", line.kind))),
+        &esc(&tr.t(&line.kind.fluent_key())),
     ));
     facts.push_str(&fact(
         &tr.t("col-category"),
@@ -329,7 +329,7 @@ pub async fn item(
         &tr.t("col-office"),
         &esc(&office_name(&state, &tr, &line.office)),
     ));
-    let mut status = esc(&tr.t(&format!("state-{}", line.status)));
+    let mut status = esc(&tr.t(&line.status.fluent_key()));
     status.push_str(&flag(line.overdue(now), &tr.t("flag-overdue"), true));
     status.push_str(&flag(line.reopened, &tr.t("flag-reopened"), true));
     facts.push_str(&fact(&tr.t("col-state"), &status));
@@ -402,15 +402,15 @@ pub async fn item(
         "<div class=\"card\"><h2>{}</h2>",
         esc(&tr.t("item-contact"))
     ));
-    match (line.privacy.as_str(), contact) {
-        ("confidential", Some((name, phone))) => body.push_str(&format!(
+    match (line.privacy, contact) {
+        (PrivacyMode::Confidential, Some((name, phone))) => body.push_str(&format!(
             "<p id=\"contact\">{} · <a href=\"tel:{}\">{}</a></p><p><small>{}</small></p>",
             esc(&name),
             esc(&phone),
             esc(&phone),
             esc(&tr.t("contact-logged"))
         )),
-        ("confidential", None) => body.push_str(&format!(
+        (PrivacyMode::Confidential, None) => body.push_str(&format!(
             "<p><a href=\"/console/items/{number}?contact=1\">{}</a></p>",
             esc(&tr.t("contact-show"))
         )),
@@ -425,10 +425,10 @@ pub async fn item(
         let mut text = format!(
             "{} — {} · {}",
             local(event.at),
-            esc(&tr.t(&format!("action-{}", event.action))),
-            esc(&tr.t(&format!("state-{}", event.status)))
+            esc(&tr.t(&event.action.fluent_key())),
+            esc(&tr.t(&event.status.fluent_key()))
         );
-        if matches!(event.action.as_str(), "transfer" | "escalate") {
+        if event.action.moves_office() {
             text.push_str(&format!(
                 " → {}",
                 esc(&office_name(&state, &tr, &event.office))
@@ -446,14 +446,14 @@ pub async fn item(
         body.push_str(&format!("<li>{text}</li>"));
     }
     body.push_str("</ol></div>");
-    if !line.status.starts_with("closed") {
+    if !line.status.is_closed() {
         body.push_str(&actions(
             &state,
             &tr,
             &signed,
             number,
             &line.office,
-            &line.status,
+            line.status,
         ));
     }
     let title = tr.a(
@@ -476,13 +476,13 @@ fn actions(
     signed: &Signed,
     number: i64,
     office: &str,
-    status: &str,
+    status: CaseStatus,
 ) -> String {
     let csrf = csrf_field(&signed.session.csrf);
     let mut changes = Vec::new();
-    for to in ["in_progress", "closed_resolved", "closed_unresolved"] {
-        if case_actions::allowed_change(status, to) {
-            changes.push((to, tr.t(&format!("state-{to}"))));
+    for to in CaseStatus::SET_BY_HAND {
+        if status.may_change_by_hand_to(*to) {
+            changes.push((to.as_str(), tr.t(&to.fluent_key())));
         }
     }
     let escalate = match escalation_target(state, office) {
@@ -580,6 +580,7 @@ pub async fn change_state(
     if !STATES.contains(&to.as_str()) {
         return Err(ConsoleError::Bad(signed.tr.t("error-filter")));
     }
+    let to = CaseStatus::from_code(&to);
     apply(&state, &signed, &number, Action::State { to }).await
 }
 
@@ -683,9 +684,9 @@ pub async fn export(
     for (line, description) in lines {
         csv.push_str(&csv_line(&[
             line.tracking_code.clone(),
-            tr.t(&format!("kind-{}", line.kind)),
+            tr.t(&line.kind.fluent_key()),
             category_name(&state, &tr, &line.category),
-            tr.t(&format!("state-{}", line.status)),
+            tr.t(&line.status.fluent_key()),
             line.office.clone(),
             local(line.received_at),
             line.due_at.map(local).unwrap_or_default(),

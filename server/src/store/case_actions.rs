@@ -6,9 +6,11 @@
 //! transaction; an action the case's state does not allow is refused, not written.
 
 use chrono::{DateTime, Utc};
+use ourvoice_protocol::{sql_list, CaseStatus, Code, EventAction, ReplyKind};
+use std::sync::LazyLock;
 
 use super::inbox::{case_detail, Scope};
-use super::sql::{Sql, Val};
+use super::sql::{select_opt, FromRow, Named, Sql, Val};
 use super::StoreError;
 use crate::clock::stamp;
 
@@ -17,7 +19,7 @@ use crate::clock::stamp;
 pub enum Action {
     Reply { text: String },
     Question { text: String },
-    State { to: String },
+    State { to: CaseStatus },
     Transfer { office: String, reason: String },
     Escalate { to: String },
 }
@@ -43,44 +45,40 @@ pub fn act(
     let Some(detail) = case_detail(sql, scope, number)? else {
         return Ok(Err(Refusal::NotFound));
     };
-    let status = detail.line.status.as_str();
-    let closed = status.starts_with("closed");
+    let status = detail.line.status;
+    let may_act = status.office_may_act();
     let at = stamp(now);
+    let reply = |kind: ReplyKind, text: &String| {
+        (
+            CaseStatus::after_reply(kind),
+            detail.line.office.clone(),
+            Some(kind.as_str()),
+            Some(text.clone()),
+            None,
+            EventAction::of_reply(kind),
+        )
+    };
     let (new_status, office, kind, text, note, name) = match action {
-        Action::Reply { text } if !closed => (
-            "answered",
-            detail.line.office.clone(),
-            Some("answer"),
-            Some(text.clone()),
-            None,
-            "reply",
-        ),
-        Action::Question { text } if !closed => (
-            "awaiting_citizen",
-            detail.line.office.clone(),
-            Some("question"),
-            Some(text.clone()),
-            None,
-            "question",
-        ),
-        Action::State { to } if allowed_change(status, to) => (
-            to.as_str(),
+        Action::Reply { text } if may_act => reply(ReplyKind::Answer, text),
+        Action::Question { text } if may_act => reply(ReplyKind::Question, text),
+        Action::State { to } if status.may_change_by_hand_to(*to) => (
+            *to,
             detail.line.office.clone(),
             None,
             None,
             None,
-            "state",
+            EventAction::State,
         ),
-        Action::Transfer { office, reason } if !closed && *office != detail.line.office => (
+        Action::Transfer { office, reason } if may_act && *office != detail.line.office => (
             status,
             office.clone(),
             None,
             None,
             Some(reason.clone()),
-            "transfer",
+            EventAction::Transfer,
         ),
-        Action::Escalate { to } if !closed && *to != detail.line.office => {
-            (status, to.clone(), None, None, None, "escalate")
+        Action::Escalate { to } if may_act && *to != detail.line.office => {
+            (status, to.clone(), None, None, None, EventAction::Escalate)
         }
         _ => return Ok(Err(Refusal::WrongState)),
     };
@@ -91,11 +89,11 @@ pub fn act(
             &[
                 Val::Int(number),
                 Val::from(&at),
-                Val::from(new_status),
+                Val::from(new_status.as_str()),
                 Val::from(&office),
                 Val::from(kind),
                 Val::from(text),
-                Val::from(name),
+                Val::from(name.as_str()),
                 Val::Int(account_id),
                 Val::from(note),
             ],
@@ -103,52 +101,66 @@ pub fn act(
         .int(0)?;
     sql.execute(
         "UPDATE cases SET status = $2, office = $3, last_seq = $4,
-            first_answer_at = CASE WHEN $5 = 'answered' AND first_answer_at IS NULL THEN $6 ELSE first_answer_at END,
-            closed_at = CASE WHEN $5 LIKE 'closed%' THEN $6 ELSE closed_at END,
-            escalated = CASE WHEN $7 = 'escalate' THEN 1 ELSE escalated END,
+            first_answer_at = CASE WHEN $5 = 1 AND first_answer_at IS NULL THEN $6 ELSE first_answer_at END,
+            closed_at = CASE WHEN $7 = 1 THEN $6 ELSE closed_at END,
+            escalated = CASE WHEN $8 = 1 THEN 1 ELSE escalated END,
             reopened = 0
          WHERE number = $1",
         &[
             Val::Int(number),
-            Val::from(new_status),
+            Val::from(new_status.as_str()),
             Val::from(&office),
             Val::Int(seq),
-            Val::from(new_status),
+            Val::from(new_status == CaseStatus::Answered),
             Val::from(&at),
-            Val::from(name),
+            Val::from(new_status.is_closed()),
+            Val::from(name == EventAction::Escalate),
         ],
     )?;
     Ok(Ok(seq))
 }
 
-/// The state changes an officer may make by hand (answering is done by replying).
-pub fn allowed_change(from: &str, to: &str) -> bool {
-    match to {
-        "in_progress" => matches!(from, "received" | "awaiting_citizen" | "answered"),
-        "closed_resolved" | "closed_unresolved" => {
-            matches!(
-                from,
-                "received" | "in_progress" | "awaiting_citizen" | "answered"
-            )
-        }
-        _ => false,
-    }
-}
+/// The open cases past their deadline and not yet escalated, oldest number first.
+static OVERDUE_UNESCALATED: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT number, office FROM cases
+         WHERE status IN {} AND due_at < $1 AND escalated = 0
+         ORDER BY number",
+        sql_list(CaseStatus::OPEN)
+    )
+});
 
 /// Open cases past their deadline and not yet escalated: (number, office).
 pub fn overdue_unescalated(
     sql: &mut dyn Sql,
     now: DateTime<Utc>,
 ) -> Result<Vec<(i64, String)>, StoreError> {
-    sql.query(
-        "SELECT number, office FROM cases
-         WHERE status IN ('received', 'in_progress', 'awaiting_citizen') AND due_at < $1 AND escalated = 0
-         ORDER BY number",
-        &[Val::from(stamp(now))],
-    )?
-    .iter()
-    .map(|row| Ok((row.int(0)?, row.text(1)?)))
-    .collect()
+    sql.query(&OVERDUE_UNESCALATED, &[Val::from(stamp(now))])?
+        .iter()
+        .map(|row| Ok((row.int(0)?, row.text(1)?)))
+        .collect()
+}
+
+/// Where a case stands: its status and office.
+struct Standing {
+    status: CaseStatus,
+    office: String,
+}
+
+impl FromRow for Standing {
+    const COLUMNS: &'static str = "status, office";
+
+    fn from_row(row: &Named) -> Result<Standing, StoreError> {
+        Ok(Standing {
+            status: row.code("status")?,
+            office: row.text("office")?,
+        })
+    }
+}
+
+fn standing(sql: &mut dyn Sql, number: i64) -> Result<Standing, StoreError> {
+    select_opt(sql, "FROM cases WHERE number = $1", &[Val::Int(number)])?
+        .ok_or_else(|| StoreError::Corrupt(format!("case {number} is gone")))
 }
 
 /// Escalates one overdue case to `to` (by the system, no account); marks it escalated even when
@@ -160,21 +172,17 @@ pub fn escalate_overdue(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     if let Some(to) = to {
-        let status = sql
-            .query_one(
-                "SELECT status FROM cases WHERE number = $1",
-                &[Val::Int(number)],
-            )?
-            .text(0)?;
+        let status = standing(sql, number)?.status;
         let seq = sql
             .query_one(
                 "INSERT INTO case_events (case_number, at, status, office, action, note, public)
-                 VALUES ($1, $2, $3, $4, 'escalate', 'overdue', 1) RETURNING seq",
+                 VALUES ($1, $2, $3, $4, $5, 'overdue', 1) RETURNING seq",
                 &[
                     Val::Int(number),
                     Val::from(stamp(now)),
-                    Val::from(status),
+                    Val::from(status.as_str()),
                     Val::from(to),
+                    Val::from(EventAction::Escalate.as_str()),
                 ],
             )?
             .int(0)?;
@@ -190,65 +198,61 @@ pub fn escalate_overdue(
     Ok(())
 }
 
-/// A citizen's answer to the office's question (proven by the secret by the caller).
+/// A citizen's answer to the office's question (proven by the secret by the caller); the new
+/// event and the status it leaves (its code).
 pub fn citizen_answer(
     sql: &mut dyn Sql,
     number: i64,
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<(i64, String), Refusal>, StoreError> {
-    let row = sql.query_one(
-        "SELECT status, office FROM cases WHERE number = $1",
-        &[Val::Int(number)],
-    )?;
-    if row.text(0)? != "awaiting_citizen" {
+    let case = standing(sql, number)?;
+    if !case.status.accepts_citizen_answer() {
         return Ok(Err(Refusal::WrongState));
     }
-    let office = row.text(1)?;
+    let new_status = CaseStatus::AFTER_CITIZEN_ANSWER;
     let seq = sql
         .query_one(
             "INSERT INTO case_events (case_number, at, status, office, action, note, public)
-             VALUES ($1, $2, 'in_progress', $3, 'citizen_answer', $4, 1) RETURNING seq",
+             VALUES ($1, $2, $3, $4, $5, $6, 1) RETURNING seq",
             &[
                 Val::Int(number),
                 Val::from(stamp(now)),
-                Val::from(&office),
+                Val::from(new_status.as_str()),
+                Val::from(&case.office),
+                Val::from(EventAction::CitizenAnswer.as_str()),
                 Val::from(text),
             ],
         )?
         .int(0)?;
     sql.execute(
-        "UPDATE cases SET status = 'in_progress', last_seq = $2, reopened = 1 WHERE number = $1",
-        &[Val::Int(number), Val::Int(seq)],
+        "UPDATE cases SET status = $3, last_seq = $2, reopened = 1 WHERE number = $1",
+        &[
+            Val::Int(number),
+            Val::Int(seq),
+            Val::from(new_status.as_str()),
+        ],
     )?;
-    Ok(Ok((seq, "in_progress".into())))
+    Ok(Ok((seq, new_status.as_str().to_string())))
 }
 
-/// A citizen's rating of the answer; 1 or 2 reopens the case and flags it for the office.
+/// A citizen's rating of the answer; 1 or 2 reopens the case and flags it for the office. The
+/// new event and the status it leaves (its code).
 pub fn citizen_rating(
     sql: &mut dyn Sql,
     number: i64,
     rating: i64,
     now: DateTime<Utc>,
 ) -> Result<Result<(i64, String), Refusal>, StoreError> {
-    let row = sql.query_one(
-        "SELECT status, office FROM cases WHERE number = $1",
-        &[Val::Int(number)],
-    )?;
-    let status = row.text(0)?;
-    if !matches!(
-        status.as_str(),
-        "answered" | "closed_resolved" | "closed_unresolved"
-    ) {
+    let case = standing(sql, number)?;
+    if !case.status.accepts_rating() {
         return Ok(Err(Refusal::WrongState));
     }
-    let office = row.text(1)?;
-    let reopen = rating <= 2;
-    let new_status = if reopen {
-        "in_progress".to_string()
-    } else {
-        status
-    };
+    // Below 0 reopens like 0 did, above 255 keeps like 255 did.
+    let stars = rating.clamp(0, i64::from(u8::MAX)) as u8;
+    let new_status = case.status.after_rating(stars);
+    let action = EventAction::of_rating(stars);
+    let reopen = action == EventAction::Reopen;
     let seq = sql
         .query_one(
             "INSERT INTO case_events (case_number, at, status, office, action, note, public)
@@ -256,9 +260,9 @@ pub fn citizen_rating(
             &[
                 Val::Int(number),
                 Val::from(stamp(now)),
-                Val::from(&new_status),
-                Val::from(&office),
-                Val::from(if reopen { "reopen" } else { "rating" }),
+                Val::from(new_status.as_str()),
+                Val::from(&case.office),
+                Val::from(action.as_str()),
                 Val::from(rating.to_string()),
                 Val::from(reopen),
             ],
@@ -272,11 +276,11 @@ pub fn citizen_rating(
         &[
             Val::Int(number),
             Val::Int(rating),
-            Val::from(&new_status),
+            Val::from(new_status.as_str()),
             Val::from(reopen),
             Val::Int(seq),
             Val::from(reopen),
         ],
     )?;
-    Ok(Ok((seq, new_status)))
+    Ok(Ok((seq, new_status.as_str().to_string())))
 }

@@ -6,8 +6,9 @@
 
 use chrono::{DateTime, Utc};
 use ourvoice_protocol::{
-    CaseStatus, CaseUpdate, Code, ItemKey, ItemOutcome, Privacy, Reply, ReplyKind,
+    CaseStatus, CaseUpdate, Code, EventAction, ItemKey, ItemOutcome, Privacy, Reply, ReplyKind,
 };
+use std::sync::LazyLock;
 
 use super::calendar::DeadlineRules;
 use super::sql::{select, select_opt, FromRow, Named, Sql, Val};
@@ -23,6 +24,17 @@ const CASE_COLUMNS: &str = "id, tracking_code, body_digest, secret_digest, kind,
     category, description, evaluation, asked_extra_payment, about_office_staff, incident_date,
     privacy, contact_name, contact_phone, gender, age_band, disability, locale, created_at,
     app_version, received_at, due_at, publish_text";
+/// The constant end of each new case's row: its status.
+static NEW_CASE_TAIL: LazyLock<String> =
+    LazyLock::new(|| format!(", '{}'", CaseStatus::Received.as_str()));
+/// The constant end of each first event's row: its status and action.
+static FIRST_EVENT_TAIL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        ", '{}', '{}'",
+        CaseStatus::Received.as_str(),
+        EventAction::Received.as_str()
+    )
+});
 /// How many values [`case_values`] gives.
 const CASE_VALUES: usize = 25;
 /// Items written by one statement: few round trips, and well under SQLite's 32,766 parameters.
@@ -40,12 +52,7 @@ fn case_values(
         Privacy::Anonymous => (None, None),
         Privacy::Confidential { name, phone } => (Some(name.as_str()), Some(phone.as_str())),
     };
-    let privacy = match s.privacy {
-        Privacy::Anonymous => "anonymous",
-        Privacy::Confidential { .. } => "confidential",
-    };
     let profile = s.profile.clone().unwrap_or_default();
-    let code = |value: serde_json::Value| value.as_str().map(str::to_string);
     [
         Val::from(s.id.to_string()),
         Val::from(s.tracking_code().as_str()),
@@ -64,24 +71,12 @@ fn case_values(
         Val::from(s.asked_extra_payment),
         Val::from(s.about_office_staff),
         Val::from(s.incident_date.map(|d| d.to_string())),
-        Val::from(privacy),
+        Val::from(s.privacy.mode().as_str()),
         Val::from(contact_name),
         Val::from(contact_phone),
-        Val::from(
-            profile
-                .gender
-                .and_then(|g| code(serde_json::to_value(g).ok()?)),
-        ),
-        Val::from(
-            profile
-                .age_band
-                .and_then(|a| code(serde_json::to_value(a).ok()?)),
-        ),
-        Val::from(
-            profile
-                .disability
-                .and_then(|d| code(serde_json::to_value(d).ok()?)),
-        ),
+        Val::from(profile.gender.map(Code::as_str)),
+        Val::from(profile.age_band.map(Code::as_str)),
+        Val::from(profile.disability.map(Code::as_str)),
         Val::from(s.locale.code()),
         Val::from(stamp(s.created_at)),
         Val::from(&s.app_version),
@@ -132,7 +127,7 @@ pub fn write_cases(
                     chunk.len(),
                     CASE_VALUES,
                     |n| format!("${n}"),
-                    ", 'received'"
+                    &NEW_CASE_TAIL
                 )
             ),
             &params,
@@ -165,7 +160,7 @@ pub fn write_cases(
         let events = sql.query(
             &format!(
                 "INSERT INTO case_events (case_number, at, office, status, action) VALUES {} RETURNING case_number, seq",
-                rows_of(numbers.len(), 3, |n| format!("${n}"), ", 'received', 'received'")
+                rows_of(numbers.len(), 3, |n| format!("${n}"), &FIRST_EVENT_TAIL)
             ),
             &event_params,
         )?;

@@ -6,7 +6,9 @@
 //! [`contact`], which writes the audit entry in the same transaction.
 
 use chrono::{DateTime, Utc};
+use ourvoice_protocol::{sql_list, CaseStatus, EventAction, Kind, PrivacyMode};
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use super::audit::audit;
 use super::sql::{select, select_opt, FromRow, Named, Sql, Val};
@@ -46,13 +48,10 @@ impl Scope {
     }
 }
 
-/// The open states: a deadline still runs.
-pub const OPEN_STATES: [&str; 3] = ["received", "in_progress", "awaiting_citizen"];
-
 #[derive(Clone, Debug, Default)]
 pub struct InboxFilter {
-    pub kind: Option<String>,
-    pub state: Option<String>,
+    pub kind: Option<Kind>,
+    pub state: Option<CaseStatus>,
     /// `YYYY-MM-DD`, inclusive, on the received date (UTC).
     pub from: Option<String>,
     pub to: Option<String>,
@@ -64,20 +63,20 @@ pub struct InboxFilter {
 pub struct CaseLine {
     pub number: i64,
     pub tracking_code: String,
-    pub kind: String,
+    pub kind: Kind,
     pub category: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub office: String,
     pub received_at: DateTime<Utc>,
     pub due_at: Option<DateTime<Utc>>,
     pub escalated: bool,
     pub reopened: bool,
-    pub privacy: String,
+    pub privacy: PrivacyMode,
 }
 
 impl CaseLine {
     pub fn overdue(&self, now: DateTime<Utc>) -> bool {
-        OPEN_STATES.contains(&self.status.as_str()) && self.due_at.is_some_and(|due| due < now)
+        self.status.is_open() && self.due_at.is_some_and(|due| due < now)
     }
 }
 
@@ -96,15 +95,15 @@ impl FromRow for CaseLine {
         Ok(CaseLine {
             number: row.int("number")?,
             tracking_code: row.text("tracking_code")?,
-            kind: row.text("kind")?,
+            kind: row.code("kind")?,
             category: row.text("category")?,
-            status: row.text("status")?,
+            status: row.code("status")?,
             office: row.text("office")?,
             received_at: row.time("received_at")?,
             due_at: row.opt_time("due_at")?,
             escalated: row.bool("escalated")?,
             reopened: row.bool("reopened")?,
-            privacy: row.text("privacy")?,
+            privacy: row.code("privacy")?,
         })
     }
 }
@@ -145,6 +144,10 @@ pub struct Inbox {
     pub counts: BTreeMap<String, i64>,
 }
 
+/// The inbox's condition for an open case (a deadline still runs).
+static OPEN_CONDITION: LazyLock<String> =
+    LazyLock::new(|| format!(" AND status IN {}", sql_list(CaseStatus::OPEN)));
+
 /// `WHERE …` for `filter` within `scope`, and its parameters.
 fn inbox_condition(scope: &Scope, filter: &InboxFilter, now: DateTime<Utc>) -> (String, Vec<Val>) {
     let (condition, mut params) = scope.condition(1);
@@ -154,10 +157,10 @@ fn inbox_condition(scope: &Scope, filter: &InboxFilter, now: DateTime<Utc>) -> (
         text.push_str(&clause.replace("$?", &format!("${}", params.len())));
     };
     if let Some(kind) = &filter.kind {
-        add(" AND kind = $?", Val::from(kind), &mut params);
+        add(" AND kind = $?", Val::from(kind.as_str()), &mut params);
     }
     if let Some(state) = &filter.state {
-        add(" AND status = $?", Val::from(state), &mut params);
+        add(" AND status = $?", Val::from(state.as_str()), &mut params);
     }
     if let Some(from) = &filter.from {
         add(
@@ -176,7 +179,7 @@ fn inbox_condition(scope: &Scope, filter: &InboxFilter, now: DateTime<Utc>) -> (
     }
     if filter.overdue {
         add(" AND due_at < $?", Val::from(stamp(now)), &mut params);
-        text.push_str(" AND status IN ('received', 'in_progress', 'awaiting_citizen')");
+        text.push_str(&OPEN_CONDITION);
     }
     (text, params)
 }
@@ -313,8 +316,8 @@ pub fn case_detail(
 pub struct EventLine {
     pub seq: i64,
     pub at: DateTime<Utc>,
-    pub action: String,
-    pub status: String,
+    pub action: EventAction,
+    pub status: CaseStatus,
     pub office: String,
     pub reply_kind: Option<String>,
     pub reply_text: Option<String>,
@@ -331,8 +334,8 @@ impl FromRow for EventLine {
         Ok(EventLine {
             seq: row.int("seq")?,
             at: row.time("at")?,
-            action: row.text("action")?,
-            status: row.text("status")?,
+            action: row.code("action")?,
+            status: row.code("status")?,
             office: row.text("office")?,
             reply_kind: row.opt_text("reply_kind")?,
             reply_text: row.opt_text("reply_text")?,
@@ -364,7 +367,7 @@ pub fn contact(
     let Some(detail) = case_detail(sql, scope, number)? else {
         return Ok(None);
     };
-    if detail.line.privacy != "confidential" {
+    if detail.line.privacy != PrivacyMode::Confidential {
         return Ok(None);
     }
     let row = sql.query_one(

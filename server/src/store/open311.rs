@@ -10,7 +10,8 @@
 //! stored flag says.
 
 use chrono::{DateTime, Utc};
-use ourvoice_protocol::{may_publish_text, ItemOutcome, Kind};
+use ourvoice_protocol::{may_publish_text, sql_list, CaseStatus, ItemOutcome, Kind, PrivacyMode};
+use std::sync::LazyLock;
 
 use super::sql::{select, FromRow, Named, Sql, Val};
 use super::StoreError;
@@ -85,7 +86,8 @@ pub struct RequestRow {
     pub status_note: Option<String>,
 }
 
-const CLOSED: &str = "('closed_resolved', 'closed_unresolved')";
+/// The closed statuses, as an SQL list.
+static CLOSED: LazyLock<String> = LazyLock::new(|| sql_list(CaseStatus::CLOSED));
 
 pub fn requests(sql: &mut dyn Sql, filter: &Filter) -> Result<Vec<RequestRow>, StoreError> {
     let mut conditions = Vec::new();
@@ -123,8 +125,8 @@ pub fn requests(sql: &mut dyn Sql, filter: &Filter) -> Result<Vec<RequestRow>, S
             ));
         }
         match filter.closed {
-            Some(true) => conditions.push(format!("c.status IN {CLOSED}")),
-            Some(false) => conditions.push(format!("c.status NOT IN {CLOSED}")),
+            Some(true) => conditions.push(format!("c.status IN {}", *CLOSED)),
+            Some(false) => conditions.push(format!("c.status NOT IN {}", *CLOSED)),
             None => {}
         }
     }
@@ -161,7 +163,7 @@ impl FromRow for RequestRow {
         let chosen = row.bool("publish_text")?;
         // The protocol's rule again, so a flag stored wrongly cannot publish what may not be.
         let about_office_staff = row.bool("about_office_staff")?;
-        let confidential = row.text("privacy")? == "confidential";
+        let confidential = row.code::<PrivacyMode>("privacy")? == PrivacyMode::Confidential;
         let public_text = chosen
             && Kind::from_code(&kind)
                 .is_some_and(|kind| may_publish_text(kind, about_office_staff, confidential));
