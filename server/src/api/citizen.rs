@@ -33,7 +33,7 @@ pub fn router() -> Router<Arc<AppState>> {
 
 /// What a citizen's call came to.
 enum Outcome {
-    Done(i64, String),
+    Done(i64, CaseStatus),
     Refused(Refusal),
     RequestReused,
 }
@@ -47,7 +47,7 @@ async fn once(
     secret: ourvoice_protocol::Secret,
     request_id: Option<uuid::Uuid>,
     body: String,
-    act: impl FnOnce(&mut dyn Sql, i64) -> Result<Result<(i64, String), Refusal>, StoreError>
+    act: impl FnOnce(&mut dyn Sql, i64) -> Result<Result<(i64, CaseStatus), Refusal>, StoreError>
         + Send
         + 'static,
 ) -> Result<Json<CaseActionResponse>, AppError> {
@@ -76,7 +76,7 @@ async fn once(
                             number,
                             &body_digest,
                             seq,
-                            &status,
+                            status,
                         )?;
                     }
                     Ok(Outcome::Done(seq, status))
@@ -92,7 +92,7 @@ fn answer_of(outcome: Outcome) -> Result<Json<CaseActionResponse>, AppError> {
     match outcome {
         Outcome::Done(seq, status) => Ok(Json(CaseActionResponse {
             seq: seq as u64,
-            status: CaseStatus::from_code(&status),
+            status,
         })),
         Outcome::RequestReused => Err(AppError::bad_field(
             StatusCode::CONFLICT,

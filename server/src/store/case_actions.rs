@@ -199,13 +199,13 @@ pub fn escalate_overdue(
 }
 
 /// A citizen's answer to the office's question (proven by the secret by the caller); the new
-/// event and the status it leaves (its code).
+/// event and the status it leaves.
 pub fn citizen_answer(
     sql: &mut dyn Sql,
     number: i64,
     text: &str,
     now: DateTime<Utc>,
-) -> Result<Result<(i64, String), Refusal>, StoreError> {
+) -> Result<Result<(i64, CaseStatus), Refusal>, StoreError> {
     let case = standing(sql, number)?;
     if !case.status.accepts_citizen_answer() {
         return Ok(Err(Refusal::WrongState));
@@ -233,17 +233,17 @@ pub fn citizen_answer(
             Val::from(new_status.as_str()),
         ],
     )?;
-    Ok(Ok((seq, new_status.as_str().to_string())))
+    Ok(Ok((seq, new_status)))
 }
 
 /// A citizen's rating of the answer; 1 or 2 reopens the case and flags it for the office. The
-/// new event and the status it leaves (its code).
+/// new event and the status it leaves.
 pub fn citizen_rating(
     sql: &mut dyn Sql,
     number: i64,
     rating: i64,
     now: DateTime<Utc>,
-) -> Result<Result<(i64, String), Refusal>, StoreError> {
+) -> Result<Result<(i64, CaseStatus), Refusal>, StoreError> {
     let case = standing(sql, number)?;
     if !case.status.accepts_rating() {
         return Ok(Err(Refusal::WrongState));
@@ -282,5 +282,5 @@ pub fn citizen_rating(
             Val::from(reopen),
         ],
     )?;
-    Ok(Ok((seq, new_status.as_str().to_string())))
+    Ok(Ok((seq, new_status)))
 }

@@ -266,7 +266,7 @@ pub fn prove(
 /// What became of an earlier citizen's answer or rating with the same request id.
 pub enum EarlierRequest {
     /// The same request: its event and the status it left.
-    Same(i64, String),
+    Same(i64, CaseStatus),
     /// The id was used for another case or another body.
     Reused,
 }
@@ -276,7 +276,7 @@ struct Recorded {
     case_number: i64,
     body_digest: String,
     seq: i64,
-    status: String,
+    status: CaseStatus,
 }
 
 impl FromRow for Recorded {
@@ -287,7 +287,7 @@ impl FromRow for Recorded {
             case_number: row.int("case_number")?,
             body_digest: row.text("body_digest")?,
             seq: row.int("seq")?,
-            status: row.text("status")?,
+            status: row.code("status")?,
         })
     }
 }
@@ -320,7 +320,7 @@ pub fn record_citizen_request(
     number: i64,
     body_digest: &str,
     seq: i64,
-    status: &str,
+    status: CaseStatus,
 ) -> Result<(), StoreError> {
     sql.execute(
         "INSERT INTO citizen_requests (request_id, case_number, body_digest, seq, status)
@@ -330,7 +330,7 @@ pub fn record_citizen_request(
             Val::Int(number),
             Val::from(body_digest),
             Val::Int(seq),
-            Val::from(status),
+            Val::from(status.as_str()),
         ],
     )?;
     Ok(())

@@ -6,7 +6,7 @@
 //! [`contact`], which writes the audit entry in the same transaction.
 
 use chrono::{DateTime, Utc};
-use ourvoice_protocol::{sql_list, CaseStatus, EventAction, Kind, PrivacyMode};
+use ourvoice_protocol::{sql_list, CaseStatus, EventAction, Kind, PrivacyMode, ReplyKind};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -319,7 +319,7 @@ pub struct EventLine {
     pub action: EventAction,
     pub status: CaseStatus,
     pub office: String,
-    pub reply_kind: Option<String>,
+    pub reply_kind: Option<ReplyKind>,
     pub reply_text: Option<String>,
     pub note: Option<String>,
     pub by: Option<String>,
@@ -337,7 +337,7 @@ impl FromRow for EventLine {
             action: row.code("action")?,
             status: row.code("status")?,
             office: row.text("office")?,
-            reply_kind: row.opt_text("reply_kind")?,
+            reply_kind: row.opt_code("reply_kind")?,
             reply_text: row.opt_text("reply_text")?,
             note: row.opt_text("note")?,
             by: row.opt_text("display_name")?,

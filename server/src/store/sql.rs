@@ -197,6 +197,15 @@ impl Named<'_> {
         T::parse(&code)
             .ok_or_else(|| StoreError::Corrupt(format!("column {name}: unknown code '{code}'")))
     }
+    pub fn opt_code<T: ourvoice_protocol::codes::Code>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, StoreError> {
+        match self.opt_text(name)? {
+            None => Ok(None),
+            Some(_) => self.code(name).map(Some),
+        }
+    }
 }
 
 /// The rows of `SELECT {T::COLUMNS} {rest}`, each read as a `T`.
