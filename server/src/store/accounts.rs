@@ -295,12 +295,26 @@ pub fn change_password(
 
 /// An account's TOTP secret (base32) and the last time step used, if it has one.
 pub fn totp(sql: &mut dyn Sql, id: i64) -> Result<Option<(String, Option<i64>)>, StoreError> {
-    let row = sql.query_opt(
-        "SELECT totp_secret, totp_last_step FROM accounts WHERE id = $1 AND totp_secret IS NOT NULL",
+    let totp = select_opt(
+        sql,
+        "FROM accounts WHERE id = $1 AND totp_secret IS NOT NULL",
         &[Val::Int(id)],
     )?;
-    row.map(|row| Ok((row.text(0)?, row.opt_int(1)?)))
-        .transpose()
+    Ok(totp.map(|Totp(secret, last_step)| (secret, last_step)))
+}
+
+/// An account's TOTP secret and the last time step used.
+struct Totp(String, Option<i64>);
+
+impl FromRow for Totp {
+    const COLUMNS: &'static str = "totp_secret, totp_last_step";
+
+    fn from_row(row: &Named) -> Result<Totp, StoreError> {
+        Ok(Totp(
+            row.text("totp_secret")?,
+            row.opt_int("totp_last_step")?,
+        ))
+    }
 }
 
 /// Uses TOTP time step `step` of an account: false when it (or a later one) was used already.

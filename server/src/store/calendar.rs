@@ -7,15 +7,27 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use std::collections::{BTreeSet, HashMap};
 
-use super::sql::{Sql, Val};
+use super::sql::{select, FromRow, Named, Sql, Val};
 use super::StoreError;
 
 /// Working days allowed per kind.
 pub fn deadlines(sql: &mut dyn Sql) -> Result<HashMap<String, i64>, StoreError> {
-    sql.query("SELECT kind, working_days FROM deadlines", &[])?
+    let deadlines = select(sql, "FROM deadlines", &[])?;
+    Ok(deadlines
         .into_iter()
-        .map(|row| Ok((row.text(0)?, row.int(1)?)))
-        .collect()
+        .map(|Deadline(kind, days)| (kind, days))
+        .collect())
+}
+
+/// The working days allowed for one kind.
+struct Deadline(String, i64);
+
+impl FromRow for Deadline {
+    const COLUMNS: &'static str = "kind, working_days";
+
+    fn from_row(row: &Named) -> Result<Deadline, StoreError> {
+        Ok(Deadline(row.text("kind")?, row.int("working_days")?))
+    }
 }
 
 /// Cambodia's offset from UTC: dates and weekdays of deadlines are Cambodian.
@@ -87,10 +99,22 @@ pub fn set_deadline(sql: &mut dyn Sql, kind: &str, days: i64) -> Result<(), Stor
 
 /// Every public holiday entered, by date: (`YYYY-MM-DD`, name).
 pub fn holidays(sql: &mut dyn Sql) -> Result<Vec<(String, String)>, StoreError> {
-    sql.query("SELECT day, name FROM holidays ORDER BY day", &[])?
-        .iter()
-        .map(|row| Ok((row.text(0)?, row.text(1)?)))
-        .collect()
+    let holidays = select(sql, "FROM holidays ORDER BY day", &[])?;
+    Ok(holidays
+        .into_iter()
+        .map(|Holiday(day, name)| (day, name))
+        .collect())
+}
+
+/// A public holiday: its day (`YYYY-MM-DD`) and name.
+struct Holiday(String, String);
+
+impl FromRow for Holiday {
+    const COLUMNS: &'static str = "day, name";
+
+    fn from_row(row: &Named) -> Result<Holiday, StoreError> {
+        Ok(Holiday(row.text("day")?, row.text("name")?))
+    }
 }
 
 /// Enters a public holiday, or renames the one on that day.

@@ -10,7 +10,7 @@ use ourvoice_protocol::{sql_list, CaseStatus, Code, EventAction, ReplyKind};
 use std::sync::LazyLock;
 
 use super::inbox::{case_detail, Scope};
-use super::sql::{select_opt, FromRow, Named, Sql, Val};
+use super::sql::{query_as, select_opt, FromRow, Named, Sql, Val};
 use super::StoreError;
 use crate::clock::stamp;
 
@@ -120,12 +120,24 @@ pub fn act(
     Ok(Ok(seq))
 }
 
+/// An overdue case: its number and office.
+struct Overdue(i64, String);
+
+impl FromRow for Overdue {
+    const COLUMNS: &'static str = "number, office";
+
+    fn from_row(row: &Named) -> Result<Overdue, StoreError> {
+        Ok(Overdue(row.int("number")?, row.text("office")?))
+    }
+}
+
 /// The open cases past their deadline and not yet escalated, oldest number first.
 static OVERDUE_UNESCALATED: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT number, office FROM cases
+        "SELECT {} FROM cases
          WHERE status IN {} AND due_at < $1 AND escalated = 0
          ORDER BY number",
+        Overdue::COLUMNS,
         sql_list(CaseStatus::OPEN)
     )
 });
@@ -135,10 +147,11 @@ pub fn overdue_unescalated(
     sql: &mut dyn Sql,
     now: DateTime<Utc>,
 ) -> Result<Vec<(i64, String)>, StoreError> {
-    sql.query(&OVERDUE_UNESCALATED, &[Val::from(stamp(now))])?
-        .iter()
-        .map(|row| Ok((row.int(0)?, row.text(1)?)))
-        .collect()
+    let overdue = query_as(sql, &OVERDUE_UNESCALATED, &[Val::from(stamp(now))])?;
+    Ok(overdue
+        .into_iter()
+        .map(|Overdue(number, office)| (number, office))
+        .collect())
 }
 
 /// Where a case stands: its status and office.

@@ -214,7 +214,17 @@ pub fn select<T: FromRow>(
     rest: &str,
     params: &[Val],
 ) -> Result<Vec<T>, StoreError> {
-    let rows = sql.query(&format!("SELECT {} {rest}", T::COLUMNS), params)?;
+    query_as(sql, &format!("SELECT {} {rest}", T::COLUMNS), params)
+}
+
+/// The rows of `statement`, a whole `SELECT` of [`FromRow::COLUMNS`] (one built once, say), each
+/// read as a `T`.
+pub fn query_as<T: FromRow>(
+    sql: &mut dyn Sql,
+    statement: &str,
+    params: &[Val],
+) -> Result<Vec<T>, StoreError> {
+    let rows = sql.query(statement, params)?;
     let names = Names::of(T::COLUMNS);
     rows.iter()
         .map(|row| T::from_row(&names.read(row)))
