@@ -501,4 +501,33 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn names_are_the_last_words_of_a_select_list() {
+        let names = Names::of(
+            "a.id, count(*) AS cases,
+             (SELECT max(e.at) FROM case_events e WHERE e.case_number = c.number) AS updated_at,
+             s.csrf",
+        );
+        assert_eq!(names.0, ["id", "cases", "updated_at", "csrf"]);
+    }
+
+    #[test]
+    fn rows_are_read_by_name_and_an_unknown_code_is_corrupt() {
+        use ourvoice_protocol::CaseStatus;
+        let names = Names::of("status, office");
+        let row = Row(vec![Val::from("answered"), Val::from("PDO-12")]);
+        let named = names.read(&row);
+        assert_eq!(named.text("office").unwrap(), "PDO-12");
+        assert_eq!(
+            named.code::<CaseStatus>("status").unwrap(),
+            CaseStatus::Answered
+        );
+        assert!(matches!(named.text("nothing"), Err(StoreError::Corrupt(_))));
+        let unknown = Row(vec![Val::from("on_hold"), Val::from("PDO-12")]);
+        assert!(matches!(
+            names.read(&unknown).code::<CaseStatus>("status"),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
 }
