@@ -1,9 +1,12 @@
 //! The small SQL surface both engines share: values, rows, the [`Sql`] trait that runs one
-//! statement, and the versioned migrations written once with dialect tokens.
+//! statement, rows read by column name ([`FromRow`]), and the versioned migrations written once
+//! with dialect tokens.
 //!
 //! Guarantees: every statement in the server is written once with `$n` placeholders and runs
 //! unchanged on SQLite and PostgreSQL; integers are 64-bit and times are RFC 3339 text (UTC,
-//! milliseconds) in both, so ordering by text is ordering by time.
+//! milliseconds) in both, so ordering by text is ordering by time; a struct read from a query
+//! owns that query's SELECT list and reads each column by its name in it, and a coded column
+//! with a code the protocol does not know is a corrupt row, not a panic.
 
 use super::StoreError;
 
