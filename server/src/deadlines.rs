@@ -13,8 +13,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::store::console;
 use crate::store::StoreError;
+use crate::store::{case_actions, sessions};
 use crate::AppState;
 
 /// Escalates every overdue, not yet escalated item; how many were found.
@@ -25,12 +25,12 @@ pub async fn sweep(state: &AppState) -> Result<usize, StoreError> {
     let now = state.store.clock().now();
     let overdue = state
         .store
-        .read(move |sql| console::overdue_unescalated(sql, now))
+        .read(move |sql| case_actions::overdue_unescalated(sql, now))
         .await?;
     let idle_since = state.idle_since(now);
     let ended = state
         .store
-        .write(move |sql| console::delete_ended_sessions(sql, now, idle_since))
+        .write(move |sql| sessions::delete_ended_sessions(sql, now, idle_since))
         .await?;
     if ended > 0 {
         tracing::debug!(ended, "deleted ended console sessions");
@@ -51,7 +51,7 @@ pub async fn sweep(state: &AppState) -> Result<usize, StoreError> {
             .store
             .write(move |sql| {
                 for (number, to) in &plan {
-                    console::escalate_overdue(sql, *number, to.as_deref(), now)?;
+                    case_actions::escalate_overdue(sql, *number, to.as_deref(), now)?;
                 }
                 Ok(())
             })

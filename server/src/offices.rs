@@ -9,9 +9,10 @@
 //! within a sweep); a reload never undoes a switch made here after the reload began reading.
 
 use ourvoice_directory::{Directory, OfficeType};
+use ourvoice_protocol::{sql_list, CaseStatus};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{LazyLock, RwLock};
 
 use crate::store::sql::{Sql, Val};
 use crate::store::StoreError;
@@ -176,24 +177,31 @@ pub fn save(
 
 /// The open items of one office (the index on office and status answers it).
 pub fn open_items(sql: &mut dyn Sql, code: &str) -> Result<i64, StoreError> {
-    sql.query_one(
-        "SELECT count(*) FROM cases
-         WHERE office = $1 AND status IN ('received', 'in_progress', 'awaiting_citizen')",
-        &[Val::from(code)],
-    )?
-    .int(0)
+    sql.query_one(&OPEN_ITEMS, &[Val::from(code)])?.int(0)
 }
+
+/// The open items of one office.
+static OPEN_ITEMS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT count(*) FROM cases WHERE office = $1 AND status IN {}",
+        sql_list(CaseStatus::OPEN)
+    )
+});
+
+/// The open items per office.
+static OPEN_PER_OFFICE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT office, count(*) FROM cases WHERE status IN {} GROUP BY office",
+        sql_list(CaseStatus::OPEN)
+    )
+});
 
 /// Open items and enabled accounts per office (offices with neither are absent).
 pub fn load_per_office(
     sql: &mut dyn Sql,
 ) -> Result<std::collections::HashMap<String, (i64, i64)>, StoreError> {
     let mut per_office = std::collections::HashMap::<String, (i64, i64)>::new();
-    for row in sql.query(
-        "SELECT office, count(*) FROM cases
-         WHERE status IN ('received', 'in_progress', 'awaiting_citizen') GROUP BY office",
-        &[],
-    )? {
+    for row in sql.query(&OPEN_PER_OFFICE, &[])? {
         per_office.entry(row.text(0)?).or_default().0 = row.int(1)?;
     }
     for row in sql.query(

@@ -9,6 +9,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use ourvoice_protocol::{AgeBand, CaseStatus, Code, Disability, Gender, Kind, PrivacyMode};
 use serde_json::{json, Value};
 use std::sync::{Arc, LazyLock};
 
@@ -211,7 +212,21 @@ fn rating() -> Value {
     json!({ "type": ["integer", "null"], "minimum": 0, "maximum": 255 })
 }
 
+/// Every code of a coded set, for an `enum` of the document.
+fn codes<T: Code>() -> Vec<Value> {
+    T::ALL.iter().map(|value| json!(value.as_str())).collect()
+}
+
+/// Every code of a coded set, or null.
+fn codes_or_null<T: Code>() -> Vec<Value> {
+    let mut values = codes::<T>();
+    values.push(Value::Null);
+    values
+}
+
 fn schemas() -> Value {
+    let anonymous = PrivacyMode::Anonymous.as_str();
+    let confidential = PrivacyMode::Confidential.as_str();
     json!({
         "ApiError": { "type": "object", "required": ["error", "message"], "properties": {
             "error": { "type": "string" }, "message": { "type": "string" }, "field": { "type": "string" } } },
@@ -219,7 +234,7 @@ fn schemas() -> Value {
             "required": ["id", "kind", "place", "category", "privacy", "locale", "created_at", "app_version", "secret"],
             "properties": {
                 "id": { "type": "string", "format": "uuid" },
-                "kind": { "type": "string", "enum": ["complaint", "support", "information", "evaluation"] },
+                "kind": { "type": "string", "enum": codes::<Kind>() },
                 "place": { "type": "string", "description": "a commune, district or province code, or an office code" },
                 "category": { "type": "string" },
                 "description": { "type": "string", "maxLength": 4000 },
@@ -233,13 +248,13 @@ fn schemas() -> Value {
                 "publish_text": { "type": "boolean", "description": "the citizen chose to make the text public (Open311 then shows the description and the office's public replies); left out when false; refused (publish_not_allowed) for complaints about office staff, confidential items and evaluations" },
                 "incident_date": { "type": ["string", "null"], "format": "date" },
                 "privacy": { "oneOf": [
-                    { "type": "object", "required": ["mode"], "properties": { "mode": { "const": "anonymous" } } },
+                    { "type": "object", "required": ["mode"], "properties": { "mode": { "const": anonymous } } },
                     { "type": "object", "required": ["mode", "name", "phone"], "properties": {
-                        "mode": { "const": "confidential" }, "name": { "type": "string" }, "phone": { "type": "string" } } } ] },
+                        "mode": { "const": confidential }, "name": { "type": "string" }, "phone": { "type": "string" } } } ] },
                 "profile": { "type": ["object", "null"], "properties": {
-                    "gender": { "type": ["string", "null"], "enum": ["female", "male", "other", "prefer_not_to_say", null] },
-                    "age_band": { "type": ["string", "null"], "enum": ["under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "prefer_not_to_say", null] },
-                    "disability": { "type": ["string", "null"], "enum": ["yes", "no", "prefer_not_to_say", null] } } },
+                    "gender": { "type": ["string", "null"], "enum": codes_or_null::<Gender>() },
+                    "age_band": { "type": ["string", "null"], "enum": codes_or_null::<AgeBand>() },
+                    "disability": { "type": ["string", "null"], "enum": codes_or_null::<Disability>() } } },
                 "locale": { "type": "string", "enum": ["km", "en"] },
                 "created_at": { "type": "string", "format": "date-time" },
                 "app_version": { "type": "string" },
@@ -263,7 +278,7 @@ fn schemas() -> Value {
             "id": { "type": "string", "format": "uuid" }, "secret": { "type": "string" }, "rating": { "type": "integer", "minimum": 0, "maximum": 255 },
             "request_id": { "type": "string", "format": "uuid", "description": "idempotency key: a repeat gets the first answer" } } },
         "CaseActionResponse": { "type": "object", "required": ["seq", "status"], "properties": {
-            "seq": { "type": "integer" }, "status": { "type": "string" } } },
+            "seq": { "type": "integer" }, "status": { "type": "string", "enum": codes::<CaseStatus>() } } },
         "Open311Service": { "type": "object", "required": ["service_code", "service_name"], "properties": {
             "service_code": { "type": "string" }, "service_name": { "type": "string" }, "description": { "type": "string" },
             "metadata": { "type": "boolean" }, "type": { "type": "string" }, "keywords": { "type": "string" }, "group": { "type": "string" } } },

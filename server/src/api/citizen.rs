@@ -20,8 +20,8 @@ use std::sync::Arc;
 
 use super::read_json;
 use crate::error::AppError;
+use crate::store::case_actions::{self, Refusal};
 use crate::store::cases::{self, EarlierRequest};
-use crate::store::console::{self, Refusal};
 use crate::store::sql::Sql;
 use crate::store::StoreError;
 use crate::AppState;
@@ -34,7 +34,7 @@ pub fn router() -> Router<Arc<AppState>> {
 
 /// What a citizen's call came to.
 enum Outcome {
-    Done(i64, String),
+    Done(i64, CaseStatus),
     Refused(Refusal),
     RequestReused,
 }
@@ -48,7 +48,7 @@ async fn once(
     secret: ourvoice_protocol::Secret,
     request_id: Option<uuid::Uuid>,
     body: String,
-    act: impl FnOnce(&mut dyn Sql, i64) -> Result<Result<(i64, String), Refusal>, StoreError>
+    act: impl FnOnce(&mut dyn Sql, i64) -> Result<Result<(i64, CaseStatus), Refusal>, StoreError>
         + Send
         + 'static,
 ) -> Result<Json<CaseActionResponse>, AppError> {
@@ -77,7 +77,7 @@ async fn once(
                             number,
                             &body_digest,
                             seq,
-                            &status,
+                            status,
                         )?;
                     }
                     Ok(Outcome::Done(seq, status))
@@ -93,7 +93,7 @@ fn answer_of(outcome: Outcome) -> Result<Json<CaseActionResponse>, AppError> {
     match outcome {
         Outcome::Done(seq, status) => Ok(Json(CaseActionResponse {
             seq: seq as u64,
-            status: CaseStatus::from_code(&status),
+            status,
         })),
         Outcome::RequestReused => Err(AppError::bad_field(
             StatusCode::CONFLICT,
@@ -135,7 +135,7 @@ async fn answer(
         request.secret,
         request.request_id,
         body,
-        move |sql, number| console::citizen_answer(sql, number, &text, now),
+        move |sql, number| case_actions::citizen_answer(sql, number, &text, now),
     )
     .await
 }
@@ -157,7 +157,7 @@ async fn rating(
         request.secret,
         request.request_id,
         format!("rating\n{rating}"),
-        move |sql, number| console::citizen_rating(sql, number, rating, now),
+        move |sql, number| case_actions::citizen_rating(sql, number, rating, now),
     )
     .await
 }

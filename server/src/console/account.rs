@@ -25,7 +25,7 @@ use super::{
     digest, set_cookie, totp, ConsoleError, ConsoleResult, CsrfForm, Language, Partial, Signed,
     SignedOutForm, LOGIN_COOKIE,
 };
-use crate::store::console::{self, Stage};
+use crate::store::{accounts, audit, sessions, sessions::Stage};
 use crate::AppState;
 
 /// Hours an enrolment link stays usable.
@@ -102,7 +102,7 @@ pub async fn enrol_form(
     let token_digest = digest(&token);
     let account = state
         .store
-        .read(move |sql| console::enrolment_account(sql, &token_digest, now))
+        .read(move |sql| accounts::enrolment_account(sql, &token_digest, now))
         .await?;
     let Some(account) = account else {
         return Ok(link_refused(&tr));
@@ -148,7 +148,7 @@ pub async fn enrol(
             let lookup = token_digest.clone();
             let account = state
                 .store
-                .read(move |sql| console::enrolment_account(sql, &lookup, now))
+                .read(move |sql| accounts::enrolment_account(sql, &lookup, now))
                 .await?;
             let Some(account) = account else {
                 return Ok(link_refused(&tr));
@@ -172,9 +172,9 @@ pub async fn enrol(
     let enrolled = state
         .store
         .write(move |sql| {
-            let id = console::enrol(sql, &token_digest, &hash, now)?;
+            let id = accounts::enrol(sql, &token_digest, &hash, now)?;
             if let Some(id) = id {
-                console::audit(sql, id, "enrol", None, None, now)?;
+                audit::audit(sql, id, "enrol", None, None, now)?;
             }
             Ok(id)
         })
@@ -243,9 +243,9 @@ pub async fn change_password(
     let id = account.id;
     let hash = state
         .store
-        .read(move |sql| console::password_hash(sql, id))
+        .read(move |sql| accounts::password_hash(sql, id))
         .await?
-        .filter(|h| h != console::NO_PASSWORD);
+        .filter(|h| h != accounts::NO_PASSWORD);
     let good = check_password(&state, form.current, hash)
         .await
         .ok_or(ConsoleError::Wait(5))?;
@@ -262,8 +262,8 @@ pub async fn change_password(
     state
         .store
         .write(move |sql| {
-            console::change_password(sql, id, &hash, &keep)?;
-            console::audit(sql, id, "change_password", None, None, now)
+            accounts::change_password(sql, id, &hash, &keep)?;
+            audit::audit(sql, id, "change_password", None, None, now)
         })
         .await?;
     Ok(password_page(&signed, None, true))
@@ -344,7 +344,7 @@ pub async fn second_factor(
             let (keep, token_digest) = (secret.clone(), signed.token_digest.clone());
             state
                 .store
-                .write(move |sql| console::set_pending_totp(sql, &token_digest, &keep))
+                .write(move |sql| sessions::set_pending_totp(sql, &token_digest, &keep))
                 .await?;
             secret
         }
@@ -385,9 +385,9 @@ pub async fn enrol_second_factor(
     state
         .store
         .write(move |sql| {
-            console::enrol_totp(sql, id, &secret, step, &digests)?;
-            console::set_stage(sql, &token_digest, Stage::Full)?;
-            console::audit(sql, id, "enrol_2fa", None, None, now)
+            accounts::enrol_totp(sql, id, &secret, step, &digests)?;
+            sessions::set_stage(sql, &token_digest, Stage::Full)?;
+            audit::audit(sql, id, "enrol_2fa", None, None, now)
         })
         .await?;
     let body = html! {

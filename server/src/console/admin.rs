@@ -14,21 +14,21 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use fluent_bundle::FluentValue;
 use maud::{html, Markup};
-use ourvoice_protocol::Kind;
+use ourvoice_protocol::{Code, Kind};
 use serde::Deserialize;
 use std::sync::Arc;
 
 use super::account::{enrolment_link, LINK_HOURS};
 use super::auth::valid_username;
 use super::auth::NoFields;
-use super::cases::{local, office_name};
+use super::cases::office_name;
 use super::html::{csrf_field, flag, table, Shown, Words};
 use super::i18n::Tr;
 use super::{
     digest, random_token, Admin, ConsoleError, ConsoleResult, CsrfForm, Manager, Params, Signed,
 };
-use crate::store::cases::deadlines as read_deadlines;
-use crate::store::console::{self, NewAccount, Role};
+use crate::store::calendar::deadlines as read_deadlines;
+use crate::store::{accounts, accounts::NewAccount, accounts::Role, audit, calendar};
 use crate::AppState;
 
 /// The office a head manages, or `None` for an administrator (all offices).
@@ -70,11 +70,11 @@ pub async fn accounts(
         let office = office.clone();
         state
             .store
-            .read(move |sql| console::accounts(sql, office.as_deref()))
+            .read(move |sql| accounts::accounts(sql, office.as_deref()))
             .await?
     };
     let policy = match office {
-        None => Some(state.store.read(console::require_2fa).await?),
+        None => Some(state.store.read(accounts::require_2fa).await?),
         Some(_) => None,
     };
     let body = html! {
@@ -87,7 +87,7 @@ pub async fn accounts(
     Ok(signed.page(&tr.t("nav-accounts"), body))
 }
 
-fn accounts_table(state: &AppState, signed: &Signed, list: &[console::Account]) -> Markup {
+fn accounts_table(state: &AppState, signed: &Signed, list: &[accounts::Account]) -> Markup {
     let tr = signed.tr;
     let csrf = csrf_field(&signed.session.csrf);
     let button = |id: i64, what: &str, label: Words| {
@@ -236,7 +236,7 @@ fn parse_new_account(
     Ok(NewAccount {
         username,
         display_name,
-        password_hash: console::NO_PASSWORD.to_string(),
+        password_hash: accounts::NO_PASSWORD.to_string(),
         role,
         office,
     })
@@ -260,10 +260,10 @@ pub async fn create_account(
     let created = state
         .store
         .write(move |sql| {
-            let id = console::create_account(sql, &account, now)?;
+            let id = accounts::create_account(sql, &account, now)?;
             if let Some(id) = id {
-                console::issue_enrolment_link(sql, id, &token_digest, now, expires)?;
-                console::audit(
+                accounts::issue_enrolment_link(sql, id, &token_digest, now, expires)?;
+                audit::audit(
                     sql,
                     by,
                     "create_account",
@@ -338,7 +338,7 @@ pub async fn reset(
     let outcome = state
         .store
         .write(move |sql| {
-            let Some(target) = console::account(sql, id)? else {
+            let Some(target) = accounts::account(sql, id)? else {
                 return Ok(Err(ConsoleError::NotFound));
             };
             if let Some(own) = &managed {
@@ -346,9 +346,9 @@ pub async fn reset(
                     return Ok(Err(ConsoleError::Forbidden));
                 }
             }
-            console::reset_account(sql, id)?;
-            console::issue_enrolment_link(sql, id, &token_digest, now, expires)?;
-            console::audit(
+            accounts::reset_account(sql, id)?;
+            accounts::issue_enrolment_link(sql, id, &token_digest, now, expires)?;
+            audit::audit(
                 sql,
                 by,
                 "reset_account",
@@ -383,9 +383,9 @@ pub async fn set_policy(
     state
         .store
         .write(move |sql| {
-            console::set_require_2fa(sql, on)?;
+            accounts::set_require_2fa(sql, on)?;
             let detail = if on { "on" } else { "off" };
-            console::audit(sql, by, "set_2fa_policy", None, Some(detail), now)
+            audit::audit(sql, by, "set_2fa_policy", None, Some(detail), now)
         })
         .await?;
     Ok(Redirect::to("/console/accounts#policy").into_response())
@@ -407,7 +407,7 @@ async fn set_disabled(
     let outcome = state
         .store
         .write(move |sql| {
-            let Some(target) = console::account(sql, id)? else {
+            let Some(target) = accounts::account(sql, id)? else {
                 return Ok(Err(ConsoleError::NotFound));
             };
             if let Some(own) = &managed {
@@ -415,13 +415,13 @@ async fn set_disabled(
                     return Ok(Err(ConsoleError::Forbidden));
                 }
             }
-            console::set_disabled(sql, id, disabled)?;
+            accounts::set_disabled(sql, id, disabled)?;
             let action = if disabled {
                 "disable_account"
             } else {
                 "enable_account"
             };
-            console::audit(sql, by, action, None, Some(&format!("account {id}")), now)?;
+            audit::audit(sql, by, action, None, Some(&format!("account {id}")), now)?;
             Ok(Ok(()))
         })
         .await?;
@@ -451,17 +451,12 @@ pub async fn audit(State(state): State<Arc<AppState>>, signed: Admin) -> Console
     let tr = signed.tr;
     let (lines, sign_ins) = state
         .store
-        .read(|sql| {
-            Ok((
-                console::audit_log(sql, 1000)?,
-                console::sign_ins(sql, 1000)?,
-            ))
-        })
+        .read(|sql| Ok((audit::audit_log(sql, 1000)?, audit::sign_ins(sql, 1000)?)))
         .await?;
     let audit_rows = html! {
         @for line in &lines {
             tr {
-                td { (local(line.at)) }
+                td { (tr.when(line.at)) }
                 td { (Shown(&line.username)) }
                 td { (Shown(&line.action)) }
                 td { @if let Some(n) = line.case_number { (n) } }
@@ -472,7 +467,7 @@ pub async fn audit(State(state): State<Arc<AppState>>, signed: Admin) -> Console
     let sign_in_rows = html! {
         @for line in &sign_ins {
             tr {
-                td { (local(line.at)) }
+                td { (tr.when(line.at)) }
                 td { (Shown(line.username.as_deref().unwrap_or("—"))) }
                 td { (Shown(&line.address)) }
                 td { (Shown(&line.outcome)) }
@@ -510,7 +505,7 @@ pub async fn deadlines(State(state): State<Arc<AppState>>, signed: Admin) -> Con
     let tr = signed.tr;
     let (current, holidays) = state
         .store
-        .read(|sql| Ok((read_deadlines(sql)?, console::holidays(sql)?)))
+        .read(|sql| Ok((read_deadlines(sql)?, calendar::holidays(sql)?)))
         .await?;
     let csrf = csrf_field(&signed.session.csrf);
     let today = state.today().to_string();
@@ -551,7 +546,7 @@ fn deadlines_form(
             p { (tr.h("deadlines-help")) }
             @for kind in Kind::ALL {
                 @let k = kind.as_str();
-                label for=(k) { (tr.h(&format!("kind-{k}"))) }
+                label for=(k) { (tr.h(&kind.fluent_key())) }
                 input type="number" min="1" max="365" id=(k) name=(k)
                     value=(current.get(k).copied().unwrap_or(15));
             }
@@ -614,8 +609,8 @@ pub async fn add_holiday(
     state
         .store
         .write(move |sql| {
-            console::set_holiday(sql, &day, &name)?;
-            console::audit(
+            calendar::set_holiday(sql, &day, &name)?;
+            audit::audit(
                 sql,
                 by,
                 "set_holiday",
@@ -638,8 +633,8 @@ pub async fn remove_holiday(
     state
         .store
         .write(move |sql| {
-            if console::remove_holiday(sql, &day)? {
-                console::audit(sql, by, "remove_holiday", None, Some(&day), now)?;
+            if calendar::remove_holiday(sql, &day)? {
+                audit::audit(sql, by, "remove_holiday", None, Some(&day), now)?;
             }
             Ok(())
         })
@@ -691,19 +686,19 @@ pub async fn save_deadlines(
         .store
         .write(move |sql| {
             for (kind, days) in &changes {
-                console::set_deadline(sql, kind, *days)?;
+                calendar::set_deadline(sql, kind, *days)?;
             }
             let detail: Vec<String> = changes.iter().map(|(k, d)| format!("{k}={d}")).collect();
-            console::audit(sql, by, "set_deadlines", None, Some(&detail.join(" ")), now)
+            audit::audit(sql, by, "set_deadlines", None, Some(&detail.join(" ")), now)
         })
         .await?;
     Ok(Redirect::to("/console/deadlines").into_response())
 }
 
 /// A stored time as officials read it (the text as stored if it cannot be read).
-fn stamp_local(stamp: &str) -> String {
+fn stamp_local(tr: &Tr, stamp: &str) -> String {
     crate::clock::parse_stamp(stamp)
-        .map(local)
+        .map(|time| tr.when(time))
         .unwrap_or_else(|| stamp.to_string())
 }
 
@@ -755,10 +750,10 @@ fn key_rows(tr: &Tr, csrf: &Markup, keys: &[crate::store::open311::KeyRow]) -> M
         @for key in keys {
             tr {
                 td { (Shown(&key.name)) }
-                td { (Shown(&stamp_local(&key.created_at))) }
+                td { (Shown(&stamp_local(tr, &key.created_at))) }
                 @match &key.revoked_at {
                     Some(at) => {
-                        td { (Shown(&tr.a("api-key-revoked-at", &[("at", FluentValue::from(stamp_local(at)))]))) }
+                        td { (Shown(&tr.a("api-key-revoked-at", &[("at", FluentValue::from(stamp_local(tr, at)))]))) }
                         td {}
                     }
                     None => {
@@ -804,7 +799,7 @@ pub async fn create_api_key(
                 return Ok(false);
             }
             crate::store::open311::create_key(sql, &owner, &digest, now)?;
-            console::audit(sql, by, "create_api_key", None, Some(&owner), now)?;
+            audit::audit(sql, by, "create_api_key", None, Some(&owner), now)?;
             Ok(true)
         })
         .await?;
@@ -825,7 +820,7 @@ pub async fn revoke_api_key(
         .store
         .write(move |sql| {
             if crate::store::open311::revoke_key(sql, &name, now)? > 0 {
-                console::audit(sql, by, "revoke_api_key", None, Some(&name), now)?;
+                audit::audit(sql, by, "revoke_api_key", None, Some(&name), now)?;
             }
             Ok(())
         })

@@ -30,7 +30,9 @@ use super::{
     Language, Partial, SignedOutForm,
 };
 use super::{LOGIN_COOKIE, SESSION_COOKIE};
-use crate::store::console::{self, NewAccount, Role, Stage};
+use crate::store::{
+    accounts, accounts::NewAccount, accounts::Role, audit, sessions, sessions::Stage,
+};
 use crate::store::{Sql, Store, StoreError};
 use crate::AppState;
 
@@ -171,14 +173,14 @@ pub async fn login(
         .store
         .read(move |sql| {
             Ok((
-                console::login_record(sql, &username)?,
-                console::require_2fa(sql)?,
+                accounts::login_record(sql, &username)?,
+                accounts::require_2fa(sql)?,
             ))
         })
         .await?;
     let hash = record
         .as_ref()
-        .filter(|r| !r.account.disabled && r.password_hash != console::NO_PASSWORD)
+        .filter(|r| !r.account.disabled && r.password_hash != accounts::NO_PASSWORD)
         .map(|r| r.password_hash.clone());
     let Some(good) = check_password(&state, form.password, hash).await else {
         return Ok(busy(&tr, cookie_token));
@@ -190,7 +192,7 @@ pub async fn login(
             let account_id = record.as_ref().map(|r| r.account.id);
             state
                 .store
-                .write(move |sql| console::record_sign_in(sql, account_id, &address, "failed", now))
+                .write(move |sql| audit::record_sign_in(sql, account_id, &address, "failed", now))
                 .await?;
             return Ok(refused(&tr, cookie_token));
         }
@@ -239,7 +241,7 @@ fn signed_in(state: &AppState, token: &str, stage: Stage) -> Response {
 
 /// Where a right password leads: the code for an account with a second factor, enrolling one
 /// where one is required (administrators, heads, or everyone by policy), else signed in.
-fn first_stage(record: &console::LoginRecord, policy: bool) -> Stage {
+fn first_stage(record: &accounts::LoginRecord, policy: bool) -> Stage {
     if record.has_totp {
         Stage::Code
     } else if matches!(record.account.role, Role::Admin | Role::Head) || policy {
@@ -265,7 +267,7 @@ async fn start_session(
     state
         .store
         .write(move |sql| {
-            console::login_succeeded(
+            sessions::login_succeeded(
                 sql,
                 id,
                 &token_digest,
@@ -280,7 +282,7 @@ async fn start_session(
             } else {
                 "signed_in"
             };
-            console::record_sign_in(sql, Some(id), &address, outcome, now)
+            audit::record_sign_in(sql, Some(id), &address, outcome, now)
         })
         .await?;
     Ok(token)
@@ -376,27 +378,27 @@ fn use_code(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let mut used = None;
-    if let Some((secret, last)) = console::totp(sql, id)? {
+    if let Some((secret, last)) = accounts::totp(sql, id)? {
         if let Some(step) = totp::check(&secret, code, now, last) {
-            if console::use_totp_step(sql, id, step)? {
+            if accounts::use_totp_step(sql, id, step)? {
                 used = Some("signed_in");
             }
         }
     }
-    if used.is_none() && console::use_recovery_code(sql, id, &totp::recovery_digest(code), now)? {
+    if used.is_none() && accounts::use_recovery_code(sql, id, &totp::recovery_digest(code), now)? {
         used = Some("signed_in_recovery_code");
     }
     match used {
         Some(how) => {
-            console::set_stage(sql, token_digest, Stage::Full)?;
-            console::record_sign_in(sql, Some(id), address, how, now)?;
+            sessions::set_stage(sql, token_digest, Stage::Full)?;
+            audit::record_sign_in(sql, Some(id), address, how, now)?;
             if how == "signed_in_recovery_code" {
-                console::audit(sql, id, "use_recovery_code", None, None, now)?;
+                audit::audit(sql, id, "use_recovery_code", None, None, now)?;
             }
             Ok(true)
         }
         None => {
-            console::record_sign_in(sql, Some(id), address, "code_failed", now)?;
+            audit::record_sign_in(sql, Some(id), address, "code_failed", now)?;
             Ok(false)
         }
     }
@@ -414,7 +416,7 @@ pub async fn logout(
     let token_digest = signed.token_digest.clone();
     state
         .store
-        .write(move |sql| console::end_session(sql, &token_digest))
+        .write(move |sql| sessions::end_session(sql, &token_digest))
         .await?;
     Ok((
         [(
@@ -473,7 +475,7 @@ pub async fn create_admin(
     };
     let now = store.clock().now();
     store
-        .write(move |sql| console::create_account(sql, &account, now))
+        .write(move |sql| accounts::create_account(sql, &account, now))
         .await?
         .ok_or_else(|| CreateAdminError::Taken(username.to_string()))
 }

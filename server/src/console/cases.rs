@@ -13,7 +13,9 @@ use axum::response::{IntoResponse, Redirect};
 use chrono::{DateTime, NaiveDate, Utc};
 use fluent_bundle::FluentValue;
 use maud::{html, Markup};
-use ourvoice_protocol::{Evaluation, Kind, MAX_DESCRIPTION_CHARS};
+use ourvoice_protocol::{
+    writing, CaseStatus, Code, Evaluation, Kind, PrivacyMode, ReplyKind, MAX_DESCRIPTION_CHARS,
+};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -21,32 +23,17 @@ use super::auth::NoFields;
 use super::html::{csrf_field, csv_line, fact, flag, options, pager, table, Pages, Shown, BOM};
 use super::i18n::{Lang, Tr};
 use super::{ConsoleError, ConsoleResult, CsrfForm, Handler, Params, Signed};
-use crate::store::console::{
-    self, Action, CaseDetail, CaseLine, EventLine, InboxFilter, Refusal, Scope,
+use crate::store::{
+    audit, case_actions, case_actions::Action, case_actions::Refusal, inbox, inbox::CaseDetail,
+    inbox::CaseLine, inbox::EventLine, inbox::InboxFilter, inbox::Scope,
 };
 use crate::AppState;
-
-pub const STATES: [&str; 6] = [
-    "received",
-    "in_progress",
-    "awaiting_citizen",
-    "answered",
-    "closed_resolved",
-    "closed_unresolved",
-];
-
-pub fn dir_lang(tr: &Tr) -> ourvoice_directory::Lang {
-    match tr.lang {
-        Lang::Km => ourvoice_directory::Lang::Km,
-        Lang::En => ourvoice_directory::Lang::En,
-    }
-}
 
 pub fn office_name(state: &AppState, tr: &Tr, code: &str) -> String {
     state
         .directory
         .office(code)
-        .map(|o| o.name(dir_lang(tr)).to_string())
+        .map(|o| o.name(tr.lang).to_string())
         .unwrap_or_else(|| code.to_string())
 }
 
@@ -59,13 +46,6 @@ fn category_name(state: &AppState, tr: &Tr, code: &str) -> String {
             Lang::En => c.name_en.to_string(),
         })
         .unwrap_or_else(|| code.to_string())
-}
-
-/// A time as officials read it: Cambodia's local time.
-pub fn local(time: DateTime<Utc>) -> String {
-    (time + chrono::Duration::hours(7))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 /// The inbox's query: the filter and the page (from 1); every field optional.
@@ -89,14 +69,13 @@ fn given(value: &Option<String>) -> Option<&str> {
 fn parse_filter(tr: &Tr, query: &InboxQuery) -> Result<InboxFilter, ConsoleError> {
     let mut filter = InboxFilter::default();
     if let Some(kind) = given(&query.kind) {
-        Kind::from_code(kind).ok_or_else(|| ConsoleError::Bad(tr.t("error-filter")))?;
-        filter.kind = Some(kind.to_string());
+        let kind = Kind::from_code(kind).ok_or_else(|| ConsoleError::Bad(tr.t("error-filter")))?;
+        filter.kind = Some(kind);
     }
     if let Some(state) = given(&query.state) {
-        if !STATES.contains(&state) {
-            return Err(ConsoleError::Bad(tr.t("error-filter")));
-        }
-        filter.state = Some(state.to_string());
+        let state =
+            CaseStatus::parse(state).ok_or_else(|| ConsoleError::Bad(tr.t("error-filter")))?;
+        filter.state = Some(state);
     }
     for (value, slot) in [(&query.from, &mut filter.from), (&query.to, &mut filter.to)] {
         if let Some(date) = given(value) {
@@ -133,7 +112,7 @@ pub async fn inbox(
         let filter = filter.clone();
         state
             .store
-            .read(move |sql| console::inbox(sql, &scope, &filter, page, now))
+            .read(move |sql| inbox::inbox(sql, &scope, &filter, page, now))
             .await?
     };
     let body = inbox_body(&state, &tr, &filter, page, &inbox, now);
@@ -151,7 +130,7 @@ fn inbox_body(
     tr: &Tr,
     filter: &InboxFilter,
     page: i64,
-    inbox: &console::Inbox,
+    inbox: &inbox::Inbox,
     now: DateTime<Utc>,
 ) -> Markup {
     let keep = filter_query(filter);
@@ -182,7 +161,7 @@ fn inbox_body(
                 keep: &keep,
                 range_key: "inbox-range",
                 page: page as usize,
-                size: console::INBOX_PAGE as usize,
+                size: inbox::INBOX_PAGE as usize,
                 shown: inbox.lines.len(),
                 total: inbox.matching as usize,
             },
@@ -194,11 +173,11 @@ fn inbox_body(
 fn state_counts(tr: &Tr, counts: &std::collections::BTreeMap<String, i64>) -> Markup {
     html! {
         p class="counts" {
-            @for status in STATES {
+            @for status in CaseStatus::ALL.iter().map(|s| s.as_str()) {
                 span {
-                    a href={ "/console/inbox?state=" (status) } { (tr.h(&format!("state-{status}"))) }
+                    a href={ "/console/inbox?state=" (status) } { (tr.h(&CaseStatus::from_code(status).fluent_key())) }
                     ": "
-                    strong data-count=(status) { (counts.get(status).copied().unwrap_or(0)) }
+                    strong data-count=(status) { (tr.num(counts.get(status).copied().unwrap_or(0))) }
                 }
             }
         }
@@ -210,10 +189,14 @@ fn filter_form(tr: &Tr, filter: &InboxFilter) -> Markup {
     kinds.extend(
         Kind::ALL
             .iter()
-            .map(|k| (k.as_str(), tr.t(&format!("kind-{}", k.as_str())))),
+            .map(|k| (k.as_str(), tr.t(&k.fluent_key()))),
     );
     let mut states = vec![("", tr.t("filter-any"))];
-    states.extend(STATES.iter().map(|s| (*s, tr.t(&format!("state-{s}")))));
+    states.extend(
+        CaseStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), tr.t(&s.fluent_key()))),
+    );
     let orders = [
         ("newest", tr.t("order-newest")),
         ("oldest", tr.t("order-oldest")),
@@ -227,11 +210,11 @@ fn filter_form(tr: &Tr, filter: &InboxFilter) -> Markup {
         form method="get" action="/console/inbox" class="card row" {
             div {
                 label for="kind" { (tr.h("filter-kind")) }
-                select id="kind" name="kind" { (options(filter.kind.as_deref(), &kinds)) }
+                select id="kind" name="kind" { (options(filter.kind.map(Kind::as_str), &kinds)) }
             }
             div {
                 label for="state" { (tr.h("filter-state")) }
-                select id="state" name="state" { (options(filter.state.as_deref(), &states)) }
+                select id="state" name="state" { (options(filter.state.map(CaseStatus::as_str), &states)) }
             }
             div {
                 label for="from" { (tr.h("filter-from")) }
@@ -261,10 +244,10 @@ fn filter_form(tr: &Tr, filter: &InboxFilter) -> Markup {
 fn filter_query(filter: &InboxFilter) -> String {
     let mut export = Vec::new();
     for (name, value) in [
-        ("kind", &filter.kind),
-        ("state", &filter.state),
-        ("from", &filter.from),
-        ("to", &filter.to),
+        ("kind", filter.kind.map(Kind::as_str)),
+        ("state", filter.state.map(CaseStatus::as_str)),
+        ("from", filter.from.as_deref()),
+        ("to", filter.to.as_deref()),
     ] {
         if let Some(value) = value {
             export.push(format!("{name}={value}"));
@@ -283,16 +266,16 @@ fn line_row(state: &AppState, tr: &Tr, line: &CaseLine, now: DateTime<Utc>) -> M
     html! {
         tr {
             td { a href={ "/console/items/" (line.number) } { (Shown(&line.tracking_code)) } }
-            td { (tr.h(&format!("kind-{}", line.kind))) }
+            td { (tr.h(&line.kind.fluent_key())) }
             td { (Shown(&category_name(state, tr, &line.category))) }
             td {
-                (tr.h(&format!("state-{}", line.status)))
+                (tr.h(&line.status.fluent_key()))
                 (flag(line.overdue(now), &tr.t("flag-overdue"), true))
                 (flag(line.escalated, &tr.t("flag-escalated"), false))
                 (flag(line.reopened, &tr.t("flag-reopened"), true))
             }
-            td { (local(line.received_at)) }
-            td { (line.due_at.map(local).unwrap_or_default()) }
+            td { (tr.when(line.received_at)) }
+            td { (line.due_at.map(|due| tr.when(due)).unwrap_or_default()) }
         }
     }
 }
@@ -320,12 +303,12 @@ pub async fn item(
     let number = item_number(&number)?;
     let show_contact = query.contact.as_deref() == Some("1");
     let (detail, events) = load_item(&state, &scope, number).await?;
-    let contact = if show_contact && detail.line.privacy == "confidential" {
+    let contact = if show_contact && detail.line.privacy == PrivacyMode::Confidential {
         let (scope, account_id) = (scope.clone(), signed.session.account.id);
         let now = state.store.clock().now();
         state
             .store
-            .write(move |sql| console::contact(sql, &scope, number, account_id, now))
+            .write(move |sql| inbox::contact(sql, &scope, number, account_id, now))
             .await?
     } else {
         None
@@ -348,9 +331,9 @@ async fn load_item(
     let (detail, events) = state
         .store
         .read(move |sql| {
-            let detail = console::case_detail(sql, &scope, number)?;
+            let detail = inbox::case_detail(sql, &scope, number)?;
             let events = match detail {
-                Some(_) => console::events(sql, number)?,
+                Some(_) => inbox::events(sql, number)?,
                 None => Vec::new(),
             };
             Ok((detail, events))
@@ -393,8 +376,8 @@ fn item_body(
             h2 { (tr.h("item-history")) }
             ol { @for event in events { li { (history_entry(state, &tr, event)) } } }
         }
-        @if !line.status.starts_with("closed") {
-            (actions(state, &tr, signed, line.number, &line.office, &line.status))
+        @if line.status.office_may_act() {
+            (actions(state, &tr, signed, line.number, &line.office, line.status))
         }
     }
 }
@@ -404,10 +387,10 @@ fn item_facts(state: &AppState, tr: &Tr, detail: &CaseDetail, now: DateTime<Utc>
     let yes_no = |b: bool| tr.h(if b { "yes" } else { "no" });
     let place = state
         .directory
-        .path(&detail.place, dir_lang(tr))
+        .path(&detail.place, tr.lang)
         .unwrap_or_else(|| detail.place.clone());
     let status = html! {
-        (tr.h(&format!("state-{}", line.status)))
+        (tr.h(&line.status.fluent_key()))
         (flag(line.overdue(now), &tr.t("flag-overdue"), true))
         (flag(line.reopened, &tr.t("flag-reopened"), true))
     };
@@ -418,12 +401,12 @@ fn item_facts(state: &AppState, tr: &Tr, detail: &CaseDetail, now: DateTime<Utc>
     ];
     html! {
         (fact(&tr.t("col-code"), html! { strong { (Shown(&line.tracking_code)) } }))
-        (fact(&tr.t("col-kind"), tr.h(&format!("kind-{}", line.kind))))
+        (fact(&tr.t("col-kind"), tr.h(&line.kind.fluent_key())))
         (fact(&tr.t("col-category"), Shown(&category_name(state, tr, &line.category))))
         (fact(&tr.t("col-office"), Shown(&office_name(state, tr, &line.office))))
         (fact(&tr.t("col-state"), status))
-        (fact(&tr.t("col-received"), local(line.received_at)))
-        (fact(&tr.t("col-due"), line.due_at.map(local).unwrap_or_default()))
+        (fact(&tr.t("col-received"), tr.when(line.received_at)))
+        (fact(&tr.t("col-due"), line.due_at.map(|due| tr.when(due)).unwrap_or_default()))
         (fact(&tr.t("col-place"), Shown(&place)))
         @if let Some(date) = &detail.incident_date {
             (fact(&tr.t("col-incident-date"), Shown(date)))
@@ -457,15 +440,15 @@ fn evaluation_rows(tr: &Tr, evaluation: &Evaluation) -> Markup {
 
 fn contact_details(tr: &Tr, line: &CaseLine, contact: Option<(String, String)>) -> Markup {
     html! {
-        @match (line.privacy.as_str(), contact) {
-            ("confidential", Some((name, phone))) => {
+        @match (line.privacy, contact) {
+            (PrivacyMode::Confidential, Some((name, phone))) => {
                 p id="contact" {
                     (Shown(&name)) " · "
                     a href={ "tel:" (Shown(&phone)) } { (Shown(&phone)) }
                 }
                 p { small { (tr.h("contact-logged")) } }
             }
-            ("confidential", None) => {
+            (PrivacyMode::Confidential, None) => {
                 p { a href={ "/console/items/" (line.number) "?contact=1" } { (tr.h("contact-show")) } }
             }
             _ => { p { (tr.h("contact-anonymous")) } }
@@ -475,9 +458,9 @@ fn contact_details(tr: &Tr, line: &CaseLine, contact: Option<(String, String)>) 
 
 fn history_entry(state: &AppState, tr: &Tr, event: &EventLine) -> Markup {
     html! {
-        (local(event.at)) " — " (tr.h(&format!("action-{}", event.action))) " · "
-        (tr.h(&format!("state-{}", event.status)))
-        @if matches!(event.action.as_str(), "transfer" | "escalate") {
+        (tr.when(event.at)) " — " (tr.h(&event.action.fluent_key())) " · "
+        (tr.h(&event.status.fluent_key()))
+        @if event.action.moves_office() {
             " → " (Shown(&office_name(state, tr, &event.office)))
         }
         @if let Some(by) = &event.by {
@@ -505,36 +488,36 @@ fn actions(
     signed: &Signed,
     number: i64,
     office: &str,
-    status: &str,
+    status: CaseStatus,
 ) -> Markup {
     let csrf = csrf_field(&signed.session.csrf);
-    let changes: Vec<(&str, String)> = ["in_progress", "closed_resolved", "closed_unresolved"]
-        .into_iter()
-        .filter(|to| console::allowed_change(status, to))
-        .map(|to| (to, tr.t(&format!("state-{to}"))))
+    let changes: Vec<(&str, String)> = CaseStatus::SET_BY_HAND
+        .iter()
+        .filter(|to| status.may_change_by_hand_to(**to))
+        .map(|to| (to.as_str(), tr.t(&to.fluent_key())))
         .collect();
-    let action = |what: &str| format!("/console/items/{number}/{what}");
+    let reply_kinds: Vec<(&str, String)> = ReplyKind::ALL
+        .iter()
+        .map(|kind| (kind.as_str(), tr.t(&kind.fluent_key())))
+        .collect();
     html! {
-        form method="post" action=(action("reply")) class="card" {
+        form method="post" action={ "/console/items/" (number) "/reply" } class="card" {
             (csrf)
             h2 { (tr.h("action-reply-title")) }
             label for="text" { (tr.h("action-reply-text")) }
             textarea id="text" name="text" maxlength=(MAX_DESCRIPTION_CHARS) required {}
             label for="reply-kind" { (tr.h("action-reply-kind")) }
-            select id="reply-kind" name="kind" {
-                option value="answer" { (tr.h("reply-answer")) }
-                option value="question" { (tr.h("reply-question")) }
-            }
+            select id="reply-kind" name="kind" { (options(None, &reply_kinds)) }
             p { button type="submit" { (tr.h("action-reply-submit")) } }
         }
-        form method="post" action=(action("state")) class="card" {
+        form method="post" action={ "/console/items/" (number) "/state" } class="card" {
             (csrf)
             h2 { (tr.h("action-state-title")) }
             label for="to-state" { (tr.h("filter-state")) }
             select id="to-state" name="state" { (options(None, &changes)) }
             p { button type="submit" { (tr.h("action-state-submit")) } }
         }
-        form method="post" action=(action("transfer")) class="card" {
+        form method="post" action={ "/console/items/" (number) "/transfer" } class="card" {
             (csrf)
             h2 { (tr.h("action-transfer-title")) }
             label for="office" { (tr.h("action-transfer-office")) }
@@ -544,7 +527,7 @@ fn actions(
             p { button type="submit" { (tr.h("action-transfer-submit")) } }
         }
         @if let Some(above) = escalation_target(state, office) {
-            form method="post" action=(action("escalate")) class="card" {
+            form method="post" action={ "/console/items/" (number) "/escalate" } class="card" {
                 (csrf)
                 h2 { (tr.h("action-escalate-title")) }
                 p { (Shown(&office_name(state, tr, &above))) }
@@ -561,7 +544,7 @@ async fn apply(state: &AppState, signed: &Signed, number: &str, action: Action) 
     let now = state.store.clock().now();
     let outcome = state
         .store
-        .write(move |sql| console::act(sql, &scope, number, account_id, &action, now))
+        .write(move |sql| case_actions::act(sql, &scope, number, account_id, &action, now))
         .await?;
     match outcome {
         Ok(_) => Ok(Redirect::to(&format!("/console/items/{number}")).into_response()),
@@ -597,10 +580,15 @@ pub async fn reply(
     CsrfForm(form): CsrfForm<ReplyFields>,
 ) -> ConsoleResult {
     let text = text_field(&signed.tr, &form.text)?;
-    let action = match form.kind.as_deref() {
-        Some("question") => Action::Question { text },
-        Some("answer") | None => Action::Reply { text },
-        Some(_) => return Err(ConsoleError::Bad(signed.tr.t("error-filter"))),
+    let kind = match form.kind.as_deref() {
+        None => ReplyKind::Answer,
+        Some(code) => {
+            ReplyKind::parse(code).ok_or_else(|| ConsoleError::Bad(signed.tr.t("error-filter")))?
+        }
+    };
+    let action = match kind {
+        ReplyKind::Question => Action::Question { text },
+        ReplyKind::Answer => Action::Reply { text },
     };
     apply(&state, &signed, &number, action).await
 }
@@ -618,10 +606,8 @@ pub async fn change_state(
     Path(number): Path<String>,
     CsrfForm(form): CsrfForm<StateFields>,
 ) -> ConsoleResult {
-    let to = form.state;
-    if !STATES.contains(&to.as_str()) {
-        return Err(ConsoleError::Bad(signed.tr.t("error-filter")));
-    }
+    let to = CaseStatus::parse(&form.state)
+        .ok_or_else(|| ConsoleError::Bad(signed.tr.t("error-filter")))?;
     apply(&state, &signed, &number, Action::State { to }).await
 }
 
@@ -672,7 +658,7 @@ pub async fn escalate(
     let parsed = item_number(&number)?;
     let detail = state
         .store
-        .read(move |sql| console::case_detail(sql, &scope, parsed))
+        .read(move |sql| inbox::case_detail(sql, &scope, parsed))
         .await?
         .ok_or(ConsoleError::NotFound)?;
     let to = escalation_target(&state, &detail.line.office)
@@ -691,13 +677,13 @@ pub async fn export(
     let now = state.store.clock().now();
     let lines = state
         .store
-        .read(move |sql| console::export(sql, &scope, &filter, now))
+        .read(move |sql| inbox::export(sql, &scope, &filter, now))
         .await?;
     let (by, count) = (signed.session.account.id, lines.len());
     state
         .store
         .write(move |sql| {
-            console::audit(
+            audit::audit(
                 sql,
                 by,
                 "export_csv",
@@ -746,12 +732,12 @@ fn inbox_csv(
     for (line, description) in lines {
         csv.push_str(&csv_line(&[
             line.tracking_code.clone(),
-            tr.t(&format!("kind-{}", line.kind)),
+            tr.t(&line.kind.fluent_key()),
             category_name(state, tr, &line.category),
-            tr.t(&format!("state-{}", line.status)),
+            tr.t(&line.status.fluent_key()),
             line.office.clone(),
-            local(line.received_at),
-            line.due_at.map(local).unwrap_or_default(),
+            writing::iso_date_time(line.received_at),
+            line.due_at.map(writing::iso_date_time).unwrap_or_default(),
             tr.t(if line.overdue(now) { "yes" } else { "no" }),
             description,
         ]));

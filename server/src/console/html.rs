@@ -14,7 +14,7 @@ use fluent_bundle::FluentValue;
 use maud::{html, Markup, PreEscaped, Render};
 
 use super::i18n::{Lang, Tr};
-use crate::store::console::{Role, Session};
+use crate::store::{accounts::Role, sessions::Session};
 
 /// Text from a citizen, an account or storage, as a page shows it: characters that would
 /// disguise it (bidirectional overrides, controls) are shown as `[U+XXXX]`, then it is escaped

@@ -11,29 +11,8 @@ use std::sync::LazyLock;
 pub const KM: &str = include_str!("../../locales/km/console.ftl");
 pub const EN: &str = include_str!("../../locales/en/console.ftl");
 
-/// The languages of the console.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    Km,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Km => "km",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code {
-            "km" => Some(Lang::Km),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-}
+/// The languages of the console: the directory's, as everywhere else.
+pub use ourvoice_protocol::Lang;
 
 fn bundle(lang: &str, source: &str) -> FluentBundle<FluentResource> {
     let id: unic_langid::LanguageIdentifier = lang.parse().expect("language id");
@@ -56,6 +35,17 @@ pub struct Tr {
 }
 
 impl Tr {
+    /// A moment as officials read it in a table, on Cambodia's clock, in this language's digits
+    /// (the app's rules: `៣០/១១/២០២៦ ០៩:០០`).
+    pub fn when(&self, time: chrono::DateTime<chrono::Utc>) -> String {
+        ourvoice_protocol::writing::short_date_time(self.lang, time)
+    }
+
+    /// A count in this language's digits.
+    pub fn num(&self, n: i64) -> String {
+        ourvoice_protocol::writing::digits(self.lang, &n.to_string())
+    }
+
     pub fn t(&self, key: &str) -> String {
         self.format(key, None)
     }

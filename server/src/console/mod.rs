@@ -39,8 +39,12 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::store::console::{Role, Scope, Session, Stage};
 use crate::store::StoreError;
+use crate::store::{
+    accounts::Role,
+    inbox::Scope,
+    sessions::{Session, Stage},
+};
 use crate::AppState;
 use html::Shown;
 use i18n::{Lang, Tr};
@@ -311,7 +315,7 @@ impl FromRequestParts<Arc<AppState>> for Partial {
         let lookup = token_digest.clone();
         let session = state
             .store
-            .read(move |sql| crate::store::console::session(sql, &lookup, now, idle_since))
+            .read(move |sql| crate::store::sessions::session(sql, &lookup, now, idle_since))
             .await?
             .ok_or(ConsoleError::SignIn)?;
         // The last use is written at most once a minute.
@@ -322,7 +326,7 @@ impl FromRequestParts<Arc<AppState>> for Partial {
             let touch = token_digest.clone();
             state
                 .store
-                .write(move |sql| crate::store::console::touch_session(sql, &touch, now))
+                .write(move |sql| crate::store::sessions::touch_session(sql, &touch, now))
                 .await?;
         }
         parts.extensions.insert(SessionCsrf(session.csrf.clone()));

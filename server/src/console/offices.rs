@@ -18,12 +18,12 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::cases::{dir_lang, office_name};
+use super::cases::office_name;
 use super::html::{badge, csrf_field, fact, flag, options, pager, table, Pages, Shown};
 use super::i18n::Tr;
 use super::{Admin, ConsoleError, ConsoleResult, CsrfForm, Params};
 use crate::offices::{self, OfficeSettings};
-use crate::store::console;
+use crate::store::{accounts, audit};
 use crate::AppState;
 
 /// The offices one list page shows.
@@ -211,7 +211,7 @@ fn offices_form(state: &AppState, tr: &Tr, filter: &OfficeFilter) -> Markup {
             .directory
             .provinces()
             .iter()
-            .map(|u| (u.code.clone(), u.display_name(dir_lang(tr)).to_string())),
+            .map(|u| (u.code.clone(), u.display_name(tr.lang).to_string())),
     );
     let mut types = vec![("", tr.t("filter-any"))];
     types.extend(
@@ -263,7 +263,7 @@ fn offices_table(
             @let (open, accounts) = load.get(&office.code).copied().unwrap_or((0, 0));
             tr {
                 td { a href={ "/console/offices/" (Shown(&office.code)) } { (Shown(&office.code)) } }
-                td { (Shown(office.name(dir_lang(tr)))) }
+                td { (Shown(office.name(tr.lang))) }
                 td { (Shown(&type_name(tr, office.office_type))) }
                 td { (state_badge(tr, receiving(&office.code))) }
                 td { (open) }
@@ -332,7 +332,7 @@ pub async fn show(
                 Ok((
                     offices::settings_of(sql, &code)?,
                     offices::open_items(sql, &code)?,
-                    console::accounts(sql, Some(&code))?,
+                    accounts::accounts(sql, Some(&code))?,
                 ))
             })
             .await?
@@ -364,7 +364,7 @@ pub async fn show(
             }
         }
     };
-    let title = format!("{} — {}", office.name(dir_lang(&tr)), code);
+    let title = format!("{} — {}", office.name(tr.lang), code);
     Ok(signed.page(&title, body))
 }
 
@@ -377,7 +377,7 @@ fn office_facts(
 ) -> Markup {
     let place = state
         .directory
-        .path(&office.unit_code, dir_lang(tr))
+        .path(&office.unit_code, tr.lang)
         .unwrap_or_default();
     let status = html! {
         (state_badge(tr, settings.receiving))
@@ -417,7 +417,7 @@ fn office_form(
     let above = state
         .directory
         .office_above(&office.code)
-        .map(|above| above.name(dir_lang(tr)).to_string())
+        .map(|above| above.name(tr.lang).to_string())
         .unwrap_or_default();
     html! {
         form method="post" action={ "/console/offices/" (Shown(&office.code)) } class="card" {
@@ -533,7 +533,7 @@ pub async fn save(
                 if before.phone != settings.phone || before.hours != settings.hours {
                     detail.push_str(" contact");
                 }
-                console::audit(sql, by, "set_office", None, Some(&detail), now)?;
+                audit::audit(sql, by, "set_office", None, Some(&detail), now)?;
                 Ok(Ok(()))
             })
             .await

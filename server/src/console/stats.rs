@@ -14,12 +14,15 @@ use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use fluent_bundle::FluentValue;
 use maud::{html, Markup};
-use ourvoice_protocol::{Evaluation, Kind};
+use ourvoice_protocol::{AgeBand, CaseStatus, Code, Disability, Evaluation, Gender, Kind};
+
+/// The column of the people who did not answer a question about themselves.
+const NOT_GIVEN: &str = "not_given";
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::cases::{office_name, STATES};
+use super::cases::office_name;
 use super::html::{csv_line, Shown, BOM};
 use super::i18n::Tr;
 use super::{Analyst, ConsoleError, ConsoleResult, Params};
@@ -103,22 +106,18 @@ impl By {
             By::Disability => "disability",
         }
     }
-    fn values(self) -> &'static [&'static str] {
-        match self {
-            By::Gender => &["female", "male", "other", "prefer_not_to_say", "not_given"],
-            By::AgeBand => &[
-                "under_18",
-                "18_24",
-                "25_34",
-                "35_44",
-                "45_54",
-                "55_64",
-                "65_plus",
-                "prefer_not_to_say",
-                "not_given",
-            ],
-            By::Disability => &["yes", "no", "prefer_not_to_say", "not_given"],
+    /// The columns: every code of the dimension, in the protocol's order, then "not given".
+    fn values(self) -> Vec<&'static str> {
+        fn codes<T: Code>() -> Vec<&'static str> {
+            T::ALL.iter().map(|value| value.as_str()).collect()
         }
+        let mut values = match self {
+            By::Gender => codes::<Gender>(),
+            By::AgeBand => codes::<AgeBand>(),
+            By::Disability => codes::<Disability>(),
+        };
+        values.push(NOT_GIVEN);
+        values
     }
     fn of(self, fact: &Fact) -> &str {
         let value = match self {
@@ -126,7 +125,7 @@ impl By {
             By::AgeBand => &fact.age_band,
             By::Disability => &fact.disability,
         };
-        value.as_deref().unwrap_or("not_given")
+        value.as_deref().unwrap_or(NOT_GIVEN)
     }
 }
 
@@ -283,7 +282,7 @@ fn by_kind<'a>(tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
         .iter()
         .map(|k| {
             (
-                tr.t(&format!("kind-{}", k.as_str())),
+                tr.t(&k.fluent_key()),
                 facts.iter().filter(|f| f.kind == k.as_str()).collect(),
             )
         })
@@ -292,12 +291,12 @@ fn by_kind<'a>(tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
 
 /// One group per state, in the workflow's order.
 fn by_state<'a>(tr: &Tr, facts: &'a [Fact]) -> Vec<(String, Vec<&'a Fact>)> {
-    STATES
+    CaseStatus::ALL
         .iter()
         .map(|s| {
             (
-                tr.t(&format!("state-{s}")),
-                facts.iter().filter(|f| f.status == *s).collect(),
+                tr.t(&s.fluent_key()),
+                facts.iter().filter(|f| f.status == s.as_str()).collect(),
             )
         })
         .collect()
@@ -442,8 +441,11 @@ fn rating_rows(tr: &Tr, by: By, facts: &[Fact]) -> Vec<(String, Vec<Cell>)> {
 }
 
 pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<Utc>) -> Vec<Table> {
-    let complaints: Vec<&Fact> = facts.iter().filter(|f| f.kind == "complaint").collect();
-    let complaints = vec![(tr.t("kind-complaint"), complaints)];
+    let complaints: Vec<&Fact> = facts
+        .iter()
+        .filter(|f| f.kind == Kind::Complaint.as_str())
+        .collect();
+    let complaints = vec![(tr.t(&Kind::Complaint.fluent_key()), complaints)];
     let first_answer = median_days_to(|f| f.first_answer_at);
     let close = median_days_to(|f| f.closed_at);
     let rows: [(&'static str, String, Rows); 10] = [
@@ -641,14 +643,7 @@ pub async fn csv(
     state
         .store
         .write(move |sql| {
-            crate::store::console::audit(
-                sql,
-                account,
-                "export_statistics",
-                None,
-                Some(&detail),
-                now,
-            )
+            crate::store::audit::audit(sql, account, "export_statistics", None, Some(&detail), now)
         })
         .await?;
     let mut out = String::from(BOM);

@@ -1,14 +1,17 @@
-//! Cases on either engine: storing a new submission (idempotently), the events a device may
-//! read back, and deadlines in working days.
+//! Cases as the citizen's app sees them: storing a new submission (idempotently), proving a
+//! case's secret, the citizen's requests already answered, and the events a device may read back.
 //!
 //! Guarantees: anonymous cases have no contact columns filled; secrets are kept only as
 //! SHA-256 digests; a device sees only public events of cases whose secret it proves.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
-use ourvoice_protocol::{CaseStatus, CaseUpdate, ItemKey, ItemOutcome, Privacy, Reply, ReplyKind};
-use std::collections::{BTreeSet, HashMap};
+use chrono::{DateTime, Utc};
+use ourvoice_protocol::{
+    CaseStatus, CaseUpdate, Code, EventAction, ItemKey, ItemOutcome, Privacy, Reply, ReplyKind,
+};
+use std::sync::LazyLock;
 
-use super::sql::{Sql, Val};
+use super::calendar::DeadlineRules;
+use super::sql::{select, select_opt, FromRow, Named, Sql, Val};
 use super::{NewCase, StoreError};
 use crate::clock::{parse_stamp, stamp};
 
@@ -16,78 +19,22 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
     parse_stamp(text).ok_or_else(|| StoreError::Corrupt(format!("time '{text}'")))
 }
 
-/// Working days allowed per kind.
-pub fn deadlines(sql: &mut dyn Sql) -> Result<HashMap<String, i64>, StoreError> {
-    sql.query("SELECT kind, working_days FROM deadlines", &[])?
-        .into_iter()
-        .map(|row| Ok((row.text(0)?, row.int(1)?)))
-        .collect()
-}
-
-/// Cambodia's offset from UTC: dates and weekdays of deadlines are Cambodian.
-const CAMBODIA: Duration = Duration::hours(7);
-
-/// What a deadline is counted with: working days per kind, and the public holidays (which,
-/// like Saturdays and Sundays, are not working days).
-#[derive(Clone, Debug, Default)]
-pub struct DeadlineRules {
-    pub working_days: HashMap<String, i64>,
-    pub holidays: BTreeSet<NaiveDate>,
-}
-
-impl DeadlineRules {
-    /// The rules as stored, with the holidays from `now`'s date on.
-    pub fn load(sql: &mut dyn Sql, now: DateTime<Utc>) -> Result<DeadlineRules, StoreError> {
-        let today = (now + CAMBODIA).date_naive();
-        let holidays = sql
-            .query(
-                "SELECT day FROM holidays WHERE day >= $1",
-                &[Val::from(today.to_string())],
-            )?
-            .into_iter()
-            .map(|row| {
-                let day = row.text(0)?;
-                NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                    .map_err(|_| StoreError::Corrupt(format!("holiday '{day}'")))
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(DeadlineRules {
-            working_days: deadlines(sql)?,
-            holidays,
-        })
-    }
-
-    /// When an item of `kind` received at `received` is due.
-    pub fn due(&self, kind: &str, received: DateTime<Utc>) -> DateTime<Utc> {
-        let days = self.working_days.get(kind).copied().unwrap_or(15);
-        add_working_days(received, days, &self.holidays)
-    }
-}
-
-/// `start` plus `days` working days (Monday to Friday in Cambodia, but for `holidays`), same
-/// time of day.
-pub fn add_working_days(
-    start: DateTime<Utc>,
-    days: i64,
-    holidays: &BTreeSet<NaiveDate>,
-) -> DateTime<Utc> {
-    let mut at = start;
-    let mut left = days;
-    while left > 0 {
-        at += Duration::days(1);
-        let local = (at + CAMBODIA).date_naive();
-        if !matches!(local.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&local) {
-            left -= 1;
-        }
-    }
-    at
-}
-
 /// The columns of a new case, in the order [`case_values`] gives them.
 const CASE_COLUMNS: &str = "id, tracking_code, body_digest, secret_digest, kind, place, office,
     category, description, evaluation, asked_extra_payment, about_office_staff, incident_date,
     privacy, contact_name, contact_phone, gender, age_band, disability, locale, created_at,
     app_version, received_at, due_at, publish_text";
+/// The constant end of each new case's row: its status.
+static NEW_CASE_TAIL: LazyLock<String> =
+    LazyLock::new(|| format!(", '{}'", CaseStatus::Received.as_str()));
+/// The constant end of each first event's row: its status and action.
+static FIRST_EVENT_TAIL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        ", '{}', '{}'",
+        CaseStatus::Received.as_str(),
+        EventAction::Received.as_str()
+    )
+});
 /// How many values [`case_values`] gives.
 const CASE_VALUES: usize = 25;
 /// Items written by one statement: few round trips, and well under SQLite's 32,766 parameters.
@@ -105,12 +52,7 @@ fn case_values(
         Privacy::Anonymous => (None, None),
         Privacy::Confidential { name, phone } => (Some(name.as_str()), Some(phone.as_str())),
     };
-    let privacy = match s.privacy {
-        Privacy::Anonymous => "anonymous",
-        Privacy::Confidential { .. } => "confidential",
-    };
     let profile = s.profile.clone().unwrap_or_default();
-    let code = |value: serde_json::Value| value.as_str().map(str::to_string);
     [
         Val::from(s.id.to_string()),
         Val::from(s.tracking_code().as_str()),
@@ -129,24 +71,12 @@ fn case_values(
         Val::from(s.asked_extra_payment),
         Val::from(s.about_office_staff),
         Val::from(s.incident_date.map(|d| d.to_string())),
-        Val::from(privacy),
+        Val::from(s.privacy.mode().as_str()),
         Val::from(contact_name),
         Val::from(contact_phone),
-        Val::from(
-            profile
-                .gender
-                .and_then(|g| code(serde_json::to_value(g).ok()?)),
-        ),
-        Val::from(
-            profile
-                .age_band
-                .and_then(|a| code(serde_json::to_value(a).ok()?)),
-        ),
-        Val::from(
-            profile
-                .disability
-                .and_then(|d| code(serde_json::to_value(d).ok()?)),
-        ),
+        Val::from(profile.gender.map(Code::as_str)),
+        Val::from(profile.age_band.map(Code::as_str)),
+        Val::from(profile.disability.map(Code::as_str)),
         Val::from(s.locale.code()),
         Val::from(stamp(s.created_at)),
         Val::from(&s.app_version),
@@ -197,7 +127,7 @@ pub fn write_cases(
                     chunk.len(),
                     CASE_VALUES,
                     |n| format!("${n}"),
-                    ", 'received'"
+                    &NEW_CASE_TAIL
                 )
             ),
             &params,
@@ -230,7 +160,7 @@ pub fn write_cases(
         let events = sql.query(
             &format!(
                 "INSERT INTO case_events (case_number, at, office, status, action) VALUES {} RETURNING case_number, seq",
-                rows_of(numbers.len(), 3, |n| format!("${n}"), ", 'received', 'received'")
+                rows_of(numbers.len(), 3, |n| format!("${n}"), &FIRST_EVENT_TAIL)
             ),
             &event_params,
         )?;
@@ -273,29 +203,47 @@ pub fn write_cases(
     Ok(outcomes.into_iter().flatten().collect())
 }
 
+/// A case as it was stored: what a repeat of its id is answered with.
+struct Stored {
+    number: i64,
+    body_digest: String,
+    received_seq: i64,
+    received_at: DateTime<Utc>,
+}
+
+impl FromRow for Stored {
+    const COLUMNS: &'static str = "number, body_digest, received_seq, received_at";
+
+    fn from_row(row: &Named) -> Result<Stored, StoreError> {
+        Ok(Stored {
+            number: row.int("number")?,
+            body_digest: row.text("body_digest")?,
+            received_seq: row.int("received_seq")?,
+            received_at: row.time("received_at")?,
+        })
+    }
+}
+
 /// The answer to an id stored already: the original answer for the same body, else a conflict.
 fn repeat(sql: &mut dyn Sql, id: &str, body_digest: &str) -> Result<ItemOutcome, StoreError> {
-    let row = sql.query_one(
-        "SELECT number, body_digest, received_seq, received_at FROM cases WHERE id = $1",
-        &[Val::from(id)],
-    )?;
-    if row.text(1)? != body_digest {
+    let stored: Stored = select_opt(sql, "FROM cases WHERE id = $1", &[Val::from(id)])?
+        .ok_or_else(|| StoreError::Corrupt(format!("a stored id {id} is gone")))?;
+    if stored.body_digest != body_digest {
         return Ok(ItemOutcome::Conflict);
     }
-    let received_seq = row.int(2)?;
     // The original answer again: the office and status it was received with.
     let office = sql
         .query_one(
             "SELECT office FROM case_events WHERE seq = $1",
-            &[Val::Int(received_seq)],
+            &[Val::Int(stored.received_seq)],
         )?
         .text(0)?;
     Ok(ItemOutcome::Accepted {
-        server_number: row.int(0)? as u64,
+        server_number: stored.number as u64,
         office,
         status: CaseStatus::Received,
-        seq: received_seq as u64,
-        received_at: parse_time(&row.text(3)?)?,
+        seq: stored.received_seq as u64,
+        received_at: stored.received_at,
     })
 }
 
@@ -318,9 +266,30 @@ pub fn prove(
 /// What became of an earlier citizen's answer or rating with the same request id.
 pub enum EarlierRequest {
     /// The same request: its event and the status it left.
-    Same(i64, String),
+    Same(i64, CaseStatus),
     /// The id was used for another case or another body.
     Reused,
+}
+
+/// A citizen's request that took effect, as recorded.
+struct Recorded {
+    case_number: i64,
+    body_digest: String,
+    seq: i64,
+    status: CaseStatus,
+}
+
+impl FromRow for Recorded {
+    const COLUMNS: &'static str = "case_number, body_digest, seq, status";
+
+    fn from_row(row: &Named) -> Result<Recorded, StoreError> {
+        Ok(Recorded {
+            case_number: row.int("case_number")?,
+            body_digest: row.text("body_digest")?,
+            seq: row.int("seq")?,
+            status: row.code("status")?,
+        })
+    }
 }
 
 /// The earlier request `request_id`, if any; `Same` only for the same case and body.
@@ -330,20 +299,18 @@ pub fn earlier_citizen_request(
     number: i64,
     body_digest: &str,
 ) -> Result<Option<EarlierRequest>, StoreError> {
-    let found = sql.query_opt(
-        "SELECT case_number, body_digest, seq, status FROM citizen_requests WHERE request_id = $1",
+    let found: Option<Recorded> = select_opt(
+        sql,
+        "FROM citizen_requests WHERE request_id = $1",
         &[Val::from(request_id.to_string())],
     )?;
-    let Some(row) = found else {
-        return Ok(None);
-    };
-    Ok(Some(
-        if row.int(0)? == number && row.text(1)? == body_digest {
-            EarlierRequest::Same(row.int(2)?, row.text(3)?)
+    Ok(found.map(|earlier| {
+        if earlier.case_number == number && earlier.body_digest == body_digest {
+            EarlierRequest::Same(earlier.seq, earlier.status)
         } else {
             EarlierRequest::Reused
-        },
-    ))
+        }
+    }))
 }
 
 /// Remembers a citizen's request that took effect (event `seq`, leaving `status`).
@@ -353,7 +320,7 @@ pub fn record_citizen_request(
     number: i64,
     body_digest: &str,
     seq: i64,
-    status: &str,
+    status: CaseStatus,
 ) -> Result<(), StoreError> {
     sql.execute(
         "INSERT INTO citizen_requests (request_id, case_number, body_digest, seq, status)
@@ -363,10 +330,43 @@ pub fn record_citizen_request(
             Val::Int(number),
             Val::from(body_digest),
             Val::Int(seq),
-            Val::from(status),
+            Val::from(status.as_str()),
         ],
     )?;
     Ok(())
+}
+
+/// A public event of a case, as a device reads it back.
+struct PublicEvent {
+    seq: i64,
+    at: DateTime<Utc>,
+    status: CaseStatus,
+    office: String,
+    reply: Option<Reply>,
+}
+
+impl FromRow for PublicEvent {
+    const COLUMNS: &'static str = "seq, at, status, office, reply_kind, reply_text";
+
+    fn from_row(row: &Named) -> Result<PublicEvent, StoreError> {
+        let reply = match (row.opt_text("reply_kind")?, row.opt_text("reply_text")?) {
+            (Some(kind), Some(text)) => Some(Reply {
+                kind: match ReplyKind::parse(&kind) {
+                    Some(ReplyKind::Question) => ReplyKind::Question,
+                    _ => ReplyKind::Answer,
+                },
+                text,
+            }),
+            _ => None,
+        };
+        Ok(PublicEvent {
+            seq: row.int("seq")?,
+            at: row.time("at")?,
+            status: row.code("status")?,
+            office: row.text("office")?,
+            reply,
+        })
+    }
 }
 
 pub fn updates(sql: &mut dyn Sql, keys: &[ItemKey]) -> Result<Vec<CaseUpdate>, StoreError> {
@@ -375,80 +375,23 @@ pub fn updates(sql: &mut dyn Sql, keys: &[ItemKey]) -> Result<Vec<CaseUpdate>, S
         let Some(number) = prove(sql, &key.id, &key.secret)? else {
             continue;
         };
-        let rows = sql.query(
-            "SELECT seq, at, status, office, reply_kind, reply_text FROM case_events
-             WHERE case_number = $1 AND seq > $2 AND public = 1 ORDER BY seq",
+        let events: Vec<PublicEvent> = select(
+            sql,
+            "FROM case_events WHERE case_number = $1 AND seq > $2 AND public = 1 ORDER BY seq",
             &[
                 Val::Int(number),
                 Val::Int(key.since.min(i64::MAX as u64) as i64),
             ],
         )?;
-        for row in rows {
-            let reply = match (row.opt_text(4)?.as_deref(), row.opt_text(5)?) {
-                (Some("question"), Some(text)) => Some(Reply {
-                    kind: ReplyKind::Question,
-                    text,
-                }),
-                (Some(_), Some(text)) => Some(Reply {
-                    kind: ReplyKind::Answer,
-                    text,
-                }),
-                _ => None,
-            };
-            updates.push(CaseUpdate {
-                id: key.id,
-                seq: row.int(0)? as u64,
-                at: parse_time(&row.text(1)?)?,
-                status: CaseStatus::from_code(&row.text(2)?),
-                office: row.text(3)?,
-                reply,
-            });
-        }
+        updates.extend(events.into_iter().map(|event| CaseUpdate {
+            id: key.id,
+            seq: event.seq as u64,
+            at: event.at,
+            status: event.status,
+            office: event.office,
+            reply: event.reply,
+        }));
     }
     updates.sort_by_key(|u| u.seq);
     Ok(updates)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn working_days_skip_weekends_and_holidays() {
-        // 2026-11-27 is a Friday (10:00 in Cambodia).
-        let friday = DateTime::parse_from_rfc3339("2026-11-27T03:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
-        let none = BTreeSet::new();
-        // Monday 30 November and Thursday 10 December off; a holiday on a Sunday changes nothing.
-        let some: BTreeSet<NaiveDate> = ["2026-11-30", "2026-12-10", "2026-12-06"]
-            .into_iter()
-            .map(day)
-            .collect();
-        for (days, holidays, expect) in [
-            (1, &none, "2026-11-30T03:00:00Z"),
-            (5, &none, "2026-12-04T03:00:00Z"),
-            (15, &none, "2026-12-18T03:00:00Z"),
-            (1, &some, "2026-12-01T03:00:00Z"),
-            (5, &some, "2026-12-07T03:00:00Z"),
-            (15, &some, "2026-12-22T03:00:00Z"),
-        ] {
-            assert_eq!(
-                add_working_days(friday, days, holidays)
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                expect,
-                "{days} working days, holidays {holidays:?}"
-            );
-        }
-        // 23:30 on a Friday in Cambodia is Friday there, though past 16:00 UTC.
-        let late_friday = DateTime::parse_from_rfc3339("2026-11-27T16:30:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(
-            add_working_days(late_friday, 1, &none)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            "2026-11-30T16:30:00Z"
-        );
-    }
 }

@@ -9,16 +9,20 @@
 //! commits); an ingest returns only after its items are committed; an id is stored
 //! at most once; the same id with the same body digest gets the original answer.
 
+pub mod accounts;
+pub mod audit;
+pub mod calendar;
+pub mod case_actions;
 pub mod cases;
-pub mod console;
+pub mod inbox;
 pub mod open311;
 pub mod pg_tls;
 pub mod postgres;
+pub mod sessions;
 pub mod sql;
 pub mod sqlite;
 
 use ourvoice_protocol::{CaseUpdate, ItemKey, ItemOutcome, Submission};
-use std::any::Any;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use tokio::sync::{mpsc, oneshot};
@@ -69,18 +73,16 @@ pub trait Engine: Send + 'static {
     ) -> Result<(), StoreError>;
 }
 
-type AnyResult = Result<Box<dyn Any + Send>, StoreError>;
-type Work = Box<dyn FnOnce(&mut dyn Sql) -> AnyResult + Send>;
+/// A console write: runs its work in one transaction on the writer's connection and answers
+/// its caller through its own typed channel, after the commit (or with the error).
+type Work = Box<dyn FnOnce(&mut dyn Engine) + Send>;
 
 enum Job {
     Ingest {
         cases: Vec<NewCase>,
         reply: oneshot::Sender<Result<Vec<ItemOutcome>, StoreError>>,
     },
-    Run {
-        work: Work,
-        reply: oneshot::Sender<AnyResult>,
-    },
+    Run(Work),
 }
 
 enum Readers {
@@ -209,16 +211,14 @@ impl Store {
         work: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let (reply, answer) = oneshot::channel();
-        let work: Work = Box::new(move |sql| work(sql).map(|t| Box::new(t) as Box<dyn Any + Send>));
+        let job: Work = Box::new(move |conn: &mut dyn Engine| {
+            let _ = reply.send(run_in_transaction(conn, work));
+        });
         self.jobs
-            .send(Job::Run { work, reply })
+            .send(Job::Run(job))
             .await
             .map_err(|_| StoreError::WriterGone)?;
-        let value = answer.await.map_err(|_| StoreError::WriterGone)??;
-        value
-            .downcast::<T>()
-            .map(|b| *b)
-            .map_err(|_| StoreError::Corrupt("writer answered with the wrong type".into()))
+        answer.await.map_err(|_| StoreError::WriterGone)?
     }
 
     /// Runs `work` on a pooled read connection.
@@ -332,24 +332,9 @@ fn write_loop<E: Engine>(mut conn: E, queue: Queue, clock: Clock) {
             },
         };
         let (cases, reply) = match first {
-            Job::Run { work, reply } => {
+            Job::Run(work) => {
                 drop(receiver);
-                let mut work = Some(work);
-                let mut out = None;
-                let mut result = Ok(());
-                for attempt in 0..2 {
-                    result = conn.transaction(&mut |sql| {
-                        let work = work.take().ok_or(StoreError::WriterGone)?;
-                        out = Some(work(sql)?);
-                        Ok(())
-                    });
-                    // A connection the database closed: once more on a new one, if the work
-                    // has not started (it failed at BEGIN).
-                    if result.is_ok() || attempt == 1 || work.is_none() || !reconnected(&mut conn) {
-                        break;
-                    }
-                }
-                let _ = reply.send(result.and_then(|()| out.ok_or(StoreError::WriterGone)));
+                work(&mut conn);
                 continue;
             }
             Job::Ingest { cases, reply } => (cases, reply),
@@ -399,8 +384,30 @@ fn write_loop<E: Engine>(mut conn: E, queue: Queue, clock: Clock) {
     }
 }
 
+/// Runs `work` in its own transaction; its value once committed. A connection the database
+/// closed is replaced and the work tried once more, if it had not started (it failed at BEGIN).
+fn run_in_transaction<T>(
+    conn: &mut dyn Engine,
+    work: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut work = Some(work);
+    let mut out = None;
+    let mut result = Ok(());
+    for attempt in 0..2 {
+        result = conn.transaction(&mut |sql| {
+            let work = work.take().ok_or(StoreError::WriterGone)?;
+            out = Some(work(sql)?);
+            Ok(())
+        });
+        if result.is_ok() || attempt == 1 || work.is_none() || !reconnected(conn) {
+            break;
+        }
+    }
+    result.and_then(|()| out.ok_or(StoreError::WriterGone))
+}
+
 /// Whether the connection had been closed and was replaced.
-fn reconnected<E: Engine>(conn: &mut E) -> bool {
+fn reconnected<E: Engine + ?Sized>(conn: &mut E) -> bool {
     match conn.reconnect() {
         Ok(replaced) => replaced,
         Err(error) => {
@@ -418,7 +425,7 @@ fn write_group<E: Engine>(
     let mut all = Vec::new();
     conn.transaction(&mut |sql| {
         all.clear();
-        let rules = cases::DeadlineRules::load(sql, now)?;
+        let rules = calendar::DeadlineRules::load(sql, now)?;
         // Every job's cases in a few statements, then each job's share of the outcomes.
         let every: Vec<&NewCase> = jobs.iter().flat_map(|cases| cases.iter()).collect();
         let outcomes = cases::write_cases(sql, &every, now, &rules)?;

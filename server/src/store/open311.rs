@@ -10,9 +10,10 @@
 //! stored flag says.
 
 use chrono::{DateTime, Utc};
-use ourvoice_protocol::{may_publish_text, ItemOutcome, Kind};
+use ourvoice_protocol::{may_publish_text, sql_list, CaseStatus, ItemOutcome, Kind, PrivacyMode};
+use std::sync::LazyLock;
 
-use super::sql::{Sql, Val};
+use super::sql::{select, FromRow, Named, Sql, Val};
 use super::StoreError;
 use crate::clock::stamp;
 
@@ -85,7 +86,8 @@ pub struct RequestRow {
     pub status_note: Option<String>,
 }
 
-const CLOSED: &str = "('closed_resolved', 'closed_unresolved')";
+/// The closed statuses, as an SQL list.
+static CLOSED: LazyLock<String> = LazyLock::new(|| sql_list(CaseStatus::CLOSED));
 
 pub fn requests(sql: &mut dyn Sql, filter: &Filter) -> Result<Vec<RequestRow>, StoreError> {
     let mut conditions = Vec::new();
@@ -123,8 +125,8 @@ pub fn requests(sql: &mut dyn Sql, filter: &Filter) -> Result<Vec<RequestRow>, S
             ));
         }
         match filter.closed {
-            Some(true) => conditions.push(format!("c.status IN {CLOSED}")),
-            Some(false) => conditions.push(format!("c.status NOT IN {CLOSED}")),
+            Some(true) => conditions.push(format!("c.status IN {}", *CLOSED)),
+            Some(false) => conditions.push(format!("c.status NOT IN {}", *CLOSED)),
             None => {}
         }
     }
@@ -134,52 +136,56 @@ pub fn requests(sql: &mut dyn Sql, filter: &Filter) -> Result<Vec<RequestRow>, S
         conditions.join(" AND ")
     };
     let limit = next(Val::Int(filter.limit), &mut params);
-    let rows = sql.query(
+    select(
+        sql,
         &format!(
-            "SELECT c.number, c.kind, c.category, c.place, c.office, c.privacy, c.description, c.status,
-                    c.received_at,
-                    (SELECT max(e.at) FROM case_events e WHERE e.case_number = c.number),
-                    c.due_at, l.latitude, l.longitude, l.address_string,
-                    (SELECT e.reply_text FROM case_events e
-                      WHERE e.case_number = c.number AND e.public = 1 AND e.reply_text IS NOT NULL
-                      ORDER BY e.seq DESC LIMIT 1),
-                    c.publish_text, c.about_office_staff
-             FROM cases c LEFT JOIN open311_locations l ON l.case_number = c.number
+            "FROM cases c LEFT JOIN open311_locations l ON l.case_number = c.number
              WHERE {condition}
              ORDER BY c.number DESC
              LIMIT {limit}"
         ),
         &params,
-    )?;
-    rows.into_iter()
-        .map(|row| {
-            let kind = row.text(1)?;
-            let chosen = row.int(15)? != 0;
-            // The protocol's rule again, so a flag stored wrongly cannot publish what may not be.
-            let about_office_staff = row.int(16)? != 0;
-            let confidential = row.text(5)? == "confidential";
-            let public_text = chosen
-                && Kind::from_code(&kind)
-                    .is_some_and(|kind| may_publish_text(kind, about_office_staff, confidential));
-            let public = |value: Option<String>| value.filter(|_| public_text);
-            Ok(RequestRow {
-                number: row.int(0)?,
-                category: row.text(2)?,
-                place: row.text(3)?,
-                office: row.text(4)?,
-                public_text,
-                description: public(Some(row.text(6)?)).unwrap_or_default(),
-                status: row.text(7)?,
-                received_at: row.text(8)?,
-                updated_at: row.opt_text(9)?.unwrap_or(row.text(8)?),
-                due_at: row.opt_text(10)?,
-                latitude: public(row.opt_text(11)?),
-                longitude: public(row.opt_text(12)?),
-                address_string: public(row.opt_text(13)?),
-                status_note: public(row.opt_text(14)?),
-            })
+    )
+}
+
+impl FromRow for RequestRow {
+    const COLUMNS: &'static str = "c.number, c.kind, c.category, c.place, c.office, c.privacy,
+        c.description, c.status, c.received_at,
+        (SELECT max(e.at) FROM case_events e WHERE e.case_number = c.number) AS updated_at,
+        c.due_at, l.latitude, l.longitude, l.address_string,
+        (SELECT e.reply_text FROM case_events e
+          WHERE e.case_number = c.number AND e.public = 1 AND e.reply_text IS NOT NULL
+          ORDER BY e.seq DESC LIMIT 1) AS status_note,
+        c.publish_text, c.about_office_staff";
+
+    fn from_row(row: &Named) -> Result<RequestRow, StoreError> {
+        let kind = row.text("kind")?;
+        let chosen = row.bool("publish_text")?;
+        // The protocol's rule again, so a flag stored wrongly cannot publish what may not be.
+        let about_office_staff = row.bool("about_office_staff")?;
+        let confidential = row.code::<PrivacyMode>("privacy")? == PrivacyMode::Confidential;
+        let public_text = chosen
+            && Kind::from_code(&kind)
+                .is_some_and(|kind| may_publish_text(kind, about_office_staff, confidential));
+        let public = |value: Option<String>| value.filter(|_| public_text);
+        let received_at = row.text("received_at")?;
+        Ok(RequestRow {
+            number: row.int("number")?,
+            category: row.text("category")?,
+            place: row.text("place")?,
+            office: row.text("office")?,
+            public_text,
+            description: public(Some(row.text("description")?)).unwrap_or_default(),
+            status: row.text("status")?,
+            updated_at: row.opt_text("updated_at")?.unwrap_or(received_at.clone()),
+            received_at,
+            due_at: row.opt_text("due_at")?,
+            latitude: public(row.opt_text("latitude")?),
+            longitude: public(row.opt_text("longitude")?),
+            address_string: public(row.opt_text("address_string")?),
+            status_note: public(row.opt_text("status_note")?),
         })
-        .collect()
+    }
 }
 
 /// The server number of the case with this id, if any.
@@ -228,21 +234,21 @@ pub struct KeyRow {
     pub revoked_at: Option<String>,
 }
 
+impl FromRow for KeyRow {
+    const COLUMNS: &'static str = "name, created_at, revoked_at";
+
+    fn from_row(row: &Named) -> Result<KeyRow, StoreError> {
+        Ok(KeyRow {
+            name: row.text("name")?,
+            created_at: row.text("created_at")?,
+            revoked_at: row.opt_text("revoked_at")?,
+        })
+    }
+}
+
 /// Every key, newest first.
 pub fn keys(sql: &mut dyn Sql) -> Result<Vec<KeyRow>, StoreError> {
-    sql.query(
-        "SELECT name, created_at, revoked_at FROM api_keys ORDER BY id DESC",
-        &[],
-    )?
-    .into_iter()
-    .map(|row| {
-        Ok(KeyRow {
-            name: row.text(0)?,
-            created_at: row.text(1)?,
-            revoked_at: row.opt_text(2)?,
-        })
-    })
-    .collect()
+    select(sql, "FROM api_keys ORDER BY id DESC", &[])
 }
 
 /// Whether a key (active or revoked) already has this name.

@@ -1,9 +1,12 @@
 //! The small SQL surface both engines share: values, rows, the [`Sql`] trait that runs one
-//! statement, and the versioned migrations written once with dialect tokens.
+//! statement, rows read by column name ([`FromRow`]), and the versioned migrations written once
+//! with dialect tokens.
 //!
 //! Guarantees: every statement in the server is written once with `$n` placeholders and runs
 //! unchanged on SQLite and PostgreSQL; integers are 64-bit and times are RFC 3339 text (UTC,
-//! milliseconds) in both, so ordering by text is ordering by time.
+//! milliseconds) in both, so ordering by text is ordering by time; a struct read from a query
+//! owns that query's SELECT list and reads each column by its name in it, and a coded column
+//! with a code the protocol does not know is a corrupt row, not a panic.
 
 use super::StoreError;
 
@@ -79,6 +82,169 @@ impl Row {
             _ => self.text(i).map(Some),
         }
     }
+}
+
+/// A value read from one row of its own query: the struct owns its SELECT list and reads the
+/// row by the names in it, so a query's columns and their reading live together.
+pub trait FromRow: Sized {
+    /// The SELECT list: expressions separated by commas at the top level, each named by its last
+    /// word (`a.username` is `username`; give an expression a name with `AS`).
+    const COLUMNS: &'static str;
+
+    fn from_row(row: &Named) -> Result<Self, StoreError>;
+}
+
+/// The names of a SELECT list, in order.
+pub struct Names(Vec<&'static str>);
+
+impl Names {
+    pub fn of(columns: &'static str) -> Names {
+        let mut names = Vec::new();
+        let (mut depth, mut start) = (0usize, 0);
+        let bytes = columns.as_bytes();
+        for (i, byte) in bytes.iter().enumerate() {
+            match byte {
+                b'(' => depth += 1,
+                b')' => depth = depth.saturating_sub(1),
+                b',' if depth == 0 => {
+                    names.push(last_word(&columns[start..i]));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        names.push(last_word(&columns[start..]));
+        Names(names)
+    }
+
+    /// `row` read by these names.
+    pub fn read<'r>(&'r self, row: &'r Row) -> Named<'r> {
+        Named { names: self, row }
+    }
+}
+
+/// The name an expression of a SELECT list is read by: its last word, after any `.`.
+fn last_word(expression: &'static str) -> &'static str {
+    let word = expression
+        .trim()
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    word.rsplit('.').next().unwrap_or(word)
+}
+
+/// One row, read by column name.
+pub struct Named<'r> {
+    names: &'r Names,
+    row: &'r Row,
+}
+
+impl Named<'_> {
+    fn at(&self, name: &str) -> Result<usize, StoreError> {
+        self.names
+            .0
+            .iter()
+            .position(|n| *n == name)
+            .ok_or_else(|| StoreError::Corrupt(format!("no column {name} in the query")))
+    }
+
+    fn named<T>(
+        &self,
+        name: &str,
+        read: impl FnOnce(&Row, usize) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        read(self.row, self.at(name)?)
+            .map_err(|error| StoreError::Corrupt(format!("column {name}: {error}")))
+    }
+
+    pub fn int(&self, name: &str) -> Result<i64, StoreError> {
+        self.named(name, Row::int)
+    }
+    pub fn opt_int(&self, name: &str) -> Result<Option<i64>, StoreError> {
+        self.named(name, Row::opt_int)
+    }
+    pub fn text(&self, name: &str) -> Result<String, StoreError> {
+        self.named(name, Row::text)
+    }
+    pub fn opt_text(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.named(name, Row::opt_text)
+    }
+    /// A 0/1 integer column, or a boolean expression (SQLite answers 0 or 1, PostgreSQL a
+    /// boolean, read as text).
+    pub fn bool(&self, name: &str) -> Result<bool, StoreError> {
+        self.named(name, |row, i| match row.0.get(i) {
+            Some(Val::Int(n)) => Ok(*n != 0),
+            Some(Val::Text(t)) => Ok(matches!(t.as_str(), "t" | "true" | "1")),
+            other => Err(StoreError::Corrupt(format!(
+                "want a boolean, got {other:?}"
+            ))),
+        })
+    }
+    pub fn time(&self, name: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+        let text = self.text(name)?;
+        crate::clock::parse_stamp(&text)
+            .ok_or_else(|| StoreError::Corrupt(format!("column {name}: time '{text}'")))
+    }
+    pub fn opt_time(
+        &self,
+        name: &str,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+        match self.opt_text(name)? {
+            None => Ok(None),
+            Some(_) => self.time(name).map(Some),
+        }
+    }
+    /// A coded value (a status, a kind…): an unknown code is a corrupt row.
+    pub fn code<T: ourvoice_protocol::codes::Code>(&self, name: &str) -> Result<T, StoreError> {
+        let code = self.text(name)?;
+        T::parse(&code)
+            .ok_or_else(|| StoreError::Corrupt(format!("column {name}: unknown code '{code}'")))
+    }
+    pub fn opt_code<T: ourvoice_protocol::codes::Code>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, StoreError> {
+        match self.opt_text(name)? {
+            None => Ok(None),
+            Some(_) => self.code(name).map(Some),
+        }
+    }
+}
+
+/// The rows of `SELECT {T::COLUMNS} {rest}`, each read as a `T`.
+pub fn select<T: FromRow>(
+    sql: &mut dyn Sql,
+    rest: &str,
+    params: &[Val],
+) -> Result<Vec<T>, StoreError> {
+    query_as(sql, &format!("SELECT {} {rest}", T::COLUMNS), params)
+}
+
+/// The rows of `statement`, a whole `SELECT` of [`FromRow::COLUMNS`] (one built once, say), each
+/// read as a `T`.
+pub fn query_as<T: FromRow>(
+    sql: &mut dyn Sql,
+    statement: &str,
+    params: &[Val],
+) -> Result<Vec<T>, StoreError> {
+    let rows = sql.query(statement, params)?;
+    let names = Names::of(T::COLUMNS);
+    rows.iter()
+        .map(|row| T::from_row(&names.read(row)))
+        .collect()
+}
+
+/// The first row of `SELECT {T::COLUMNS} {rest}`, if any, read as a `T`.
+pub fn select_opt<T: FromRow>(
+    sql: &mut dyn Sql,
+    rest: &str,
+    params: &[Val],
+) -> Result<Option<T>, StoreError> {
+    let row = sql.query_opt(&format!("SELECT {} {rest}", T::COLUMNS), params)?;
+    let names = Names::of(T::COLUMNS);
+    row.as_ref()
+        .map(|row| T::from_row(&names.read(row)))
+        .transpose()
 }
 
 /// Runs statements on one connection or transaction of either engine.
@@ -337,5 +503,34 @@ mod tests {
                 assert!(!sql.contains('{'), "{version} {dialect:?}");
             }
         }
+    }
+
+    #[test]
+    fn names_are_the_last_words_of_a_select_list() {
+        let names = Names::of(
+            "a.id, count(*) AS cases,
+             (SELECT max(e.at) FROM case_events e WHERE e.case_number = c.number) AS updated_at,
+             s.csrf",
+        );
+        assert_eq!(names.0, ["id", "cases", "updated_at", "csrf"]);
+    }
+
+    #[test]
+    fn rows_are_read_by_name_and_an_unknown_code_is_corrupt() {
+        use ourvoice_protocol::CaseStatus;
+        let names = Names::of("status, office");
+        let row = Row(vec![Val::from("answered"), Val::from("PDO-12")]);
+        let named = names.read(&row);
+        assert_eq!(named.text("office").unwrap(), "PDO-12");
+        assert_eq!(
+            named.code::<CaseStatus>("status").unwrap(),
+            CaseStatus::Answered
+        );
+        assert!(matches!(named.text("nothing"), Err(StoreError::Corrupt(_))));
+        let unknown = Row(vec![Val::from("on_hold"), Val::from("PDO-12")]);
+        assert!(matches!(
+            names.read(&unknown).code::<CaseStatus>("status"),
+            Err(StoreError::Corrupt(_))
+        ));
     }
 }

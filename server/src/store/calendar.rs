@@ -1,0 +1,177 @@
+//! The calendar deadlines are counted with: working days per kind, public holidays, and the
+//! due date of a new case.
+//!
+//! Guarantees: dates and weekdays are Cambodian; Saturdays, Sundays and the holidays entered are
+//! not working days.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use std::collections::{BTreeSet, HashMap};
+
+use super::sql::{select, FromRow, Named, Sql, Val};
+use super::StoreError;
+
+/// Working days allowed per kind.
+pub fn deadlines(sql: &mut dyn Sql) -> Result<HashMap<String, i64>, StoreError> {
+    let deadlines = select(sql, "FROM deadlines", &[])?;
+    Ok(deadlines
+        .into_iter()
+        .map(|Deadline(kind, days)| (kind, days))
+        .collect())
+}
+
+/// The working days allowed for one kind.
+struct Deadline(String, i64);
+
+impl FromRow for Deadline {
+    const COLUMNS: &'static str = "kind, working_days";
+
+    fn from_row(row: &Named) -> Result<Deadline, StoreError> {
+        Ok(Deadline(row.text("kind")?, row.int("working_days")?))
+    }
+}
+
+/// Cambodia's offset from UTC: dates and weekdays of deadlines are Cambodian.
+const CAMBODIA: Duration = Duration::hours(7);
+
+/// What a deadline is counted with: working days per kind, and the public holidays (which,
+/// like Saturdays and Sundays, are not working days).
+#[derive(Clone, Debug, Default)]
+pub struct DeadlineRules {
+    pub working_days: HashMap<String, i64>,
+    pub holidays: BTreeSet<NaiveDate>,
+}
+
+impl DeadlineRules {
+    /// The rules as stored, with the holidays from `now`'s date on.
+    pub fn load(sql: &mut dyn Sql, now: DateTime<Utc>) -> Result<DeadlineRules, StoreError> {
+        let today = (now + CAMBODIA).date_naive();
+        let holidays = sql
+            .query(
+                "SELECT day FROM holidays WHERE day >= $1",
+                &[Val::from(today.to_string())],
+            )?
+            .into_iter()
+            .map(|row| {
+                let day = row.text(0)?;
+                NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                    .map_err(|_| StoreError::Corrupt(format!("holiday '{day}'")))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(DeadlineRules {
+            working_days: deadlines(sql)?,
+            holidays,
+        })
+    }
+
+    /// When an item of `kind` received at `received` is due.
+    pub fn due(&self, kind: &str, received: DateTime<Utc>) -> DateTime<Utc> {
+        let days = self.working_days.get(kind).copied().unwrap_or(15);
+        add_working_days(received, days, &self.holidays)
+    }
+}
+
+/// `start` plus `days` working days (Monday to Friday in Cambodia, but for `holidays`), same
+/// time of day.
+pub fn add_working_days(
+    start: DateTime<Utc>,
+    days: i64,
+    holidays: &BTreeSet<NaiveDate>,
+) -> DateTime<Utc> {
+    let mut at = start;
+    let mut left = days;
+    while left > 0 {
+        at += Duration::days(1);
+        let local = (at + CAMBODIA).date_naive();
+        if !matches!(local.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&local) {
+            left -= 1;
+        }
+    }
+    at
+}
+
+pub fn set_deadline(sql: &mut dyn Sql, kind: &str, days: i64) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE deadlines SET working_days = $2 WHERE kind = $1",
+        &[Val::from(kind), Val::Int(days)],
+    )?;
+    Ok(())
+}
+
+/// Every public holiday entered, by date: (`YYYY-MM-DD`, name).
+pub fn holidays(sql: &mut dyn Sql) -> Result<Vec<(String, String)>, StoreError> {
+    let holidays = select(sql, "FROM holidays ORDER BY day", &[])?;
+    Ok(holidays
+        .into_iter()
+        .map(|Holiday(day, name)| (day, name))
+        .collect())
+}
+
+/// A public holiday: its day (`YYYY-MM-DD`) and name.
+struct Holiday(String, String);
+
+impl FromRow for Holiday {
+    const COLUMNS: &'static str = "day, name";
+
+    fn from_row(row: &Named) -> Result<Holiday, StoreError> {
+        Ok(Holiday(row.text("day")?, row.text("name")?))
+    }
+}
+
+/// Enters a public holiday, or renames the one on that day.
+pub fn set_holiday(sql: &mut dyn Sql, day: &str, name: &str) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO holidays (day, name) VALUES ($1, $2)
+         ON CONFLICT (day) DO UPDATE SET name = excluded.name",
+        &[Val::from(day), Val::from(name)],
+    )?;
+    Ok(())
+}
+
+/// Removes the public holiday on `day`; whether there was one.
+pub fn remove_holiday(sql: &mut dyn Sql, day: &str) -> Result<bool, StoreError> {
+    Ok(sql.execute("DELETE FROM holidays WHERE day = $1", &[Val::from(day)])? > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn working_days_skip_weekends_and_holidays() {
+        // 2026-11-27 is a Friday (10:00 in Cambodia).
+        let friday = DateTime::parse_from_rfc3339("2026-11-27T03:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+        let none = BTreeSet::new();
+        // Monday 30 November and Thursday 10 December off; a holiday on a Sunday changes nothing.
+        let some: BTreeSet<NaiveDate> = ["2026-11-30", "2026-12-10", "2026-12-06"]
+            .into_iter()
+            .map(day)
+            .collect();
+        for (days, holidays, expect) in [
+            (1, &none, "2026-11-30T03:00:00Z"),
+            (5, &none, "2026-12-04T03:00:00Z"),
+            (15, &none, "2026-12-18T03:00:00Z"),
+            (1, &some, "2026-12-01T03:00:00Z"),
+            (5, &some, "2026-12-07T03:00:00Z"),
+            (15, &some, "2026-12-22T03:00:00Z"),
+        ] {
+            assert_eq!(
+                add_working_days(friday, days, holidays)
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                expect,
+                "{days} working days, holidays {holidays:?}"
+            );
+        }
+        // 23:30 on a Friday in Cambodia is Friday there, though past 16:00 UTC.
+        let late_friday = DateTime::parse_from_rfc3339("2026-11-27T16:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            add_working_days(late_friday, 1, &none)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "2026-11-30T16:30:00Z"
+        );
+    }
+}

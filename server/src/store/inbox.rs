@@ -1,0 +1,379 @@
+//! Reading cases in the console: the office inbox with its filters and counts, the CSV export,
+//! one case with its history, and its contact details.
+//!
+//! Guarantees: every case query here is limited by a [`Scope`], so no caller can read a case
+//! outside the account's offices by forgetting a filter; contact details are read only by
+//! [`contact`], which writes the audit entry in the same transaction.
+
+use chrono::{DateTime, Utc};
+use ourvoice_protocol::{sql_list, CaseStatus, EventAction, Kind, PrivacyMode, ReplyKind};
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use super::audit::audit;
+use super::sql::{select, select_opt, FromRow, Named, Sql, Val};
+use super::StoreError;
+use crate::clock::stamp;
+
+/// Which cases an account may see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The cases of one office.
+    Office(String),
+    /// A provincial citizens' office: its own cases and those of the district citizens'
+    /// offices of the province (`DCO-<province><district>`).
+    Province { office: String, province: String },
+}
+
+impl Scope {
+    /// `WHERE` condition with its parameters starting at `$first`.
+    fn condition(&self, first: usize) -> (String, Vec<Val>) {
+        match self {
+            Scope::Office(office) => (format!("office = ${first}"), vec![Val::from(office)]),
+            Scope::Province { office, province } => (
+                format!("(office = ${first} OR office LIKE ${})", first + 1),
+                vec![Val::from(office), Val::from(format!("DCO-{province}%"))],
+            ),
+        }
+    }
+
+    pub fn allows(&self, office: &str) -> bool {
+        match self {
+            Scope::Office(own) => own == office,
+            Scope::Province {
+                office: own,
+                province,
+            } => own == office || office.starts_with(&format!("DCO-{province}")),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct InboxFilter {
+    pub kind: Option<Kind>,
+    pub state: Option<CaseStatus>,
+    /// `YYYY-MM-DD`, inclusive, on the received date (UTC).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub overdue: bool,
+    pub oldest_first: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct CaseLine {
+    pub number: i64,
+    pub tracking_code: String,
+    pub kind: Kind,
+    pub category: String,
+    pub status: CaseStatus,
+    pub office: String,
+    pub received_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub escalated: bool,
+    pub reopened: bool,
+    pub privacy: PrivacyMode,
+}
+
+impl CaseLine {
+    pub fn overdue(&self, now: DateTime<Utc>) -> bool {
+        self.status.is_open() && self.due_at.is_some_and(|due| due < now)
+    }
+}
+
+/// The columns of a [`CaseLine`] in the `cases` table.
+macro_rules! line_columns {
+    () => {
+        "number, tracking_code, kind, category, status, office, received_at, due_at, escalated,
+         reopened, privacy"
+    };
+}
+
+impl FromRow for CaseLine {
+    const COLUMNS: &'static str = line_columns!();
+
+    fn from_row(row: &Named) -> Result<CaseLine, StoreError> {
+        Ok(CaseLine {
+            number: row.int("number")?,
+            tracking_code: row.text("tracking_code")?,
+            kind: row.code("kind")?,
+            category: row.text("category")?,
+            status: row.code("status")?,
+            office: row.text("office")?,
+            received_at: row.time("received_at")?,
+            due_at: row.opt_time("due_at")?,
+            escalated: row.bool("escalated")?,
+            reopened: row.bool("reopened")?,
+            privacy: row.code("privacy")?,
+        })
+    }
+}
+
+/// A line of the CSV export: the case's line and its free text.
+struct Exported(CaseLine, String);
+
+impl FromRow for Exported {
+    const COLUMNS: &'static str = concat!(line_columns!(), ", description");
+
+    fn from_row(row: &Named) -> Result<Exported, StoreError> {
+        Ok(Exported(CaseLine::from_row(row)?, row.text("description")?))
+    }
+}
+
+/// How many cases have one status.
+struct StatusCount(String, i64);
+
+impl FromRow for StatusCount {
+    const COLUMNS: &'static str = "status, count(*) AS cases";
+
+    fn from_row(row: &Named) -> Result<StatusCount, StoreError> {
+        Ok(StatusCount(row.text("status")?, row.int("cases")?))
+    }
+}
+
+/// The lines one inbox page shows.
+pub const INBOX_PAGE: i64 = 100;
+/// The most lines one CSV export holds.
+pub const EXPORT_LIMIT: i64 = 50_000;
+
+/// One page of an inbox: its lines, how many lines match the filter in all, and the count per
+/// state of the whole scope.
+#[derive(Clone, Debug)]
+pub struct Inbox {
+    pub lines: Vec<CaseLine>,
+    pub matching: i64,
+    pub counts: BTreeMap<String, i64>,
+}
+
+/// The inbox's condition for an open case (a deadline still runs).
+static OPEN_CONDITION: LazyLock<String> =
+    LazyLock::new(|| format!(" AND status IN {}", sql_list(CaseStatus::OPEN)));
+
+/// `WHERE …` for `filter` within `scope`, and its parameters.
+fn inbox_condition(scope: &Scope, filter: &InboxFilter, now: DateTime<Utc>) -> (String, Vec<Val>) {
+    let (condition, mut params) = scope.condition(1);
+    let mut text = format!(" WHERE {condition}");
+    let mut add = |clause: &str, value: Val, params: &mut Vec<Val>| {
+        params.push(value);
+        text.push_str(&clause.replace("$?", &format!("${}", params.len())));
+    };
+    if let Some(kind) = &filter.kind {
+        add(" AND kind = $?", Val::from(kind.as_str()), &mut params);
+    }
+    if let Some(state) = &filter.state {
+        add(" AND status = $?", Val::from(state.as_str()), &mut params);
+    }
+    if let Some(from) = &filter.from {
+        add(
+            " AND received_at >= $?",
+            Val::from(from.clone()),
+            &mut params,
+        );
+    }
+    if let Some(to) = &filter.to {
+        // Inclusive: everything before the next day starts ("~" sorts after the time part).
+        add(
+            " AND received_at <= $?",
+            Val::from(format!("{to}~")),
+            &mut params,
+        );
+    }
+    if filter.overdue {
+        add(" AND due_at < $?", Val::from(stamp(now)), &mut params);
+        text.push_str(&OPEN_CONDITION);
+    }
+    (text, params)
+}
+
+fn inbox_order(filter: &InboxFilter) -> &'static str {
+    if filter.oldest_first {
+        " ORDER BY received_at ASC, number ASC"
+    } else {
+        " ORDER BY received_at DESC, number DESC"
+    }
+}
+
+/// Page `page` (from 0, [`INBOX_PAGE`] lines each) of the lines matching `filter` within
+/// `scope`.
+pub fn inbox(
+    sql: &mut dyn Sql,
+    scope: &Scope,
+    filter: &InboxFilter,
+    page: i64,
+    now: DateTime<Utc>,
+) -> Result<Inbox, StoreError> {
+    let (condition, params) = inbox_condition(scope, filter, now);
+    let offset = page.max(0).saturating_mul(INBOX_PAGE);
+    let lines = select(
+        sql,
+        &format!(
+            "FROM cases{condition}{} LIMIT {INBOX_PAGE} OFFSET {offset}",
+            inbox_order(filter)
+        ),
+        &params,
+    )?;
+    let matching = sql
+        .query_one(&format!("SELECT count(*) FROM cases{condition}"), &params)?
+        .int(0)?;
+    let (condition, params) = scope.condition(1);
+    let counts = select::<StatusCount>(
+        sql,
+        &format!("FROM cases WHERE {condition} GROUP BY status"),
+        &params,
+    )?
+    .into_iter()
+    .map(|StatusCount(status, cases)| (status, cases))
+    .collect();
+    Ok(Inbox {
+        lines,
+        matching,
+        counts,
+    })
+}
+
+/// The first [`EXPORT_LIMIT`] lines matching `filter` within `scope`, each with its free text,
+/// in the inbox's order.
+pub fn export(
+    sql: &mut dyn Sql,
+    scope: &Scope,
+    filter: &InboxFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<(CaseLine, String)>, StoreError> {
+    let (condition, params) = inbox_condition(scope, filter, now);
+    Ok(select::<Exported>(
+        sql,
+        &format!(
+            "FROM cases{condition}{} LIMIT {EXPORT_LIMIT}",
+            inbox_order(filter)
+        ),
+        &params,
+    )?
+    .into_iter()
+    .map(|Exported(line, description)| (line, description))
+    .collect())
+}
+
+/// Everything about one case except the contact details.
+#[derive(Clone, Debug)]
+pub struct CaseDetail {
+    pub line: CaseLine,
+    pub place: String,
+    pub description: String,
+    pub evaluation: Option<String>,
+    pub asked_extra_payment: Option<bool>,
+    pub about_office_staff: bool,
+    /// The citizen chose to make the text public (Open311 shows it with the public replies).
+    pub publish_text: bool,
+    pub incident_date: Option<String>,
+    pub gender: Option<String>,
+    pub age_band: Option<String>,
+    pub disability: Option<String>,
+    pub locale: String,
+    pub rating: Option<i64>,
+}
+
+impl FromRow for CaseDetail {
+    const COLUMNS: &'static str = concat!(
+        line_columns!(),
+        ", place, description, evaluation, asked_extra_payment, about_office_staff, incident_date,
+         gender, age_band, disability, locale, rating, publish_text"
+    );
+
+    fn from_row(row: &Named) -> Result<CaseDetail, StoreError> {
+        Ok(CaseDetail {
+            line: CaseLine::from_row(row)?,
+            place: row.text("place")?,
+            description: row.text("description")?,
+            evaluation: row.opt_text("evaluation")?,
+            asked_extra_payment: row.opt_int("asked_extra_payment")?.map(|n| n != 0),
+            about_office_staff: row.bool("about_office_staff")?,
+            incident_date: row.opt_text("incident_date")?,
+            gender: row.opt_text("gender")?,
+            age_band: row.opt_text("age_band")?,
+            disability: row.opt_text("disability")?,
+            locale: row.text("locale")?,
+            rating: row.opt_int("rating")?,
+            publish_text: row.bool("publish_text")?,
+        })
+    }
+}
+
+/// One case, if it is within `scope` (a case outside is reported exactly like a missing one).
+pub fn case_detail(
+    sql: &mut dyn Sql,
+    scope: &Scope,
+    number: i64,
+) -> Result<Option<CaseDetail>, StoreError> {
+    let (condition, mut params) = scope.condition(2);
+    params.insert(0, Val::Int(number));
+    select_opt(
+        sql,
+        &format!("FROM cases WHERE number = $1 AND {condition}"),
+        &params,
+    )
+}
+
+#[derive(Clone, Debug)]
+pub struct EventLine {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub action: EventAction,
+    pub status: CaseStatus,
+    pub office: String,
+    pub reply_kind: Option<ReplyKind>,
+    pub reply_text: Option<String>,
+    pub note: Option<String>,
+    pub by: Option<String>,
+}
+
+impl FromRow for EventLine {
+    const COLUMNS: &'static str =
+        "e.seq, e.at, e.action, e.status, e.office, e.reply_kind, e.reply_text,
+         e.note, a.display_name";
+
+    fn from_row(row: &Named) -> Result<EventLine, StoreError> {
+        Ok(EventLine {
+            seq: row.int("seq")?,
+            at: row.time("at")?,
+            action: row.code("action")?,
+            status: row.code("status")?,
+            office: row.text("office")?,
+            reply_kind: row.opt_code("reply_kind")?,
+            reply_text: row.opt_text("reply_text")?,
+            note: row.opt_text("note")?,
+            by: row.opt_text("display_name")?,
+        })
+    }
+}
+
+/// The history of a case, oldest first. The caller has checked the scope.
+pub fn events(sql: &mut dyn Sql, number: i64) -> Result<Vec<EventLine>, StoreError> {
+    select(
+        sql,
+        "FROM case_events e LEFT JOIN accounts a ON a.id = e.account_id
+         WHERE e.case_number = $1 ORDER BY e.seq",
+        &[Val::Int(number)],
+    )
+}
+
+/// The contact details of a confidential case within `scope`, written to the audit log in the
+/// same transaction. `None` for anonymous cases and cases outside the scope.
+pub fn contact(
+    sql: &mut dyn Sql,
+    scope: &Scope,
+    number: i64,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, String)>, StoreError> {
+    let Some(detail) = case_detail(sql, scope, number)? else {
+        return Ok(None);
+    };
+    if detail.line.privacy != PrivacyMode::Confidential {
+        return Ok(None);
+    }
+    let row = sql.query_one(
+        "SELECT contact_name, contact_phone FROM cases WHERE number = $1",
+        &[Val::Int(number)],
+    )?;
+    audit(sql, account_id, "view_contact", Some(number), None, now)?;
+    Ok(Some((row.text(0)?, row.text(1)?)))
+}
