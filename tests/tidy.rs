@@ -1,5 +1,6 @@
 //! Checks over the whole source tree: every Rust module starts with a `//!` comment saying what
-//! it is, and ARCHITECTURE.md names every crate of the workspace.
+//! it is, ARCHITECTURE.md names every crate of the workspace, the console's pages never escape
+//! by hand, the store never downcasts a result, and the app's screens drop no result.
 
 use std::path::{Path, PathBuf};
 
@@ -67,4 +68,57 @@ fn architecture_names_every_crate() {
             "ARCHITECTURE.md does not mention {name} ({member})"
         );
     }
+}
+
+/// The lines of the Rust files under `folders` (relative to the workspace) that contain
+/// `needle`, as `file:line: text`.
+fn lines_containing(folders: &[&str], needle: &str) -> Vec<String> {
+    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"));
+    let mut files = Vec::new();
+    for folder in folders {
+        let path = root.join(folder);
+        if path.is_dir() {
+            rust_files(&path, &mut files);
+        } else {
+            files.push(path);
+        }
+    }
+    assert!(!files.is_empty(), "{folders:?} found");
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            if line.contains(needle) {
+                let name = file.strip_prefix(&root).unwrap().display().to_string();
+                found.push(format!("{name}:{}: {}", number + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+/// The console's pages are templates that escape what they show; none escapes by hand.
+#[test]
+fn console_pages_do_not_escape_by_hand() {
+    let found = lines_containing(&["server/src/console"], "esc(");
+    assert!(found.is_empty(), "hand escaping: {found:#?}");
+}
+
+/// The store's writer threads answer each job through its own typed channel.
+#[test]
+fn the_store_downcasts_nothing() {
+    let mut found = lines_containing(&["server/src/store"], "dyn Any");
+    found.extend(lines_containing(&["server/src/store"], "downcast"));
+    assert!(found.is_empty(), "untyped results: {found:#?}");
+}
+
+/// In the app's screens and state, every result is shown or handled: a storage error is told
+/// to the citizen, never dropped with `let _ =`.
+#[test]
+fn the_app_drops_no_result() {
+    let found = lines_containing(
+        &["src/views", "src/components", "src/state.rs", "src/app.rs"],
+        "let _ =",
+    );
+    assert!(found.is_empty(), "dropped results: {found:#?}");
 }

@@ -141,10 +141,24 @@ mod tests {
     /// languages (the pages build these keys from the values, so the source search cannot).
     #[test]
     fn every_coded_value_has_a_name_in_both_languages() {
-        use ourvoice_protocol::{CaseStatus, Code, EventAction, Kind};
+        use ourvoice_protocol::{
+            AgeBand, CaseStatus, Code, Disability, EventAction, Gender, Kind, ReplyKind,
+        };
+        fn dimension<T: Code>(name: &str) -> Vec<String> {
+            let mut codes: Vec<&str> = T::ALL.iter().map(|value| value.as_str()).collect();
+            codes.push("not_given");
+            codes
+                .into_iter()
+                .map(|code| format!("dim-{name}-{code}"))
+                .collect()
+        }
         let mut wanted = CaseStatus::fluent_keys();
         wanted.extend(Kind::fluent_keys());
         wanted.extend(EventAction::fluent_keys());
+        wanted.extend(ReplyKind::fluent_keys());
+        wanted.extend(dimension::<Gender>("gender"));
+        wanted.extend(dimension::<AgeBand>("age_band"));
+        wanted.extend(dimension::<Disability>("disability"));
         for source in [KM, EN] {
             let keys: BTreeSet<_> = keys_and_variables(source)
                 .into_iter()
