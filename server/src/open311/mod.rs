@@ -25,8 +25,8 @@ use axum::{Extension, Router};
 use chrono::{DateTime, Duration, Utc};
 use ourvoice_directory::{Directory, Lang, MatchRank, OfficeType};
 use ourvoice_protocol::{
-    CaseStatus, Code, Criteria, Evaluation, ItemOutcome, Kind, Privacy, PrivacyMode, Secret,
-    Submission, ValidationError,
+    Code, Criteria, Evaluation, ItemOutcome, Kind, Privacy, PrivacyMode, Secret, Submission,
+    ValidationError,
 };
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -441,7 +441,7 @@ fn privacy_name(mode: PrivacyMode) -> &'static str {
 }
 
 fn request_json(directory: &Directory, row: &RequestRow) -> Value {
-    let closed = CaseStatus::from_code(&row.status).is_closed();
+    let closed = row.status.is_closed();
     let number = |text: &Option<String>| {
         text.as_deref()
             .and_then(|t| t.parse::<f64>().ok())

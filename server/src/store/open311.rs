@@ -74,7 +74,7 @@ pub struct RequestRow {
     pub public_text: bool,
     /// Empty unless `public_text`.
     pub description: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub received_at: String,
     pub updated_at: String,
     pub due_at: Option<String>,
@@ -176,7 +176,7 @@ impl FromRow for RequestRow {
             office: row.text("office")?,
             public_text,
             description: public(Some(row.text("description")?)).unwrap_or_default(),
-            status: row.text("status")?,
+            status: row.code("status")?,
             updated_at: row.opt_text("updated_at")?.unwrap_or(received_at.clone()),
             received_at,
             due_at: row.opt_text("due_at")?,
