@@ -5,6 +5,7 @@
 //! not working days.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use ourvoice_protocol::cambodia_today;
 use std::collections::{BTreeSet, HashMap};
 
 use super::sql::{select, FromRow, Named, Sql, Val};
@@ -30,9 +31,6 @@ impl FromRow for Deadline {
     }
 }
 
-/// Cambodia's offset from UTC: dates and weekdays of deadlines are Cambodian.
-const CAMBODIA: Duration = Duration::hours(7);
-
 /// What a deadline is counted with: working days per kind, and the public holidays (which,
 /// like Saturdays and Sundays, are not working days).
 #[derive(Clone, Debug, Default)]
@@ -44,7 +42,7 @@ pub struct DeadlineRules {
 impl DeadlineRules {
     /// The rules as stored, with the holidays from `now`'s date on.
     pub fn load(sql: &mut dyn Sql, now: DateTime<Utc>) -> Result<DeadlineRules, StoreError> {
-        let today = (now + CAMBODIA).date_naive();
+        let today = cambodia_today(now);
         let holidays = sql
             .query(
                 "SELECT day FROM holidays WHERE day >= $1",
@@ -81,7 +79,8 @@ pub fn add_working_days(
     let mut left = days;
     while left > 0 {
         at += Duration::days(1);
-        let local = (at + CAMBODIA).date_naive();
+        // Dates and weekdays of deadlines are Cambodian.
+        let local = cambodia_today(at);
         if !matches!(local.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&local) {
             left -= 1;
         }
