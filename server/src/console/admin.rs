@@ -538,7 +538,7 @@ pub async fn deadlines(State(state): State<Arc<AppState>>, signed: Admin) -> Con
 fn deadlines_form(
     tr: &Tr,
     csrf: &Markup,
-    current: &std::collections::HashMap<String, i64>,
+    current: &std::collections::HashMap<Kind, i64>,
 ) -> Markup {
     html! {
         form method="post" action="/console/deadlines" class="card" {
@@ -548,7 +548,7 @@ fn deadlines_form(
                 @let k = kind.as_str();
                 label for=(k) { (tr.h(&kind.fluent_key())) }
                 input type="number" min="1" max="365" id=(k) name=(k)
-                    value=(current.get(k).copied().unwrap_or(15));
+                    value=(current.get(&kind).copied().unwrap_or(15));
             }
             p { button type="submit" { (tr.h("deadlines-save")) } }
         }
@@ -677,7 +677,7 @@ pub async fn save_deadlines(
                 .ok()
                 .filter(|d| (1..=365).contains(d))
                 .ok_or_else(|| ConsoleError::Bad(signed.tr.t("error-days")))?;
-            changes.push((kind.as_str(), days));
+            changes.push((kind, days));
         }
     }
     let by = signed.session.account.id;
@@ -686,9 +686,12 @@ pub async fn save_deadlines(
         .store
         .write(move |sql| {
             for (kind, days) in &changes {
-                calendar::set_deadline(sql, kind, *days)?;
+                calendar::set_deadline(sql, *kind, *days)?;
             }
-            let detail: Vec<String> = changes.iter().map(|(k, d)| format!("{k}={d}")).collect();
+            let detail: Vec<String> = changes
+                .iter()
+                .map(|(kind, days)| format!("{}={days}", kind.as_str()))
+                .collect();
             audit::audit(sql, by, "set_deadlines", None, Some(&detail.join(" ")), now)
         })
         .await?;

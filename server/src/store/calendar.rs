@@ -5,14 +5,14 @@
 //! not working days.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
-use ourvoice_protocol::cambodia_today;
+use ourvoice_protocol::{cambodia_today, Kind};
 use std::collections::{BTreeSet, HashMap};
 
 use super::sql::{select, FromRow, Named, Sql, Val};
 use super::StoreError;
 
 /// Working days allowed per kind.
-pub fn deadlines(sql: &mut dyn Sql) -> Result<HashMap<String, i64>, StoreError> {
+pub fn deadlines(sql: &mut dyn Sql) -> Result<HashMap<Kind, i64>, StoreError> {
     let deadlines = select(sql, "FROM deadlines", &[])?;
     Ok(deadlines
         .into_iter()
@@ -21,13 +21,13 @@ pub fn deadlines(sql: &mut dyn Sql) -> Result<HashMap<String, i64>, StoreError> 
 }
 
 /// The working days allowed for one kind.
-struct Deadline(String, i64);
+struct Deadline(Kind, i64);
 
 impl FromRow for Deadline {
     const COLUMNS: &'static str = "kind, working_days";
 
     fn from_row(row: &Named) -> Result<Deadline, StoreError> {
-        Ok(Deadline(row.text("kind")?, row.int("working_days")?))
+        Ok(Deadline(row.code("kind")?, row.int("working_days")?))
     }
 }
 
@@ -35,7 +35,7 @@ impl FromRow for Deadline {
 /// like Saturdays and Sundays, are not working days).
 #[derive(Clone, Debug, Default)]
 pub struct DeadlineRules {
-    pub working_days: HashMap<String, i64>,
+    pub working_days: HashMap<Kind, i64>,
     pub holidays: BTreeSet<NaiveDate>,
 }
 
@@ -62,8 +62,8 @@ impl DeadlineRules {
     }
 
     /// When an item of `kind` received at `received` is due.
-    pub fn due(&self, kind: &str, received: DateTime<Utc>) -> DateTime<Utc> {
-        let days = self.working_days.get(kind).copied().unwrap_or(15);
+    pub fn due(&self, kind: Kind, received: DateTime<Utc>) -> DateTime<Utc> {
+        let days = self.working_days.get(&kind).copied().unwrap_or(15);
         add_working_days(received, days, &self.holidays)
     }
 }
@@ -88,10 +88,10 @@ pub fn add_working_days(
     at
 }
 
-pub fn set_deadline(sql: &mut dyn Sql, kind: &str, days: i64) -> Result<(), StoreError> {
+pub fn set_deadline(sql: &mut dyn Sql, kind: Kind, days: i64) -> Result<(), StoreError> {
     sql.execute(
         "UPDATE deadlines SET working_days = $2 WHERE kind = $1",
-        &[Val::from(kind), Val::Int(days)],
+        &[Val::from(kind.as_str()), Val::Int(days)],
     )?;
     Ok(())
 }

@@ -81,7 +81,7 @@ fn case_values(
         Val::from(stamp(s.created_at)),
         Val::from(&s.app_version),
         Val::from(received_at),
-        Val::from(stamp(rules.due(s.kind.as_str(), now))),
+        Val::from(stamp(rules.due(s.kind, now))),
         Val::from(s.publish_text),
     ]
 }

@@ -350,10 +350,15 @@ async fn same_path_on(db: TestDb) {
         )
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    let mut times = BTreeMap::new();
-    for name in ["officer.a", "nobody", "no.password.yet"] {
-        let mut best = std::time::Duration::MAX;
-        for _ in 0..3 {
+    // The best of five tries each, the names taking turns, so that a busy machine slows all
+    // of them alike.
+    let names = ["officer.a", "nobody", "no.password.yet"];
+    let mut times: BTreeMap<&str, std::time::Duration> = names
+        .iter()
+        .map(|name| (*name, std::time::Duration::MAX))
+        .collect();
+    for _ in 0..5 {
+        for name in names {
             let mut browser = setup.browser();
             let form = browser.get("/console/login").await;
             let started = std::time::Instant::now();
@@ -367,11 +372,12 @@ async fn same_path_on(db: TestDb) {
                     ],
                 )
                 .await;
-            best = best.min(started.elapsed());
+            let took = started.elapsed();
+            let best = times.get_mut(name).unwrap();
+            *best = (*best).min(took);
             assert_eq!(page.status, StatusCode::UNAUTHORIZED);
             assert!(page.body.contains("role=\"alert\""));
         }
-        times.insert(name, best);
     }
     let known = times["officer.a"];
     for name in ["nobody", "no.password.yet"] {
