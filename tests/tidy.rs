@@ -1,6 +1,7 @@
 //! Checks over the whole source tree: every Rust module starts with a `//!` comment saying what
 //! it is, ARCHITECTURE.md names every crate of the workspace, the console's pages never escape
-//! by hand, the store never downcasts a result, and the app's screens drop no result.
+//! by hand, the store never downcasts a result, the app's screens drop no result, and the
+//! server's front doors never import one another.
 
 use std::path::{Path, PathBuf};
 
@@ -121,4 +122,22 @@ fn the_app_drops_no_result() {
         "let _ =",
     );
     assert!(found.is_empty(), "dropped results: {found:#?}");
+}
+
+/// The server's front doors (citizen API, Open311, console) never import one another: what
+/// they share lies below them, and `lib.rs` composes their routers.
+#[test]
+fn front_doors_do_not_import_one_another() {
+    let doors = [
+        ("api", "server/src/api"),
+        ("open311", "server/src/open311"),
+        ("console", "server/src/console"),
+    ];
+    let mut found = Vec::new();
+    for (door, folder) in doors {
+        for (other, _) in doors.iter().filter(|(other, _)| *other != door) {
+            found.extend(lines_containing(&[folder], &format!("crate::{other}")));
+        }
+    }
+    assert!(found.is_empty(), "a front door imports another: {found:#?}");
 }
