@@ -14,7 +14,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use fluent_bundle::FluentValue;
 use maud::{html, Markup};
 use ourvoice_protocol::{
-    writing, CaseStatus, Code, Evaluation, Kind, PrivacyMode, ReplyKind, MAX_DESCRIPTION_CHARS,
+    writing, AgeBand, CaseStatus, Code, Disability, Evaluation, Gender, Kind, PrivacyMode,
+    ReplyKind, MAX_DESCRIPTION_CHARS,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -170,14 +171,14 @@ fn inbox_body(
 }
 
 /// How many items of the scope are in each state, each a link to them.
-fn state_counts(tr: &Tr, counts: &std::collections::BTreeMap<String, i64>) -> Markup {
+fn state_counts(tr: &Tr, counts: &std::collections::HashMap<CaseStatus, i64>) -> Markup {
     html! {
         p class="counts" {
-            @for status in CaseStatus::ALL.iter().map(|s| s.as_str()) {
+            @for status in CaseStatus::ALL {
                 span {
-                    a href={ "/console/inbox?state=" (status) } { (tr.h(&CaseStatus::from_code(status).fluent_key())) }
+                    a href={ "/console/inbox?state=" (status.as_str()) } { (tr.h(&status.fluent_key())) }
                     ": "
-                    strong data-count=(status) { (tr.num(counts.get(status).copied().unwrap_or(0))) }
+                    strong data-count=(status.as_str()) { (tr.num(counts.get(status).copied().unwrap_or(0))) }
                 }
             }
         }
@@ -395,9 +396,13 @@ fn item_facts(state: &AppState, tr: &Tr, detail: &CaseDetail, now: DateTime<Utc>
         (flag(line.reopened, &tr.t("flag-reopened"), true))
     };
     let dimensions = [
-        ("col-gender", "gender", &detail.gender),
-        ("col-age", "age_band", &detail.age_band),
-        ("col-disability", "disability", &detail.disability),
+        ("col-gender", "gender", detail.gender.map(Gender::as_str)),
+        ("col-age", "age_band", detail.age_band.map(AgeBand::as_str)),
+        (
+            "col-disability",
+            "disability",
+            detail.disability.map(Disability::as_str),
+        ),
     ];
     html! {
         (fact(&tr.t("col-code"), html! { strong { (Shown(&line.tracking_code)) } }))

@@ -6,8 +6,10 @@
 //! [`contact`], which writes the audit entry in the same transaction.
 
 use chrono::{DateTime, Utc};
-use ourvoice_protocol::{sql_list, CaseStatus, EventAction, Kind, PrivacyMode, ReplyKind};
-use std::collections::BTreeMap;
+use ourvoice_protocol::{
+    sql_list, AgeBand, CaseStatus, Disability, EventAction, Gender, Kind, PrivacyMode, ReplyKind,
+};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::audit::audit;
@@ -120,13 +122,13 @@ impl FromRow for Exported {
 }
 
 /// How many cases have one status.
-struct StatusCount(String, i64);
+struct StatusCount(CaseStatus, i64);
 
 impl FromRow for StatusCount {
     const COLUMNS: &'static str = "status, count(*) AS cases";
 
     fn from_row(row: &Named) -> Result<StatusCount, StoreError> {
-        Ok(StatusCount(row.text("status")?, row.int("cases")?))
+        Ok(StatusCount(row.code("status")?, row.int("cases")?))
     }
 }
 
@@ -141,7 +143,7 @@ pub const EXPORT_LIMIT: i64 = 50_000;
 pub struct Inbox {
     pub lines: Vec<CaseLine>,
     pub matching: i64,
-    pub counts: BTreeMap<String, i64>,
+    pub counts: HashMap<CaseStatus, i64>,
 }
 
 /// The inbox's condition for an open case (a deadline still runs).
@@ -264,9 +266,9 @@ pub struct CaseDetail {
     /// The citizen chose to make the text public (Open311 shows it with the public replies).
     pub publish_text: bool,
     pub incident_date: Option<String>,
-    pub gender: Option<String>,
-    pub age_band: Option<String>,
-    pub disability: Option<String>,
+    pub gender: Option<Gender>,
+    pub age_band: Option<AgeBand>,
+    pub disability: Option<Disability>,
     pub locale: String,
     pub rating: Option<i64>,
 }
@@ -287,9 +289,9 @@ impl FromRow for CaseDetail {
             asked_extra_payment: row.opt_int("asked_extra_payment")?.map(|n| n != 0),
             about_office_staff: row.bool("about_office_staff")?,
             incident_date: row.opt_text("incident_date")?,
-            gender: row.opt_text("gender")?,
-            age_band: row.opt_text("age_band")?,
-            disability: row.opt_text("disability")?,
+            gender: row.opt_code("gender")?,
+            age_band: row.opt_code("age_band")?,
+            disability: row.opt_code("disability")?,
             locale: row.text("locale")?,
             rating: row.opt_int("rating")?,
             publish_text: row.bool("publish_text")?,
