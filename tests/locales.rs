@@ -113,6 +113,11 @@ fn every_coded_value_has_a_name_in_both_languages() {
     wanted.extend(CaseStatus::fluent_keys());
     wanted.push(CaseStatus::Unknown.fluent_key());
     wanted.extend(Kind::fluent_keys());
+    for kind in Kind::ALL {
+        wanted.push(kind.hint_key());
+        wanted.push(format!("form-title-{}", kind.as_str()));
+        wanted.push(format!("form-description-{}", kind.as_str()));
+    }
     wanted.extend(PrivacyMode::fluent_keys());
     wanted.extend(Gender::fluent_keys());
     wanted.extend(AgeBand::fluent_keys());

@@ -41,22 +41,11 @@ fn check_and_continue(mut ui: crate::state::Ui) {
 
 #[component]
 pub fn FormView() -> Element {
-    let mut ui = use_ui();
+    let ui = use_ui();
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
-    let directory = Directory::embedded();
-    let form = ui.form.read().clone();
-    let kind = form.kind.unwrap_or(Kind::Complaint);
-    let place = form.place.clone().unwrap_or_default();
-    let office = directory.route(&place);
-    let categories = office
-        .map(|o| directory.categories(o.office_type))
-        .unwrap_or_default();
-    let count = form.description.chars().count();
+    let kind = ui.form.read().kind.unwrap_or(Kind::Complaint);
     let has_errors = !ui.errors.read().is_empty();
-    let invalid = |field: &str| !ui.errors_of(field).is_empty();
-    let today = ourvoice_outbox::cambodia_today(Utc::now()).to_string();
-    let description_label = tr.t(&format!("form-description-{}", kind.as_str()));
 
     rsx! {
         Header { title: tr.t(&format!("form-title-{}", kind.as_str())) }
@@ -64,190 +53,308 @@ pub fn FormView() -> Element {
             if has_errors {
                 p { class: "banner-error", role: "alert", id: "form-errors", {tr.t("form-fix-errors")} }
             }
-            section { class: "card",
-                h3 { {tr.t("form-place")} }
-                p { id: "form-place", strong { {directory.place(&place).map(|p| p.display_name(lang)).unwrap_or_default()} } }
-                p { class: "muted", {directory.path(&place, lang).unwrap_or_default()} }
-                if let Some(office) = office {
-                    if office.code != place {
-                        p { class: "muted", Icon { name: "place", size: 18 } " " {office.name(lang)} }
-                    }
-                }
-                FieldError { field: field::PLACE }
-                button { class: "button secondary", id: "change-place",
-                    onclick: move |_| {
-                        let previous = ui.stack.read().iter().rev().nth(1).cloned();
-                        if previous == Some(Screen::Place) { ui.back(); } else { ui.go(Screen::Place); }
-                    },
-                    {tr.t("form-change-place")}
-                }
-            }
-            section { class: if invalid("category") { "card invalid" } else { "card" },
-                h3 { id: "category-label", {tr.t("form-category")} }
-                div { class: "choices", role: "radiogroup", "aria-labelledby": "category-label",
-                    for category in categories.iter() {
-                        button { key: "{category.code}", class: "choice", id: "category-{category.code}", role: "radio",
-                            "aria-pressed": if form.category == category.code { "true" } else { "false" },
-                            "aria-checked": if form.category == category.code { "true" } else { "false" },
-                            onclick: { let code = category.code; move |_| { ui.form.write().category = code.to_string(); ui.errors.write().retain(|e| e.field != "category"); } },
-                            {category.name(lang)}
-                        }
-                    }
-                }
-                FieldError { field: field::CATEGORY }
-            }
+            PlaceSection {}
+            CategorySection {}
             if kind == Kind::Evaluation {
-                section { class: "card",
-                    h3 { {tr.t("form-overall")} }
-                    Stars { id: "rating-overall", label: tr.t("form-overall"), value: form.overall,
-                        onchange: move |v| { ui.form.write().overall = Some(v); ui.errors.write().retain(|e| !e.field.starts_with(field::EVALUATION)); } }
-                    FieldError { field: field::EVALUATION }
-                    for (name, value) in form.criteria.named() {
-                        div { key: "{name}",
-                            p { {tr.t(&format!("criterion-{name}"))} }
-                            Stars { id: "rating-{name}", label: tr.t(&format!("criterion-{name}")), value,
-                                onchange: move |v| {
-                                    let mut form = ui.form.write();
-                                    let criteria = &mut form.criteria;
-                                    let slot = match name {
-                                        "speed" => &mut criteria.speed,
-                                        "staff_attitude" => &mut criteria.staff_attitude,
-                                        "fees_as_posted" => &mut criteria.fees_as_posted,
-                                        "clarity_of_information" => &mut criteria.clarity_of_information,
-                                        _ => &mut criteria.facilities_and_access,
-                                    };
-                                    *slot = Some(v);
-                                } }
-                        }
-                    }
-                }
+                EvaluationSection {}
             }
-            section { class: "card",
-                label { class: field_class(invalid("description")),
-                    span { {description_label} }
-                    textarea { id: "description", rows: "6", value: "{form.description}",
-                        "aria-describedby": "description-count",
-                        oninput: move |e| { ui.form.write().description = e.value(); },
-                    }
-                    span { id: "description-count", class: if count > MAX_DESCRIPTION_CHARS { "counter over" } else { "counter" }, "aria-live": "polite",
-                        {tr.t_args("form-characters", &[("count", Arg::Num(count as u64)), ("max", Arg::Num(MAX_DESCRIPTION_CHARS as u64))])}
-                    }
-                }
-                FieldError { field: field::DESCRIPTION }
-                label { class: field_class(invalid("incident_date")),
-                    span { {tr.t("form-incident-date")} }
-                    input { r#type: "date", id: "incident-date", value: "{form.incident_date}", max: "{today}",
-                        oninput: move |e| { ui.form.write().incident_date = e.value(); },
-                    }
-                }
-                FieldError { field: field::INCIDENT_DATE }
-            }
+            TextSection { kind }
             if kind == Kind::Complaint || kind == Kind::Evaluation {
-                section { class: "card",
-                    h3 { {tr.t("form-extra-payment")} }
-                    div { class: "choices",
-                        for (answer, key, id) in [(true, "answer-yes", "extra-yes"), (false, "answer-no", "extra-no")] {
-                            button { key: "{id}", class: "choice", id: "{id}",
-                                "aria-pressed": if form.extra_payment == Some(answer) { "true" } else { "false" },
-                                onclick: move |_| {
-                                    let mut form = ui.form.write();
-                                    form.extra_payment = if form.extra_payment == Some(answer) { None } else { Some(answer) };
-                                },
-                                {tr.t(key)}
-                            }
-                        }
-                    }
-                    if kind == Kind::Complaint {
-                        label { class: "checkbox",
-                            input { r#type: "checkbox", id: "about-staff", checked: form.about_staff,
-                                onchange: move |e| { let mut f = ui.form.write(); f.about_staff = e.checked(); f.forget_hidden_choices(); } }
-                            span { {tr.t("form-about-staff")} }
-                        }
-                    }
-                }
+                PaymentSection { kind }
             }
-            section { class: "card",
-                h3 { {tr.t("form-privacy")} }
-                div { class: "list",
-                    button { class: "choice privacy-choice", id: "privacy-anonymous",
-                        "aria-pressed": if form.confidential { "false" } else { "true" },
-                        onclick: move |_| { ui.form.write().confidential = false; ui.errors.write().retain(|e| !e.field.starts_with(field::PRIVACY)); },
-                        strong { {tr.t("privacy-choice-anonymous")} }
-                        span { class: "muted", {tr.t("privacy-choice-anonymous-hint")} }
-                    }
-                    button { class: "choice privacy-choice", id: "privacy-confidential",
-                        "aria-pressed": if form.confidential { "true" } else { "false" },
-                        onclick: move |_| { let mut f = ui.form.write(); f.confidential = true; f.forget_hidden_choices(); },
-                        strong { {tr.t("privacy-choice-confidential")} }
-                        span { class: "muted", {tr.t("privacy-choice-confidential-hint")} }
-                    }
-                }
-                if form.confidential {
-                    label { class: field_class(invalid("privacy.name")),
-                        span { {tr.t("form-name")} }
-                        input { r#type: "text", id: "name", value: "{form.name}", autocomplete: "name",
-                            oninput: move |e| { ui.form.write().name = e.value(); } }
-                    }
-                    FieldError { field: field::PRIVACY_NAME }
-                    label { class: field_class(invalid("privacy.phone")),
-                        span { {tr.t("form-phone")} }
-                        input { r#type: "tel", id: "phone", value: "{form.phone}", autocomplete: "tel", inputmode: "tel",
-                            oninput: move |e| { ui.form.write().phone = e.value(); } }
-                    }
-                    FieldError { field: field::PRIVACY_PHONE }
-                }
-            }
-            section { class: "card", id: "form-public",
-                h3 { {tr.t("form-public-title")} }
-                p { {tr.t("form-public-always")} }
-                if form.may_publish_text() {
-                    label { class: "checkbox",
-                        input { r#type: "checkbox", id: "publish-text", checked: form.publish_text,
-                            "aria-describedby": "publish-text-hint",
-                            onchange: move |e| { ui.form.write().publish_text = e.checked(); ui.errors.write().retain(|error| error.field != "publish_text"); } }
-                        span { {tr.t("form-public-choice")} }
-                    }
-                    p { class: "muted", id: "publish-text-hint", {tr.t("form-public-choice-hint")} }
-                    FieldError { field: field::PUBLISH_TEXT }
-                } else {
-                    p { class: "muted", id: "text-stays-private", {tr.t("form-public-private")} }
-                }
-            }
-            section { class: "card",
-                h3 { {tr.t("form-about-you")} }
-                p { class: "muted", {tr.t("form-about-you-why")} }
-                p { {tr.t("form-gender")} }
-                div { class: "choices",
-                    for value in Gender::ALL.iter().copied() {
-                        button { key: "{value.as_str()}", class: "choice", id: "gender-{value.as_str()}",
-                            "aria-pressed": if form.gender == Some(value) { "true" } else { "false" },
-                            onclick: move |_| { let mut f = ui.form.write(); f.gender = if f.gender == Some(value) { None } else { Some(value) }; },
-                            {tr.t(&value.fluent_key())}
-                        }
-                    }
-                }
-                p { {tr.t("form-age")} }
-                div { class: "choices",
-                    for value in AgeBand::ALL.iter().copied() {
-                        button { key: "{value.as_str()}", class: "choice", id: "age-{value.as_str()}",
-                            "aria-pressed": if form.age_band == Some(value) { "true" } else { "false" },
-                            onclick: move |_| { let mut f = ui.form.write(); f.age_band = if f.age_band == Some(value) { None } else { Some(value) }; },
-                            {tr.t(&value.fluent_key())}
-                        }
-                    }
-                }
-                p { {tr.t("form-disability")} }
-                div { class: "choices",
-                    for value in Disability::ALL.iter().copied() {
-                        button { key: "{value.as_str()}", class: "choice", id: "disability-{value.as_str()}",
-                            "aria-pressed": if form.disability == Some(value) { "true" } else { "false" },
-                            onclick: move |_| { let mut f = ui.form.write(); f.disability = if f.disability == Some(value) { None } else { Some(value) }; },
-                            {tr.t(&value.fluent_key())}
-                        }
-                    }
-                }
-            }
+            PrivacySection {}
+            PublicSection {}
+            AboutYouSection {}
             button { class: "button", id: "form-continue", onclick: move |_| check_and_continue(ui), {tr.t("form-check")} }
         }
+    }
+}
+
+/// Where: the chosen place, its path, the office that answers, and the way back to change it.
+#[component]
+fn PlaceSection() -> Element {
+    let mut ui = use_ui();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let directory = Directory::embedded();
+    let place = ui.form.read().place.clone().unwrap_or_default();
+    let office = directory.route(&place);
+
+    rsx! {
+    section { class: "card",
+        h3 { {tr.t("form-place")} }
+        p { id: "form-place", strong { {directory.place(&place).map(|p| p.display_name(lang)).unwrap_or_default()} } }
+        p { class: "muted", {directory.path(&place, lang).unwrap_or_default()} }
+        if let Some(office) = office {
+            if office.code != place {
+                p { class: "muted", Icon { name: "place", size: 18 } " " {office.name(lang)} }
+            }
+        }
+        FieldError { field: field::PLACE }
+        button { class: "button secondary", id: "change-place",
+            onclick: move |_| {
+                let previous = ui.stack.read().iter().rev().nth(1).cloned();
+                if previous == Some(Screen::Place) { ui.back(); } else { ui.go(Screen::Place); }
+            },
+            {tr.t("form-change-place")}
+        }
+    }
+    }
+}
+
+/// The services of the chosen place's office, one to choose.
+#[component]
+fn CategorySection() -> Element {
+    let mut ui = use_ui();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let form = ui.form.read().clone();
+    let invalid = |field: &str| !ui.errors_of(field).is_empty();
+    let directory = Directory::embedded();
+    let place = form.place.clone().unwrap_or_default();
+    let categories = directory
+        .route(&place)
+        .map(|o| directory.categories(o.office_type))
+        .unwrap_or_default();
+
+    rsx! {
+    section { class: if invalid(field::CATEGORY) { "card invalid" } else { "card" },
+        h3 { id: "category-label", {tr.t("form-category")} }
+        div { class: "choices", role: "radiogroup", "aria-labelledby": "category-label",
+            for category in categories.iter() {
+                button { key: "{category.code}", class: "choice", id: "category-{category.code}", role: "radio",
+                    "aria-pressed": if form.category == category.code { "true" } else { "false" },
+                    "aria-checked": if form.category == category.code { "true" } else { "false" },
+                    onclick: { let code = category.code; move |_| { ui.form.write().category = code.to_string(); ui.errors.write().retain(|e| e.field != field::CATEGORY); } },
+                    {category.name(lang)}
+                }
+            }
+        }
+        FieldError { field: field::CATEGORY }
+    }
+    }
+}
+
+/// The ratings of an evaluation: overall (required) and each criterion (optional).
+#[component]
+fn EvaluationSection() -> Element {
+    let mut ui = use_ui();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let form = ui.form.read().clone();
+
+    rsx! {
+    section { class: "card",
+        h3 { {tr.t("form-overall")} }
+        Stars { id: "rating-overall", label: tr.t("form-overall"), value: form.overall,
+            onchange: move |v| { ui.form.write().overall = Some(v); ui.errors.write().retain(|e| !e.field.starts_with(field::EVALUATION)); } }
+        FieldError { field: field::EVALUATION }
+        for (name, value) in form.criteria.named() {
+            div { key: "{name}",
+                p { {tr.t(&format!("criterion-{name}"))} }
+                Stars { id: "rating-{name}", label: tr.t(&format!("criterion-{name}")), value,
+                    onchange: move |v| {
+                        let mut form = ui.form.write();
+                        let criteria = &mut form.criteria;
+                        let slot = match name {
+                            "speed" => &mut criteria.speed,
+                            "staff_attitude" => &mut criteria.staff_attitude,
+                            "fees_as_posted" => &mut criteria.fees_as_posted,
+                            "clarity_of_information" => &mut criteria.clarity_of_information,
+                            _ => &mut criteria.facilities_and_access,
+                        };
+                        *slot = Some(v);
+                    } }
+            }
+        }
+    }
+    }
+}
+
+/// What happened, in the words of the kind of feedback, with its live count, and when.
+#[component]
+fn TextSection(kind: Kind) -> Element {
+    let mut ui = use_ui();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let form = ui.form.read().clone();
+    let invalid = |field: &str| !ui.errors_of(field).is_empty();
+    let count = form.description.chars().count();
+    let today = ourvoice_outbox::cambodia_today(Utc::now()).to_string();
+    let description_label = tr.t(&format!("form-description-{}", kind.as_str()));
+
+    rsx! {
+    section { class: "card",
+        label { class: field_class(invalid(field::DESCRIPTION)),
+            span { {description_label} }
+            textarea { id: "description", rows: "6", value: "{form.description}",
+                "aria-describedby": "description-count",
+                oninput: move |e| { ui.form.write().description = e.value(); },
+            }
+            span { id: "description-count", class: if count > MAX_DESCRIPTION_CHARS { "counter over" } else { "counter" }, "aria-live": "polite",
+                {tr.t_args("form-characters", &[("count", Arg::Num(count as u64)), ("max", Arg::Num(MAX_DESCRIPTION_CHARS as u64))])}
+            }
+        }
+        FieldError { field: field::DESCRIPTION }
+        label { class: field_class(invalid(field::INCIDENT_DATE)),
+            span { {tr.t("form-incident-date")} }
+            input { r#type: "date", id: "incident-date", value: "{form.incident_date}", max: "{today}",
+                oninput: move |e| { ui.form.write().incident_date = e.value(); },
+            }
+        }
+        FieldError { field: field::INCIDENT_DATE }
+    }
+    }
+}
+
+/// Whether extra payment was asked, and (for complaints) whether it is about the staff.
+#[component]
+fn PaymentSection(kind: Kind) -> Element {
+    let mut ui = use_ui();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let form = ui.form.read().clone();
+
+    rsx! {
+    section { class: "card",
+        h3 { {tr.t("form-extra-payment")} }
+        div { class: "choices",
+            for (answer, key, id) in [(true, "answer-yes", "extra-yes"), (false, "answer-no", "extra-no")] {
+                button { key: "{id}", class: "choice", id: "{id}",
+                    "aria-pressed": if form.extra_payment == Some(answer) { "true" } else { "false" },
+                    onclick: move |_| {
+                        let mut form = ui.form.write();
+                        form.extra_payment = if form.extra_payment == Some(answer) { None } else { Some(answer) };
+                    },
+                    {tr.t(key)}
+                }
+            }
+        }
+        if kind == Kind::Complaint {
+            label { class: "checkbox",
+                input { r#type: "checkbox", id: "about-staff", checked: form.about_staff,
+                    onchange: move |e| { let mut f = ui.form.write(); f.about_staff = e.checked(); f.forget_hidden_choices(); } }
+                span { {tr.t("form-about-staff")} }
+            }
+        }
+    }
+    }
+}
+
+/// Anonymous or confidential, and the name and phone of a confidential one.
+#[component]
+fn PrivacySection() -> Element {
+    let mut ui = use_ui();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let form = ui.form.read().clone();
+    let invalid = |field: &str| !ui.errors_of(field).is_empty();
+
+    rsx! {
+    section { class: "card",
+        h3 { {tr.t("form-privacy")} }
+        div { class: "list",
+            button { class: "choice privacy-choice", id: "privacy-anonymous",
+                "aria-pressed": if form.confidential { "false" } else { "true" },
+                onclick: move |_| { ui.form.write().confidential = false; ui.errors.write().retain(|e| !e.field.starts_with(field::PRIVACY)); },
+                strong { {tr.t("privacy-choice-anonymous")} }
+                span { class: "muted", {tr.t("privacy-choice-anonymous-hint")} }
+            }
+            button { class: "choice privacy-choice", id: "privacy-confidential",
+                "aria-pressed": if form.confidential { "true" } else { "false" },
+                onclick: move |_| { let mut f = ui.form.write(); f.confidential = true; f.forget_hidden_choices(); },
+                strong { {tr.t("privacy-choice-confidential")} }
+                span { class: "muted", {tr.t("privacy-choice-confidential-hint")} }
+            }
+        }
+        if form.confidential {
+            label { class: field_class(invalid(field::PRIVACY_NAME)),
+                span { {tr.t("form-name")} }
+                input { r#type: "text", id: "name", value: "{form.name}", autocomplete: "name",
+                    oninput: move |e| { ui.form.write().name = e.value(); } }
+            }
+            FieldError { field: field::PRIVACY_NAME }
+            label { class: field_class(invalid(field::PRIVACY_PHONE)),
+                span { {tr.t("form-phone")} }
+                input { r#type: "tel", id: "phone", value: "{form.phone}", autocomplete: "tel", inputmode: "tel",
+                    oninput: move |e| { ui.form.write().phone = e.value(); } }
+            }
+            FieldError { field: field::PRIVACY_PHONE }
+        }
+    }
+    }
+}
+
+/// What anyone can see, and the choice to make the text public where it may be.
+#[component]
+fn PublicSection() -> Element {
+    let mut ui = use_ui();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let form = ui.form.read().clone();
+
+    rsx! {
+    section { class: "card", id: "form-public",
+        h3 { {tr.t("form-public-title")} }
+        p { {tr.t("form-public-always")} }
+        if form.may_publish_text() {
+            label { class: "checkbox",
+                input { r#type: "checkbox", id: "publish-text", checked: form.publish_text,
+                    "aria-describedby": "publish-text-hint",
+                    onchange: move |e| { ui.form.write().publish_text = e.checked(); ui.errors.write().retain(|error| error.field != field::PUBLISH_TEXT); } }
+                span { {tr.t("form-public-choice")} }
+            }
+            p { class: "muted", id: "publish-text-hint", {tr.t("form-public-choice-hint")} }
+            FieldError { field: field::PUBLISH_TEXT }
+        } else {
+            p { class: "muted", id: "text-stays-private", {tr.t("form-public-private")} }
+        }
+    }
+    }
+}
+
+/// The optional facts about the person, for statistics by gender, age and disability.
+#[component]
+fn AboutYouSection() -> Element {
+    let mut ui = use_ui();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let form = ui.form.read().clone();
+
+    rsx! {
+    section { class: "card",
+        h3 { {tr.t("form-about-you")} }
+        p { class: "muted", {tr.t("form-about-you-why")} }
+        p { {tr.t("form-gender")} }
+        div { class: "choices",
+            for value in Gender::ALL.iter().copied() {
+                button { key: "{value.as_str()}", class: "choice", id: "gender-{value.as_str()}",
+                    "aria-pressed": if form.gender == Some(value) { "true" } else { "false" },
+                    onclick: move |_| { let mut f = ui.form.write(); f.gender = if f.gender == Some(value) { None } else { Some(value) }; },
+                    {tr.t(&value.fluent_key())}
+                }
+            }
+        }
+        p { {tr.t("form-age")} }
+        div { class: "choices",
+            for value in AgeBand::ALL.iter().copied() {
+                button { key: "{value.as_str()}", class: "choice", id: "age-{value.as_str()}",
+                    "aria-pressed": if form.age_band == Some(value) { "true" } else { "false" },
+                    onclick: move |_| { let mut f = ui.form.write(); f.age_band = if f.age_band == Some(value) { None } else { Some(value) }; },
+                    {tr.t(&value.fluent_key())}
+                }
+            }
+        }
+        p { {tr.t("form-disability")} }
+        div { class: "choices",
+            for value in Disability::ALL.iter().copied() {
+                button { key: "{value.as_str()}", class: "choice", id: "disability-{value.as_str()}",
+                    "aria-pressed": if form.disability == Some(value) { "true" } else { "false" },
+                    onclick: move |_| { let mut f = ui.form.write(); f.disability = if f.disability == Some(value) { None } else { Some(value) }; },
+                    {tr.t(&value.fluent_key())}
+                }
+            }
+        }
+    }
     }
 }
