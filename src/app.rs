@@ -1,6 +1,7 @@
 //! The root component: sets up the UI state (language and first screen from the device's
 //! settings), feeds views the sync engine's snapshots as it reports them, listens to the system's events
-//! (foreground, connectivity, the Android back button; `platform`), and shows the current screen.
+//! (foreground, connectivity, the Android back button; `platform`), keeps the page's language
+//! (`<html lang>`) the citizen's, and shows the current screen.
 
 use dioxus::prelude::*;
 use ourvoice_protocol::Lang;
@@ -66,6 +67,11 @@ pub fn App() -> Element {
         }
     });
     crate::platform::use_system_events(ui, device.0.as_ref().ok().map(|d| Arc::clone(&d.engine)));
+    // The page's language, for screen readers' voices: set at start and by every switch.
+    use_effect(move || {
+        let code = (ui.lang)().code();
+        document::eval(&format!("document.documentElement.lang = '{code}';"));
+    });
     let lang = (ui.lang)();
     let screen = ui.screen();
     rsx! {

@@ -66,7 +66,7 @@ textarea { min-height: 9rem; resize: vertical; }
 .choices { display: flex; flex-wrap: wrap; gap: .5rem; }
 .choice { min-height: 3rem; padding: .4rem 1rem; border-radius: 2rem; border: 2px solid var(--line); background: #fff; color: var(--ink);
   font: inherit; cursor: pointer; }
-.choice[aria-pressed=true] { border-color: var(--brand); background: var(--brand-soft); color: var(--brand-dark); font-weight: 700; }
+.choice[aria-pressed=true], .choice[aria-checked=true] { border-color: var(--brand); background: var(--brand-soft); color: var(--brand-dark); font-weight: 700; }
 .privacy-choice { display: flex; flex-direction: column; align-items: flex-start; text-align: left; border-radius: 1rem; width: 100%; }
 .stars { display: flex; gap: .25rem; align-items: center; flex-wrap: wrap; }
 .star { min-width: 3rem; min-height: 3rem; font-size: 1.7rem; line-height: 1; border: 0; background: transparent; color: #b8c2c8; cursor: pointer; }

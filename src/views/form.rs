@@ -123,7 +123,6 @@ fn CategorySection() -> Element {
         div { class: "choices", role: "radiogroup", "aria-labelledby": "category-label",
             for category in categories.iter() {
                 button { key: "{category.code}", class: "choice", id: "category-{category.code}", role: "radio",
-                    "aria-pressed": if form.category == category.code { "true" } else { "false" },
                     "aria-checked": if form.category == category.code { "true" } else { "false" },
                     onclick: { let code = category.code; move |_| { ui.form.write().category = code.to_string(); ui.errors.write().retain(|e| e.field != field::CATEGORY); } },
                     {category.name(lang)}

@@ -1,14 +1,16 @@
 // Test harness: starts the real server and the real app (liveview harness: native outbox,
 // sync engine and SQLite, rendered in a browser) on loopback, and Debian's Chromium at a
-// phone's size through playwright-core.
+// phone's size through playwright-core; every screen shot is also checked with axe-core.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, '..', '..');
@@ -88,6 +90,26 @@ export async function phonePage(browser, url, width = 390) {
 
 export async function shot(page, name) {
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  await accessible(page, name);
+}
+
+/** What axe-core finds on each screen shot, by screen: written to `accessibility.json`. */
+export const axeFindings = {};
+
+/**
+ * Checks the screen with axe-core: the page's language is the screen's (`<html lang>`, which
+ * screen readers choose their voice by), and axe finds nothing serious or critical (what it
+ * finds is kept in `test-output/app/accessibility.json` either way).
+ */
+export async function accessible(page, name) {
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  const shown = await page.locator('.app').getAttribute('lang');
+  assert.equal(lang, shown, `${name}: <html lang> is "${lang}", the screen is in "${shown}"`);
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  axeFindings[name] = serious.map((v) => ({ rule: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
+  writeFileSync(join(screenshots, 'accessibility.json'), JSON.stringify(axeFindings, null, 2));
+  assert.deepEqual(axeFindings[name], [], `${name}: serious or critical accessibility findings`);
 }
 
 /** The current screen's name, as the app marks it. */
