@@ -6,15 +6,17 @@
 // one-time link where its official sets the password; the simulator submits a complaint carrying
 // an XSS payload and syncs; an officer signs in, sees the payload as text, answers in Khmer;
 // the simulator's next sync shows the answer; an analyst sees the dashboard's SVG charts and
-// downloads a CSV with a BOM and correct Khmer. Screenshots go to test-output/console/.
+// downloads a CSV with a BOM and correct Khmer. Screenshots go to test-output/console/; every
+// page shot is also checked with axe-core (its language set, nothing serious or critical).
 //
 // Environment: OURVOICE_SERVER_BIN and OURVOICE_CLI_BIN (the binaries), OURVOICE_BROWSER_DB
 // (a database URL; a temporary SQLite file by default), CHROMIUM (default /usr/bin/chromium).
 
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 import { spawn, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +38,24 @@ const PASSWORD = 'browser officer password';
 const XSS = `<script>window.__xss = 1; alert('xss')</script><img src=x onerror="window.__xss = 2">`;
 const COMPLAINT = `${XSS} ផ្លូវចូលភូមិខូចខាតខ្លាំង ហើយពេលភ្លៀងធ្លាក់ទឹកលិចអស់។`;
 const ANSWER = 'យើងបានបញ្ជូនក្រុមការងារទៅជួសជុលផ្លូវនៅសប្តាហ៍នេះ។ សូមអរគុណ។';
+
+/** What axe-core finds on each page shot, by file: written to `accessibility.json`. */
+const axeFindings = {};
+
+/**
+ * A full-page screenshot, and the page checked with axe-core: `<html lang>` is set, and
+ * nothing serious or critical is found (the findings are kept in `accessibility.json`).
+ */
+async function shoot(page, file) {
+  await page.screenshot({ path: join(shots, file), fullPage: true });
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  assert.ok(['km', 'en'].includes(lang), `${file}: <html lang> is "${lang}"`);
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  axeFindings[file] = serious.map((v) => ({ rule: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
+  writeFileSync(join(shots, 'accessibility.json'), JSON.stringify(axeFindings, null, 2));
+  assert.deepEqual(axeFindings[file], [], `${file}: serious or critical accessibility findings`);
+}
 
 function cli(...args) {
   return execFileSync(cliBin, ['--data', device, ...args], { encoding: 'utf8' });
@@ -126,14 +146,14 @@ async function login(username, password, shot) {
     assert.equal(await page.locator('#qr svg').count(), 1, 'the QR code is inline SVG');
     const secret = (await page.textContent('#totp-secret')).replace(/\s/g, '');
     secrets.set(username, { secret });
-    if (shot) await page.screenshot({ path: join(shots, `${shot}-2fa-enrol-km.png`), fullPage: true });
+    if (shot) await shoot(page, `${shot}-2fa-enrol-km.png`);
     await page.fill('#code', await nextCode(username));
     await submit();
     assert.equal(await page.locator('#recovery-codes li').count(), 10);
-    if (shot) await page.screenshot({ path: join(shots, `${shot}-2fa-recovery-codes-km.png`), fullPage: true });
+    if (shot) await shoot(page, `${shot}-2fa-recovery-codes-km.png`);
     await Promise.all([page.waitForNavigation(), page.click('#recovery-codes a')]);
   } else if (page.url().endsWith('/console/login/code')) {
-    if (shot) await page.screenshot({ path: join(shots, `${shot}-2fa-code-km.png`), fullPage: true });
+    if (shot) await shoot(page, `${shot}-2fa-code-km.png`);
     await page.fill('#code', await nextCode(username));
     await submit();
   }
@@ -170,20 +190,20 @@ try {
       await submit('#new-account button[type=submit]');
       const link = (await page.textContent('#enrolment-link code')).trim();
       assert.match(link, /\/console\/enrol\/[0-9a-f]{64}$/);
-      if (links.length === 0) await page.screenshot({ path: join(shots, '01-enrolment-link-km.png'), fullPage: true });
+      if (links.length === 0) await shoot(page, '01-enrolment-link-km.png');
       links.push(link);
     }
     await page.goto(`${url}/console/accounts`);
     const text = await page.textContent('main');
     assert.ok(text.includes('officer.a') && text.includes('analyst'));
-    await page.screenshot({ path: join(shots, '01-accounts-km.png'), fullPage: true });
+    await shoot(page, '01-accounts-km.png');
     await logout();
     // Each official opens their link and sets their own password; the link then works no more.
     for (const [n, link] of links.entries()) {
       await page.goto(link);
       await page.fill('#password', PASSWORD);
       await page.fill('#confirm', PASSWORD);
-      if (n === 0) await page.screenshot({ path: join(shots, '01-enrol-password-km.png'), fullPage: true });
+      if (n === 0) await shoot(page, '01-enrol-password-km.png');
       await submit();
       assert.ok(page.url().endsWith('/console/login'), page.url());
       const again = await page.goto(link);
@@ -197,14 +217,14 @@ try {
   await step('an officer sees the inbox and the XSS payload as text', async () => {
     await login('officer.a', PASSWORD);
     assert.ok(page.url().endsWith('/console/inbox'));
-    await page.screenshot({ path: join(shots, '02-inbox-km.png'), fullPage: true });
+    await shoot(page, '02-inbox-km.png');
     await Promise.all([page.waitForNavigation(), page.click(`text=${tracking}`)]);
     const description = await page.textContent('#description');
     assert.ok(description.includes(XSS), 'the payload is shown as typed');
     assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script ran');
     assert.equal(await page.locator('main img').count(), 0, 'no injected element');
     assert.deepEqual(dialogs, []);
-    await page.screenshot({ path: join(shots, '03-item-xss-as-text.png'), fullPage: true });
+    await shoot(page, '03-item-xss-as-text.png');
   });
 
   await step('the officer answers in Khmer', async () => {
@@ -213,7 +233,7 @@ try {
     await Promise.all([page.waitForNavigation(), page.click('form[action$="/reply"] button')]);
     const history = await page.textContent('main');
     assert.ok(history.includes(ANSWER));
-    await page.screenshot({ path: join(shots, '04-item-answered.png'), fullPage: true });
+    await shoot(page, '04-item-answered.png');
   });
 
   await step("the simulator's next sync shows the answer", async () => {
@@ -228,14 +248,14 @@ try {
     assert.match(cli('rate', '--code', tracking, '--rating', '2', '--server', url), /in_progress/);
     await page.goto(`${url}/console/inbox`);
     assert.ok((await page.textContent('main')).includes('ត្រូវការយកចិត្តទុកដាក់'), 'flagged in the inbox');
-    await page.screenshot({ path: join(shots, '05-inbox-reopened.png'), fullPage: true });
+    await shoot(page, '05-inbox-reopened.png');
   });
 
   await step('the console in English', async () => {
     await page.goto(`${url}/console/lang/en`);
     await page.goto(`${url}/console/inbox?state=answered`);
     assert.ok((await page.textContent('main')).includes('Answered'));
-    await page.screenshot({ path: join(shots, '06-inbox-en.png'), fullPage: true });
+    await shoot(page, '06-inbox-en.png');
     await page.goto(`${url}/console/lang/km`);
     await logout();
   });
@@ -248,7 +268,7 @@ try {
     const bar = await page.locator('svg[data-chart="kind"] rect').first().boundingBox();
     assert.ok(bar && bar.width > 50, 'the complaints bar is drawn');
     assert.ok(!(await page.textContent('main')).includes('ផ្លូវចូលភូមិ'), 'no free text for analysts');
-    await page.screenshot({ path: join(shots, '07-dashboard-km.png'), fullPage: true });
+    await shoot(page, '07-dashboard-km.png');
   });
 
   await step('the CSV export downloads with correct Khmer', async () => {
@@ -272,7 +292,7 @@ try {
     await Promise.all([page.waitForNavigation(), page.click('form.card button[type=submit]')]);
     const found = await page.locator('#offices tbody tr').count();
     assert.ok(found >= 1, `${found} commune halls found by their Khmer district name`);
-    await page.screenshot({ path: join(shots, '08-offices-km.png'), fullPage: true });
+    await shoot(page, '08-offices-km.png');
     await page.goto(`${url}/console/offices/CH-120110`);
     await page.uncheck('#receiving');
     await page.fill('#phone', '023 880 123');
@@ -280,7 +300,7 @@ try {
     await Promise.all([page.waitForNavigation(), page.click('form.card button[type=submit]')]);
     const facts = await page.textContent('#office-facts');
     assert.ok(facts.includes('023 880 123') && facts.includes('មតិយោបល់ថ្មីទៅ'), facts);
-    await page.screenshot({ path: join(shots, '09-office-off-km.png'), fullPage: true });
+    await shoot(page, '09-office-off-km.png');
     const out = cli('submit', '--kind', 'complaint', '--place', '120110', '--text', 'ផ្លូវខូច');
     const code = out.split(' ')[0];
     cli('sync', '--server', url);
@@ -294,7 +314,7 @@ try {
     await Promise.all([page.waitForNavigation(), page.click('form[action="/console/holidays"] button')]);
     const list = await page.textContent('#holiday-list');
     assert.ok(list.includes('2026-12-10') && list.includes('ទិវាសិទ្ធិមនុស្សអន្តរជាតិ'), list);
-    await page.screenshot({ path: join(shots, '10-deadlines-holidays-km.png'), fullPage: true });
+    await shoot(page, '10-deadlines-holidays-km.png');
   });
   assert.deepEqual(failures, []);
   console.log(`browser (${engine}): ${steps.length} steps passed; screenshots in ${shots}`);
