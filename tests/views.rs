@@ -631,7 +631,11 @@ fn the_sync_line_shows_the_engines_snapshot_and_says_when_storage_cannot_be_read
     let mut dom =
         VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(&device))));
     dom.rebuild_in_place();
-    assert!(dioxus_ssr::render(&dom).contains("មិនទាន់បានផ្ញើអ្វីនៅឡើយ"));
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("មិនទាន់បានផ្ញើអ្វីនៅឡើយ"), "{html}");
+    // Nothing sent yet carries no tick, as if something had been done.
+    assert!(html.contains(r#"data-icon="empty""#), "{html}");
+    assert!(!html.contains(r#"data-icon="check""#), "{html}");
 
     // Queued behind the sync line's back: it shows the engine's snapshot until the outbox's
     // writer refreshes it.

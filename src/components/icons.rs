@@ -12,6 +12,8 @@ pub fn Icon(name: &'static str, #[props(default = 28)] size: u32) -> Element {
         "settings" => "M19.4 13a7.7 7.7 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.6 7.6 0 0 0-1.7-1L15 3h-4l-.4 2.9a7.6 7.6 0 0 0-1.7 1l-2.5-1-2 3.5L6.6 11a7.7 7.7 0 0 0 0 2l-2.1 1.6 2 3.5 2.5-1a7.6 7.6 0 0 0 1.7 1L11 21h4l.4-2.9a7.6 7.6 0 0 0 1.7-1l2.5 1 2-3.5L19.4 13zM13 15.5A3.5 3.5 0 1 1 13 8.5a3.5 3.5 0 0 1 0 7z",
         "cloud-off" => "M19.4 10A7.5 7.5 0 0 0 5.3 7.6L3.4 5.7 2 7.1l2.4 2.4A5 5 0 0 0 6 19h11.2l2.1 2.1 1.4-1.4L4.8 3.8 19.4 10zM19.4 10a5 5 0 0 1 2.4 8.8L9 6a7.5 7.5 0 0 1 10.4 4z",
         "check" => "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2z",
+        // an empty ring: nothing yet, nothing done
+        "empty" => "M12 4a8 8 0 1 0 0 16 8 8 0 0 0 0-16zm0 2a6 6 0 1 1 0 12 6 6 0 0 1 0-12z",
         "sync" => "M12 4V1L8 5l4 4V6a6 6 0 0 1 5.7 7.9l1.5 1.5A8 8 0 0 0 12 4zm0 14a6 6 0 0 1-5.7-7.9L4.8 8.6A8 8 0 0 0 12 20v3l4-4-4-4v3z",
         "alert" => "M1 21h22L12 2 1 21zm12-3h-2v-2h2v2zm0-4h-2v-4h2v4z",
         "place" => "M12 2a7 7 0 0 0-7 7c0 5.2 7 13 7 13s7-7.8 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z",
@@ -19,7 +21,7 @@ pub fn Icon(name: &'static str, #[props(default = 28)] size: u32) -> Element {
         "logo" => "M12 2a4 4 0 0 0-4 4v6a4 4 0 0 0 8 0V6a4 4 0 0 0-4-4zm7 10h-2a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V22h2v-3.1a7 7 0 0 0 6-6.9z",
         _ => "M4 4h16v16H4z",
     };
-    rsx! { Svg { path, size } }
+    rsx! { Svg { path, size, name } }
 }
 
 /// The icon of a kind of feedback.
@@ -35,13 +37,14 @@ pub fn KindIcon(kind: Kind, #[props(default = 28)] size: u32) -> Element {
         // star
         Kind::Evaluation => "M12 17.3l6.2 3.7-1.6-7 5.4-4.7-7.1-.6L12 2 9.1 8.7 2 9.3l5.4 4.7-1.6 7z",
     };
-    rsx! { Svg { path, size } }
+    rsx! { Svg { path, size, name: kind.as_str() } }
 }
 
+/// The drawing, named by `data-icon` (what the tests look for).
 #[component]
-fn Svg(path: &'static str, size: u32) -> Element {
+fn Svg(path: &'static str, size: u32, name: &'static str) -> Element {
     rsx! {
-        svg { width: "{size}", height: "{size}", view_box: "0 0 24 24", fill: "currentColor", "aria-hidden": "true",
+        svg { width: "{size}", height: "{size}", view_box: "0 0 24 24", fill: "currentColor", "aria-hidden": "true", "data-icon": name,
             path { d: path }
         }
     }

@@ -36,7 +36,7 @@ pub fn SyncLine() -> Element {
             if counts.pending() == 0
                 && counts.accepted + counts.rejected + counts.conflict == 0 =>
         {
-            ("sync-line", "check", tr.t("sync-nothing-yet"))
+            ("sync-line", "empty", tr.t("sync-nothing-yet"))
         }
         (Some(counts), _) if counts.pending() == 0 => ("sync-line", "check", tr.t("sync-all-sent")),
         (Some(counts), _) => {

@@ -262,7 +262,7 @@ async fn audit_on(db: TestDb) {
     let page = officer
         .get(&format!("/console/items/{number}?contact=1"))
         .await;
-    assert!(page.body.contains("Anonymous") || page.body.contains("អនាមិក៖"));
+    assert!(page.body.contains("Anonymous") || page.body.contains("មិនដាក់ឈ្មោះ៖"));
     assert_eq!(
         setup.db.count(
             "SELECT count(*) FROM audit_log WHERE action = 'view_contact'",
