@@ -144,7 +144,7 @@ confirm-code-label = Your tracking code
 confirm-code-hint = Keep this code. Give it to the office if you contact them.
 confirm-waiting = Saved on this phone. It will be sent as soon as there is a connection.
 confirm-sending = Sending now…
-confirm-sent = Sent. Received by the office as number { $number }.
+confirm-sent = Sent. The office has received it and will answer you here.
 confirm-go-home = Back to start
 confirm-go-feedback = See my feedback
 

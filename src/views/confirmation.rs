@@ -1,12 +1,13 @@
 //! After sending: the tracking code at once, and the truth about where the item is — saved on
-//! the phone and waiting, being sent, or received by the office with its number.
+//! the phone and waiting (a phone), being sent, or received by the office (a tick, and only
+//! then), in words that say what comes next.
 
 use dioxus::prelude::*;
 use ourvoice_outbox::ItemState;
 use uuid::Uuid;
 
 use crate::components::{state_label, stored_item, use_stored, Header, Icon};
-use crate::i18n::{Arg, Tr};
+use crate::i18n::Tr;
 use crate::state::{use_ui, Screen};
 
 #[component]
@@ -20,21 +21,20 @@ pub fn ConfirmationView(id: Uuid) -> Element {
             return rsx! { Header { title: tr.t("confirm-title") } main { p { class: "banner-error", role: "alert", id: "storage-error", {tr.t(key)} } } }
         }
     };
-    let (message, class) = match &item.state {
+    // A tick only once the office has it: saved on the phone, sending and refused each look
+    // different.
+    let (message, class, icon) = match &item.state {
         ItemState::Queued | ItemState::Retrying { .. } => {
-            (tr.t("confirm-waiting"), "sync-line waiting")
+            (tr.t("confirm-waiting"), "sync-line waiting", "phone")
         }
-        ItemState::Sending => (tr.t("confirm-sending"), "sync-line waiting"),
-        ItemState::Accepted { server_number, .. } => (
-            tr.t_args("confirm-sent", &[("number", Arg::Num(*server_number))]),
-            "sync-line",
-        ),
-        other => (state_label(&tr, other).0, "sync-line problem"),
+        ItemState::Sending => (tr.t("confirm-sending"), "sync-line waiting", "sync"),
+        ItemState::Accepted { .. } => (tr.t("confirm-sent"), "sync-line", "check"),
+        other => (state_label(&tr, other).0, "sync-line problem", "alert"),
     };
     rsx! {
         Header { title: tr.t("confirm-title") }
         main { id: "confirmation",
-            div { class: "logo", Icon { name: "check", size: 64 } }
+            div { class: "logo", Icon { name: icon, size: 64 } }
             p { {tr.t("confirm-code-label")} }
             p { class: "code", id: "tracking-code", lang: "en", "{item.tracking_code}" }
             p { class: "muted", {tr.t("confirm-code-hint")} }

@@ -88,6 +88,7 @@ for (const lang of ['km', 'en']) {
         const code = await submit(page, lang, kind, kind === 'complaint' ? `${lang}-complaint` : kind === 'evaluation' ? `${lang}-evaluation` : null);
         // Sent for real: the server's number arrives without the citizen doing anything.
         await waitForText(page, '#confirm-state', new RegExp('^' + texts[lang].sentPrefix.replace('.', '\\.')));
+        assert.equal(await page.locator('#confirmation [data-icon="check"]').count(), 1);
         if (kind === 'complaint') await shot(page, `${lang}-confirmation`);
         codes.push(code);
         await page.click('#confirm-home');
@@ -135,6 +136,9 @@ test('a submission made while the server is down waits, then is sent by itself',
     await firstRun(page, 'en');
     await submit(page, 'en', 'complaint');
     await waitForText(page, '#confirm-state', /Saved on this phone/);
+    // Kept on the phone is not done: no tick before the office has it.
+    assert.equal(await page.locator('#confirmation [data-icon="check"]').count(), 0);
+    assert.equal(await page.locator('#confirmation [data-icon="phone"]').count(), 1);
     await shot(page, 'en-confirmation-waiting');
     await page.click('#confirm-home');
     await waitForText(page, '#sync-line', /Offline — 1 waiting to send/);
