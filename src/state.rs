@@ -44,8 +44,10 @@ pub struct FormState {
     pub place: Option<String>,
     pub category: String,
     pub description: String,
-    /// As the date field gives it: `YYYY-MM-DD` or empty.
-    pub incident_date: String,
+    /// The day of the visit as chosen: day, month and year, each optional until all are given.
+    pub incident_day: Option<u32>,
+    pub incident_month: Option<u32>,
+    pub incident_year: Option<i32>,
     pub overall: Option<u8>,
     pub criteria: Criteria,
     pub extra_payment: Option<bool>,
@@ -62,6 +64,24 @@ pub struct FormState {
 }
 
 impl FormState {
+    /// The day of the visit: none when nothing is chosen; an error on the date's field when
+    /// only a part is chosen or the parts make no day (the 31st of a month of 30).
+    pub fn incident_date(&self) -> Result<Option<NaiveDate>, ValidationError> {
+        let unreadable = || {
+            ValidationError::new(
+                ourvoice_protocol::ErrorCode::Malformed,
+                ourvoice_protocol::field::INCIDENT_DATE,
+            )
+        };
+        match (self.incident_year, self.incident_month, self.incident_day) {
+            (None, None, None) => Ok(None),
+            (Some(year), Some(month), Some(day)) => NaiveDate::from_ymd_opt(year, month, day)
+                .map(Some)
+                .ok_or_else(unreadable),
+            _ => Err(unreadable()),
+        }
+    }
+
     /// Whether the form offers the choice to make the text public: never for a complaint about
     /// office staff, a confidential item or an evaluation (the protocol's rule).
     pub fn may_publish_text(&self) -> bool {
@@ -88,12 +108,7 @@ impl FormState {
 
     /// The draft to validate and store. An unreadable date becomes an error on its field.
     pub fn to_draft(&self, lang: Lang) -> Result<Draft, ValidationError> {
-        let incident_date = match self.incident_date.trim() {
-            "" => None,
-            text => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                ValidationError::new(ourvoice_protocol::ErrorCode::Malformed, "incident_date")
-            })?),
-        };
+        let incident_date = self.incident_date()?;
         let kind = self.kind.unwrap_or(Kind::Complaint);
         let profile = RespondentProfile {
             gender: self.gender,

@@ -86,7 +86,15 @@ pub fn FieldError(field: String) -> Element {
         for (index, error) in errors.into_iter().enumerate() {
             p { key: "{index}", class: "field-error", role: "alert", "data-error": "{error.code}",
                 Icon { name: "alert" }
-                span { {tr.error(error.code)} }
+                span {
+                    // A date given in part, or no such day (the 31st of November), in words
+                    // that say what to do.
+                    if field == ourvoice_protocol::field::INCIDENT_DATE && error.code == ourvoice_protocol::ErrorCode::Malformed {
+                        {tr.t("error-date-parts")}
+                    } else {
+                        {tr.error(error.code)}
+                    }
+                }
             }
         }
     }

@@ -4,7 +4,7 @@
 //! where the protocol allows it), and the optional "about you". Errors appear next to their
 //! fields; nothing typed is ever lost.
 
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use dioxus::prelude::*;
 use ourvoice_directory::Directory;
 use ourvoice_protocol::{field, AgeBand, Code, Disability, Gender, Kind, MAX_DESCRIPTION_CHARS};
@@ -25,17 +25,25 @@ fn field_class(invalid: bool) -> &'static str {
 /// Checks the form with the protocol's rules; on success goes to the review step.
 fn check_and_continue(mut ui: crate::state::Ui) {
     let lang = (ui.lang)();
-    let draft = ui.form.read().to_draft(lang);
-    let result = match draft {
-        Err(error) => Err(vec![error]),
-        Ok(draft) => draft.check(Directory::embedded(), APP_VERSION, Utc::now()),
+    // A date that is not a day is one error among the others: the rest is checked without it.
+    let mut form = ui.form.read().clone();
+    let date_error = form.incident_date().err();
+    if date_error.is_some() {
+        (form.incident_day, form.incident_month, form.incident_year) = (None, None, None);
+    }
+    let mut errors = match form.to_draft(lang) {
+        Err(error) => vec![error],
+        Ok(draft) => draft
+            .check(Directory::embedded(), APP_VERSION, Utc::now())
+            .err()
+            .unwrap_or_default(),
     };
-    match result {
-        Ok(()) => {
-            ui.errors.set(Vec::new());
-            ui.go(Screen::Review);
-        }
-        Err(errors) => ui.errors.set(errors),
+    errors.extend(date_error);
+    if errors.is_empty() {
+        ui.errors.set(Vec::new());
+        ui.go(Screen::Review);
+    } else {
+        ui.errors.set(errors);
     }
 }
 
@@ -179,7 +187,7 @@ fn TextSection(kind: Kind) -> Element {
     let form = ui.form.read().clone();
     let invalid = |field: &str| !ui.errors_of(field).is_empty();
     let count = form.description.chars().count();
-    let today = ourvoice_outbox::cambodia_today(Utc::now()).to_string();
+    let this_year = ourvoice_outbox::cambodia_today(Utc::now()).year();
     let description_label = tr.t(&format!("form-description-{}", kind.as_str()));
 
     rsx! {
@@ -195,13 +203,33 @@ fn TextSection(kind: Kind) -> Element {
             }
         }
         FieldError { field: field::DESCRIPTION }
-        label { class: field_class(invalid(field::INCIDENT_DATE)),
-            span { {tr.t("form-incident-date")} }
-            input { r#type: "date", id: "incident-date", value: "{form.incident_date}", max: "{today}",
-                oninput: move |e| { ui.form.write().incident_date = e.value(); },
+        fieldset { class: field_class(invalid(field::INCIDENT_DATE)), id: "incident-date",
+            legend { {tr.t("form-incident-date")} }
+            div { class: "date-parts",
+                select { id: "incident-day", "aria-label": tr.t("form-day"),
+                    oninput: move |e| { ui.form.write().incident_day = e.value().parse().ok(); },
+                    option { value: "", selected: form.incident_day.is_none(), {tr.t("form-day")} }
+                    for day in 1..=31u32 {
+                        option { key: "{day}", value: "{day}", selected: form.incident_day == Some(day), {tr.num(u64::from(day))} }
+                    }
+                }
+                select { id: "incident-month", "aria-label": tr.t("form-month"),
+                    oninput: move |e| { ui.form.write().incident_month = e.value().parse().ok(); },
+                    option { value: "", selected: form.incident_month.is_none(), {tr.t("form-month")} }
+                    for month in 1..=12u32 {
+                        option { key: "{month}", value: "{month}", selected: form.incident_month == Some(month), {tr.t(&format!("month-{month}"))} }
+                    }
+                }
+                select { id: "incident-year", "aria-label": tr.t("form-year"),
+                    oninput: move |e| { ui.form.write().incident_year = e.value().parse().ok(); },
+                    option { value: "", selected: form.incident_year.is_none(), {tr.t("form-year")} }
+                    for year in [this_year, this_year - 1, this_year - 2] {
+                        option { key: "{year}", value: "{year}", selected: form.incident_year == Some(year), {tr.num(year.max(0) as u64)} }
+                    }
+                }
             }
+            FieldError { field: field::INCIDENT_DATE }
         }
-        FieldError { field: field::INCIDENT_DATE }
     }
     }
 }

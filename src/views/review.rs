@@ -54,9 +54,7 @@ pub fn ReviewView() -> Element {
     } else {
         tr.t("review-anonymous")
     };
-    let date = chrono::NaiveDate::parse_from_str(&form.incident_date, "%Y-%m-%d")
-        .ok()
-        .map(|d| tr.date(d));
+    let date = form.incident_date().ok().flatten().map(|d| tr.date(d));
 
     let send = move |_| {
         let Ok(device) = &device.0 else {
@@ -130,7 +128,7 @@ pub fn ReviewView() -> Element {
                     }
                     if let Some(date) = date {
                         dt { {tr.t("form-incident-date")} }
-                        dd { {date} }
+                        dd { id: "review-date", {date} }
                     }
                     if let Some(extra) = form.extra_payment {
                         dt { {tr.t("form-extra-payment")} }

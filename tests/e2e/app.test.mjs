@@ -279,8 +279,12 @@ test('an invalid form shows the errors next to the fields and keeps the text; sw
     await page.click('#privacy-confidential');
     await page.fill('#name', 'សុខ ដារ៉ា');
     await page.fill('#phone', '123');
+    // The day of the visit is chosen as day, month and year in the citizen's words; a day
+    // alone is not a date.
+    await page.selectOption('#incident-day', '31');
     await page.click('#form-continue');
     await expectScreen(page, 'Form');
+    await waitForText(page, '#incident-date [data-error="malformed"]', /ថ្ងៃ ខែ និងឆ្នាំ/);
     await page.waitForSelector('[data-error="phone_invalid"]');
     await page.waitForSelector('[data-error="description_required"]');
     await page.waitForSelector('[data-error="category_unknown"]');
@@ -299,9 +303,19 @@ test('an invalid form shows the errors next to the fields and keeps the text; sw
     await shot(page, 'en-form-errors');
     await page.fill('#phone', '012 345 678');
     await page.click('#category-land');
+    // The 31st of November is no day; the 30th is.
+    const year = await page.locator('#incident-year option').nth(2).getAttribute('value');
+    await page.selectOption('#incident-month', '11');
+    await page.selectOption('#incident-year', year);
+    assert.match(await page.textContent('#incident-month'), /November/);
+    await page.click('#form-continue');
+    await expectScreen(page, 'Form');
+    await waitForText(page, '#incident-date [data-error="malformed"]', /a day that exists/);
+    await page.selectOption('#incident-day', '30');
     await page.click('#form-continue');
     await expectScreen(page, 'Review');
     await waitForText(page, '#review-privacy', /\+85512345678/);
+    await waitForText(page, '#review-date', new RegExp(`^30 November ${year}$`));
   } finally {
     await app.stop();
     await server.stop();
