@@ -40,6 +40,7 @@ home-settings = Settings
 ## Sync line
 sync-all-sent = All sent
 sync-nothing-yet = Nothing sent yet
+sync-send-now = Send now
 sync-waiting = { $count } waiting to send
 sync-offline-waiting = Offline — { $count } waiting to send
 sync-sending = Sending { $done } of { $total }…

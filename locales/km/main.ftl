@@ -40,6 +40,7 @@ home-settings = ការកំណត់
 ## ស្ថានភាពផ្ញើ
 sync-all-sent = បានផ្ញើទាំងអស់
 sync-nothing-yet = មិនទាន់បានផ្ញើអ្វីនៅឡើយ
+sync-send-now = ផ្ញើឥឡូវនេះ
 sync-waiting = { $count } កំពុងរង់ចាំផ្ញើ
 sync-offline-waiting = គ្មានអ៊ីនធឺណិត — { $count } កំពុងរង់ចាំផ្ញើ
 sync-sending = កំពុងផ្ញើ { $done } ក្នុងចំណោម { $total }…

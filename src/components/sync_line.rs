@@ -1,7 +1,8 @@
 //! The sync line on the home screen: "Offline — 3 waiting to send", "Sending 2 of 5…",
 //! "All sent". It tells the truth about the outbox: counts come from the sync engine's latest
 //! snapshot of it (refreshed whenever the engine or the UI changed it), not from memory, and
-//! nothing is read from the database while it renders.
+//! nothing is read from the database while it renders. While something waits, a "Send now"
+//! button for everyone.
 
 use dioxus::prelude::*;
 use ourvoice_sync::{SyncPhase, SyncProblem};
@@ -19,6 +20,10 @@ pub fn SyncLine() -> Element {
         return rsx! { p { class: "sync-line problem", role: "status", {tr.t("sync-storage-problem")} } };
     };
     let status = (ui.sync)();
+    // Anyone holding the phone may ask for what waits to be sent now (the engine also retries
+    // by itself); not while a round is sending.
+    let waiting = status.counts.is_some_and(|counts| counts.pending() > 0)
+        && !matches!(status.phase, SyncPhase::Sending { .. });
     let (class, icon, text) = match (status.counts, status.phase) {
         (None, _) => ("sync-line problem", "alert", tr.t("sync-storage-problem")),
         (Some(_), SyncPhase::Sending { done, total }) if total > 0 => (
@@ -72,6 +77,12 @@ pub fn SyncLine() -> Element {
         p { class: "{class}", role: "status", "aria-live": "polite", id: "sync-line",
             Icon { name: icon }
             span { {text} }
+        }
+        if waiting {
+            button { class: "button secondary", id: "send-now",
+                onclick: move |_| { if let Ok(device) = &device.0 { device.engine.kick(); } },
+                Icon { name: "sync", size: 22 } " " {tr.t("sync-send-now")}
+            }
         }
     }
 }

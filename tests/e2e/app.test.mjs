@@ -142,6 +142,9 @@ test('a submission made while the server is down waits, then is sent by itself',
     await shot(page, 'en-confirmation-waiting');
     await page.click('#confirm-home');
     await waitForText(page, '#sync-line', /Offline — 1 waiting to send/);
+    // Anyone can ask to send now; while the server is away it still waits.
+    await page.click('#send-now');
+    await waitForText(page, '#sync-line', /1 waiting to send/);
     await shot(page, 'en-home-offline');
     await page.click('#open-feedback');
     await waitForText(page, '#feedback', /Waiting to send/);
@@ -149,6 +152,7 @@ test('a submission made while the server is down waits, then is sent by itself',
     await page.click('#back');
     server = await startServer(folder, `127.0.0.1:${port}`);
     await waitForText(page, '#sync-line', /All sent/);
+    assert.equal(await page.locator('#send-now').count(), 0, 'nothing waits: no "Send now"');
     await page.click('#open-feedback');
     await waitForText(page, '#feedback', /Received by the office/);
   } finally {
