@@ -110,6 +110,27 @@ export async function accessible(page, name) {
   axeFindings[name] = serious.map((v) => ({ rule: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
   writeFileSync(join(screenshots, 'accessibility.json'), JSON.stringify(axeFindings, null, 2));
   assert.deepEqual(axeFindings[name], [], `${name}: serious or critical accessibility findings`);
+  const small = await smallTargets(page, 48);
+  assert.deepEqual(small, [], `${name}: touch targets smaller than 48 px`);
+}
+
+/**
+ * The controls a finger must hit that are smaller than `least` px either way: buttons,
+ * fields, selects, links and radios; a check box counts by its label, which takes the tap too.
+ */
+export async function smallTargets(page, least) {
+  return page.evaluate((least) => {
+    const found = [];
+    for (const element of document.querySelectorAll('button, a[href], input, select, textarea, [role=radio]')) {
+      const target = element.matches('input[type=checkbox], input[type=radio]') ? element.closest('label') || element : element;
+      const box = target.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      if (box.height < least || box.width < least) {
+        found.push(`${element.tagName.toLowerCase()}#${element.id || ''}.${element.className || ''} ${Math.round(box.width)}×${Math.round(box.height)}`);
+      }
+    }
+    return [...new Set(found)];
+  }, least);
 }
 
 /** The current screen's name, as the app marks it. */

@@ -44,6 +44,8 @@ const STYLE: &str = "
 body{margin:0;font-family:'Noto Sans Khmer','Noto Sans',system-ui,sans-serif;font-size:17px;line-height:1.6;color:#1d2733;background:#f4f6f8}
 header{background:#0b3d6b;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 header a,header button{color:#fff}
+input[type=checkbox]{width:24px;height:24px;min-height:0;vertical-align:middle}
+label:has(>input[type=checkbox]){display:inline-flex;align-items:center;gap:.5rem;min-height:44px}
 header .who{margin-left:auto}
 nav a{margin-right:1rem}
 main{padding:1rem;max-width:70rem;margin:auto}
@@ -59,7 +61,8 @@ input,select,textarea,button{font:inherit;padding:.5rem;min-height:44px}
 input[type=text],input[type=password],select,textarea{width:100%;max-width:32rem}
 textarea{min-height:7rem}
 button{background:#0b3d6b;color:#fff;border:0;border-radius:6px;padding:.5rem 1rem;cursor:pointer}
-button.link{background:none;color:inherit;text-decoration:underline;padding:0;min-height:0}
+button.link{background:none;color:inherit;text-decoration:underline;padding:0 .25rem}
+header a,button.link,.pager a{display:inline-flex;align-items:center;justify-content:center;min-height:44px;min-width:44px}
 .row{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end}
 .row>*{flex:1 1 10rem}
 .counts span{margin-right:1rem}

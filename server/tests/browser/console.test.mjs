@@ -55,6 +55,28 @@ async function shoot(page, file) {
   axeFindings[file] = serious.map((v) => ({ rule: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
   writeFileSync(join(shots, 'accessibility.json'), JSON.stringify(axeFindings, null, 2));
   assert.deepEqual(axeFindings[file], [], `${file}: serious or critical accessibility findings`);
+  const small = await smallTargets(page, 44);
+  assert.deepEqual(small, [], `${file}: controls smaller than 44 px`);
+}
+
+/**
+ * The controls smaller than `least` px either way: buttons, fields, selects and the links
+ * that act (navigation and the pager; links inside running text are exempt, as WCAG allows);
+ * a check box counts by its label, which takes the click too.
+ */
+async function smallTargets(page, least) {
+  return page.evaluate((least) => {
+    const found = [];
+    for (const element of document.querySelectorAll('button, input:not([type=hidden]), select, textarea, header a, nav a, .pager a')) {
+      const target = element.matches('input[type=checkbox], input[type=radio]') ? element.closest('label') || element : element;
+      const box = target.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      if (box.height < least || box.width < least) {
+        found.push(`${element.tagName.toLowerCase()}#${element.id || ''}[${element.getAttribute('name') || ''}] ${Math.round(box.width)}×${Math.round(box.height)}`);
+      }
+    }
+    return [...new Set(found)];
+  }, least);
 }
 
 function cli(...args) {
