@@ -26,6 +26,11 @@ use crate::state::Ui;
 pub const HTTPS_ONLY: bool =
     cfg!(any(target_os = "android", target_os = "ios")) && !cfg!(debug_assertions);
 
+/// Whether this build has the testers' section (another server, database counts): development
+/// builds only. On a shared phone, whoever holds it must not be able to point the app at
+/// another server; everyone has "Send now" on the home screen instead.
+pub const TESTERS_SECTION: bool = cfg!(debug_assertions);
+
 /// Whether this build may send to `url`.
 pub fn server_allowed(url: &str) -> bool {
     server_allowed_when(url, HTTPS_ONLY)

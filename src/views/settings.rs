@@ -1,5 +1,6 @@
 //! Settings: language, privacy page, deleting this phone's copy of sent feedback, and a hidden
-//! testers' section (tap the version five times): server address, send now, database counts.
+//! testers' section (tap the version five times; development builds only): server address,
+//! send now, database counts.
 
 use dioxus::prelude::*;
 use ourvoice_protocol::Lang;
@@ -83,7 +84,7 @@ pub fn SettingsView() -> Element {
             button { class: "version", id: "version", onclick: move |_| version_taps += 1,
                 {tr.t_args("settings-version", &[("version", Arg::Text(APP_VERSION))])}
             }
-            if version_taps() >= 5 {
+            if crate::platform::TESTERS_SECTION && version_taps() >= 5 {
                 section { class: "card", id: "testers",
                     h3 { {tr.t("testers-title")} }
                     label { class: "field",
