@@ -195,6 +195,7 @@ detail-action-refused = Not delivered: the server did not accept it. What you se
 detail-my-actions = Your answers and ratings
 detail-my-answer = Your answer
 detail-my-rating = Your rating
+detail-reopened-by-rating = Because you gave a low rating, the office must look at this again.
 
 ## Settings
 settings-title = Settings

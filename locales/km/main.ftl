@@ -195,6 +195,7 @@ detail-action-refused = មិនបានបញ្ជូនទេ៖ ម៉ា�
 detail-my-actions = ចម្លើយ និងការវាយតម្លៃរបស់អ្នក
 detail-my-answer = ចម្លើយរបស់អ្នក
 detail-my-rating = ការវាយតម្លៃរបស់អ្នក
+detail-reopened-by-rating = ដោយសារអ្នកវាយតម្លៃទាប ការិយាល័យត្រូវពិនិត្យរឿងនេះម្តងទៀត។
 
 ## ការកំណត់
 settings-title = ការកំណត់

@@ -125,6 +125,13 @@ pub fn CitizenActions(actions: Vec<Action>) -> Element {
                         let role = if kind == StateKind::Bad { "alert" } else { "status" };
                         rsx! { p { class: "action-state", role: "{role}", span { class: kind.class(), {words} } } }
                     }
+                    // A low rating reopens the case: say so, rather than let the state change
+                    // without a word.
+                    if let (ActionBody::Rating(stars), ActionState::Sent { .. }) = (&action.body, &action.state) {
+                        if ourvoice_protocol::rating_reopens(*stars) {
+                            p { class: "muted", id: "reopened-by-rating", {tr.t("detail-reopened-by-rating")} }
+                        }
+                    }
                 }
             }
         }

@@ -260,6 +260,8 @@ test("an answer to the office's question given while the server is down waits on
     await shot(page, 'km-detail-rating-waiting');
     server = await startServer(folder, listen, consoleArgs);
     await waitForText(page, '#detail-state', /កំពុងដោះស្រាយ/);
+    // The low rating's effect is said, not left to a silent change of state.
+    await waitForText(page, '#reopened-by-rating', /ពិនិត្យរឿងនេះម្តងទៀត/);
     await shot(page, 'km-detail-rating-sent');
     await office.goto(item);
     assert.match(await office.textContent('main'), /In progress|កំពុងដោះស្រាយ/, 'reopened for the office');
