@@ -69,6 +69,7 @@ textarea { min-height: 9rem; resize: vertical; }
 .choices { display: flex; flex-wrap: wrap; gap: .5rem; }
 .choice { min-height: 3rem; padding: .4rem 1rem; border-radius: 2rem; border: 2px solid var(--line); background: #fff; color: var(--ink);
   font: inherit; cursor: pointer; }
+.badge { display: inline-flex; align-items: center; justify-content: center; min-width: 1.6rem; padding: 0 .45rem; margin-left: .4rem; border-radius: 1rem; background: var(--error); color: #fff; font-weight: 700; font-size: .85em; }
 .choice[aria-pressed=true], .choice[aria-checked=true] { border-color: var(--brand); background: var(--brand-soft); color: var(--brand-dark); font-weight: 700; }
 .privacy-choice { display: flex; flex-direction: column; align-items: flex-start; text-align: left; border-radius: 1rem; width: 100%; }
 .stars { display: flex; gap: .25rem; align-items: center; flex-wrap: wrap; }

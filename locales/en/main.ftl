@@ -35,6 +35,9 @@ kind-information-hint = Fees, documents, opening hours, procedures.
 kind-evaluation = Evaluate a service
 kind-evaluation-hint = Rate a visit: speed, staff, fees, information, access.
 home-my-feedback = My feedback
+home-unread = { $count } with a new reply
+feedback-new-reply = New reply
+error-storage-seen = This phone could not note that you have read this. Nothing was lost.
 home-settings = Settings
 
 ## Sync line

@@ -35,6 +35,9 @@ kind-information-hint = តម្លៃសេវា ឯកសារ ម៉ោង
 kind-evaluation = វាយតម្លៃសេវា
 kind-evaluation-hint = វាយតម្លៃការមកទទួលសេវា៖ ល្បឿន បុគ្គលិក តម្លៃ ព័ត៌មាន ការចូលប្រើ។
 home-my-feedback = មតិរបស់ខ្ញុំ
+home-unread = មានចម្លើយថ្មី { $count }
+feedback-new-reply = មានចម្លើយថ្មី
+error-storage-seen = ទូរសព្ទនេះមិនអាចកត់ចំណាំថាអ្នកបានអានរឿងនេះហើយទេ។ គ្មានអ្វីបាត់ទេ។
 home-settings = ការកំណត់
 
 ## ស្ថានភាពផ្ញើ

@@ -16,7 +16,18 @@ use crate::state::use_ui;
 
 #[component]
 pub fn DetailView(id: Uuid) -> Element {
-    let ui = use_ui();
+    let mut ui = use_ui();
+    let device = crate::state::use_device();
+    // Open means read: the office's replies on this screen are no longer new, also those that
+    // arrive while it is open (the effect runs again with every snapshot of the engine).
+    use_effect(move || {
+        let unread = (ui.sync)().counts.is_some_and(|counts| counts.unread > 0);
+        if let (true, Ok(device)) = (unread, &device.0) {
+            if ui.check(device.outbox.mark_seen(id), "error-storage-seen") == Some(true) {
+                ui.refreshed(&device.engine);
+            }
+        }
+    });
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
     let directory = Directory::embedded();

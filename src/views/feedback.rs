@@ -44,6 +44,9 @@ pub fn FeedbackView() -> Element {
                                             small { lang: "en", "{item.tracking_code}" }
                                             small { {place} " · " {day} }
                                             span { class: kind.class(), "data-state": "{label}", {label.clone()} }
+                                            if item.unread_replies > 0 {
+                                                span { class: "badge", "data-unread": "{item.unread_replies}", {tr.t("feedback-new-reply")} }
+                                            }
                                         }
                                         span { class: "chevron", Icon { name: "chevron", size: 22 } }
                                     }

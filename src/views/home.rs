@@ -4,13 +4,15 @@ use dioxus::prelude::*;
 use ourvoice_protocol::{Code, Kind};
 
 use crate::components::{Header, Icon, KindIcon, SyncLine};
-use crate::i18n::Tr;
+use crate::i18n::{Arg, Tr};
 use crate::state::{use_ui, FormState, Screen};
 
 #[component]
 pub fn HomeView() -> Element {
     let mut ui = use_ui();
     let tr = Tr::new((ui.lang)());
+    // Cases with a reply the citizen has not opened yet, from the engine's snapshot.
+    let unread = (ui.sync)().counts.map_or(0, |counts| counts.unread);
     rsx! {
         Header { title: tr.t("app-title") }
         main {
@@ -44,6 +46,11 @@ pub fn HomeView() -> Element {
             div { class: "row-buttons",
                 button { class: "button secondary", id: "open-feedback", onclick: move |_| ui.go(Screen::Feedback),
                     Icon { name: "list", size: 22 } " " {tr.t("home-my-feedback")}
+                    if unread > 0 {
+                        span { class: "badge", id: "unread-badge", "aria-label": tr.t_args("home-unread", &[("count", Arg::Num(unread))]),
+                            {tr.num(unread)}
+                        }
+                    }
                 }
                 button { class: "button secondary", id: "open-settings", onclick: move |_| ui.go(Screen::Settings),
                     Icon { name: "settings", size: 22 } " " {tr.t("home-settings")}

@@ -214,14 +214,26 @@ test("an answer to the office's question given while the server is down waits on
     await office.selectOption('#reply-kind', 'question');
     await Promise.all([office.waitForNavigation(), office.click('form[action$="/reply"] button[type=submit]')]);
 
-    // The phone gets the question with its next sync (a network coming up asks for one).
+    // The phone gets the question with its next sync (a network coming up asks for one): a
+    // new reply is marked on the home screen and in the list until the citizen opens it.
     await page.click('#confirm-home');
+    await page.evaluate(() => window.dispatchEvent(new Event('ourvoice-online')));
+    await waitForText(page, '#unread-badge', /^1$/);
+    await shot(page, 'en-home-unread');
+    await page.click('#open-feedback');
+    await waitForText(page, `[data-code="${code}"]`, /New reply/);
+    await page.click(`[data-code="${code}"]`);
+    await expectScreen(page, 'Detail');
+    await waitForText(page, '#detail-replies', /Which village is the office in\?/);
+    await page.waitForSelector('#citizen-answer');
+    await page.click('#back');
+    await expectScreen(page, 'Feedback');
+    assert.doesNotMatch(await page.textContent(`[data-code="${code}"]`), /New reply/);
+    await page.click('#back');
+    await page.waitForSelector('#unread-badge', { state: 'detached' });
     await page.click('#open-feedback');
     await page.click(`[data-code="${code}"]`);
     await expectScreen(page, 'Detail');
-    await page.evaluate(() => window.dispatchEvent(new Event('ourvoice-online')));
-    await waitForText(page, '#detail-replies', /Which village is the office in\?/);
-    await page.waitForSelector('#citizen-answer');
 
     // The server goes down; the citizen answers anyway: kept on the phone, shown as waiting.
     await server.stop();

@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::OutboxError;
 
 /// The schema this code writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The whole schema at [`SCHEMA_VERSION`], for a new database.
 const CREATE_LATEST: &str = "
@@ -33,7 +33,8 @@ CREATE TABLE submissions (
     settled_at INTEGER,
     status TEXT,
     seq INTEGER NOT NULL DEFAULT 0,
-    status_at INTEGER
+    status_at INTEGER,
+    seen_seq INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX submissions_by_state ON submissions (state, next_attempt_at);
 CREATE TABLE replies (
@@ -134,6 +135,12 @@ CREATE TABLE citizen_actions (
 );
 CREATE INDEX citizen_actions_by_state ON citizen_actions (state, next_attempt_at);
 CREATE INDEX citizen_actions_by_submission ON citizen_actions (submission_id, created_at);
+",
+    // Version 5: the newest event the citizen has seen of each case, for the unread mark;
+    // what was there before the upgrade counts as seen.
+    "
+ALTER TABLE submissions ADD COLUMN seen_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE submissions SET seen_seq = seq;
 ",
 ];
 
@@ -260,7 +267,8 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let fresh = open_database(&folder.path().join("fresh.db")).unwrap();
         // (version, the status the kept row has after the upgrade)
-        let cases: &[(u32, Option<&str>)] = &[(1, Some("received")), (2, None), (3, None)];
+        let cases: &[(u32, Option<&str>)] =
+            &[(1, Some("received")), (2, None), (3, None), (4, None)];
         assert_eq!(
             cases.len() as u32,
             SCHEMA_VERSION - 1,

@@ -78,6 +78,8 @@ pub struct OutboxItem {
     pub state: ItemState,
     pub submission: Submission,
     pub replies: Vec<ReplyRecord>,
+    /// Replies the citizen has not opened yet.
+    pub unread_replies: u64,
 }
 
 /// How many rows are in each state: the sync line on the home screen.
@@ -91,6 +93,8 @@ pub struct Counts {
     pub conflict: u64,
     /// The citizen's answers and ratings the server has not answered for yet.
     pub actions_pending: u64,
+    /// Cases with a reply from the office the citizen has not opened yet.
+    pub unread: u64,
 }
 
 impl Counts {
@@ -205,7 +209,7 @@ pub struct Outbox {
 
 const ITEM_COLUMNS: &str =
     "id, tracking_code, kind, place, created_at, state, attempts, next_attempt_at,
-    last_error, server_number, office, rejection, status, body";
+    last_error, server_number, office, rejection, status, body, seen_seq";
 
 impl Outbox {
     /// Opens the outbox at `path`; rows and actions a killed app left `sending` become
@@ -295,6 +299,16 @@ impl Outbox {
         row.map(|row| row.into_item(&conn)).transpose()
     }
 
+    /// The citizen has opened case `id`: its replies so far are no longer new. Whether that
+    /// changed anything.
+    pub fn mark_seen(&self, id: Uuid) -> Result<bool, OutboxError> {
+        let changed = self.conn().execute(
+            "UPDATE submissions SET seen_seq = seq WHERE id = ?1 AND seen_seq < seq",
+            [id.to_string()],
+        )?;
+        Ok(changed > 0)
+    }
+
     pub fn counts(&self) -> Result<Counts, OutboxError> {
         let conn = self.conn();
         let mut statement = conn.prepare_cached(
@@ -321,6 +335,12 @@ impl Outbox {
         }
         counts.actions_pending = conn.query_row(
             "SELECT count(*) FROM citizen_actions WHERE state IN ('queued', 'sending')",
+            [],
+            |r| r.get(0),
+        )?;
+        counts.unread = conn.query_row(
+            "SELECT count(DISTINCT r.submission_id) FROM replies r
+             JOIN submissions s ON s.id = r.submission_id WHERE r.seq > s.seen_seq",
             [],
             |r| r.get(0),
         )?;
@@ -500,6 +520,7 @@ struct RawRow {
     rejection: Option<String>,
     status: Option<String>,
     body: String,
+    seen_seq: i64,
 }
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
@@ -518,6 +539,7 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
         rejection: r.get(11)?,
         status: r.get(12)?,
         body: r.get(13)?,
+        seen_seq: r.get(14)?,
     })
 }
 
@@ -601,6 +623,10 @@ impl RawRow {
             created_at: self.created_at,
             state,
             submission: parse_body(&self.id, &self.body)?,
+            unread_replies: replies
+                .iter()
+                .filter(|reply| reply.seq as i64 > self.seen_seq)
+                .count() as u64,
             replies,
         })
     }

@@ -303,6 +303,22 @@ fn updates_apply_in_order_and_replies_are_kept_once() {
     assert_eq!(item.replies.len(), 1);
     assert_eq!(item.replies[0].text, "សូមអញ្ជើញមកថ្ងៃច័ន្ទ");
     assert_eq!(outbox.update_keys().unwrap()[0].since, 9);
+
+    // The reply is new until the citizen opens the case; a later status change alone is not.
+    assert_eq!(item.unread_replies, 1);
+    assert_eq!(outbox.counts().unwrap().unread, 1);
+    assert!(outbox.mark_seen(a).unwrap());
+    assert!(!outbox.mark_seen(a).unwrap(), "nothing new the second time");
+    assert_eq!(outbox.get(a).unwrap().unwrap().unread_replies, 0);
+    assert_eq!(outbox.counts().unwrap().unread, 0);
+    let closed = CaseUpdate {
+        seq: 10,
+        status: CaseStatus::ClosedResolved,
+        reply: None,
+        ..answer.clone()
+    };
+    assert_eq!(outbox.apply_updates(&[closed]).unwrap(), 1);
+    assert_eq!(outbox.counts().unwrap().unread, 0);
 }
 
 #[test]
