@@ -53,6 +53,7 @@ sync-storage-problem = This phone's storage has a problem
 
 ## Navigation
 nav-back = Back
+nav-quick-exit = Leave this screen
 nav-home = Home
 
 ## Place picker

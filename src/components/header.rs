@@ -1,5 +1,6 @@
-//! The top bar: Back (when there is somewhere to go back to), the screen's title, and the
-//! language switch, one tap away on every screen.
+//! The top bar: Back (when there is somewhere to go back to), the screen's title, on screens
+//! that show what the citizen wrote a quick exit to the home screen (for a shared phone, when
+//! someone comes near), and the language switch, one tap away on every screen.
 
 use dioxus::prelude::*;
 use ourvoice_protocol::Lang;
@@ -9,7 +10,7 @@ use crate::i18n::Tr;
 use crate::state::{use_device, use_ui};
 
 #[component]
-pub fn Header(title: String) -> Element {
+pub fn Header(title: String, #[props(default)] quick_exit: bool) -> Element {
     let mut ui = use_ui();
     let device = use_device();
     let lang = (ui.lang)();
@@ -28,6 +29,13 @@ pub fn Header(title: String) -> Element {
                 }
             }
             h1 { {title} }
+            if quick_exit {
+                button { class: "icon-button", id: "quick-exit", "aria-label": tr.t("nav-quick-exit"), title: tr.t("nav-quick-exit"),
+                    // Home, with nothing to go back to.
+                    onclick: move |_| ui.home(),
+                    Icon { name: "close" }
+                }
+            }
             button { class: "lang-switch", id: "switch-language", lang: other.code(),
                 onclick: move |_| {
                     ui.lang.set(other);

@@ -68,7 +68,7 @@ pub fn DetailView(id: Uuid) -> Element {
         ),
     };
     rsx! {
-        Header { title: tr.t(&format!("form-title-{}", item.kind.as_str())) }
+        Header { title: tr.t(&format!("form-title-{}", item.kind.as_str())), quick_exit: true }
         main { id: "detail",
             section { class: "card",
                 p { {tr.t("detail-code")} }

@@ -56,7 +56,7 @@ pub fn FormView() -> Element {
     let has_errors = !ui.errors.read().is_empty();
 
     rsx! {
-        Header { title: tr.t(&format!("form-title-{}", kind.as_str())) }
+        Header { title: tr.t(&format!("form-title-{}", kind.as_str())), quick_exit: true }
         main { id: "form",
             if has_errors {
                 p { class: "banner-error", role: "alert", id: "form-errors", {tr.t("form-fix-errors")} }

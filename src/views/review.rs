@@ -102,7 +102,7 @@ pub fn ReviewView() -> Element {
     };
 
     rsx! {
-        Header { title: tr.t("review-title") }
+        Header { title: tr.t("review-title"), quick_exit: true }
         main { id: "review",
             if storage_failed() {
                 p { class: "banner-error", role: "alert", id: "storage-error", {tr.t("error-storage")} }

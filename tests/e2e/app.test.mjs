@@ -234,6 +234,13 @@ test("an answer to the office's question given while the server is down waits on
     await page.click('#open-feedback');
     await page.click(`[data-code="${code}"]`);
     await expectScreen(page, 'Detail');
+    // Someone comes near: one tap leaves the case for the home screen, with no way back to it.
+    await page.click('#quick-exit');
+    await expectScreen(page, 'Home');
+    assert.equal(await page.locator('#back').count(), 0);
+    await page.click('#open-feedback');
+    await page.click(`[data-code="${code}"]`);
+    await expectScreen(page, 'Detail');
 
     // The server goes down; the citizen answers anyway: kept on the phone, shown as waiting.
     await server.stop();
