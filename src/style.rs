@@ -73,7 +73,7 @@ textarea { min-height: 9rem; resize: vertical; }
 .choice[aria-pressed=true], .choice[aria-checked=true] { border-color: var(--brand); background: var(--brand-soft); color: var(--brand-dark); font-weight: 700; }
 .privacy-choice { display: flex; flex-direction: column; align-items: flex-start; text-align: left; border-radius: 1rem; width: 100%; }
 .stars { display: flex; gap: .25rem; align-items: center; flex-wrap: wrap; }
-.star { min-width: 3rem; min-height: 3rem; font-size: 1.7rem; line-height: 1; border: 0; background: transparent; color: #b8c2c8; cursor: pointer; }
+.star { min-width: 3rem; min-height: 3rem; font-size: 1.7rem; line-height: 1; border: 0; background: transparent; color: #6f7c86; cursor: pointer; }
 .star.on { color: var(--star); }
 .star-word { font-weight: 700; margin-left: .25rem; }
 .list { display: flex; flex-direction: column; gap: .5rem; }

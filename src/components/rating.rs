@@ -21,7 +21,8 @@ pub fn Stars(id: String, label: String, value: Option<u8>, onchange: EventHandle
                     "aria-label": tr.t_args("rating-stars", &[("stars", Arg::Num(u64::from(stars)))]) + " — " + &tr.t(&format!("rating-{stars}")),
                     "data-stars": "{stars}",
                     onclick: move |_| onchange.call(stars),
-                    "★"
+                    // Shape as well as colour: an empty star until chosen.
+                    if value.is_some_and(|v| v >= stars) { "★" } else { "☆" }
                 }
             }
             if let Some(v) = value {
