@@ -538,8 +538,8 @@ fn describe(errors: &[ValidationError]) -> String {
 }
 
 fn rating(fields: &HashMap<String, String>, name: &str) -> Result<Option<u8>, Failure> {
-    match fields.get(&format!("attribute[{name}]")).map(|v| v.trim()) {
-        None | Some("") => Ok(None),
+    match attribute_value(fields, name) {
+        None => Ok(None),
         Some(text) => text.parse::<u8>().map(Some).map_err(|_| {
             fail(
                 StatusCode::BAD_REQUEST,
@@ -550,8 +550,8 @@ fn rating(fields: &HashMap<String, String>, name: &str) -> Result<Option<u8>, Fa
 }
 
 fn yes_no(fields: &HashMap<String, String>, name: &str) -> Result<Option<bool>, Failure> {
-    match fields.get(&format!("attribute[{name}]")).map(|v| v.trim()) {
-        None | Some("") => Ok(None),
+    match attribute_value(fields, name) {
+        None => Ok(None),
         Some("true") => Ok(Some(true)),
         Some("false") => Ok(Some(false)),
         Some(_) => Err(fail(
@@ -651,7 +651,7 @@ async fn check_api_key(state: &AppState, fields: &HashMap<String, String>) -> Re
             "an api_key is required to create requests",
         ));
     }
-    let digest = crate::secrets::key_digest(key);
+    let digest = crate::secrets::digest(key);
     let valid = state
         .store
         .read(move |sql| queries::key_is_valid(sql, &digest))
