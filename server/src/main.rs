@@ -59,7 +59,7 @@ async fn create_admin(
 
 async fn create_api_key(config: &Config, name: &str) -> Result<(), Box<dyn std::error::Error>> {
     let key = ourvoice_protocol::Secret::generate().expose().to_string();
-    let digest = ourvoice_server::secrets::key_digest(&key);
+    let digest = ourvoice_server::secrets::digest(&key);
     let store = ourvoice_server::open_store(config).await?;
     let now = store.clock().now();
     let owner = name.to_string();

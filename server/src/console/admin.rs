@@ -28,8 +28,38 @@ use super::{
     digest, random_token, Admin, ConsoleError, ConsoleResult, CsrfForm, Manager, Params, Signed,
 };
 use crate::store::calendar::deadlines as read_deadlines;
-use crate::store::{accounts, accounts::NewAccount, accounts::Role, audit, calendar};
+use crate::store::{
+    accounts, accounts::NewAccount, accounts::Role, audit, calendar, Sql, StoreError,
+};
 use crate::AppState;
+
+/// The number of an account that is not the signed-in one's (nobody resets or disables
+/// their own account); not found when it is no number.
+fn other_account(signed: &Signed, id: &str) -> Result<i64, ConsoleError> {
+    let id: i64 = id.parse().map_err(|_| ConsoleError::NotFound)?;
+    if id == signed.session.account.id {
+        return Err(ConsoleError::Forbidden);
+    }
+    Ok(id)
+}
+
+/// Account `id`, if the manager may change it: an administrator (`managed` is `None`) any
+/// account, a head only their own office's officers.
+fn managed_account(
+    sql: &mut dyn Sql,
+    id: i64,
+    managed: Option<&str>,
+) -> Result<Result<accounts::Account, ConsoleError>, StoreError> {
+    let Some(target) = accounts::account(sql, id)? else {
+        return Ok(Err(ConsoleError::NotFound));
+    };
+    if let Some(own) = managed {
+        if target.role != Role::Officer || target.office.as_deref() != Some(own) {
+            return Ok(Err(ConsoleError::Forbidden));
+        }
+    }
+    Ok(Ok(target))
+}
 
 /// The office a head manages, or `None` for an administrator (all offices).
 fn managed_office(signed: &Signed) -> Result<Option<String>, ConsoleError> {
@@ -326,10 +356,7 @@ pub async fn reset(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> ConsoleResult {
     let managed = managed_office(&signed)?;
-    let id: i64 = id.parse().map_err(|_| ConsoleError::NotFound)?;
-    if id == signed.session.account.id {
-        return Err(ConsoleError::Forbidden);
-    }
+    let id = other_account(&signed, &id)?;
     let by = signed.session.account.id;
     let now = state.store.clock().now();
     let token = random_token();
@@ -338,14 +365,10 @@ pub async fn reset(
     let outcome = state
         .store
         .write(move |sql| {
-            let Some(target) = accounts::account(sql, id)? else {
-                return Ok(Err(ConsoleError::NotFound));
+            let target = match managed_account(sql, id, managed.as_deref())? {
+                Ok(target) => target,
+                Err(refused) => return Ok(Err(refused)),
             };
-            if let Some(own) = &managed {
-                if target.role != Role::Officer || target.office.as_deref() != Some(own.as_str()) {
-                    return Ok(Err(ConsoleError::Forbidden));
-                }
-            }
             accounts::reset_account(sql, id)?;
             accounts::issue_enrolment_link(sql, id, &token_digest, now, expires)?;
             audit::audit(
@@ -365,7 +388,6 @@ pub async fn reset(
     ))
 }
 
-/// Turns the policy that every account needs a second factor on or off (administrators).
 /// The two-factor policy form: `require_2fa=on` when ticked.
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -373,6 +395,7 @@ pub struct PolicyFields {
     require_2fa: Option<String>,
 }
 
+/// Turns the policy that every account needs a second factor on or off (administrators).
 pub async fn set_policy(
     State(state): State<Arc<AppState>>,
     signed: Admin,
@@ -398,22 +421,14 @@ async fn set_disabled(
     disabled: bool,
 ) -> ConsoleResult {
     let managed = managed_office(signed)?;
-    let id: i64 = id.parse().map_err(|_| ConsoleError::NotFound)?;
-    if id == signed.session.account.id {
-        return Err(ConsoleError::Forbidden);
-    }
+    let id = other_account(signed, id)?;
     let by = signed.session.account.id;
     let now = state.store.clock().now();
     let outcome = state
         .store
         .write(move |sql| {
-            let Some(target) = accounts::account(sql, id)? else {
-                return Ok(Err(ConsoleError::NotFound));
-            };
-            if let Some(own) = &managed {
-                if target.role != Role::Officer || target.office.as_deref() != Some(own.as_str()) {
-                    return Ok(Err(ConsoleError::Forbidden));
-                }
+            if let Err(refused) = managed_account(sql, id, managed.as_deref())? {
+                return Ok(Err(refused));
             }
             accounts::set_disabled(sql, id, disabled)?;
             let action = if disabled {
@@ -792,7 +807,7 @@ pub async fn create_api_key(
         return Err(ConsoleError::Bad(signed.tr.t("error-api-key-name")));
     }
     let key = ourvoice_protocol::Secret::generate().expose().to_string();
-    let digest = crate::secrets::key_digest(&key);
+    let digest = crate::secrets::digest(&key);
     let (by, now) = (signed.session.account.id, state.store.clock().now());
     let owner = name.clone();
     let created = state
