@@ -7,7 +7,7 @@
 use chrono::{Datelike, Utc};
 use dioxus::prelude::*;
 use ourvoice_directory::Directory;
-use ourvoice_protocol::{field, AgeBand, Code, Disability, Gender, Kind, MAX_DESCRIPTION_CHARS};
+use ourvoice_protocol::{field, Code, Kind, MAX_DESCRIPTION_CHARS};
 
 use crate::components::{FieldError, Header, Icon, Stars};
 use crate::i18n::{Arg, Tr};
@@ -89,24 +89,24 @@ fn PlaceSection() -> Element {
     let office = directory.route(&place);
 
     rsx! {
-    section { class: "card",
-        h3 { {tr.t("form-place")} }
-        p { id: "form-place", strong { {directory.place(&place).map(|p| p.display_name(lang)).unwrap_or_default()} } }
-        p { class: "muted", {directory.path(&place, lang).unwrap_or_default()} }
-        if let Some(office) = office {
-            if office.code != place {
-                p { class: "muted", Icon { name: "place", size: 18 } " " {office.name(lang)} }
+        section { class: "card",
+            h3 { {tr.t("form-place")} }
+            p { id: "form-place", strong { {directory.place(&place).map(|p| p.display_name(lang)).unwrap_or_default()} } }
+            p { class: "muted", {directory.path(&place, lang).unwrap_or_default()} }
+            if let Some(office) = office {
+                if office.code != place {
+                    p { class: "muted", Icon { name: "place", size: 18 } " " {office.name(lang)} }
+                }
+            }
+            FieldError { field: field::PLACE }
+            button { class: "button secondary", id: "change-place",
+                onclick: move |_| {
+                    let previous = ui.stack.read().iter().rev().nth(1).cloned();
+                    if previous == Some(Screen::Place) { ui.back(); } else { ui.go(Screen::Place); }
+                },
+                {tr.t("form-change-place")}
             }
         }
-        FieldError { field: field::PLACE }
-        button { class: "button secondary", id: "change-place",
-            onclick: move |_| {
-                let previous = ui.stack.read().iter().rev().nth(1).cloned();
-                if previous == Some(Screen::Place) { ui.back(); } else { ui.go(Screen::Place); }
-            },
-            {tr.t("form-change-place")}
-        }
-    }
     }
 }
 
@@ -126,19 +126,19 @@ fn CategorySection() -> Element {
         .unwrap_or_default();
 
     rsx! {
-    section { class: if invalid(field::CATEGORY) { "card invalid" } else { "card" },
-        h3 { id: "category-label", {tr.t("form-category")} }
-        div { class: "choices", role: "radiogroup", "aria-labelledby": "category-label",
-            for category in categories.iter() {
-                button { key: "{category.code}", class: "choice", id: "category-{category.code}", role: "radio",
-                    "aria-checked": if form.category == category.code { "true" } else { "false" },
-                    onclick: { let code = category.code; move |_| { ui.form.write().category = code.to_string(); ui.errors.write().retain(|e| e.field != field::CATEGORY); } },
-                    {category.name(lang)}
+        section { class: if invalid(field::CATEGORY) { "card invalid" } else { "card" },
+            h3 { id: "category-label", {tr.t("form-category")} }
+            div { class: "choices", role: "radiogroup", "aria-labelledby": "category-label",
+                for category in categories.iter() {
+                    button { key: "{category.code}", class: "choice", id: "category-{category.code}", role: "radio",
+                        "aria-checked": if form.category == category.code { "true" } else { "false" },
+                        onclick: { let code = category.code; move |_| { ui.form.write().category = code.to_string(); ui.errors.write().retain(|e| e.field != field::CATEGORY); } },
+                        {category.name(lang)}
+                    }
                 }
             }
+            FieldError { field: field::CATEGORY }
         }
-        FieldError { field: field::CATEGORY }
-    }
     }
 }
 
@@ -151,30 +151,30 @@ fn EvaluationSection() -> Element {
     let form = ui.form.read().clone();
 
     rsx! {
-    section { class: "card",
-        h3 { {tr.t("form-overall")} }
-        Stars { id: "rating-overall", label: tr.t("form-overall"), value: form.overall,
-            onchange: move |v| { ui.form.write().overall = Some(v); ui.errors.write().retain(|e| !e.field.starts_with(field::EVALUATION)); } }
-        FieldError { field: field::EVALUATION }
-        for (name, value) in form.criteria.named() {
-            div { key: "{name}",
-                p { {tr.t(&format!("criterion-{name}"))} }
-                Stars { id: "rating-{name}", label: tr.t(&format!("criterion-{name}")), value,
-                    onchange: move |v| {
-                        let mut form = ui.form.write();
-                        let criteria = &mut form.criteria;
-                        let slot = match name {
-                            "speed" => &mut criteria.speed,
-                            "staff_attitude" => &mut criteria.staff_attitude,
-                            "fees_as_posted" => &mut criteria.fees_as_posted,
-                            "clarity_of_information" => &mut criteria.clarity_of_information,
-                            _ => &mut criteria.facilities_and_access,
-                        };
-                        *slot = Some(v);
-                    } }
+        section { class: "card",
+            h3 { {tr.t("form-overall")} }
+            Stars { id: "rating-overall", label: tr.t("form-overall"), value: form.overall,
+                onchange: move |v| { ui.form.write().overall = Some(v); ui.errors.write().retain(|e| !e.field.starts_with(field::EVALUATION)); } }
+            FieldError { field: field::EVALUATION }
+            for (name, value) in form.criteria.named() {
+                div { key: "{name}",
+                    p { {tr.t(&format!("criterion-{name}"))} }
+                    Stars { id: "rating-{name}", label: tr.t(&format!("criterion-{name}")), value,
+                        onchange: move |v| {
+                            let mut form = ui.form.write();
+                            let criteria = &mut form.criteria;
+                            let slot = match name {
+                                "speed" => &mut criteria.speed,
+                                "staff_attitude" => &mut criteria.staff_attitude,
+                                "fees_as_posted" => &mut criteria.fees_as_posted,
+                                "clarity_of_information" => &mut criteria.clarity_of_information,
+                                _ => &mut criteria.facilities_and_access,
+                            };
+                            *slot = Some(v);
+                        } }
+                }
             }
         }
-    }
     }
 }
 
@@ -191,46 +191,46 @@ fn TextSection(kind: Kind) -> Element {
     let description_label = tr.t(&format!("form-description-{}", kind.as_str()));
 
     rsx! {
-    section { class: "card",
-        label { class: field_class(invalid(field::DESCRIPTION)),
-            span { {description_label} }
-            textarea { id: "description", rows: "6", value: "{form.description}",
-                "aria-describedby": "description-count",
-                oninput: move |e| { ui.form.write().description = e.value(); },
+        section { class: "card",
+            label { class: field_class(invalid(field::DESCRIPTION)),
+                span { {description_label} }
+                textarea { id: "description", rows: "6", value: "{form.description}",
+                    "aria-describedby": "description-count",
+                    oninput: move |e| { ui.form.write().description = e.value(); },
+                }
+                span { id: "description-count", class: if count > MAX_DESCRIPTION_CHARS { "counter over" } else { "counter" }, "aria-live": "polite",
+                    {tr.t_args("form-characters", &[("count", Arg::Num(count as u64)), ("max", Arg::Num(MAX_DESCRIPTION_CHARS as u64))])}
+                }
             }
-            span { id: "description-count", class: if count > MAX_DESCRIPTION_CHARS { "counter over" } else { "counter" }, "aria-live": "polite",
-                {tr.t_args("form-characters", &[("count", Arg::Num(count as u64)), ("max", Arg::Num(MAX_DESCRIPTION_CHARS as u64))])}
+            FieldError { field: field::DESCRIPTION }
+            fieldset { class: field_class(invalid(field::INCIDENT_DATE)), id: "incident-date",
+                legend { {tr.t("form-incident-date")} }
+                div { class: "date-parts",
+                    select { id: "incident-day", "aria-label": tr.t("form-day"),
+                        oninput: move |e| { ui.form.write().incident_day = e.value().parse().ok(); },
+                        option { value: "", selected: form.incident_day.is_none(), {tr.t("form-day")} }
+                        for day in 1..=31u32 {
+                            option { key: "{day}", value: "{day}", selected: form.incident_day == Some(day), {tr.num(u64::from(day))} }
+                        }
+                    }
+                    select { id: "incident-month", "aria-label": tr.t("form-month"),
+                        oninput: move |e| { ui.form.write().incident_month = e.value().parse().ok(); },
+                        option { value: "", selected: form.incident_month.is_none(), {tr.t("form-month")} }
+                        for month in 1..=12u32 {
+                            option { key: "{month}", value: "{month}", selected: form.incident_month == Some(month), {tr.t(&format!("month-{month}"))} }
+                        }
+                    }
+                    select { id: "incident-year", "aria-label": tr.t("form-year"),
+                        oninput: move |e| { ui.form.write().incident_year = e.value().parse().ok(); },
+                        option { value: "", selected: form.incident_year.is_none(), {tr.t("form-year")} }
+                        for year in [this_year, this_year - 1, this_year - 2] {
+                            option { key: "{year}", value: "{year}", selected: form.incident_year == Some(year), {tr.num(year.max(0) as u64)} }
+                        }
+                    }
+                }
+                FieldError { field: field::INCIDENT_DATE }
             }
         }
-        FieldError { field: field::DESCRIPTION }
-        fieldset { class: field_class(invalid(field::INCIDENT_DATE)), id: "incident-date",
-            legend { {tr.t("form-incident-date")} }
-            div { class: "date-parts",
-                select { id: "incident-day", "aria-label": tr.t("form-day"),
-                    oninput: move |e| { ui.form.write().incident_day = e.value().parse().ok(); },
-                    option { value: "", selected: form.incident_day.is_none(), {tr.t("form-day")} }
-                    for day in 1..=31u32 {
-                        option { key: "{day}", value: "{day}", selected: form.incident_day == Some(day), {tr.num(u64::from(day))} }
-                    }
-                }
-                select { id: "incident-month", "aria-label": tr.t("form-month"),
-                    oninput: move |e| { ui.form.write().incident_month = e.value().parse().ok(); },
-                    option { value: "", selected: form.incident_month.is_none(), {tr.t("form-month")} }
-                    for month in 1..=12u32 {
-                        option { key: "{month}", value: "{month}", selected: form.incident_month == Some(month), {tr.t(&format!("month-{month}"))} }
-                    }
-                }
-                select { id: "incident-year", "aria-label": tr.t("form-year"),
-                    oninput: move |e| { ui.form.write().incident_year = e.value().parse().ok(); },
-                    option { value: "", selected: form.incident_year.is_none(), {tr.t("form-year")} }
-                    for year in [this_year, this_year - 1, this_year - 2] {
-                        option { key: "{year}", value: "{year}", selected: form.incident_year == Some(year), {tr.num(year.max(0) as u64)} }
-                    }
-                }
-            }
-            FieldError { field: field::INCIDENT_DATE }
-        }
-    }
     }
 }
 
@@ -243,28 +243,28 @@ fn PaymentSection(kind: Kind) -> Element {
     let form = ui.form.read().clone();
 
     rsx! {
-    section { class: "card",
-        h3 { {tr.t("form-extra-payment")} }
-        div { class: "choices",
-            for (answer, key, id) in [(true, "answer-yes", "extra-yes"), (false, "answer-no", "extra-no")] {
-                button { key: "{id}", class: "choice", id: "{id}",
-                    "aria-pressed": if form.extra_payment == Some(answer) { "true" } else { "false" },
-                    onclick: move |_| {
-                        let mut form = ui.form.write();
-                        form.extra_payment = if form.extra_payment == Some(answer) { None } else { Some(answer) };
-                    },
-                    {tr.t(key)}
+        section { class: "card",
+            h3 { {tr.t("form-extra-payment")} }
+            div { class: "choices",
+                for (answer, key, id) in [(true, "answer-yes", "extra-yes"), (false, "answer-no", "extra-no")] {
+                    button { key: "{id}", class: "choice", id: "{id}",
+                        "aria-pressed": if form.extra_payment == Some(answer) { "true" } else { "false" },
+                        onclick: move |_| {
+                            let mut form = ui.form.write();
+                            form.extra_payment = if form.extra_payment == Some(answer) { None } else { Some(answer) };
+                        },
+                        {tr.t(key)}
+                    }
+                }
+            }
+            if kind == Kind::Complaint {
+                label { class: "checkbox",
+                    input { r#type: "checkbox", id: "about-staff", checked: form.about_staff,
+                        onchange: move |e| { let mut f = ui.form.write(); f.about_staff = e.checked(); f.forget_hidden_choices(); } }
+                    span { {tr.t("form-about-staff")} }
                 }
             }
         }
-        if kind == Kind::Complaint {
-            label { class: "checkbox",
-                input { r#type: "checkbox", id: "about-staff", checked: form.about_staff,
-                    onchange: move |e| { let mut f = ui.form.write(); f.about_staff = e.checked(); f.forget_hidden_choices(); } }
-                span { {tr.t("form-about-staff")} }
-            }
-        }
-    }
     }
 }
 
@@ -278,37 +278,37 @@ fn PrivacySection() -> Element {
     let invalid = |field: &str| !ui.errors_of(field).is_empty();
 
     rsx! {
-    section { class: "card",
-        h3 { {tr.t("form-privacy")} }
-        div { class: "list",
-            button { class: "choice privacy-choice", id: "privacy-anonymous",
-                "aria-pressed": if form.confidential { "false" } else { "true" },
-                onclick: move |_| { ui.form.write().confidential = false; ui.errors.write().retain(|e| !e.field.starts_with(field::PRIVACY)); },
-                strong { {tr.t("privacy-choice-anonymous")} }
-                span { class: "muted", {tr.t("privacy-choice-anonymous-hint")} }
+        section { class: "card",
+            h3 { {tr.t("form-privacy")} }
+            div { class: "list",
+                button { class: "choice privacy-choice", id: "privacy-anonymous",
+                    "aria-pressed": if form.confidential { "false" } else { "true" },
+                    onclick: move |_| { ui.form.write().confidential = false; ui.errors.write().retain(|e| !e.field.starts_with(field::PRIVACY)); },
+                    strong { {tr.t("privacy-choice-anonymous")} }
+                    span { class: "muted", {tr.t("privacy-choice-anonymous-hint")} }
+                }
+                button { class: "choice privacy-choice", id: "privacy-confidential",
+                    "aria-pressed": if form.confidential { "true" } else { "false" },
+                    onclick: move |_| { let mut f = ui.form.write(); f.confidential = true; f.forget_hidden_choices(); },
+                    strong { {tr.t("privacy-choice-confidential")} }
+                    span { class: "muted", {tr.t("privacy-choice-confidential-hint")} }
+                }
             }
-            button { class: "choice privacy-choice", id: "privacy-confidential",
-                "aria-pressed": if form.confidential { "true" } else { "false" },
-                onclick: move |_| { let mut f = ui.form.write(); f.confidential = true; f.forget_hidden_choices(); },
-                strong { {tr.t("privacy-choice-confidential")} }
-                span { class: "muted", {tr.t("privacy-choice-confidential-hint")} }
+            if form.confidential {
+                label { class: field_class(invalid(field::PRIVACY_NAME)),
+                    span { {tr.t("form-name")} }
+                    input { r#type: "text", id: "name", value: "{form.name}", autocomplete: "name",
+                        oninput: move |e| { ui.form.write().name = e.value(); } }
+                }
+                FieldError { field: field::PRIVACY_NAME }
+                label { class: field_class(invalid(field::PRIVACY_PHONE)),
+                    span { {tr.t("form-phone")} }
+                    input { r#type: "tel", id: "phone", value: "{form.phone}", autocomplete: "tel", inputmode: "tel",
+                        oninput: move |e| { ui.form.write().phone = e.value(); } }
+                }
+                FieldError { field: field::PRIVACY_PHONE }
             }
         }
-        if form.confidential {
-            label { class: field_class(invalid(field::PRIVACY_NAME)),
-                span { {tr.t("form-name")} }
-                input { r#type: "text", id: "name", value: "{form.name}", autocomplete: "name",
-                    oninput: move |e| { ui.form.write().name = e.value(); } }
-            }
-            FieldError { field: field::PRIVACY_NAME }
-            label { class: field_class(invalid(field::PRIVACY_PHONE)),
-                span { {tr.t("form-phone")} }
-                input { r#type: "tel", id: "phone", value: "{form.phone}", autocomplete: "tel", inputmode: "tel",
-                    oninput: move |e| { ui.form.write().phone = e.value(); } }
-            }
-            FieldError { field: field::PRIVACY_PHONE }
-        }
-    }
     }
 }
 
@@ -321,67 +321,69 @@ fn PublicSection() -> Element {
     let form = ui.form.read().clone();
 
     rsx! {
-    section { class: "card", id: "form-public",
-        h3 { {tr.t("form-public-title")} }
-        p { {tr.t("form-public-always")} }
-        if form.may_publish_text() {
-            label { class: "checkbox",
-                input { r#type: "checkbox", id: "publish-text", checked: form.publish_text,
-                    "aria-describedby": "publish-text-hint",
-                    onchange: move |e| { ui.form.write().publish_text = e.checked(); ui.errors.write().retain(|error| error.field != field::PUBLISH_TEXT); } }
-                span { {tr.t("form-public-choice")} }
+        section { class: "card", id: "form-public",
+            h3 { {tr.t("form-public-title")} }
+            p { {tr.t("form-public-always")} }
+            if form.may_publish_text() {
+                label { class: "checkbox",
+                    input { r#type: "checkbox", id: "publish-text", checked: form.publish_text,
+                        "aria-describedby": "publish-text-hint",
+                        onchange: move |e| { ui.form.write().publish_text = e.checked(); ui.errors.write().retain(|error| error.field != field::PUBLISH_TEXT); } }
+                    span { {tr.t("form-public-choice")} }
+                }
+                p { class: "muted", id: "publish-text-hint", {tr.t("form-public-choice-hint")} }
+                FieldError { field: field::PUBLISH_TEXT }
+            } else {
+                p { class: "muted", id: "text-stays-private", {tr.t("form-public-private")} }
             }
-            p { class: "muted", id: "publish-text-hint", {tr.t("form-public-choice-hint")} }
-            FieldError { field: field::PUBLISH_TEXT }
-        } else {
-            p { class: "muted", id: "text-stays-private", {tr.t("form-public-private")} }
         }
-    }
     }
 }
 
 /// The optional facts about the person, for statistics by gender, age and disability.
 #[component]
 fn AboutYouSection() -> Element {
-    let mut ui = use_ui();
+    let ui = use_ui();
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
     let form = ui.form.read().clone();
 
     rsx! {
-    section { class: "card",
-        h3 { {tr.t("form-about-you")} }
-        p { class: "muted", {tr.t("form-about-you-why")} }
-        p { {tr.t("form-gender")} }
-        div { class: "choices",
-            for value in Gender::ALL.iter().copied() {
-                button { key: "{value.as_str()}", class: "choice", id: "gender-{value.as_str()}",
-                    "aria-pressed": if form.gender == Some(value) { "true" } else { "false" },
-                    onclick: move |_| { let mut f = ui.form.write(); f.gender = if f.gender == Some(value) { None } else { Some(value) }; },
-                    {tr.t(&value.fluent_key())}
-                }
-            }
-        }
-        p { {tr.t("form-age")} }
-        div { class: "choices",
-            for value in AgeBand::ALL.iter().copied() {
-                button { key: "{value.as_str()}", class: "choice", id: "age-{value.as_str()}",
-                    "aria-pressed": if form.age_band == Some(value) { "true" } else { "false" },
-                    onclick: move |_| { let mut f = ui.form.write(); f.age_band = if f.age_band == Some(value) { None } else { Some(value) }; },
-                    {tr.t(&value.fluent_key())}
-                }
-            }
-        }
-        p { {tr.t("form-disability")} }
-        div { class: "choices",
-            for value in Disability::ALL.iter().copied() {
-                button { key: "{value.as_str()}", class: "choice", id: "disability-{value.as_str()}",
-                    "aria-pressed": if form.disability == Some(value) { "true" } else { "false" },
-                    onclick: move |_| { let mut f = ui.form.write(); f.disability = if f.disability == Some(value) { None } else { Some(value) }; },
-                    {tr.t(&value.fluent_key())}
-                }
-            }
+        section { class: "card",
+            h3 { {tr.t("form-about-you")} }
+            p { class: "muted", {tr.t("form-about-you-why")} }
+            p { {tr.t("form-gender")} }
+            {code_choices(&tr, "gender", form.gender, ui, |f| &mut f.gender)}
+            p { {tr.t("form-age")} }
+            {code_choices(&tr, "age", form.age_band, ui, |f| &mut f.age_band)}
+            p { {tr.t("form-disability")} }
+            {code_choices(&tr, "disability", form.disability, ui, |f| &mut f.disability)}
         }
     }
+}
+
+/// The values of a coded set as buttons, one of which may be chosen: choosing the chosen one
+/// again unchooses it (every question about the person may be left unanswered).
+fn code_choices<T: Code>(
+    tr: &Tr,
+    id_prefix: &'static str,
+    chosen: Option<T>,
+    mut ui: crate::state::Ui,
+    slot: fn(&mut crate::state::FormState) -> &mut Option<T>,
+) -> Element {
+    rsx! {
+        div { class: "choices",
+            for value in T::ALL.iter().copied() {
+                button { key: "{value.as_str()}", class: "choice", id: "{id_prefix}-{value.as_str()}",
+                    "aria-pressed": if chosen == Some(value) { "true" } else { "false" },
+                    onclick: move |_| {
+                        let mut form = ui.form.write();
+                        let slot = slot(&mut form);
+                        *slot = if *slot == Some(value) { None } else { Some(value) };
+                    },
+                    {tr.t(&value.fluent_key())}
+                }
+            }
+        }
     }
 }
