@@ -56,7 +56,7 @@ p { margin: 0; overflow-wrap: anywhere; }
 label.field { display: flex; flex-direction: column; gap: .35rem; font-weight: 600; }
 fieldset.field { border: 0; padding: 0; margin: .75rem 0 0; min-width: 0; }
 fieldset.field legend { font-weight: 600; padding: 0; margin-bottom: .35rem; }
-.date-parts { display: grid; grid-template-columns: 1fr 1.6fr 1.2fr; gap: .5rem; }
+.date-parts { display: grid; grid-template-columns: minmax(5.5rem, 1fr) 1.6fr minmax(5.5rem, 1.2fr); gap: .5rem; }
 input[type=text], input[type=tel], input[type=search], input[type=date], input[type=url], select, textarea {
   font: inherit; font-weight: 400; color: var(--ink); min-height: 3.25rem; padding: .6rem .8rem; border: 2px solid var(--line);
   border-radius: .75rem; background: #fff; width: 100%; }
