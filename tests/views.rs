@@ -61,6 +61,7 @@ fn accepted_complaint(
         status,
         seq,
         received_at: 0,
+        answer_by: Some(1_767_225_600_000),
     };
     device.outbox.settle(&[(item.id, accepted)], 0).unwrap();
     item.id

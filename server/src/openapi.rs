@@ -23,6 +23,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/ratings"),
     ("get", "/api/v1/directory"),
     ("get", "/api/v1/places"),
+    ("get", "/api/v1/offices"),
     ("get", "/api/openapi.json"),
     ("get", "/healthz"),
     ("get", "/open311/v2/discovery.json"),
@@ -264,7 +265,8 @@ fn schemas() -> Value {
         "SubmitBatchResponse": { "type": "object", "required": ["results"], "properties": {
             "results": { "type": "array", "items": { "type": "object", "required": ["index", "outcome"], "properties": {
                 "index": { "type": "integer" }, "id": { "type": ["string", "null"] },
-                "outcome": { "type": "string", "enum": ["accepted", "rejected", "conflict"] } } } } } },
+                "outcome": { "type": "string", "enum": ["accepted", "rejected", "conflict"] },
+                "answer_by": { "type": "string", "format": "date-time", "description": "accepted: when the office should answer by; past it the case goes to the citizens' office" } } } } } },
         "ItemKey": { "type": "object", "required": ["id", "secret", "since"], "properties": {
             "id": { "type": "string", "format": "uuid" }, "secret": { "type": "string" }, "since": { "type": "integer", "minimum": 0 } } },
         "UpdatesRequest": { "type": "object", "required": ["items"], "properties": {
@@ -277,6 +279,9 @@ fn schemas() -> Value {
         "RatingRequest": { "type": "object", "required": ["id", "secret", "rating"], "properties": {
             "id": { "type": "string", "format": "uuid" }, "secret": { "type": "string" }, "rating": { "type": "integer", "minimum": 0, "maximum": 255 },
             "request_id": { "type": "string", "format": "uuid", "description": "idempotency key: a repeat gets the first answer" } } },
+        "OfficeContacts": { "type": "object", "required": ["offices"], "properties": {
+            "offices": { "type": "array", "items": { "type": "object", "required": ["office"], "properties": {
+                "office": { "type": "string" }, "phone": { "type": "string" }, "hours": { "type": "string" } } } } } },
         "CaseActionResponse": { "type": "object", "required": ["seq", "status"], "properties": {
             "seq": { "type": "integer" }, "status": { "type": "string", "enum": codes::<CaseStatus>() } } },
         "Open311Service": { "type": "object", "required": ["service_code", "service_name"], "properties": {
@@ -338,6 +343,9 @@ pub fn document() -> Value {
     paths.insert("/api/v1/directory".into(), json!({ "get": {
         "summary": "Every unit, office and service category (ETag / If-None-Match)", "tags": ["app"],
         "responses": { "200": json_answer("the directory", json!({ "type": "object" })), "304": { "description": "not modified" } } } }));
+    paths.insert("/api/v1/offices".into(), json!({ "get": {
+        "summary": "The telephones and opening hours offices gave (ETag / If-None-Match)", "tags": ["app"],
+        "responses": { "200": json_answer("the offices' contacts", reference("OfficeContacts")), "304": { "description": "not modified" } } } }));
     paths.insert("/api/v1/places".into(), json!({ "get": {
         "summary": "Place search for the place picker", "tags": ["app"],
         "parameters": [query("q", "Khmer or Latin text, at most 200 characters"), query("lang", "km or en"), query("limit", "1 to 50")],

@@ -124,6 +124,18 @@ async fn a_batch_is_answered_item_by_item_and_idempotently_on(db: TestDb) {
         })
         .collect();
     assert_eq!(numbers.len(), 4);
+    // Each says when the office should answer by: the case's deadline, some working days on.
+    for result in &first.results {
+        if let ItemOutcome::Accepted {
+            received_at,
+            answer_by,
+            ..
+        } = &result.outcome
+        {
+            let days = (answer_by.expect("a deadline") - *received_at).num_days();
+            assert!((1..=60).contains(&days), "{days} days");
+        }
+    }
 
     // The same batch again: the same answer, nothing stored twice.
     let again = api.submit(items).await;
@@ -409,6 +421,44 @@ async fn directory_is_versioned_and_places_are_searchable_on(db: TestDb) {
     );
     let (status, body) = places("").await;
     assert_eq!((status, body), (StatusCode::OK, json!({"results": []})));
+
+    // The offices' telephones and hours: none yet, then what an administrator gave, with an
+    // ETag that changes with them.
+    let url = format!("{}/api/v1/offices", server.url());
+    let first = http.get(&url).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(
+        first.json::<Value>().await.unwrap(),
+        json!({ "offices": [] })
+    );
+    let unchanged = http
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+    db.batch(
+        "INSERT INTO office_settings (office, receiving, phone, hours, updated_at) VALUES
+         ('OWSO-1201', 1, '023 123 456', 'ច័ន្ទ–សុក្រ 7:30–17:00', '2026-12-01T00:00:00.000Z'),
+         ('CH-120101', 1, NULL, NULL, '2026-12-01T00:00:00.000Z')",
+    );
+    let changed = http
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
+    assert_eq!(
+        changed.json::<Value>().await.unwrap(),
+        json!({ "offices": [{ "office": "OWSO-1201", "phone": "023 123 456", "hours": "ច័ន្ទ–សុក្រ 7:30–17:00" }] }),
+        "only offices that gave a telephone or hours"
+    );
+    let post = http.post(&url).body("x").send().await.unwrap();
+    assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
 
     let health: Value = http
         .get(format!("{}/healthz", server.url()))

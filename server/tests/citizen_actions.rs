@@ -336,3 +336,60 @@ async fn a_refused_answer_is_never_sent_again_and_its_text_is_kept() {
         assert_eq!(citizen_answers(&db, number), 0);
     }
 }
+
+#[tokio::test]
+async fn the_phone_learns_when_the_office_should_answer_and_how_to_reach_it() {
+    support::on_each_engine(|db: TestDb| async move {
+        let server = start(&db);
+        let engine = phone(&db, &server.url());
+        let submission = complaint("ផ្លូវខូច");
+        engine.outbox().enqueue(&submission).unwrap();
+        let report = engine.sync_now(true).await;
+        assert!(report.error.is_none(), "{:?}", report.error);
+        let due = db.query(
+            "SELECT due_at FROM cases WHERE id = $1",
+            &[Val::from(submission.id.to_string())],
+        )[0]
+        .text(0)
+        .unwrap();
+        let item = engine.outbox().get(submission.id).unwrap().unwrap();
+        let answer_by = match item.state {
+            ourvoice_outbox::ItemState::Accepted { answer_by, .. } => answer_by,
+            other => panic!("{other:?}"),
+        };
+        let answer_by = chrono::DateTime::from_timestamp_millis(answer_by.expect("a deadline"))
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        assert_eq!(answer_by, due, "the deadline the server keeps for the case");
+
+        // No telephone yet; then the administrator gives one, and a later round brings it.
+        assert_eq!(engine.outbox().office_contact("CH-120101").unwrap(), None);
+        let mut admin = Browser::signed_in(&server.url(), "admin", ADMIN_PASSWORD).await;
+        let office = "/console/offices/CH-120101";
+        let page = admin
+            .submit(
+                office,
+                office,
+                &[
+                    ("receiving", "1"),
+                    ("phone", "012 345 678"),
+                    ("hours", "ច័ន្ទ–សុក្រ ៧:៣០–១៧:០០"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 303, "{}", page.body);
+        assert!(engine.refresh_contacts().await.unwrap(), "a changed list");
+        let contact = engine
+            .outbox()
+            .office_contact("CH-120101")
+            .unwrap()
+            .unwrap();
+        assert_eq!(contact.phone.as_deref(), Some("012 345 678"));
+        assert_eq!(contact.hours.as_deref(), Some("ច័ន្ទ–សុក្រ ៧:៣០–១៧:០០"));
+        assert!(
+            !engine.refresh_contacts().await.unwrap(),
+            "nothing changed: the server answers 304"
+        );
+    })
+    .await;
+}

@@ -70,7 +70,7 @@ async function submit(page, lang, kind, name) {
   await expectScreen(page, 'Confirmation');
   await page.waitForSelector('#tracking-code');
   const code = (await page.textContent('#tracking-code')).trim();
-  assert.match(code, /^OV-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
+  assert.match(code, /^OV-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
   return code;
 }
 

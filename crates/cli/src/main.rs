@@ -55,7 +55,7 @@ enum Command {
     /// Answer the office's question about one of this device's submissions: queued durably,
     /// then a sync round; exit 0 sent, 3 still waiting (a later sync sends it), 4 refused.
     Answer {
-        /// The submission's tracking code, e.g. OV-7K3M-Q9TX.
+        /// The submission's tracking code, e.g. OV-7K3M-Q9TX-A4DE.
         #[arg(long)]
         code: String,
         #[arg(long)]
@@ -68,7 +68,7 @@ enum Command {
     /// Rate the office's answer to one of this device's submissions, 1 to 5 (1 or 2 reopens
     /// it): queued and sent like `answer`, with the same exit codes.
     Rate {
-        /// The submission's tracking code, e.g. OV-7K3M-Q9TX.
+        /// The submission's tracking code, e.g. OV-7K3M-Q9TX-A4DE.
         #[arg(long)]
         code: String,
         #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
@@ -340,8 +340,10 @@ fn state_json(state: &ItemState) -> serde_json::Value {
             server_number,
             office,
             status,
+            answer_by,
         } => {
-            json!({ "state": "accepted", "server_number": server_number, "office": office, "status": status })
+            let answer_by = answer_by.and_then(chrono::DateTime::from_timestamp_millis);
+            json!({ "state": "accepted", "server_number": server_number, "office": office, "status": status, "answer_by": answer_by })
         }
         ItemState::Rejected { errors } => json!({ "state": "rejected", "errors": errors }),
         ItemState::Conflict => json!({ "state": "conflict" }),
@@ -405,16 +407,14 @@ fn respond(
     body: ActionBody,
     json: bool,
 ) -> Result<ExitCode, String> {
+    let typed = ourvoice_protocol::TrackingCode::parse(code)
+        .ok_or_else(|| format!("{code} is not a tracking code"))?;
     let outbox = Arc::new(open_outbox(data)?);
     let item = outbox
         .list()
         .map_err(|e| e.to_string())?
         .into_iter()
-        .find(|item| {
-            item.tracking_code
-                .as_str()
-                .eq_ignore_ascii_case(code.trim())
-        })
+        .find(|item| item.tracking_code.finds(&typed))
         .ok_or_else(|| format!("no submission {code} on this device"))?;
     let engine =
         SyncEngine::new(Arc::clone(&outbox), SyncConfig::new(server)).map_err(|e| e.to_string())?;

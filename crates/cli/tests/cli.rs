@@ -118,7 +118,7 @@ fn a_tester_submits_syncs_and_lists() {
     let item: Value = serde_json::from_str(&stdout(&submitted)).unwrap();
     assert_eq!(item["state"], "queued");
     let code = item["tracking_code"].as_str().unwrap().to_string();
-    assert!(code.starts_with("OV-") && code.len() == 12);
+    assert!(code.starts_with("OV-") && code.len() == 17);
 
     let invalid = cli(
         &device,

@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::OutboxError;
 
 /// The schema this code writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The whole schema at [`SCHEMA_VERSION`], for a new database.
 const CREATE_LATEST: &str = "
@@ -34,7 +34,8 @@ CREATE TABLE submissions (
     status TEXT,
     seq INTEGER NOT NULL DEFAULT 0,
     status_at INTEGER,
-    seen_seq INTEGER NOT NULL DEFAULT 0
+    seen_seq INTEGER NOT NULL DEFAULT 0,
+    answer_by INTEGER
 );
 CREATE INDEX submissions_by_state ON submissions (state, next_attempt_at);
 CREATE TABLE replies (
@@ -67,6 +68,11 @@ CREATE TABLE citizen_actions (
 );
 CREATE INDEX citizen_actions_by_state ON citizen_actions (state, next_attempt_at);
 CREATE INDEX citizen_actions_by_submission ON citizen_actions (submission_id, created_at);
+CREATE TABLE office_contacts (
+    office TEXT PRIMARY KEY NOT NULL,
+    phone TEXT,
+    hours TEXT
+);
 ";
 
 /// Version 1: the outbox alone, before case updates and replies were pulled.
@@ -141,6 +147,16 @@ CREATE INDEX citizen_actions_by_submission ON citizen_actions (submission_id, cr
     "
 ALTER TABLE submissions ADD COLUMN seen_seq INTEGER NOT NULL DEFAULT 0;
 UPDATE submissions SET seen_seq = seq;
+",
+    // Version 6: when the office should answer by (from the server's answer), and the
+    // offices' telephones and hours as the server last gave them.
+    "
+ALTER TABLE submissions ADD COLUMN answer_by INTEGER;
+CREATE TABLE office_contacts (
+    office TEXT PRIMARY KEY NOT NULL,
+    phone TEXT,
+    hours TEXT
+);
 ",
 ];
 
@@ -267,8 +283,13 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let fresh = open_database(&folder.path().join("fresh.db")).unwrap();
         // (version, the status the kept row has after the upgrade)
-        let cases: &[(u32, Option<&str>)] =
-            &[(1, Some("received")), (2, None), (3, None), (4, None)];
+        let cases: &[(u32, Option<&str>)] = &[
+            (1, Some("received")),
+            (2, None),
+            (3, None),
+            (4, None),
+            (5, None),
+        ];
         assert_eq!(
             cases.len() as u32,
             SCHEMA_VERSION - 1,

@@ -13,6 +13,7 @@
 //! - Rows are never deleted by syncing; only the citizen deletes settled rows.
 
 mod actions;
+mod contacts;
 mod db;
 mod draft;
 mod error;

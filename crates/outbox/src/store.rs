@@ -40,6 +40,8 @@ pub enum ItemState {
         server_number: u64,
         office: String,
         status: CaseStatus,
+        /// When the office should answer by (Unix milliseconds), if the server said.
+        answer_by: Option<i64>,
     },
     /// Permanently refused, with the reasons.
     Rejected { errors: Vec<ValidationError> },
@@ -120,6 +122,8 @@ pub enum Settlement {
         status: CaseStatus,
         seq: u64,
         received_at: i64,
+        /// Unix milliseconds.
+        answer_by: Option<i64>,
     },
     Rejected(Vec<ValidationError>),
     Conflict,
@@ -176,6 +180,7 @@ impl Queue for Submissions {
                 status,
                 seq,
                 received_at,
+                answer_by,
             } => Outcome {
                 state: "accepted",
                 columns: vec![
@@ -184,6 +189,7 @@ impl Queue for Submissions {
                     ("status", Value::from(status.as_str().to_string())),
                     ("seq", Value::from(*seq as i64)),
                     ("status_at", Value::from(*received_at)),
+                    ("answer_by", Value::from(*answer_by)),
                     ("last_error", Value::Null),
                 ],
             },
@@ -209,7 +215,7 @@ pub struct Outbox {
 
 const ITEM_COLUMNS: &str =
     "id, tracking_code, kind, place, created_at, state, attempts, next_attempt_at,
-    last_error, server_number, office, rejection, status, body, seen_seq";
+    last_error, server_number, office, rejection, status, body, seen_seq, answer_by";
 
 impl Outbox {
     /// Opens the outbox at `path`; rows and actions a killed app left `sending` become
@@ -521,6 +527,7 @@ struct RawRow {
     status: Option<String>,
     body: String,
     seen_seq: i64,
+    answer_by: Option<i64>,
 }
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
@@ -540,6 +547,7 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
         status: r.get(12)?,
         body: r.get(13)?,
         seen_seq: r.get(14)?,
+        answer_by: r.get(15)?,
     })
 }
 
@@ -592,6 +600,7 @@ impl RawRow {
                     .status
                     .as_deref()
                     .map_or(CaseStatus::Received, CaseStatus::from_code),
+                answer_by: self.answer_by,
             },
             Stage::Settled("rejected") => ItemState::Rejected {
                 errors: serde_json::from_str(self.rejection.as_deref().unwrap_or("[]"))

@@ -204,6 +204,7 @@ fn settling_changes_only_pending_rows_and_records_each_outcome() {
         status: CaseStatus::Received,
         seq: 7,
         received_at: 5,
+        answer_by: None,
     };
     let rejected =
         Settlement::Rejected(vec![ValidationError::new(ErrorCode::PlaceUnknown, "place")]);
@@ -225,7 +226,8 @@ fn settling_changes_only_pending_rows_and_records_each_outcome() {
         ItemState::Accepted {
             server_number: 41,
             office: "CH-120101".into(),
-            status: CaseStatus::Received
+            status: CaseStatus::Received,
+            answer_by: None,
         }
     );
     assert_eq!(
@@ -262,6 +264,7 @@ fn updates_apply_in_order_and_replies_are_kept_once() {
                     status: CaseStatus::Received,
                     seq: 3,
                     received_at: 1,
+                    answer_by: None,
                 },
             )],
             1,
@@ -297,7 +300,8 @@ fn updates_apply_in_order_and_replies_are_kept_once() {
         ItemState::Accepted {
             server_number: 1,
             office: "CH-120101".into(),
-            status: CaseStatus::Answered
+            status: CaseStatus::Answered,
+            answer_by: None,
         }
     );
     assert_eq!(item.replies.len(), 1);
@@ -367,6 +371,7 @@ fn accepted(outbox: &Outbox, text: &str) -> uuid::Uuid {
                     status: CaseStatus::AwaitingCitizen,
                     seq: 4,
                     received_at: 1,
+                    answer_by: None,
                 },
             )],
             1,
@@ -479,6 +484,7 @@ fn an_action_waits_for_its_submission_then_goes_through_its_states() {
                     status: CaseStatus::Answered,
                     seq: 4,
                     received_at: 1,
+                    answer_by: None,
                 },
             )],
             1,
@@ -760,6 +766,7 @@ fn submissions_answers_and_ratings_go_through_one_queue_machine() {
         status: CaseStatus::Received,
         seq: 1,
         received_at: 1,
+        answer_by: None,
     };
     let settled =
         through_the_machine::<Submissions>(&outbox, id, answer, Settlement::Conflict, || {

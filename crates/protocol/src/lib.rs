@@ -29,8 +29,8 @@ pub use submission::{
 };
 pub use sync::{
     ApiError, CaseActionResponse, CaseUpdate, CitizenAnswerRequest, ItemKey, ItemOutcome,
-    ItemResult, RatingRequest, Reply, ReplyKind, SubmitBatchRequest, SubmitBatchResponse,
-    UpdatesRequest, UpdatesResponse,
+    ItemResult, OfficeContact, OfficeContacts, RatingRequest, Reply, ReplyKind, SubmitBatchRequest,
+    SubmitBatchResponse, UpdatesRequest, UpdatesResponse,
 };
 pub use validation::{
     citizen_answer_text, citizen_rating, field, normalize_phone, parse_submission,

@@ -45,6 +45,10 @@ pub enum ItemOutcome {
         /// Sequence number of the newest event of this case: the cursor for its updates.
         seq: u64,
         received_at: DateTime<Utc>,
+        /// When the office should answer by (its deadline for this kind, in working days);
+        /// past it, the case goes to the citizens' office above. Absent from older servers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answer_by: Option<DateTime<Utc>>,
     },
     /// Permanently refused: retrying the same body cannot succeed.
     Rejected { errors: Vec<ValidationError> },
@@ -95,6 +99,24 @@ pub enum ReplyKind {
 pub struct Reply {
     pub kind: ReplyKind,
     pub text: String,
+}
+
+/// `GET /api/v1/offices`: how to reach the offices that gave a telephone number or opening
+/// hours, for the place and case screens (the gazetteer's offices are in the directory).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeContacts {
+    pub offices: Vec<OfficeContact>,
+}
+
+/// One office's telephone and opening hours, as its administrator wrote them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeContact {
+    /// The office's code, e.g. `OWSO-0102`.
+    pub office: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
 }
 
 /// The body of every non-2xx answer: a stable code, the field at fault if any, and a sentence

@@ -10,10 +10,10 @@ use ourvoice_outbox::{
     Queue, Settlement, Submissions,
 };
 use ourvoice_protocol::{
-    ApiError, CaseActionResponse, CitizenAnswerRequest, ItemOutcome, RatingRequest,
+    ApiError, CaseActionResponse, CitizenAnswerRequest, ItemOutcome, OfficeContacts, RatingRequest,
     SubmitBatchResponse, UpdatesRequest, UpdatesResponse, MAX_BATCH_ITEMS, MAX_UPDATE_ITEMS,
 };
-use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, RETRY_AFTER};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -42,6 +42,9 @@ pub struct SyncConfig {
     pub poll_interval: Duration,
     /// Sent as `User-Agent`.
     pub user_agent: String,
+    /// How often a round also asks whether the offices' telephones and hours changed
+    /// (default 6 h; the first round always asks, and an unchanged list costs a 304).
+    pub contacts_interval: Duration,
 }
 
 impl SyncConfig {
@@ -58,6 +61,7 @@ impl SyncConfig {
             },
             poll_interval: Duration::from_secs(300),
             user_agent: format!("OurVoice/{}", env!("CARGO_PKG_VERSION")),
+            contacts_interval: Duration::from_secs(6 * 3600),
         }
     }
 }
@@ -113,7 +117,12 @@ pub struct SyncEngine {
     one_push_at_a_time: Mutex<()>,
     kick: Notify,
     status: watch::Sender<SyncStatus>,
+    /// When the offices' contacts were last asked for, in this process.
+    contacts_asked_at: std::sync::Mutex<Option<std::time::Instant>>,
 }
+
+/// The setting that keeps the ETag of the offices' contacts the phone holds.
+const CONTACTS_ETAG: &str = "office_contacts_etag";
 
 /// How far the current round has got: items answered for, of those pending at its start.
 #[derive(Clone, Copy)]
@@ -173,6 +182,7 @@ impl Pushed for Submissions {
                     status,
                     seq,
                     received_at,
+                    answer_by,
                 } => {
                     report.accepted += 1;
                     Settlement::Accepted {
@@ -181,6 +191,7 @@ impl Pushed for Submissions {
                         status,
                         seq,
                         received_at: received_at.timestamp_millis(),
+                        answer_by: answer_by.map(|t| t.timestamp_millis()),
                     }
                 }
                 ItemOutcome::Rejected { errors } => {
@@ -286,6 +297,7 @@ impl SyncEngine {
             one_push_at_a_time: Mutex::new(()),
             kick: Notify::new(),
             status: watch::channel(SyncStatus::default()).0,
+            contacts_asked_at: std::sync::Mutex::new(None),
         };
         engine.refresh();
         Ok(engine)
@@ -353,6 +365,13 @@ impl SyncEngine {
             match self.pull().await {
                 Ok(applied) => report.updates = applied,
                 Err(error) => report.error = Some(error),
+            }
+        }
+        if report.error.is_none() && self.contacts_due() {
+            // The citizen's items do not wait on this: a failure is logged and asked again
+            // next round.
+            if let Err(error) = self.refresh_contacts().await {
+                tracing::info!(%error, "offices' contacts not refreshed");
             }
         }
         let counts = self.outbox.counts().ok();
@@ -584,6 +603,54 @@ impl SyncEngine {
             applied += self.outbox.apply_updates(&response.updates)?;
         }
         Ok(applied)
+    }
+
+    /// Whether this round should ask for the offices' contacts (and, if so, notes that it did).
+    fn contacts_due(&self) -> bool {
+        let mut asked = self
+            .contacts_asked_at
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let due = asked.is_none_or(|at| at.elapsed() >= self.config.contacts_interval);
+        if due {
+            *asked = Some(std::time::Instant::now());
+        }
+        due
+    }
+
+    /// Asks the server for the offices' telephones and hours (`GET /api/v1/offices`, with the
+    /// ETag of the list held) and keeps a changed list; whether it changed.
+    pub async fn refresh_contacts(&self) -> Result<bool, SyncError> {
+        let mut request = self
+            .http
+            .get(format!("{}/api/v1/offices", self.server_url()));
+        if let Some(etag) = self.outbox.setting(CONTACTS_ETAG)? {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        let response = request.send().await.map_err(SyncError::from_reqwest)?;
+        match response.status().as_u16() {
+            304 => Ok(false),
+            200 => {
+                let etag = response
+                    .headers()
+                    .get(ETAG)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                let bytes = response.bytes().await.map_err(SyncError::from_reqwest)?;
+                let contacts: OfficeContacts = serde_json::from_slice(&bytes)
+                    .map_err(|e| SyncError::BadAnswer(e.to_string()))?;
+                self.outbox.replace_office_contacts(&contacts.offices)?;
+                if let Some(etag) = etag {
+                    self.outbox.set_setting(CONTACTS_ETAG, &etag)?;
+                }
+                Ok(true)
+            }
+            status @ 500..=599 => Err(SyncError::ServerFailed { status }),
+            status => Err(SyncError::Refused {
+                status,
+                code: "unknown".into(),
+            }),
+        }
     }
 
     /// Queues the citizen's answer to the office's question about item `id` durably (see

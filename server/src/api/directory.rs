@@ -1,5 +1,6 @@
-//! `GET /api/v1/directory` (the whole place and office directory, versioned, with ETag / 304)
-//! and `GET /api/v1/places?q=` (the place picker's search).
+//! `GET /api/v1/directory` (the whole place and office directory, versioned, with ETag / 304),
+//! `GET /api/v1/offices` (the telephones and opening hours administrators gave, with ETag /
+//! 304) and `GET /api/v1/places?q=` (the place picker's search).
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -7,7 +8,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use ourvoice_directory::{Lang, SearchHit};
+use ourvoice_protocol::{OfficeContact, OfficeContacts};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::sync::{Arc, LazyLock};
 
 use crate::error::AppError;
@@ -17,6 +20,56 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/directory", get(directory))
         .route("/places", get(places))
+        .route("/offices", get(offices))
+}
+
+/// Whether `If-None-Match` names `etag`.
+fn is_cached(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        })
+}
+
+/// A JSON body with its ETag and `no-cache` (a client asks again, and gets 304 when nothing
+/// changed), or 304 alone.
+fn tagged(headers: &HeaderMap, etag: String, body: String) -> Response {
+    let cached = is_cached(headers, &etag);
+    let common = [
+        (header::ETAG, etag),
+        (header::CACHE_CONTROL, "no-cache".to_string()),
+    ];
+    if cached {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    (common, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Every office with a telephone or opening hours, by code; the ETag is the body's digest.
+async fn offices(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let settings = state.store.read(crate::offices::settings).await?;
+    let mut offices: Vec<OfficeContact> = settings
+        .into_iter()
+        .filter(|(_, s)| s.phone.is_some() || s.hours.is_some())
+        .map(|(office, s)| OfficeContact {
+            office,
+            phone: s.phone,
+            hours: s.hours,
+        })
+        .collect();
+    offices.sort_by(|a, b| a.office.cmp(&b.office));
+    let body = serde_json::to_string(&OfficeContacts { offices }).expect("contacts serialise");
+    let etag = format!(
+        "\"{}\"",
+        &hex::encode(Sha256::digest(body.as_bytes()))[..32]
+    );
+    Ok(tagged(&headers, etag, body))
 }
 
 /// The serialised directory and its ETag, made once.
@@ -30,26 +83,7 @@ static DIRECTORY_BODY: LazyLock<(String, String)> = LazyLock::new(|| {
 
 async fn directory(headers: HeaderMap) -> Response {
     let (etag, body) = &*DIRECTORY_BODY;
-    let cached = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| {
-            tags.split(',')
-                .any(|tag| tag.trim() == etag || tag.trim() == "*")
-        });
-    let common = [
-        (header::ETAG, etag.clone()),
-        (header::CACHE_CONTROL, "no-cache".to_string()),
-    ];
-    if cached {
-        return (StatusCode::NOT_MODIFIED, common).into_response();
-    }
-    (
-        common,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.clone(),
-    )
-        .into_response()
+    tagged(&headers, etag.clone(), body.clone())
 }
 
 #[derive(Deserialize)]

@@ -187,6 +187,9 @@ pub fn write_cases(
                 status: CaseStatus::Received,
                 seq: seq as u64,
                 received_at: received,
+                answer_by: Some(parse_time(&stamp(
+                    rules.due(chunk[*index].submission.kind, now),
+                ))?),
             });
         }
     }
@@ -209,10 +212,11 @@ struct Stored {
     body_digest: String,
     received_seq: i64,
     received_at: DateTime<Utc>,
+    due_at: Option<DateTime<Utc>>,
 }
 
 impl FromRow for Stored {
-    const COLUMNS: &'static str = "number, body_digest, received_seq, received_at";
+    const COLUMNS: &'static str = "number, body_digest, received_seq, received_at, due_at";
 
     fn from_row(row: &Named) -> Result<Stored, StoreError> {
         Ok(Stored {
@@ -220,6 +224,7 @@ impl FromRow for Stored {
             body_digest: row.text("body_digest")?,
             received_seq: row.int("received_seq")?,
             received_at: row.time("received_at")?,
+            due_at: row.opt_time("due_at")?,
         })
     }
 }
@@ -244,6 +249,7 @@ fn repeat(sql: &mut dyn Sql, id: &str, body_digest: &str) -> Result<ItemOutcome,
         status: CaseStatus::Received,
         seq: stored.received_seq as u64,
         received_at: stored.received_at,
+        answer_by: stored.due_at,
     })
 }
 
