@@ -19,9 +19,9 @@ html { font-size: 100%; -webkit-text-size-adjust: 100%; }
 body { margin: 0; background: var(--paper); color: var(--ink);
   font-family: "Our Voice Khmer", "Noto Sans Khmer", system-ui, sans-serif; line-height: 1.6; }
 .app { max-width: 30rem; margin: 0 auto; min-height: 100vh; display: flex; flex-direction: column; }
-header.bar { position: sticky; top: 0; z-index: 2; display: flex; align-items: center; gap: .5rem;
+header.bar { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; align-items: center; gap: .5rem;
   background: var(--brand); color: #fff; padding: .5rem .75rem; min-height: 3.5rem; }
-header.bar h1 { font-size: 1.15rem; margin: 0; flex: 1; overflow-wrap: anywhere; }
+header.bar h1 { font-size: 1.15rem; margin: 0; flex: 1 1 6rem; min-width: 0; overflow-wrap: anywhere; }
 .icon-button { min-width: 3rem; min-height: 3rem; border: 0; border-radius: .75rem; background: transparent;
   color: inherit; display: inline-flex; align-items: center; justify-content: center; font: inherit; cursor: pointer; }
 .icon-button:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible {
@@ -38,25 +38,33 @@ p { margin: 0; overflow-wrap: anywhere; }
   background: var(--brand-soft); color: var(--brand-dark); }
 .sync-line.waiting { background: var(--warn-soft); color: var(--warn); }
 .sync-line.problem { background: var(--error-soft); color: var(--error); }
-.actions { display: grid; grid-template-columns: 1fr; gap: .75rem; }
-.action { display: flex; align-items: center; gap: 1rem; text-align: left; width: 100%; min-height: 5.5rem; padding: 1rem;
+.actions { display: grid; grid-template-columns: minmax(0, 1fr); gap: .75rem; }
+.action { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; text-align: left; width: 100%; min-height: 5.5rem; padding: 1rem;
   border: 2px solid var(--line); border-radius: 1.25rem; background: var(--card); color: var(--ink); font: inherit; cursor: pointer; }
 .action:active { background: var(--brand-soft); }
 .action .glyph { flex: none; width: 3.5rem; height: 3.5rem; border-radius: 1rem; display: flex; align-items: center; justify-content: center;
   background: var(--brand-soft); color: var(--brand); }
+.action > span:last-child { flex: 1 1 9rem; min-width: 0; overflow-wrap: anywhere; }
 .action strong { display: block; font-size: 1.1rem; }
 .action span.hint { color: var(--muted); font-size: .95rem; }
-.button { min-height: 3.25rem; padding: .6rem 1.25rem; border-radius: .9rem; border: 2px solid var(--brand); font: inherit; font-weight: 700;
+.button { overflow-wrap: anywhere; min-height: 3.25rem; padding: .6rem 1.25rem; border-radius: .9rem; border: 2px solid var(--brand); font: inherit; font-weight: 700;
   background: var(--brand); color: #fff; cursor: pointer; width: 100%; }
 .button.secondary { background: var(--card); color: var(--brand); }
 .button.danger { background: var(--error); border-color: var(--error); }
 .button:disabled { opacity: .5; }
-.row-buttons { display: flex; gap: .75rem; }
-.row-buttons > * { flex: 1; }
+.row-buttons { display: flex; flex-wrap: wrap; gap: .75rem; }
+.row-buttons > * { flex: 1 1 8rem; min-width: 0; overflow-wrap: anywhere; }
+details.fold > summary { min-height: 3rem; display: flex; align-items: center; gap: .5rem; font-weight: 700; cursor: pointer;
+  list-style: none; color: var(--brand-dark); }
+details.fold > summary::-webkit-details-marker { display: none; }
+details.fold > summary::before { content: "▸"; font-size: 1.2rem; }
+details.fold[open] > summary::before { content: "▾"; }
 label.field { display: flex; flex-direction: column; gap: .35rem; font-weight: 600; }
 fieldset.field { border: 0; padding: 0; margin: .75rem 0 0; min-width: 0; }
 fieldset.field legend { font-weight: 600; padding: 0; margin-bottom: .35rem; }
-.date-parts { display: grid; grid-template-columns: minmax(5.5rem, 1fr) 1.6fr minmax(5.5rem, 1.2fr); gap: .5rem; }
+.date-parts { display: flex; flex-wrap: wrap; gap: .5rem; }
+.date-parts > * { flex: 1 1 5.5rem; min-width: 0; }
+.date-parts > :nth-child(2) { flex: 1.6 1 7rem; }
 input[type=text], input[type=tel], input[type=search], input[type=date], input[type=url], select, textarea {
   font: inherit; font-weight: 400; color: var(--ink); min-height: 3.25rem; padding: .6rem .8rem; border: 2px solid var(--line);
   border-radius: .75rem; background: #fff; width: 100%; }
@@ -79,20 +87,32 @@ textarea { min-height: 9rem; resize: vertical; }
 .list { display: flex; flex-direction: column; gap: .5rem; }
 .list-row { display: flex; align-items: center; gap: .75rem; width: 100%; min-height: 3.5rem; padding: .6rem .9rem; text-align: left;
   border: 1px solid var(--line); border-radius: .9rem; background: #fff; color: var(--ink); font: inherit; cursor: pointer; }
-.list-row .grow { flex: 1; min-width: 0; }
+.list-row .grow { flex: 1; min-width: 0; overflow-wrap: anywhere; }
 .list-row small { display: block; color: var(--muted); }
 .chevron { color: var(--muted); }
 .pill { display: inline-block; padding: .1rem .7rem; border-radius: 1rem; font-size: .9rem; font-weight: 700; background: var(--brand-soft); color: var(--brand-dark); }
 .pill.waiting { background: var(--warn-soft); color: var(--warn); }
 .pill.bad { background: var(--error-soft); color: var(--error); }
 .pill.done { background: var(--ok-soft); color: var(--ok); }
-.code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 1.9rem; font-weight: 700; letter-spacing: .06em;
+.code-box { display: flex; flex-direction: column; gap: .6rem; }
+.code-group { white-space: nowrap; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 1.6rem; font-weight: 700; letter-spacing: .06em;
   text-align: center; padding: .75rem; border-radius: 1rem; background: var(--brand-soft); color: var(--brand-dark); }
 dl.facts { display: grid; grid-template-columns: 1fr; gap: .15rem; margin: 0; }
 dl.facts dt { color: var(--muted); font-size: .9rem; margin-top: .4rem; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
-.office-reply { border-left: 4px solid var(--brand); padding-left: .75rem; }
-.office-reply.asks { border-color: var(--star); }
+ol.conversation { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: .75rem; }
+.message { border-radius: 1rem; padding: .6rem .8rem; max-width: 92%; }
+.message p { margin: 0; }
+.message.office { align-self: flex-start; border-left: 4px solid var(--brand); background: var(--brand-soft); }
+.message.office.asks { border-color: var(--star); }
+.message.mine { align-self: flex-end; border-right: 4px solid var(--ok); background: var(--card); border-top: 1px solid var(--line); border-bottom: 1px solid var(--line); }
+.message-head { font-size: .95rem; }
+.deadline { display: flex; gap: .5rem; align-items: flex-start; margin: 0; }
+.deadline svg, dd.contact svg { flex: none; }
+.deadline.late { color: var(--warn); font-weight: 700; }
+dd.contact { display: flex; gap: .4rem; align-items: center; }
 .checkbox { display: flex; align-items: flex-start; gap: .75rem; min-height: 3rem; font-weight: 400; }
 .checkbox input { width: 1.6rem; height: 1.6rem; margin-top: .2rem; flex: none; }
 .welcome-langs { display: flex; flex-direction: column; gap: 1rem; }

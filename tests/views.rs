@@ -44,6 +44,16 @@ fn accepted_complaint(
     status: ourvoice_protocol::CaseStatus,
     seq: u64,
 ) -> uuid::Uuid {
+    accepted_complaint_due(device, status, seq, None)
+}
+
+/// As [`accepted_complaint`], with the office's deadline (Unix milliseconds) the server gave.
+fn accepted_complaint_due(
+    device: &Arc<Device>,
+    status: ourvoice_protocol::CaseStatus,
+    seq: u64,
+    answer_by: Option<i64>,
+) -> uuid::Uuid {
     device.outbox.set_setting("privacy_seen", "1").unwrap();
     let item = device
         .outbox
@@ -61,7 +71,7 @@ fn accepted_complaint(
         status,
         seq,
         received_at: 0,
-        answer_by: Some(1_767_225_600_000),
+        answer_by,
     };
     device.outbox.settle(&[(item.id, accepted)], 0).unwrap();
     item.id
@@ -282,10 +292,11 @@ fn a_rating_given_offline_is_kept_and_shown_as_waiting_not_sent() {
     render_settled(&mut dom, &mut mutations);
     let html = dioxus_ssr::render(&dom);
     assert!(html.contains("id=\"rate-answer\""), "{html}");
-    // The rating card's listeners come last: its send button (a static part of the card's
+    // The rating card's listeners come before the tracking code's two buttons (copy, share;
+    // siblings are created last first): its send button (a static part of the card's
     // template), then the five stars (rendered into it).
     let targets = click_targets(&mutations);
-    let (send, four_stars) = (targets[targets.len() - 6], targets[targets.len() - 2]);
+    let (send, four_stars) = (targets[targets.len() - 8], targets[targets.len() - 4]);
     click(&mut dom, four_stars);
     assert!(dioxus_ssr::render(&dom).contains("aria-checked=\"true\""));
     click(&mut dom, send);
@@ -338,6 +349,100 @@ fn a_refused_answer_keeps_its_text_and_says_why_in_khmer() {
         "why, in Khmer: {html}"
     );
     assert!(html.contains("data-state=\"refused\""));
+}
+
+#[test]
+fn the_case_says_when_the_office_should_answer_how_to_reach_it_and_who_said_what() {
+    use ourvoice_outbox::{ActionBody, ActionSettlement};
+    use ourvoice_protocol::{CaseStatus, OfficeContact, ReplyKind};
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    // Due on 15 January 2099 (noon in Cambodia), at a commune hall whose district has a
+    // citizens' office; the office gave its telephone and hours.
+    let due = chrono::DateTime::parse_from_rfc3339("2099-01-15T05:00:00Z").unwrap();
+    let id = accepted_complaint_due(
+        &device,
+        CaseStatus::Received,
+        1,
+        Some(due.timestamp_millis()),
+    );
+    device
+        .outbox
+        .replace_office_contacts(&[OfficeContact {
+            office: "CH-120101".into(),
+            phone: Some("012 345 678".into()),
+            hours: Some("ច័ន្ទ–សុក្រ ៧:៣០–១៧:០០".into()),
+        }])
+        .unwrap();
+    office_replies(
+        &device,
+        id,
+        CaseStatus::AwaitingCitizen,
+        ReplyKind::Question,
+        "តើផ្លូវនៅភូមិណា?",
+    );
+    // The citizen answered (the server's event 3); the office then answered (event 4).
+    let request_id = device
+        .outbox
+        .queue_action(id, ActionBody::Answer("ភូមិទី៣".into()), 1)
+        .unwrap();
+    device.outbox.claim_due_action(1, true).unwrap().unwrap();
+    let sent = ActionSettlement::Sent {
+        seq: 3,
+        status: CaseStatus::InProgress,
+    };
+    device.outbox.settle_action(request_id, &sent, 2).unwrap();
+    let answer = ourvoice_protocol::CaseUpdate {
+        id,
+        seq: 4,
+        at: chrono::Utc::now(),
+        status: CaseStatus::InProgress,
+        office: "CH-120101".into(),
+        reply: Some(ourvoice_protocol::Reply {
+            kind: ReplyKind::Answer,
+            text: "យើងនឹងជួសជុលនៅសប្តាហ៍ក្រោយ".into(),
+        }),
+    };
+    device.outbox.apply_updates(&[answer]).unwrap();
+
+    let mut dom = detail(&device, id);
+    render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
+    let html = dioxus_ssr::render(&dom);
+    assert!(
+        html.contains("ការិយាល័យគួរឆ្លើយមកអ្នក មុនថ្ងៃទី១៥ ខែមករា ឆ្នាំ២០៩៩"),
+        "the deadline, day first in Khmer: {html}"
+    );
+    assert!(
+        html.contains("ការិយាល័យប្រជាពលរដ្ឋ"),
+        "where a late answer goes: {html}"
+    );
+    assert!(!html.contains("យឺតហើយ"), "not late");
+    assert!(html.contains("012 345 678") && html.contains("ច័ន្ទ–សុក្រ ៧:៣០–១៧:០០"));
+    // One conversation: the question, the citizen's answer, the office's answer, in order,
+    // each saying who.
+    let question = html.find("តើផ្លូវនៅភូមិណា?").unwrap();
+    let mine = html.find("ភូមិទី៣").unwrap();
+    let reply = html.find("យើងនឹងជួសជុលនៅសប្តាហ៍ក្រោយ").unwrap();
+    assert!(question < mine && mine < reply, "{html}");
+    assert_eq!(html.matches("data-from=\"office\"").count(), 2);
+    assert_eq!(html.matches("data-from=\"citizen\"").count(), 1);
+    // The code is shown in groups and spelled out for screen readers.
+    let code = device.outbox.get(id).unwrap().unwrap().tracking_code;
+    let spelled: Vec<String> = code.symbols().chars().map(String::from).collect();
+    assert!(html.contains(&spelled[..4].join(" ")), "{html}");
+    assert!(html.contains("id=\"copy-code\""));
+
+    // Once the office's day has passed, the screen says the answer is late.
+    let late = accepted_complaint_due(&device, CaseStatus::InProgress, 1, Some(1_000));
+    let mut dom = detail(&device, late);
+    render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("ចម្លើយយឺតហើយ"), "{html}");
+    // A closed case has no deadline to show.
+    let closed = accepted_complaint_due(&device, CaseStatus::ClosedResolved, 1, Some(1_000));
+    let mut dom = detail(&device, closed);
+    render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
+    assert!(!dioxus_ssr::render(&dom).contains("answer-deadline"));
 }
 
 /// The app on `screen` with the form filled in by `fill` (a valid anonymous complaint about

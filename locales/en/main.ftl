@@ -262,3 +262,23 @@ month-10 = October
 month-11 = November
 month-12 = December
 date-long = { $day } { $month } { $year }
+
+## The tracking code: copy, share, read aloud
+code-copy = Copy code
+code-share = Share
+code-copied = Copied. You can paste it into a message.
+code-not-copied = Could not copy. Please write the code down or take a photo of the screen.
+code-shared = Shared.
+code-no-confusion = The code has no letters O or I, and no numbers 0 or 1.
+code-share-text = My Our Voice tracking code: { $code }
+
+## What happens next, and how to reach the office
+detail-conversation = Messages about this feedback
+detail-conversation-empty = No message from the office yet.
+detail-from-office = Office
+detail-from-you = You
+detail-answer-by = The office should answer by { $date }.
+detail-answer-late = The office should have answered by { $date }. The answer is late.
+detail-escalates-to = If it does not answer in time, your feedback goes to { $office }, which looks into late answers.
+detail-office-phone = Telephone
+detail-office-hours = Opening hours

@@ -262,3 +262,23 @@ month-10 = តុលា
 month-11 = វិច្ឆិកា
 month-12 = ធ្នូ
 date-long = ថ្ងៃទី{ $day } ខែ{ $month } ឆ្នាំ{ $year }
+
+## The tracking code: copy, share, read aloud
+code-copy = ចម្លងលេខកូដ
+code-share = ចែករំលែក
+code-copied = បានចម្លងហើយ។ អ្នកអាចបិទភ្ជាប់វាក្នុងសារ។
+code-not-copied = មិនអាចចម្លងបានទេ។ សូមសរសេរលេខកូដនេះទុក ឬថតរូបអេក្រង់។
+code-shared = បានចែករំលែកហើយ។
+code-no-confusion = លេខកូដនេះ គ្មានអក្សរ O ឬ I ហើយគ្មានលេខ 0 ឬ 1 ទេ។
+code-share-text = លេខកូដតាមដាន សំឡេងយើង របស់ខ្ញុំ៖ { $code }
+
+## What happens next, and how to reach the office
+detail-conversation = សារអំពីមតិនេះ
+detail-conversation-empty = មិនទាន់មានសារពីការិយាល័យនៅឡើយ។
+detail-from-office = ការិយាល័យ
+detail-from-you = អ្នក
+detail-answer-by = ការិយាល័យគួរឆ្លើយមកអ្នក មុន{ $date }។
+detail-answer-late = ការិយាល័យគួរឆ្លើយមកអ្នក មុន{ $date }។ ចម្លើយយឺតហើយ។
+detail-escalates-to = បើមិនឆ្លើយទាន់ពេល មតិរបស់អ្នកនឹងទៅ{ $office } ដែលពិនិត្យរឿងឆ្លើយយឺត។
+detail-office-phone = លេខទូរសព្ទ
+detail-office-hours = ម៉ោងធ្វើការ

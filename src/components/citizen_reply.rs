@@ -1,6 +1,6 @@
 //! What the citizen can do on a case the office has acted on: answer the office's question, or
-//! rate the office's answer (1–2 reopens the case); and what they already sent back, with where
-//! each stands.
+//! rate the office's answer (1–2 reopens the case); and the words for where each answer or
+//! rating they sent stands (shown in the conversation, `conversation.rs`).
 //!
 //! Guarantees: pressing send stores the answer or rating durably in the outbox at once (through
 //! the sync engine, which then sends it when it can); it is shown as waiting until the server
@@ -76,7 +76,7 @@ pub fn CitizenReply(id: Uuid, action: CitizenAction) -> Element {
 }
 
 /// The words and colour for where one of the citizen's actions stands.
-fn action_state(tr: &Tr, action: &Action) -> (String, StateKind) {
+pub(super) fn action_state(tr: &Tr, action: &Action) -> (String, StateKind) {
     let answer = matches!(action.body, ActionBody::Answer(_));
     match &action.state {
         ActionState::Queued | ActionState::Retrying { .. } => {
@@ -96,50 +96,8 @@ fn action_state(tr: &Tr, action: &Action) -> (String, StateKind) {
     }
 }
 
-/// The answers and ratings the citizen sent back on this case, oldest first, each with where
-/// it stands.
-#[component]
-pub fn CitizenActions(actions: Vec<Action>) -> Element {
-    let ui = use_ui();
-    let tr = Tr::new((ui.lang)());
-    if actions.is_empty() {
-        return rsx! {};
-    }
-    rsx! {
-        section { class: "card", id: "citizen-actions",
-            h3 { {tr.t("detail-my-actions")} }
-            for action in actions.iter() {
-                div { key: "{action.request_id}", class: "reply mine", "data-state": state_code(&action.state),
-                    match &action.body {
-                        ActionBody::Answer(text) => rsx! {
-                            strong { {tr.t("detail-my-answer")} }
-                            p { class: "reply-text", {text.clone()} }
-                        },
-                        ActionBody::Rating(stars) => rsx! {
-                            strong { {tr.t("detail-my-rating")} }
-                            p { class: "reply-text", {format!("{} — {}", "★".repeat(*stars as usize), tr.t(&format!("rating-{stars}")))} }
-                        },
-                    }
-                    {
-                        let (words, kind) = action_state(&tr, action);
-                        let role = if kind == StateKind::Bad { "alert" } else { "status" };
-                        rsx! { p { class: "action-state", role: "{role}", span { class: kind.class(), {words} } } }
-                    }
-                    // A low rating reopens the case: say so, rather than let the state change
-                    // without a word.
-                    if let (ActionBody::Rating(stars), ActionState::Sent { .. }) = (&action.body, &action.state) {
-                        if ourvoice_protocol::rating_reopens(*stars) {
-                            p { class: "muted", id: "reopened-by-rating", {tr.t("detail-reopened-by-rating")} }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// A stable name of the state for tests and styling.
-fn state_code(state: &ActionState) -> &'static str {
+pub(super) fn state_code(state: &ActionState) -> &'static str {
     match state {
         ActionState::Queued | ActionState::Retrying { .. } | ActionState::Sending => "waiting",
         ActionState::Sent { .. } => "sent",

@@ -1,20 +1,27 @@
 //! Pieces shared by several screens: the top bar, the sync line, icons, field errors, rating
-//! stars, the words for an item's state, the citizen's answer or rating of a case, and what
-//! the citizen is told when the phone's storage fails.
+//! stars, the words for an item's state, the answer deadline, the tracking code (copy, share, spelled out), a case's
+//! conversation, the citizen's answer or rating of a case, and what the citizen is told when
+//! the phone's storage fails.
 
 mod citizen_reply;
+mod conversation;
+mod deadline;
 mod header;
 mod icons;
 mod rating;
 mod status;
 mod sync_line;
+mod tracking_code;
 
-pub use citizen_reply::{CitizenAction, CitizenActions, CitizenReply};
+pub use citizen_reply::{CitizenAction, CitizenReply};
+pub use conversation::Conversation;
+pub use deadline::AnswerDeadline;
 pub use header::Header;
 pub use icons::{Icon, KindIcon};
 pub use rating::Stars;
 pub use status::{state_label, StateKind};
 pub use sync_line::SyncLine;
+pub use tracking_code::TrackingCodeBox;
 
 use dioxus::prelude::*;
 use ourvoice_outbox::OutboxItem;

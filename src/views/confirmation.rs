@@ -1,12 +1,15 @@
-//! After sending: the tracking code at once, and the truth about where the item is — saved on
-//! the phone and waiting (a phone), being sent, or received by the office (a tick, and only
-//! then), in words that say what comes next.
+//! After sending: the tracking code at once (to copy, share or read out), and the truth about
+//! where the item is — saved on the phone and waiting (a phone), being sent, or received by the
+//! office (a tick, and only then) — in words that say what comes next: once received, when the
+//! office should answer by.
 
 use dioxus::prelude::*;
 use ourvoice_outbox::ItemState;
 use uuid::Uuid;
 
-use crate::components::{state_label, stored_item, use_stored, Header, Icon};
+use crate::components::{
+    state_label, stored_item, use_stored, AnswerDeadline, Header, Icon, TrackingCodeBox,
+};
 use crate::i18n::Tr;
 use crate::state::{use_ui, Screen};
 
@@ -36,9 +39,10 @@ pub fn ConfirmationView(id: Uuid) -> Element {
         main { id: "confirmation",
             div { class: "logo", Icon { name: icon, size: 64 } }
             p { {tr.t("confirm-code-label")} }
-            p { class: "code", id: "tracking-code", lang: "en", "{item.tracking_code}" }
+            TrackingCodeBox { code: item.tracking_code.clone(), id: "tracking-code" }
             p { class: "muted", {tr.t("confirm-code-hint")} }
             p { class: "{class}", role: "status", "aria-live": "polite", id: "confirm-state", {message} }
+            AnswerDeadline { state: item.state.clone() }
             button { class: "button", id: "confirm-home", onclick: move |_| ui.home(), {tr.t("confirm-go-home")} }
             button { class: "button secondary", id: "confirm-feedback",
                 onclick: move |_| { ui.home(); ui.go(Screen::Feedback); },

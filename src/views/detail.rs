@@ -1,15 +1,18 @@
-//! One submission: tracking code, state, what was sent, the office's replies as they arrive by
-//! sync, and the citizen's answers and ratings with where each stands.
+//! One submission: its tracking code (to copy, share or read out), where it stands, when the
+//! office should answer by and where it goes if it does not, how to reach the office, what was
+//! sent, and one conversation with the office (its questions and answers, the citizen's
+//! answers and ratings with where each stands), then what the citizen may send now.
 
 use chrono::DateTime;
 use dioxus::prelude::*;
 use ourvoice_directory::Directory;
 use ourvoice_outbox::{ActionBody, ActionState, CitizenAction as Action, ItemState, ReplyRecord};
-use ourvoice_protocol::{CaseStatus, Code, Privacy, ReplyKind};
+use ourvoice_protocol::{CaseStatus, Privacy, ReplyKind};
 use uuid::Uuid;
 
 use crate::components::{
-    state_label, stored_item, use_stored, CitizenAction, CitizenActions, CitizenReply, Header,
+    state_label, stored_item, use_stored, AnswerDeadline, CitizenAction, CitizenReply,
+    Conversation, Header, Icon, TrackingCodeBox,
 };
 use crate::i18n::{Arg, Tr};
 use crate::state::use_ui;
@@ -35,13 +38,21 @@ pub fn DetailView(id: Uuid) -> Element {
     // answer twice.
     let stored = use_stored(move |device| {
         let item = stored_item(device, id)?;
-        let actions = match &device.0 {
-            Ok(d) => d.outbox.actions_of(id).ok(),
-            Err(_) => None,
+        let (actions, contact) = match &device.0 {
+            Ok(d) => {
+                let contact = match &item.state {
+                    ItemState::Accepted { office, .. } => {
+                        d.outbox.office_contact(office).ok().flatten()
+                    }
+                    _ => None,
+                };
+                (d.outbox.actions_of(id).ok(), contact)
+            }
+            Err(_) => (None, None),
         };
-        Ok((item, actions))
+        Ok((item, actions, contact))
     });
-    let (item, actions) = match stored {
+    let (item, actions, contact) = match stored {
         None => return rsx! { Header { title: tr.t("detail-title") } main {} },
         Some(Ok(stored)) => stored,
         Some(Err(key)) => {
@@ -72,15 +83,22 @@ pub fn DetailView(id: Uuid) -> Element {
         main { id: "detail",
             section { class: "card",
                 p { {tr.t("detail-code")} }
-                p { class: "code", lang: "en", id: "detail-code", "{item.tracking_code}" }
+                TrackingCodeBox { code: item.tracking_code.clone(), id: "detail-code" }
                 p { span { class: kind.class(), id: "detail-state", {label} } }
+                AnswerDeadline { state: item.state.clone() }
                 dl { class: "facts",
                     match &item.state {
-                        ItemState::Accepted { server_number, office, .. } => rsx! {
-                            dt { {tr.t("detail-number")} }
-                            dd { id: "detail-number", {tr.num(*server_number)} }
+                        ItemState::Accepted { office, .. } => rsx! {
                             dt { {tr.t("detail-office")} }
                             dd { {directory.office(office).map(|o| o.name(lang).to_string()).unwrap_or_else(|| office.clone())} }
+                            if let Some(phone) = contact.as_ref().and_then(|c| c.phone.clone()) {
+                                dt { {tr.t("detail-office-phone")} }
+                                dd { class: "contact", id: "office-phone", Icon { name: "call", size: 20 } span { lang: "en", "{phone}" } }
+                            }
+                            if let Some(hours) = contact.as_ref().and_then(|c| c.hours.clone()) {
+                                dt { {tr.t("detail-office-hours")} }
+                                dd { class: "contact", id: "office-hours", Icon { name: "clock", size: 20 } span { "{hours}" } }
+                            }
                         },
                         ItemState::Retrying { last_error, .. } => rsx! {
                             dd { class: "muted", {tr.t_args("detail-last-error", &[("error", Arg::Text(last_error))])} }
@@ -122,21 +140,8 @@ pub fn DetailView(id: Uuid) -> Element {
                     dd { {privacy} }
                 }
             }
-            section { class: "card", id: "detail-replies",
-                h3 { {tr.t("detail-replies")} }
-                if item.replies.is_empty() {
-                    p { class: "muted", {tr.t("detail-no-replies")} }
-                }
-                for reply in item.replies.iter() {
-                    div { key: "{reply.seq}", class: if reply.kind == ReplyKind::Question { "office-reply asks" } else { "office-reply" },
-                        strong { {tr.t(&reply.kind.fluent_key())} }
-                        small { class: "muted", " · " {DateTime::from_timestamp_millis(reply.at).map(|t| tr.date(ourvoice_outbox::cambodia_today(t))).unwrap_or_default()} }
-                        p { class: "reply-text", {reply.text.clone()} }
-                    }
-                }
-            }
             match actions {
-                Some(actions) => rsx! { CitizenActions { actions } },
+                Some(actions) => rsx! { Conversation { replies: item.replies.clone(), actions } },
                 None => rsx! { p { class: "banner-error", role: "alert", id: "actions-unreadable", {tr.t("error-storage-read")} } },
             }
             if let Some(action) = citizen_action {

@@ -1,8 +1,9 @@
-//! The form for each kind of feedback: service category of the chosen office, description
-//! with a live character count, optional date, ratings for evaluations, privacy choice, what
-//! anyone can see (with the choice to make the text public, off by default and offered only
-//! where the protocol allows it), and the optional "about you". Errors appear next to their
-//! fields; nothing typed is ever lost.
+//! The form for each kind of feedback: what is needed first (service category of the chosen
+//! office, description with a live character count, ratings for evaluations, privacy choice,
+//! what anyone can see — with the choice to make the text public, off by default and offered
+//! only where the protocol allows it), then the optional parts folded away until the citizen
+//! opens them (the day of the visit, "about you"). Errors appear next to their fields, and a
+//! folded part with an error in it opens; nothing typed is ever lost.
 
 use chrono::{Datelike, Utc};
 use dioxus::prelude::*;
@@ -72,6 +73,7 @@ pub fn FormView() -> Element {
             }
             PrivacySection {}
             PublicSection {}
+            DateSection {}
             AboutYouSection {}
             button { class: "button", id: "form-continue", onclick: move |_| check_and_continue(ui), {tr.t("form-check")} }
         }
@@ -187,7 +189,6 @@ fn TextSection(kind: Kind) -> Element {
     let form = ui.form.read().clone();
     let invalid = |field: &str| !ui.errors_of(field).is_empty();
     let count = form.description.chars().count();
-    let this_year = ourvoice_outbox::cambodia_today(Utc::now()).year();
     let description_label = tr.t(&format!("form-description-{}", kind.as_str()));
 
     rsx! {
@@ -203,8 +204,30 @@ fn TextSection(kind: Kind) -> Element {
                 }
             }
             FieldError { field: field::DESCRIPTION }
+        }
+    }
+}
+
+/// The day of the visit, folded away until the citizen opens it (or it has a value or an
+/// error).
+#[component]
+fn DateSection() -> Element {
+    let mut ui = use_ui();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let form = ui.form.read().clone();
+    let invalid = |field: &str| !ui.errors_of(field).is_empty();
+    let this_year = ourvoice_outbox::cambodia_today(Utc::now()).year();
+    let open = invalid(field::INCIDENT_DATE)
+        || form.incident_day.is_some()
+        || form.incident_month.is_some()
+        || form.incident_year.is_some();
+
+    rsx! {
+        details { class: "card fold", id: "fold-date", open,
+            summary { class: "fold-title", {tr.t("form-incident-date")} }
             fieldset { class: field_class(invalid(field::INCIDENT_DATE)), id: "incident-date",
-                legend { {tr.t("form-incident-date")} }
+                legend { class: "sr-only", {tr.t("form-incident-date")} }
                 div { class: "date-parts",
                     select { id: "incident-day", "aria-label": tr.t("form-day"),
                         oninput: move |e| { ui.form.write().incident_day = e.value().parse().ok(); },
@@ -340,7 +363,8 @@ fn PublicSection() -> Element {
     }
 }
 
-/// The optional facts about the person, for statistics by gender, age and disability.
+/// The optional facts about the person, for statistics by gender, age and disability, folded
+/// away until the citizen opens them (or has answered one).
 #[component]
 fn AboutYouSection() -> Element {
     let ui = use_ui();
@@ -348,9 +372,11 @@ fn AboutYouSection() -> Element {
     let tr = Tr::new(lang);
     let form = ui.form.read().clone();
 
+    let open = form.gender.is_some() || form.age_band.is_some() || form.disability.is_some();
+
     rsx! {
-        section { class: "card",
-            h3 { {tr.t("form-about-you")} }
+        details { class: "card fold", id: "fold-about", open,
+            summary { class: "fold-title", {tr.t("form-about-you")} }
             p { class: "muted", {tr.t("form-about-you-why")} }
             p { {tr.t("form-gender")} }
             {code_choices(&tr, "gender", form.gender, ui, |f| &mut f.gender)}

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { createHmac } from 'node:crypto';
-import { startServer, startApp, createAdmin, launchBrowser, phonePage, shot, screen, expectScreen, waitForText, tempDir } from './harness.mjs';
+import { startServer, startApp, createAdmin, launchBrowser, phonePage, shot, screen, expectScreen, waitForText, tempDir, unfit, textSize } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -61,6 +61,9 @@ async function submit(page, lang, kind, name) {
     await waitForText(page, '#description-count', lang === 'km' ? /[១-៩][០-៩]* \/ ៤០០០/ : /[1-9]\d* \/ 4000/);
   }
   if (kind === 'complaint') await page.click('#extra-yes');
+  // "About you" is optional, folded away until opened.
+  assert.equal(await page.isVisible('#gender-female'), false);
+  await page.click('#fold-about summary');
   await page.click('#gender-female');
   if (name) await shot(page, `${name}-form`);
   await page.click('#form-continue');
@@ -89,7 +92,22 @@ for (const lang of ['km', 'en']) {
         // Sent for real: the server's number arrives without the citizen doing anything.
         await waitForText(page, '#confirm-state', new RegExp('^' + texts[lang].sentPrefix.replace('.', '\\.')));
         assert.equal(await page.locator('#confirmation [data-icon="check"]').count(), 1);
-        if (kind === 'complaint') await shot(page, `${lang}-confirmation`);
+        if (kind === 'complaint') {
+          await shot(page, `${lang}-confirmation`);
+          // The code can be copied and shared whole, exactly as shown.
+          await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+          await page.click('#copy-code');
+          await waitForText(page, '#code-outcome', lang === 'km' ? /បានចម្លងហើយ/ : /^Copied\./);
+          assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code);
+          // Where the phone has a share sheet, the code goes to it in a sentence.
+          await page.evaluate(() => { navigator.share = async ({ text }) => { window.sharedText = text; }; });
+          await page.click('#share-code');
+          await waitForText(page, '#code-outcome', lang === 'km' ? /បានចែករំលែកហើយ/ : /^Shared\./);
+          const shared = await page.evaluate(() => window.sharedText);
+          assert.ok(shared.endsWith(code) && shared.length > code.length, shared);
+          // Read aloud symbol by symbol, in groups.
+          assert.match(await page.textContent('#confirmation .sr-only'), /^O V, [2-9A-Z] [2-9A-Z] [2-9A-Z] [2-9A-Z], /);
+        }
         codes.push(code);
         await page.click('#confirm-home');
       }
@@ -108,6 +126,70 @@ for (const lang of ['km', 'en']) {
       for (let i = 0; i < 5; i++) await page.click('#version');
       await page.waitForSelector('#testers');
       await shot(page, `${lang}-settings`);
+      await page.close();
+    } finally {
+      await app.stop();
+      await server.stop();
+    }
+  });
+}
+
+for (const lang of ['km', 'en']) {
+  test(`with text at 200 % on a 360 px phone nothing is cut off or overlaps, in ${lang}`, async () => {
+    const folder = tempDir(`large-${lang}`);
+    const server = await startServer(folder);
+    const app = await startApp(folder, server.url);
+    try {
+      const page = await phonePage(browser, app.url, 360);
+      await textSize(page, 200);
+      // What does not fit, by screen: every screen is looked at before the test says so.
+      const problems = {};
+      const check = async (name) => {
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const found = await unfit(page);
+        if (found.length) problems[name] = found;
+        await shot(page, `${lang}-200-${name}`);
+      };
+      await expectScreen(page, 'Welcome');
+      await check('welcome');
+      await page.click(`#choose-${lang}`);
+      await expectScreen(page, 'Privacy');
+      await check('privacy');
+      await page.click('#privacy-accept');
+      await expectScreen(page, 'Home');
+      await check('home');
+      const code = await submit(page, lang, 'complaint');
+      await waitForText(page, '#confirm-state', new RegExp('^' + texts[lang].sentPrefix.replace('.', '\\.')));
+      await check('confirmation');
+      await page.click('#confirm-feedback');
+      await expectScreen(page, 'Feedback');
+      await page.waitForSelector(`[data-code="${code}"]`);
+      await check('feedback');
+      await page.click(`[data-code="${code}"]`);
+      await expectScreen(page, 'Detail');
+      await page.waitForSelector('#answer-deadline');
+      await check('detail');
+      await page.click('#back');
+      await page.click('#back');
+      await page.click('#open-settings');
+      await expectScreen(page, 'Settings');
+      await check('settings');
+      // The place, form and review screens, on the way to a second item.
+      await page.click('#back');
+      await page.click('#start-complaint');
+      await expectScreen(page, 'Place');
+      await page.fill('#place-search', texts[lang].search);
+      await page.waitForSelector('#place-results [data-code="OWSO-1201"]');
+      await check('place');
+      await page.click('#place-results [data-code="OWSO-1201"]');
+      await expectScreen(page, 'Form');
+      await check('form');
+      await page.click('#category-business_licence');
+      await page.fill('#description', texts[lang].description);
+      await page.click('#form-continue');
+      await expectScreen(page, 'Review');
+      await check('review');
+      assert.deepEqual(problems, {}, `${lang}: what does not fit at 200 %`);
       await page.close();
     } finally {
       await app.stop();
@@ -200,8 +282,13 @@ test("an answer to the office's question given while the server is down waits on
     await office.selectOption('#role', 'officer');
     await office.fill('#office', 'OWSO-1201');
     await Promise.all([office.waitForNavigation(), office.click('#new-account button[type=submit]')]);
-    // The officer sets their own password with the one-time link the administrator was shown.
     const link = (await office.textContent('#enrolment-link code')).trim();
+    // The administrator gives the OWSO's telephone and hours, which the app then shows.
+    await office.goto(`${server.url}/console/offices/OWSO-1201`);
+    await office.fill('#phone', '023 123 456');
+    await office.fill('#hours', 'Mon–Fri 7:30–17:00');
+    await Promise.all([office.waitForNavigation(), office.click('form[action$="/offices/OWSO-1201"] button[type=submit]')]);
+    // The officer sets their own password with the one-time link the administrator was shown.
     await office.context().clearCookies();
     await office.goto(link);
     await office.fill('#password', officerPassword);
@@ -224,8 +311,16 @@ test("an answer to the office's question given while the server is down waits on
     await waitForText(page, `[data-code="${code}"]`, /New reply/);
     await page.click(`[data-code="${code}"]`);
     await expectScreen(page, 'Detail');
-    await waitForText(page, '#detail-replies', /Which village is the office in\?/);
+    await waitForText(page, '#conversation', /Which village is the office in\?/);
     await page.waitForSelector('#citizen-answer');
+    // What happens next, and how to reach the office: the deadline the server gave (day
+    // first), where a late answer goes, the office's telephone and hours.
+    await page.waitForSelector('#answer-deadline');
+    const deadline = await page.textContent('#answer-deadline');
+    assert.match(deadline, /The office should answer by \d{1,2} [A-Z][a-z]+ \d{4}\./);
+    assert.match(deadline, /Citizens' Office/);
+    await waitForText(page, '#office-phone', /023 123 456/);
+    assert.match(await page.textContent('#office-hours'), /Mon–Fri 7:30–17:00/);
     await page.click('#back');
     await expectScreen(page, 'Feedback');
     assert.doesNotMatch(await page.textContent(`[data-code="${code}"]`), /New reply/);
@@ -246,17 +341,20 @@ test("an answer to the office's question given while the server is down waits on
     await server.stop();
     await page.fill('#citizen-answer', 'Boeng Keng Kang village');
     await page.click('#citizen-reply-send');
-    await waitForText(page, '#citizen-actions', /Waiting to be sent|Sending/);
-    assert.match(await page.textContent('#citizen-actions'), /Boeng Keng Kang village/);
-    assert.doesNotMatch(await page.textContent('#citizen-actions'), /was sent/);
+    await waitForText(page, '#conversation', /Waiting to be sent|Sending/);
+    assert.match(await page.textContent('#conversation'), /Boeng Keng Kang village/);
+    assert.doesNotMatch(await page.textContent('#conversation'), /was sent/);
     await page.waitForSelector('#citizen-answer', { state: 'detached' });
-    await waitForText(page, '#citizen-actions', /Waiting to be sent/);
+    await waitForText(page, '#conversation', /Waiting to be sent/);
     await shot(page, 'en-detail-answer-waiting');
 
     // The server comes back: the phone delivers the answer by itself, once.
     server = await startServer(folder, listen, consoleArgs);
-    await waitForText(page, '#citizen-actions', /Your answer was sent/);
+    await waitForText(page, '#conversation', /Your answer was sent/);
     await waitForText(page, '#detail-state', /In progress/);
+    // One conversation, in order, saying who said what.
+    const said = await page.$$eval('#conversation li', (items) => items.map((li) => `${li.dataset.from}:${li.dataset.kind}`));
+    assert.deepEqual(said, ['office:question', 'citizen:answer']);
     await shot(page, 'en-detail-answer-sent');
     await office.goto(item);
     const seen = await office.textContent('main');
@@ -269,18 +367,20 @@ test("an answer to the office's question given while the server is down waits on
     await Promise.all([office.waitForNavigation(), office.click('form[action$="/reply"] button[type=submit]')]);
     await page.click('#switch-language');
     await page.evaluate(() => window.dispatchEvent(new Event('ourvoice-online')));
-    await waitForText(page, '#detail-replies', /Street 51/);
+    await waitForText(page, '#conversation', /Street 51/);
     await page.waitForSelector('#rate-answer');
     await server.stop();
     await page.click('#rate-answer [data-stars="2"]');
     await page.click('#citizen-reply-send');
-    await waitForText(page, '#citizen-actions', /កំពុងរង់ចាំផ្ញើ/);
+    await waitForText(page, '#conversation', /កំពុងរង់ចាំផ្ញើ/);
     await page.waitForSelector('#rate-answer', { state: 'detached' });
     await shot(page, 'km-detail-rating-waiting');
     server = await startServer(folder, listen, consoleArgs);
     await waitForText(page, '#detail-state', /កំពុងដោះស្រាយ/);
     // The low rating's effect is said, not left to a silent change of state.
     await waitForText(page, '#reopened-by-rating', /ពិនិត្យរឿងនេះម្តងទៀត/);
+    const all = await page.$$eval('#conversation li', (items) => items.map((li) => `${li.dataset.from}:${li.dataset.kind}`));
+    assert.deepEqual(all, ['office:question', 'citizen:answer', 'office:answer', 'citizen:rating']);
     await shot(page, 'km-detail-rating-sent');
     await office.goto(item);
     assert.match(await office.textContent('main'), /In progress|កំពុងដោះស្រាយ/, 'reopened for the office');
@@ -305,7 +405,8 @@ test('an invalid form shows the errors next to the fields and keeps the text; sw
     await page.fill('#name', 'សុខ ដារ៉ា');
     await page.fill('#phone', '123');
     // The day of the visit is chosen as day, month and year in the citizen's words; a day
-    // alone is not a date.
+    // alone is not a date. It is optional, folded away until opened.
+    await page.click('#fold-date summary');
     await page.selectOption('#incident-day', '31');
     await page.click('#form-continue');
     await expectScreen(page, 'Form');

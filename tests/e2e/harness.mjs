@@ -89,6 +89,11 @@ export async function phonePage(browser, url, width = 390) {
 }
 
 export async function shot(page, name) {
+  // A full-page picture from the top: scrolled down, the sticky header would lie over the
+  // content in it.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const header = await page.locator('header.bar').first().boundingBox().catch(() => null);
+  if (header) assert.equal(Math.round(header.y), 0, `${name}: the header is at the top of the shot`);
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
   await accessible(page, name);
 }
@@ -131,6 +136,54 @@ export async function smallTargets(page, least) {
     }
     return [...new Set(found)];
   }, least);
+}
+
+/**
+ * What does not fit on the screen as it is now: anything running past the screen's edges,
+ * content cut off by its box, and controls or lines of text lying over one another. Empty when
+ * everything fits.
+ */
+export async function unfit(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const name = (e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${typeof e.className === 'string' && e.className ? '.' + e.className.split(' ').join('.') : ''}`;
+    const shown = (e) => {
+      const style = getComputedStyle(e);
+      const box = e.getBoundingClientRect();
+      return style.display !== 'none' && style.visibility !== 'hidden' && !e.closest('.sr-only, svg') && (box.width > 0 || box.height > 0);
+    };
+    const found = [];
+    if (document.documentElement.scrollWidth > width + 1) {
+      found.push(`the page is ${document.documentElement.scrollWidth} px wide on a ${width} px screen`);
+    }
+    const elements = [...document.querySelectorAll('.app *')].filter(shown);
+    for (const e of elements) {
+      const box = e.getBoundingClientRect();
+      if (box.right > width + 1 || box.left < -1) found.push(`${name(e)} runs past the screen's edge (${Math.round(box.left)}–${Math.round(box.right)} px)`);
+      const style = getComputedStyle(e);
+      const clips = ['hidden', 'clip'].includes(style.overflowX) || ['hidden', 'clip'].includes(style.overflowY);
+      if (clips && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)) found.push(`${name(e)} cuts off its content`);
+    }
+    // Controls and text blocks that are neither inside one another nor apart.
+    const blocks = elements.filter((e) => e.matches('button, a[href], input, select, textarea, label, h1, h2, h3, p, li, dt, dd'));
+    for (let i = 0; i < blocks.length; i++) {
+      for (let j = i + 1; j < blocks.length; j++) {
+        const [a, b] = [blocks[i], blocks[j]];
+        if (a.contains(b) || b.contains(a)) continue;
+        const [x, y] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
+        const overlap = Math.min(x.right, y.right) - Math.max(x.left, y.left) > 1 && Math.min(x.bottom, y.bottom) - Math.max(x.top, y.top) > 1;
+        // A sticky header lies over content only while scrolled; the shot is from the top.
+        if (overlap && !a.closest('header.bar') !== !b.closest('header.bar')) continue;
+        if (overlap) found.push(`${name(a)} and ${name(b)} overlap`);
+      }
+    }
+    return [...new Set(found)];
+  });
+}
+
+/** Text at `percent` % of its size, as a phone's "large text" setting makes it. */
+export async function textSize(page, percent) {
+  await page.evaluate((percent) => { document.documentElement.style.fontSize = `${percent}%`; }, percent);
 }
 
 /** The current screen's name, as the app marks it. */

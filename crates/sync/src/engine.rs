@@ -43,7 +43,8 @@ pub struct SyncConfig {
     /// Sent as `User-Agent`.
     pub user_agent: String,
     /// How often a round also asks whether the offices' telephones and hours changed
-    /// (default 6 h; the first round always asks, and an unchanged list costs a 304).
+    /// (default 6 h; the first round and every round that brought a case's update also ask,
+    /// and an unchanged list costs a 304).
     pub contacts_interval: Duration,
 }
 
@@ -367,7 +368,9 @@ impl SyncEngine {
                 Err(error) => report.error = Some(error),
             }
         }
-        if report.error.is_none() && self.contacts_due() {
+        // Asked every few hours, and whenever a case changed (its office may be new to the
+        // phone); an unchanged list costs a 304.
+        if report.error.is_none() && (self.contacts_due() || report.updates > 0) {
             // The citizen's items do not wait on this: a failure is logged and asked again
             // next round.
             if let Err(error) = self.refresh_contacts().await {
