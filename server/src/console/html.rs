@@ -68,6 +68,10 @@ header a,button.link,.pager a{display:inline-flex;align-items:center;justify-con
 .counts span{margin-right:1rem}
 .pager{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;margin:1rem 0}
 svg{max-width:100%;height:auto;background:#fff}
+.group{margin:2rem 0}
+.group>h2{border-bottom:3px solid #0b3d6b;padding-bottom:.25rem}
+.split a,.split strong{display:inline-flex;align-items:center;min-height:44px;min-width:44px;margin-right:1rem}
+abbr{text-decoration:none;cursor:help}
 @media (max-width:40rem){th,td{padding:.35rem;font-size:.95em}}
 ";
 
