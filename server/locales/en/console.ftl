@@ -277,3 +277,16 @@ stats-people-by-disability = Who sent feedback, by disability
 stats-items = Items
 stats-hidden-note = Fewer than { $min } people: hidden to protect them.
 stats-csv-suppressed = suppressed
+# The inbox in order of urgency.
+order-urgent = Most urgent first
+due-days-left = { $n ->
+    [one] 1 working day left
+   *[other] { $n } working days left
+}
+due-today = Due today
+due-late-today = Late since earlier today
+due-days-late = { $n ->
+    [one] 1 working day late
+   *[other] { $n } working days late
+}
+inbox-start-withheld = Open the item to read it

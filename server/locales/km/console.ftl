@@ -277,3 +277,10 @@ stats-people-by-disability = អ្នកផ្ញើមតិ តាមពិ�
 stats-items = មតិ
 stats-hidden-note = តិចជាង { $min } នាក់៖ លាក់ទុក ដើម្បីការពារពួកគេ។
 stats-csv-suppressed = លាក់ទុក
+# ប្រអប់សំបុត្រតាមភាពបន្ទាន់។
+order-urgent = បន្ទាន់បំផុតមុន
+due-days-left = នៅសល់ { $n } ថ្ងៃធ្វើការ
+due-today = ត្រូវឆ្លើយនៅថ្ងៃនេះ
+due-late-today = ហួសកាលកំណត់តាំងពីព្រឹកនេះ
+due-days-late = យឺត { $n } ថ្ងៃធ្វើការ
+inbox-start-withheld = សូមបើកមតិនេះដើម្បីអាន

@@ -1,11 +1,13 @@
-//! The office's work: the inbox (filters, order, counts per state, overdue flags), one item
-//! with its history, the actions on it, and the CSV export of the inbox.
+//! The office's work: the inbox (filters, counts per state, most urgent first, each line with
+//! the start of the citizen's text and the working days left or late), one item with its
+//! history, the actions on it, and the CSV export of the inbox.
 //!
 //! Guarantees: only officers, heads and citizens' offices reach these pages (the [`Handler`]
 //! extractor); every query is limited to the account's [`Scope`]; a number outside it answers
 //! 404 like a missing one, for pages, actions and exports alike; the citizen's text is shown
-//! through [`Shown`] (neutralised, escaped); contact details appear only on request and each
-//! showing is written to the audit log.
+//! through [`Shown`] (neutralised, escaped); the inbox never shows the start of a complaint
+//! about an office's own staff to that office ([`may_show_start`]); contact details appear
+//! only on request and each showing is written to the audit log.
 
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -13,20 +15,26 @@ use axum::response::{IntoResponse, Redirect};
 use chrono::{DateTime, NaiveDate, Utc};
 use fluent_bundle::FluentValue;
 use maud::{html, Markup};
+use ourvoice_directory::OfficeType;
 use ourvoice_protocol::{
     writing, AgeBand, CaseStatus, Code, Disability, Evaluation, Gender, Kind, PrivacyMode,
     ReplyKind, MAX_DESCRIPTION_CHARS,
 };
 use serde::Deserialize;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::auth::NoFields;
-use super::html::{csrf_field, csv_line, fact, flag, options, pager, table, Pages, Shown, BOM};
+use super::html::{
+    badge, csrf_field, csv_line, fact, flag, options, pager, snippet, table, Pages, Shown, BOM,
+};
 use super::i18n::{Lang, Tr};
 use super::{ConsoleError, ConsoleResult, CsrfForm, Handler, Params, Signed};
+use crate::store::calendar::Standing;
 use crate::store::{
     audit, case_actions, case_actions::Action, case_actions::Refusal, inbox, inbox::CaseDetail,
-    inbox::CaseLine, inbox::EventLine, inbox::InboxFilter, inbox::Scope,
+    inbox::CaseLine, inbox::EventLine, inbox::InboxFilter, inbox::InboxLine, inbox::Order,
+    inbox::Scope,
 };
 use crate::AppState;
 
@@ -86,7 +94,10 @@ fn parse_filter(tr: &Tr, query: &InboxQuery) -> Result<InboxFilter, ConsoleError
         }
     }
     filter.overdue = given(&query.overdue).is_some();
-    filter.oldest_first = given(&query.order) == Some("oldest");
+    if let Some(order) = given(&query.order) {
+        filter.order =
+            Order::parse(order).ok_or_else(|| ConsoleError::Bad(tr.t("error-filter")))?;
+    }
     Ok(filter)
 }
 
@@ -143,16 +154,20 @@ fn inbox_body(
             p { (tr.h("inbox-empty")) }
         } @else {
             (table(
-                "",
+                "inbox",
                 &[
                     tr.t("col-code"),
                     tr.t("col-kind"),
-                    tr.t("col-category"),
+                    tr.t("item-description"),
                     tr.t("col-state"),
-                    tr.t("col-received"),
                     tr.t("col-due"),
+                    tr.t("col-received"),
                 ],
-                html! { @for line in &inbox.lines { (line_row(state, tr, line, now)) } },
+                html! {
+                    @for line in &inbox.lines {
+                        (line_row(state, tr, line, now, &inbox.holidays))
+                    }
+                },
             ))
         }
         (pager(
@@ -198,15 +213,12 @@ fn filter_form(tr: &Tr, filter: &InboxFilter) -> Markup {
             .iter()
             .map(|s| (s.as_str(), tr.t(&s.fluent_key()))),
     );
-    let orders = [
-        ("newest", tr.t("order-newest")),
-        ("oldest", tr.t("order-oldest")),
-    ];
-    let order = if filter.oldest_first {
-        "oldest"
-    } else {
-        "newest"
-    };
+    let orders: Vec<(&str, String)> = Order::ALL
+        .into_iter()
+        .map(|o| (o.as_str(), tr.t(&format!("order-{}", o.as_str()))))
+        .collect();
+    let order = filter.order.as_str();
+
     html! {
         form method="get" action="/console/inbox" class="card row" {
             div {
@@ -257,26 +269,103 @@ fn filter_query(filter: &InboxFilter) -> String {
     if filter.overdue {
         export.push("overdue=1".into());
     }
-    if filter.oldest_first {
-        export.push("order=oldest".into());
+    if filter.order != Order::default() {
+        export.push(format!("order={}", filter.order.as_str()));
     }
     export.join("&")
 }
 
-fn line_row(state: &AppState, tr: &Tr, line: &CaseLine, now: DateTime<Utc>) -> Markup {
+/// The characters of the citizen's text an inbox line shows.
+const SNIPPET_SHOWN: usize = 80;
+
+/// Whether an inbox line may show the start of the citizen's text. Never for a complaint about
+/// an office's own staff, unless it is with a citizens' office (where routing sends those) that
+/// is not the office the place's feedback goes to; a place the directory does not know counts
+/// as that office.
+fn may_show_start(state: &AppState, line: &InboxLine) -> bool {
+    if !line.about_office_staff {
+        return true;
+    }
+    let office = line.line.office.as_str();
+    let citizens_office = office
+        .split('-')
+        .next()
+        .and_then(OfficeType::from_code_prefix)
+        .is_some_and(|t| {
+            matches!(
+                t,
+                OfficeType::DistrictCitizensOffice | OfficeType::ProvincialCitizensOffice
+            )
+        });
+    let complained_of = state.directory.route(&line.place).map(|o| o.code.as_str());
+    citizens_office && complained_of.is_some_and(|code| code != office)
+}
+
+/// How an open item's due date stands, as words, and whether it is late.
+fn standing_words(tr: &Tr, standing: Standing) -> (String, bool) {
+    match standing {
+        Standing::Left(n) => (tr.a("due-days-left", &[("n", tr.count(n))]), false),
+        Standing::DueToday => (tr.t("due-today"), false),
+        Standing::LateToday => (tr.t("due-late-today"), true),
+        Standing::Late(n) => (tr.a("due-days-late", &[("n", tr.count(n))]), true),
+    }
+}
+
+/// The due cell: for an open item, the working days left (or late) above the date.
+fn due_cell(
+    tr: &Tr,
+    line: &CaseLine,
+    now: DateTime<Utc>,
+    holidays: &BTreeSet<NaiveDate>,
+) -> Markup {
+    let Some(due) = line.due_at else {
+        return html! {};
+    };
+    html! {
+        @if line.status.is_open() {
+            @let (words, late) = standing_words(tr, Standing::of(due, now, holidays));
+            @if late {
+                (badge(&words, true))
+            } @else {
+                strong { (Shown(&words)) }
+            }
+            br;
+        }
+        small { (tr.when(due)) }
+    }
+}
+
+fn line_row(
+    state: &AppState,
+    tr: &Tr,
+    inbox_line: &InboxLine,
+    now: DateTime<Utc>,
+    holidays: &BTreeSet<NaiveDate>,
+) -> Markup {
+    let line = &inbox_line.line;
     html! {
         tr {
             td { a href={ "/console/items/" (line.number) } { (Shown(&line.tracking_code)) } }
-            td { (tr.h(&line.kind.fluent_key())) }
-            td { (Shown(&category_name(state, tr, &line.category))) }
+            td {
+                (tr.h(&line.kind.fluent_key()))
+                br;
+                small { (Shown(&category_name(state, tr, &line.category))) }
+            }
+            td class="start" {
+                @if may_show_start(state, inbox_line) {
+                    (Shown(&snippet(&inbox_line.start, SNIPPET_SHOWN)))
+                } @else {
+                    em { (tr.h("inbox-start-withheld")) }
+                }
+            }
             td {
                 (tr.h(&line.status.fluent_key()))
                 (flag(line.overdue(now), &tr.t("flag-overdue"), true))
                 (flag(line.escalated, &tr.t("flag-escalated"), false))
                 (flag(line.reopened, &tr.t("flag-reopened"), true))
             }
+            td { (due_cell(tr, line, now, holidays)) }
             td { (tr.when(line.received_at)) }
-            td { (line.due_at.map(|due| tr.when(due)).unwrap_or_default()) }
         }
     }
 }
