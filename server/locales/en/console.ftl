@@ -68,7 +68,7 @@ action-reply-submit = Send
 action-state-title = Change the state
 action-state-submit = Change
 action-transfer-title = Transfer to another office
-action-transfer-office = Office code (for example OWSO-1201)
+action-transfer-office = Office
 action-transfer-reason = Reason
 action-transfer-submit = Transfer
 action-escalate-title = Escalate to the citizens' office
@@ -90,7 +90,7 @@ account-role = Role
 account-enable = Enable
 account-disable = Disable
 account-disabled = Disabled
-account-office-hint = Office code (officers, heads, citizens' offices)
+account-office-hint = Office (officers, heads, citizens' offices)
 account-create-title = New account
 account-password = Password (at least { $min } characters)
 account-create = Create the account
@@ -290,3 +290,18 @@ due-days-late = { $n ->
    *[other] { $n } working days late
 }
 inbox-start-withheld = Open the item to read it
+# The action area of an item, its confirmations, office pickers.
+actions-title = Act on this item
+actions-help = Answer or ask the citizen, change the state, or send the item to another office.
+actions-skip = Go to: act on this item ↓
+action-transfer-help = Choose the province, then the office.
+done-answer = Your answer was sent to the citizen.
+done-question = Your question was sent to the citizen.
+done-state = The item is now: { $state }.
+done-transfer = The item was transferred to { $office }.
+done-escalate = The item was escalated to { $office }.
+picker-province = Province
+picker-show = Show its offices
+picker-choose = — Choose an office —
+picker-no-office = — No office (analysts, administrators) —
+account-office-help = For an officer, head or citizens' office: choose the province first, then the office.

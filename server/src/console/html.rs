@@ -109,6 +109,10 @@ header a,button.link,.pager a{display:inline-flex;align-items:center;justify-con
 .counts span{margin-right:1rem}
 .pager{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;margin:1rem 0}
 svg{max-width:100%;height:auto;background:#fff}
+.done{background:#e6f4ea;border:2px solid #2e7d46;color:#14532d;padding:.75rem 1rem;border-radius:6px;font-weight:600}
+.actions>form,.actions>div{border-top:1px solid #d5dbe1;margin-top:1rem;padding-top:.5rem}
+.actions h3{margin:.25rem 0}
+button.secondary{background:#fff;color:#0b3d6b;border:2px solid #0b3d6b}
 td.start{min-width:12rem;overflow-wrap:anywhere}
 #inbox td:first-child{white-space:nowrap}
 .group{margin:2rem 0}

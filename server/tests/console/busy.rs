@@ -1,6 +1,7 @@
 //! The console for a busy official: the inbox most urgent first (overdue, reopened, due soon,
 //! the rest), each line with the start of the citizen's text (never a complaint about an
-//! office's own staff to that office) and the working days left or late.
+//! office's own staff to that office) and the working days left or late; the office picker
+//! of the transfer, and a transfer through it; the confirmation after each action.
 
 use crate::setup::*;
 
@@ -21,6 +22,30 @@ fn row_of(page: &str, number: i64) -> String {
         .unwrap_or_else(|| panic!("item {number} in the inbox: {page}"));
     let rest = &page[start..];
     rest[..rest.find("</tr>").unwrap()].to_string()
+}
+
+/// The values offered by the `<select>` with this id.
+fn offered(page: &str, id: &str) -> Vec<String> {
+    let start = page
+        .find(&format!("<select id=\"{id}\""))
+        .unwrap_or_else(|| panic!("a select #{id}: {page}"));
+    let select = &page[start..start + page[start..].find("</select>").unwrap()];
+    select
+        .match_indices("<option value=\"")
+        .map(|(at, _)| {
+            let rest = &select[at + 15..];
+            rest[..rest.find('"').unwrap()].to_string()
+        })
+        .filter(|value| !value.is_empty())
+        .collect()
+}
+
+/// The confirmation (`role="status"`) of a page, if any.
+fn status_line(page: &str) -> Option<String> {
+    let start = page.find("role=\"status\"")?;
+    let rest = &page[start..];
+    let text = &rest[rest.find('>')? + 1..];
+    Some(text[..text.find('<')?].to_string())
 }
 
 #[tokio::test]
@@ -73,6 +98,19 @@ async fn urgency_on(db: TestDb) {
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
+    // After the action, the item's page confirms it (POST, redirect, GET).
+    let to = page.location.expect("a redirect");
+    assert_eq!(to, format!("{item}?done=answer"));
+    let confirmed = officer.get(&to).await.body;
+    assert_eq!(
+        status_line(&confirmed).as_deref(),
+        Some("Your answer was sent to the citizen."),
+        "{confirmed}"
+    );
+    assert!(
+        status_line(&officer.get(&item).await.body).is_none(),
+        "only after the action"
+    );
     let (status, body) = setup
         .api(
             "/api/v1/ratings",
@@ -105,6 +143,9 @@ async fn urgency_on(db: TestDb) {
     assert!(row_of(&inbox, soon).contains("Due soon: the water pump is broken"));
     assert!(row_of(&inbox, later).contains("15 working days left"));
     assert!(row_of(&inbox, reopened).contains("Needs attention"));
+    // The item's page says it too.
+    let page = officer.get(&format!("/console/items/{overdue}")).await.body;
+    assert!(page.contains("2 working days late"), "{page}");
     // In Khmer: Khmer digits.
     officer.get("/console/lang/km").await;
     let khmer = officer.get("/console/inbox").await.body;
@@ -119,7 +160,7 @@ async fn complaints_about_staff_keep_their_text_out_of_that_office_inbox() {
 
 async fn staff_on(db: TestDb) {
     let setup = Setup::start(db, &["--deadline-sweep-seconds", "86400"]);
-    accounts(&setup).await;
+    let mut admin = accounts(&setup).await;
     let mut about_staff = complaint("STAFF-TEXT the clerk asked me for money");
     about_staff.about_office_staff = true;
     let number = setup.submit(&about_staff).await;
@@ -136,7 +177,59 @@ async fn staff_on(db: TestDb) {
     let inbox = dco.get("/console/inbox").await.body;
     assert!(row_of(&inbox, number).contains("STAFF-TEXT"), "{inbox}");
 
-    // Transferred to the commune hall it is about.
+    // The transfer picker: the province's offices that are on, by district, not its own.
+    let page = dco.get(&item).await.body;
+    assert!(page.contains("id=\"actions\""), "one area of actions");
+    let offices = offered(&page, "office");
+    for office in ["CH-120101", "CH-120109", "OWSO-1201", "PCO-12", "OWSU-12"] {
+        assert!(offices.iter().any(|o| o == office), "{office} offered");
+    }
+    assert!(
+        !offices.iter().any(|o| o == "DCO-1201"),
+        "not its own office"
+    );
+    assert!(offices
+        .iter()
+        .all(|o| o.ends_with("12") || o.contains("-12")));
+    assert!(page.contains("<optgroup label=\""));
+    let provinces = offered(&page, "transfer-province");
+    assert!(provinces.len() >= 25, "{provinces:?}");
+    // Another province's offices, by the GET form.
+    let other = dco.get(&format!("{item}?province=01")).await.body;
+    let others = offered(&other, "office");
+    assert!(others.iter().any(|o| o == "PCO-01") && !others.iter().any(|o| o == "CH-120101"));
+
+    // An office switched off is not offered, and typed anyway it gets the same error.
+    let page = admin
+        .submit(
+            "/console/offices/CH-120109",
+            "/console/offices/CH-120109",
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = dco.get(&item).await.body;
+    assert!(!offered(&page, "office").iter().any(|o| o == "CH-120109"));
+    let refused = dco
+        .submit(
+            &item,
+            &format!("{item}/transfer"),
+            &[("office", "CH-120109"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("off the system"), "{}", refused.body);
+    let refused = dco
+        .submit(
+            &item,
+            &format!("{item}/transfer"),
+            &[("office", ""), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "nothing chosen");
+
+    // Transferred through the picker to the commune hall it is about: the inbox it leads to
+    // (the item is no longer the district's) confirms it.
     let sent = dco
         .submit(
             &item,
@@ -149,6 +242,15 @@ async fn staff_on(db: TestDb) {
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
     assert_eq!(setup.office_of(number), "CH-120101");
+    let to = sent.location.unwrap();
+    assert_eq!(to, "/console/inbox?done=transfer&moved_to=CH-120101");
+    let inbox = dco.get(&to).await.body;
+    let told = status_line(&inbox).expect("a confirmation");
+    assert!(told.starts_with("The item was transferred to "), "{told}");
+    assert!(
+        told.contains("Chamkar Mon") || told.contains("Tonle Basak"),
+        "{told}"
+    );
 
     // The hall's own inbox shows the item, but not its text: it is about the hall's staff.
     let mut hall = signed_in(&setup, "officer.a", PASSWORD).await;
@@ -165,4 +267,85 @@ async fn staff_on(db: TestDb) {
         .await
         .body
         .contains("STAFF-TEXT"));
+
+    // A state change confirms the new state; a question says it was sent.
+    let page = hall
+        .submit(
+            &item,
+            &format!("{item}/reply"),
+            &[("text", "When did it happen?"), ("kind", "question")],
+        )
+        .await;
+    let told = hall.get(&page.location.unwrap()).await.body;
+    assert_eq!(
+        status_line(&told).as_deref(),
+        Some("Your question was sent to the citizen.")
+    );
+    let page = hall
+        .submit(&item, &format!("{item}/state"), &[("state", "in_progress")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let told = hall.get(&page.location.unwrap()).await.body;
+    assert_eq!(
+        status_line(&told).as_deref(),
+        Some("The item is now: In progress.")
+    );
+    // In Khmer, from Fluent.
+    hall.get("/console/lang/km").await;
+    let told = hall.get(&format!("{item}?done=answer")).await.body;
+    assert_eq!(
+        status_line(&told).as_deref(),
+        Some("ចម្លើយរបស់អ្នកត្រូវបានផ្ញើទៅពលរដ្ឋហើយ។")
+    );
+    // A made-up office in the address confirms nothing.
+    let told = hall
+        .get("/console/inbox?done=transfer&moved_to=NOPE-1")
+        .await
+        .body;
+    assert_eq!(status_line(&told), None);
+}
+
+#[tokio::test]
+async fn administrators_pick_a_new_account_office_from_a_list() {
+    on_each_engine(account_picker_on).await;
+}
+
+async fn account_picker_on(db: TestDb) {
+    let setup = Setup::start(db, &[]);
+    let mut admin = accounts(&setup).await;
+    admin.get("/console/lang/en").await;
+    let page = admin.get("/console/accounts").await.body;
+    assert!(
+        !page.contains("type=\"text\" id=\"office\""),
+        "no typed code"
+    );
+    let offices = offered(&page, "office");
+    assert!(!offices.is_empty());
+    // The office suggested by the offices page comes with its province, chosen.
+    let page = admin.get("/console/accounts?office=OWSO-1201").await.body;
+    assert!(
+        page.contains("<option value=\"OWSO-1201\" selected>"),
+        "{page}"
+    );
+    assert!(page.contains("<option value=\"12\" selected>"));
+    let page = admin.get("/console/accounts?province=01").await.body;
+    assert!(offered(&page, "office").iter().any(|o| o == "PCO-01"));
+    // The form takes the chosen code; a code not in the directory is refused as before.
+    let made = admin
+        .create_account("officer.c", "officer", "OWSO-1201", PASSWORD)
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let page = admin
+        .submit(
+            "/console/accounts",
+            "/console/accounts",
+            &[
+                ("username", "officer.d"),
+                ("display_name", "D"),
+                ("role", "officer"),
+                ("office", "NOPE-1"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
 }
