@@ -10,7 +10,6 @@
 //! spreadsheet would run as a formula is prefixed with `'`; CSV files start with a UTF-8 BOM so
 //! spreadsheet programs show Khmer.
 
-use fluent_bundle::FluentValue;
 use maud::{html, Markup, PreEscaped, Render};
 
 use super::i18n::{Lang, Tr};
@@ -310,14 +309,14 @@ pub fn pager(tr: &Tr, pages: &Pages) -> Markup {
     }
     let first = page * size + 1;
     let range = if shown == 0 {
-        tr.a("pager-none", &[("total", FluentValue::from(total))])
+        tr.a("pager-none", &[("total", tr.count(total as i64))])
     } else {
         tr.a(
             range_key,
             &[
-                ("first", FluentValue::from(first)),
-                ("last", FluentValue::from(first + shown - 1)),
-                ("total", FluentValue::from(total)),
+                ("first", tr.count(first as i64)),
+                ("last", tr.count((first + shown - 1) as i64)),
+                ("total", tr.count(total as i64)),
             ],
         )
     };

@@ -257,7 +257,7 @@ fn inbox_condition(scope: &Scope, filter: &InboxFilter, now: DateTime<Utc>) -> (
 }
 
 /// The inbox's `ORDER BY` for `filter`, whose parameters come after the `params` of the
-/// condition: for the order of urgency, now and the start of "due soon"'s end.
+/// condition: for the order of urgency, now and the end of "due soon".
 fn inbox_order(
     filter: &InboxFilter,
     params: &mut Vec<Val>,
