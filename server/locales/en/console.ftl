@@ -68,7 +68,7 @@ action-reply-submit = Send
 action-state-title = Change the state
 action-state-submit = Change
 action-transfer-title = Transfer to another office
-action-transfer-office = Office code (for example OWSO-1201)
+action-transfer-office = Office
 action-transfer-reason = Reason
 action-transfer-submit = Transfer
 action-escalate-title = Escalate to the citizens' office
@@ -90,7 +90,7 @@ account-role = Role
 account-enable = Enable
 account-disable = Disable
 account-disabled = Disabled
-account-office-hint = Office code (officers, heads, citizens' offices)
+account-office-hint = Office (officers, heads, citizens' offices)
 account-create-title = New account
 account-password = Password (at least { $min } characters)
 account-create = Create the account
@@ -109,7 +109,7 @@ holiday-remove = Remove
 holiday-past = past
 error-holiday-name = Give the holiday a name of 1 to 100 characters.
 deadlines-save = Save
-stats-intro = { $n } items in all. Cells standing for fewer than { $min } people are shown as "<5", and "x" hides a cell from which such a cell could be worked out.
+stats-intro = { $n } items in all. A cell standing for fewer than { $min } people is hidden: a count of people shows "<5", any other value (days, a share, a rating) shows "—*"; "x" hides a cell from which a hidden one could be worked out; "–" means nobody.
 stats-total = Total
 stats-by-gender = By gender
 stats-by-age_band = By age band
@@ -261,3 +261,47 @@ policy-save = Save
 sign-ins-title = Sign-ins
 sign-in-address = Address
 sign-in-outcome = Outcome
+# The dashboard's sections, each with one plain sentence.
+stats-split = Split every table:
+stats-section-volume = How much feedback
+stats-section-volume-help = How many items citizens sent, by kind, state, province and office.
+stats-section-speed = How fast offices answer
+stats-section-speed-help = How many days offices take to give a first answer and to close an item, and how many answer within their deadline.
+stats-section-people = Who sends feedback
+stats-section-people-help = The gender, age and disability of the people who sent feedback, as they chose to tell it ("Not given": they did not say).
+stats-section-ratings = How citizens rate the answers
+stats-section-ratings-help = The average mark from 1 to 5 that citizens give a service, and how many complaints say they were asked to pay more than the posted fee.
+stats-people-by-gender = Who sent feedback, by gender
+stats-people-by-age_band = Who sent feedback, by age band
+stats-people-by-disability = Who sent feedback, by disability
+stats-items = Items
+stats-hidden-note = Fewer than { $min } people: hidden to protect them.
+stats-csv-suppressed = suppressed
+# The inbox in order of urgency.
+order-urgent = Most urgent first
+due-days-left = { $n ->
+    [one] 1 working day left
+   *[other] { $n } working days left
+}
+due-today = Due today
+due-late-today = Late since earlier today
+due-days-late = { $n ->
+    [one] 1 working day late
+   *[other] { $n } working days late
+}
+inbox-start-withheld = Open the item to read it
+# The action area of an item, its confirmations, office pickers.
+actions-title = Act on this item
+actions-help = Answer or ask the citizen, change the state, or send the item to another office.
+actions-skip = Go to: act on this item ↓
+action-transfer-help = Choose the province, then the office.
+done-answer = Your answer was sent to the citizen.
+done-question = Your question was sent to the citizen.
+done-state = The item is now: { $state }.
+done-transfer = The item was transferred to { $office }.
+done-escalate = The item was escalated to { $office }.
+picker-province = Province
+picker-show = Show its offices
+picker-choose = — Choose an office —
+picker-no-office = — No office (analysts, administrators) —
+account-office-help = For an officer, head or citizens' office: choose the province first, then the office.

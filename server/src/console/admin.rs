@@ -1,5 +1,6 @@
-//! Accounts (administrators: all; office heads: their office's officers), the audit log, the
-//! deadlines per kind and the public holidays they skip (administrators).
+//! Accounts (administrators: all, their office picked from a province's offices; office
+//! heads: their office's officers), the audit log, the deadlines per kind and the public
+//! holidays they skip (administrators).
 //!
 //! Guarantees: a head can create, reset and disable only officers of their own office;
 //! disabling or resetting an account ends its sessions in the same transaction; nobody sets
@@ -24,6 +25,7 @@ use super::auth::NoFields;
 use super::cases::office_name;
 use super::html::{csrf_field, flag, table, Shown, Words};
 use super::i18n::Tr;
+use super::pickers::{chosen_province, office_select, province_form};
 use super::{
     digest, random_token, Admin, ConsoleError, ConsoleResult, CsrfForm, Manager, Params, Signed,
 };
@@ -77,11 +79,13 @@ fn managed_office(signed: &Signed) -> Result<Option<String>, ConsoleError> {
     }
 }
 
-/// The accounts page's query: an office code to suggest for a new account.
+/// The accounts page's query: an office code to suggest for a new account, and the province
+/// whose offices the office picker lists.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct AccountsQuery {
     office: Option<String>,
+    province: Option<String>,
 }
 
 pub async fn accounts(
@@ -95,6 +99,7 @@ pub async fn accounts(
         .map(|o| o.trim().to_uppercase())
         .filter(|o| state.directory.office(o).is_some())
         .unwrap_or_default();
+    let province = chosen_province(state.directory, query.province.as_deref(), Some(&suggested));
     let tr = signed.tr;
     let list = {
         let office = office.clone();
@@ -109,7 +114,13 @@ pub async fn accounts(
     };
     let body = html! {
         (accounts_table(&state, &signed, &list))
-        (new_account_form(&tr, &signed.session.csrf, office.as_deref(), &suggested))
+        (new_account_form(
+            &state,
+            &tr,
+            &signed.session.csrf,
+            office.as_deref(),
+            (&province, &suggested),
+        ))
         @if let Some(on) = policy {
             (policy_form(&tr, &signed.session.csrf, on))
         }
@@ -168,7 +179,15 @@ fn accounts_table(state: &AppState, signed: &Signed, list: &[accounts::Account])
     )
 }
 
-fn new_account_form(tr: &Tr, csrf: &str, office: Option<&str>, suggested: &str) -> Markup {
+/// The form for a new account; an administrator picks its office from a province's offices
+/// (`picked`: the province listed and the office suggested), a head's officers get the head's.
+fn new_account_form(
+    state: &AppState,
+    tr: &Tr,
+    csrf: &str,
+    office: Option<&str>,
+    (province, suggested): (&str, &str),
+) -> Markup {
     let roles: Vec<Role> = match office {
         Some(_) => vec![Role::Officer],
         None => Role::ALL.to_vec(),
@@ -178,16 +197,38 @@ fn new_account_form(tr: &Tr, csrf: &str, office: Option<&str>, suggested: &str) 
         &[("hours", FluentValue::from(LINK_HOURS))],
     );
     html! {
-        form method="post" action="/console/accounts" class="card" id="new-account" {
-            (csrf_field(csrf))
+        section class="card" id="new-account-area" {
             h2 { (tr.h("account-create-title")) }
+            @if office.is_none() {
+                p { (tr.h("account-office-help")) }
+                (province_form(state.directory, tr, "/console/accounts#new-account-area", "account-province", province))
+            }
+            (new_account_fields(state, tr, csrf, office, (province, suggested), &roles, &link_help))
+        }
+    }
+}
+
+/// The new account's own form (inside [`new_account_form`], after the province's).
+fn new_account_fields(
+    state: &AppState,
+    tr: &Tr,
+    csrf: &str,
+    office: Option<&str>,
+    (province, suggested): (&str, &str),
+    roles: &[Role],
+    link_help: &str,
+) -> Markup {
+    let suggested = (!suggested.is_empty()).then_some(suggested);
+    html! {
+        form method="post" action="/console/accounts" id="new-account" {
+            (csrf_field(csrf))
             label for="username" { (tr.h("account-username")) }
             input type="text" id="username" name="username" required;
             label for="display_name" { (tr.h("account-name")) }
             input type="text" id="display_name" name="display_name" required;
             label for="role" { (tr.h("account-role")) }
             select id="role" name="role" {
-                @for role in &roles {
+                @for role in roles {
                     option value=(role.as_str()) { (tr.h(&format!("role-{}", role.as_str()))) }
                 }
             }
@@ -195,10 +236,10 @@ fn new_account_form(tr: &Tr, csrf: &str, office: Option<&str>, suggested: &str) 
                 Some(own) => { input type="hidden" name="office" value=(Shown(own)); }
                 None => {
                     label for="office" { (tr.h("account-office-hint")) }
-                    input type="text" id="office" name="office" placeholder="CH-120101" value=(Shown(suggested));
+                    (office_select(state.directory, tr, ("office", "office"), province, suggested, "picker-no-office", &|_| true))
                 }
             }
-            p { (Shown(&link_help)) }
+            p { (Shown(link_help)) }
             p { button type="submit" { (tr.h("account-create")) } }
         }
     }

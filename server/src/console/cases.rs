@@ -1,11 +1,15 @@
-//! The office's work: the inbox (filters, order, counts per state, overdue flags), one item
-//! with its history, the actions on it, and the CSV export of the inbox.
+//! The office's work: the inbox (filters, counts per state, most urgent first, each line with
+//! the start of the citizen's text and the working days left or late), one item with its
+//! history and one area of actions on it (answer or ask, change the state, transfer through an
+//! office picker, escalate), the confirmation after an action, and the CSV export of the inbox.
 //!
 //! Guarantees: only officers, heads and citizens' offices reach these pages (the [`Handler`]
 //! extractor); every query is limited to the account's [`Scope`]; a number outside it answers
 //! 404 like a missing one, for pages, actions and exports alike; the citizen's text is shown
-//! through [`Shown`] (neutralised, escaped); contact details appear only on request and each
-//! showing is written to the audit log.
+//! through [`Shown`] (neutralised, escaped); the inbox never shows the start of a complaint
+//! about an office's own staff to that office ([`may_show_start`]); an action answers with a
+//! redirect (POST, then GET), and the page it leads to confirms what was done; contact details
+//! appear only on request and each showing is written to the audit log.
 
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -13,20 +17,27 @@ use axum::response::{IntoResponse, Redirect};
 use chrono::{DateTime, NaiveDate, Utc};
 use fluent_bundle::FluentValue;
 use maud::{html, Markup};
+use ourvoice_directory::OfficeType;
 use ourvoice_protocol::{
-    writing, AgeBand, CaseStatus, Code, Disability, Evaluation, Gender, Kind, PrivacyMode,
-    ReplyKind, MAX_DESCRIPTION_CHARS,
+    writing, AgeBand, CaseStatus, Code, Disability, Evaluation, EventAction, Gender, Kind,
+    PrivacyMode, ReplyKind, MAX_DESCRIPTION_CHARS,
 };
 use serde::Deserialize;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::auth::NoFields;
-use super::html::{csrf_field, csv_line, fact, flag, options, pager, table, Pages, Shown, BOM};
+use super::html::{
+    badge, csrf_field, csv_line, fact, flag, options, pager, snippet, table, Pages, Shown, BOM,
+};
 use super::i18n::{Lang, Tr};
+use super::pickers::{chosen_province, office_select, province_form};
 use super::{ConsoleError, ConsoleResult, CsrfForm, Handler, Params, Signed};
+use crate::store::calendar::{self, Standing};
 use crate::store::{
     audit, case_actions, case_actions::Action, case_actions::Refusal, inbox, inbox::CaseDetail,
-    inbox::CaseLine, inbox::EventLine, inbox::InboxFilter, inbox::Scope,
+    inbox::CaseLine, inbox::EventLine, inbox::InboxFilter, inbox::InboxLine, inbox::Order,
+    inbox::Scope,
 };
 use crate::AppState;
 
@@ -49,7 +60,8 @@ fn category_name(state: &AppState, tr: &Tr, code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-/// The inbox's query: the filter and the page (from 1); every field optional.
+/// The inbox's query: the filter and the page (from 1), and what was just done (after a
+/// transfer or escalation out of the account's scope); every field optional.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct InboxQuery {
@@ -60,6 +72,8 @@ pub struct InboxQuery {
     overdue: Option<String>,
     order: Option<String>,
     page: Option<String>,
+    done: Option<String>,
+    moved_to: Option<String>,
 }
 
 /// A field as given: trimmed, and none when empty.
@@ -86,7 +100,10 @@ fn parse_filter(tr: &Tr, query: &InboxQuery) -> Result<InboxFilter, ConsoleError
         }
     }
     filter.overdue = given(&query.overdue).is_some();
-    filter.oldest_first = given(&query.order) == Some("oldest");
+    if let Some(order) = given(&query.order) {
+        filter.order =
+            Order::parse(order).ok_or_else(|| ConsoleError::Bad(tr.t("error-filter")))?;
+    }
     Ok(filter)
 }
 
@@ -116,7 +133,8 @@ pub async fn inbox(
             .read(move |sql| inbox::inbox(sql, &scope, &filter, page, now))
             .await?
     };
-    let body = inbox_body(&state, &tr, &filter, page, &inbox, now);
+    let done = confirmation(&state, &tr, done_from(&query.done, &query.moved_to), None);
+    let body = html! { (done) (inbox_body(&state, &tr, &filter, page, &inbox, now)) };
     let office = office_name(
         &state,
         &tr,
@@ -143,16 +161,20 @@ fn inbox_body(
             p { (tr.h("inbox-empty")) }
         } @else {
             (table(
-                "",
+                "inbox",
                 &[
                     tr.t("col-code"),
                     tr.t("col-kind"),
-                    tr.t("col-category"),
+                    tr.t("item-description"),
                     tr.t("col-state"),
-                    tr.t("col-received"),
                     tr.t("col-due"),
+                    tr.t("col-received"),
                 ],
-                html! { @for line in &inbox.lines { (line_row(state, tr, line, now)) } },
+                html! {
+                    @for line in &inbox.lines {
+                        (line_row(state, tr, line, now, &inbox.holidays))
+                    }
+                },
             ))
         }
         (pager(
@@ -198,15 +220,11 @@ fn filter_form(tr: &Tr, filter: &InboxFilter) -> Markup {
             .iter()
             .map(|s| (s.as_str(), tr.t(&s.fluent_key()))),
     );
-    let orders = [
-        ("newest", tr.t("order-newest")),
-        ("oldest", tr.t("order-oldest")),
-    ];
-    let order = if filter.oldest_first {
-        "oldest"
-    } else {
-        "newest"
-    };
+    let orders: Vec<(&str, String)> = Order::ALL
+        .into_iter()
+        .map(|o| (o.as_str(), tr.t(&format!("order-{}", o.as_str()))))
+        .collect();
+    let order = filter.order.as_str();
     html! {
         form method="get" action="/console/inbox" class="card row" {
             div {
@@ -257,35 +275,210 @@ fn filter_query(filter: &InboxFilter) -> String {
     if filter.overdue {
         export.push("overdue=1".into());
     }
-    if filter.oldest_first {
-        export.push("order=oldest".into());
+    if filter.order != Order::default() {
+        export.push(format!("order={}", filter.order.as_str()));
     }
     export.join("&")
 }
 
-fn line_row(state: &AppState, tr: &Tr, line: &CaseLine, now: DateTime<Utc>) -> Markup {
+/// The characters of the citizen's text an inbox line shows.
+const SNIPPET_SHOWN: usize = 80;
+
+/// Whether an inbox line may show the start of the citizen's text. Never for a complaint about
+/// an office's own staff, unless it is with a citizens' office (where routing sends those) that
+/// is not the office the place's feedback goes to; a place the directory does not know counts
+/// as that office.
+fn may_show_start(state: &AppState, line: &InboxLine) -> bool {
+    if !line.about_office_staff {
+        return true;
+    }
+    let office = line.line.office.as_str();
+    let citizens_office = office
+        .split('-')
+        .next()
+        .and_then(OfficeType::from_code_prefix)
+        .is_some_and(|t| {
+            matches!(
+                t,
+                OfficeType::DistrictCitizensOffice | OfficeType::ProvincialCitizensOffice
+            )
+        });
+    let complained_of = state.directory.route(&line.place).map(|o| o.code.as_str());
+    citizens_office && complained_of.is_some_and(|code| code != office)
+}
+
+/// How an open item's due date stands, as words, and whether it is late.
+fn standing_words(tr: &Tr, standing: Standing) -> (String, bool) {
+    match standing {
+        Standing::Left(n) => (tr.a("due-days-left", &[("n", tr.count(n))]), false),
+        Standing::DueToday => (tr.t("due-today"), false),
+        Standing::LateToday => (tr.t("due-late-today"), true),
+        Standing::Late(n) => (tr.a("due-days-late", &[("n", tr.count(n))]), true),
+    }
+}
+
+/// The due cell: for an open item, the working days left (or late) above the date.
+fn due_cell(
+    tr: &Tr,
+    line: &CaseLine,
+    now: DateTime<Utc>,
+    holidays: &BTreeSet<NaiveDate>,
+) -> Markup {
+    let Some(due) = line.due_at else {
+        return html! {};
+    };
+    html! {
+        @if line.status.is_open() {
+            @let (words, late) = standing_words(tr, Standing::of(due, now, holidays));
+            @if late {
+                (badge(&words, true))
+            } @else {
+                strong { (Shown(&words)) }
+            }
+            br;
+        }
+        small { (tr.when(due)) }
+    }
+}
+
+fn line_row(
+    state: &AppState,
+    tr: &Tr,
+    inbox_line: &InboxLine,
+    now: DateTime<Utc>,
+    holidays: &BTreeSet<NaiveDate>,
+) -> Markup {
+    let line = &inbox_line.line;
     html! {
         tr {
             td { a href={ "/console/items/" (line.number) } { (Shown(&line.tracking_code)) } }
-            td { (tr.h(&line.kind.fluent_key())) }
-            td { (Shown(&category_name(state, tr, &line.category))) }
+            td {
+                (tr.h(&line.kind.fluent_key()))
+                br;
+                small { (Shown(&category_name(state, tr, &line.category))) }
+            }
+            td class="start" {
+                @if may_show_start(state, inbox_line) {
+                    (Shown(&snippet(&inbox_line.start, SNIPPET_SHOWN)))
+                } @else {
+                    em { (tr.h("inbox-start-withheld")) }
+                }
+            }
             td {
                 (tr.h(&line.status.fluent_key()))
                 (flag(line.overdue(now), &tr.t("flag-overdue"), true))
                 (flag(line.escalated, &tr.t("flag-escalated"), false))
                 (flag(line.reopened, &tr.t("flag-reopened"), true))
             }
+            td { (due_cell(tr, line, now, holidays)) }
             td { (tr.when(line.received_at)) }
-            td { (line.due_at.map(|due| tr.when(due)).unwrap_or_default()) }
         }
     }
 }
 
-/// One item's query: `contact=1` shows a confidential item's contact details (and logs it).
+/// One item's query: `contact=1` shows a confidential item's contact details (and logs it);
+/// `province` the province whose offices the transfer picker lists; and what was just done.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ItemQuery {
     contact: Option<String>,
+    province: Option<String>,
+    done: Option<String>,
+    moved_to: Option<String>,
+}
+
+/// What an action just did, for the confirmation on the page its redirect leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Done {
+    Answer,
+    Question,
+    State,
+    Transfer,
+    Escalate,
+}
+
+impl Done {
+    const ALL: [Done; 5] = [
+        Done::Answer,
+        Done::Question,
+        Done::State,
+        Done::Transfer,
+        Done::Escalate,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Done::Answer => ReplyKind::Answer.as_str(),
+            Done::Question => ReplyKind::Question.as_str(),
+            Done::State => EventAction::State.as_str(),
+            Done::Transfer => EventAction::Transfer.as_str(),
+            Done::Escalate => EventAction::Escalate.as_str(),
+        }
+    }
+
+    fn of(action: &Action) -> Done {
+        match action {
+            Action::Reply { .. } => Done::Answer,
+            Action::Question { .. } => Done::Question,
+            Action::State { .. } => Done::State,
+            Action::Transfer { .. } => Done::Transfer,
+            Action::Escalate { .. } => Done::Escalate,
+        }
+    }
+}
+
+/// What was done (`done=` in the address after an action) and, after a move, where the item
+/// went (`moved_to=`, the office's code); nothing for anything else.
+fn done_from<'q>(
+    done: &Option<String>,
+    moved_to: &'q Option<String>,
+) -> Option<(Done, Option<&'q str>)> {
+    let done = Done::ALL
+        .into_iter()
+        .find(|d| Some(d.as_str()) == done.as_deref())?;
+    Some((done, moved_to.as_deref()))
+}
+
+/// The confirmation of what was just done (`role="status"`): the answer or question sent, the
+/// new state, the office the item went to (a code the directory knows; otherwise nothing).
+fn confirmation(
+    state: &AppState,
+    tr: &Tr,
+    done: Option<(Done, Option<&str>)>,
+    status: Option<CaseStatus>,
+) -> Markup {
+    let words = match done {
+        Some((Done::Answer, _)) => Some(tr.t("done-answer")),
+        Some((Done::Question, _)) => Some(tr.t("done-question")),
+        Some((Done::State, _)) => status.map(|status| {
+            tr.a(
+                "done-state",
+                &[("state", FluentValue::from(tr.t(&status.fluent_key())))],
+            )
+        }),
+        Some((moved @ (Done::Transfer | Done::Escalate), Some(to))) => {
+            state.directory.office(to).map(|office| {
+                let key = if moved == Done::Transfer {
+                    "done-transfer"
+                } else {
+                    "done-escalate"
+                };
+                tr.a(
+                    key,
+                    &[(
+                        "office",
+                        FluentValue::from(office.name(tr.lang).to_string()),
+                    )],
+                )
+            })
+        }
+        _ => None,
+    };
+    html! {
+        @if let Some(words) = words {
+            p class="done" role="status" id="done" { (Shown(&words)) }
+        }
+    }
 }
 
 /// The number in an item's address; anything else is not found.
@@ -303,7 +496,7 @@ pub async fn item(
     let scope = signed.scope()?;
     let number = item_number(&number)?;
     let show_contact = query.contact.as_deref() == Some("1");
-    let (detail, events) = load_item(&state, &scope, number).await?;
+    let (detail, events, holidays) = load_item(&state, &scope, number).await?;
     let contact = if show_contact && detail.line.privacy == PrivacyMode::Confidential {
         let (scope, account_id) = (scope.clone(), signed.session.account.id);
         let now = state.store.clock().now();
@@ -314,7 +507,15 @@ pub async fn item(
     } else {
         None
     };
-    let body = item_body(&state, &signed, &detail, &events, contact);
+    let province = chosen_province(
+        state.directory,
+        query.province.as_deref(),
+        Some(&detail.line.office),
+    );
+    let body = html! {
+        (confirmation(&state, &tr, done_from(&query.done, &query.moved_to), Some(detail.line.status)))
+        (item_body(&state, &signed, (&detail, &events, &holidays), contact, &province))
+    };
     let title = tr.a(
         "item-title",
         &[("code", FluentValue::from(detail.line.tracking_code.clone()))],
@@ -322,39 +523,50 @@ pub async fn item(
     Ok(signed.page(&title, body))
 }
 
-/// An item within the scope and its history; not found outside it.
+/// An item within the scope, its history, and the holidays from its due date on (to count
+/// the working days left or late); not found outside it.
 async fn load_item(
     state: &AppState,
     scope: &Scope,
     number: i64,
-) -> Result<(CaseDetail, Vec<EventLine>), ConsoleError> {
+) -> Result<(CaseDetail, Vec<EventLine>, BTreeSet<NaiveDate>), ConsoleError> {
     let scope = scope.clone();
-    let (detail, events) = state
+    let (detail, events, holidays) = state
         .store
         .read(move |sql| {
             let detail = inbox::case_detail(sql, &scope, number)?;
-            let events = match detail {
-                Some(_) => inbox::events(sql, number)?,
-                None => Vec::new(),
+            let (events, holidays) = match &detail {
+                Some(found) => {
+                    let from = found.line.due_at.map(ourvoice_protocol::cambodia_today);
+                    let holidays = match from {
+                        Some(day) => calendar::holiday_dates(sql, day)?,
+                        None => BTreeSet::new(),
+                    };
+                    (inbox::events(sql, number)?, holidays)
+                }
+                None => (Vec::new(), BTreeSet::new()),
             };
-            Ok((detail, events))
+            Ok((detail, events, holidays))
         })
         .await?;
-    Ok((detail.ok_or(ConsoleError::NotFound)?, events))
+    Ok((detail.ok_or(ConsoleError::NotFound)?, events, holidays))
 }
 
 fn item_body(
     state: &AppState,
     signed: &Signed,
-    detail: &CaseDetail,
-    events: &[EventLine],
+    (detail, events, holidays): (&CaseDetail, &[EventLine], &BTreeSet<NaiveDate>),
     contact: Option<(String, String)>,
+    province: &str,
 ) -> Markup {
     let tr = signed.tr;
     let line = &detail.line;
     let now = state.store.clock().now();
     html! {
-        div class="card" { table { (item_facts(state, &tr, detail, now)) } }
+        @if line.status.office_may_act() {
+            p { a href="#actions" { (tr.h("actions-skip")) } }
+        }
+        div class="card" { table { (item_facts(state, &tr, detail, now, holidays)) } }
         div class="card" {
             h2 { (tr.h("item-description")) }
             p class="free" id="description" { (Shown(&detail.description)) }
@@ -378,12 +590,18 @@ fn item_body(
             ol { @for event in events { li { (history_entry(state, &tr, event)) } } }
         }
         @if line.status.office_may_act() {
-            (actions(state, &tr, signed, line.number, &line.office, line.status))
+            (actions(state, &tr, signed, line, province))
         }
     }
 }
 
-fn item_facts(state: &AppState, tr: &Tr, detail: &CaseDetail, now: DateTime<Utc>) -> Markup {
+fn item_facts(
+    state: &AppState,
+    tr: &Tr,
+    detail: &CaseDetail,
+    now: DateTime<Utc>,
+    holidays: &BTreeSet<NaiveDate>,
+) -> Markup {
     let line = &detail.line;
     let yes_no = |b: bool| tr.h(if b { "yes" } else { "no" });
     let place = state
@@ -411,7 +629,7 @@ fn item_facts(state: &AppState, tr: &Tr, detail: &CaseDetail, now: DateTime<Utc>
         (fact(&tr.t("col-office"), Shown(&office_name(state, tr, &line.office))))
         (fact(&tr.t("col-state"), status))
         (fact(&tr.t("col-received"), tr.when(line.received_at)))
-        (fact(&tr.t("col-due"), line.due_at.map(|due| tr.when(due)).unwrap_or_default()))
+        (fact(&tr.t("col-due"), due_cell(tr, line, now, holidays)))
         (fact(&tr.t("col-place"), Shown(&place)))
         @if let Some(date) = &detail.incident_date {
             (fact(&tr.t("col-incident-date"), Shown(date)))
@@ -487,56 +705,72 @@ fn escalation_target(state: &AppState, office: &str) -> Option<String> {
     Some(state.offices.answering(state.directory, &above.code))
 }
 
-fn actions(
-    state: &AppState,
-    tr: &Tr,
-    signed: &Signed,
-    number: i64,
-    office: &str,
-    status: CaseStatus,
-) -> Markup {
+/// The one area of actions on an item: answer or ask the citizen, change the state, transfer
+/// to an office chosen by province, escalate; each a form of its own.
+fn actions(state: &AppState, tr: &Tr, signed: &Signed, line: &CaseLine, province: &str) -> Markup {
+    let number = line.number;
     let csrf = csrf_field(&signed.session.csrf);
     let changes: Vec<(&str, String)> = CaseStatus::SET_BY_HAND
         .iter()
-        .filter(|to| status.may_change_by_hand_to(**to))
+        .filter(|to| line.status.may_change_by_hand_to(**to))
         .map(|to| (to.as_str(), tr.t(&to.fluent_key())))
         .collect();
     let reply_kinds: Vec<(&str, String)> = ReplyKind::ALL
         .iter()
         .map(|kind| (kind.as_str(), tr.t(&kind.fluent_key())))
         .collect();
+    let item = format!("/console/items/{number}");
+    let offices = office_select(
+        state.directory,
+        tr,
+        ("office", "office"),
+        province,
+        None,
+        "picker-choose",
+        &|office| office.code != line.office && state.offices.receiving(&office.code),
+    );
     html! {
-        form method="post" action={ "/console/items/" (number) "/reply" } class="card" {
-            (csrf)
-            h2 { (tr.h("action-reply-title")) }
-            label for="text" { (tr.h("action-reply-text")) }
-            textarea id="text" name="text" maxlength=(MAX_DESCRIPTION_CHARS) required {}
-            label for="reply-kind" { (tr.h("action-reply-kind")) }
-            select id="reply-kind" name="kind" { (options(None, &reply_kinds)) }
-            p { button type="submit" { (tr.h("action-reply-submit")) } }
-        }
-        form method="post" action={ "/console/items/" (number) "/state" } class="card" {
-            (csrf)
-            h2 { (tr.h("action-state-title")) }
-            label for="to-state" { (tr.h("filter-state")) }
-            select id="to-state" name="state" { (options(None, &changes)) }
-            p { button type="submit" { (tr.h("action-state-submit")) } }
-        }
-        form method="post" action={ "/console/items/" (number) "/transfer" } class="card" {
-            (csrf)
-            h2 { (tr.h("action-transfer-title")) }
-            label for="office" { (tr.h("action-transfer-office")) }
-            input type="text" id="office" name="office" placeholder="OWSO-1201" required;
-            label for="reason" { (tr.h("action-transfer-reason")) }
-            textarea id="reason" name="reason" required {}
-            p { button type="submit" { (tr.h("action-transfer-submit")) } }
-        }
-        @if let Some(above) = escalation_target(state, office) {
-            form method="post" action={ "/console/items/" (number) "/escalate" } class="card" {
+        section class="card actions" id="actions" aria-labelledby="actions-title" {
+            h2 id="actions-title" { (tr.h("actions-title")) }
+            p { (tr.h("actions-help")) }
+            form method="post" action={ (item) "/reply" } id="reply-form" {
                 (csrf)
-                h2 { (tr.h("action-escalate-title")) }
-                p { (Shown(&office_name(state, tr, &above))) }
-                button type="submit" { (tr.h("action-escalate-submit")) }
+                h3 { (tr.h("action-reply-title")) }
+                label for="text" { (tr.h("action-reply-text")) }
+                textarea id="text" name="text" maxlength=(MAX_DESCRIPTION_CHARS) required {}
+                label for="reply-kind" { (tr.h("action-reply-kind")) }
+                select id="reply-kind" name="kind" { (options(None, &reply_kinds)) }
+                p { button type="submit" { (tr.h("action-reply-submit")) } }
+            }
+            @if !changes.is_empty() {
+                form method="post" action={ (item) "/state" } id="state-form" {
+                    (csrf)
+                    h3 { (tr.h("action-state-title")) }
+                    label for="to-state" { (tr.h("filter-state")) }
+                    select id="to-state" name="state" { (options(None, &changes)) }
+                    p { button type="submit" { (tr.h("action-state-submit")) } }
+                }
+            }
+            div id="transfer-area" {
+                h3 { (tr.h("action-transfer-title")) }
+                p { (tr.h("action-transfer-help")) }
+                (province_form(state.directory, tr, &format!("{item}#transfer-area"), "transfer-province", province))
+                form method="post" action={ (item) "/transfer" } {
+                    (csrf)
+                    label for="office" { (tr.h("action-transfer-office")) }
+                    (offices)
+                    label for="reason" { (tr.h("action-transfer-reason")) }
+                    textarea id="reason" name="reason" required {}
+                    p { button type="submit" { (tr.h("action-transfer-submit")) } }
+                }
+            }
+            @if let Some(above) = escalation_target(state, &line.office) {
+                form method="post" action={ (item) "/escalate" } id="escalate-form" {
+                    (csrf)
+                    h3 { (tr.h("action-escalate-title")) }
+                    p { (Shown(&office_name(state, tr, &above))) }
+                    button type="submit" { (tr.h("action-escalate-submit")) }
+                }
             }
         }
     }
@@ -547,12 +781,30 @@ async fn apply(state: &AppState, signed: &Signed, number: &str, action: Action) 
     let number = item_number(number)?;
     let account_id = signed.session.account.id;
     let now = state.store.clock().now();
+    let done = Done::of(&action);
+    let moved_to = match &action {
+        Action::Transfer { office, .. } => Some(office.clone()),
+        Action::Escalate { to } => Some(to.clone()),
+        _ => None,
+    };
+    let still_ours = moved_to.as_deref().is_none_or(|to| scope.allows(to));
     let outcome = state
         .store
         .write(move |sql| case_actions::act(sql, &scope, number, account_id, &action, now))
         .await?;
+    // The page after the action says what was done: the item, or the inbox when the item
+    // went to an office outside the account's scope.
+    let mut confirm = format!("done={}", done.as_str());
+    if let Some(to) = &moved_to {
+        confirm.push_str(&format!("&moved_to={to}"));
+    }
+    let to = if still_ours {
+        format!("/console/items/{number}?{confirm}")
+    } else {
+        format!("/console/inbox?{confirm}")
+    };
     match outcome {
-        Ok(_) => Ok(Redirect::to(&format!("/console/items/{number}")).into_response()),
+        Ok(_) => Ok(Redirect::to(&to).into_response()),
         Err(Refusal::NotFound) => Err(ConsoleError::NotFound),
         Err(Refusal::WrongState) => Err(ConsoleError::Bad(signed.tr.t("error-wrong-state"))),
     }

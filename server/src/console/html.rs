@@ -1,5 +1,5 @@
 //! HTML and CSV building blocks for the console: the page frame, text from storage shown
-//! safely, the pager of long lists, and CSV cells.
+//! safely (whole, or its start as a snippet), the pager of long lists, and CSV cells.
 //!
 //! Guarantees: pages are built with `maud::html!`, which escapes every spliced value; text from
 //! a citizen or an account is spliced as [`Shown`], and the console's own words as [`Words`]
@@ -10,7 +10,6 @@
 //! spreadsheet would run as a formula is prefixed with `'`; CSV files start with a UTF-8 BOM so
 //! spreadsheet programs show Khmer.
 
-use fluent_bundle::FluentValue;
 use maud::{html, Markup, PreEscaped, Render};
 
 use super::i18n::{Lang, Tr};
@@ -37,6 +36,47 @@ impl Render for Shown<'_> {
             }
         }
     }
+}
+
+/// The start of `text` in at most `max` characters, for a list: whole when it fits; otherwise
+/// cut between grapheme clusters (never inside a Khmer cluster: a coeng (U+17D2) keeps the
+/// consonant after it), at the last space when one falls in the final third (Khmer writes
+/// none, so it is cut on clusters), with "…" after. Line breaks become spaces.
+pub fn snippet(text: &str, max: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    let mut kept = String::new();
+    let mut count = 0;
+    let mut clusters = text.graphemes(true);
+    while let Some(cluster) = clusters.next() {
+        // A cluster ending in a coeng (or a joiner) goes on into the next one.
+        let mut whole = cluster.to_string();
+        while whole.ends_with(['\u{17D2}', '\u{200D}']) {
+            match clusters.next() {
+                Some(next) => whole.push_str(next),
+                None => break,
+            }
+        }
+        let n = whole.chars().count();
+        if count + n > max.saturating_sub(1) {
+            break;
+        }
+        count += n;
+        kept.push_str(&whole);
+    }
+    if let Some((at, _)) = kept
+        .char_indices()
+        .rfind(|(_, c)| c.is_whitespace())
+        .filter(|(at, _)| kept[..*at].chars().count() * 3 >= max * 2)
+    {
+        kept.truncate(at);
+    }
+    let mut shown = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+    shown.push('…');
+    shown
 }
 
 const STYLE: &str = "
@@ -68,6 +108,16 @@ header a,button.link,.pager a{display:inline-flex;align-items:center;justify-con
 .counts span{margin-right:1rem}
 .pager{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;margin:1rem 0}
 svg{max-width:100%;height:auto;background:#fff}
+.done{background:#e6f4ea;border:2px solid #2e7d46;color:#14532d;padding:.75rem 1rem;border-radius:6px;font-weight:600}
+.actions>form,.actions>div{border-top:1px solid #d5dbe1;margin-top:1rem;padding-top:.5rem}
+.actions h3{margin:.25rem 0}
+button.secondary{background:#fff;color:#0b3d6b;border:2px solid #0b3d6b}
+td.start{min-width:12rem;overflow-wrap:anywhere}
+#inbox td:first-child{white-space:nowrap}
+.group{margin:2rem 0}
+.group>h2{border-bottom:3px solid #0b3d6b;padding-bottom:.25rem}
+.split a,.split strong{display:inline-flex;align-items:center;min-height:44px;min-width:44px;margin-right:1rem}
+abbr{text-decoration:none;cursor:help}
 @media (max-width:40rem){th,td{padding:.35rem;font-size:.95em}}
 ";
 
@@ -259,14 +309,14 @@ pub fn pager(tr: &Tr, pages: &Pages) -> Markup {
     }
     let first = page * size + 1;
     let range = if shown == 0 {
-        tr.a("pager-none", &[("total", FluentValue::from(total))])
+        tr.a("pager-none", &[("total", tr.count(total as i64))])
     } else {
         tr.a(
             range_key,
             &[
-                ("first", FluentValue::from(first)),
-                ("last", FluentValue::from(first + shown - 1)),
-                ("total", FluentValue::from(total)),
+                ("first", tr.count(first as i64)),
+                ("last", tr.count((first + shown - 1) as i64)),
+                ("total", tr.count(total as i64)),
             ],
         )
     };
@@ -293,6 +343,32 @@ pub fn pager(tr: &Tr, pages: &Pages) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippets_cut_between_clusters_and_words() {
+        // Short text is whole, its lines joined.
+        assert_eq!(snippet("  ផ្លូវខូច\nនៅភូមិ  ", 80), "ផ្លូវខូច នៅភូមិ");
+        // English is cut at a space in the last third.
+        let english = "The road to the village school is broken and floods whenever it rains";
+        assert_eq!(snippet(english, 40), "The road to the village school is…");
+        // Khmer has no spaces: cut between clusters, never after a coeng or before a sign.
+        let khmer = "ផ្លូវចូលភូមិខូចខាតខ្លាំងហើយពេលភ្លៀងធ្លាក់ទឹកលិចអស់";
+        for max in 2..khmer.chars().count() {
+            let cut = snippet(khmer, max);
+            assert!(cut.chars().count() <= max, "{max}: {cut}");
+            let kept = cut.trim_end_matches('…');
+            assert!(khmer.starts_with(kept), "{max}: {cut}");
+            assert!(!kept.ends_with('\u{17D2}'), "{max}: ends on a coeng: {cut}");
+            let next = khmer[kept.len()..].chars().next().unwrap();
+            assert!(
+                !('\u{17B6}'..='\u{17D3}').contains(&next),
+                "{max}: a sign was cut from its consonant: {cut}"
+            );
+        }
+        assert_eq!(snippet(khmer, 6), "ផ្លូវ…");
+        // Emoji joined with ZWJ stay whole.
+        assert_eq!(snippet("ab 👩\u{200D}👩\u{200D}👧 cd efgh", 8), "ab…");
+    }
 
     #[test]
     fn escaping_and_csv_cells() {

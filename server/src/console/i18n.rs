@@ -46,6 +46,15 @@ impl Tr {
         ourvoice_protocol::writing::digits(self.lang, &n.to_string())
     }
 
+    /// A count as a message's argument: in Khmer its Khmer digits (Khmer has one plural form,
+    /// so nothing selects on it); in English the number, for `[one]` and `*[other]`.
+    pub fn count(&self, n: i64) -> FluentValue<'static> {
+        match self.lang {
+            Lang::Km => FluentValue::from(self.num(n)),
+            Lang::En => FluentValue::from(n),
+        }
+    }
+
     pub fn t(&self, key: &str) -> String {
         self.format(key, None)
     }

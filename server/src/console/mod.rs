@@ -23,6 +23,7 @@ mod cases;
 pub mod html;
 pub mod i18n;
 mod offices;
+mod pickers;
 mod stats;
 pub mod throttle;
 pub mod totp;

@@ -1,20 +1,22 @@
-//! The ministry's dashboard: volumes by kind, state, province, office type and office; median
-//! days to first answer and to close; share answered within the deadline; evaluation ratings
-//! per criterion; the share of complaints about being asked more than the posted fee — each
-//! disaggregated by gender, age band or disability. Charts are SVG drawn here; every table is
-//! also a CSV file (UTF-8 with BOM).
+//! The ministry's dashboard, in headed sections each with one plain sentence saying what it
+//! shows ([`SECTIONS`]): how much feedback (by kind, state, province, office type and office);
+//! how fast offices answer (median days to first answer and to close, share answered within
+//! the deadline); who sends feedback (by gender, age band, disability); how citizens rate the
+//! answers (evaluation ratings per criterion, the share of complaints about being asked more
+//! than the posted fee) — each table disaggregated by gender, age band or disability. Charts
+//! are SVG drawn here; every table is also a CSV file (UTF-8 with BOM).
 //!
 //! Guarantees: only analysts and administrators reach these pages (the [`Analyst`] extractor);
-//! labels are shown through [`Shown`]; no cell computed from 1 to 4 people is shown or exported (it reads "<5"); the
-//! statistics never read free text or contact details, only coded fields.
+//! labels are shown through [`Shown`]; no cell computed from 1 to 4 people is shown or
+//! exported; where it is hidden nothing can be read as a number of days, a share or a rating
+//! (see [`Cell`]); the statistics never read free text or contact details, only coded fields.
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
-use fluent_bundle::FluentValue;
 use maud::{html, Markup};
-use ourvoice_protocol::{AgeBand, CaseStatus, Code, Disability, Evaluation, Gender, Kind};
+use ourvoice_protocol::{writing, AgeBand, CaseStatus, Code, Disability, Evaluation, Gender, Kind};
 
 /// The column of the people who did not answer a question about themselves.
 const NOT_GIVEN: &str = "not_given";
@@ -24,7 +26,7 @@ use std::sync::Arc;
 
 use super::cases::office_name;
 use super::html::{csv_line, Shown, BOM};
-use super::i18n::Tr;
+use super::i18n::{Lang, Tr};
 use super::{Analyst, ConsoleError, ConsoleResult, Params};
 use crate::store::cases::parse_time;
 use crate::store::{Sql, StoreError};
@@ -32,6 +34,25 @@ use crate::AppState;
 
 /// The fewest people a shown cell may stand for.
 pub const MIN_CELL: usize = 5;
+
+/// What a page shows for a value computed from too few people (with the footnote
+/// `stats-hidden-note`): no digit, so it cannot be read as a number of days.
+const HIDDEN_VALUE: &str = "—*";
+
+/// The dashboard's sections: a key (for `stats-section-<key>` and `stats-section-<key>-help`)
+/// and the keys of its tables, in order.
+pub const SECTIONS: [(&str, &[&str]); 4] = [
+    (
+        "volume",
+        &["kind", "state", "province", "office_type", "office"],
+    ),
+    ("speed", &["first_answer", "close", "within_deadline"]),
+    (
+        "people",
+        &["people_gender", "people_age_band", "people_disability"],
+    ),
+    ("ratings", &["ratings", "extra_payment"]),
+];
 
 /// The coded facts of one case: nothing a person wrote, nothing that names them.
 #[derive(Clone, Debug)]
@@ -130,6 +151,14 @@ impl By {
 }
 
 /// What a cell holds before suppression: a count, or a value computed from `n` people.
+///
+/// How a cell computed from 1 to 4 people is hidden depends on what the column holds. A count
+/// of people reads "<5" (on the page and in the CSV file): it is a number of people, and says
+/// so. A value (median days, a share, a rating) must not show "<5", which would read as "fewer
+/// than 5 days": the page shows "—*" with a footnote, and the CSV file leaves the cell empty and
+/// names its column in the row's last column (`suppressed`), so that a program reading the file
+/// finds no number there and knows why. "x" is a cell hidden because a small one could be
+/// worked out from it; "–" a value of nobody.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Cell {
     Count(usize),
@@ -143,7 +172,13 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// The text shown and exported: "<5" for 1 to 4 people, "–" for a value of nobody.
+    /// Whether this is a value (not a count) computed from 1 to 4 people, hidden.
+    pub fn small_value(self) -> bool {
+        matches!(self, Cell::Value { n, .. } if (1..MIN_CELL).contains(&n))
+    }
+
+    /// The text exported: "<5" for a count of 1 to 4 people, nothing for a value computed
+    /// from 1 to 4 people (see [`Cell`]), "–" for a value of nobody.
     pub fn text(self) -> String {
         match self {
             Cell::Hidden => "x".into(),
@@ -151,13 +186,23 @@ impl Cell {
             Cell::Count(n) if n < MIN_CELL => "<5".into(),
             Cell::Count(n) => n.to_string(),
             Cell::Value { n: 0, .. } => "–".into(),
-            Cell::Value { n, .. } if n < MIN_CELL => "<5".into(),
+            Cell::Value { n, .. } if n < MIN_CELL => String::new(),
             Cell::Value {
                 value,
                 percent: true,
                 ..
             } => format!("{:.0}%", value * 100.0),
             Cell::Value { value, .. } => format!("{value:.1}"),
+        }
+    }
+
+    /// The text a page shows: as exported, but "—*" (see the footnote) for a hidden value,
+    /// and in the page's digits.
+    fn page_text(self, lang: Lang) -> String {
+        if self.small_value() {
+            HIDDEN_VALUE.into()
+        } else {
+            writing::digits(lang, &self.text())
         }
     }
 
@@ -307,8 +352,8 @@ fn by_province<'a>(state: &AppState, tr: &Tr, facts: &'a [Fact]) -> Vec<(String,
     group_by(facts, |f| {
         let unit = state.directory.unit(f.place.get(..2)?)?;
         Some(match tr.lang {
-            super::i18n::Lang::Km => unit.name_km.clone(),
-            super::i18n::Lang::En => unit.name_en.clone(),
+            Lang::Km => unit.name_km.clone(),
+            Lang::En => unit.name_en.clone(),
         })
     })
 }
@@ -440,6 +485,34 @@ fn rating_rows(tr: &Tr, by: By, facts: &[Fact]) -> Vec<(String, Vec<Cell>)> {
         .collect()
 }
 
+/// Who sent feedback, by one dimension: one row per value (with the same protection as a
+/// row of cells), then the total; one column of counts.
+fn people(tr: &Tr, facts: &[Fact], dimension: By) -> Table {
+    let values = dimension.values();
+    let mut cells: Vec<Cell> = values
+        .iter()
+        .map(|value| Cell::Count(facts.iter().filter(|f| dimension.of(f) == *value).count()))
+        .collect();
+    protect_row(&mut cells);
+    let mut rows: Rows = values
+        .iter()
+        .map(|v| tr.t(&format!("dim-{}-{v}", dimension.code())))
+        .zip(cells.into_iter().map(|cell| vec![cell]))
+        .collect();
+    rows.push((tr.t("stats-total"), vec![Cell::Count(facts.len())]));
+    let key = match dimension {
+        By::Gender => "people_gender",
+        By::AgeBand => "people_age_band",
+        By::Disability => "people_disability",
+    };
+    Table {
+        key,
+        title: tr.t(&format!("stats-people-by-{}", dimension.code())),
+        columns: vec![tr.t("stats-items")],
+        rows,
+    }
+}
+
 pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<Utc>) -> Vec<Table> {
     let complaints: Vec<&Fact> = facts
         .iter()
@@ -497,24 +570,27 @@ pub fn tables(state: &AppState, tr: &Tr, facts: &[Fact], by: By, now: DateTime<U
         ),
     ];
     let columns = columns(tr, by);
-    rows.into_iter()
+    let mut tables: Vec<Table> = rows
+        .into_iter()
         .map(|(key, title, rows)| Table {
             key,
             title,
             columns: columns.clone(),
             rows,
         })
-        .collect()
+        .collect();
+    tables.extend([By::Gender, By::AgeBand, By::Disability].map(|d| people(tr, facts, d)));
+    tables
 }
 
 /// A horizontal bar chart of the total column; suppressed rows are drawn without a bar.
-pub fn svg(table: &Table) -> Markup {
+pub fn svg(tr: &Tr, table: &Table) -> Markup {
     let rows: Vec<(&str, Option<f64>, String)> = table
         .rows
         .iter()
         .map(|(label, cells)| {
             let total = *cells.last().expect("a total column");
-            (label.as_str(), total.shown(), total.text())
+            (label.as_str(), total.shown(), total.page_text(tr.lang))
         })
         .collect();
     let max = rows
@@ -574,35 +650,48 @@ fn dashboard_body(tr: &Tr, n: usize, by: By, tables: &[Table]) -> Markup {
     let intro = tr.a(
         "stats-intro",
         &[
-            ("min", FluentValue::from(MIN_CELL)),
-            ("n", FluentValue::from(n)),
+            ("min", tr.count(MIN_CELL as i64)),
+            ("n", tr.count(n as i64)),
         ],
     );
     html! {
         p { (Shown(&intro)) }
-        p {
+        nav class="split" aria-label=(tr.t("stats-split")) {
+            (tr.h("stats-split")) " "
             @for other in [By::Gender, By::AgeBand, By::Disability] {
                 @let label = tr.t(&format!("stats-by-{}", other.code()));
                 @if other == by {
-                    strong { (Shown(&label)) }
+                    strong aria-current="page" { (Shown(&label)) }
                 } @else {
                     a href={ "/console/dashboard?by=" (other.code()) } { (Shown(&label)) }
                 }
-                " · "
+                " "
             }
         }
-        @for table in tables {
-            (table_section(tr, by, table))
+        @for (section, keys) in SECTIONS {
+            section class="group" id={ "section-" (section) } aria-labelledby={ "section-" (section) "-title" } {
+                h2 id={ "section-" (section) "-title" } { (tr.h(&format!("stats-section-{section}"))) }
+                p class="help" { (tr.h(&format!("stats-section-{section}-help"))) }
+                @for table in keys.iter().filter_map(|key| tables.iter().find(|t| t.key == *key)) {
+                    (table_section(tr, by, table))
+                }
+            }
         }
     }
 }
 
-/// One table: its chart, its cells, and the link to its CSV file.
+/// One table: its chart, its cells (with the footnote when a value is hidden), and the link
+/// to its CSV file.
 fn table_section(tr: &Tr, by: By, table: &Table) -> Markup {
+    let note = tr.a("stats-hidden-note", &[("min", tr.count(MIN_CELL as i64))]);
+    let hidden = table
+        .rows
+        .iter()
+        .any(|(_, cells)| cells.iter().any(|c| c.small_value()));
     html! {
-        section class="card" id={ "table-" (table.key) } {
-            h2 { (Shown(&table.title)) }
-            (svg(table))
+        div class="card" id={ "table-" (table.key) } {
+            h3 { (Shown(&table.title)) }
+            (svg(tr, table))
             div style="overflow-x:auto" {
                 table {
                     thead { tr { th {} @for column in &table.columns { th { (Shown(column)) } } } }
@@ -610,11 +699,22 @@ fn table_section(tr: &Tr, by: By, table: &Table) -> Markup {
                         @for (label, cells) in &table.rows {
                             tr {
                                 th scope="row" { (Shown(label)) }
-                                @for cell in cells { td { (cell.text()) } }
+                                @for cell in cells {
+                                    td {
+                                        @if cell.small_value() {
+                                            abbr title=(note) { (HIDDEN_VALUE) }
+                                        } @else {
+                                            (cell.page_text(tr.lang))
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
                 }
+            }
+            @if hidden {
+                p class="note" { small { "* " (Shown(&note)) } }
             }
             p {
                 a href={ "/console/dashboard.csv?table=" (table.key) "&by=" (by.code()) } {
@@ -649,10 +749,19 @@ pub async fn csv(
     let mut out = String::from(BOM);
     let mut head = vec![table.title.clone()];
     head.extend(table.columns.iter().cloned());
+    head.push(tr.t("stats-csv-suppressed"));
     out.push_str(&csv_line(&head));
     for (label, cells) in &table.rows {
         let mut line = vec![label.clone()];
         line.extend(cells.iter().map(|c| c.text()));
+        // The columns whose value is left empty for standing for too few people.
+        let suppressed: Vec<&str> = cells
+            .iter()
+            .zip(&table.columns)
+            .filter(|(cell, _)| cell.small_value())
+            .map(|(_, column)| column.as_str())
+            .collect();
+        line.push(suppressed.join("; "));
         out.push_str(&csv_line(&line));
     }
     Ok((
@@ -689,7 +798,7 @@ mod tests {
                     n: 4,
                     percent: false,
                 },
-                "<5",
+                "",
             ),
             (
                 Cell::Value {
@@ -719,9 +828,16 @@ mod tests {
             assert_eq!(cell.text(), text, "{cell:?}");
             assert_eq!(
                 cell.shown().is_some(),
-                !matches!(text, "<5" | "–"),
+                !matches!(text, "<5" | "–" | ""),
                 "{cell:?}"
             );
+            // A page never shows "<5" for a value (it would read as fewer than 5 days).
+            let page = cell.page_text(Lang::En);
+            match cell {
+                Cell::Value { n: 1..5, .. } => assert_eq!(page, HIDDEN_VALUE),
+                _ => assert_eq!(page, text),
+            }
+            assert!(!(matches!(cell, Cell::Value { .. }) && page.contains("<5")));
         }
     }
 

@@ -1,5 +1,5 @@
-//! The calendar deadlines are counted with: working days per kind, public holidays, and the
-//! due date of a new case.
+//! The calendar deadlines are counted with: working days per kind, public holidays, the due
+//! date of a new case, and how a due date stands today (working days left, or late).
 //!
 //! Guarantees: dates and weekdays are Cambodian; Saturdays, Sundays and the holidays entered are
 //! not working days.
@@ -42,22 +42,9 @@ pub struct DeadlineRules {
 impl DeadlineRules {
     /// The rules as stored, with the holidays from `now`'s date on.
     pub fn load(sql: &mut dyn Sql, now: DateTime<Utc>) -> Result<DeadlineRules, StoreError> {
-        let today = cambodia_today(now);
-        let holidays = sql
-            .query(
-                "SELECT day FROM holidays WHERE day >= $1",
-                &[Val::from(today.to_string())],
-            )?
-            .into_iter()
-            .map(|row| {
-                let day = row.text(0)?;
-                NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                    .map_err(|_| StoreError::Corrupt(format!("holiday '{day}'")))
-            })
-            .collect::<Result<_, _>>()?;
         Ok(DeadlineRules {
             working_days: deadlines(sql)?,
-            holidays,
+            holidays: holiday_dates(sql, cambodia_today(now))?,
         })
     }
 
@@ -86,6 +73,65 @@ pub fn add_working_days(
         }
     }
     at
+}
+
+/// The public holidays entered, from `from` on.
+pub fn holiday_dates(
+    sql: &mut dyn Sql,
+    from: NaiveDate,
+) -> Result<BTreeSet<NaiveDate>, StoreError> {
+    sql.query(
+        "SELECT day FROM holidays WHERE day >= $1",
+        &[Val::from(from.to_string())],
+    )?
+    .into_iter()
+    .map(|row| {
+        let day = row.text(0)?;
+        NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+            .map_err(|_| StoreError::Corrupt(format!("holiday '{day}'")))
+    })
+    .collect()
+}
+
+/// The working days after `from` up to and including `to` (none when `to` is not after it).
+pub fn working_days_between(from: NaiveDate, to: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> i64 {
+    from.iter_days()
+        .skip(1)
+        .take_while(|day| *day <= to)
+        .filter(|day| {
+            !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(day)
+        })
+        .count() as i64
+}
+
+/// Where a due date stands at a moment, in working days on Cambodia's calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Due on a later day: this many working days are left (at least 1).
+    Left(i64),
+    /// Due later today.
+    DueToday,
+    /// The deadline passed earlier today.
+    LateToday,
+    /// The deadline passed on an earlier day: this many working days ago (at least 1).
+    Late(i64),
+}
+
+impl Standing {
+    /// How `due` stands at `now`, with `holidays` not counted as working days.
+    pub fn of(due: DateTime<Utc>, now: DateTime<Utc>, holidays: &BTreeSet<NaiveDate>) -> Standing {
+        let (today, due_day) = (cambodia_today(now), cambodia_today(due));
+        if due >= now {
+            match working_days_between(today, due_day, holidays) {
+                0 => Standing::DueToday,
+                left => Standing::Left(left),
+            }
+        } else if due_day == today {
+            Standing::LateToday
+        } else {
+            Standing::Late(working_days_between(due_day, today, holidays).max(1))
+        }
+    }
 }
 
 pub fn set_deadline(sql: &mut dyn Sql, kind: Kind, days: i64) -> Result<(), StoreError> {
@@ -134,6 +180,40 @@ pub fn remove_holiday(sql: &mut dyn Sql, day: &str) -> Result<bool, StoreError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_due_date_stands_in_working_days() {
+        let at = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        // Monday 30 November 2026, 09:00 in Cambodia; Thursday 3 December is a holiday.
+        let now = at("2026-11-30T02:00:00Z");
+        let holidays: BTreeSet<NaiveDate> = [NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()].into();
+        for (due, expect) in [
+            ("2026-11-30T09:00:00Z", Standing::DueToday),
+            ("2026-12-01T02:00:00Z", Standing::Left(1)),
+            // Tuesday, Wednesday, (holiday), Friday.
+            ("2026-12-04T02:00:00Z", Standing::Left(3)),
+            // The next Monday: Friday's weekend does not count.
+            ("2026-12-07T02:00:00Z", Standing::Left(4)),
+            ("2026-11-30T01:00:00Z", Standing::LateToday),
+            // Friday 27 November: one working day (Monday) late, the weekend not counted.
+            ("2026-11-27T02:00:00Z", Standing::Late(1)),
+            ("2026-11-24T02:00:00Z", Standing::Late(4)),
+        ] {
+            assert_eq!(Standing::of(at(due), now, &holidays), expect, "due {due}");
+        }
+        // A deadline on a Saturday (a holiday entered later can move one there) is late on
+        // Monday by one working day, and on Saturday morning is due today.
+        let saturday = at("2026-11-28T05:00:00Z");
+        assert_eq!(Standing::of(saturday, now, &holidays), Standing::Late(1));
+        assert_eq!(
+            Standing::of(saturday, at("2026-11-28T01:00:00Z"), &holidays),
+            Standing::DueToday
+        );
+    }
 
     #[test]
     fn working_days_skip_weekends_and_holidays() {

@@ -1,18 +1,23 @@
-//! Reading cases in the console: the office inbox with its filters and counts, the CSV export,
-//! one case with its history, and its contact details.
+//! Reading cases in the console: the office inbox with its filters, counts and order of urgency
+//! (overdue, reopened, due soon, the rest), the CSV export, one case with its history, and its
+//! contact details.
 //!
 //! Guarantees: every case query here is limited by a [`Scope`], so no caller can read a case
-//! outside the account's offices by forgetting a filter; contact details are read only by
-//! [`contact`], which writes the audit entry in the same transaction.
+//! outside the account's offices by forgetting a filter; an inbox line carries only the start
+//! of the citizen's text ([`SNIPPET_CHARS`]), and whether the complaint is about an office's
+//! staff, so that the page can withhold it; contact details are read only by [`contact`],
+//! which writes the audit entry in the same transaction.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use ourvoice_protocol::{
-    sql_list, AgeBand, CaseStatus, Disability, EventAction, Gender, Kind, PrivacyMode, ReplyKind,
+    cambodia_today, sql_list, AgeBand, CaseStatus, Disability, EventAction, Gender, Kind,
+    PrivacyMode, ReplyKind,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
 
 use super::audit::audit;
+use super::calendar::{add_working_days, holiday_dates};
 use super::sql::{select, select_opt, FromRow, Named, Sql, Val};
 use super::StoreError;
 use crate::clock::stamp;
@@ -58,8 +63,40 @@ pub struct InboxFilter {
     pub from: Option<String>,
     pub to: Option<String>,
     pub overdue: bool,
-    pub oldest_first: bool,
+    pub order: Order,
 }
+
+/// The order of the inbox's lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    /// What needs the office first: overdue, then reopened by the citizen's low rating, then
+    /// due within [`DUE_SOON_DAYS`] working days (each by due date), then the other open
+    /// items, then the closed ones (each newest first).
+    #[default]
+    Urgent,
+    Newest,
+    Oldest,
+}
+
+impl Order {
+    pub const ALL: [Order; 3] = [Order::Urgent, Order::Newest, Order::Oldest];
+
+    /// Its name in the inbox's address (`order=`), also the end of its Fluent key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Order::Urgent => "urgent",
+            Order::Newest => "newest",
+            Order::Oldest => "oldest",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Order> {
+        Order::ALL.into_iter().find(|o| o.as_str() == text)
+    }
+}
+
+/// An open item due within this many working days is "due soon".
+pub const DUE_SOON_DAYS: i64 = 3;
 
 #[derive(Clone, Debug)]
 pub struct CaseLine {
@@ -110,6 +147,37 @@ impl FromRow for CaseLine {
     }
 }
 
+/// How many characters of the citizen's text an inbox line reads (the page shows fewer).
+pub const SNIPPET_CHARS: usize = 120;
+
+/// A line of the inbox: the case's line, the start of the citizen's text, and what the page
+/// needs to decide whether it may show that text.
+#[derive(Clone, Debug)]
+pub struct InboxLine {
+    pub line: CaseLine,
+    /// The first [`SNIPPET_CHARS`] characters of the citizen's text.
+    pub start: String,
+    pub about_office_staff: bool,
+    pub place: String,
+}
+
+impl FromRow for InboxLine {
+    // Both engines count `substr` in characters.
+    const COLUMNS: &'static str = concat!(
+        line_columns!(),
+        ", substr(description, 1, 120) AS start, about_office_staff, place"
+    );
+
+    fn from_row(row: &Named) -> Result<InboxLine, StoreError> {
+        Ok(InboxLine {
+            line: CaseLine::from_row(row)?,
+            start: row.text("start")?,
+            about_office_staff: row.bool("about_office_staff")?,
+            place: row.text("place")?,
+        })
+    }
+}
+
 /// A line of the CSV export: the case's line and its free text.
 struct Exported(CaseLine, String);
 
@@ -137,13 +205,15 @@ pub const INBOX_PAGE: i64 = 100;
 /// The most lines one CSV export holds.
 pub const EXPORT_LIMIT: i64 = 50_000;
 
-/// One page of an inbox: its lines, how many lines match the filter in all, and the count per
-/// state of the whole scope.
+/// One page of an inbox: its lines, how many lines match the filter in all, the count per
+/// state of the whole scope, and the holidays from the earliest due date shown on (to count
+/// the working days left or late).
 #[derive(Clone, Debug)]
 pub struct Inbox {
-    pub lines: Vec<CaseLine>,
+    pub lines: Vec<InboxLine>,
     pub matching: i64,
     pub counts: HashMap<CaseStatus, i64>,
+    pub holidays: BTreeSet<NaiveDate>,
 }
 
 /// The inbox's condition for an open case (a deadline still runs).
@@ -186,12 +256,38 @@ fn inbox_condition(scope: &Scope, filter: &InboxFilter, now: DateTime<Utc>) -> (
     (text, params)
 }
 
-fn inbox_order(filter: &InboxFilter) -> &'static str {
-    if filter.oldest_first {
-        " ORDER BY received_at ASC, number ASC"
-    } else {
-        " ORDER BY received_at DESC, number DESC"
+/// The inbox's `ORDER BY` for `filter`, whose parameters come after the `params` of the
+/// condition: for the order of urgency, now and the end of "due soon".
+fn inbox_order(
+    filter: &InboxFilter,
+    params: &mut Vec<Val>,
+    now: DateTime<Utc>,
+    soon: DateTime<Utc>,
+) -> String {
+    match filter.order {
+        Order::Oldest => " ORDER BY received_at ASC, number ASC".into(),
+        Order::Newest => " ORDER BY received_at DESC, number DESC".into(),
+        Order::Urgent => {
+            params.push(Val::from(stamp(now)));
+            params.push(Val::from(stamp(soon)));
+            let (now, soon) = (params.len() - 1, params.len());
+            let open = sql_list(CaseStatus::OPEN);
+            // Ranks 0 to 2 by due date (an unknown one last), the rest newest first.
+            format!(
+                " ORDER BY CASE WHEN status NOT IN {open} THEN 4
+                     WHEN due_at < ${now} THEN 0 WHEN reopened = 1 THEN 1
+                     WHEN due_at < ${soon} THEN 2 ELSE 3 END,
+                   CASE WHEN status IN {open} AND (due_at < ${soon} OR reopened = 1)
+                     THEN COALESCE(due_at, '~') ELSE '' END,
+                   received_at DESC, number DESC"
+            )
+        }
     }
+}
+
+/// The end of "due soon": [`DUE_SOON_DAYS`] working days from `now`.
+fn due_soon_until(holidays: &BTreeSet<NaiveDate>, now: DateTime<Utc>) -> DateTime<Utc> {
+    add_working_days(now, DUE_SOON_DAYS, holidays)
 }
 
 /// Page `page` (from 0, [`INBOX_PAGE`] lines each) of the lines matching `filter` within
@@ -205,17 +301,27 @@ pub fn inbox(
 ) -> Result<Inbox, StoreError> {
     let (condition, params) = inbox_condition(scope, filter, now);
     let offset = page.max(0).saturating_mul(INBOX_PAGE);
-    let lines = select(
+    let upcoming = holiday_dates(sql, cambodia_today(now))?;
+    let mut ordered = params.clone();
+    let order = inbox_order(filter, &mut ordered, now, due_soon_until(&upcoming, now));
+    let lines: Vec<InboxLine> = select(
         sql,
-        &format!(
-            "FROM cases{condition}{} LIMIT {INBOX_PAGE} OFFSET {offset}",
-            inbox_order(filter)
-        ),
-        &params,
+        &format!("FROM cases{condition}{order} LIMIT {INBOX_PAGE} OFFSET {offset}"),
+        &ordered,
     )?;
     let matching = sql
         .query_one(&format!("SELECT count(*) FROM cases{condition}"), &params)?
         .int(0)?;
+    // Days late are counted over the holidays since the earliest due date shown.
+    let earliest = lines
+        .iter()
+        .filter_map(|l| l.line.due_at)
+        .min()
+        .map(cambodia_today);
+    let holidays = match earliest {
+        Some(day) if day < cambodia_today(now) => holiday_dates(sql, day)?,
+        _ => upcoming,
+    };
     let (condition, params) = scope.condition(1);
     let counts = select::<StatusCount>(
         sql,
@@ -229,6 +335,7 @@ pub fn inbox(
         lines,
         matching,
         counts,
+        holidays,
     })
 }
 
@@ -240,13 +347,12 @@ pub fn export(
     filter: &InboxFilter,
     now: DateTime<Utc>,
 ) -> Result<Vec<(CaseLine, String)>, StoreError> {
-    let (condition, params) = inbox_condition(scope, filter, now);
+    let (condition, mut params) = inbox_condition(scope, filter, now);
+    let soon = due_soon_until(&holiday_dates(sql, cambodia_today(now))?, now);
+    let order = inbox_order(filter, &mut params, now, soon);
     Ok(select::<Exported>(
         sql,
-        &format!(
-            "FROM cases{condition}{} LIMIT {EXPORT_LIMIT}",
-            inbox_order(filter)
-        ),
+        &format!("FROM cases{condition}{order} LIMIT {EXPORT_LIMIT}"),
         &params,
     )?
     .into_iter()
@@ -378,4 +484,15 @@ pub fn contact(
     )?;
     audit(sql, account_id, "view_contact", Some(number), None, now)?;
     Ok(Some((row.text(0)?, row.text(1)?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_inbox_line_reads_the_start_of_the_text_only() {
+        assert!(InboxLine::COLUMNS.contains(&format!("substr(description, 1, {SNIPPET_CHARS})")));
+        assert!(!InboxLine::COLUMNS.contains(" description,"));
+    }
 }

@@ -4,9 +4,12 @@
 // An administrator signs in with a second factor (enrolled from the QR page on the first
 // sign-in; codes computed here with node's HMAC-SHA1) and creates accounts, each of which gets a
 // one-time link where its official sets the password; the simulator submits a complaint carrying
-// an XSS payload and syncs; an officer signs in, sees the payload as text, answers in Khmer;
-// the simulator's next sync shows the answer; an analyst sees the dashboard's SVG charts and
-// downloads a CSV with a BOM and correct Khmer. Screenshots go to test-output/console/; every
+// an XSS payload and syncs; an officer signs in, sees the inbox most urgent first (each line
+// with the start of the citizen's text and the working days left), sees the payload as text,
+// answers in Khmer from the case's one action area and is told it was sent; the simulator's
+// next sync shows the answer; the officer transfers another item through the office picker;
+// an analyst sees the dashboard's sections and SVG charts and downloads a CSV with a BOM and
+// correct Khmer. Screenshots go to test-output/console/; every
 // page shot is also checked with axe-core (its language set, nothing serious or critical).
 //
 // Environment: OURVOICE_SERVER_BIN and OURVOICE_CLI_BIN (the binaries), OURVOICE_BROWSER_DB
@@ -205,10 +208,17 @@ try {
       ['analyst', 'analyst', ''],
     ]) {
       await page.goto(`${url}/console/accounts`);
+      if (office) {
+        // The office picker: the province first (a GET form), then the office from its list.
+        await page.selectOption('#account-province', '12');
+        await Promise.all([page.waitForNavigation(), page.click('form.picker button')]);
+        assert.ok(page.url().includes('province=12'), page.url());
+        if (links.length === 0) await shoot(page, '01-account-office-picker-km.png');
+      }
       await page.fill('#username', username);
       await page.fill('#display_name', `សុខ ${username}`);
       await page.selectOption('#role', role);
-      await page.fill('#office', office);
+      await page.selectOption('#office', office);
       await submit('#new-account button[type=submit]');
       const link = (await page.textContent('#enrolment-link code')).trim();
       assert.match(link, /\/console\/enrol\/[0-9a-f]{64}$/);
@@ -239,6 +249,13 @@ try {
   await step('an officer sees the inbox and the XSS payload as text', async () => {
     await login('officer.a', PASSWORD);
     assert.ok(page.url().endsWith('/console/inbox'));
+    // Each line: the start of the citizen's text and the working days left, in Khmer digits.
+    const first = await page.textContent('#inbox tbody tr');
+    assert.match(first, /នៅសល់ [០-៩]+ ថ្ងៃធ្វើការ/, first);
+    // The complaint starts with the payload: its start is shown, as text, cut with "…".
+    const lines = await page.textContent('#inbox');
+    assert.ok(lines.includes("<script>window.__xss = 1; alert('xss')</script>") && lines.includes('…'), lines);
+    assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script ran');
     await shoot(page, '02-inbox-km.png');
     await Promise.all([page.waitForNavigation(), page.click(`text=${tracking}`)]);
     const description = await page.textContent('#description');
@@ -246,6 +263,8 @@ try {
     assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script ran');
     assert.equal(await page.locator('main img').count(), 0, 'no injected element');
     assert.deepEqual(dialogs, []);
+    assert.equal(await page.locator('#actions h2').count(), 1, 'one headed area of actions');
+    assert.equal(await page.locator('#actions form').count() >= 3, true);
     await shoot(page, '03-item-xss-as-text.png');
   });
 
@@ -255,6 +274,9 @@ try {
     await Promise.all([page.waitForNavigation(), page.click('form[action$="/reply"] button')]);
     const history = await page.textContent('main');
     assert.ok(history.includes(ANSWER));
+    // After the POST, a redirect to the item, which says the answer was sent.
+    assert.ok(page.url().includes('done=answer'), page.url());
+    assert.equal(await page.textContent('[role=status]'), 'ចម្លើយរបស់អ្នកត្រូវបានផ្ញើទៅពលរដ្ឋហើយ។');
     await shoot(page, '04-item-answered.png');
   });
 
@@ -273,11 +295,38 @@ try {
     await shoot(page, '05-inbox-reopened.png');
   });
 
+  await step('the officer transfers an item through the office picker', async () => {
+    const second = page.locator('#inbox tbody tr a[href^="/console/items/"]').nth(1);
+    await Promise.all([page.waitForNavigation(), second.click()]);
+    const item = new URL(page.url()).pathname;
+    // Offices of the item's province, by district; the office's own not among them.
+    const offered = await page.$$eval('#office option', (options) => options.map((o) => o.value));
+    assert.ok(offered.includes('OWSO-1201') && !offered.includes('CH-120101'), offered.join(' '));
+    assert.ok(await page.locator('#office optgroup').count() > 5, 'grouped by district');
+    await page.selectOption('#office', 'OWSO-1201');
+    await page.fill('#reason', 'សេវានេះជារបស់ការិយាល័យច្រកចេញចូលតែមួយ');
+    await page.locator('#transfer-area').scrollIntoViewIfNeeded();
+    await shoot(page, '05-item-transfer-picker-km.png');
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="/transfer"] button')]);
+    // The item went outside the office's scope: the inbox confirms where.
+    assert.ok(page.url().includes('/console/inbox?done=transfer'), page.url());
+    const told = await page.textContent('[role=status]');
+    assert.ok(told.includes('ត្រូវបានផ្ទេរទៅ') && told.includes('ការិយាល័យច្រកចេញចូលតែមួយ'), told);
+    await shoot(page, '05-inbox-transferred-km.png');
+    assert.equal((await page.goto(`${url}${item}`)).status(), 404, 'no longer this office\'s');
+  });
+
   await step('the console in English', async () => {
     await page.goto(`${url}/console/lang/en`);
+    await page.goto(`${url}/console/inbox`);
+    assert.match(await page.textContent('#inbox'), /working days? left/);
+    await shoot(page, '06-inbox-en.png');
+    const item = await page.locator('#inbox tbody tr a').first().getAttribute('href');
+    await page.goto(`${url}${item}?done=answer`);
+    assert.equal(await page.textContent('[role=status]'), 'Your answer was sent to the citizen.');
+    await shoot(page, '06-item-en.png');
     await page.goto(`${url}/console/inbox?state=answered`);
     assert.ok((await page.textContent('main')).includes('Answered'));
-    await shoot(page, '06-inbox-en.png');
     await page.goto(`${url}/console/lang/km`);
     await logout();
   });
@@ -290,7 +339,23 @@ try {
     const bar = await page.locator('svg[data-chart="kind"] rect').first().boundingBox();
     assert.ok(bar && bar.width > 50, 'the complaints bar is drawn');
     assert.ok(!(await page.textContent('main')).includes('ផ្លូវចូលភូមិ'), 'no free text for analysts');
+    // Headed sections, each explained in a sentence; no "<5" where a cell is days.
+    assert.deepEqual(
+      await page.$$eval('section.group', (sections) => sections.map((s) => s.id)),
+      ['section-volume', 'section-speed', 'section-people', 'section-ratings'],
+    );
+    assert.equal(await page.locator('section.group > p.help').count(), 4);
+    for (const days of ['first_answer', 'close']) {
+      const cells = await page.textContent(`#table-${days} table`);
+      assert.ok(!cells.includes('<5') && !cells.includes('<៥'), `${days}: ${cells}`);
+    }
     await shoot(page, '07-dashboard-km.png');
+    await page.goto(`${url}/console/lang/en`);
+    await page.goto(`${url}/console/dashboard`);
+    assert.ok((await page.textContent('main')).includes('How fast offices answer'));
+    await shoot(page, '07-dashboard-en.png');
+    await page.goto(`${url}/console/lang/km`);
+    await page.goto(`${url}/console/dashboard`);
   });
 
   await step('the CSV export downloads with correct Khmer', async () => {
@@ -302,7 +367,8 @@ try {
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
     const text = bytes.subarray(3).toString('utf8');
     assert.ok(text.includes('"បណ្តឹង","<5"') || text.includes('"បណ្តឹង"'), text);
-    assert.match(text, /"បណ្តឹង",.*"13"\r\n/, text);
+    // The last column names the hidden values (none in a table of counts).
+    assert.match(text, /"បណ្តឹង",.*"13",""\r\n/, text);
     assert.ok(text.includes('ស្ត្រី'), 'Khmer column names');
   });
   await step('an administrator switches a commune hall off and its feedback goes to the OWSO', async () => {

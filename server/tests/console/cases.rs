@@ -451,6 +451,11 @@ async fn inbox_pages_on(db: TestDb) {
     assert!(page.contains("href=\"/console/inbox?page=3\""));
     let page = officer.get("/console/inbox?state=answered").await.body;
     assert!(!page.contains("class=\"pager\""), "one page needs no pager");
+    // In Khmer, the range in Khmer digits.
+    officer.get("/console/lang/km").await;
+    let page = officer.get("/console/inbox?page=2").await.body;
+    assert!(page.contains("មតិទី ១០១–២០០ ក្នុងចំណោម ២៥៥"), "{page}");
+    officer.get("/console/lang/en").await;
     // The export holds every matching item, not one page.
     let csv = officer.get("/console/export.csv").await.body;
     assert_eq!(csv.matches("batch ").count(), 255);

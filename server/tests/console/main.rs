@@ -1,8 +1,8 @@
 //! The officials' console on the real server binary, on each engine: the first administrator
 //! made by the `create-admin` command, accounts and roles, sessions, CSRF, login throttling,
 //! the authorization matrix, replies that reach the app, citizen answers and ratings, the
-//! audit log, deadlines with a controlled clock, escaping of untrusted text, and small-cell
-//! suppression in the statistics.
+//! audit log, deadlines with a controlled clock, escaping of untrusted text, small-cell
+//! suppression in the statistics, and the inbox, pickers and confirmations of a busy official.
 //!
 //! One test binary, a module per area; each test runs on SQLite, then PostgreSQL, and a failure
 //! names the engine.
@@ -15,6 +15,7 @@ mod setup;
 mod accounts;
 mod administration;
 mod authorization;
+mod busy;
 mod cases;
 mod deadlines;
 mod statistics;

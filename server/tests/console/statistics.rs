@@ -1,4 +1,5 @@
-//! Statistics: small cells suppressed, free text never shown.
+//! Statistics: small cells suppressed (never as "<5" where a cell is days, a share or a
+//! rating), free text never shown, the dashboard in explained sections.
 
 use crate::setup::*;
 
@@ -10,6 +11,7 @@ async fn statistics_suppress_small_cells_and_hide_free_text() {
 async fn statistics_on(db: TestDb) {
     let setup = Setup::start(db, &[]);
     accounts(&setup).await;
+    let mut answered = Vec::new();
     for (n, gender) in [(7, Gender::Female), (2, Gender::Male)] {
         for i in 0..n {
             let mut c = complaint(&format!("FREE-TEXT-{i} ត្រូវបានសុំប្រាក់"));
@@ -18,8 +20,25 @@ async fn statistics_on(db: TestDb) {
                 ..Default::default()
             });
             c.asked_extra_payment = Some(i % 2 == 0);
-            setup.submit(&c).await;
+            let number = setup.submit(&c).await;
+            if i < 2 {
+                answered.push(number);
+            }
         }
+    }
+    // Four answers (two women, two men): the days to the first answer stand for too few
+    // people in every cell.
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    for number in &answered {
+        let item = format!("/console/items/{number}");
+        let page = officer
+            .submit(
+                &item,
+                &format!("{item}/reply"),
+                &[("text", "បានឆ្លើយ"), ("kind", "answer")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
     }
     let mut analyst = signed_in(&setup, "analyst", PASSWORD).await;
     let page = analyst.get("/console/dashboard").await;
@@ -41,9 +60,10 @@ async fn statistics_on(db: TestDb) {
         .expect(&csv.body);
     // Women 7 (hidden: with the total it would give the men away), men 2 (suppressed),
     // other 0, prefer not 0, not given 0, total 9.
+    // Counts keep "<5" (they are counts of people); the last column names no hidden value.
     assert_eq!(
         complaint_row,
-        "\"បណ្តឹង\",\"x\",\"<5\",\"0\",\"0\",\"0\",\"9\""
+        "\"បណ្តឹង\",\"x\",\"<5\",\"0\",\"0\",\"0\",\"9\",\"\""
     );
     for line in csv.body.lines().skip(1) {
         for cell in line.split(',').skip(1) {
@@ -58,9 +78,76 @@ async fn statistics_on(db: TestDb) {
         .await
         .body;
     // Women: 4 of 7 said yes → 57%, hidden (with the total, the men's answers would follow);
-    // men: 2 people → suppressed; total 5 of 9 → 56%.
-    assert!(extra.contains("\"x\",\"<5\""), "{extra}");
-    assert!(extra.contains("\"56%\""), "{extra}");
+    // men: 2 people → suppressed, an empty cell named in the last column; total 5 of 9 → 56%.
+    assert!(extra.contains("\"x\",\"\",\"–\""), "{extra}");
+    assert!(extra.contains("\"56%\",\"បុរស\""), "{extra}");
+    assert!(!extra.contains("<5"), "a share is never \"<5\": {extra}");
+    // Days to the first answer: no cell reads "<5" (it would read as fewer than 5 days), and
+    // none holds a number; the last column names the hidden ones.
+    let days = analyst
+        .get("/console/dashboard.csv?table=first_answer&by=gender")
+        .await
+        .body;
+    assert!(!days.contains("<5"), "{days}");
+    let complaint_days = days
+        .lines()
+        .find(|l| l.starts_with("\"បណ្តឹង\""))
+        .expect(&days);
+    assert_eq!(
+        complaint_days,
+        "\"បណ្តឹង\",\"\",\"\",\"–\",\"–\",\"–\",\"\",\"ស្ត្រី; បុរស; សរុប\""
+    );
+    // The page: "—*" with its footnote, in the section on speed; sections in order, each
+    // explained in a sentence.
+    let section = |page: &str, key: &str| -> String {
+        let start = page
+            .find(&format!("<section class=\"group\" id=\"section-{key}\""))
+            .unwrap_or_else(|| panic!("section {key}"));
+        let rest = &page[start..];
+        rest[..rest.find("</section>").unwrap()].to_string()
+    };
+    let page = analyst.get("/console/dashboard").await.body;
+    let speed = section(&page, "speed");
+    assert!(speed.contains("id=\"table-first_answer\""), "{speed}");
+    let first_answer = &speed[speed.find("id=\"table-first_answer\"").unwrap()..];
+    let first_answer = &first_answer[..first_answer.find("id=\"table-close\"").unwrap()];
+    assert!(!first_answer.contains("&lt;5") && !first_answer.contains("&lt;៥"));
+    assert!(first_answer.contains("<abbr title=\"តិចជាង ៥ នាក់៖ លាក់ទុក ដើម្បីការពារពួកគេ។\">—*</abbr>"));
+    assert!(first_answer.contains("class=\"note\""), "the footnote");
+    let mut at = 0;
+    for (key, table) in [
+        ("volume", "kind"),
+        ("speed", "within_deadline"),
+        ("people", "people_gender"),
+        ("ratings", "ratings"),
+    ] {
+        let found = page[at..]
+            .find(&format!("id=\"section-{key}\""))
+            .unwrap_or_else(|| panic!("section {key} after the one before"));
+        at += found;
+        let section = section(&page, key);
+        assert!(
+            section.contains("<h2 id=") && section.contains("<p class=\"help\">"),
+            "{section}"
+        );
+        assert!(
+            section.contains(&format!("id=\"table-{table}\"")),
+            "{key}: {table}"
+        );
+    }
+    // Who sends feedback: 7 women, men fewer than 5 (in Khmer digits on a Khmer page).
+    let people = section(&page, "people");
+    assert!(
+        people.contains("<td>៧</td>") || people.contains("<td>x</td>"),
+        "{people}"
+    );
+    assert!(
+        people.contains("&lt;៥"),
+        "a count of people may say fewer than 5: {people}"
+    );
+    analyst.get("/console/lang/en").await;
+    let page = analyst.get("/console/dashboard").await.body;
+    assert!(page.contains("How fast offices answer") && page.contains("Who sends feedback"));
     assert_eq!(
         analyst
             .get("/console/dashboard.csv?table=nope")
