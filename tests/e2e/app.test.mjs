@@ -276,11 +276,12 @@ test("an answer to the office's question given while the server is down waits on
 
     // The office (an officer of the OWSO the complaint went to) asks the citizen a question.
     await signIn('admin', adminPassword);
-    await office.goto(`${server.url}/console/accounts`);
+    // The office is picked: Phnom Penh first (a small form), then the OWSO from its list.
+    await office.goto(`${server.url}/console/accounts?province=12`);
     await office.fill('#username', 'officer');
     await office.fill('#display_name', 'Officer');
     await office.selectOption('#role', 'officer');
-    await office.fill('#office', 'OWSO-1201');
+    await office.selectOption('#office', 'OWSO-1201');
     await Promise.all([office.waitForNavigation(), office.click('#new-account button[type=submit]')]);
     const link = (await office.textContent('#enrolment-link code')).trim();
     // The administrator gives the OWSO's telephone and hours, which the app then shows.

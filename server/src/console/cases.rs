@@ -20,7 +20,7 @@ use maud::{html, Markup};
 use ourvoice_directory::OfficeType;
 use ourvoice_protocol::{
     writing, AgeBand, CaseStatus, Code, Disability, Evaluation, EventAction, Gender, Kind,
-    PrivacyMode, ReplyKind, MAX_DESCRIPTION_CHARS,
+    PrivacyMode, ReplyKind, TrackingCode, MAX_DESCRIPTION_CHARS,
 };
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -65,6 +65,7 @@ fn category_name(state: &AppState, tr: &Tr, code: &str) -> String {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct InboxQuery {
+    code: Option<String>,
     kind: Option<String>,
     state: Option<String>,
     from: Option<String>,
@@ -83,6 +84,11 @@ fn given(value: &Option<String>) -> Option<&str> {
 
 fn parse_filter(tr: &Tr, query: &InboxQuery) -> Result<InboxFilter, ConsoleError> {
     let mut filter = InboxFilter::default();
+    if let Some(code) = given(&query.code) {
+        let code =
+            TrackingCode::parse(code).ok_or_else(|| ConsoleError::Bad(tr.t("error-code")))?;
+        filter.code = Some(code);
+    }
     if let Some(kind) = given(&query.kind) {
         let kind = Kind::from_code(kind).ok_or_else(|| ConsoleError::Bad(tr.t("error-filter")))?;
         filter.kind = Some(kind);
@@ -228,6 +234,11 @@ fn filter_form(tr: &Tr, filter: &InboxFilter) -> Markup {
     html! {
         form method="get" action="/console/inbox" class="card row" {
             div {
+                label for="code" { (tr.h("filter-code")) }
+                input type="search" id="code" name="code" maxlength="40" autocomplete="off" spellcheck="false"
+                    placeholder="OV-7K3M-Q9TX-A4DE" value=(Shown(filter.code.as_ref().map(|c| c.as_str()).unwrap_or("")));
+            }
+            div {
                 label for="kind" { (tr.h("filter-kind")) }
                 select id="kind" name="kind" { (options(filter.kind.map(Kind::as_str), &kinds)) }
             }
@@ -263,6 +274,7 @@ fn filter_form(tr: &Tr, filter: &InboxFilter) -> Markup {
 fn filter_query(filter: &InboxFilter) -> String {
     let mut export = Vec::new();
     for (name, value) in [
+        ("code", filter.code.as_ref().map(|c| c.as_str())),
         ("kind", filter.kind.map(Kind::as_str)),
         ("state", filter.state.map(CaseStatus::as_str)),
         ("from", filter.from.as_deref()),

@@ -11,7 +11,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use ourvoice_protocol::{
     cambodia_today, sql_list, AgeBand, CaseStatus, Disability, EventAction, Gender, Kind,
-    PrivacyMode, ReplyKind,
+    PrivacyMode, ReplyKind, TrackingCode,
 };
 use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
@@ -57,6 +57,9 @@ impl Scope {
 
 #[derive(Clone, Debug, Default)]
 pub struct InboxFilter {
+    /// The tracking code a citizen quoted: the case with that code, or with a code that starts
+    /// with it (the eight symbols an older app showed).
+    pub code: Option<TrackingCode>,
     pub kind: Option<Kind>,
     pub state: Option<CaseStatus>,
     /// `YYYY-MM-DD`, inclusive, on the received date (UTC).
@@ -228,6 +231,18 @@ fn inbox_condition(scope: &Scope, filter: &InboxFilter, now: DateTime<Utc>) -> (
         params.push(value);
         text.push_str(&clause.replace("$?", &format!("${}", params.len())));
     };
+    if let Some(code) = &filter.code {
+        add(
+            " AND (tracking_code = $?",
+            Val::from(code.as_str()),
+            &mut params,
+        );
+        add(
+            " OR tracking_code LIKE $?)",
+            Val::from(format!("{}-%", code.as_str())),
+            &mut params,
+        );
+    }
     if let Some(kind) = &filter.kind {
         add(" AND kind = $?", Val::from(kind.as_str()), &mut params);
     }

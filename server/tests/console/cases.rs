@@ -460,3 +460,43 @@ async fn inbox_pages_on(db: TestDb) {
     let csv = officer.get("/console/export.csv").await.body;
     assert_eq!(csv.matches("batch ").count(), 255);
 }
+
+#[tokio::test]
+async fn the_code_a_citizen_quotes_finds_their_case_within_the_scope() {
+    on_each_engine(code_on).await;
+}
+
+async fn code_on(db: TestDb) {
+    let setup = Setup::start(db, &[]);
+    accounts(&setup).await;
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    let wanted = complaint("ផ្លូវខូចនៅភូមិទី៣");
+    let number = setup.submit(&wanted).await;
+    let other = setup.submit(&complaint("ទឹកមិនហូរ")).await;
+    let code = wanted.tracking_code();
+    let listed = |body: &str, number: i64| body.contains(&format!("/console/items/{number}\""));
+    // As the citizen reads it out: the whole code, in lower case with spaces, or the eight
+    // symbols an older app showed.
+    let symbols = code.symbols().to_lowercase();
+    let spaced = format!("{} {} {}", &symbols[..4], &symbols[4..8], &symbols[8..]);
+    let old = format!("OV-{}-{}", &code.symbols()[..4], &code.symbols()[4..8]);
+    for typed in [code.as_str(), spaced.as_str(), old.as_str()] {
+        let page = officer
+            .get(&format!("/console/inbox?code={}", typed.replace(' ', "+")))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{typed}");
+        assert!(listed(&page.body, number), "{typed}: {}", page.body);
+        assert!(!listed(&page.body, other), "{typed}: only that case");
+    }
+    // Not a code: said so, in the official's language.
+    let page = officer.get("/console/inbox?code=OV-0000-1111").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("លេខកូដតាមដាន"), "{}", page.body);
+    // Another commune's officer does not find it.
+    let mut stranger = signed_in(&setup, "officer.b", PASSWORD).await;
+    let page = stranger
+        .get(&format!("/console/inbox?code={}", code.as_str()))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!listed(&page.body, number), "outside the scope: {}", page.body);
+}
