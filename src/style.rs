@@ -90,12 +90,15 @@ textarea { min-height: 9rem; resize: vertical; }
 .list-row .grow { flex: 1; min-width: 0; overflow-wrap: anywhere; }
 .list-row small { display: block; color: var(--muted); }
 .chevron { color: var(--muted); }
-.pill { display: inline-block; padding: .1rem .7rem; border-radius: 1rem; font-size: .9rem; font-weight: 700; background: var(--brand-soft); color: var(--brand-dark); }
+.pill { display: inline-flex; align-items: center; gap: .3rem; padding: .1rem .7rem; border-radius: 1rem; font-size: .9rem; font-weight: 700; background: var(--brand-soft); color: var(--brand-dark); }
+.pill svg { flex: none; }
 .pill.waiting { background: var(--warn-soft); color: var(--warn); }
 .pill.bad { background: var(--error-soft); color: var(--error); }
 .pill.done { background: var(--ok-soft); color: var(--ok); }
 .code-box { display: flex; flex-direction: column; gap: .6rem; }
 .code-group { white-space: nowrap; }
+.code-box .button { display: flex; align-items: center; justify-content: center; gap: .4rem; }
+.code-box .button svg { flex: none; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 1.6rem; font-weight: 700; letter-spacing: .06em;
   text-align: center; padding: .75rem; border-radius: 1rem; background: var(--brand-soft); color: var(--brand-dark); }

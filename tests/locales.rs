@@ -108,7 +108,9 @@ fn every_message_formats_with_sample_arguments() {
 /// privacy modes, the respondent's gender, age band and disability), exist in both languages.
 #[test]
 fn every_coded_value_has_a_name_in_both_languages() {
-    use ourvoice_protocol::{AgeBand, CaseStatus, Code, Disability, Gender, Kind, PrivacyMode};
+    use ourvoice_protocol::{
+        AgeBand, CaseStatus, Code, Disability, Gender, Kind, PrivacyMode, ReplyKind,
+    };
     let mut wanted = Vec::new();
     wanted.extend(CaseStatus::fluent_keys());
     wanted.push(CaseStatus::Unknown.fluent_key());
@@ -122,6 +124,10 @@ fn every_coded_value_has_a_name_in_both_languages() {
     wanted.extend(Gender::fluent_keys());
     wanted.extend(AgeBand::fluent_keys());
     wanted.extend(Disability::fluent_keys());
+    // The office's messages in a case's conversation, by kind.
+    for kind in ReplyKind::ALL {
+        wanted.push(format!("message-{}", kind.as_str()));
+    }
     for (lang, source) in [("km", KM), ("en", EN)] {
         let (_, keys) = bundle(lang, source);
         let missing: Vec<&String> = wanted.iter().filter(|key| !keys.contains(*key)).collect();

@@ -72,7 +72,7 @@ pub fn Conversation(replies: Vec<ReplyRecord>, actions: Vec<Action>) -> Element 
                                 "data-from": "office", "data-kind": reply.kind.as_str(),
                                 p { class: "message-head",
                                     strong { {tr.t("detail-from-office")} }
-                                    " · " {tr.t(&reply.kind.fluent_key())}
+                                    " · " {tr.t(&format!("message-{}", reply.kind.as_str()))}
                                     small { class: "muted", " · " {day(reply.at)} }
                                 }
                                 p { class: "reply-text", {reply.text.clone()} }

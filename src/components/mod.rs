@@ -19,7 +19,7 @@ pub use deadline::AnswerDeadline;
 pub use header::Header;
 pub use icons::{Icon, KindIcon};
 pub use rating::Stars;
-pub use status::{state_label, StateKind};
+pub use status::{state_code, state_icon, state_label, StateKind, StatePill};
 pub use sync_line::SyncLine;
 pub use tracking_code::TrackingCodeBox;
 

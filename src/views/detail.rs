@@ -11,8 +11,8 @@ use ourvoice_protocol::{CaseStatus, Privacy, ReplyKind};
 use uuid::Uuid;
 
 use crate::components::{
-    state_label, stored_item, use_stored, AnswerDeadline, CitizenAction, CitizenReply,
-    Conversation, Header, Icon, TrackingCodeBox,
+    stored_item, use_stored, AnswerDeadline, CitizenAction, CitizenReply, Conversation, Header,
+    Icon, StatePill, TrackingCodeBox,
 };
 use crate::i18n::{Arg, Tr};
 use crate::state::use_ui;
@@ -59,7 +59,6 @@ pub fn DetailView(id: Uuid) -> Element {
             return rsx! { Header { title: tr.t("detail-title") } main { p { class: "banner-error", role: "alert", id: "storage-error", {tr.t(key)} } } }
         }
     };
-    let (label, kind) = state_label(&tr, &item.state);
     let citizen_action = actions
         .as_ref()
         .and_then(|actions| allowed_action(&item.state, &item.replies, actions));
@@ -84,7 +83,7 @@ pub fn DetailView(id: Uuid) -> Element {
             section { class: "card",
                 p { {tr.t("detail-code")} }
                 TrackingCodeBox { code: item.tracking_code.clone(), id: "detail-code" }
-                p { span { class: kind.class(), id: "detail-state", {label} } }
+                p { StatePill { state: item.state.clone(), id: "detail-state" } }
                 AnswerDeadline { state: item.state.clone() }
                 dl { class: "facts",
                     match &item.state {

@@ -5,7 +5,7 @@ use dioxus::prelude::*;
 use ourvoice_directory::Directory;
 use ourvoice_protocol::Code;
 
-use crate::components::{state_label, use_stored, Header, Icon};
+use crate::components::{use_stored, Header, Icon, StatePill};
 use crate::i18n::Tr;
 use crate::state::{use_ui, Screen};
 
@@ -30,7 +30,6 @@ pub fn FeedbackView() -> Element {
                     div { class: "list",
                         for item in items {
                             {
-                                let (label, kind) = state_label(&tr, &item.state);
                                 let day = DateTime::from_timestamp_millis(item.created_at)
                                     .map(|t| tr.date(ourvoice_outbox::cambodia_today(t)))
                                     .unwrap_or_default();
@@ -43,7 +42,7 @@ pub fn FeedbackView() -> Element {
                                             strong { {tr.t(&item.kind.fluent_key())} }
                                             small { lang: "en", "{item.tracking_code}" }
                                             small { {place} " · " {day} }
-                                            span { class: kind.class(), "data-state": "{label}", {label.clone()} }
+                                            StatePill { state: item.state.clone() }
                                             if item.unread_replies > 0 {
                                                 span { class: "badge", "data-unread": "{item.unread_replies}", {tr.t("feedback-new-reply")} }
                                             }

@@ -30,6 +30,53 @@ function totpNow(secret) {
   return String((hash.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
 
+/** Signs `username` in to the console in `office` (a page), enrolling an administrator's
+ * second factor at its first sign-in. */
+async function signIn(office, base, username, password) {
+  await office.context().clearCookies();
+  await office.goto(`${base}/console/login`);
+  await office.fill('#username', username);
+  await office.fill('#password', password);
+  await Promise.all([office.waitForNavigation(), office.click('button[type=submit]')]);
+  if (office.url().endsWith('/console/2fa')) {
+    // An administrator's first sign-in enrols the second factor (a code from its secret).
+    const secret = (await office.textContent('#totp-secret')).replace(/\s/g, '');
+    await office.fill('#code', totpNow(secret));
+    await Promise.all([office.waitForNavigation(), office.click('form.card button[type=submit]')]);
+    await Promise.all([office.waitForNavigation(), office.click('#recovery-codes a')]);
+  }
+  assert.ok(!/\/console\/(login|2fa)/.test(office.url()), `${username} signed in`);
+}
+
+/**
+ * The administrator makes an officer of OWSO-1201 (the office the tests' complaints go to) and,
+ * when given, sets the office's telephone and hours; the officer sets their password with the
+ * one-time link and signs in. `office` is then the officer's console.
+ */
+async function officerOf(office, base, { adminPassword, officerPassword, phone, hours }) {
+  await signIn(office, base, 'admin', adminPassword);
+  // The office is picked: Phnom Penh first (a small form), then the OWSO from its list.
+  await office.goto(`${base}/console/accounts?province=12`);
+  await office.fill('#username', 'officer');
+  await office.fill('#display_name', 'Officer');
+  await office.selectOption('#role', 'officer');
+  await office.selectOption('#office', 'OWSO-1201');
+  await Promise.all([office.waitForNavigation(), office.click('#new-account button[type=submit]')]);
+  const link = (await office.textContent('#enrolment-link code')).trim();
+  if (phone || hours) {
+    await office.goto(`${base}/console/offices/OWSO-1201`);
+    await office.fill('#phone', phone ?? '');
+    await office.fill('#hours', hours ?? '');
+    await Promise.all([office.waitForNavigation(), office.click('form[action$="/offices/OWSO-1201"] button[type=submit]')]);
+  }
+  await office.context().clearCookies();
+  await office.goto(link);
+  await office.fill('#password', officerPassword);
+  await office.fill('#confirm', officerPassword);
+  await Promise.all([office.waitForNavigation(), office.click('form.card button[type=submit]')]);
+  await signIn(office, base, 'officer', officerPassword);
+}
+
 /** First run: language, privacy, then home. */
 async function firstRun(page, lang, name) {
   await expectScreen(page, 'Welcome');
@@ -243,6 +290,73 @@ test('a submission made while the server is down waits, then is sent by itself',
   }
 });
 
+test('each state a citizen follows has its own word and icon, in both languages', async () => {
+  const folder = tempDir('states');
+  const listen = `127.0.0.1:${await freePort()}`;
+  const consoleArgs = ['--cookie-secure', 'false'];
+  const adminPassword = 'admin password 1';
+  const officerPassword = 'officer password 1';
+  createAdmin(folder, adminPassword);
+  const app = await startApp(folder, `http://${listen}`);
+  const office = await (await browser.newContext()).newPage();
+  let server;
+  const states = {
+    waiting: { en: /^Waiting to send$/, km: /^កំពុងរង់ចាំផ្ញើ$/, icon: 'phone' },
+    received: { en: /^Received by the office$/, km: /^ការិយាល័យបានទទួល$/, icon: 'check' },
+    in_progress: { en: /^In progress$/, km: /^កំពុងដោះស្រាយ$/, icon: 'clock' },
+    awaiting_citizen: { en: /^The office has a question$/, km: /^ការិយាល័យមានសំណួរ$/, icon: 'ask' },
+    answered: { en: /^Answered$/, km: /^បានឆ្លើយតប$/, icon: 'speech' },
+    closed_resolved: { en: /^Closed — resolved$/, km: /^បានបិទ — បានដោះស្រាយ$/, icon: 'closed' },
+  };
+  try {
+    const page = await phonePage(browser, app.url);
+    await firstRun(page, 'en');
+    let lang = 'en';
+    /** The case screen shows `state`: its word in each language, and its icon. */
+    const expectState = async (state) => {
+      await page.evaluate(() => window.dispatchEvent(new Event('ourvoice-online')));
+      await page.waitForSelector(`#detail-state[data-state="${state}"]`, { timeout: 45000 });
+      for (const next of [lang, lang === 'en' ? 'km' : 'en']) {
+        if (next !== lang) {
+          await page.click('#switch-language');
+          lang = next;
+        }
+        await waitForText(page, '#detail-state', states[state][lang]);
+        assert.equal(await page.getAttribute('#detail-state svg', 'data-icon'), states[state].icon, state);
+        await shot(page, `${lang}-state-${state}`);
+      }
+    };
+    const code = await submit(page, 'en', 'complaint');
+    await page.click('#confirm-feedback');
+    await page.click(`[data-code="${code}"]`);
+    await expectScreen(page, 'Detail');
+    await expectState('waiting');
+    server = await startServer(folder, listen, consoleArgs);
+    await expectState('received');
+    await officerOf(office, server.url, { adminPassword, officerPassword });
+    await Promise.all([office.waitForNavigation(), office.click(`text=${code}`)]);
+    const act = async (form) => Promise.all([office.waitForNavigation(), office.click(`${form} button[type=submit]`)]);
+    await office.selectOption('#to-state', 'in_progress');
+    await act('#state-form');
+    await expectState('in_progress');
+    await office.fill('#text', 'Which village?');
+    await office.selectOption('#reply-kind', 'question');
+    await act('form[action$="/reply"]');
+    await expectState('awaiting_citizen');
+    await office.fill('#text', 'It is repaired.');
+    await office.selectOption('#reply-kind', 'answer');
+    await act('form[action$="/reply"]');
+    await expectState('answered');
+    await office.selectOption('#to-state', 'closed_resolved');
+    await act('#state-form');
+    await expectState('closed_resolved');
+  } finally {
+    await office.context().close();
+    await app.stop();
+    if (server) await server.stop();
+  }
+});
+
 test("an answer to the office's question given while the server is down waits on the phone, then is delivered", async () => {
   const folder = tempDir('answer');
   const listen = `127.0.0.1:${await freePort()}`;
@@ -253,49 +367,15 @@ test("an answer to the office's question given while the server is down waits on
   let server = await startServer(folder, listen, consoleArgs);
   const app = await startApp(folder, server.url);
   const office = await (await browser.newContext()).newPage();
-  const signIn = async (username, password) => {
-    await office.context().clearCookies();
-    await office.goto(`${server.url}/console/login`);
-    await office.fill('#username', username);
-    await office.fill('#password', password);
-    await Promise.all([office.waitForNavigation(), office.click('button[type=submit]')]);
-    if (office.url().endsWith('/console/2fa')) {
-      // An administrator's first sign-in enrols the second factor (a code from its secret).
-      const secret = (await office.textContent('#totp-secret')).replace(/\s/g, '');
-      await office.fill('#code', totpNow(secret));
-      await Promise.all([office.waitForNavigation(), office.click('form.card button[type=submit]')]);
-      await Promise.all([office.waitForNavigation(), office.click('#recovery-codes a')]);
-    }
-    assert.ok(!/\/console\/(login|2fa)/.test(office.url()), `${username} signed in`);
-  };
   try {
     const page = await phonePage(browser, app.url);
     await firstRun(page, 'en');
     const code = await submit(page, 'en', 'complaint');
     await waitForText(page, '#confirm-state', /^Sent\./);
 
-    // The office (an officer of the OWSO the complaint went to) asks the citizen a question.
-    await signIn('admin', adminPassword);
-    // The office is picked: Phnom Penh first (a small form), then the OWSO from its list.
-    await office.goto(`${server.url}/console/accounts?province=12`);
-    await office.fill('#username', 'officer');
-    await office.fill('#display_name', 'Officer');
-    await office.selectOption('#role', 'officer');
-    await office.selectOption('#office', 'OWSO-1201');
-    await Promise.all([office.waitForNavigation(), office.click('#new-account button[type=submit]')]);
-    const link = (await office.textContent('#enrolment-link code')).trim();
-    // The administrator gives the OWSO's telephone and hours, which the app then shows.
-    await office.goto(`${server.url}/console/offices/OWSO-1201`);
-    await office.fill('#phone', '023 123 456');
-    await office.fill('#hours', 'Mon–Fri 7:30–17:00');
-    await Promise.all([office.waitForNavigation(), office.click('form[action$="/offices/OWSO-1201"] button[type=submit]')]);
-    // The officer sets their own password with the one-time link the administrator was shown.
-    await office.context().clearCookies();
-    await office.goto(link);
-    await office.fill('#password', officerPassword);
-    await office.fill('#confirm', officerPassword);
-    await Promise.all([office.waitForNavigation(), office.click('form.card button[type=submit]')]);
-    await signIn('officer', officerPassword);
+    // The office (an officer of the OWSO the complaint went to) asks the citizen a question;
+    // the administrator gave the OWSO's telephone and hours, which the app then shows.
+    await officerOf(office, server.url, { adminPassword, officerPassword, phone: '023 123 456', hours: 'Mon–Fri 7:30–17:00' });
     await Promise.all([office.waitForNavigation(), office.click(`text=${code}`)]);
     const item = office.url();
     await office.fill('#text', 'Which village is the office in?');

@@ -498,5 +498,9 @@ async fn code_on(db: TestDb) {
         .get(&format!("/console/inbox?code={}", code.as_str()))
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!listed(&page.body, number), "outside the scope: {}", page.body);
+    assert!(
+        !listed(&page.body, number),
+        "outside the scope: {}",
+        page.body
+    );
 }
