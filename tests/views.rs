@@ -34,6 +34,7 @@ fn draft(text: &str) -> Draft {
         privacy: Privacy::Anonymous,
         profile: None,
         locale: Lang::Km,
+        hide_text: false,
     }
 }
 

@@ -194,14 +194,17 @@ impl Outbox {
     }
 
     /// Records the server's answer for one action. Only a pending action changes; a repeated
-    /// answer is a no-op.
+    /// answer is a no-op. An answer the server took on a case whose text the citizen chose to
+    /// hide is then blanked on this phone.
     pub fn settle_action(
         &self,
         request_id: Uuid,
         settlement: &ActionSettlement,
         now_ms: i64,
     ) -> Result<(), OutboxError> {
-        self.settle_in::<Actions>(&[(request_id, settlement.clone())], now_ms)
+        self.settle_in::<Actions>(&[(request_id, settlement.clone())], now_ms)?;
+        crate::store::hide_accepted_texts(&mut self.conn())?;
+        Ok(())
     }
 
     /// Puts an action whose sending failed back in the queue: one more attempt, the error, and
