@@ -1,5 +1,5 @@
 //! The UI's state: which screen is shown (a stack, so Back and the Android back button work),
-//! the language, the form being filled in, its errors, the sync engine's latest snapshot (its
+//! the language, the form being filled in, its errors, whether the app lock is closed, the sync engine's latest snapshot (its
 //! phase and the outbox's counts, which the sync line and settings show without reading the
 //! database), and a tick that moves whenever the outbox or the sync state changed.
 //!
@@ -173,6 +173,10 @@ pub struct Ui {
     /// The message key of the last storage call that failed, shown above every screen until
     /// the citizen dismisses it.
     pub storage_error: Signal<Option<&'static str>>,
+    /// The app lock is closed: the root shows the lock screen and nothing else.
+    pub locked: Signal<bool>,
+    /// When the app went to the background (the page was hidden), if it is there now.
+    pub away_since: Signal<Option<std::time::Instant>>,
 }
 
 impl Ui {
