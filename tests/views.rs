@@ -1058,8 +1058,10 @@ fn the_text_of_a_complaint_about_staff_is_hidden_on_the_phone_once_received() {
         answer_by: None,
     };
     device.outbox.settle(&[(id, accepted)], 0).unwrap();
-    for (lang, words) in [("km", "បានលាក់នៅលើទូរសព្ទនេះ"), ("en", "Hidden on this phone.")]
-    {
+    for (lang, words) in [
+        ("km", "បានលាក់នៅលើទូរសព្ទនេះ"),
+        ("en", "Your text is hidden on this phone."),
+    ] {
         device.outbox.set_setting("lang", lang).unwrap();
         let mut dom = detail(&device, id);
         render_settled(&mut dom, &mut dioxus::core::NoOpMutations);

@@ -233,11 +233,12 @@ lock-forgot-kept = What the office has already received stays with the office. K
 pin-delete = Delete the last digit
 pin-entered = { $count } digits pressed
 lock-settings-title = Lock the app with a PIN
-lock-settings-off = Choose a PIN of 4 to 6 digits, so that nobody else can open your feedback on this phone.
+lock-settings-off = Set a PIN so that nobody else can open your feedback on this phone.
 lock-settings-on = The app asks for your PIN when it opens, and when you come back to it after a while.
 lock-set = Set a PIN
 lock-change = Change the PIN
 lock-remove = Remove the PIN
+lock-remove-ok = Remove
 lock-cancel = Cancel
 lock-current = Press your PIN now
 lock-choose = Choose a PIN of 4 to 6 digits
@@ -252,7 +253,7 @@ form-hide-text = Hide what I wrote on this phone once the office has received it
 form-hide-text-hint = For a phone that others use too. You will still see where it stands and the office's replies.
 review-text-hidden-later = Hidden on this phone once the office has received it
 review-text-kept = Kept on this phone
-detail-text-hidden = Hidden on this phone.
+detail-text-hidden = Your text is hidden on this phone.
 
 ## Errors: one message per code of the protocol
 error-malformed = Something in this field could not be read.

@@ -168,7 +168,7 @@ pub fn LockSettings() -> Element {
     let (pad, prompt, submit) = match &current {
         Step::Idle => ("idle", String::new(), String::new()),
         Step::Current { remove: false } => ("change", tr.t("lock-current"), tr.t("lock-next")),
-        Step::Current { remove: true } => ("remove", tr.t("lock-current"), tr.t("lock-remove")),
+        Step::Current { remove: true } => ("remove", tr.t("lock-current"), tr.t("lock-remove-ok")),
         Step::Choose => ("choose", tr.t("lock-choose"), tr.t("lock-next")),
         Step::Again(_) => ("again", tr.t("lock-again"), tr.t("lock-save")),
     };

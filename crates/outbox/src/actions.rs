@@ -202,9 +202,7 @@ impl Outbox {
         settlement: &ActionSettlement,
         now_ms: i64,
     ) -> Result<(), OutboxError> {
-        self.settle_in::<Actions>(&[(request_id, settlement.clone())], now_ms)?;
-        crate::store::hide_accepted_texts(&mut self.conn())?;
-        Ok(())
+        self.settle_in::<Actions>(&[(request_id, settlement.clone())], now_ms)
     }
 
     /// Puts an action whose sending failed back in the queue: one more attempt, the error, and
@@ -287,6 +285,10 @@ impl Queue for Actions {
             due.push((claimed, size));
         }
         Ok(due)
+    }
+
+    fn after_settling(tx: &Transaction<'_>) -> Result<usize, OutboxError> {
+        crate::store::hide_accepted_texts_in(tx)
     }
 
     fn outcome(settlement: &ActionSettlement) -> Outcome {

@@ -181,6 +181,10 @@ impl Queue for Submissions {
         Ok(due)
     }
 
+    fn after_settling(tx: &Transaction<'_>) -> Result<usize, OutboxError> {
+        hide_accepted_texts_in(tx)
+    }
+
     fn outcome(settlement: &Settlement) -> Outcome {
         match settlement {
             Settlement::Accepted {
@@ -233,7 +237,8 @@ impl Outbox {
     pub fn open(path: &Path) -> Result<Outbox, OutboxError> {
         let mut conn = open_database(path)?;
         recover(&conn)?;
-        // A hiding a killed app left undone (between the settling and the hiding) is done now.
+        // Settling hides in its own transaction; this catches any row left unhidden anyway
+        // (written by another tool, or by a version that settled without hiding).
         hide_accepted_texts(&mut conn)?;
         Ok(Outbox {
             conn: Mutex::new(conn),
@@ -386,11 +391,10 @@ impl Outbox {
     }
 
     /// Records the server's answers. Only pending rows change; a repeated answer is a no-op.
-    /// Then the text of each accepted row whose citizen chose to hide it is blanked.
+    /// In the same transaction, the text of each accepted row whose citizen chose to hide it is
+    /// blanked ([`Queue::after_settling`]).
     pub fn settle(&self, answers: &[(Uuid, Settlement)], now_ms: i64) -> Result<(), OutboxError> {
-        self.settle_in::<Submissions>(answers, now_ms)?;
-        hide_accepted_texts(&mut self.conn())?;
-        Ok(())
+        self.settle_in::<Submissions>(answers, now_ms)
     }
 
     /// Puts rows whose sending failed back in the queue: one more attempt, the error, and the
@@ -577,44 +581,56 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
     })
 }
 
-/// Blanks the text of every accepted row whose citizen chose to hide it and that still has it:
-/// the description in the stored body (the id, secret and coded fields stay, for pulling the
-/// office's replies) and the text of the citizen's answers the server took. Only accepted
-/// rows: until then the stored body is what is sent, byte for byte. Then the write-ahead log is
-/// checkpointed and emptied, and with `secure_delete` (see `open_database`) the old text is
-/// zeroed in the file rather than left in free space. How many rows were hidden.
+/// Blanks the text of every accepted row whose citizen chose to hide it and that still has it,
+/// in its own transaction, then checkpoints; how many rows were hidden (see
+/// [`hide_accepted_texts_in`]).
 pub(crate) fn hide_accepted_texts(conn: &mut Connection) -> Result<usize, OutboxError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let hidden = {
-        let mut due = tx.prepare_cached(
-            "SELECT id, body FROM submissions
-             WHERE hide_text = 1 AND state = 'accepted'
-               AND (text_hidden = 0 OR EXISTS (SELECT 1 FROM citizen_actions a
-                   WHERE a.submission_id = submissions.id AND a.state = 'sent' AND a.text <> ''))",
-        )?;
-        let rows = due
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut blank = tx.prepare_cached(
-            "UPDATE submissions SET body = ?2, body_bytes = ?3, text_hidden = 1 WHERE id = ?1",
-        )?;
-        let mut blank_answers = tx.prepare_cached(
-            "UPDATE citizen_actions SET text = '' WHERE submission_id = ?1 AND state = 'sent' AND text IS NOT NULL",
-        )?;
-        for (id, body) in &rows {
-            let mut submission = parse_body(id, body)?;
-            submission.description = String::new();
-            let body = serde_json::to_string(&submission).expect("a submission always serialises");
-            blank.execute(params![id, body, body.len() as i64])?;
-            blank_answers.execute([id])?;
-        }
-        rows.len()
-    };
+    let hidden = hide_accepted_texts_in(&tx)?;
     tx.commit()?;
     if hidden > 0 {
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        checkpoint(conn)?;
     }
     Ok(hidden)
+}
+
+/// Copies the write-ahead log into the database file and empties it, so that old pages (with
+/// text that was since blanked) do not stay in the log.
+pub(crate) fn checkpoint(conn: &Connection) -> Result<(), OutboxError> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
+
+/// Blanks, in `tx`, the text of every accepted row whose citizen chose to hide it and that still
+/// has it: the description in the stored body (the id, secret and coded fields stay, for
+/// pulling the office's replies) and the text of the citizen's answers the server took. Only
+/// accepted rows: until then the stored body is what is sent, byte for byte. With
+/// `secure_delete` (see `open_database`) the old text is zeroed in the file rather than left in
+/// free space; the caller checkpoints after the commit. How many rows were hidden.
+pub(crate) fn hide_accepted_texts_in(tx: &Transaction<'_>) -> Result<usize, OutboxError> {
+    let mut due = tx.prepare_cached(
+        "SELECT id, body FROM submissions
+         WHERE hide_text = 1 AND state = 'accepted'
+           AND (text_hidden = 0 OR EXISTS (SELECT 1 FROM citizen_actions a
+               WHERE a.submission_id = submissions.id AND a.state = 'sent' AND a.text <> ''))",
+    )?;
+    let rows = due
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut blank = tx.prepare_cached(
+        "UPDATE submissions SET body = ?2, body_bytes = ?3, text_hidden = 1 WHERE id = ?1",
+    )?;
+    let mut blank_answers = tx.prepare_cached(
+        "UPDATE citizen_actions SET text = '' WHERE submission_id = ?1 AND state = 'sent' AND text IS NOT NULL",
+    )?;
+    for (id, body) in &rows {
+        let mut submission = parse_body(id, body)?;
+        submission.description = String::new();
+        let body = serde_json::to_string(&submission).expect("a submission always serialises");
+        blank.execute(params![id, body, body.len() as i64])?;
+        blank_answers.execute([id])?;
+    }
+    Ok(rows.len())
 }
 
 /// A stored id as a UUID (a corrupt row otherwise).

@@ -866,8 +866,9 @@ fn hidden_text_is_sent_as_written_then_gone_from_the_file_once_accepted() {
         received_at: 5,
         answer_by: None,
     };
+    // Settled as the sync engine settles every queue.
     outbox
-        .settle(&[(item.id, accepted(7)), (kept, accepted(8))], 6)
+        .settle_in::<Submissions>(&[(item.id, accepted(7)), (kept, accepted(8))], 6)
         .unwrap();
 
     let shown = outbox.get(item.id).unwrap().unwrap();
@@ -910,15 +911,12 @@ fn hidden_text_is_sent_as_written_then_gone_from_the_file_once_accepted() {
         claimed.body,
         ActionBody::Answer("Sok, the clerk at window 2".into())
     );
+    let sent = ActionSettlement::Sent {
+        seq: 2,
+        status: CaseStatus::InProgress,
+    };
     outbox
-        .settle_action(
-            request_id,
-            &ActionSettlement::Sent {
-                seq: 2,
-                status: CaseStatus::InProgress,
-            },
-            9,
-        )
+        .settle_in::<Actions>(&[(request_id, sent)], 9)
         .unwrap();
     let actions = outbox.actions_of(item.id).unwrap();
     assert_eq!(actions[0].body, ActionBody::Answer(String::new()));
