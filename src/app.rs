@@ -1,7 +1,8 @@
 //! The root component: sets up the UI state (language and first screen from the device's
 //! settings), feeds views the sync engine's snapshots as it reports them, listens to the system's events
 //! (foreground, connectivity, the Android back button; `platform`), keeps the page's language
-//! (`<html lang>`) the citizen's, and shows the current screen.
+//! (`<html lang>`) the citizen's, and shows the current screen, or only the lock screen while
+//! the app lock is closed (at start when a PIN is set, and after a while in the background).
 
 use dioxus::prelude::*;
 use ourvoice_protocol::Lang;
@@ -36,6 +37,15 @@ pub fn App() -> Element {
         } else {
             Screen::Welcome
         };
+        // With a PIN the app opens locked; a storage that cannot say whether there is one
+        // opens locked too (the lock screen then says the storage cannot be read).
+        let locked = match &device.0 {
+            Ok(d) => d.outbox.has_pin().unwrap_or_else(|error| {
+                eprintln!("storage: {error}");
+                true
+            }),
+            Err(_) => false,
+        };
         Ui {
             lang: Signal::new(lang),
             stack: Signal::new(vec![first]),
@@ -50,6 +60,8 @@ pub fn App() -> Element {
                     .unwrap_or_default(),
             ),
             storage_error: Signal::new(unreadable),
+            locked: Signal::new(locked),
+            away_since: Signal::new(None),
         }
     });
     let watched = device.clone();
@@ -73,13 +85,31 @@ pub fn App() -> Element {
         document::eval(&format!("document.documentElement.lang = '{code}';"));
     });
     let lang = (ui.lang)();
+    let locked = (ui.locked)();
     let screen = ui.screen();
+    let shown = if locked {
+        "Lock".to_string()
+    } else {
+        format!("{screen:?}")
+    };
     rsx! {
         document::Meta { name: "viewport", content: "width=device-width, initial-scale=1" }
         document::Title { {Tr::new(lang).t("app-title")} }
         style { {STYLESHEET.as_str()} }
-        div { class: "app", lang: lang.code(), "data-screen": "{screen:?}",
+        div { class: "app", lang: lang.code(), "data-screen": "{shown}",
             StorageProblem {}
+            if locked {
+                LockView {}
+            } else {
+                {screen_view(screen)}
+            }
+        }
+    }
+}
+
+/// The view of one screen (the lock screen aside).
+fn screen_view(screen: Screen) -> Element {
+    rsx! {
             match screen {
                 Screen::Welcome => rsx! { WelcomeView {} },
                 Screen::Privacy => rsx! { PrivacyView {} },
@@ -92,6 +122,5 @@ pub fn App() -> Element {
                 Screen::Detail(id) => rsx! { DetailView { key: "{id}", id } },
                 Screen::Settings => rsx! { SettingsView {} },
             }
-        }
     }
 }

@@ -11,7 +11,11 @@
 //! - coming to the foreground and a network coming up kick the sync engine, nothing more: the UI
 //!   still reaches SQLite and HTTP only through the outbox and the engine;
 //! - the Android back button pops the UI's screen stack (`Ui::back`) and is handed back to the
-//!   system only when there is no screen to go back to.
+//!   system only when there is no screen to go back to, or the app is locked;
+//! - with an app lock PIN set, coming back after [`RELOCK_AFTER`] or more in the background
+//!   (where the page is told: the web view's `visibilitychange`) closes the lock again;
+//! - on iOS the data folder is marked excluded from iCloud and computer backups
+//!   (`NSURLIsExcludedFromBackupKey`), as Android's `allowBackup="false"` does there.
 
 use dioxus::prelude::*;
 use ourvoice_sync::SyncEngine;
@@ -76,7 +80,35 @@ fn platform_data_dir() -> PathBuf {
 fn platform_data_dir() -> PathBuf {
     // iOS sets HOME to the app's own container.
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    ios_data_dir(home.as_deref().unwrap_or_else(|| Path::new(".")))
+    let folder = ios_data_dir(home.as_deref().unwrap_or_else(|| Path::new(".")));
+    // Marked on every start (a restored phone may have lost the mark); the outbox works either
+    // way, so a failure is logged, not fatal.
+    let marked = std::fs::create_dir_all(&folder)
+        .map_err(|error| error.to_string())
+        .and_then(|()| exclude_from_backup(&folder));
+    if let Err(error) = marked {
+        eprintln!("data folder not excluded from backups: {error}");
+    }
+    folder
+}
+
+/// Marks `folder` (and so everything in it) excluded from iCloud and computer backups:
+/// `NSURLIsExcludedFromBackupKey`, the one way iOS offers. Not `Library/Caches`, which iOS also
+/// leaves out of backups but may empty when space runs low, losing unsent feedback.
+#[cfg(target_os = "ios")]
+#[allow(unsafe_code)]
+fn exclude_from_backup(folder: &Path) -> Result<(), String> {
+    use objc2::runtime::AnyObject;
+    use objc2_foundation::{NSNumber, NSString, NSURLIsExcludedFromBackupKey, NSURL};
+    let path = NSString::from_str(&folder.to_string_lossy());
+    let url = NSURL::fileURLWithPath_isDirectory(&path, true);
+    let yes = NSNumber::numberWithBool(true);
+    let value: &AnyObject = &yes;
+    // SAFETY: `url` is a file URL of a folder that exists, the value is an NSNumber holding a
+    // boolean (the type Foundation documents for this key), and the key is Foundation's own
+    // constant, valid for the whole run of the app.
+    unsafe { url.setResourceValue_forKey_error(Some(value), NSURLIsExcludedFromBackupKey) }
+        .map_err(|error| error.localizedDescription().to_string())
 }
 
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
@@ -127,6 +159,8 @@ pub enum SystemEvent {
     Online,
     /// The Android back button.
     Back,
+    /// The app went to the background (the page was hidden).
+    Background,
 }
 
 impl SystemEvent {
@@ -136,26 +170,45 @@ impl SystemEvent {
             "foreground" => Some(SystemEvent::Foreground),
             "online" => Some(SystemEvent::Online),
             "back" => Some(SystemEvent::Back),
+            "background" => Some(SystemEvent::Background),
             _ => None,
         }
     }
 }
 
+/// How long the app may stay in the background before, with a PIN set, it is locked again.
+pub const RELOCK_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// What the app does about an event. Returns false for a back press the app did not use, which
-/// then belongs to the system.
+/// then belongs to the system (also every back press while the app is locked).
 pub fn handle(event: SystemEvent, ui: &mut Ui, engine: Option<&SyncEngine>) -> bool {
     match event {
         SystemEvent::Foreground | SystemEvent::Online => {
             if let Some(engine) = engine {
                 engine.kick();
             }
+            if event == SystemEvent::Foreground {
+                let away = (ui.away_since)();
+                ui.away_since.set(None);
+                if away.is_some_and(|since| since.elapsed() >= RELOCK_AFTER)
+                    && engine.is_some_and(|engine| engine.outbox().has_pin().unwrap_or(true))
+                {
+                    ui.locked.set(true);
+                }
+            }
             true
         }
-        SystemEvent::Back => ui.back(),
+        SystemEvent::Background => {
+            if (ui.away_since)().is_none() {
+                ui.away_since.set(Some(std::time::Instant::now()));
+            }
+            true
+        }
+        SystemEvent::Back => !(ui.locked)() && ui.back(),
     }
 }
 
-/// Installed in the page once: reports the page becoming visible, the network coming up (the
+/// Installed in the page once: reports the page becoming visible or hidden, the network coming up (the
 /// web view's own `online` event, and `ourvoice-online` from Android's connectivity callback
 /// in android/MainActivity.kt), and the back button (MainActivity calls `ourvoiceBack`).
 pub const PAGE_LISTENERS: &str = r#"
@@ -164,7 +217,7 @@ window.ourvoiceBack = () => report("back");
 window.addEventListener("online", () => report("online"));
 window.addEventListener("ourvoice-online", () => report("online"));
 document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState === "visible") report("foreground");
+  report(document.visibilityState === "visible" ? "foreground" : "background");
 });
 await new Promise(() => {});
 "#;
@@ -327,8 +380,12 @@ mod tests {
             SystemEvent::from_page("foreground"),
             Some(SystemEvent::Foreground)
         );
+        assert_eq!(
+            SystemEvent::from_page("background"),
+            Some(SystemEvent::Background)
+        );
         assert_eq!(SystemEvent::from_page("resize"), None);
-        for name in ["\"back\"", "\"online\"", "\"foreground\""] {
+        for name in ["\"back\"", "\"online\"", "\"foreground\"", "\"background\""] {
             assert!(
                 PAGE_LISTENERS.contains(name),
                 "the page never reports {name}"

@@ -1,12 +1,13 @@
 //! The UI's state: which screen is shown (a stack, so Back and the Android back button work),
-//! the language, the form being filled in, its errors, the sync engine's latest snapshot (its
+//! the language, the form being filled in, its errors, whether the app lock is closed, the sync engine's latest snapshot (its
 //! phase and the outbox's counts, which the sync line and settings show without reading the
 //! database), and a tick that moves whenever the outbox or the sync state changed.
 //!
 //! Guarantees: the form's text is kept until the submission is stored; changing the language
 //! or going back never clears it; a storage call that fails in an event handler is shown to the
 //! citizen in their language ([`Ui::check`]), never dropped; a choice to publish the text is sent only while the form
-//! offers it (a later switch to confidential or to staff drops it).
+//! offers it (a later switch to confidential or to staff drops it); the text of a complaint
+//! about office staff is hidden on the phone once received unless the citizen unticks it.
 
 use chrono::NaiveDate;
 use dioxus::prelude::*;
@@ -55,6 +56,9 @@ pub struct FormState {
     /// The citizen chose to make the text public; it counts only while
     /// [`FormState::may_publish_text`] holds (the form shows the choice only then).
     pub publish_text: bool,
+    /// The citizen's choice to keep no readable copy of the text on this phone once the office
+    /// has it; `None` until they choose, which means [`FormState::hides_text`]'s default.
+    pub hide_text: Option<bool>,
     pub confidential: bool,
     pub name: String,
     pub phone: String,
@@ -101,6 +105,14 @@ impl FormState {
         }
     }
 
+    /// Whether the text will be hidden on this phone once the office has it: as the citizen
+    /// chose, else on for complaints about office staff (whoever holds a shared phone may be
+    /// the one the complaint is about, or close to them).
+    pub fn hides_text(&self) -> bool {
+        self.hide_text
+            .unwrap_or(self.about_staff && self.kind.unwrap_or(Kind::Complaint) == Kind::Complaint)
+    }
+
     /// Whether the text will be public if sent as it is.
     pub fn text_is_public(&self) -> bool {
         self.publish_text && self.may_publish_text()
@@ -138,6 +150,7 @@ impl FormState {
             },
             profile: (profile != RespondentProfile::default()).then_some(profile),
             locale: lang,
+            hide_text: self.hides_text(),
         })
     }
 }
@@ -160,6 +173,10 @@ pub struct Ui {
     /// The message key of the last storage call that failed, shown above every screen until
     /// the citizen dismisses it.
     pub storage_error: Signal<Option<&'static str>>,
+    /// The app lock is closed: the root shows the lock screen and nothing else.
+    pub locked: Signal<bool>,
+    /// When the app went to the background (the page was hidden), if it is there now.
+    pub away_since: Signal<Option<std::time::Instant>>,
 }
 
 impl Ui {

@@ -121,6 +121,20 @@ dd.contact { display: flex; gap: .4rem; align-items: center; }
 .welcome-langs { display: flex; flex-direction: column; gap: 1rem; }
 .welcome-langs .button { font-size: 1.3rem; min-height: 4rem; }
 .logo { display: flex; justify-content: center; color: var(--brand); }
+.center { text-align: center; }
+.sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0,0,0,0); white-space: nowrap; border: 0; }
+.pin-pad { display: flex; flex-direction: column; align-items: center; gap: .75rem; }
+.pin-prompt { font-size: 1.15rem; font-weight: 700; text-align: center; }
+.pin-dots { display: flex; gap: .75rem; min-height: 1.25rem; }
+.pin-dot { width: 1.1rem; height: 1.1rem; border-radius: 50%; border: 2px solid var(--brand); }
+.pin-dot.on { background: var(--brand); }
+.keys { display: grid; grid-template-columns: repeat(3, minmax(4rem, 5.5rem)); gap: .6rem; }
+.key { min-height: 4rem; min-width: 4rem; border-radius: 1rem; border: 2px solid var(--line); background: #fff; color: var(--ink);
+  font: inherit; font-size: 1.6rem; font-weight: 700; cursor: pointer; display: inline-flex; align-items: center; justify-content: center; }
+.key:active { background: var(--brand-soft); }
+.key.ok { background: var(--brand); border-color: var(--brand); color: #fff; font-size: 1.1rem; }
+.key.ok:disabled { opacity: .45; }
+.lock-note { background: var(--brand-soft); color: var(--brand-dark); border-radius: .9rem; padding: .75rem 1rem; display: flex; gap: .6rem; align-items: flex-start; }
 .version { text-align: center; color: var(--muted); background: none; border: 0; font: inherit; min-height: 3rem; }
 "#;
 

@@ -34,6 +34,7 @@ fn draft(text: &str) -> Draft {
         privacy: Privacy::Anonymous,
         profile: None,
         locale: Lang::Km,
+        hide_text: false,
     }
 }
 
@@ -445,8 +446,8 @@ fn the_case_says_when_the_office_should_answer_how_to_reach_it_and_who_said_what
     assert!(!dioxus_ssr::render(&dom).contains("answer-deadline"));
 }
 
-/// The app on `screen` with the form filled in by `fill` (a valid anonymous complaint about
-/// CH-120101 before it), rendered; the listeners it made.
+/// The app on `screen` (unlocked) with the form filled in by `fill` (a valid anonymous complaint
+/// about CH-120101 before it), rendered; the listeners it made.
 fn on_screen(
     device: &Arc<Device>,
     screen: ourvoice::state::Screen,
@@ -472,6 +473,8 @@ fn on_screen(
         fill(&mut form);
         ui.form.set(form);
         ui.go(screen);
+        // Opened with the PIN, if one is set.
+        ui.locked.set(false);
     });
     let mut mutations = dioxus::core::Mutations::default();
     render_settled(&mut dom, &mut mutations);
@@ -590,18 +593,25 @@ fn a_ticked_choice_is_on_the_review_and_reaches_the_outbox() {
     use ourvoice::state::Screen;
     let folder = tempfile::tempdir().unwrap();
     let device = device(&folder);
-    // A complaint has two checkboxes, "about staff" and "let everyone read"; which listener is
-    // which is the renderer's business, so find the one that ticks the choice to publish.
-    let (mut dom, boxes, staff) = (0..2)
-        .find_map(|candidate| {
-            let (mut dom, mutations) = on_screen(&device, Screen::Form, |_| {});
-            let boxes = change_targets(&mutations);
-            assert_eq!(boxes.len(), 2, "{boxes:?}");
-            tick(&mut dom, boxes[candidate], true);
-            let ticked = ui_of(&dom).form.read().publish_text;
-            ticked.then_some((dom, boxes, 1 - candidate))
-        })
-        .expect("a checkbox ticks the choice to publish");
+    // A complaint has three checkboxes, "about staff", "let everyone read" and "hide on this
+    // phone"; which listener is which is the renderer's business, so find each by what ticking
+    // it changes.
+    let which = |ticked: fn(&ourvoice::state::FormState) -> bool| {
+        (0..3)
+            .find(|&candidate| {
+                let (mut dom, mutations) = on_screen(&device, Screen::Form, |_| {});
+                let boxes = change_targets(&mutations);
+                assert_eq!(boxes.len(), 3, "{boxes:?}");
+                tick(&mut dom, boxes[candidate], true);
+                let form = ui_of(&dom).form.read().clone();
+                ticked(&form)
+            })
+            .expect("a checkbox for it")
+    };
+    let (publish, staff) = (which(|f| f.publish_text), which(|f| f.about_staff));
+    let (mut dom, mutations) = on_screen(&device, Screen::Form, |_| {});
+    let boxes = change_targets(&mutations);
+    tick(&mut dom, boxes[publish], true);
     let ui = ui_of(&dom);
     assert!(!ui.form.read().about_staff, "{:?}", ui.form.read());
     assert!(tag_of(&dioxus_ssr::render(&dom), "publish-text").contains("checked"));
@@ -767,4 +777,300 @@ fn the_sync_line_shows_the_engines_snapshot_and_says_when_storage_cannot_be_read
     let html = dioxus_ssr::render(&dom);
     assert!(html.contains("កន្លែងផ្ទុកទិន្នន័យរបស់ទូរសព្ទនេះមានបញ្ហា"), "{html}");
     assert!(!html.contains("មិនទាន់បានផ្ញើអ្វីនៅឡើយ"), "{html}");
+}
+
+/// The app as it opens on this device, rendered, with the listeners it made.
+fn opened(device: &Arc<Device>) -> (VirtualDom, dioxus::core::Mutations) {
+    let mut dom =
+        VirtualDom::new(ourvoice::App).with_root_context(DeviceContext(Ok(Arc::clone(device))));
+    let mut mutations = dom.rebuild_to_vec();
+    render_settled(&mut dom, &mut mutations);
+    (dom, mutations)
+}
+
+/// The element whose `id` attribute the renderer set to `name` (a dynamic attribute, such as
+/// the PIN pad's `{id}-key-{digit}`).
+fn element(mutations: &dioxus::core::Mutations, name: &str) -> dioxus::core::ElementId {
+    mutations
+        .edits
+        .iter()
+        .find_map(|edit| match edit {
+            dioxus::core::Mutation::SetAttribute {
+                name: "id",
+                value: dioxus::core::AttributeValue::Text(value),
+                id,
+                ..
+            } if value == name => Some(*id),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no #{name} among the edits"))
+}
+
+/// Presses `digits` on the PIN pad `pad` (as rendered in `mutations`), then its confirming key;
+/// what the renderer did about the last.
+fn press_pin(
+    dom: &mut VirtualDom,
+    mutations: &dioxus::core::Mutations,
+    pad: &str,
+    digits: &str,
+) -> dioxus::core::Mutations {
+    for digit in digits.chars() {
+        click(dom, element(mutations, &format!("{pad}-key-{digit}")));
+    }
+    click_seen(dom, element(mutations, &format!("{pad}-ok")))
+}
+
+#[test]
+fn with_a_pin_the_app_opens_locked_and_only_the_right_pin_opens_it() {
+    use ourvoice_protocol::CaseStatus;
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    accepted_complaint(&device, CaseStatus::Received, 1);
+    device.outbox.set_pin("2580").unwrap();
+
+    let (mut dom, mutations) = opened(&device);
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("data-screen=\"Lock\""), "{html}");
+    assert!(html.contains("ចុចលេខសម្ងាត់របស់អ្នក"), "{html}");
+    // The keypad in Khmer digits; nothing of the feedback, the home screen or a way back.
+    for digit in ["១", "២", "៣", "៤", "៥", "៦", "៧", "៨", "៩", "០"] {
+        assert!(html.contains(&format!(">{digit}<")), "{digit}: {html}");
+    }
+    for hidden in ["open-feedback", "start-complaint", "id=\"back\"", "ផ្លូវខូច"] {
+        assert!(!html.contains(hidden), "{hidden} while locked: {html}");
+    }
+    press_pin(&mut dom, &mutations, "lock-pad", "1111");
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("data-screen=\"Lock\""), "{html}");
+    assert!(
+        html.contains("id=\"lock-refused\"") && html.contains("លេខសម្ងាត់មិនត្រូវទេ"),
+        "{html}"
+    );
+    assert!(
+        html.contains("data-count=\"0\""),
+        "the pad forgot the digits: {html}"
+    );
+    // Digits beyond six are not kept, and deleting takes the last one back.
+    for _ in 0..8 {
+        click(&mut dom, element(&mutations, "lock-pad-key-1"));
+    }
+    assert!(dioxus_ssr::render(&dom).contains("data-count=\"6\""));
+    let delete = element(&mutations, "lock-pad-delete");
+    click(&mut dom, delete);
+    assert!(dioxus_ssr::render(&dom).contains("data-count=\"5\""));
+    for _ in 0..5 {
+        click(&mut dom, delete);
+    }
+    press_pin(&mut dom, &mutations, "lock-pad", "2580");
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("data-screen=\"Home\""), "{html}");
+    assert!(html.contains("id=\"open-feedback\""), "{html}");
+
+    // Forgot the PIN: said plainly, and nothing opens.
+    let (mut dom, mutations) = opened(&device);
+    // The language switch, then the lock screen's own "I forgot my PIN".
+    click(&mut dom, click_targets(&mutations)[1]);
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("id=\"lock-forgot-help\""), "{html}");
+    assert!(html.contains("លុបទិន្នន័យ"), "{html}");
+    assert!(html.contains("data-screen=\"Lock\""), "{html}");
+}
+
+#[test]
+fn waits_after_wrong_pins_are_said_in_the_citizens_digits_and_kept_across_a_restart() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    device.outbox.set_setting("privacy_seen", "1").unwrap();
+    device.outbox.set_pin("2580").unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    for _ in 0..4 {
+        device.outbox.check_pin("0000", now).unwrap();
+    }
+    // The app restarts during the 30 seconds' wait: even the right PIN waits.
+    let (mut dom, mutations) = opened(&device);
+    press_pin(&mut dom, &mutations, "lock-pad", "2580");
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("data-screen=\"Lock\""), "{html}");
+    assert!(
+        ["៣០", "២៩", "២៨"]
+            .iter()
+            .any(|s| html.contains(&format!("សូមរង់ចាំ {s} វិនាទី"))),
+        "{html}"
+    );
+    device.outbox.set_setting("lang", "en").unwrap();
+    let (mut dom, mutations) = opened(&device);
+    press_pin(&mut dom, &mutations, "lock-pad", "2580");
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("seconds, then try again"), "{html}");
+    assert!(
+        html.contains(">1<") && html.contains(">0<"),
+        "Latin digits in English"
+    );
+}
+
+#[test]
+fn coming_back_after_a_while_in_the_background_locks_again() {
+    use ourvoice::platform::{handle, SystemEvent, RELOCK_AFTER};
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    device.outbox.set_setting("privacy_seen", "1").unwrap();
+    let (mut dom, _) = opened(&device);
+    let ui = ui_of(&dom);
+    let away = |dom: &mut VirtualDom, how_long: std::time::Duration| {
+        dom.in_runtime(|| {
+            let mut ui = ui;
+            handle(SystemEvent::Background, &mut ui, Some(&device.engine));
+            let since = std::time::Instant::now() - how_long;
+            ui.away_since.set(Some(since));
+            handle(SystemEvent::Foreground, &mut ui, Some(&device.engine));
+        });
+        render_settled(dom, &mut dioxus::core::NoOpMutations);
+        dioxus_ssr::render(dom)
+    };
+    // Without a PIN nothing locks.
+    let html = away(&mut dom, RELOCK_AFTER * 2);
+    assert!(html.contains("data-screen=\"Home\""), "{html}");
+    device.outbox.set_pin("2580").unwrap();
+    // A short look elsewhere does not lock; a while away does.
+    let html = away(&mut dom, RELOCK_AFTER / 3);
+    assert!(html.contains("data-screen=\"Home\""), "{html}");
+    let html = away(&mut dom, RELOCK_AFTER);
+    assert!(html.contains("data-screen=\"Lock\""), "{html}");
+    // While locked, the system's back button is the system's (it leaves the app).
+    dom.in_runtime(|| {
+        let mut ui = ui;
+        assert!(!handle(SystemEvent::Back, &mut ui, Some(&device.engine)));
+    });
+}
+
+/// Clicks like [`click`], and returns what the renderer did about it.
+fn click_seen(dom: &mut VirtualDom, id: dioxus::core::ElementId) -> dioxus::core::Mutations {
+    use dioxus::html::{PlatformEventData, SerializedHtmlEventConverter, SerializedMouseData};
+    dioxus::html::set_event_converter(Box::new(SerializedHtmlEventConverter));
+    let data = PlatformEventData::new(Box::new(SerializedMouseData::default()));
+    let event = Event::new(
+        std::rc::Rc::new(data) as std::rc::Rc<dyn std::any::Any>,
+        true,
+    );
+    dom.runtime().handle_event("click", event, id);
+    let mut mutations = dioxus::core::Mutations::default();
+    render_settled(dom, &mut mutations);
+    mutations
+}
+
+/// Settings with the app lock's card in `step` words: the listener that leads there from the
+/// screen as it opens (found by trying each), and what the renderer did.
+fn settings_after(device: &Arc<Device>, words: &str) -> (VirtualDom, dioxus::core::Mutations) {
+    use ourvoice::state::Screen;
+    let (_, mutations) = on_screen(device, Screen::Settings, |_| {});
+    for target in click_targets(&mutations) {
+        let (mut dom, _) = on_screen(device, Screen::Settings, |_| {});
+        let seen = click_seen(&mut dom, target);
+        if dioxus_ssr::render(&dom).contains(words) {
+            return (dom, seen);
+        }
+    }
+    panic!("nothing on Settings leads to {words:?}");
+}
+
+#[test]
+fn a_pin_is_set_twice_the_same_in_settings_and_removed_only_with_it() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    device.outbox.set_setting("lang", "en").unwrap();
+    let pad = "lock-settings-pad";
+    let (mut dom, seen) = settings_after(&device, "id=\"lock-settings-pad\"");
+    assert!(dioxus_ssr::render(&dom).contains("data-pin=\"off\""));
+    let seen = press_pin(&mut dom, &seen, pad, "1357");
+    assert!(dioxus_ssr::render(&dom).contains("Press the same PIN again"));
+    // Two different PINs: nothing is set, and the citizen chooses again.
+    let seen = press_pin(&mut dom, &seen, pad, "2468");
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("The two PINs were not the same"), "{html}");
+    assert!(html.contains("Choose a PIN of 4 to 6 digits"), "{html}");
+    assert!(!device.outbox.has_pin().unwrap());
+    let seen = press_pin(&mut dom, &seen, pad, "135790");
+    press_pin(&mut dom, &seen, pad, "135790");
+    let html = dioxus_ssr::render(&dom);
+    assert!(
+        html.contains("PIN saved") && html.contains("data-pin=\"on\""),
+        "{html}"
+    );
+    assert!(device.outbox.has_pin().unwrap());
+    let stored = device.outbox.setting("pin_hash").unwrap().unwrap();
+    assert!(stored.starts_with("$argon2id$") && !stored.contains("135790"));
+
+    // Removing takes the current PIN: a wrong one is refused and counted, the right one removes.
+    let pad = "lock-remove-pad";
+    let (mut dom, seen) = settings_after(&device, "id=\"lock-remove-pad\"");
+    press_pin(&mut dom, &seen, pad, "1357");
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("Wrong PIN. Try again."), "{html}");
+    assert!(device.outbox.has_pin().unwrap());
+    press_pin(&mut dom, &seen, pad, "135790");
+    let html = dioxus_ssr::render(&dom);
+    assert!(
+        html.contains("PIN removed") && html.contains("data-pin=\"off\""),
+        "{html}"
+    );
+    assert!(!device.outbox.has_pin().unwrap());
+}
+
+#[test]
+fn the_text_of_a_complaint_about_staff_is_hidden_on_the_phone_once_received() {
+    use ourvoice::state::Screen;
+    use ourvoice_protocol::CaseStatus;
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    // Offered off for other complaints, on by default for one about the office's staff.
+    let (dom, _) = on_screen(&device, Screen::Form, |_| {});
+    let html = dioxus_ssr::render(&dom);
+    assert!(!tag_of(&html, "hide-text").contains("checked"), "{html}");
+    assert!(html.contains("លាក់អ្វីដែលខ្ញុំសរសេរ នៅលើទូរសព្ទនេះ"), "{html}");
+    let (dom, _) = on_screen(&device, Screen::Form, |f| f.about_staff = true);
+    assert!(tag_of(&dioxus_ssr::render(&dom), "hide-text").contains("checked"));
+    // Said on the review, and stored with the item by Send.
+    let (mut dom, mutations) = on_screen(&device, Screen::Review, |f| {
+        f.about_staff = true;
+        f.description = "មន្ត្រីឈ្មោះសុខ សុំលុយខ្ញុំ".into();
+    });
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("data-hide=\"true\""), "{html}");
+    let send = *click_targets(&mutations).last().unwrap();
+    click(&mut dom, send);
+    let items = device.outbox.list().unwrap();
+    assert_eq!(items.len(), 1, "stored by Send");
+    assert!(items[0].hide_text && !items[0].text_hidden);
+    let id = items[0].id;
+
+    // Until the office has it, the citizen still reads it.
+    let mut dom = detail(&device, id);
+    render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
+    assert!(dioxus_ssr::render(&dom).contains("មន្ត្រីឈ្មោះសុខ សុំលុយខ្ញុំ"));
+    // Received: the text is gone from the phone, and the screen says it is hidden.
+    device.outbox.claim_due(0, 10, 1 << 20, true).unwrap();
+    let accepted = ourvoice_outbox::Settlement::Accepted {
+        server_number: 9,
+        office: "CH-120101".into(),
+        status: CaseStatus::Received,
+        seq: 1,
+        received_at: 0,
+        answer_by: None,
+    };
+    device.outbox.settle(&[(id, accepted)], 0).unwrap();
+    for (lang, words) in [
+        ("km", "បានលាក់នៅលើទូរសព្ទនេះ"),
+        ("en", "Your text is hidden on this phone."),
+    ] {
+        device.outbox.set_setting("lang", lang).unwrap();
+        let mut dom = detail(&device, id);
+        render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
+        let html = dioxus_ssr::render(&dom);
+        assert!(
+            html.contains("id=\"detail-text-hidden\"") && html.contains(words),
+            "{html}"
+        );
+        assert!(!html.contains("មន្ត្រីឈ្មោះសុខ"), "{html}");
+        assert!(html.contains("OV-"), "the tracking code stays: {html}");
+    }
 }

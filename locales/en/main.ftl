@@ -220,6 +220,41 @@ testers-saved = Saved.
 testers-bad-server = Enter an address that starts with http:// or https://.
 testers-https-only = This build sends only to addresses that start with https://.
 
+## App lock
+lock-title = Our Voice is locked
+lock-enter = Press your PIN
+lock-open = Open
+lock-wrong = Wrong PIN. Try again.
+lock-wait-seconds = Wrong PIN. Wait { $count } seconds, then try again.
+lock-wait-minutes = Wrong PIN. Wait { $count } minutes, then try again.
+lock-forgot = I forgot my PIN
+lock-forgot-help = Nobody can open the app without the PIN, and nobody can send it to you. The only way is to clear this app's data in the phone's settings (Settings, then Apps, then Our Voice, then Storage, then Clear data). That removes the PIN and everything the app keeps on this phone: feedback not yet sent is lost, and so is your list of feedback.
+lock-forgot-kept = What the office has already received stays with the office. Keep your tracking codes written down somewhere safe.
+pin-delete = Delete the last digit
+pin-entered = { $count } digits pressed
+lock-settings-title = Lock the app with a PIN
+lock-settings-off = Set a PIN so that nobody else can open your feedback on this phone.
+lock-settings-on = The app asks for your PIN when it opens, and when you come back to it after a while.
+lock-set = Set a PIN
+lock-change = Change the PIN
+lock-remove = Remove the PIN
+lock-remove-ok = Remove
+lock-cancel = Cancel
+lock-current = Press your PIN now
+lock-choose = Choose a PIN of 4 to 6 digits
+lock-again = Press the same PIN again
+lock-next = Next
+lock-save = Save
+lock-mismatch = The two PINs were not the same. Choose a PIN again.
+lock-saved = PIN saved. The app will ask for it when it opens.
+lock-removed = PIN removed. The app opens without a PIN.
+form-phone-title = On this phone
+form-hide-text = Hide what I wrote on this phone once the office has received it
+form-hide-text-hint = For a phone that others use too. You will still see where it stands and the office's replies.
+review-text-hidden-later = Hidden on this phone once the office has received it
+review-text-kept = Kept on this phone
+detail-text-hidden = Your text is hidden on this phone.
+
 ## Errors: one message per code of the protocol
 error-malformed = Something in this field could not be read.
 error-id_invalid = This feedback has a broken identifier. Please write it again.

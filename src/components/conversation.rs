@@ -1,6 +1,7 @@
 //! One conversation per case: the office's questions and answers and the citizen's answers and
 //! ratings, in the order they happened, each saying who said it, when, and — for the citizen's
-//! own — where it stands (waiting, sent, not delivered).
+//! own — where it stands (waiting, sent, not delivered); an answer blanked because the case's
+//! text is hidden on this phone says so.
 //!
 //! Guarantees: the order is the server's (events' sequence numbers) for everything the server
 //! has, so a phone's wrong clock cannot reorder it; what is still on the phone comes last, in
@@ -82,6 +83,8 @@ pub fn Conversation(replies: Vec<ReplyRecord>, actions: Vec<Action>) -> Element 
                             let (words, kind) = action_state(&tr, &action);
                             let role = if kind == StateKind::Bad { "alert" } else { "status" };
                             let (what, text) = match &action.body {
+                                // Blank once sent on a case whose text is hidden on this phone.
+                                ActionBody::Answer(text) if text.is_empty() => (tr.t("detail-my-answer"), tr.t("detail-text-hidden")),
                                 ActionBody::Answer(text) => (tr.t("detail-my-answer"), text.clone()),
                                 ActionBody::Rating(stars) => (
                                     tr.t("detail-my-rating"),

@@ -1,6 +1,6 @@
 //! The top bar: Back (when there is somewhere to go back to), the screen's title, on screens
 //! that show what the citizen wrote a quick exit to the home screen (for a shared phone, when
-//! someone comes near), and the language switch, one tap away on every screen.
+//! someone comes near; with an app lock PIN set it also locks the app), and the language switch, one tap away on every screen.
 
 use dioxus::prelude::*;
 use ourvoice_protocol::Lang;
@@ -15,7 +15,9 @@ pub fn Header(title: String, #[props(default)] quick_exit: bool) -> Element {
     let device = use_device();
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
-    let can_go_back = ui.stack.read().len() > 1;
+    // Nothing to go back to from the lock screen.
+    let can_go_back = ui.stack.read().len() > 1 && !(ui.locked)();
+    let relock = device.clone();
     let (other, other_label) = match lang {
         Lang::Km => (Lang::En, Tr::new(Lang::En).t("lang-en")),
         Lang::En => (Lang::Km, Tr::new(Lang::Km).t("lang-km")),
@@ -31,8 +33,15 @@ pub fn Header(title: String, #[props(default)] quick_exit: bool) -> Element {
             h1 { {title} }
             if quick_exit {
                 button { class: "icon-button", id: "quick-exit", "aria-label": tr.t("nav-quick-exit"), title: tr.t("nav-quick-exit"),
-                    // Home, with nothing to go back to.
-                    onclick: move |_| ui.home(),
+                    // Home, with nothing to go back to; with a PIN set, locked as well.
+                    onclick: move |_| {
+                        ui.home();
+                        if let Ok(device) = &relock.0 {
+                            if ui.check(device.outbox.has_pin(), "error-storage-read") != Some(false) {
+                                ui.locked.set(true);
+                            }
+                        }
+                    },
                     Icon { name: "close" }
                 }
             }

@@ -1,13 +1,14 @@
 //! Pieces shared by several screens: the top bar, the sync line, icons, field errors, rating
 //! stars, the words for an item's state, the answer deadline, the tracking code (copy, share, spelled out), a case's
-//! conversation, the citizen's answer or rating of a case, and what the citizen is told when
-//! the phone's storage fails.
+//! conversation, the citizen's answer or rating of a case, the PIN keypad, and what the citizen
+//! is told when the phone's storage fails.
 
 mod citizen_reply;
 mod conversation;
 mod deadline;
 mod header;
 mod icons;
+mod pin_pad;
 mod rating;
 mod status;
 mod sync_line;
@@ -18,6 +19,7 @@ pub use conversation::Conversation;
 pub use deadline::AnswerDeadline;
 pub use header::Header;
 pub use icons::{Icon, KindIcon};
+pub use pin_pad::PinPad;
 pub use rating::Stars;
 pub use status::{state_code, state_icon, state_label, StateKind, StatePill};
 pub use sync_line::SyncLine;

@@ -1,7 +1,8 @@
 //! One submission: its tracking code (to copy, share or read out), where it stands, when the
 //! office should answer by and where it goes if it does not, how to reach the office, what was
-//! sent, and one conversation with the office (its questions and answers, the citizen's
-//! answers and ratings with where each stands), then what the citizen may send now.
+//! sent (or that its text is hidden on this phone), and one conversation with the office (its
+//! questions and answers, the citizen's answers and ratings with where each stands), then what
+//! the citizen may send now.
 
 use chrono::DateTime;
 use dioxus::prelude::*;
@@ -127,7 +128,10 @@ pub fn DetailView(id: Uuid) -> Element {
                         dt { {tr.t("form-overall")} }
                         dd { {format!("{} — {}", "★".repeat(evaluation.overall as usize), tr.t(&format!("rating-{}", evaluation.overall)))} }
                     }
-                    if !s.description.is_empty() {
+                    if item.text_hidden {
+                        dt { {tr.t(&format!("form-description-{}", item.kind.as_str()))} }
+                        dd { id: "detail-text-hidden", class: "muted", Icon { name: "hidden", size: 20 } " " {tr.t("detail-text-hidden")} }
+                    } else if !s.description.is_empty() {
                         dt { {tr.t(&format!("form-description-{}", item.kind.as_str()))} }
                         dd { id: "detail-description", {s.description.clone()} }
                     }

@@ -1,8 +1,9 @@
 //! The form for each kind of feedback: what is needed first (service category of the chosen
 //! office, description with a live character count, ratings for evaluations, privacy choice,
 //! what anyone can see — with the choice to make the text public, off by default and offered
-//! only where the protocol allows it), then the optional parts folded away until the citizen
-//! opens them (the day of the visit, "about you"). Errors appear next to their fields, and a
+//! only where the protocol allows it; whether the text stays readable on this phone once
+//! received, hidden by default for complaints about office staff), then the optional parts
+//! folded away until the citizen opens them (the day of the visit, "about you"). Errors appear next to their fields, and a
 //! folded part with an error in it opens; nothing typed is ever lost.
 
 use chrono::{Datelike, Utc};
@@ -73,6 +74,7 @@ pub fn FormView() -> Element {
             }
             PrivacySection {}
             PublicSection {}
+            PhoneSection {}
             DateSection {}
             AboutYouSection {}
             button { class: "button", id: "form-continue", onclick: move |_| check_and_continue(ui), {tr.t("form-check")} }
@@ -359,6 +361,29 @@ fn PublicSection() -> Element {
             } else {
                 p { class: "muted", id: "text-stays-private", {tr.t("form-public-private")} }
             }
+        }
+    }
+}
+
+/// On this phone: whether what the citizen wrote is hidden here once the office has it (on by
+/// default for complaints about office staff, until the citizen chooses).
+#[component]
+fn PhoneSection() -> Element {
+    let mut ui = use_ui();
+    let lang = (ui.lang)();
+    let tr = Tr::new(lang);
+    let hides = ui.form.read().hides_text();
+
+    rsx! {
+        section { class: "card", id: "form-phone",
+            h3 { {tr.t("form-phone-title")} }
+            label { class: "checkbox",
+                input { r#type: "checkbox", id: "hide-text", checked: hides,
+                    "aria-describedby": "hide-text-hint",
+                    onchange: move |e| { ui.form.write().hide_text = Some(e.checked()); } }
+                span { {tr.t("form-hide-text")} }
+            }
+            p { class: "muted", id: "hide-text-hint", {tr.t("form-hide-text-hint")} }
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The review step: everything the citizen is about to send, in their language, and whether
-//! its text will be public, with Change (back to the form, nothing lost) and Send (stored on
+//! its text will be public and whether it stays readable on this phone, with Change (back to the form, nothing lost) and Send (stored on
 //! the phone first, then sent).
 
 use chrono::Utc;
@@ -139,6 +139,10 @@ pub fn ReviewView() -> Element {
                     dt { {tr.t("form-public-title")} }
                     dd { id: "review-public", "data-public": if form.text_is_public() { "true" } else { "false" },
                         {tr.t(if form.text_is_public() { "review-text-public" } else { "review-text-private" })}
+                    }
+                    dt { {tr.t("form-phone-title")} }
+                    dd { id: "review-hide", "data-hide": if form.hides_text() { "true" } else { "false" },
+                        {tr.t(if form.hides_text() { "review-text-hidden-later" } else { "review-text-kept" })}
                     }
                 }
             }

@@ -1,4 +1,4 @@
-//! Settings: language, privacy page, deleting this phone's copy of sent feedback, and a hidden
+//! Settings: language, the app lock's PIN (`lock.rs`), privacy page, deleting this phone's copy of sent feedback, and a hidden
 //! testers' section (tap the version five times; development builds only): server address,
 //! send now, database counts.
 
@@ -8,6 +8,7 @@ use ourvoice_protocol::Lang;
 use crate::components::Header;
 use crate::i18n::{Arg, Tr};
 use crate::state::{use_device, use_ui, Screen};
+use crate::views::LockSettings;
 use crate::APP_VERSION;
 
 #[component]
@@ -56,6 +57,7 @@ pub fn SettingsView() -> Element {
                     }
                 }
             }
+            LockSettings {}
             button { class: "button secondary", id: "settings-privacy", onclick: move |_| ui.go(Screen::Privacy), {tr.t("settings-privacy")} }
             section { class: "card",
                 h3 { {tr.t("settings-delete")} }

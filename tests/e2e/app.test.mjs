@@ -593,3 +593,115 @@ test("the system's back button goes back one screen, and a tester cannot save a 
     await server.stop();
   }
 });
+
+/** Presses `digits` on the PIN pad `pad`, then its confirming key. */
+async function pressPin(page, pad, digits) {
+  for (const digit of digits) await page.click(`#${pad}-key-${digit}`);
+  await page.click(`#${pad}-ok`);
+}
+
+const shared = {
+  km: { staff: 'មន្ត្រីនៅបង្អួចលេខ ២ សុំលុយខ្ញុំ ២០០០០ រៀល ទើបព្រមធ្វើលិខិតឱ្យ។', hidden: /បានលាក់នៅលើទូរសព្ទនេះ/, saved: /បានរក្សាទុកលេខសម្ងាត់/, wrong: /លេខសម្ងាត់មិនត្រូវទេ/, digits: /១.*២.*៣/s, again: /ម្តងទៀត/ },
+  en: { staff: 'The clerk at window 2 asked me for 20000 riel before he would write the letter.', hidden: /Your text is hidden on this phone/, saved: /PIN saved/, wrong: /Wrong PIN/, digits: /1.*2.*3/s, again: /same PIN again/ },
+};
+
+for (const lang of ['km', 'en']) {
+  test(`on a shared phone in ${lang}: a complaint about staff is hidden once received, and a PIN locks the app`, async () => {
+    const t = shared[lang];
+    const folder = tempDir(`shared-${lang}`);
+    const server = await startServer(folder);
+    const app = await startApp(folder, server.url);
+    try {
+      let page = await phonePage(browser, app.url);
+      await firstRun(page, lang);
+
+      // A complaint about the office's staff: hidden on this phone by default, said on the review.
+      await page.click('#start-complaint');
+      await page.fill('#place-search', texts[lang].search);
+      await page.click('#place-results [data-code="OWSO-1201"]');
+      await expectScreen(page, 'Form');
+      await page.click('#category-business_licence');
+      await page.fill('#description', t.staff);
+      assert.equal(await page.isChecked('#hide-text'), false, 'off for other complaints');
+      await page.click('#about-staff');
+      // On for a complaint about staff.
+      await page.waitForFunction(() => document.querySelector('#hide-text').checked);
+      await shot(page, `${lang}-form-hide-text`);
+      await page.click('#form-continue');
+      await expectScreen(page, 'Review');
+      assert.equal(await page.getAttribute('#review-hide', 'data-hide'), 'true');
+      await page.click('#review-send');
+      await waitForText(page, '#confirm-state', new RegExp('^' + texts[lang].sentPrefix.replace('.', '\\.')));
+      await page.click('#confirm-feedback');
+      await page.click('#feedback .list-row');
+      await expectScreen(page, 'Detail');
+      await waitForText(page, '#detail-text-hidden', t.hidden);
+      assert.ok(!(await page.textContent('main')).includes(t.staff.slice(0, 20)), 'the text is not on the screen');
+      await shot(page, `${lang}-detail-hidden`);
+
+      // A PIN, pressed twice the same.
+      await page.click('#quick-exit');
+      await page.click('#open-settings');
+      await page.click('#lock-set');
+      await page.waitForSelector('#lock-settings-pad');
+      await shot(page, `${lang}-settings-pin-choose`);
+      await pressPin(page, 'lock-settings-pad', '2580');
+      await waitForText(page, '#lock-settings-pad-prompt', t.again);
+      await pressPin(page, 'lock-settings-pad', '2580');
+      await waitForText(page, '#lock-said', t.saved);
+      await shot(page, `${lang}-settings-pin-set`);
+
+      // The app opens again (the page reloaded): locked, nothing of the feedback reachable.
+      await page.reload();
+      await expectScreen(page, 'Lock');
+      assert.match(await page.textContent('.keys'), t.digits);
+      assert.equal(await page.locator('#open-feedback, #back, #detail').count(), 0);
+      await shot(page, `${lang}-lock`);
+      await pressPin(page, 'lock-pad', '1111');
+      await waitForText(page, '#lock-refused', t.wrong);
+      await expectScreen(page, 'Lock');
+      await page.click('#lock-forgot');
+      await page.waitForSelector('#lock-forgot-help');
+      await shot(page, `${lang}-lock-wrong`);
+      await pressPin(page, 'lock-pad', '2580');
+      await expectScreen(page, 'Home');
+      // A quick exit locks it again.
+      await page.click('#open-feedback');
+      await page.click('#feedback .list-row');
+      await page.click('#quick-exit');
+      await expectScreen(page, 'Lock');
+      await page.close();
+
+      // At 360 px: the lock screen, then the hidden text and the PIN card.
+      page = await phonePage(browser, app.url, 360);
+      await expectScreen(page, 'Lock');
+      const narrow = async (name) => {
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(wide <= 360, `${name} (${lang}) is ${wide}px wide`);
+        await shot(page, `${lang}-360-${name}`);
+      };
+      await narrow('lock');
+      await pressPin(page, 'lock-pad', '2580');
+      await expectScreen(page, 'Home');
+      await page.click('#open-feedback');
+      await page.click('#feedback .list-row');
+      await waitForText(page, '#detail-text-hidden', t.hidden);
+      await narrow('detail-hidden');
+      await page.click('#quick-exit');
+      await pressPin(page, 'lock-pad', '2580');
+      await expectScreen(page, 'Home');
+      await page.click('#open-settings');
+      await page.click('#lock-remove');
+      await page.waitForSelector('#lock-remove-pad');
+      await narrow('settings-pin-remove');
+      await pressPin(page, 'lock-remove-pad', '2580');
+      await page.waitForSelector('[data-pin="off"]');
+      await page.reload();
+      await expectScreen(page, 'Home');
+      await page.close();
+    } finally {
+      await app.stop();
+      await server.stop();
+    }
+  });
+}

@@ -150,7 +150,9 @@ export async function unfit(page) {
     const shown = (e) => {
       const style = getComputedStyle(e);
       const box = e.getBoundingClientRect();
-      return style.display !== 'none' && style.visibility !== 'hidden' && !e.closest('.sr-only, svg') && (box.width > 0 || box.height > 0);
+      // What a closed <details> folds away is not shown, though Chromium still gives it a box.
+      const folded = e.closest('details:not([open])') && !e.closest('summary') && !e.matches('details');
+      return style.display !== 'none' && style.visibility !== 'hidden' && !e.closest('.sr-only, svg') && !folded && (box.width > 0 || box.height > 0);
     };
     const found = [];
     if (document.documentElement.scrollWidth > width + 1) {

@@ -260,6 +260,7 @@ fn submit(data: &std::path::Path, args: SubmitArgs) -> Result<ExitCode, String> 
         privacy,
         profile: None,
         locale,
+        hide_text: false,
     };
     let outbox = open_outbox(data)?;
     match outbox.submit(draft, Directory::embedded(), APP_VERSION, Utc::now()) {
@@ -497,6 +498,7 @@ fn generate(data: &std::path::Path, count: u64, place: &str) -> Result<ExitCode,
             privacy: Privacy::Anonymous,
             profile: None,
             locale: Lang::Km,
+            hide_text: false,
         };
         let item = match outbox.submit(draft, Directory::embedded(), APP_VERSION, Utc::now()) {
             Ok(item) => item,

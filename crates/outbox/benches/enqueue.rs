@@ -25,6 +25,7 @@ fn main() {
         privacy: Privacy::Anonymous,
         profile: None,
         locale: Lang::Km,
+        hide_text: false,
     };
     let directory = Directory::embedded();
     let runs = 2_000;

@@ -194,7 +194,8 @@ impl Outbox {
     }
 
     /// Records the server's answer for one action. Only a pending action changes; a repeated
-    /// answer is a no-op.
+    /// answer is a no-op. An answer the server took on a case whose text the citizen chose to
+    /// hide is then blanked on this phone.
     pub fn settle_action(
         &self,
         request_id: Uuid,
@@ -284,6 +285,10 @@ impl Queue for Actions {
             due.push((claimed, size));
         }
         Ok(due)
+    }
+
+    fn after_settling(tx: &Transaction<'_>) -> Result<usize, OutboxError> {
+        crate::store::hide_accepted_texts_in(tx)
     }
 
     fn outcome(settlement: &ActionSettlement) -> Outcome {

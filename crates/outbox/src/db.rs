@@ -1,7 +1,8 @@
 //! The one function that opens the outbox database: pragmas, schema creation and upgrades.
 //!
-//! Guarantees: every connection has WAL, `synchronous=FULL`, foreign keys and a busy timeout;
-//! upgrades run in one IMMEDIATE transaction; a database from a newer app is refused, never
+//! Guarantees: every connection has WAL, `synchronous=FULL`, foreign keys, a busy timeout and
+//! `secure_delete` (what is deleted or overwritten is zeroed in the file, not left in free space:
+//! a citizen's hidden text must not be readable in the file's bytes); upgrades run in one IMMEDIATE transaction; a database from a newer app is refused, never
 //! downgraded; an upgraded database has exactly the schema of a fresh one.
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -11,7 +12,7 @@ use std::time::Duration;
 use crate::OutboxError;
 
 /// The schema this code writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// The whole schema at [`SCHEMA_VERSION`], for a new database.
 const CREATE_LATEST: &str = "
@@ -35,7 +36,9 @@ CREATE TABLE submissions (
     seq INTEGER NOT NULL DEFAULT 0,
     status_at INTEGER,
     seen_seq INTEGER NOT NULL DEFAULT 0,
-    answer_by INTEGER
+    answer_by INTEGER,
+    hide_text INTEGER NOT NULL DEFAULT 0,
+    text_hidden INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX submissions_by_state ON submissions (state, next_attempt_at);
 CREATE TABLE replies (
@@ -158,6 +161,12 @@ CREATE TABLE office_contacts (
     hours TEXT
 );
 ",
+    // Version 7: the citizen's choice to keep no readable copy of the text on this phone once
+    // the office has it (`hide_text`), and whether that was done (`text_hidden`).
+    "
+ALTER TABLE submissions ADD COLUMN hide_text INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE submissions ADD COLUMN text_hidden INTEGER NOT NULL DEFAULT 0;
+",
 ];
 
 /// Opens (creating if needed) the outbox database at `path` and brings its schema up to date.
@@ -173,6 +182,7 @@ pub fn open_database(path: &Path) -> Result<Connection, OutboxError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "secure_delete", true)?;
     if cfg!(target_os = "android") {
         // Android's /tmp is not writable for apps: keep temporary tables in memory.
         conn.pragma_update(None, "temp_store", 2)?;
@@ -289,6 +299,7 @@ mod tests {
             (3, None),
             (4, None),
             (5, None),
+            (6, None),
         ];
         assert_eq!(
             cases.len() as u32,
@@ -308,16 +319,17 @@ mod tests {
                 .query_row("PRAGMA user_version", [], |r| r.get(0))
                 .unwrap();
             assert_eq!(found, SCHEMA_VERSION, "from version {version}");
-            let kept: (i64, Option<String>) = upgraded
+            let kept: (i64, Option<String>, bool, bool) = upgraded
                 .query_row(
-                    "SELECT server_number, status FROM submissions WHERE id = 'a'",
+                    "SELECT server_number, status, hide_text, text_hidden FROM submissions WHERE id = 'a'",
                     [],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .unwrap();
+            // A row from before the choice existed was never asked to hide its text.
             assert_eq!(
                 kept,
-                (7, status.map(String::from)),
+                (7, status.map(String::from), false, false),
                 "from version {version}"
             );
             // The citizen's actions attach to the kept submission.
@@ -368,6 +380,9 @@ mod tests {
         let keys: i64 = conn
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
-        assert_eq!((mode.as_str(), sync, keys), ("wal", 2, 1));
+        let zeroed: i64 = conn
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((mode.as_str(), sync, keys, zeroed), ("wal", 2, 1, 1));
     }
 }

@@ -24,6 +24,9 @@ pub struct Draft {
     pub privacy: Privacy,
     pub profile: Option<RespondentProfile>,
     pub locale: Lang,
+    /// Keep no readable copy of the text on this phone once the office has it (a choice of the
+    /// phone's, never sent: see [`crate::Outbox::submit`]).
+    pub hide_text: bool,
 }
 
 pub use ourvoice_protocol::cambodia_today;

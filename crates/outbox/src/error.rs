@@ -18,6 +18,9 @@ pub enum OutboxError {
     /// An answer or rating that cannot be sent (code as the server would name it).
     #[error("this answer or rating cannot be sent: {0}")]
     InvalidAction(&'static str),
+    /// An app lock PIN must be 4 to 6 digits.
+    #[error("a PIN is 4 to 6 digits")]
+    InvalidPin,
     #[error("stored row {id} is unreadable: {reason}")]
     CorruptRow { id: String, reason: String },
 }

@@ -11,12 +11,15 @@
 //!   when a request fails. Answers and ratings ([`Outbox::queue_action`]) are each queued under
 //!   a request id made on the phone.
 //! - Rows are never deleted by syncing; only the citizen deletes settled rows.
+//! - A row whose citizen chose to hide the text keeps no readable copy of it once the server
+//!   accepted it (`store.rs`); the app lock's PIN is kept only as a slow hash (`lock.rs`).
 
 mod actions;
 mod contacts;
 mod db;
 mod draft;
 mod error;
+mod lock;
 mod queue;
 mod store;
 
@@ -26,6 +29,7 @@ pub use actions::{
 pub use db::{open_database, SCHEMA_VERSION};
 pub use draft::{cambodia_today, Draft};
 pub use error::{OutboxError, SubmitError};
+pub use lock::{normalize_pin, pin_delay, PinCheck, PIN_DIGITS, PIN_MEMORY_KIB, PIN_PASSES};
 pub use queue::{Outcome, Queue};
 pub use store::{
     Claimed, Counts, ItemState, Outbox, OutboxItem, ReplyRecord, Settlement, Submissions,

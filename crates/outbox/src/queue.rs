@@ -10,7 +10,8 @@
 //!
 //! A `queued` row that was tried before is "retrying". Guarantees, for every queue:
 //! - a row leaves the pending states (`queued`, `sending`) only through [`Outbox::settle_in`],
-//!   i.e. after the server answered for it, and a repeated answer changes nothing;
+//!   i.e. after the server answered for it, and a repeated answer changes nothing; what settling
+//!   also changes ([`Queue::after_settling`]) commits with it;
 //! - [`Outbox::claim_in`] marks what it hands out `sending` in the same IMMEDIATE transaction;
 //! - [`Outbox::release_in`] changes only rows still `sending`;
 //! - rows a killed app left `sending` are `queued` again when the outbox is next opened.
@@ -52,6 +53,12 @@ pub trait Queue {
 
     /// The settled state an answer leads to and the columns it records.
     fn outcome(settlement: &Self::Settlement) -> Outcome;
+
+    /// What else settling rows of this queue changes, in the same transaction (the blanking of
+    /// a citizen's hidden text once the server has it); how many rows it changed.
+    fn after_settling(_tx: &Transaction<'_>) -> Result<usize, OutboxError> {
+        Ok(0)
+    }
 }
 
 /// A settled state and the columns the server's answer fills in.
@@ -169,7 +176,11 @@ impl Outbox {
             tx.prepare_cached(&sql)?
                 .execute(rusqlite::params_from_iter(values))?;
         }
+        let changed = Q::after_settling(&tx)?;
         tx.commit()?;
+        if changed > 0 {
+            crate::store::checkpoint(&conn)?;
+        }
         Ok(())
     }
 

@@ -3,7 +3,11 @@
 //!
 //! Guarantees: each operation is one SQLite transaction; a pending row becomes accepted,
 //! rejected or conflict only in [`Outbox::settle`]; rows left `sending` by a killed app are
-//! pending again when the outbox is next opened. Submissions are one [`Queue`] of the shared
+//! pending again when the outbox is next opened. A row whose citizen chose to hide the text
+//! keeps it, byte for byte, until the server has accepted it (a resend must be the same bytes);
+//! once accepted, and never before, its description and the citizen's sent answers are
+//! blanked and the file checkpointed, so no readable copy stays on the phone (a settled row is
+//! never sent again, so the blank body never travels). Submissions are one [`Queue`] of the shared
 //! state machine (`queue.rs`); the citizen's answers and ratings, another, are in `actions.rs`.
 
 use chrono::{DateTime, Utc};
@@ -82,6 +86,11 @@ pub struct OutboxItem {
     pub replies: Vec<ReplyRecord>,
     /// Replies the citizen has not opened yet.
     pub unread_replies: u64,
+    /// The citizen chose to keep no readable copy of the text on this phone once the office
+    /// has it.
+    pub hide_text: bool,
+    /// That was done: `submission.description` (and the citizen's sent answers) are blank.
+    pub text_hidden: bool,
 }
 
 /// How many rows are in each state: the sync line on the home screen.
@@ -172,6 +181,10 @@ impl Queue for Submissions {
         Ok(due)
     }
 
+    fn after_settling(tx: &Transaction<'_>) -> Result<usize, OutboxError> {
+        hide_accepted_texts_in(tx)
+    }
+
     fn outcome(settlement: &Settlement) -> Outcome {
         match settlement {
             Settlement::Accepted {
@@ -215,14 +228,18 @@ pub struct Outbox {
 
 const ITEM_COLUMNS: &str =
     "id, tracking_code, kind, place, created_at, state, attempts, next_attempt_at,
-    last_error, server_number, office, rejection, status, body, seen_seq, answer_by";
+    last_error, server_number, office, rejection, status, body, seen_seq, answer_by, hide_text,
+    text_hidden";
 
 impl Outbox {
     /// Opens the outbox at `path`; rows and actions a killed app left `sending` become
     /// pending again.
     pub fn open(path: &Path) -> Result<Outbox, OutboxError> {
-        let conn = open_database(path)?;
+        let mut conn = open_database(path)?;
         recover(&conn)?;
+        // Settling hides in its own transaction; this catches any row left unhidden anyway
+        // (written by another tool, or by a version that settled without hiding).
+        hide_accepted_texts(&mut conn)?;
         Ok(Outbox {
             conn: Mutex::new(conn),
         })
@@ -235,7 +252,8 @@ impl Outbox {
     }
 
     /// Validates the draft and, when it is valid, stores it durably. Returns the stored item,
-    /// whose tracking code the UI shows at once.
+    /// whose tracking code the UI shows at once. With `draft.hide_text`, the text is blanked
+    /// on this phone once the server has accepted the item ([`Outbox::settle`]).
     pub fn submit(
         &self,
         draft: Draft,
@@ -243,11 +261,12 @@ impl Outbox {
         app_version: &str,
         now: DateTime<Utc>,
     ) -> Result<OutboxItem, SubmitError> {
+        let hide_text = draft.hide_text;
         let submission = draft.into_submission(app_version, now);
         submission
             .validate(directory, cambodia_today(now))
             .map_err(SubmitError::Invalid)?;
-        self.enqueue(&submission)?;
+        self.store(&submission, hide_text)?;
         Ok(self
             .get(submission.id)?
             .ok_or_else(|| OutboxError::CorruptRow {
@@ -258,12 +277,16 @@ impl Outbox {
 
     /// Stores an already built submission, durably, as `queued`.
     pub fn enqueue(&self, submission: &Submission) -> Result<TrackingCode, OutboxError> {
+        self.store(submission, false)
+    }
+
+    fn store(&self, submission: &Submission, hide_text: bool) -> Result<TrackingCode, OutboxError> {
         let body = serde_json::to_string(submission).expect("a submission always serialises");
         let code = submission.tracking_code();
         let conn = self.conn();
         let inserted = conn.execute(
-            "INSERT INTO submissions (id, tracking_code, kind, place, body, body_bytes, created_at, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued')
+            "INSERT INTO submissions (id, tracking_code, kind, place, body, body_bytes, created_at, state, hide_text)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8)
              ON CONFLICT (id) DO NOTHING",
             params![
                 submission.id.to_string(),
@@ -273,6 +296,7 @@ impl Outbox {
                 body,
                 body.len() as i64,
                 submission.created_at.timestamp_millis(),
+                hide_text,
             ],
         )?;
         if inserted == 0 {
@@ -367,6 +391,8 @@ impl Outbox {
     }
 
     /// Records the server's answers. Only pending rows change; a repeated answer is a no-op.
+    /// In the same transaction, the text of each accepted row whose citizen chose to hide it is
+    /// blanked ([`Queue::after_settling`]).
     pub fn settle(&self, answers: &[(Uuid, Settlement)], now_ms: i64) -> Result<(), OutboxError> {
         self.settle_in::<Submissions>(answers, now_ms)
     }
@@ -528,6 +554,8 @@ struct RawRow {
     body: String,
     seen_seq: i64,
     answer_by: Option<i64>,
+    hide_text: bool,
+    text_hidden: bool,
 }
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
@@ -548,7 +576,61 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
         body: r.get(13)?,
         seen_seq: r.get(14)?,
         answer_by: r.get(15)?,
+        hide_text: r.get(16)?,
+        text_hidden: r.get(17)?,
     })
+}
+
+/// Blanks the text of every accepted row whose citizen chose to hide it and that still has it,
+/// in its own transaction, then checkpoints; how many rows were hidden (see
+/// [`hide_accepted_texts_in`]).
+pub(crate) fn hide_accepted_texts(conn: &mut Connection) -> Result<usize, OutboxError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let hidden = hide_accepted_texts_in(&tx)?;
+    tx.commit()?;
+    if hidden > 0 {
+        checkpoint(conn)?;
+    }
+    Ok(hidden)
+}
+
+/// Copies the write-ahead log into the database file and empties it, so that old pages (with
+/// text that was since blanked) do not stay in the log.
+pub(crate) fn checkpoint(conn: &Connection) -> Result<(), OutboxError> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
+
+/// Blanks, in `tx`, the text of every accepted row whose citizen chose to hide it and that still
+/// has it: the description in the stored body (the id, secret and coded fields stay, for
+/// pulling the office's replies) and the text of the citizen's answers the server took. Only
+/// accepted rows: until then the stored body is what is sent, byte for byte. With
+/// `secure_delete` (see `open_database`) the old text is zeroed in the file rather than left in
+/// free space; the caller checkpoints after the commit. How many rows were hidden.
+pub(crate) fn hide_accepted_texts_in(tx: &Transaction<'_>) -> Result<usize, OutboxError> {
+    let mut due = tx.prepare_cached(
+        "SELECT id, body FROM submissions
+         WHERE hide_text = 1 AND state = 'accepted'
+           AND (text_hidden = 0 OR EXISTS (SELECT 1 FROM citizen_actions a
+               WHERE a.submission_id = submissions.id AND a.state = 'sent' AND a.text <> ''))",
+    )?;
+    let rows = due
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut blank = tx.prepare_cached(
+        "UPDATE submissions SET body = ?2, body_bytes = ?3, text_hidden = 1 WHERE id = ?1",
+    )?;
+    let mut blank_answers = tx.prepare_cached(
+        "UPDATE citizen_actions SET text = '' WHERE submission_id = ?1 AND state = 'sent' AND text IS NOT NULL",
+    )?;
+    for (id, body) in &rows {
+        let mut submission = parse_body(id, body)?;
+        submission.description = String::new();
+        let body = serde_json::to_string(&submission).expect("a submission always serialises");
+        blank.execute(params![id, body, body.len() as i64])?;
+        blank_answers.execute([id])?;
+    }
+    Ok(rows.len())
 }
 
 /// A stored id as a UUID (a corrupt row otherwise).
@@ -637,6 +719,8 @@ impl RawRow {
                 .filter(|reply| reply.seq as i64 > self.seen_seq)
                 .count() as u64,
             replies,
+            hide_text: self.hide_text,
+            text_hidden: self.text_hidden,
         })
     }
 }

@@ -24,6 +24,7 @@ fn draft(text: &str) -> Draft {
         privacy: Privacy::Anonymous,
         profile: None,
         locale: Lang::Km,
+        hide_text: false,
     }
 }
 
@@ -806,4 +807,166 @@ fn submissions_answers_and_ratings_go_through_one_queue_machine() {
         );
         assert_eq!(settled, expected);
     }
+}
+
+/// Every byte of the database's files (the main file, its write-ahead log, its shared memory).
+fn file_bytes(folder: &tempfile::TempDir) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for name in ["outbox.db", "outbox.db-wal", "outbox.db-shm"] {
+        bytes.extend(std::fs::read(folder.path().join(name)).unwrap_or_default());
+    }
+    bytes
+}
+
+fn holds(bytes: &[u8], text: &str) -> bool {
+    bytes
+        .windows(text.len())
+        .any(|window| window == text.as_bytes())
+}
+
+#[test]
+fn hidden_text_is_sent_as_written_then_gone_from_the_file_once_accepted() {
+    let (folder, outbox) = open();
+    // Long enough to spill over into SQLite's overflow pages, and ASCII so its bytes are plain.
+    let secret = format!(
+        "the clerk Sok asked me for 20000 riel {}",
+        "again ".repeat(640)
+    );
+    let marker = "the clerk Sok asked me";
+    let mut hidden = draft(&secret);
+    hidden.about_office_staff = true;
+    hidden.hide_text = true;
+    let item = outbox
+        .submit(hidden, Directory::embedded(), "0.1.0", now())
+        .unwrap();
+    assert!(item.hide_text && !item.text_hidden);
+    let kept = submit(&outbox, "the road to the market is broken");
+
+    // Until the server accepts it, the row is sent as stored at enqueue, every time.
+    let claimed = outbox.claim_due(0, 10, 1 << 20, true).unwrap();
+    let sent = claimed
+        .iter()
+        .find(|c| c.id == item.id)
+        .unwrap()
+        .body
+        .clone();
+    assert_eq!(sent, serde_json::to_string(&item.submission).unwrap());
+    assert!(sent.contains(marker));
+    outbox
+        .release_failed(&[item.id, kept], "offline", |_| 0)
+        .unwrap();
+    assert!(holds(&file_bytes(&folder), marker), "kept while waiting");
+    let again = outbox.claim_due(0, 10, 1 << 20, true).unwrap();
+    assert_eq!(again.iter().find(|c| c.id == item.id).unwrap().body, sent);
+    let accepted = |number| Settlement::Accepted {
+        server_number: number,
+        office: "CH-120101".into(),
+        status: CaseStatus::Received,
+        seq: 1,
+        received_at: 5,
+        answer_by: None,
+    };
+    // Settled as the sync engine settles every queue.
+    outbox
+        .settle_in::<Submissions>(&[(item.id, accepted(7)), (kept, accepted(8))], 6)
+        .unwrap();
+
+    let shown = outbox.get(item.id).unwrap().unwrap();
+    assert!(shown.text_hidden);
+    assert_eq!(shown.submission.description, "");
+    assert!(matches!(
+        shown.state,
+        ItemState::Accepted {
+            server_number: 7,
+            ..
+        }
+    ));
+    // What the phone needs to ask for the office's replies is kept.
+    assert_eq!(shown.submission.secret, item.submission.secret);
+    assert!(outbox
+        .update_keys()
+        .unwrap()
+        .iter()
+        .any(|key| key.id == item.id && key.secret == item.submission.secret));
+    // A settled row is never sent again, so the blank body never travels.
+    assert!(outbox.claim_due(0, 10, 1 << 20, true).unwrap().is_empty());
+    // The other item's text was not chosen to be hidden.
+    let other = outbox.get(kept).unwrap().unwrap();
+    assert!(!other.text_hidden);
+    assert_eq!(
+        other.submission.description,
+        "the road to the market is broken"
+    );
+
+    // The citizen's answer to the office's question goes as written, and is blanked once taken.
+    let request_id = outbox
+        .queue_action(
+            item.id,
+            ActionBody::Answer("Sok, the clerk at window 2".into()),
+            7,
+        )
+        .unwrap();
+    let claimed = outbox.claim_due_action(8, true).unwrap().unwrap();
+    assert_eq!(
+        claimed.body,
+        ActionBody::Answer("Sok, the clerk at window 2".into())
+    );
+    let sent = ActionSettlement::Sent {
+        seq: 2,
+        status: CaseStatus::InProgress,
+    };
+    outbox
+        .settle_in::<Actions>(&[(request_id, sent)], 9)
+        .unwrap();
+    let actions = outbox.actions_of(item.id).unwrap();
+    assert_eq!(actions[0].body, ActionBody::Answer(String::new()));
+
+    // Nowhere in the database's files, not even in free pages or the write-ahead log: while
+    // the app is still open, and after it closed.
+    let nowhere = |when: &str| {
+        let bytes = file_bytes(&folder);
+        assert!(holds(&bytes, "the road to the market is broken"), "{when}");
+        assert!(
+            !holds(&bytes, marker),
+            "the hidden text is in the file {when}"
+        );
+        assert!(
+            !holds(&bytes, "window 2"),
+            "the hidden answer is in the file {when}"
+        );
+    };
+    nowhere("while the app is open");
+    drop(outbox);
+    nowhere("after it closed");
+    // And a reopened outbox shows it hidden still.
+    let outbox = Outbox::open(&folder.path().join("outbox.db")).unwrap();
+    assert!(outbox.get(item.id).unwrap().unwrap().text_hidden);
+}
+
+#[test]
+fn a_hiding_left_undone_by_a_killed_app_is_done_on_the_next_open() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("outbox.db");
+    let outbox = Outbox::open(&path).unwrap();
+    let mut hidden = draft("the clerk Dara tore up my form");
+    hidden.hide_text = true;
+    let id = outbox
+        .submit(hidden, Directory::embedded(), "0.1.0", now())
+        .unwrap()
+        .id;
+    drop(outbox);
+    // Accepted as the queue's settling writes it, and the app killed before the hiding.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE submissions SET state = 'accepted', server_number = 3, office = 'CH-120101', status = 'received', seq = 1 WHERE id = ?1",
+        [id.to_string()],
+    )
+    .unwrap();
+    drop(conn);
+    let outbox = Outbox::open(&path).unwrap();
+    let item = outbox.get(id).unwrap().unwrap();
+    assert!(item.text_hidden);
+    assert_eq!(item.submission.description, "");
+    drop(outbox);
+    assert!(!holds(&file_bytes(&folder), "tore up my form"));
 }
