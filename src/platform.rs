@@ -80,35 +80,7 @@ fn platform_data_dir() -> PathBuf {
 fn platform_data_dir() -> PathBuf {
     // iOS sets HOME to the app's own container.
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    let folder = ios_data_dir(home.as_deref().unwrap_or_else(|| Path::new(".")));
-    // Marked on every start (a restored phone may have lost the mark); the outbox works either
-    // way, so a failure is logged, not fatal.
-    let marked = std::fs::create_dir_all(&folder)
-        .map_err(|error| error.to_string())
-        .and_then(|()| exclude_from_backup(&folder));
-    if let Err(error) = marked {
-        eprintln!("data folder not excluded from backups: {error}");
-    }
-    folder
-}
-
-/// Marks `folder` (and so everything in it) excluded from iCloud and computer backups:
-/// `NSURLIsExcludedFromBackupKey`, the one way iOS offers. Not `Library/Caches`, which iOS also
-/// leaves out of backups but may empty when space runs low, losing unsent feedback.
-#[cfg(target_os = "ios")]
-#[allow(unsafe_code)]
-fn exclude_from_backup(folder: &Path) -> Result<(), String> {
-    use objc2::runtime::AnyObject;
-    use objc2_foundation::{NSNumber, NSString, NSURLIsExcludedFromBackupKey, NSURL};
-    let path = NSString::from_str(&folder.to_string_lossy());
-    let url = NSURL::fileURLWithPath_isDirectory(&path, true);
-    let yes = NSNumber::numberWithBool(true);
-    let value: &AnyObject = &yes;
-    // SAFETY: `url` is a file URL of a folder that exists, the value is an NSNumber holding a
-    // boolean (the type Foundation documents for this key), and the key is Foundation's own
-    // constant, valid for the whole run of the app.
-    unsafe { url.setResourceValue_forKey_error(Some(value), NSURLIsExcludedFromBackupKey) }
-        .map_err(|error| error.localizedDescription().to_string())
+    ios_data_dir(home.as_deref().unwrap_or_else(|| Path::new(".")))
 }
 
 #[cfg(not(any(target_os = "android", target_os = "ios")))]

@@ -1,7 +1,6 @@
 //! Checks over the phone packaging that no build on this machine can make: `Dioxus.toml`,
 //! `android/` and `ios/` agree with the app (version, identifier, permissions, HTTPS rules,
-//! backups, icon and screenshot sizes, store text within the stores' limits, in Khmer and
-//! English).
+//! icon and screenshot sizes, store text within the stores' limits, in Khmer and English).
 
 use std::path::{Path, PathBuf};
 
@@ -227,66 +226,6 @@ fn store_screenshots_in_both_languages_at_the_stores_sizes() {
         );
         for shot in shots {
             assert_eq!(png_size(&shot), size, "{}", shot.display());
-        }
-    }
-}
-
-/// The outbox never leaves the phone in a backup: Android's manifest says no backup (the
-/// overlay sets it), and on iOS, whose code no build here can compile, the data folder is
-/// marked excluded from backups on every start, by the one function allowed unsafe code.
-#[test]
-fn the_outbox_stays_out_of_backups() {
-    let overlay = read("android/overlay");
-    assert!(overlay.contains("android:allowBackup=\"false\""));
-    let platform = read("src/platform.rs");
-    let ios_dir = platform
-        .split("#[cfg(target_os = \"ios\")]\nfn platform_data_dir()")
-        .nth(1)
-        .expect("an iOS data folder")
-        .split("\n}\n")
-        .next()
-        .unwrap();
-    assert!(
-        ios_dir.contains("exclude_from_backup(&folder)"),
-        "the iOS data folder is not marked: {ios_dir}"
-    );
-    let exclude = platform
-        .split("fn exclude_from_backup(folder: &Path) -> Result<(), String> {")
-        .nth(1)
-        .expect("exclude_from_backup")
-        .split("\n}\n")
-        .next()
-        .unwrap();
-    assert!(exclude.contains("setResourceValue_forKey_error"));
-    assert!(exclude.contains("NSURLIsExcludedFromBackupKey"));
-    assert!(exclude.contains("NSNumber::numberWithBool(true)"));
-    assert!(!ios_dir.contains("Caches"), "Caches may be emptied by iOS");
-    // Unsafe code only there: one allow in the app, under cfg(ios).
-    let allows: Vec<&str> = platform.matches("#[allow(unsafe_code)]").collect();
-    assert_eq!(allows.len(), 1);
-    assert!(platform
-        .contains("#[cfg(target_os = \"ios\")]\n#[allow(unsafe_code)]\nfn exclude_from_backup"));
-    for folder in ["src", "crates", "server"] {
-        let mut found = Vec::new();
-        files_with(&root().join(folder), "allow(unsafe_code)", &mut found);
-        found.retain(|file| !file.ends_with("src/platform.rs"));
-        assert!(found.is_empty(), "unsafe code allowed in {found:?}");
-    }
-    let manifest = read("Cargo.toml");
-    assert!(manifest.contains("[target.'cfg(target_os = \"ios\")'.dependencies]\nobjc2 = "));
-    assert!(manifest.contains("objc2-foundation = \"0.3\""));
-}
-
-/// The Rust files under `folder` that contain `needle`.
-fn files_with(folder: &Path, needle: &str, found: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(folder).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files_with(&path, needle, found);
-        } else if path.extension().is_some_and(|e| e == "rs")
-            && std::fs::read_to_string(&path).unwrap().contains(needle)
-        {
-            found.push(path);
         }
     }
 }
