@@ -807,3 +807,31 @@ fn submissions_answers_and_ratings_go_through_one_queue_machine() {
         assert_eq!(settled, expected);
     }
 }
+
+#[test]
+fn recent_places_are_the_submissions_places_newest_first_each_once() {
+    let (_folder, outbox) = open();
+    assert!(outbox.recent_places(5).unwrap().is_empty());
+    let at = |minutes: i64| now() + chrono::Duration::minutes(minutes);
+    for (place, minutes) in [
+        ("120101", 0),
+        ("OWSO-1201", 1),
+        ("21", 2),
+        ("120101", 3),
+        ("CH-210101", 4),
+    ] {
+        let draft = Draft {
+            place: place.into(),
+            ..draft("ផ្លូវខូច")
+        };
+        outbox
+            .submit(draft, Directory::embedded(), "0.1.0", at(minutes))
+            .unwrap();
+    }
+    assert_eq!(
+        outbox.recent_places(10).unwrap(),
+        ["CH-210101", "120101", "21", "OWSO-1201"]
+    );
+    assert_eq!(outbox.recent_places(2).unwrap(), ["CH-210101", "120101"]);
+    assert!(outbox.recent_places(0).unwrap().is_empty());
+}
