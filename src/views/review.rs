@@ -11,7 +11,6 @@ use ourvoice_protocol::Kind;
 use crate::components::Header;
 use crate::i18n::{Arg, Tr};
 use crate::state::{use_device, use_ui, FormState, Screen};
-use crate::views::place::remember_place;
 use crate::APP_VERSION;
 
 fn rating_text(tr: &Tr, value: Option<u8>) -> String {
@@ -70,16 +69,11 @@ pub fn ReviewView() -> Element {
                 return;
             }
         };
-        let place = draft.place.clone();
         match device
             .outbox
             .submit(draft, Directory::embedded(), APP_VERSION, Utc::now())
         {
             Ok(item) => {
-                ui.check(
-                    remember_place(&device.outbox, &place),
-                    "error-storage-setting",
-                );
                 device.engine.kick();
                 let keep = ui.form.read().clone();
                 ui.form.set(FormState {
