@@ -976,6 +976,19 @@ fn the_list_goes_province_district_commune_and_ends_at_the_communes_hall() {
     let ui = ui_of(&dom);
     assert_eq!(ui.form.read().place.as_deref(), Some("CH-020103"));
     assert_eq!(ui.screen(), ourvoice::state::Screen::Form);
+    // The form names it the same way: the commune, its kind of office, the places above.
+    let html = dioxus_ssr::render(&dom);
+    let place = &html[html.find("id=\"form-place\"").expect("the place")..];
+    let place = &place[..place.find("</p>").unwrap()];
+    for words in [
+        "Khum Bay Damram",
+        "Commune hall",
+        "Srok Banan,",
+        "Battambang",
+    ] {
+        assert!(place.contains(words), "{words}: {place}");
+    }
+    assert!(!html.contains("Commune hall, Khum Bay Damram"), "{html}");
     assert_eq!(
         ourvoice_directory::Directory::embedded().choose(
             "Bay Damram",

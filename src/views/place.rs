@@ -48,6 +48,32 @@ fn path_segments(path: &[String], lang: Lang) -> Vec<String> {
         .collect()
 }
 
+/// A chosen place as the form and the review show it: its own name with the kind of office
+/// as a tag, and the places above it on the next line (nothing for an unknown code).
+#[component]
+pub fn ChosenPlace(code: String) -> Element {
+    let lang = (use_ui().lang)();
+    let tr = Tr::new(lang);
+    let Some(choice) = Directory::embedded().choice(&code, lang) else {
+        return rsx! {};
+    };
+    let segments = path_segments(&choice.path, lang);
+    rsx! {
+        span { class: "place-line",
+            strong { class: "place-name", {choice.title.clone()} }
+            span { class: "tag", {tr.t(tag_key(&choice))} }
+        }
+        if !segments.is_empty() {
+            span { class: "place-path",
+                for (at, segment) in segments.into_iter().enumerate() {
+                    if at > 0 { " " }
+                    span { class: "seg", {segment} }
+                }
+            }
+        }
+    }
+}
+
 /// Opens a step of the list (`None`: the provinces) and shows it from its top, its heading
 /// focused so that a screen reader says where the citizen now is.
 fn open_step(mut opened: Signal<Option<String>>, code: Option<String>) {

@@ -11,6 +11,7 @@ use ourvoice_protocol::Kind;
 use crate::components::Header;
 use crate::i18n::{Arg, Tr};
 use crate::state::{use_device, use_ui, FormState, Screen};
+use crate::views::place::ChosenPlace;
 use crate::APP_VERSION;
 
 fn rating_text(tr: &Tr, value: Option<u8>) -> String {
@@ -104,8 +105,7 @@ pub fn ReviewView() -> Element {
             section { class: "card",
                 dl { class: "facts",
                     dt { {tr.t(&format!("form-title-{}", kind.as_str()))} }
-                    dd { {directory.place(&place).map(|p| p.display_name(lang)).unwrap_or_default()} }
-                    dd { class: "muted", {directory.path(&place, lang).unwrap_or_default()} }
+                    dd { id: "review-place", ChosenPlace { code: place.clone() } }
                     dt { {tr.t("form-category")} }
                     dd { {category} }
                     if kind == Kind::Evaluation {

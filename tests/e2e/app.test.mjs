@@ -295,11 +295,13 @@ for (const lang of ['km', 'en']) {
       await page.click('#place-browse [data-code="CH-020103"]');
       // The list ends at the same choice as search: the commune's hall.
       await expectScreen(page, 'Form');
-      await waitForText(page, '#form-place', new RegExp(t.hall));
+      await waitForText(page, '#form-place', new RegExp(`^${t.commune}${t.hall}${t.district}`));
       await page.click('#category-civil_registration');
       await page.fill('#description', t.description);
+      await shot(page, `${lang}-place-chosen-form`);
       await page.click('#form-continue');
       await expectScreen(page, 'Review');
+      await waitForText(page, '#review-place', new RegExp(`${t.commune}.*${t.hall}.*${t.district}`));
       await page.click('#review-send');
       await expectScreen(page, 'Confirmation');
       await page.click('#confirm-home');
