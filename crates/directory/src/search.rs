@@ -293,15 +293,15 @@ impl UnitKey {
             MatchRank::Exact
         } else if starts_key || bare.starts_with(needle) {
             MatchRank::Prefix
+        } else if !contains() {
+            return None;
         } else if words
             .iter()
             .any(|&at| key_text[at as usize..].starts_with(needle))
         {
             MatchRank::WordPrefix
-        } else if contains() {
-            MatchRank::Substring
         } else {
-            return None;
+            MatchRank::Substring
         };
         Some(KeyMatch {
             rank,
