@@ -4,8 +4,8 @@
 //! answers for the place ([`ourvoice_directory::Choice`]), which becomes the form's place.
 //!
 //! Guarantees: each result shows its place's own name, the kind of office as a tag and the
-//! places above it, never repeating one in another; a name never breaks inside itself (each
-//! Khmer name and each path segment stays on one line); every row is a button of at least
+//! places above it, never repeating one in another; a line breaks between names (each name
+//! and path segment is one box, broken inside only when wider than a whole line); every row is a button of at least
 //! 48 px whose text is its screen-reader name. What the directory decides (ranking, routing,
 //! browsing) is asked of `ourvoice-directory`; the recent places come from the outbox.
 

@@ -250,13 +250,18 @@ const placeTexts = {
   en: { recentQuery: 'ba', longQuery: 'damnak kantuot', commune: 'Khum Bay Damram', province: 'Battambang', district: 'Srok Banan', hall: 'Commune hall', more: 'Show more places' },
 };
 
-/** Names and path segments on the screen that are broken over two lines (none may be). */
+/** Names and path segments on the screen whose text runs over two lines (none may here). */
 async function brokenNames(page) {
   return page.evaluate(() => {
     const khmer = document.querySelector('.app').getAttribute('lang') === 'km';
     const whole = [...document.querySelectorAll('.place-path .seg, .tag, .crumb')];
     if (khmer) whole.push(...document.querySelectorAll('.place-name'));
-    return whole.filter((element) => element.getClientRects().length > 1).map((element) => element.textContent);
+    const lines = (element) => {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size;
+    };
+    return whole.filter((element) => lines(element) > 1).map((element) => element.textContent);
   });
 }
 
@@ -342,6 +347,10 @@ for (const lang of ['km', 'en']) {
         await narrow.fill('#place-search', t.longQuery);
         await narrow.waitForSelector('#place-results [data-code="CH-070604"]');
         assert.deepEqual(await brokenNames(narrow), [], `long names broken at ${width} px`);
+        // The check sees a break: squeezed narrower than a name, the name must break.
+        await narrow.evaluate(() => { document.querySelector('#place-results').style.width = '7rem'; });
+        assert.notDeepEqual(await brokenNames(narrow), [], 'a squeezed name is seen broken');
+        await narrow.evaluate(() => { document.querySelector('#place-results').style.width = ''; });
         assert.ok(await narrow.evaluate(() => document.documentElement.scrollWidth) <= width);
         await shot(narrow, `${lang}-${width}-place-long`);
         await narrow.click('#place-mode-list');
