@@ -90,7 +90,7 @@ textarea { min-height: 9rem; resize: vertical; }
 .list-row .grow { flex: 1; min-width: 0; overflow-wrap: anywhere; }
 .list-row small { display: block; color: var(--muted); }
 .chevron { color: var(--muted); }
-.modes { display: grid; grid-template-columns: 1fr 1fr; gap: .5rem; }
+.modes { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 9.5rem), 1fr)); gap: .5rem; }
 .modes .mode { display: flex; align-items: center; justify-content: center; gap: .4rem; min-height: 3.25rem; border-radius: .9rem;
   padding: .4rem .6rem; font-weight: 600; line-height: 1.3; }
 /* A name is one box: a line breaks between names, and inside one only when it is wider than a
