@@ -90,6 +90,25 @@ textarea { min-height: 9rem; resize: vertical; }
 .list-row .grow { flex: 1; min-width: 0; overflow-wrap: anywhere; }
 .list-row small { display: block; color: var(--muted); }
 .chevron { color: var(--muted); }
+.modes { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 9.5rem), 1fr)); gap: .5rem; }
+.modes .mode { display: flex; align-items: center; justify-content: center; gap: .4rem; min-height: 3.25rem; border-radius: .9rem;
+  padding: .4rem .6rem; font-weight: 600; line-height: 1.3; }
+/* A name is one box: a line breaks between names, and inside one only when it is wider than a
+   whole line (very large text), never where a shorter break would have done. */
+.place-line { display: flex; flex-wrap: wrap; align-items: center; gap: .1rem .5rem; }
+.place-line > * { max-width: 100%; }
+.tag { display: inline-block; max-width: 100%; padding: 0 .5rem; border-radius: .5rem; font-size: .85rem; font-weight: 600;
+  background: var(--brand-soft); color: var(--brand-dark); }
+.tag.recent { background: var(--warn-soft); color: var(--warn); }
+.place-path { display: block; color: var(--muted); font-size: .95rem; }
+.place-path .seg { display: inline-block; max-width: 100%; }
+.crumbs { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem .4rem; }
+.crumb { max-width: 100%; font: inherit; font-weight: 600; }
+button.crumb { min-height: 3rem; min-width: 3rem; padding: .25rem .75rem; border: 2px solid var(--line); border-radius: 2rem;
+  background: #fff; color: var(--brand-dark); cursor: pointer; }
+.crumb.here { padding: .25rem .25rem; }
+.crumb-step { display: inline-flex; align-items: center; gap: .4rem; max-width: 100%; }
+.crumb-sep { color: var(--muted); }
 .pill { display: inline-flex; align-items: center; gap: .3rem; padding: .1rem .7rem; border-radius: 1rem; font-size: .9rem; font-weight: 700; background: var(--brand-soft); color: var(--brand-dark); }
 .pill svg { flex: none; }
 .pill.waiting { background: var(--warn-soft); color: var(--warn); }

@@ -1074,3 +1074,236 @@ fn the_text_of_a_complaint_about_staff_is_hidden_on_the_phone_once_received() {
         assert!(html.contains("OV-"), "the tracking code stays: {html}");
     }
 }
+
+/// Fires `name` on element `id` with `data`, then renders until settled; what changed.
+fn fire(
+    dom: &mut VirtualDom,
+    name: &str,
+    id: dioxus::core::ElementId,
+    data: Box<dyn dioxus::html::HtmlEventConverter>,
+    event: dioxus::html::PlatformEventData,
+) -> dioxus::core::Mutations {
+    dioxus::html::set_event_converter(data);
+    let event = Event::new(
+        std::rc::Rc::new(event) as std::rc::Rc<dyn std::any::Any>,
+        true,
+    );
+    dom.runtime().handle_event(name, event, id);
+    let mut mutations = dioxus::core::Mutations::default();
+    render_settled(dom, &mut mutations);
+    mutations
+}
+
+fn press(dom: &mut VirtualDom, id: dioxus::core::ElementId) -> dioxus::core::Mutations {
+    use dioxus::html::{PlatformEventData, SerializedHtmlEventConverter, SerializedMouseData};
+    let data = PlatformEventData::new(Box::new(SerializedMouseData::default()));
+    fire(
+        dom,
+        "click",
+        id,
+        Box::new(SerializedHtmlEventConverter),
+        data,
+    )
+}
+
+/// Types `text` into the field `id` as a browser reports it.
+fn type_into(
+    dom: &mut VirtualDom,
+    id: dioxus::core::ElementId,
+    text: &str,
+) -> dioxus::core::Mutations {
+    use dioxus::html::{PlatformEventData, SerializedFormData, SerializedHtmlEventConverter};
+    let data = PlatformEventData::new(Box::new(SerializedFormData::new(
+        text.to_string(),
+        Vec::new(),
+    )));
+    fire(
+        dom,
+        "input",
+        id,
+        Box::new(SerializedHtmlEventConverter),
+        data,
+    )
+}
+
+/// The elements given a value of attribute `name` in `mutations`, with that value, in order.
+fn with_attribute(
+    mutations: &dioxus::core::Mutations,
+    name: &str,
+) -> Vec<(String, dioxus::core::ElementId)> {
+    mutations
+        .edits
+        .iter()
+        .filter_map(|edit| match edit {
+            dioxus::core::Mutation::SetAttribute {
+                name: set,
+                value: dioxus::core::AttributeValue::Text(value),
+                id,
+                ..
+            } if *set == name => Some((value.clone(), *id)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The element whose `data-code` is `code` in `mutations`.
+fn by_code(mutations: &dioxus::core::Mutations, code: &str) -> dioxus::core::ElementId {
+    with_attribute(mutations, "data-code")
+        .into_iter()
+        .find(|(value, _)| value == code)
+        .unwrap_or_else(|| panic!("no [data-code={code}]"))
+        .1
+}
+
+/// The `data-code`s of the rows inside the element with id `list`, in order.
+fn codes_in(html: &str, list: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("id=\"{list}\""))
+        .unwrap_or_else(|| panic!("no #{list}: {html}"));
+    let rest = &html[start..];
+    let end = rest.find("</div>").unwrap_or(rest.len());
+    rest[..end]
+        .split("data-code=\"")
+        .skip(1)
+        .map(|part| part[..part.find('"').unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn the_place_used_before_comes_first_named_by_its_place_with_more_on_request() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    let earlier = Draft {
+        place: "020103".into(),
+        ..draft("ផ្លូវខូច")
+    };
+    device
+        .outbox
+        .submit(
+            earlier,
+            ourvoice_directory::Directory::embedded(),
+            "test",
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    let (mut dom, mutations) = on_screen(&device, ourvoice::state::Screen::Place, |_| {});
+    let html = dioxus_ssr::render(&dom);
+    // Before typing: the place used before, as the office that answers for it, titled by the
+    // commune, tagged with the kind of office, with the places above it (not repeating it).
+    assert_eq!(codes_in(&html, "place-recent"), ["CH-020103"], "{html}");
+    assert!(html.contains("ធ្លាប់ប្រើ"), "{html}");
+    for words in ["ឃុំបាយដំរាំ", "សាលាឃុំ", "ស្រុកបាណន់", "ខេត្តបាត់ដំបង"]
+    {
+        assert!(html.contains(words), "{words}: {html}");
+    }
+    assert!(!html.contains("សាលាឃុំបាយដំរាំ"), "no long office name: {html}");
+
+    let field = mutations
+        .edits
+        .iter()
+        .find_map(|edit| match edit {
+            dioxus::core::Mutation::NewEventListener { name, id } if name == "input" => Some(*id),
+            _ => None,
+        })
+        .expect("the search field");
+    let typed = type_into(&mut dom, field, "បា");
+    let html = dioxus_ssr::render(&dom);
+    let first = codes_in(&html, "place-results");
+    assert_eq!(first.len(), 20, "{html}");
+    assert_eq!(first[0], "CH-020103", "the recent place leads: {first:?}");
+    assert!(
+        html.contains(r#"data-code="CH-020103" data-recent="true""#),
+        "{html}"
+    );
+    // Battambang's two provincial offices: the same title, told apart by their tags.
+    assert!(first.contains(&"OWSU-02".to_string()) && first.contains(&"PCO-02".to_string()));
+    assert!(html.contains("ច្រកចេញចូលតែមួយ") && html.contains("ការិយាល័យប្រជាពលរដ្ឋ"));
+    assert!(html.contains("id=\"place-more\""), "{html}");
+
+    // "Show more" adds the next twenty after the first, which stay where they were.
+    let more = *click_targets(&typed).last().expect("the more button");
+    press(&mut dom, more);
+    let html = dioxus_ssr::render(&dom);
+    let all = codes_in(&html, "place-results");
+    assert_eq!(all.len(), 40, "{html}");
+    assert_eq!(all[..20], first[..]);
+
+    // A query matching nothing says so in the citizen's language.
+    type_into(&mut dom, field, "xyzzy");
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("រកមិនឃើញទីកន្លែង"), "{html}");
+    assert!(!html.contains("id=\"place-more\""), "{html}");
+}
+
+#[test]
+fn the_list_goes_province_district_commune_and_ends_at_the_communes_hall() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    device.outbox.set_setting("lang", "en").unwrap();
+    let (mut dom, mutations) = on_screen(&device, ourvoice::state::Screen::Place, |_| {});
+    let modes = with_attribute(&mutations, "aria-pressed");
+    assert_eq!(modes.len(), 2);
+    let steps = press(&mut dom, modes[1].1);
+    let html = dioxus_ssr::render(&dom);
+    assert!(
+        html.contains("Choose the province or the capital"),
+        "{html}"
+    );
+    let provinces = codes_in(&html, "place-browse");
+    assert_eq!(provinces.len(), 25);
+    assert_eq!(provinces[..3], ["01", "02", "03"]);
+
+    let steps = press(&mut dom, by_code(&steps, "02"));
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("Choose the district"), "{html}");
+    assert!(
+        html.contains("All provinces") && html.contains("Battambang"),
+        "{html}"
+    );
+    assert_eq!(codes_in(&html, "place-browse")[..2], ["0205", "0201"]);
+    assert_eq!(codes_in(&html, "place-offices"), ["OWSU-02", "PCO-02"]);
+    assert!(html.contains("Offices for all of Battambang"), "{html}");
+
+    let steps = press(&mut dom, by_code(&steps, "0201"));
+    let html = dioxus_ssr::render(&dom);
+    assert!(html.contains("Choose the commune or sangkat"), "{html}");
+    let communes = codes_in(&html, "place-browse");
+    assert_eq!(communes[0], "CH-020103", "{communes:?}");
+    assert!(communes.iter().all(|code| code.starts_with("CH-0201")));
+    assert_eq!(codes_in(&html, "place-offices"), ["OWSO-0201", "DCO-0201"]);
+    // The trail says where the rows are: they do not repeat it.
+    assert_eq!(
+        html.matches("Srok Banan").count(),
+        2,
+        "trail and heading: {html}"
+    );
+
+    press(&mut dom, by_code(&steps, "CH-020103"));
+    let ui = ui_of(&dom);
+    assert_eq!(ui.form.read().place.as_deref(), Some("CH-020103"));
+    assert_eq!(ui.screen(), ourvoice::state::Screen::Form);
+    // The form names it the same way: the commune, its kind of office, the places above.
+    let html = dioxus_ssr::render(&dom);
+    let place = &html[html.find("id=\"form-place\"").expect("the place")..];
+    let place = &place[..place.find("</p>").unwrap()];
+    for words in [
+        "Khum Bay Damram",
+        "Commune hall",
+        "Srok Banan,",
+        "Battambang",
+    ] {
+        assert!(place.contains(words), "{words}: {place}");
+    }
+    assert!(!html.contains("Commune hall, Khum Bay Damram"), "{html}");
+    assert_eq!(
+        ourvoice_directory::Directory::embedded().choose(
+            "Bay Damram",
+            ourvoice_protocol::Lang::En,
+            &[],
+            1
+        )[0]
+        .code,
+        "CH-020103",
+        "search gives the same choice"
+    );
+}

@@ -58,15 +58,25 @@ nav-home = Home
 
 ## Place picker
 place-title = Where was it?
+place-how = How to find the place
+place-mode-search = Search
+place-mode-list = Choose from a list
 place-search-label = Search a commune, district, province or office
 place-search-placeholder = e.g. Takeo, ចំការមន, OWSO
-place-recent = Recently used
-place-browse = Or choose step by step
-place-provinces = Provinces and the capital
-place-no-results = No place found. Check the spelling, or choose step by step.
-place-choose = Choose
-place-open = Show places inside
-place-offices = Offices here
+place-recent = Used before
+place-no-results = No place found. Check the spelling, or choose from a list.
+place-more = Show more places
+place-crumbs = Where you are in the list
+place-all-provinces = All provinces
+place-provinces = Choose the province or the capital
+place-districts = Choose the district
+place-communes = Choose the commune or sangkat
+place-offices = Offices for all of { $place }
+place-tag-commune-hall = Commune hall
+place-tag-sangkat-hall = Sangkat hall
+place-tag-one-window = One Window
+place-tag-citizens-office = Citizens' office
+place-tag-recent = Used before
 
 ## Form
 form-title-complaint = Complaint

@@ -58,15 +58,25 @@ nav-home = ទំព័រដើម
 
 ## ជ្រើសរើសទីកន្លែង
 place-title = នៅទីណា?
+place-how = របៀបរកទីកន្លែង
+place-mode-search = ស្វែងរក
+place-mode-list = ជ្រើសពីបញ្ជី
 place-search-label = ស្វែងរកឃុំ សង្កាត់ ស្រុក ខេត្ត ឬការិយាល័យ
 place-search-placeholder = ឧ. តាកែវ, ចំការមន, Takeo
-place-recent = ប្រើថ្មីៗ
-place-browse = ឬជ្រើសរើសម្តងមួយជំហាន
-place-provinces = ខេត្ត និងរាជធានី
-place-no-results = រកមិនឃើញទីកន្លែង។ សូមពិនិត្យអក្ខរាវិរុទ្ធ ឬជ្រើសរើសម្តងមួយជំហាន។
-place-choose = ជ្រើសរើស
-place-open = បង្ហាញទីកន្លែងខាងក្នុង
-place-offices = ការិយាល័យនៅទីនេះ
+place-recent = ធ្លាប់ប្រើ
+place-no-results = រកមិនឃើញទីកន្លែង។ សូមពិនិត្យអក្ខរាវិរុទ្ធ ឬជ្រើសពីបញ្ជី។
+place-more = បង្ហាញទីកន្លែងបន្ថែមទៀត
+place-crumbs = កន្លែងដែលអ្នកនៅក្នុងបញ្ជី
+place-all-provinces = ខេត្តទាំងអស់
+place-provinces = ជ្រើសរើសខេត្ត ឬរាជធានី
+place-districts = ជ្រើសរើសស្រុក ក្រុង ឬខណ្ឌ
+place-communes = ជ្រើសរើសឃុំ ឬសង្កាត់
+place-offices = ការិយាល័យសម្រាប់{ $place }ទាំងមូល
+place-tag-commune-hall = សាលាឃុំ
+place-tag-sangkat-hall = សាលាសង្កាត់
+place-tag-one-window = ច្រកចេញចូលតែមួយ
+place-tag-citizens-office = ការិយាល័យប្រជាពលរដ្ឋ
+place-tag-recent = ធ្លាប់ប្រើ
 
 ## ទម្រង់
 form-title-complaint = បណ្តឹង

@@ -1,9 +1,10 @@
 //! Pieces shared by several screens: the top bar, the sync line, icons, field errors, rating
-//! stars, the words for an item's state, the answer deadline, the tracking code (copy, share, spelled out), a case's
+//! stars, the words for an item's state, the answer deadline, an office's telephone and hours, the tracking code (copy, share, spelled out), a case's
 //! conversation, the citizen's answer or rating of a case, the PIN keypad, and what the citizen
 //! is told when the phone's storage fails.
 
 mod citizen_reply;
+mod contact;
 mod conversation;
 mod deadline;
 mod header;
@@ -15,6 +16,7 @@ mod sync_line;
 mod tracking_code;
 
 pub use citizen_reply::{CitizenAction, CitizenReply};
+pub use contact::OfficeContact;
 pub use conversation::Conversation;
 pub use deadline::AnswerDeadline;
 pub use header::Header;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::components::{
     stored_item, use_stored, AnswerDeadline, CitizenAction, CitizenReply, Conversation, Header,
-    Icon, StatePill, TrackingCodeBox,
+    Icon, OfficeContact, StatePill, TrackingCodeBox,
 };
 use crate::i18n::{Arg, Tr};
 use crate::state::use_ui;
@@ -39,21 +39,13 @@ pub fn DetailView(id: Uuid) -> Element {
     // answer twice.
     let stored = use_stored(move |device| {
         let item = stored_item(device, id)?;
-        let (actions, contact) = match &device.0 {
-            Ok(d) => {
-                let contact = match &item.state {
-                    ItemState::Accepted { office, .. } => {
-                        d.outbox.office_contact(office).ok().flatten()
-                    }
-                    _ => None,
-                };
-                (d.outbox.actions_of(id).ok(), contact)
-            }
-            Err(_) => (None, None),
+        let actions = match &device.0 {
+            Ok(d) => d.outbox.actions_of(id).ok(),
+            Err(_) => None,
         };
-        Ok((item, actions, contact))
+        Ok((item, actions))
     });
-    let (item, actions, contact) = match stored {
+    let (item, actions) = match stored {
         None => return rsx! { Header { title: tr.t("detail-title") } main {} },
         Some(Ok(stored)) => stored,
         Some(Err(key)) => {
@@ -91,14 +83,7 @@ pub fn DetailView(id: Uuid) -> Element {
                         ItemState::Accepted { office, .. } => rsx! {
                             dt { {tr.t("detail-office")} }
                             dd { {directory.office(office).map(|o| o.name(lang).to_string()).unwrap_or_else(|| office.clone())} }
-                            if let Some(phone) = contact.as_ref().and_then(|c| c.phone.clone()) {
-                                dt { {tr.t("detail-office-phone")} }
-                                dd { class: "contact", id: "office-phone", Icon { name: "call", size: 20 } span { lang: "en", "{phone}" } }
-                            }
-                            if let Some(hours) = contact.as_ref().and_then(|c| c.hours.clone()) {
-                                dt { {tr.t("detail-office-hours")} }
-                                dd { class: "contact", id: "office-hours", Icon { name: "clock", size: 20 } span { "{hours}" } }
-                            }
+                            OfficeContact { office: office.clone() }
                         },
                         ItemState::Retrying { last_error, .. } => rsx! {
                             dd { class: "muted", {tr.t_args("detail-last-error", &[("error", Arg::Text(last_error))])} }

@@ -11,9 +11,10 @@ use dioxus::prelude::*;
 use ourvoice_directory::Directory;
 use ourvoice_protocol::{field, Code, Kind, MAX_DESCRIPTION_CHARS};
 
-use crate::components::{FieldError, Header, Icon, Stars};
+use crate::components::{FieldError, Header, OfficeContact, Stars};
 use crate::i18n::{Arg, Tr};
 use crate::state::{use_ui, Screen};
+use crate::views::place::ChosenPlace;
 use crate::APP_VERSION;
 
 fn field_class(invalid: bool) -> &'static str {
@@ -82,25 +83,21 @@ pub fn FormView() -> Element {
     }
 }
 
-/// Where: the chosen place, its path, the office that answers, and the way back to change it.
+/// Where: the chosen place (its name, the kind of office that answers, the places above it)
+/// and the way back to change it.
 #[component]
 fn PlaceSection() -> Element {
     let mut ui = use_ui();
     let lang = (ui.lang)();
     let tr = Tr::new(lang);
-    let directory = Directory::embedded();
     let place = ui.form.read().place.clone().unwrap_or_default();
-    let office = directory.route(&place);
 
     rsx! {
         section { class: "card",
             h3 { {tr.t("form-place")} }
-            p { id: "form-place", strong { {directory.place(&place).map(|p| p.display_name(lang)).unwrap_or_default()} } }
-            p { class: "muted", {directory.path(&place, lang).unwrap_or_default()} }
-            if let Some(office) = office {
-                if office.code != place {
-                    p { class: "muted", Icon { name: "place", size: 18 } " " {office.name(lang)} }
-                }
+            p { id: "form-place", ChosenPlace { code: place.clone() } }
+            if let Some(office) = Directory::embedded().route(&place).map(|o| o.code.clone()) {
+                dl { class: "facts", OfficeContact { office } }
             }
             FieldError { field: field::PLACE }
             button { class: "button secondary", id: "change-place",

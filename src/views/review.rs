@@ -11,7 +11,7 @@ use ourvoice_protocol::Kind;
 use crate::components::Header;
 use crate::i18n::{Arg, Tr};
 use crate::state::{use_device, use_ui, FormState, Screen};
-use crate::views::place::remember_place;
+use crate::views::place::ChosenPlace;
 use crate::APP_VERSION;
 
 fn rating_text(tr: &Tr, value: Option<u8>) -> String {
@@ -70,16 +70,11 @@ pub fn ReviewView() -> Element {
                 return;
             }
         };
-        let place = draft.place.clone();
         match device
             .outbox
             .submit(draft, Directory::embedded(), APP_VERSION, Utc::now())
         {
             Ok(item) => {
-                ui.check(
-                    remember_place(&device.outbox, &place),
-                    "error-storage-setting",
-                );
                 device.engine.kick();
                 let keep = ui.form.read().clone();
                 ui.form.set(FormState {
@@ -110,8 +105,7 @@ pub fn ReviewView() -> Element {
             section { class: "card",
                 dl { class: "facts",
                     dt { {tr.t(&format!("form-title-{}", kind.as_str()))} }
-                    dd { {directory.place(&place).map(|p| p.display_name(lang)).unwrap_or_default()} }
-                    dd { class: "muted", {directory.path(&place, lang).unwrap_or_default()} }
+                    dd { id: "review-place", ChosenPlace { code: place.clone() } }
                     dt { {tr.t("form-category")} }
                     dd { {category} }
                     if kind == Kind::Evaluation {

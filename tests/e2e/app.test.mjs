@@ -245,6 +245,130 @@ for (const lang of ['km', 'en']) {
   });
 }
 
+const placeTexts = {
+  km: { recentQuery: 'បា', longQuery: 'ដំណាក់កន្ទួត', commune: 'ឃុំបាយដំរាំ', province: 'ខេត្តបាត់ដំបង', district: 'ស្រុកបាណន់', hall: 'សាលាឃុំ', more: 'បង្ហាញទីកន្លែងបន្ថែមទៀត' },
+  en: { recentQuery: 'ba', longQuery: 'damnak kantuot', commune: 'Khum Bay Damram', province: 'Battambang', district: 'Srok Banan', hall: 'Commune hall', more: 'Show more places' },
+};
+
+/** Names and path segments on the screen whose text runs over two lines (none may here). */
+async function brokenNames(page) {
+  return page.evaluate(() => {
+    const khmer = document.querySelector('.app').getAttribute('lang') === 'km';
+    const whole = [...document.querySelectorAll('.place-path .seg, .tag, .crumb')];
+    if (khmer) whole.push(...document.querySelectorAll('.place-name'));
+    const lines = (element) => {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size;
+    };
+    return whole.filter((element) => lines(element) > 1).map((element) => element.textContent);
+  });
+}
+
+for (const lang of ['km', 'en']) {
+  test(`the place is chosen from a list province → district → commune, then found again first by search, with more on request (${lang})`, async () => {
+    const t = { ...texts[lang], ...placeTexts[lang] };
+    const folder = tempDir(`place-${lang}`);
+    const server = await startServer(folder);
+    const app = await startApp(folder, server.url);
+    try {
+      const page = await phonePage(browser, app.url);
+      await firstRun(page, lang);
+      await page.click('#start-complaint');
+      await expectScreen(page, 'Place');
+      // Two equal ways: search (shown first) and a list.
+      assert.equal(await page.getAttribute('#place-mode-search', 'aria-pressed'), 'true');
+      assert.equal(await page.locator('#place-recent').count(), 0);
+      await shot(page, `${lang}-place-start`);
+      await page.click('#place-mode-list');
+      await page.waitForSelector('#place-browse [data-code="02"]');
+      assert.equal(await page.locator('#place-browse button').count(), 25);
+      await shot(page, `${lang}-place-provinces`);
+      await page.click('#place-browse [data-code="02"]');
+      await page.waitForSelector('#place-browse [data-code="0201"]');
+      await waitForText(page, '#place-crumbs', new RegExp(t.province));
+      assert.equal(await page.locator('#place-offices button').count(), 2);
+      await shot(page, `${lang}-place-districts`);
+      await page.click('#place-browse [data-code="0201"]');
+      await page.waitForSelector('#place-browse [data-code="CH-020103"]');
+      await waitForText(page, '#place-crumbs', new RegExp(t.district));
+      await shot(page, `${lang}-place-communes`);
+      // Up one step by the trail, and down again.
+      await page.click('#place-crumbs [data-code="02"]');
+      await page.waitForSelector('#place-browse [data-code="0201"]');
+      await page.click('#place-browse [data-code="0201"]');
+      await page.click('#place-browse [data-code="CH-020103"]');
+      // The list ends at the same choice as search: the commune's hall.
+      await expectScreen(page, 'Form');
+      await waitForText(page, '#form-place', new RegExp(`^${t.commune}${t.hall}${t.district}`));
+      await page.click('#category-civil_registration');
+      await page.fill('#description', t.description);
+      await shot(page, `${lang}-place-chosen-form`);
+      await page.click('#form-continue');
+      await expectScreen(page, 'Review');
+      await waitForText(page, '#review-place', new RegExp(`${t.commune}.*${t.hall}.*${t.district}`));
+      await page.click('#review-send');
+      await expectScreen(page, 'Confirmation');
+      await page.click('#confirm-home');
+
+      // The place used before is offered first, and leads a search it matches.
+      await page.click('#start-support');
+      await expectScreen(page, 'Place');
+      await page.waitForSelector('#place-recent [data-code="CH-020103"]');
+      await shot(page, `${lang}-place-recent`);
+      await page.fill('#place-search', t.recentQuery);
+      await page.waitForSelector('#place-results [data-code="CH-020103"][data-recent="true"]');
+      const codes = () => page.locator('#place-results button').evaluateAll((rows) => rows.map((row) => row.dataset.code));
+      const first = await codes();
+      assert.equal(first[0], 'CH-020103');
+      assert.equal(first.length, 20);
+      await waitForText(page, '#place-results button:first-child', new RegExp(t.commune));
+      await shot(page, `${lang}-place-search-recent`);
+      // More on request, the first ones staying where they were.
+      await waitForText(page, '#place-more', new RegExp(t.more));
+      await page.click('#place-more');
+      await page.waitForFunction(() => document.querySelectorAll('#place-results button').length === 40);
+      assert.deepEqual((await codes()).slice(0, 20), first);
+      await page.close();
+
+      // At 360 px nothing is cut off and no name breaks inside itself.
+      for (const width of [390, 360]) {
+        const narrow = await phonePage(browser, app.url, width);
+        await narrow.click('#start-complaint');
+        await expectScreen(narrow, 'Place');
+        await narrow.fill('#place-search', t.longQuery);
+        await narrow.waitForSelector('#place-results button');
+        await narrow.fill('#place-search', t.recentQuery);
+        await narrow.waitForSelector('#place-results [data-recent="true"]');
+        const wide = await narrow.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(wide <= width, `place search (${lang}) is ${wide}px wide at ${width}`);
+        assert.deepEqual(await brokenNames(narrow), [], `names broken at ${width} px`);
+        await shot(narrow, `${lang}-${width}-place-search`);
+        await narrow.fill('#place-search', t.longQuery);
+        await narrow.waitForSelector('#place-results [data-code="CH-070604"]');
+        assert.deepEqual(await brokenNames(narrow), [], `long names broken at ${width} px`);
+        // The check sees a break: squeezed narrower than a name, the name must break.
+        await narrow.evaluate(() => { document.querySelector('#place-results').style.width = '7rem'; });
+        assert.notDeepEqual(await brokenNames(narrow), [], 'a squeezed name is seen broken');
+        await narrow.evaluate(() => { document.querySelector('#place-results').style.width = ''; });
+        assert.ok(await narrow.evaluate(() => document.documentElement.scrollWidth) <= width);
+        await shot(narrow, `${lang}-${width}-place-long`);
+        await narrow.click('#place-mode-list');
+        await narrow.click('#place-browse [data-code="12"]');
+        await narrow.click('#place-browse [data-code="1201"]');
+        await narrow.waitForSelector('#place-browse [data-code="CH-120101"]');
+        assert.deepEqual(await brokenNames(narrow), [], `list names broken at ${width} px`);
+        assert.ok(await narrow.evaluate(() => document.documentElement.scrollWidth) <= width);
+        await shot(narrow, `${lang}-${width}-place-communes`);
+        await narrow.context().close();
+      }
+    } finally {
+      await app.stop();
+      await server.stop();
+    }
+  });
+}
+
 function freePort() {
   return new Promise((resolve) => {
     const probe = createServer();
@@ -465,6 +589,17 @@ test("an answer to the office's question given while the server is down waits on
     await shot(page, 'km-detail-rating-sent');
     await office.goto(item);
     assert.match(await office.textContent('main'), /In progress|កំពុងដោះស្រាយ/, 'reopened for the office');
+
+    // How to reach the office shows where the citizen chooses it too, before writing anything.
+    await page.click('#quick-exit');
+    await expectScreen(page, 'Home');
+    await page.click('#start-complaint');
+    await page.fill('#place-search', texts.en.search);
+    await page.click('#place-results [data-code="OWSO-1201"]');
+    await expectScreen(page, 'Form');
+    await waitForText(page, '#form #office-phone', /023 123 456/);
+    assert.match(await page.textContent('#form #office-hours'), /Mon–Fri 7:30–17:00/);
+    await shot(page, 'km-form-office-contact');
   } finally {
     await office.context().close();
     await app.stop();
@@ -481,7 +616,7 @@ test('an invalid form shows the errors next to the fields and keeps the text; sw
     await firstRun(page, 'km');
     await page.click('#start-complaint');
     await page.fill('#place-search', 'តាកែវ');
-    await page.click('#place-results [data-code="21"]');
+    await page.click('#place-results [data-code="OWSU-21"]');
     await page.click('#privacy-confidential');
     await page.fill('#name', 'សុខ ដារ៉ា');
     await page.fill('#phone', '123');

@@ -221,7 +221,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Generate { count, place } => generate(&cli.data, count, &place),
         Command::Set { key, value } => {
-            let known = ["lang", "privacy_seen", "server_url", "recent_places"];
+            let known = ["lang", "privacy_seen", "server_url"];
             if !known.contains(&key.as_str()) {
                 return Err(format!(
                     "unknown setting {key}; known: {}",

@@ -1,5 +1,6 @@
 //! Search latency benchmark: loads the embedded directory (timed once), then times every
-//! query of a realistic place-picker mix individually and prints p50, p99 and max.
+//! query of a realistic place-picker mix individually and prints p50, p99 and max, for
+//! `search` and for the app picker's `choose` (with recent places).
 //! Run with `cargo bench -p ourvoice-directory`.
 
 use std::hint::black_box;
@@ -116,6 +117,30 @@ fn main() {
         micros(slowest.0)
     );
     println!("slowest query: {:?}", slowest.1);
+
+    // The app's picker: choices with five recent places, one more than a page (to know
+    // whether to offer "Show more").
+    let recent: Vec<String> = ["120101", "OWSO-0201", "21", "CH-210101", "0801"]
+        .map(str::to_owned)
+        .to_vec();
+    let mut choosing = Vec::with_capacity(queries.len() * ROUNDS / 4);
+    for _ in 0..ROUNDS / 4 {
+        for (query, lang) in &queries {
+            let started = Instant::now();
+            black_box(directory.choose(black_box(query), *lang, &recent, LIMIT + 1));
+            choosing.push(started.elapsed());
+        }
+    }
+    choosing.sort_unstable();
+    let at =
+        |fraction: f64| micros(choosing[((choosing.len() - 1) as f64 * fraction).round() as usize]);
+    println!(
+        "choose: {} queries, p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+        choosing.len(),
+        at(0.50),
+        at(0.99),
+        at(1.0)
+    );
 
     // The slowest query kinds on their own, to see where the time goes.
     let mut per_query: Vec<(f64, &str)> = queries

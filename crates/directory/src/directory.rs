@@ -455,6 +455,17 @@ impl Directory {
         Some(before + slot.index)
     }
 
+    /// The search index built when the directory loaded.
+    pub(crate) fn search_index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    /// The office whose place id (position in `places()`) is `id`, if that place is one.
+    pub(crate) fn office_at(&self, id: usize) -> Option<&Office> {
+        let units = self.provinces.len() + self.districts.len() + self.communes.len();
+        self.offices.get(id.checked_sub(units)?)
+    }
+
     /// The units above a place, nearest first: for a unit its parents; for an office its
     /// own unit and that unit's parents.
     pub(crate) fn units_above<'a>(&'a self, place: PlaceRef<'a>) -> impl Iterator<Item = &'a Unit> {

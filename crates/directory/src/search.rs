@@ -1,7 +1,9 @@
 //! Place search over every unit and office, for a place picker. Guarantees: Khmer, Latin
 //! and code queries are matched whatever the result language; results are ranked exact,
-//! prefix, substring, then multi-word, ties broken by level (a unit before its offices),
-//! name length and code; no place appears twice; at most `limit` hits.
+//! prefix, word prefix, substring, then multi-word, ties broken by level (a unit before
+//! its offices), name length and code; no place appears twice; at most `limit` hits. The
+//! picker's variant (`choose`) offers offices only (a unit stands for the office that
+//! answers for it) and puts the citizen's recent places first.
 //!
 //! Speed comes from doing the work at load. Every unit name is folded once into one
 //! buffer per script, each key with a character filter and a character-pair filter. An
@@ -49,6 +51,10 @@ pub enum MatchRank {
     /// The query starts a name, a unit's name after its type word, the unit part of an
     /// office's name, or a code.
     Prefix,
+    /// The query starts a later word of a name: "mon" in "Chamkar Mon", "office" in "One
+    /// Window Service Office".
+    #[serde(rename = "word_prefix")]
+    WordPrefix,
     /// The query is inside a name, or inside the words for an office's type ("ombudsman").
     Substring,
     /// Each word of the query is in the place's name or code, its office type's words, or
@@ -57,9 +63,10 @@ pub enum MatchRank {
 }
 
 impl MatchRank {
-    const ALL: [MatchRank; 4] = [
+    const ALL: [MatchRank; 5] = [
         MatchRank::Exact,
         MatchRank::Prefix,
+        MatchRank::WordPrefix,
         MatchRank::Substring,
         MatchRank::Words,
     ];
@@ -93,6 +100,9 @@ struct UnitKey {
     len: u32,
     /// Where the bare name starts inside the key.
     bare: u32,
+    /// The range of `ScriptIndex::word_starts` holding where the bare name's later words
+    /// start inside the key.
+    words: (u32, u32),
     unit: u32,
 }
 
@@ -137,6 +147,8 @@ struct ScriptIndex {
     /// Every unit key, back to back.
     text: String,
     keys: Vec<UnitKey>,
+    /// Where later words of bare names start inside their keys (see `UnitKey::words`).
+    word_starts: Vec<u32>,
     /// Per key, the characters it holds (see `char_bit`); checked for 1-character queries.
     char_filters: Vec<u128>,
     /// Per key, the adjacent character pairs it holds (see `pair_filter`); checked for
@@ -147,6 +159,8 @@ struct ScriptIndex {
     bit_owners: Vec<Option<char>>,
     /// The distinct folded office labels ("onewindowserviceoffice", "សាលា").
     labels: Vec<String>,
+    /// Per label, where its later words start ("window", "service", "office").
+    label_word_starts: Vec<Vec<usize>>,
     /// Per label, the offices whose name starts with it.
     label_offices: Vec<Vec<u32>>,
 }
@@ -160,10 +174,17 @@ impl ScriptIndex {
         let key_text = &self.text[start..];
         self.char_filters.push(char_filter(key_text));
         self.pair_filters.push(pair_filter(key_text));
+        let words_start = self.word_starts.len();
+        self.word_starts.extend(
+            later_word_starts(bare)
+                .into_iter()
+                .map(|at| to_u32(bare_start + at)),
+        );
         self.keys.push(UnitKey {
             start: to_u32(start),
             len: to_u32(key_text.len()),
             bare: to_u32(bare_start),
+            words: (to_u32(words_start), to_u32(self.word_starts.len())),
             unit: to_u32(unit),
         });
     }
@@ -175,6 +196,7 @@ impl ScriptIndex {
             Some(index) => index,
             None => {
                 self.labels.push(folded);
+                self.label_word_starts.push(later_word_starts(label));
                 self.label_offices.push(Vec::new());
                 self.labels.len() - 1
             }
@@ -218,7 +240,8 @@ impl ScriptIndex {
                     continue;
                 }
                 let key_text = key.text(text);
-                if let Some(found) = key.rank(key_text, needle, || {
+                let words = key.word_starts(&self.word_starts);
+                if let Some(found) = key.rank(key_text, words, needle, || {
                     filter_is_exact || finder.find(key_text).is_some()
                 }) {
                     on_match(key.unit as usize, found);
@@ -233,7 +256,10 @@ impl ScriptIndex {
                 continue;
             }
             let key_text = key.text(text);
-            if let Some(found) = key.rank(key_text, needle, || finder.find(key_text).is_some()) {
+            let words = key.word_starts(&self.word_starts);
+            if let Some(found) =
+                key.rank(key_text, words, needle, || finder.find(key_text).is_some())
+            {
                 on_match(key.unit as usize, found);
             }
         }
@@ -246,10 +272,17 @@ impl UnitKey {
         &text[start..start + self.len as usize]
     }
 
-    /// How `needle` matches this key; `contains` says whether it is inside at all.
+    /// Where the later words of this key's bare name start inside the key.
+    fn word_starts<'a>(&self, word_starts: &'a [u32]) -> &'a [u32] {
+        &word_starts[self.words.0 as usize..self.words.1 as usize]
+    }
+
+    /// How `needle` matches this key, whose later words start at `words`; `contains` says
+    /// whether it is inside at all.
     fn rank(
         &self,
         key_text: &[u8],
+        words: &[u32],
         needle: &[u8],
         contains: impl FnOnce() -> bool,
     ) -> Option<KeyMatch> {
@@ -260,10 +293,15 @@ impl UnitKey {
             MatchRank::Exact
         } else if starts_key || bare.starts_with(needle) {
             MatchRank::Prefix
-        } else if contains() {
-            MatchRank::Substring
-        } else {
+        } else if !contains() {
             return None;
+        } else if words
+            .iter()
+            .any(|&at| key_text[at as usize..].starts_with(needle))
+        {
+            MatchRank::WordPrefix
+        } else {
+            MatchRank::Substring
         };
         Some(KeyMatch {
             rank,
@@ -306,6 +344,25 @@ fn pair_filter(text: &str) -> u128 {
     filter
 }
 
+/// Where the words of `name` after its first start in `fold(name)`: "Chamkar Mon" → [7].
+/// Words are separated by spaces and dashes.
+fn later_word_starts(name: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut after_gap = false;
+    for (at, c) in name.char_indices() {
+        if c.is_whitespace() || c == '-' {
+            after_gap = true;
+        } else if after_gap {
+            after_gap = false;
+            let folded_before = fold(&name[..at]).len();
+            if folded_before > 0 && starts.last() != Some(&folded_before) {
+                starts.push(folded_before);
+            }
+        }
+    }
+    starts
+}
+
 fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(NO_PLACE)
 }
@@ -318,6 +375,8 @@ struct PlaceInfo {
     above: [u32; 3],
     /// For a unit, the ids of its offices.
     offices: [u32; 2],
+    /// For a unit, the id of the office that answers for it (`Directory::route`).
+    answering: u32,
     /// The range of `SearchIndex::below_lists` holding the places below this unit.
     below: std::ops::Range<u32>,
     /// For an office, its label's index in each script (by `Script::index`).
@@ -347,10 +406,14 @@ impl PlaceInfo {
 #[derive(Default)]
 pub(crate) struct SearchIndex {
     places: Vec<PlaceInfo>,
-    /// Per language, each place's position in tie order (level tier, name length, code).
-    tie_order: [Vec<u32>; 2],
-    /// Per language, the place ids in tie order (the inverse of `tie_order`).
-    places_in_tie_order: [Vec<u32>; 2],
+    /// The units are the places `0..unit_count`.
+    unit_count: usize,
+    /// Per language, the tie order of search hits: level tier, name length, code.
+    tie_order: [TieOrder; 2],
+    /// Per language, the tie order of the picker's choices: level tier, then the length and
+    /// code of the unit an office serves (a unit's offices together), then office type (the
+    /// office that answers for the unit first).
+    choice_order: [TieOrder; 2],
     /// The places below each unit, back to back (see `PlaceInfo::below`).
     below_lists: Vec<u32>,
     /// Per script (by `Script::index`).
@@ -362,6 +425,42 @@ pub(crate) struct SearchIndex {
     office_type_words: [String; 5],
     /// Per office type, its offices' ids.
     office_type_places: [Vec<u32>; 5],
+}
+
+/// The distinct folded words of a query, for multi-word matches.
+fn query_words(query: &str) -> Vec<String> {
+    let mut words: Vec<String> = split_words(query)
+        .map(fold)
+        .filter(|word| !word.is_empty())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// An order of every place, used to break ties between equal ranks.
+#[derive(Default)]
+struct TieOrder {
+    /// Each place's position.
+    position: Vec<u32>,
+    /// The place ids by position (the inverse of `position`).
+    places: Vec<u32>,
+}
+
+impl TieOrder {
+    /// The order of the places `0..count` sorted by `key`.
+    fn by_key<K: Ord>(count: usize, key: impl FnMut(&usize) -> K) -> TieOrder {
+        let mut ids: Vec<usize> = (0..count).collect();
+        ids.sort_by_cached_key(key);
+        let mut position = vec![0; ids.len()];
+        for (at, &id) in ids.iter().enumerate() {
+            position[id] = to_u32(at);
+        }
+        TieOrder {
+            position,
+            places: ids.into_iter().map(to_u32).collect(),
+        }
+    }
 }
 
 fn lang_index(lang: Lang) -> usize {
@@ -394,6 +493,9 @@ impl SearchIndex {
         };
         let mut tiers = Vec::with_capacity(count);
         for (id, place) in directory.places().enumerate() {
+            if matches!(place, PlaceRef::Unit(_)) {
+                index.unit_count = id + 1;
+            }
             tiers.push(tier(place));
             index.add_place(directory, id, place);
         }
@@ -409,23 +511,33 @@ impl SearchIndex {
                 .collect();
             index.office_type_words[office_type.index()] = words.join(" ");
         }
+        let places = &index.places;
         for lang in Lang::ALL {
             let lang_at = lang_index(lang);
-            let mut ids: Vec<usize> = (0..index.places.len()).collect();
-            ids.sort_by_cached_key(|&id| {
-                let place = &index.places[id];
+            index.tie_order[lang_at] = TieOrder::by_key(places.len(), |&id| {
+                let place = &places[id];
                 (
                     tiers[id],
                     place.names[lang_at].chars().count(),
                     place.code.clone(),
                 )
             });
-            let mut order = vec![0; ids.len()];
-            for (position, &id) in ids.iter().enumerate() {
-                order[id] = to_u32(position);
-            }
-            index.tie_order[lang_at] = order;
-            index.places_in_tie_order[lang_at] = ids.into_iter().map(to_u32).collect();
+            index.choice_order[lang_at] = TieOrder::by_key(places.len(), |&id| {
+                let place = &places[id];
+                let (unit, office_type) = match place.kind {
+                    HitKind::Unit(_) => (place, 0),
+                    HitKind::Office(office_type) => {
+                        let unit = place.above().next().map_or(place, |unit| &places[unit]);
+                        (unit, office_type.index() + 1)
+                    }
+                };
+                (
+                    tiers[id],
+                    unit.names[lang_at].chars().count(),
+                    unit.code.clone(),
+                    office_type,
+                )
+            });
         }
         index
     }
@@ -450,6 +562,7 @@ impl SearchIndex {
             *slot = directory.place_id(&unit.code).map_or(NO_PLACE, to_u32);
         }
         let mut offices = [NO_PLACE; 2];
+        let mut answering = NO_PLACE;
         let mut labels = [u8::MAX; 2];
         let kind = match place {
             PlaceRef::Unit(unit) => {
@@ -463,6 +576,10 @@ impl SearchIndex {
                 {
                     *slot = directory.place_id(&office.code).map_or(NO_PLACE, to_u32);
                 }
+                answering = directory
+                    .route(&unit.code)
+                    .and_then(|office| directory.place_id(&office.code))
+                    .map_or(NO_PLACE, to_u32);
                 self.unit_codes.push((unit.code.clone(), to_u32(id)));
                 HitKind::Unit(unit.level)
             }
@@ -483,6 +600,7 @@ impl SearchIndex {
             kind,
             above,
             offices,
+            answering,
             labels,
             below: 0..0,
             names: Lang::ALL.map(|lang| place.display_name(lang)),
@@ -497,17 +615,59 @@ impl SearchIndex {
         }
         let mut matches = Matches::new(self.places.len());
         self.match_text(&whole, &mut |place, rank| matches.record(place, rank));
-        let mut words: Vec<String> = split_words(query)
-            .map(fold)
-            .filter(|word| !word.is_empty())
-            .collect();
-        words.sort_unstable();
-        words.dedup();
+        let words = query_words(query);
         // Words matches rank last: skip them when better matches already fill the limit.
         if (2..=MAX_WORDS).contains(&words.len()) && matches.count_better_than_words() < limit {
             self.match_words(&words, &mut matches);
         }
         self.best_hits(&matches, lang, limit)
+    }
+
+    /// The offices a place picker offers for `query`, best first: a matching unit stands
+    /// for the office that answers for it (with the better of the two ranks), an office for
+    /// itself. The matching offices in `recent` (place ids, newest first) come first, newest
+    /// first; then the rest by rank and tie order. At most `limit`, with their ranks.
+    pub(crate) fn choose(
+        &self,
+        query: &str,
+        lang: Lang,
+        recent: &[usize],
+        limit: usize,
+    ) -> Vec<(usize, MatchRank)> {
+        let whole = fold(query);
+        if limit == 0 || whole.is_empty() {
+            return Vec::new();
+        }
+        let mut matches = Matches::new(self.places.len());
+        self.match_text(&whole, &mut |place, rank| matches.record(place, rank));
+        self.units_to_answering(&mut matches);
+        let words = query_words(query);
+        // A recent place matched only by its words still goes first.
+        let recent_unmatched = recent.iter().any(|&place| matches.rank_of(place).is_none());
+        if (2..=MAX_WORDS).contains(&words.len())
+            && (matches.count_better_than_words() < limit || recent_unmatched)
+        {
+            self.match_words(&words, &mut matches);
+            self.units_to_answering(&mut matches);
+        }
+        self.ranked(
+            &matches,
+            &self.choice_order[lang_index(lang)],
+            limit,
+            recent,
+        )
+    }
+
+    /// Moves each matched unit's rank to the office that answers for it.
+    fn units_to_answering(&self, matches: &mut Matches) {
+        for (place, info) in self.places.iter().enumerate().take(self.unit_count) {
+            if let Some(rank) = matches.rank_of(place) {
+                matches.forget(place);
+                if info.answering != NO_PLACE {
+                    matches.record(info.answering as usize, rank);
+                }
+            }
+        }
     }
 
     /// Reports every place whose name or code holds the folded `query`, with how.
@@ -544,9 +704,13 @@ impl SearchIndex {
         });
         for (label_index, label) in names.labels.iter().enumerate() {
             let offices = &names.label_offices[label_index];
+            let word_starts = &names.label_word_starts[label_index];
+            let starts_word = |at: usize| word_starts.contains(&at);
             if label.contains(query) {
                 let rank = if label.starts_with(query) {
                     MatchRank::Prefix
+                } else if word_starts.iter().any(|&at| label[at..].starts_with(query)) {
+                    MatchRank::WordPrefix
                 } else {
                     MatchRank::Substring
                 };
@@ -567,6 +731,7 @@ impl SearchIndex {
                     continue;
                 }
                 let whole_label = split == label.len();
+                let from_word = starts_word(label.len() - split);
                 names.scan(rest, |unit, found| {
                     if !found.starts_key {
                         return;
@@ -574,6 +739,7 @@ impl SearchIndex {
                     let rank = match (whole_label, found.equals_key) {
                         (true, true) => MatchRank::Exact,
                         (true, false) => MatchRank::Prefix,
+                        (false, _) if from_word => MatchRank::WordPrefix,
                         (false, _) => MatchRank::Substring,
                     };
                     for office in self.places[unit].offices() {
@@ -699,35 +865,70 @@ impl SearchIndex {
 
     fn best_hits(&self, matches: &Matches, lang: Lang, limit: usize) -> Vec<SearchHit> {
         let lang_at = lang_index(lang);
-        let order = &self.tie_order[lang_at];
+        self.ranked(matches, &self.tie_order[lang_at], limit, &[])
+            .into_iter()
+            .map(|(place, rank)| {
+                let info = &self.places[place];
+                SearchHit {
+                    code: info.code.clone(),
+                    kind: info.kind,
+                    name: info.names[lang_at].clone(),
+                    path: info.paths[lang_at].clone(),
+                    rank,
+                }
+            })
+            .collect()
+    }
+
+    /// The best `limit` matched places with their ranks: those in `first` (newest first)
+    /// before all others, then by rank, then in `order`.
+    fn ranked(
+        &self,
+        matches: &Matches,
+        order: &TieOrder,
+        limit: usize,
+        first: &[usize],
+    ) -> Vec<(usize, MatchRank)> {
         let worst_needed = matches.worst_rank_needed(limit);
+        // Score: slot in `first` (or NOT_FIRST), rank code, tie position; smaller is better.
+        const NOT_FIRST: u64 = 0xFF;
+        let slot_of = |place: usize| {
+            first
+                .iter()
+                .position(|&wanted| wanted == place)
+                .and_then(|slot| u64::try_from(slot).ok())
+                .filter(|&slot| slot < NOT_FIRST)
+        };
         let mut scored: Vec<u64> = matches
             .best
             .iter()
-            .zip(order)
-            .filter(|&(&best, _)| best != 0 && best <= worst_needed)
-            .map(|(&best, &position)| u64::from(best) << 32 | u64::from(position))
+            .zip(&order.position)
+            .enumerate()
+            .filter(|&(_, (&best, _))| best != 0)
+            .filter_map(|(place, (&best, &position))| {
+                let slot = if first.is_empty() {
+                    None
+                } else {
+                    slot_of(place)
+                };
+                if slot.is_none() && best > worst_needed {
+                    return None;
+                }
+                Some(slot.unwrap_or(NOT_FIRST) << 40 | u64::from(best) << 32 | u64::from(position))
+            })
             .collect();
         if scored.len() > limit {
             scored.select_nth_unstable(limit - 1);
             scored.truncate(limit);
         }
         scored.sort_unstable();
-        let by_position = &self.places_in_tie_order[lang_at];
         scored
             .into_iter()
             .filter_map(|score| {
-                let rank =
-                    MatchRank::ALL.get(usize::try_from(score >> 32).ok()?.checked_sub(1)?)?;
+                let code = usize::try_from(score >> 32 & 0xFF).ok()?;
+                let rank = MatchRank::ALL.get(code.checked_sub(1)?)?;
                 let position = usize::try_from(score & u64::from(u32::MAX)).ok()?;
-                let info = &self.places[*by_position.get(position)? as usize];
-                Some(SearchHit {
-                    code: info.code.clone(),
-                    kind: info.kind,
-                    name: info.names[lang_at].clone(),
-                    path: info.paths[lang_at].clone(),
-                    rank: *rank,
-                })
+                Some((*order.places.get(position)? as usize, *rank))
             })
             .collect()
     }
@@ -738,14 +939,14 @@ struct Matches {
     /// By place id: 0 for none, else `MatchRank as u8 + 1`.
     best: Vec<u8>,
     /// By `MatchRank as usize`.
-    counts: [usize; 4],
+    counts: [usize; 5],
 }
 
 impl Matches {
     fn new(place_count: usize) -> Matches {
         Matches {
             best: vec![0; place_count],
-            counts: [0; 4],
+            counts: [0; 5],
         }
     }
 
@@ -763,6 +964,15 @@ impl Matches {
 
     fn count_better_than_words(&self) -> usize {
         self.counts[..MatchRank::Words as usize].iter().sum()
+    }
+
+    /// Drops `place`'s match.
+    fn forget(&mut self, place: usize) {
+        let current = self.best[place];
+        if current != 0 {
+            self.counts[usize::from(current - 1)] -= 1;
+            self.best[place] = 0;
+        }
     }
 
     fn rank_of(&self, place: usize) -> Option<MatchRank> {

@@ -127,7 +127,7 @@ fn typing_letter_by_letter_keeps_the_province_on_top() {
 }
 
 #[test]
-fn exact_before_prefix_before_substring() {
+fn exact_before_prefix_before_word_prefix_before_substring() {
     check(
         "kandal",
         Lang::En,
@@ -136,9 +136,63 @@ fn exact_before_prefix_before_substring() {
     assert_eq!(rank_of("kandal", "08"), Some(MatchRank::Exact));
     assert_eq!(rank_of("kandal", "0801"), Some(MatchRank::Prefix));
     assert_eq!(rank_of("kandal", "OWSO-0801"), Some(MatchRank::Prefix));
-    assert_eq!(rank_of("kandal", "0803"), Some(MatchRank::Substring));
-    assert_eq!(rank_of("stueng", "0801"), Some(MatchRank::Substring));
     assert_eq!(rank_of("srok kandal", "0801"), Some(MatchRank::Prefix));
+}
+
+/// Asserts how `query` matches each place of `expect`, given as `code:rank` pairs
+/// (`rank` one of exact, prefix, word, sub, words, none).
+#[track_caller]
+fn check_ranks(query: &str, expect: &str) {
+    for pair in expect.split_whitespace() {
+        let (code, rank) = pair.split_once(':').expect("code:rank");
+        let expected = match rank {
+            "exact" => Some(MatchRank::Exact),
+            "prefix" => Some(MatchRank::Prefix),
+            "word" => Some(MatchRank::WordPrefix),
+            "sub" => Some(MatchRank::Substring),
+            "words" => Some(MatchRank::Words),
+            "none" => None,
+            other => panic!("unknown rank {other}"),
+        };
+        assert_eq!(rank_of(query, code), expected, "{query:?} on {code}");
+    }
+}
+
+#[test]
+fn a_query_starting_a_later_word_ranks_between_prefix_and_substring() {
+    // Whole later words and their starts.
+    check_ranks("kandal", "0803:word 1412:word DCO-0803:word");
+    check_ranks("stueng", "0801:word OWSO-0801:word");
+    check_ranks("mon", "11:prefix 0502:word OWSO-0502:word 1201:word");
+    check_ranks("kang", "1213:word");
+    check_ranks("keng kang", "1213:word");
+    // Inside a word is a substring.
+    check_ranks("andal", "08:sub 0803:sub");
+    check_ranks("amkar", "1201:sub");
+    // The words of an office's label ("One Window Service Office").
+    check_ranks("office", "OWSO-1201:word PCO-21:word DCO-1201:word");
+    check_ranks("window", "OWSO-1201:word OWSU-21:word");
+    check_ranks("indow", "OWSO-1201:sub");
+    check_ranks("office khan chamkar", "OWSO-1201:word");
+    check_ranks("ice khan chamkar", "OWSO-1201:sub");
+    // The order: prefix hits, then word prefixes, then substrings.
+    check("mon", Lang::En, "11 OWSU-11 PCO-11 0905 0102");
+    let hits = Directory::embedded().search("mon", Lang::En, 10_000);
+    let first_word = hits
+        .iter()
+        .position(|hit| hit.rank == MatchRank::WordPrefix)
+        .expect("word prefixes");
+    let first_sub = hits
+        .iter()
+        .position(|hit| hit.rank == MatchRank::Substring)
+        .expect("substrings");
+    assert!(hits[..first_word]
+        .iter()
+        .all(|hit| hit.rank == MatchRank::Prefix));
+    assert!(first_word < first_sub);
+    assert!(hits[first_word..first_sub]
+        .iter()
+        .any(|hit| hit.code == "1201"));
 }
 
 #[test]
@@ -205,10 +259,10 @@ fn office_queries() {
         rank_of("onewindowserviceofficekhanchamkarmon", "OWSO-1201"),
         Some(MatchRank::Exact)
     );
-    // A query running from an office's label into its unit's name.
+    // A query running from a word of an office's label into its unit's name.
     assert_eq!(
         rank_of("office khan chamkar", "OWSO-1201"),
-        Some(MatchRank::Substring)
+        Some(MatchRank::WordPrefix)
     );
 
     let ombudsman = search("ombudsman", Lang::En);

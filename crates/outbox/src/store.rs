@@ -317,6 +317,22 @@ impl Outbox {
         rows.into_iter().map(|row| row.into_item(&conn)).collect()
     }
 
+    /// The places of the submissions on this phone (unit or office codes), the most
+    /// recently used first, each once, at most `limit`: what the place picker offers first.
+    /// Deleting the submissions forgets their places.
+    pub fn recent_places(&self, limit: usize) -> Result<Vec<String>, OutboxError> {
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(
+            "SELECT place FROM submissions GROUP BY place
+             ORDER BY max(created_at) DESC, max(rowid) DESC LIMIT ?1",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let places = statement
+            .query_map([limit], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(places)
+    }
+
     pub fn get(&self, id: Uuid) -> Result<Option<OutboxItem>, OutboxError> {
         let conn = self.conn();
         let row = conn

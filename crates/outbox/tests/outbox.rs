@@ -970,3 +970,31 @@ fn a_hiding_left_undone_by_a_killed_app_is_done_on_the_next_open() {
     drop(outbox);
     assert!(!holds(&file_bytes(&folder), "tore up my form"));
 }
+
+#[test]
+fn recent_places_are_the_submissions_places_newest_first_each_once() {
+    let (_folder, outbox) = open();
+    assert!(outbox.recent_places(5).unwrap().is_empty());
+    let at = |minutes: i64| now() + chrono::Duration::minutes(minutes);
+    for (place, minutes) in [
+        ("120101", 0),
+        ("OWSO-1201", 1),
+        ("21", 2),
+        ("120101", 3),
+        ("CH-210101", 4),
+    ] {
+        let draft = Draft {
+            place: place.into(),
+            ..draft("ផ្លូវខូច")
+        };
+        outbox
+            .submit(draft, Directory::embedded(), "0.1.0", at(minutes))
+            .unwrap();
+    }
+    assert_eq!(
+        outbox.recent_places(10).unwrap(),
+        ["CH-210101", "120101", "21", "OWSO-1201"]
+    );
+    assert_eq!(outbox.recent_places(2).unwrap(), ["CH-210101", "120101"]);
+    assert!(outbox.recent_places(0).unwrap().is_empty());
+}
