@@ -39,7 +39,7 @@ fn new_password(tr: &Tr, password: &str, confirm: &str) -> Result<String, String
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&count) {
         return Err(tr.a(
             "account-password",
-            &[("min", FluentValue::from(MIN_PASSWORD_CHARS))],
+            &[("min", tr.count(MIN_PASSWORD_CHARS as i64))],
         ));
     }
     if confirm != password {
@@ -51,7 +51,7 @@ fn new_password(tr: &Tr, password: &str, confirm: &str) -> Result<String, String
 fn new_password_fields(tr: &Tr) -> Markup {
     html! {
         label for="password" {
-            (Shown(&tr.a("account-password", &[("min", FluentValue::from(MIN_PASSWORD_CHARS))])))
+            (Shown(&tr.a("account-password", &[("min", tr.count(MIN_PASSWORD_CHARS as i64))])))
         }
         input type="password" id="password" name="password" minlength=(MIN_PASSWORD_CHARS)
             maxlength=(MAX_PASSWORD_CHARS) autocomplete="new-password" required;

@@ -192,10 +192,7 @@ fn new_account_form(
         Some(_) => vec![Role::Officer],
         None => Role::ALL.to_vec(),
     };
-    let link_help = tr.a(
-        "account-link-help",
-        &[("hours", FluentValue::from(LINK_HOURS))],
-    );
+    let link_help = tr.a("account-link-help", &[("hours", tr.count(LINK_HOURS))]);
     html! {
         section class="card" id="new-account-area" {
             h2 { (tr.h("account-create-title")) }
@@ -373,7 +370,7 @@ fn link_page(
         },
         &[
             ("username", FluentValue::from(username.to_string())),
-            ("hours", FluentValue::from(LINK_HOURS)),
+            ("hours", tr.count(LINK_HOURS)),
         ],
     );
     let body = html! {

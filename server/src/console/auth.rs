@@ -86,10 +86,7 @@ pub fn client_ip(
 
 /// A 429 page saying how long to wait, with `Retry-After`.
 fn wait_page(tr: &Tr, token: &str, seconds: i64, code_step: bool) -> Response {
-    let message = tr.a(
-        "login-wait",
-        &[("seconds", fluent_bundle::FluentValue::from(seconds))],
-    );
+    let message = tr.a("login-wait", &[("seconds", tr.count(seconds))]);
     let body = if code_step {
         code_page(tr, token, Some(&message))
     } else {

@@ -828,7 +828,7 @@ fn text_field(tr: &Tr, text: &str) -> Result<String, ConsoleError> {
     if text.is_empty() || text.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(ConsoleError::Bad(tr.a(
             "error-text",
-            &[("max", FluentValue::from(MAX_DESCRIPTION_CHARS))],
+            &[("max", tr.count(MAX_DESCRIPTION_CHARS as i64))],
         )));
     }
     Ok(text.to_string())

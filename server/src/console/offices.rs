@@ -480,7 +480,7 @@ fn parse_settings(
     {
         return Err(ConsoleError::Bad(tr.a(
             "error-office-hours",
-            &[("max", FluentValue::from(MAX_HOURS_CHARS))],
+            &[("max", tr.count(MAX_HOURS_CHARS as i64))],
         )));
     }
     let receiving = form.receiving.is_some();
@@ -542,7 +542,7 @@ pub async fn save(
     if let Err(open) = saved {
         state.offices.set(&code, was_receiving);
         return Err(ConsoleError::Bad(
-            tr.a("error-office-open-items", &[("n", FluentValue::from(open))]),
+            tr.a("error-office-open-items", &[("n", tr.count(open))]),
         ));
     }
     state.offices.set(&code, receiving);

@@ -74,7 +74,12 @@ async fn sessions_csrf_throttling_and_disabling_on(db: TestDb) {
             .status,
         StatusCode::FORBIDDEN
     );
-    let foreign = admin.get("/console/accounts").await.csrf();
+    let accounts = admin.get("/console/accounts").await;
+    // The Khmer console writes its numbers in Khmer digits, in messages too (the enrolment
+    // link's 72 hours).
+    assert!(accounts.body.contains("៧២ ម៉ោង"), "{}", accounts.body);
+    assert!(!accounts.body.contains("72 ម៉ោង"));
+    let foreign = accounts.csrf();
     assert_eq!(
         officer
             .post(
