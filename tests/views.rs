@@ -214,16 +214,9 @@ fn click_targets(mutations: &dioxus::core::Mutations) -> Vec<dioxus::core::Eleme
         .collect()
 }
 
+/// Clicks element `id` and renders until settled ([`press`], when what changed is not wanted).
 fn click(dom: &mut VirtualDom, id: dioxus::core::ElementId) {
-    use dioxus::html::{PlatformEventData, SerializedHtmlEventConverter, SerializedMouseData};
-    dioxus::html::set_event_converter(Box::new(SerializedHtmlEventConverter));
-    let data = PlatformEventData::new(Box::new(SerializedMouseData::default()));
-    let event = Event::new(
-        std::rc::Rc::new(data) as std::rc::Rc<dyn std::any::Any>,
-        true,
-    );
-    dom.runtime().handle_event("click", event, id);
-    render_settled(dom, &mut dioxus::core::NoOpMutations);
+    press(dom, id);
 }
 
 #[test]
@@ -512,17 +505,17 @@ fn change_targets(mutations: &dioxus::core::Mutations) -> Vec<dioxus::core::Elem
 /// Ticks (or unticks) a checkbox as a browser would report it.
 fn tick(dom: &mut VirtualDom, id: dioxus::core::ElementId, checked: bool) {
     use dioxus::html::{PlatformEventData, SerializedFormData, SerializedHtmlEventConverter};
-    dioxus::html::set_event_converter(Box::new(SerializedHtmlEventConverter));
     let data = PlatformEventData::new(Box::new(SerializedFormData::new(
         checked.to_string(),
         Vec::new(),
     )));
-    let event = Event::new(
-        std::rc::Rc::new(data) as std::rc::Rc<dyn std::any::Any>,
-        true,
+    fire(
+        dom,
+        "change",
+        id,
+        Box::new(SerializedHtmlEventConverter),
+        data,
     );
-    dom.runtime().handle_event("change", event, id);
-    render_settled(dom, &mut dioxus::core::NoOpMutations);
 }
 
 #[test]
@@ -817,7 +810,7 @@ fn press_pin(
     for digit in digits.chars() {
         click(dom, element(mutations, &format!("{pad}-key-{digit}")));
     }
-    click_seen(dom, element(mutations, &format!("{pad}-ok")))
+    press(dom, element(mutations, &format!("{pad}-ok")))
 }
 
 #[test]
@@ -943,21 +936,6 @@ fn coming_back_after_a_while_in_the_background_locks_again() {
     });
 }
 
-/// Clicks like [`click`], and returns what the renderer did about it.
-fn click_seen(dom: &mut VirtualDom, id: dioxus::core::ElementId) -> dioxus::core::Mutations {
-    use dioxus::html::{PlatformEventData, SerializedHtmlEventConverter, SerializedMouseData};
-    dioxus::html::set_event_converter(Box::new(SerializedHtmlEventConverter));
-    let data = PlatformEventData::new(Box::new(SerializedMouseData::default()));
-    let event = Event::new(
-        std::rc::Rc::new(data) as std::rc::Rc<dyn std::any::Any>,
-        true,
-    );
-    dom.runtime().handle_event("click", event, id);
-    let mut mutations = dioxus::core::Mutations::default();
-    render_settled(dom, &mut mutations);
-    mutations
-}
-
 /// Settings with the app lock's card in `step` words: the listener that leads there from the
 /// screen as it opens (found by trying each), and what the renderer did.
 fn settings_after(device: &Arc<Device>, words: &str) -> (VirtualDom, dioxus::core::Mutations) {
@@ -965,7 +943,7 @@ fn settings_after(device: &Arc<Device>, words: &str) -> (VirtualDom, dioxus::cor
     let (_, mutations) = on_screen(device, Screen::Settings, |_| {});
     for target in click_targets(&mutations) {
         let (mut dom, _) = on_screen(device, Screen::Settings, |_| {});
-        let seen = click_seen(&mut dom, target);
+        let seen = press(&mut dom, target);
         if dioxus_ssr::render(&dom).contains(words) {
             return (dom, seen);
         }
@@ -1094,6 +1072,7 @@ fn fire(
     mutations
 }
 
+/// Clicks element `id`, then renders until settled; what changed.
 fn press(dom: &mut VirtualDom, id: dioxus::core::ElementId) -> dioxus::core::Mutations {
     use dioxus::html::{PlatformEventData, SerializedHtmlEventConverter, SerializedMouseData};
     let data = PlatformEventData::new(Box::new(SerializedMouseData::default()));
