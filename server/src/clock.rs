@@ -2,7 +2,9 @@
 //! read from a file that the test rewrites.
 //!
 //! Guarantees: every "now" in the server comes from here, so a test can move time forward and
-//! see deadlines pass and sessions expire without waiting.
+//! see deadlines pass and sessions expire without waiting; only the fleet's liveness and the
+//! periods of its duties read the real time ([`wall_now`]), since servers must agree on them
+//! whatever a test's clock says.
 
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
@@ -25,6 +27,12 @@ impl Clock {
                 .unwrap_or_else(Utc::now),
         }
     }
+}
+
+/// The real time, whatever the test clock says: which servers of a fleet are alive, and which
+/// period of a periodic duty it is. Never for deadlines or sessions.
+pub fn wall_now() -> DateTime<Utc> {
+    Utc::now()
 }
 
 /// A time as the database stores it: RFC 3339, UTC, milliseconds, so text order is time order.

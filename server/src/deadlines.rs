@@ -3,71 +3,87 @@
 //! a district citizens' office or an OWSU).
 //!
 //! A citizens' office that is switched off passes the item on to the province's (see
-//! [`crate::offices`]). Each sweep also reloads which offices are on.
+//! [`crate::offices`]). Each sweep also deletes the console sessions that ended (past their
+//! lifetime or idle) and the sign-in failures long forgotten.
 //!
-//! Each sweep also deletes the console sessions that ended (past their lifetime or idle).
-//!
-//! Guarantees: each overdue item is escalated at most once (`escalated` is set in the same
-//! transaction); the sweep uses the server's clock, so tests can move time forward.
+//! Guarantees: the sweep runs once per period (`--deadline-sweep-seconds` of real time) for
+//! the whole fleet: every server tries twice a period, and the first claims the period in the
+//! same transaction as the escalations (`store::fleet::claim`), so no period is swept twice,
+//! and a server that dies mid-sweep leaves its period to the next try (of any server); each
+//! overdue item is escalated at most once (`escalated` is set in the same transaction); which
+//! items are overdue follows the server's clock, so tests can move time forward.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::clock::wall_now;
 use crate::store::StoreError;
-use crate::store::{case_actions, sessions};
+use crate::store::{case_actions, fleet, sessions, sign_in_failures};
 use crate::AppState;
 
-/// Escalates every overdue, not yet escalated item; how many were found.
-pub async fn sweep(state: &AppState) -> Result<usize, StoreError> {
-    let mark = state.offices.mark();
-    let stored = state.store.read(crate::offices::Offices::load).await?;
-    state.offices.replace(stored, mark);
-    let now = state.store.clock().now();
-    let overdue = state
-        .store
-        .read(move |sql| case_actions::overdue_unescalated(sql, now))
-        .await?;
-    let idle_since = state.idle_since(now);
-    let ended = state
-        .store
-        .write(move |sql| sessions::delete_ended_sessions(sql, now, idle_since))
-        .await?;
-    if ended > 0 {
-        tracing::debug!(ended, "deleted ended console sessions");
-    }
-    let count = overdue.len();
-    let plan: Vec<(i64, Option<String>)> = overdue
-        .into_iter()
-        .map(|(number, office)| {
-            let above = state
-                .directory
-                .citizens_office_above(&office)
-                .map(|o| state.offices.answering(state.directory, &o.code));
-            (number, above)
-        })
-        .collect();
-    if !plan.is_empty() {
-        state
-            .store
-            .write(move |sql| {
-                for (number, to) in &plan {
-                    case_actions::escalate_overdue(sql, *number, to.as_deref(), now)?;
-                }
-                Ok(())
-            })
-            .await?;
-        tracing::info!(count, "escalated overdue items");
-    }
-    Ok(count)
+/// The name under which sweeps claim their periods.
+pub const SWEEP_DUTY: &str = "deadline-sweep";
+
+/// What one try to sweep did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sweep {
+    /// This server swept `period`, escalating `escalated` items.
+    Done { period: i64, escalated: usize },
+    /// Another server had swept this period already.
+    Taken,
 }
 
-/// Sweeps every `every` until the task is aborted.
+/// The period of real time `every` long that `now` falls in.
+fn period(every: Duration) -> i64 {
+    wall_now().timestamp() / every.as_secs().max(1) as i64
+}
+
+/// Sweeps the current period unless another server of the fleet has.
+pub async fn sweep(state: &Arc<AppState>, every: Duration) -> Result<Sweep, StoreError> {
+    let period = period(every);
+    let now = state.store.clock().now();
+    let idle_since = state.idle_since(now);
+    let shared = Arc::clone(state);
+    let done = state
+        .store
+        .write(move |sql| {
+            if !fleet::claim(sql, SWEEP_DUTY, period, &shared.fleet.id, wall_now())? {
+                return Ok(None);
+            }
+            let ended = sessions::delete_ended_sessions(sql, now, idle_since)?;
+            if ended > 0 {
+                tracing::debug!(ended, "deleted ended console sessions");
+            }
+            sign_in_failures::forget_before(sql, now - crate::console::throttle::FORGET_AFTER)?;
+            let overdue = case_actions::overdue_unescalated(sql, now)?;
+            for (number, office) in &overdue {
+                let above = shared
+                    .directory
+                    .citizens_office_above(office)
+                    .map(|o| shared.offices.answering(shared.directory, &o.code));
+                case_actions::escalate_overdue(sql, *number, above.as_deref(), now)?;
+            }
+            Ok(Some(overdue.len()))
+        })
+        .await?;
+    Ok(match done {
+        Some(escalated) => {
+            if escalated > 0 {
+                tracing::info!(count = escalated, "escalated overdue items");
+            }
+            Sweep::Done { period, escalated }
+        }
+        None => Sweep::Taken,
+    })
+}
+
+/// Tries to sweep twice every `every` until the task is aborted.
 pub async fn sweep_forever(state: Arc<AppState>, every: Duration) {
-    let mut ticker = tokio::time::interval(every);
+    let mut ticker = tokio::time::interval((every / 2).max(Duration::from_millis(500)));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        if let Err(error) = sweep(&state).await {
+        if let Err(error) = sweep(&state, every).await {
             tracing::warn!(%error, "deadline sweep failed; will retry");
         }
     }

@@ -13,6 +13,7 @@ pub mod connections;
 pub mod console;
 pub mod deadlines;
 pub mod error;
+pub mod fleet;
 pub mod limits;
 pub mod offices;
 pub mod open311;
@@ -46,8 +47,8 @@ pub struct AppState {
     pub max_batch_items: usize,
     /// What one request may take (see [`limits`]).
     pub limits: limits::Limits,
-    /// Failed console sign-ins per name and per address (see `console::throttle`).
-    pub sign_in_throttle: console::throttle::Throttle,
+    /// This server as one of a fleet on the same database (see [`fleet`]).
+    pub fleet: fleet::Member,
     /// The offices switched off (see [`offices`]).
     pub offices: offices::Offices,
 }
@@ -67,6 +68,7 @@ impl AppState {
 /// The whole HTTP application: the front doors (citizen API, console, Open311, the OpenAPI
 /// document), each behind its own body limit, then the limits every request shares.
 pub fn app(state: Arc<AppState>, config: &Config) -> Router {
+    let state_size = state.fleet.size.clone();
     let routes = Router::new()
         .merge(api::router(state.max_body_bytes))
         .merge(body_limit(
@@ -82,6 +84,7 @@ pub fn app(state: Arc<AppState>, config: &Config) -> Router {
             limits::apply(routes, config),
             config.rate_limit_per_second,
             config.rate_limit_burst,
+            state_size,
         ),
         config.trusted_proxies.clone(),
     )
@@ -90,6 +93,7 @@ pub fn app(state: Arc<AppState>, config: &Config) -> Router {
 /// Opens the store, listens, and serves until SIGTERM or Ctrl-C; then drains and closes.
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let store = open_store(&config).await?;
+    let member = fleet::Member::default();
     let state = Arc::new(AppState {
         store,
         session_hours: config.session_hours,
@@ -98,13 +102,13 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         directory: Directory::embedded(),
         max_body_bytes: config.max_body_bytes as usize,
         max_batch_items: config.max_batch_items as usize,
-        limits: limits::Limits::new(&config),
-        sign_in_throttle: Default::default(),
+        limits: limits::Limits::new(&config, member.size.clone()),
+        fleet: member,
         offices: Default::default(),
     });
-    let mark = state.offices.mark();
-    let stored = state.store.read(offices::Offices::load).await?;
-    state.offices.replace(stored, mark);
+    // Joins the fleet (and loads which offices are on) before taking requests.
+    fleet::heartbeat(&state).await?;
+    let in_step = tokio::spawn(fleet::keep_in_step(Arc::clone(&state)));
     let sweeper = tokio::spawn(deadlines::sweep_forever(
         Arc::clone(&state),
         std::time::Duration::from_secs(config.deadline_sweep_seconds),
@@ -122,6 +126,9 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!("stopped taking requests; finishing writes");
     sweeper.abort();
     let _ = sweeper.await;
+    in_step.abort();
+    let _ = in_step.await;
+    fleet::leave(&state).await;
     match Arc::try_unwrap(state) {
         Ok(state) => state.store.close().await,
         Err(state) => {

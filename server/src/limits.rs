@@ -96,7 +96,8 @@ pub struct Limits {
 }
 
 impl Limits {
-    pub fn new(config: &Config) -> Limits {
+    /// The limits of one server; per-address quotas are its share in a fleet of `fleet`.
+    pub fn new(config: &Config, fleet: crate::fleet::FleetSize) -> Limits {
         Limits {
             batch_turns: Arc::new(Semaphore::new(config.max_batches_in_flight as usize)),
             password_checks: crate::passwords::PasswordChecks::start(
@@ -104,7 +105,7 @@ impl Limits {
                 PASSWORD_CHECK_WAIT,
             ),
             request_timeout: Duration::from_secs(config.request_timeout_seconds),
-            new_cases: NewCaseQuota::per_hour(config.new_cases_per_hour),
+            new_cases: NewCaseQuota::per_hour(config.new_cases_per_hour, fleet),
         }
     }
 
@@ -130,11 +131,10 @@ impl Limits {
 pub struct NewCaseQuota(Option<AddressBuckets>);
 
 impl NewCaseQuota {
-    pub fn per_hour(cases: u32) -> NewCaseQuota {
-        NewCaseQuota(
-            (cases > 0)
-                .then(|| AddressBuckets::new(f64::from(cases) / 3600.0, f64::from(cases), 100_000)),
-        )
+    pub fn per_hour(cases: u32, fleet: crate::fleet::FleetSize) -> NewCaseQuota {
+        NewCaseQuota((cases > 0).then(|| {
+            AddressBuckets::new(f64::from(cases) / 3600.0, f64::from(cases), 100_000, fleet)
+        }))
     }
 
     /// Seconds until `ip` may create a new case again; `None` if it may now.

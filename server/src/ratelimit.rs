@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::client::ClientAddr;
+use crate::fleet::FleetSize;
 
 /// What a bucket is kept under: an IPv4 address, or an IPv6 /64 network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -41,19 +42,23 @@ impl AddressKey {
     }
 }
 
-/// A token bucket per address: `burst` tokens at most, refilled at `per_second`.
+/// A token bucket per address: `burst` tokens at most, refilled at `per_second`; in a fleet of
+/// `n` servers, each holds `1/n` of both (at least one token), so that the fleet as a whole
+/// never lets an address past the configured limit.
 pub struct AddressBuckets {
     per_second: f64,
     burst: f64,
+    fleet: FleetSize,
     by_address: Mutex<LruCache<AddressKey, (f64, Instant)>>,
 }
 
 impl AddressBuckets {
     /// Buckets for at most `addresses` addresses at once.
-    pub fn new(per_second: f64, burst: f64, addresses: usize) -> AddressBuckets {
+    pub fn new(per_second: f64, burst: f64, addresses: usize, fleet: FleetSize) -> AddressBuckets {
         AddressBuckets {
             per_second,
             burst,
+            fleet,
             by_address: Mutex::new(LruCache::new(
                 NonZeroUsize::new(addresses).unwrap_or(NonZeroUsize::MIN),
             )),
@@ -62,12 +67,19 @@ impl AddressBuckets {
 
     /// Refills `ip`'s bucket to `now` and hands it to `act`.
     fn with_bucket<T>(&self, ip: IpAddr, now: Instant, act: impl FnOnce(&mut f64) -> T) -> T {
+        let (per_second, burst) = self.share();
         let mut by_address = self.by_address.lock().unwrap_or_else(|p| p.into_inner());
-        let (tokens, last) = by_address.get_or_insert_mut(AddressKey::of(ip), || (self.burst, now));
+        let (tokens, last) = by_address.get_or_insert_mut(AddressKey::of(ip), || (burst, now));
         let elapsed = now.saturating_duration_since(*last).as_secs_f64();
-        *tokens = (*tokens + elapsed * self.per_second).min(self.burst);
+        *tokens = (*tokens + elapsed * per_second).min(burst);
         *last = now;
         act(tokens)
+    }
+
+    /// This server's share of the rate and the burst.
+    fn share(&self) -> (f64, f64) {
+        let servers = f64::from(self.fleet.get());
+        (self.per_second / servers, (self.burst / servers).max(1.0))
     }
 
     /// Takes one token if there is one.
@@ -83,8 +95,9 @@ impl AddressBuckets {
 
     /// How long until `ip` has a token again; `None` if it has one now (none is taken).
     pub fn wait(&self, ip: IpAddr, now: Instant) -> Option<Duration> {
+        let (per_second, _) = self.share();
         self.with_bucket(ip, now, |tokens| {
-            (*tokens < 1.0).then(|| Duration::from_secs_f64((1.0 - *tokens) / self.per_second))
+            (*tokens < 1.0).then(|| Duration::from_secs_f64((1.0 - *tokens) / per_second))
         })
     }
 
@@ -95,7 +108,7 @@ impl AddressBuckets {
 }
 
 /// Puts the request limit in front of `router`; `per_second == 0` turns it off.
-pub fn apply(router: Router, per_second: u32, burst: u32) -> Router {
+pub fn apply(router: Router, per_second: u32, burst: u32, fleet: FleetSize) -> Router {
     if per_second == 0 {
         return router;
     }
@@ -103,6 +116,7 @@ pub fn apply(router: Router, per_second: u32, burst: u32) -> Router {
         f64::from(per_second),
         f64::from(burst.max(1)),
         100_000,
+        fleet,
     ));
     router.layer(middleware::from_fn_with_state(buckets, limit))
 }
@@ -150,7 +164,7 @@ mod tests {
 
     #[test]
     fn a_bucket_allows_its_burst_then_refills_at_the_rate() {
-        let buckets = AddressBuckets::new(10.0, 3.0, 100);
+        let buckets = AddressBuckets::new(10.0, 3.0, 100, FleetSize::default());
         let (one, other) = (ip("192.0.2.1"), ip("192.0.2.2"));
         let start = Instant::now();
         let allowed: Vec<bool> = (0..4).map(|_| buckets.allow(one, start)).collect();
@@ -177,7 +191,7 @@ mod tests {
                 "{a} {b}"
             );
         }
-        let buckets = AddressBuckets::new(1.0, 2.0, 100);
+        let buckets = AddressBuckets::new(1.0, 2.0, 100, FleetSize::default());
         let now = Instant::now();
         assert!(buckets.allow(ip("2001:db8::1"), now));
         assert!(buckets.allow(ip("2001:db8::2"), now));
@@ -190,7 +204,7 @@ mod tests {
 
     #[test]
     fn memory_is_bounded_and_the_least_recent_address_is_forgotten() {
-        let buckets = AddressBuckets::new(1.0, 1.0, 3);
+        let buckets = AddressBuckets::new(1.0, 1.0, 3, FleetSize::default());
         let now = Instant::now();
         for n in 1..=3 {
             assert!(buckets.allow(ip(&format!("192.0.2.{n}")), now));
@@ -212,7 +226,7 @@ mod tests {
     #[test]
     fn a_quota_goes_into_debt_and_says_how_long_to_wait() {
         let per_hour = 10.0;
-        let buckets = AddressBuckets::new(per_hour / 3600.0, per_hour, 100);
+        let buckets = AddressBuckets::new(per_hour / 3600.0, per_hour, 100, FleetSize::default());
         let (one, now) = (ip("198.51.100.7"), Instant::now());
         assert_eq!(buckets.wait(one, now), None);
         buckets.charge(one, 12.0, now);
@@ -220,5 +234,22 @@ mod tests {
         // 2 tokens of debt plus the one needed: 3 tokens at 10 an hour is 1,080 s.
         assert_eq!(wait.as_secs(), 1080);
         assert_eq!(buckets.wait(one, now + Duration::from_secs(1081)), None);
+    }
+
+    #[test]
+    fn in_a_fleet_each_server_holds_its_share() {
+        let fleet = FleetSize::default();
+        let buckets = AddressBuckets::new(10.0, 6.0, 100, fleet.clone());
+        let (one, start) = (ip("203.0.113.9"), Instant::now());
+        fleet.set(3);
+        let allowed = (0..6).filter(|_| buckets.allow(one, start)).count();
+        assert_eq!(allowed, 2, "a third of the burst of 6");
+        // A third of 10 a second: one token in 300 ms.
+        assert!(!buckets.allow(one, start + Duration::from_millis(250)));
+        assert!(buckets.allow(one, start + Duration::from_millis(350)));
+        // The fleet shrinks to one: the whole limit again.
+        fleet.set(1);
+        let later = start + Duration::from_secs(10);
+        assert_eq!((0..8).filter(|_| buckets.allow(one, later)).count(), 6);
     }
 }

@@ -236,9 +236,8 @@ pub async fn change_password(
             return Ok(response);
         }
     };
-    let attempt = state
-        .sign_in_throttle
-        .attempt(&account.username, ip, now)
+    let attempt = super::throttle::attempt(&state.store, &account.username, ip, now)
+        .await?
         .map_err(ConsoleError::Wait)?;
     let id = account.id;
     let hash = state
@@ -254,7 +253,7 @@ pub async fn change_password(
         *response.status_mut() = StatusCode::UNAUTHORIZED;
         return Ok(response);
     }
-    state.sign_in_throttle.succeeded(attempt, now);
+    super::throttle::succeeded(&state.store, attempt, now).await?;
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|_| ConsoleError::Bad(tr.t("password-wrong")))?;

@@ -26,8 +26,8 @@ use serde::Deserialize;
 use super::html::{csrf_field, page, Shown};
 use super::i18n::Tr;
 use super::{
-    digest, own_cookie, random_token, set_cookie, totp, ConsoleError, ConsoleResult, CsrfForm,
-    Language, Partial, SignedOutForm,
+    digest, own_cookie, random_token, set_cookie, throttle, totp, ConsoleError, ConsoleResult,
+    CsrfForm, Language, Partial, SignedOutForm,
 };
 use super::{LOGIN_COOKIE, SESSION_COOKIE};
 use crate::store::{
@@ -159,7 +159,7 @@ pub async fn login(
     let username: String = form.username.trim().chars().take(100).collect();
     let now = state.store.clock().now();
     let ip = client_ip(peer, client);
-    let attempt = match state.sign_in_throttle.attempt(&username, ip, now) {
+    let attempt = match throttle::attempt(&state.store, &username, ip, now).await? {
         Ok(attempt) => attempt,
         Err(seconds) => {
             tracing::warn!("console sign-in delayed after repeated failures");
@@ -196,9 +196,9 @@ pub async fn login(
     };
     let stage = first_stage(&record, policy);
     if stage == Stage::Code {
-        state.sign_in_throttle.password_right(attempt, now);
+        throttle::password_right(&state.store, attempt, now).await?;
     } else {
-        state.sign_in_throttle.succeeded(attempt, now);
+        throttle::succeeded(&state.store, attempt, now).await?;
     }
     let token = start_session(&state, record.account.id, stage, address, now).await?;
     Ok(signed_in(&state, &token, stage))
@@ -341,7 +341,7 @@ pub async fn code(
     let now = state.store.clock().now();
     let ip = client_ip(peer, client);
     let account = signed.session.account.clone();
-    let attempt = match state.sign_in_throttle.attempt(&account.username, ip, now) {
+    let attempt = match throttle::attempt(&state.store, &account.username, ip, now).await? {
         Ok(attempt) => attempt,
         Err(seconds) => return Ok(wait_page(&tr, &csrf, seconds, true)),
     };
@@ -360,7 +360,7 @@ pub async fn code(
         )
             .into_response());
     }
-    state.sign_in_throttle.succeeded(attempt, now);
+    throttle::succeeded(&state.store, attempt, now).await?;
     Ok(Redirect::to("/console").into_response())
 }
 

@@ -3,15 +3,17 @@
 //! made too early is answered 429 with `Retry-After` and checks no password.
 //!
 //! Guarantees: an attempt is counted as failed before its password is checked (so parallel
-//! guesses cannot slip past the delay) and forgotten when it turns out right; nobody can lock an
-//! account: a third party's failures make its owner wait at most the cap, from any address;
-//! the memory used is bounded.
+//! guesses cannot slip past the delay) and forgotten when it turns out right; the counts live
+//! in the database (`store::sign_in_failures`), each key's row locked while an attempt is
+//! counted, so a fleet of servers throttles as one; nobody can lock an account: a third
+//! party's failures make its owner wait at most the cap, from any address; the rows are
+//! removed by the sweep once forgotten, so storage stays bounded.
 
 use chrono::{DateTime, Duration, Utc};
-use std::collections::HashMap;
-use std::hash::Hash;
 use std::net::IpAddr;
-use std::sync::Mutex;
+
+use crate::store::sign_in_failures::{self, Failures};
+use crate::store::{Store, StoreError};
 
 /// Failures for one name before delays start.
 pub const NAME_FREE_FAILURES: u32 = 5;
@@ -22,87 +24,7 @@ pub const NAME_MAX_DELAY_SECONDS: i64 = 300;
 /// The longest delay for an address.
 pub const ADDRESS_MAX_DELAY_SECONDS: i64 = 900;
 /// Failures older than this are forgotten.
-const FORGET_AFTER_MINUTES: i64 = 30;
-/// Most names or addresses remembered; the oldest go first.
-const MAX_ENTRIES: usize = 100_000;
-
-#[derive(Clone, Copy, Debug)]
-struct Entry {
-    failures: u32,
-    next_allowed: DateTime<Utc>,
-    last: DateTime<Utc>,
-}
-
-/// Failures per key, with the delay they impose.
-#[derive(Debug)]
-struct Counter<K> {
-    entries: Mutex<HashMap<K, Entry>>,
-    free: u32,
-    max_delay: i64,
-}
-
-impl<K: Eq + Hash + Clone> Counter<K> {
-    fn new(free: u32, max_delay: i64) -> Counter<K> {
-        Counter {
-            entries: Mutex::new(HashMap::new()),
-            free,
-            max_delay,
-        }
-    }
-
-    /// Seconds to wait before `key` may try again, if any.
-    fn wait(&self, key: &K, now: DateTime<Utc>) -> Option<i64> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = entries.get(key)?;
-        let left = entry.next_allowed - now;
-        (left > Duration::zero()).then(|| (left.num_milliseconds() + 999) / 1000)
-    }
-
-    /// Counts a failure for `key` now; its delay starts.
-    fn fail(&self, key: &K, now: DateTime<Utc>) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() >= MAX_ENTRIES && !entries.contains_key(key) {
-            let forget = now - Duration::minutes(FORGET_AFTER_MINUTES);
-            entries.retain(|_, e| e.last > forget);
-            if entries.len() >= MAX_ENTRIES {
-                if let Some(oldest) = entries
-                    .iter()
-                    .min_by_key(|(_, e)| e.last)
-                    .map(|(k, _)| k.clone())
-                {
-                    entries.remove(&oldest);
-                }
-            }
-        }
-        let entry = entries.entry(key.clone()).or_insert(Entry {
-            failures: 0,
-            next_allowed: now,
-            last: now,
-        });
-        if now - entry.last > Duration::minutes(FORGET_AFTER_MINUTES) {
-            entry.failures = 0;
-        }
-        entry.failures = entry.failures.saturating_add(1);
-        entry.last = now;
-        entry.next_allowed =
-            now + Duration::seconds(delay(entry.failures, self.free, self.max_delay));
-    }
-
-    /// Takes back one failure counted in advance for an attempt that turned out right.
-    fn forget(&self, key: &K) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.remove(key);
-    }
-
-    /// Takes back one failure counted in advance; a right attempt delays nobody.
-    fn unfail(&self, key: &K, now: DateTime<Utc>) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(entry) = entries.get_mut(key) {
-            entry.failures = entry.failures.saturating_sub(1);
-            entry.next_allowed = now;
-        }
-    }
-}
+pub const FORGET_AFTER: Duration = Duration::minutes(30);
 
 /// The delay after `failures` failures: none for the first `free`, then 1 s doubling to `max`.
 pub fn delay(failures: u32, free: u32, max: i64) -> i64 {
@@ -113,61 +35,128 @@ pub fn delay(failures: u32, free: u32, max: i64) -> i64 {
     (1i64 << doublings).min(max)
 }
 
-/// The console's sign-in throttle: per name as typed (known or not) and per client address.
-#[derive(Debug)]
-pub struct Throttle {
-    names: Counter<String>,
-    addresses: Counter<IpAddr>,
+/// What is counted: a name as typed (known or not, in lower case) or a client's address, with
+/// its free failures and longest delay.
+#[derive(Clone, Debug)]
+struct Key {
+    stored: String,
+    free: u32,
+    max_delay: i64,
 }
 
-impl Default for Throttle {
-    fn default() -> Throttle {
-        Throttle {
-            names: Counter::new(NAME_FREE_FAILURES, NAME_MAX_DELAY_SECONDS),
-            addresses: Counter::new(ADDRESS_FREE_FAILURES, ADDRESS_MAX_DELAY_SECONDS),
+impl Key {
+    fn name(name: &str) -> Key {
+        Key {
+            stored: format!("name:{}", name.to_lowercase()),
+            free: NAME_FREE_FAILURES,
+            max_delay: NAME_MAX_DELAY_SECONDS,
         }
+    }
+
+    fn address(ip: IpAddr) -> Key {
+        Key {
+            stored: format!("address:{}", ip.to_canonical()),
+            free: ADDRESS_FREE_FAILURES,
+            max_delay: ADDRESS_MAX_DELAY_SECONDS,
+        }
+    }
+
+    /// One more failure at `now`, counted from zero when the last was long ago.
+    fn fail(&self, mut failures: Failures, now: DateTime<Utc>) -> Failures {
+        if now - failures.last > FORGET_AFTER {
+            failures.failures = 0;
+        }
+        failures.failures = failures.failures.saturating_add(1);
+        failures.last = now;
+        failures.next_allowed =
+            now + Duration::seconds(delay(failures.failures, self.free, self.max_delay));
+        failures
     }
 }
 
-/// An attempt let through; say how it ended with [`Throttle::succeeded`], or do nothing when it
-/// failed (it was counted already).
+/// Seconds left until `failures` allow another try at `now`, if any.
+fn wait(failures: &Failures, now: DateTime<Utc>) -> Option<i64> {
+    let left = failures.next_allowed - now;
+    (left > Duration::zero()).then(|| (left.num_milliseconds() + 999) / 1000)
+}
+
+/// An attempt let through; say how it ended with [`succeeded`] or [`password_right`], or do
+/// nothing when it failed (it was counted already).
 #[derive(Debug)]
 pub struct Attempt {
-    name: String,
-    ip: IpAddr,
+    name: Key,
+    address: Key,
 }
 
-impl Throttle {
-    /// Lets an attempt for `name` from `ip` through, counting it as failed until it succeeds;
-    /// or the seconds to wait.
-    pub fn attempt(&self, name: &str, ip: IpAddr, now: DateTime<Utc>) -> Result<Attempt, i64> {
-        let name = name.to_lowercase();
-        let wait = self
-            .names
-            .wait(&name, now)
-            .into_iter()
-            .chain(self.addresses.wait(&ip, now))
-            .max();
-        if let Some(wait) = wait {
-            return Err(wait);
-        }
-        self.names.fail(&name, now);
-        self.addresses.fail(&ip, now);
-        Ok(Attempt { name, ip })
-    }
+/// Lets an attempt for `name` from `ip` through, counting it as failed until it succeeds; or
+/// the seconds to wait.
+pub async fn attempt(
+    store: &Store,
+    name: &str,
+    ip: IpAddr,
+    now: DateTime<Utc>,
+) -> Result<Result<Attempt, i64>, StoreError> {
+    let (name, address) = (Key::name(name), Key::address(ip));
+    store
+        .write(move |sql| {
+            // Always in the same order, so that two servers never wait for each other's locks.
+            let mut keys = [&name, &address];
+            keys.sort_by(|a, b| a.stored.cmp(&b.stored));
+            let mut counted = Vec::with_capacity(2);
+            for key in keys {
+                counted.push((key, sign_in_failures::lock(sql, &key.stored, now)?));
+            }
+            if let Some(seconds) = counted.iter().filter_map(|(_, f)| wait(f, now)).max() {
+                return Ok(Err(seconds));
+            }
+            for (key, failures) in counted {
+                sign_in_failures::store(sql, &key.stored, &key.fail(failures, now))?;
+            }
+            Ok(Ok(Attempt {
+                name: name.clone(),
+                address: address.clone(),
+            }))
+        })
+        .await
+}
 
-    /// The attempt was right: the name's failures are forgotten, and the address's count takes
-    /// back this attempt.
-    pub fn succeeded(&self, attempt: Attempt, now: DateTime<Utc>) {
-        self.names.forget(&attempt.name);
-        self.addresses.unfail(&attempt.ip, now);
-    }
+/// The attempt was right: the name's failures are forgotten, and the address's count takes
+/// back this attempt.
+pub async fn succeeded(
+    store: &Store,
+    attempt: Attempt,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    store
+        .write(move |sql| {
+            sign_in_failures::forget(sql, &attempt.name.stored)?;
+            unfail(sql, &attempt.address, now)
+        })
+        .await
+}
 
-    /// The password was right but a second factor is to come: the address's count takes back
-    /// this attempt; the name's failures stay until the code is right.
-    pub fn password_right(&self, attempt: Attempt, now: DateTime<Utc>) {
-        self.addresses.unfail(&attempt.ip, now);
-    }
+/// The password was right but a second factor is to come: the address's count takes back this
+/// attempt; the name's failures stay until the code is right.
+pub async fn password_right(
+    store: &Store,
+    attempt: Attempt,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    store
+        .write(move |sql| unfail(sql, &attempt.address, now))
+        .await
+}
+
+/// Takes back one failure counted in advance; a right attempt delays nobody.
+fn unfail(
+    sql: &mut dyn crate::store::Sql,
+    key: &Key,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut failures = sign_in_failures::lock(sql, &key.stored, now)?;
+    failures.failures = failures.failures.saturating_sub(1);
+    failures.next_allowed = now;
+    sign_in_failures::store(sql, &key.stored, &failures)
 }
 
 #[cfg(test)]
@@ -192,23 +181,23 @@ mod tests {
     }
 
     #[test]
-    fn a_name_waits_and_another_address_is_not_locked_out() {
-        let throttle = Throttle::default();
-        let mut now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-        let attacker: IpAddr = "203.0.113.1".parse().unwrap();
-        let owner: IpAddr = "198.51.100.2".parse().unwrap();
-        for _ in 0..5 {
-            throttle.attempt("Sokha", attacker, now).unwrap();
-        }
-        assert_eq!(throttle.attempt("sokha", owner, now).unwrap_err(), 1);
-        now += Duration::seconds(1);
-        throttle.attempt("sokha", attacker, now).unwrap();
-        assert_eq!(throttle.attempt("sokha", owner, now).unwrap_err(), 2);
-        now += Duration::seconds(2);
-        let attempt = throttle.attempt("sokha", owner, now).unwrap();
-        throttle.succeeded(attempt, now);
-        throttle.attempt("sokha", attacker, now).unwrap();
-        // Others' names are not slowed by one name's failures.
-        throttle.attempt("dara", owner, now).unwrap();
+    fn failures_long_ago_are_forgotten() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let key = Key::name("Sokha");
+        let old = Failures {
+            failures: 9,
+            next_allowed: now - Duration::minutes(40),
+            last: now - Duration::minutes(40),
+        };
+        let after = key.fail(old, now);
+        assert_eq!(after.failures, 1);
+        assert_eq!(wait(&after, now), None);
+        let recent = Failures {
+            last: now - Duration::minutes(1),
+            ..old
+        };
+        let after = key.fail(recent, now);
+        assert_eq!(after.failures, 10);
+        assert_eq!(wait(&after, now), Some(32));
     }
 }

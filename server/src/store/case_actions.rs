@@ -3,7 +3,9 @@
 //! cases.
 //!
 //! Guarantees: each action writes one event and the case's new state in the caller's
-//! transaction; an action the case's state does not allow is refused, not written.
+//! transaction, after locking the case's row ([`lock_case`]), so that the events of one case
+//! commit in `seq` order whichever writer or server makes them; an action the case's state does
+//! not allow is refused, not written.
 
 use chrono::{DateTime, Utc};
 use ourvoice_protocol::{sql_list, CaseStatus, Code, EventAction, ReplyKind};
@@ -33,6 +35,19 @@ pub enum Refusal {
     WrongState,
 }
 
+/// Locks the case's row until the transaction ends, before anything about it is read. Every
+/// new event of an existing case is written after this, so on PostgreSQL (several writers, or
+/// several servers) the events of one case commit one transaction after the other, in `seq`
+/// order (a device's cursor never skips one), and each change is decided on the state the
+/// previous one left. SQLite has one writer anyway.
+fn lock_case(sql: &mut dyn Sql, number: i64) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE cases SET last_seq = last_seq WHERE number = $1",
+        &[Val::Int(number)],
+    )?;
+    Ok(())
+}
+
 /// Applies `action` by `account_id` to a case within `scope`; the new event's sequence number.
 pub fn act(
     sql: &mut dyn Sql,
@@ -42,6 +57,7 @@ pub fn act(
     action: &Action,
     now: DateTime<Utc>,
 ) -> Result<Result<i64, Refusal>, StoreError> {
+    lock_case(sql, number)?;
     let Some(detail) = case_detail(sql, scope, number)? else {
         return Ok(Err(Refusal::NotFound));
     };
@@ -184,6 +200,7 @@ pub fn escalate_overdue(
     to: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    lock_case(sql, number)?;
     if let Some(to) = to {
         let status = standing(sql, number)?.status;
         let seq = sql
@@ -219,6 +236,7 @@ pub fn citizen_answer(
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<(i64, CaseStatus), Refusal>, StoreError> {
+    lock_case(sql, number)?;
     let case = standing(sql, number)?;
     if !case.status.accepts_citizen_answer() {
         return Ok(Err(Refusal::WrongState));
@@ -257,6 +275,7 @@ pub fn citizen_rating(
     rating: i64,
     now: DateTime<Utc>,
 ) -> Result<Result<(i64, CaseStatus), Refusal>, StoreError> {
+    lock_case(sql, number)?;
     let case = standing(sql, number)?;
     if !case.status.accepts_rating() {
         return Ok(Err(Refusal::WrongState));

@@ -4,9 +4,9 @@
 //!
 //! Guarantees: every write goes through the store's writer threads, which group-commit
 //! concurrent ingests (many devices share one durable commit); console actions run each in its
-//! own transaction on one writer, so the events of a case commit in `seq` order (on PostgreSQL
-//! further writers take ingests only, and a new case's first event is its only one until it
-//! commits); an ingest returns only after its items are committed; an id is stored
+//! own transaction on one writer, and lock their case's row first, so the events of a case
+//! commit in `seq` order even with further writers (PostgreSQL's ingest writers, other servers
+//! of a fleet; a new case's first event is its only one until it commits); an ingest returns only after its items are committed; an id is stored
 //! at most once; the same id with the same body digest gets the original answer.
 
 pub mod accounts;
@@ -14,11 +14,13 @@ pub mod audit;
 pub mod calendar;
 pub mod case_actions;
 pub mod cases;
+pub mod fleet;
 pub mod inbox;
 pub mod open311;
 pub mod pg_tls;
 pub mod postgres;
 pub mod sessions;
+pub mod sign_in_failures;
 pub mod sql;
 pub mod sqlite;
 

@@ -288,7 +288,7 @@ pub enum Dialect {
 
 /// Each migration, in order; version `n` is `MIGRATIONS[n - 1]`. Tokens: `{pk}` an
 /// auto-numbered 64-bit primary key, `{int}` a 64-bit integer.
-pub const MIGRATIONS: [&str; 6] = [
+pub const MIGRATIONS: [&str; 7] = [
     // 1: the spine: cases and their events.
     "
 CREATE TABLE cases (
@@ -463,6 +463,29 @@ INSERT INTO console_settings (name, value) VALUES ('require_2fa', 'off');
     // description and the office's public replies). Items stored before are not public.
     "
 ALTER TABLE cases ADD COLUMN publish_text {int} NOT NULL DEFAULT 0;
+",
+    // 7: a fleet of servers on one database: the servers alive (each writes when it last
+    // was), the periodic duties each claimed for one period (so that one server does each),
+    // and sign-in failures counted for every server at once.
+    "
+CREATE TABLE fleet_members (
+    id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    seen_at TEXT NOT NULL
+);
+CREATE TABLE duty_runs (
+    duty TEXT NOT NULL,
+    period {int} NOT NULL,
+    server TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (duty, period)
+);
+CREATE TABLE sign_in_failures (
+    key TEXT PRIMARY KEY,
+    failures {int} NOT NULL,
+    next_allowed TEXT NOT NULL,
+    last_at TEXT NOT NULL
+);
 ",
 ];
 
