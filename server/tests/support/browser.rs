@@ -107,6 +107,7 @@ pub fn enrolment_path(body: &str) -> Option<String> {
 }
 
 /// A browser without scripts: keeps cookies, follows nothing by itself.
+#[derive(Clone)]
 pub struct Browser {
     pub http: reqwest::Client,
     pub base: String,

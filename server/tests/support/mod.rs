@@ -8,7 +8,9 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod fault_proxy;
 pub mod hostile;
+pub mod private_postgres;
 
 use chrono::Utc;
 use ourvoice_protocol::{Kind, Lang, Privacy, Secret, Submission};
@@ -156,6 +158,17 @@ impl TestDb {
         }
     }
 
+    /// A PostgreSQL database made elsewhere (e.g. on a [`private_postgres::PrivatePostgres`]);
+    /// dropping it drops nothing.
+    pub fn postgres_at(url: String) -> TestDb {
+        TestDb {
+            engine: Engine::Postgres,
+            url,
+            folder: tempfile::tempdir().unwrap(),
+            pg_name: None,
+        }
+    }
+
     /// The same database reached through another URL (its own folder; dropping it drops
     /// nothing).
     pub fn same_database_at(&self, url: String) -> TestDb {
@@ -273,7 +286,11 @@ impl ServerProcess {
         let address = line
             .trim()
             .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .unwrap_or_else(|| {
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                let last: Vec<&str> = log.lines().rev().take(5).collect();
+                panic!("unexpected first line {line:?}; the server's log ends: {last:?}")
+            })
             .to_string();
         ServerProcess {
             child,
