@@ -1,0 +1,84 @@
+//! Durable ingest by a fleet: 1, 2 and 3 release servers on one PostgreSQL database (a fresh
+//! one per run, on `OURVOICE_TEST_PG`), 64 concurrent simulated devices spread over them, each
+//! sending 5 gzip batches of 50 prepared submissions. On a 2-core machine the servers, the
+//! database and the devices share the same cores, so more servers need not be faster here: the
+//! figures say what one database takes from one, two or three processes.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use flate2::{write::GzEncoder, Compression};
+use std::io::Write;
+use std::time::Instant;
+use support::{complaint, khmer_complaint_text, Engine, ServerProcess, TestDb};
+
+const DEVICES: usize = 64;
+const BATCHES: usize = 5;
+const ITEMS: usize = 50;
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    for servers in 1..=3 {
+        let db = TestDb::new(Engine::Postgres);
+        let fleet: Vec<ServerProcess> = (0..servers)
+            .map(|_| ServerProcess::start(&db, &[]))
+            .collect();
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(DEVICES)
+            .build()
+            .unwrap();
+        let bodies: Vec<Vec<Vec<u8>>> = (0..DEVICES)
+            .map(|_| {
+                (0..BATCHES)
+                    .map(|_| {
+                        let items: Vec<_> = (0..ITEMS)
+                            .map(|n| complaint(&khmer_complaint_text(n)))
+                            .collect();
+                        gzip(&serde_json::to_vec(&serde_json::json!({ "items": items })).unwrap())
+                    })
+                    .collect()
+            })
+            .collect();
+        let started = Instant::now();
+        let mut devices = Vec::new();
+        for (n, batches) in bodies.into_iter().enumerate() {
+            let http = http.clone();
+            let url = format!("{}/api/v1/submissions", fleet[n % servers].url());
+            devices.push(tokio::spawn(async move {
+                for body in batches {
+                    let response = http
+                        .post(&url)
+                        .header("content-type", "application/json")
+                        .header("content-encoding", "gzip")
+                        .body(body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(response.status(), 200);
+                    let answer: serde_json::Value = response.json().await.unwrap();
+                    assert!(answer["results"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .all(|r| r["outcome"] == "accepted"));
+                }
+            }));
+        }
+        for device in devices {
+            device.await.unwrap();
+        }
+        let took = started.elapsed().as_secs_f64();
+        let total = DEVICES * BATCHES * ITEMS;
+        assert_eq!(db.count("SELECT count(*) FROM cases", &[]), total as i64);
+        println!(
+            "fleet ingest: {servers} server(s) on one PostgreSQL, {total} submissions from {DEVICES} devices in {took:.2} s: {:.0} submissions/s, durable",
+            total as f64 / took
+        );
+    }
+}
