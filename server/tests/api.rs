@@ -231,7 +231,7 @@ async fn confidential_contact_is_kept_and_anonymous_has_none_on(db: TestDb) {
     assert!(server.terminate().success());
     let rows: Vec<(String, Option<String>, Option<String>)> = db
         .query(
-            "SELECT privacy, contact_name, contact_phone FROM cases ORDER BY number",
+            "SELECT privacy, contact_name, contact_phone FROM cases ORDER BY privacy DESC",
             &[],
         )
         .iter()

@@ -577,3 +577,69 @@ async fn a_fleet_on_postgresql_behind_a_balancer_keeps_one_truth() {
     }
     drop(balancer);
 }
+
+/// The same submissions sent to two servers at the same moment (as a phone whose first
+/// request timed out at the balancer and was retried on another server): each is one case, and
+/// both servers answer the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_submission_at_two_servers_at_once_is_one_case() {
+    let db = TestDb::new(support::Engine::Postgres);
+    let servers = [
+        ServerProcess::start(&db, &[]),
+        ServerProcess::start(&db, &[]),
+    ];
+    let client = reqwest::Client::new();
+    const ROUNDS: usize = 20;
+    const ITEMS: usize = 25;
+    for round in 0..ROUNDS {
+        let items: Vec<_> = (0..ITEMS)
+            .map(|n| complaint(&format!("round {round} item {n}")))
+            .collect();
+        // The second server gets them in the opposite order.
+        let mut reversed = items.clone();
+        reversed.reverse();
+        let send = |url: String, items: Vec<ourvoice_protocol::Submission>| {
+            let client = client.clone();
+            async move {
+                let response = client
+                    .post(format!("{url}/api/v1/submissions"))
+                    .json(&json!({ "items": items }))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), StatusCode::OK);
+                response.json::<Value>().await.unwrap()
+            }
+        };
+        let (first, second) = tokio::join!(
+            send(servers[0].url(), items.clone()),
+            send(servers[1].url(), reversed)
+        );
+        // Each answer without its place in its own batch.
+        let answers = |body: &Value| -> Vec<Value> {
+            body["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    r.as_object_mut().unwrap().remove("index");
+                    r
+                })
+                .collect()
+        };
+        let mut second = answers(&second);
+        second.reverse();
+        assert_eq!(answers(&first), second, "both servers answer the same");
+        assert!(second.iter().all(|r| r["outcome"] == "accepted"));
+    }
+    assert_eq!(
+        db.count("SELECT count(*) FROM cases", &[]),
+        (ROUNDS * ITEMS) as i64
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM case_events", &[]),
+        (ROUNDS * ITEMS) as i64,
+        "one receipt per case"
+    );
+}

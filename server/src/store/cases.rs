@@ -104,7 +104,31 @@ fn rows_of(rows: usize, width: usize, placeholder: impl Fn(usize) -> String, tai
 /// [`ITEMS_PER_STATEMENT`] items; one outcome per case, in order. An id stored already (by an
 /// earlier request, or earlier in `cases`) gets the original answer, or a conflict for another
 /// body.
+///
+/// The rows are inserted in the order of their ids, so that two transactions holding some of
+/// the same ids (one phone's batch reaching two servers, or two ingest writers) take their
+/// locks in the same order: the second waits for the first and then answers as a repeat,
+/// instead of the two deadlocking.
 pub fn write_cases(
+    sql: &mut dyn Sql,
+    cases: &[&NewCase],
+    now: DateTime<Utc>,
+    rules: &DeadlineRules,
+) -> Result<Vec<ItemOutcome>, StoreError> {
+    let mut order: Vec<usize> = (0..cases.len()).collect();
+    // Stable: of two items with one id, the first stays first (the other is its repeat).
+    order.sort_by_key(|&index| cases[index].submission.id);
+    let sorted: Vec<&NewCase> = order.iter().map(|&index| cases[index]).collect();
+    let written = write_in_order(sql, &sorted, now, rules)?;
+    let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; cases.len()];
+    for (index, outcome) in order.into_iter().zip(written) {
+        outcomes[index] = Some(outcome);
+    }
+    Ok(outcomes.into_iter().flatten().collect())
+}
+
+/// [`write_cases`] for cases already in the order they are to be inserted.
+fn write_in_order(
     sql: &mut dyn Sql,
     cases: &[&NewCase],
     now: DateTime<Utc>,
