@@ -428,8 +428,8 @@ async fn a_fleet_on_postgresql_behind_a_balancer_keeps_one_truth() {
         "every overdue case escalated"
     );
 
-    // The server doing the sweeps dies: another takes the next periods. (Which one sweeps is
-    // found by killing each in turn until the claims move.)
+    // The server doing the sweeps dies: another takes the next periods. With the others
+    // stopped, the last one sweeps; then the others start again and it is killed.
     let sweeper = || {
         db.query(
             "SELECT server FROM duty_runs ORDER BY period DESC LIMIT 1",
@@ -438,21 +438,29 @@ async fn a_fleet_on_postgresql_behind_a_balancer_keeps_one_truth() {
         .text(0)
         .unwrap()
     };
-    let mut moved = false;
-    for n in 0..SERVERS {
-        let before = sweeper();
+    let last = SERVERS - 1;
+    for n in 0..last {
         fleet.kill(n);
-        let taken = eventually(Duration::from_secs(4), || sweeper() != before).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let lone = sweeper();
+    for n in 0..last {
         let fleet = Arc::clone(&fleet);
         tokio::task::spawn_blocking(move || fleet.start_server(n))
             .await
             .unwrap();
-        if taken {
-            moved = true;
-            break;
-        }
     }
-    assert!(moved, "another server swept after the sweeping one died");
+    fleet.kill(last);
+    assert!(
+        eventually(Duration::from_secs(5), || sweeper() != lone).await,
+        "another server sweeps after the sweeping one died"
+    );
+    {
+        let fleet = Arc::clone(&fleet);
+        tokio::task::spawn_blocking(move || fleet.start_server(last))
+            .await
+            .unwrap();
+    }
 
     // The devices catch up with every public event.
     let mirrored = |devices: &[Arc<SyncEngine>]| -> Result<(), String> {
@@ -642,4 +650,61 @@ async fn the_same_submission_at_two_servers_at_once_is_one_case() {
         (ROUNDS * ITEMS) as i64,
         "one receipt per case"
     );
+}
+
+/// PostgreSQL goes away under a running server: meanwhile its answers are 503 with
+/// `Retry-After` (never a 500, never a hang), and once the database is back the server serves
+/// again by itself, its background work (heartbeat, sweep) included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_the_database_is_down_the_server_says_503_and_recovers_by_itself() {
+    let cluster = Arc::new(PrivatePostgres::start());
+    let db = TestDb::postgres_at(cluster.create_database("ourvoice"));
+    let server = ServerProcess::start(&db, &["--request-timeout-seconds", "10"]);
+    let client = reqwest::Client::new();
+    let submit = |text: &str| {
+        let (client, url, item) = (client.clone(), server.url(), complaint(text));
+        async move {
+            client
+                .post(format!("{url}/api/v1/submissions"))
+                .json(&json!({ "items": [item] }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(submit("មុន").await.status(), StatusCode::OK);
+    {
+        let cluster = Arc::clone(&cluster);
+        tokio::task::spawn_blocking(move || cluster.stop())
+            .await
+            .unwrap();
+    }
+    let down = submit("ពេលមូលដ្ឋានទិន្នន័យបិទ").await;
+    assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(down.headers().contains_key("retry-after"));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    {
+        let cluster = Arc::clone(&cluster);
+        tokio::task::spawn_blocking(move || cluster.start_again())
+            .await
+            .unwrap();
+    }
+    let mut back = false;
+    for _ in 0..50 {
+        if submit("ក្រោយ").await.status() == StatusCode::OK {
+            back = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(back, "the server serves again once the database is back");
+    let seen_before = db.query("SELECT seen_at FROM fleet_members", &[])[0]
+        .text(0)
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let seen_after = db.query("SELECT seen_at FROM fleet_members", &[])[0]
+        .text(0)
+        .unwrap();
+    assert!(seen_after > seen_before, "its heartbeat goes on");
+    assert_eq!(db.count("SELECT count(*) FROM cases", &[]), 2);
 }

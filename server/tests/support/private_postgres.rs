@@ -127,6 +127,16 @@ impl PrivatePostgres {
         self.run("pg_ctl", &args);
     }
 
+    /// Stops the server (fast shutdown: every connection is closed).
+    pub fn stop(&self) {
+        self.pg_ctl("stop");
+    }
+
+    /// Starts the server again after [`PrivatePostgres::stop`].
+    pub fn start_again(&self) {
+        self.pg_ctl("start");
+    }
+
     /// Stops and starts the server again (every connection to it is closed).
     pub fn restart(&self) {
         self.pg_ctl("restart");
