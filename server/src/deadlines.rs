@@ -5,7 +5,8 @@
 //! A citizens' office that is switched off passes the item on to the province's (see
 //! [`crate::offices`]). Each sweep also reloads which offices are on.
 //!
-//! Each sweep also deletes the console sessions that ended (past their lifetime or idle).
+//! Each sweep also deletes the console sessions that ended (past their lifetime or idle), and
+//! erases the contact details whose retention ended ([`crate::retention`]).
 //!
 //! Guarantees: each overdue item is escalated at most once (`escalated` is set in the same
 //! transaction); the sweep uses the server's clock, so tests can move time forward.
@@ -58,6 +59,7 @@ pub async fn sweep(state: &AppState) -> Result<usize, StoreError> {
             .await?;
         tracing::info!(count, "escalated overdue items");
     }
+    crate::retention::erase_expired_contacts(&state.store, state.retain_contacts_months).await?;
     Ok(count)
 }
 

@@ -6,6 +6,7 @@
 //! finish and every queued write is committed before the process exits.
 
 pub mod api;
+pub mod backup;
 pub mod client;
 pub mod clock;
 pub mod config;
@@ -19,6 +20,7 @@ pub mod open311;
 pub mod openapi;
 pub mod passwords;
 pub mod ratelimit;
+pub mod retention;
 pub mod routing;
 pub mod secrets;
 pub mod store;
@@ -50,6 +52,9 @@ pub struct AppState {
     pub sign_in_throttle: console::throttle::Throttle,
     /// The offices switched off (see [`offices`]).
     pub offices: offices::Offices,
+    /// Months after closing that a confidential item keeps its contact details (see
+    /// [`retention`]).
+    pub retain_contacts_months: u32,
 }
 
 impl AppState {
@@ -87,8 +92,14 @@ pub fn app(state: Arc<AppState>, config: &Config) -> Router {
     )
 }
 
-/// Opens the store, listens, and serves until SIGTERM or Ctrl-C; then drains and closes.
+/// Opens the store (on SQLite, after taking the file's server lock, see [`backup::lock`]),
+/// listens, and serves until SIGTERM or Ctrl-C; then drains and closes.
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    // One server per SQLite file: held until the process ends.
+    let _sqlite_lock = match &config.database {
+        config::DatabaseUrl::Sqlite(path) => Some(backup::lock(path)?),
+        config::DatabaseUrl::Postgres(_) => None,
+    };
     let store = open_store(&config).await?;
     let state = Arc::new(AppState {
         store,
@@ -101,6 +112,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         limits: limits::Limits::new(&config),
         sign_in_throttle: Default::default(),
         offices: Default::default(),
+        retain_contacts_months: config.retain_contacts_months,
     });
     let mark = state.offices.mark();
     let stored = state.store.read(offices::Offices::load).await?;

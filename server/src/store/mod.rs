@@ -18,6 +18,7 @@ pub mod inbox;
 pub mod open311;
 pub mod pg_tls;
 pub mod postgres;
+pub mod retention;
 pub mod sessions;
 pub mod sql;
 pub mod sqlite;

@@ -288,7 +288,7 @@ pub enum Dialect {
 
 /// Each migration, in order; version `n` is `MIGRATIONS[n - 1]`. Tokens: `{pk}` an
 /// auto-numbered 64-bit primary key, `{int}` a 64-bit integer.
-pub const MIGRATIONS: [&str; 6] = [
+pub const MIGRATIONS: [&str; 7] = [
     // 1: the spine: cases and their events.
     "
 CREATE TABLE cases (
@@ -463,6 +463,18 @@ INSERT INTO console_settings (name, value) VALUES ('require_2fa', 'off');
     // description and the office's public replies). Items stored before are not public.
     "
 ALTER TABLE cases ADD COLUMN publish_text {int} NOT NULL DEFAULT 0;
+",
+    // 7: retention: the closed items that still hold contact details, by when they closed (so
+    // the sweep finds the expired ones without reading every case), and each erasure's count.
+    "
+CREATE INDEX cases_holding_contacts ON cases (closed_at)
+    WHERE contact_name IS NOT NULL OR contact_phone IS NOT NULL;
+CREATE TABLE retention_runs (
+    id {pk},
+    at TEXT NOT NULL,
+    closed_before TEXT NOT NULL,
+    erased {int} NOT NULL
+);
 ",
 ];
 
