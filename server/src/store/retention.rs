@@ -95,3 +95,37 @@ pub fn runs(sql: &mut dyn Sql, limit: i64) -> Result<Vec<RetentionRun>, StoreErr
         &[Val::Int(limit)],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sql::sqlite_placeholders;
+
+    #[test]
+    fn the_sweep_reads_the_index_of_items_holding_contacts_not_every_closed_case() {
+        let folder = tempfile::tempdir().unwrap();
+        let conn = crate::store::sqlite::open_database(&folder.path().join("ov.db")).unwrap();
+        for statement in [
+            format!("SELECT count(*) FROM cases WHERE {}", *EXPIRED),
+            format!(
+                "UPDATE cases SET contact_name = NULL, contact_phone = NULL WHERE {}",
+                *EXPIRED
+            ),
+        ] {
+            let plan: Vec<String> = conn
+                .prepare(&format!(
+                    "EXPLAIN QUERY PLAN {}",
+                    sqlite_placeholders(&statement)
+                ))
+                .unwrap()
+                .query_map(["x", "y"], |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert!(
+                plan.iter().any(|p| p.contains("cases_holding_contacts")),
+                "{plan:?}"
+            );
+        }
+    }
+}

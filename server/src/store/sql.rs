@@ -464,10 +464,11 @@ INSERT INTO console_settings (name, value) VALUES ('require_2fa', 'off');
     "
 ALTER TABLE cases ADD COLUMN publish_text {int} NOT NULL DEFAULT 0;
 ",
-    // 7: retention: the closed items that still hold contact details, by when they closed (so
-    // the sweep finds the expired ones without reading every case), and each erasure's count.
+    // 7: retention: the items that still hold contact details, by state and when they closed
+    // (so the sweep finds the expired ones without reading every closed case), and each
+    // erasure's count.
     "
-CREATE INDEX cases_holding_contacts ON cases (closed_at)
+CREATE INDEX cases_holding_contacts ON cases (status, closed_at)
     WHERE contact_name IS NOT NULL OR contact_phone IS NOT NULL;
 CREATE TABLE retention_runs (
     id {pk},
