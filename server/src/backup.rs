@@ -23,6 +23,9 @@ use crate::store::SCHEMA_VERSION;
 /// backup pauses briefly, so that the server's own reads and writes keep the disk.
 const PAGES_PER_STEP: i32 = 1024;
 const PAUSE_BETWEEN_STEPS: Duration = Duration::from_millis(2);
+/// Steps between two fsyncs of the copy (64 MiB): written out as it goes, the copy never
+/// leaves gigabytes for one last flush, which would hold up the server's own commits.
+const STEPS_PER_SYNC: u32 = 16;
 
 /// Tables every Our Voice database has had since its first schema.
 const OUR_TABLES: [&str; 2] = ["cases", "case_events"];
@@ -165,10 +168,19 @@ fn copy_snapshot(source: &Connection, partial: &Path) -> Result<(), BackupError>
     target.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
     {
         let backup = Backup::new(source, &mut target)?;
+        let mut steps = 0u32;
         loop {
             match backup.step(PAGES_PER_STEP)? {
                 StepResult::Done => break,
-                StepResult::More => std::thread::sleep(PAUSE_BETWEEN_STEPS),
+                StepResult::More => {
+                    steps += 1;
+                    if steps.is_multiple_of(STEPS_PER_SYNC) {
+                        File::open(partial)
+                            .and_then(|f| f.sync_data())
+                            .map_err(io("cannot fsync", partial))?;
+                    }
+                    std::thread::sleep(PAUSE_BETWEEN_STEPS)
+                }
                 _ => std::thread::sleep(Duration::from_millis(50)),
             }
         }
