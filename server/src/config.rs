@@ -158,6 +158,12 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub deadline_sweep_seconds: u64,
 
+    /// Months after an item closes that the contact details of a confidential item are kept;
+    /// then the deadline sweep erases them (the item and its coded fields stay).
+    #[arg(long, env = "OURVOICE_RETAIN_CONTACTS_MONTHS", default_value_t = 24,
+          value_parser = clap::value_parser!(u32).range(1..=1200))]
+    pub retain_contacts_months: u32,
+
     /// For tests only: read the current time from this file (RFC 3339) instead of the system
     /// clock, so that deadlines and session expiry can be tested without waiting.
     #[arg(long, env = "OURVOICE_CLOCK_FILE")]
@@ -192,6 +198,21 @@ pub enum Command {
     RevokeApiKey {
         #[arg(long)]
         name: String,
+    },
+    /// Copies the SQLite database, while a server may be serving it, to FILE: one consistent
+    /// snapshot, written beside FILE, fsynced, then renamed. For PostgreSQL use pg_dump.
+    Backup {
+        /// Where the copy goes (replaced if it exists).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Puts a backup made by `backup` in place of the SQLite database, after checking it is an
+    /// Our Voice database of a schema this server knows. Refused while a server serves the
+    /// database. For PostgreSQL use pg_restore.
+    Restore {
+        /// The backup file (left as it is).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
     },
 }
 
@@ -235,6 +256,10 @@ mod tests {
         .unwrap();
         assert_eq!(config.listen.port(), 0);
         assert_eq!(config.max_batch_items, 200);
+        assert_eq!(config.retain_contacts_months, 24);
+        assert!(
+            Config::try_parse_from(["ourvoice-server", "--retain-contacts-months", "0"]).is_err()
+        );
         assert!(Config::try_parse_from(["ourvoice-server", "--max-batch-items", "0"]).is_err());
         assert!(Config::try_parse_from(["ourvoice-server", "--listen", "nowhere"]).is_err());
     }

@@ -11,7 +11,9 @@
 //! same transaction as the escalations (`store::fleet::claim`), so no period is swept twice,
 //! and a server that dies mid-sweep leaves its period to the next try (of any server); each
 //! overdue item is escalated at most once (`escalated` is set in the same transaction); which
-//! items are overdue follows the server's clock, so tests can move time forward.
+//! items are overdue follows the server's clock, so tests can move time forward. The server
+//! that swept a period then erases the contact details whose retention ended
+//! ([`crate::retention`], safe to run twice).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -71,6 +73,8 @@ pub async fn sweep(state: &Arc<AppState>, every: Duration) -> Result<Sweep, Stor
             if escalated > 0 {
                 tracing::info!(count = escalated, "escalated overdue items");
             }
+            crate::retention::erase_expired_contacts(&state.store, state.retain_contacts_months)
+                .await?;
             Sweep::Done { period, escalated }
         }
         None => Sweep::Taken,

@@ -6,6 +6,7 @@
 //! finish and every queued write is committed before the process exits.
 
 pub mod api;
+pub mod backup;
 pub mod client;
 pub mod clock;
 pub mod config;
@@ -20,6 +21,7 @@ pub mod open311;
 pub mod openapi;
 pub mod passwords;
 pub mod ratelimit;
+pub mod retention;
 pub mod routing;
 pub mod secrets;
 pub mod store;
@@ -51,6 +53,9 @@ pub struct AppState {
     pub fleet: fleet::Member,
     /// The offices switched off (see [`offices`]).
     pub offices: offices::Offices,
+    /// Months after closing that a confidential item keeps its contact details (see
+    /// [`retention`]).
+    pub retain_contacts_months: u32,
 }
 
 impl AppState {
@@ -90,8 +95,14 @@ pub fn app(state: Arc<AppState>, config: &Config) -> Router {
     )
 }
 
-/// Opens the store, listens, and serves until SIGTERM or Ctrl-C; then drains and closes.
+/// Opens the store (on SQLite, after taking the file's server lock, see [`backup::lock`]),
+/// listens, and serves until SIGTERM or Ctrl-C; then drains and closes.
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    // One server per SQLite file: held until the process ends.
+    let _sqlite_lock = match &config.database {
+        config::DatabaseUrl::Sqlite(path) => Some(backup::lock(path)?),
+        config::DatabaseUrl::Postgres(_) => None,
+    };
     let store = open_store(&config).await?;
     let member = fleet::Member::default();
     let state = Arc::new(AppState {
@@ -105,6 +116,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         limits: limits::Limits::new(&config, member.size.clone()),
         fleet: member,
         offices: Default::default(),
+        retain_contacts_months: config.retain_contacts_months,
     });
     // Joins the fleet (and loads which offices are on) before taking requests.
     fleet::heartbeat(&state).await?;

@@ -2,8 +2,10 @@
 //! a command such as `create-admin`.
 
 use clap::Parser;
-use ourvoice_server::config::{Command, Config};
+use ourvoice_server::backup::BackupError;
+use ourvoice_server::config::{Command, Config, DatabaseUrl};
 use std::io::BufRead;
+use std::path::{Path, PathBuf};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -22,6 +24,8 @@ async fn main() {
         }) => create_admin(&config, username, display_name.as_deref()).await,
         Some(Command::CreateApiKey { name }) => create_api_key(&config, name).await,
         Some(Command::RevokeApiKey { name }) => revoke_api_key(&config, name).await,
+        Some(Command::Backup { to }) => backup(&config, to).await,
+        Some(Command::Restore { from }) => restore(&config, from).await,
     };
     if let Err(error) = result {
         eprintln!("ourvoice-server: {error}");
@@ -89,4 +93,44 @@ async fn revoke_api_key(config: &Config, name: &str) -> Result<(), Box<dyn std::
             Ok(())
         }
     }
+}
+
+/// The SQLite file of the configured database; PostgreSQL has its own tools.
+fn sqlite_path(config: &Config) -> Result<PathBuf, BackupError> {
+    match &config.database {
+        DatabaseUrl::Sqlite(path) => Ok(path.clone()),
+        DatabaseUrl::Postgres(_) => Err(BackupError::Postgres),
+    }
+}
+
+async fn backup(config: &Config, to: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let database = sqlite_path(config)?;
+    let target = to.to_path_buf();
+    let copied =
+        tokio::task::spawn_blocking(move || ourvoice_server::backup::backup(&database, &target))
+            .await??;
+    println!(
+        "backed up to {} ({} bytes, schema {}, in {:.1} s)",
+        to.display(),
+        copied.bytes,
+        copied.schema,
+        copied.took.as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn restore(config: &Config, from: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let database = sqlite_path(config)?;
+    let source = from.to_path_buf();
+    let shown = database.clone();
+    let copied =
+        tokio::task::spawn_blocking(move || ourvoice_server::backup::restore(&database, &source))
+            .await??;
+    println!(
+        "restored {} from {} (schema {}; the server upgrades it at start if older)",
+        shown.display(),
+        from.display(),
+        copied.schema
+    );
+    Ok(())
 }

@@ -31,7 +31,7 @@ use super::{
 };
 use crate::store::calendar::deadlines as read_deadlines;
 use crate::store::{
-    accounts, accounts::NewAccount, accounts::Role, audit, calendar, Sql, StoreError,
+    accounts, accounts::NewAccount, accounts::Role, audit, calendar, retention, Sql, StoreError,
 };
 use crate::AppState;
 
@@ -502,9 +502,15 @@ pub async fn enable(
 
 pub async fn audit(State(state): State<Arc<AppState>>, signed: Admin) -> ConsoleResult {
     let tr = signed.tr;
-    let (lines, sign_ins) = state
+    let (lines, sign_ins, erasures) = state
         .store
-        .read(|sql| Ok((audit::audit_log(sql, 1000)?, audit::sign_ins(sql, 1000)?)))
+        .read(|sql| {
+            Ok((
+                audit::audit_log(sql, 1000)?,
+                audit::sign_ins(sql, 1000)?,
+                retention::runs(sql, 1000)?,
+            ))
+        })
         .await?;
     let audit_rows = html! {
         @for line in &lines {
@@ -524,6 +530,15 @@ pub async fn audit(State(state): State<Arc<AppState>>, signed: Admin) -> Console
                 td { (Shown(line.username.as_deref().unwrap_or("—"))) }
                 td { (Shown(&line.address)) }
                 td { (Shown(&line.outcome)) }
+            }
+        }
+    };
+    let erasure_rows = html! {
+        @for run in &erasures {
+            tr {
+                td { (tr.when(run.at)) }
+                td { (tr.when(run.closed_before)) }
+                td { (tr.num(run.erased)) }
             }
         }
     };
@@ -549,6 +564,17 @@ pub async fn audit(State(state): State<Arc<AppState>>, signed: Admin) -> Console
                 tr.t("sign-in-outcome"),
             ],
             sign_in_rows,
+        ))
+        h2 id="retention" { (tr.h("retention-title")) }
+        p { (tr.h("retention-help")) }
+        (table(
+            "retention-list",
+            &[
+                tr.t("audit-when"),
+                tr.t("retention-closed-before"),
+                tr.t("retention-erased"),
+            ],
+            erasure_rows,
         ))
     };
     Ok(signed.page(&tr.t("nav-audit"), body))

@@ -568,7 +568,7 @@ fn item_body(
     state: &AppState,
     signed: &Signed,
     (detail, events, holidays): (&CaseDetail, &[EventLine], &BTreeSet<NaiveDate>),
-    contact: Option<(String, String)>,
+    contact: Option<inbox::Contact>,
     province: &str,
 ) -> Markup {
     let tr = signed.tr;
@@ -673,10 +673,13 @@ fn evaluation_rows(tr: &Tr, evaluation: &Evaluation) -> Markup {
     }
 }
 
-fn contact_details(tr: &Tr, line: &CaseLine, contact: Option<(String, String)>) -> Markup {
+fn contact_details(tr: &Tr, line: &CaseLine, contact: Option<inbox::Contact>) -> Markup {
     html! {
         @match (line.privacy, contact) {
-            (PrivacyMode::Confidential, Some((name, phone))) => {
+            (PrivacyMode::Confidential, Some(inbox::Contact::Erased)) => {
+                p id="contact" { (tr.h("contact-erased")) }
+            }
+            (PrivacyMode::Confidential, Some(inbox::Contact::Given { name, phone })) => {
                 p id="contact" {
                     (Shown(&name)) " · "
                     a href={ "tel:" (Shown(&phone)) } { (Shown(&phone)) }

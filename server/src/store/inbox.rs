@@ -478,6 +478,17 @@ pub fn events(sql: &mut dyn Sql, number: i64) -> Result<Vec<EventLine>, StoreErr
     )
 }
 
+/// What a confidential case holds of the citizen's contact details.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Contact {
+    Given {
+        name: String,
+        phone: String,
+    },
+    /// Erased when the item had been closed longer than the retention period.
+    Erased,
+}
+
 /// The contact details of a confidential case within `scope`, written to the audit log in the
 /// same transaction. `None` for anonymous cases and cases outside the scope.
 pub fn contact(
@@ -486,7 +497,7 @@ pub fn contact(
     number: i64,
     account_id: i64,
     now: DateTime<Utc>,
-) -> Result<Option<(String, String)>, StoreError> {
+) -> Result<Option<Contact>, StoreError> {
     let Some(detail) = case_detail(sql, scope, number)? else {
         return Ok(None);
     };
@@ -498,7 +509,13 @@ pub fn contact(
         &[Val::Int(number)],
     )?;
     audit(sql, account_id, "view_contact", Some(number), None, now)?;
-    Ok(Some((row.text(0)?, row.text(1)?)))
+    Ok(Some(match (row.opt_text(0)?, row.opt_text(1)?) {
+        (None, None) => Contact::Erased,
+        (name, phone) => Contact::Given {
+            name: name.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+        },
+    }))
 }
 
 #[cfg(test)]

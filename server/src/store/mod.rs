@@ -19,6 +19,7 @@ pub mod inbox;
 pub mod open311;
 pub mod pg_tls;
 pub mod postgres;
+pub mod retention;
 pub mod sessions;
 pub mod sign_in_failures;
 pub mod sql;

@@ -288,7 +288,7 @@ pub enum Dialect {
 
 /// Each migration, in order; version `n` is `MIGRATIONS[n - 1]`. Tokens: `{pk}` an
 /// auto-numbered 64-bit primary key, `{int}` a 64-bit integer.
-pub const MIGRATIONS: [&str; 7] = [
+pub const MIGRATIONS: [&str; 8] = [
     // 1: the spine: cases and their events.
     "
 CREATE TABLE cases (
@@ -485,6 +485,19 @@ CREATE TABLE sign_in_failures (
     failures {int} NOT NULL,
     next_allowed TEXT NOT NULL,
     last_at TEXT NOT NULL
+);
+",
+    // 8: retention: the items that still hold contact details, by state and when they closed
+    // (so the sweep finds the expired ones without reading every closed case), and each
+    // erasure's count.
+    "
+CREATE INDEX cases_holding_contacts ON cases (status, closed_at)
+    WHERE contact_name IS NOT NULL OR contact_phone IS NOT NULL;
+CREATE TABLE retention_runs (
+    id {pk},
+    at TEXT NOT NULL,
+    closed_before TEXT NOT NULL,
+    erased {int} NOT NULL
 );
 ",
 ];
