@@ -67,7 +67,9 @@ pub async fn sweep_forever(state: Arc<AppState>, every: Duration) {
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        if let Err(error) = sweep(&state).await {
+        let result = sweep(&state).await;
+        crate::metrics::global().sweep(result.is_ok());
+        if let Err(error) = result {
             tracing::warn!(%error, "deadline sweep failed; will retry");
         }
     }

@@ -14,6 +14,8 @@ pub mod console;
 pub mod deadlines;
 pub mod error;
 pub mod limits;
+pub mod metrics;
+pub mod observe;
 pub mod offices;
 pub mod open311;
 pub mod openapi;
@@ -65,7 +67,8 @@ impl AppState {
 }
 
 /// The whole HTTP application: the front doors (citizen API, console, Open311, the OpenAPI
-/// document), each behind its own body limit, then the limits every request shares.
+/// document, `/metrics`), each behind its own body limit, then the limits every request
+/// shares, and outside them all the request id, log line and counts of each request.
 pub fn app(state: Arc<AppState>, config: &Config) -> Router {
     let routes = Router::new()
         .merge(api::router(state.max_body_bytes))
@@ -75,16 +78,18 @@ pub fn app(state: Arc<AppState>, config: &Config) -> Router {
         ))
         .merge(body_limit(open311::router(), limits::OPEN311_BODY_BYTES))
         .merge(body_limit(openapi::router(), limits::NO_BODY_BYTES))
+        // Behind `NO_BODY_BYTES`, inside the check of the scraper's address.
+        .merge(metrics::router(config.metrics_allow.clone()))
         .with_state(state)
         .layer(CompressionLayer::new());
-    client::apply(
+    observe::apply(client::apply(
         ratelimit::apply(
             limits::apply(routes, config),
             config.rate_limit_per_second,
             config.rate_limit_burst,
         ),
         config.trusted_proxies.clone(),
-    )
+    ))
 }
 
 /// Opens the store, listens, and serves until SIGTERM or Ctrl-C; then drains and closes.
