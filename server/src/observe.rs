@@ -93,7 +93,7 @@ async fn observe(request: Request, next: Next) -> Response {
             route = %route,
             status = status.as_u16(),
             ms = (took.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
-            "answered"
+            "request"
         )
     });
     if let Ok(value) = HeaderValue::from_str(&id) {

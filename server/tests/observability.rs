@@ -513,7 +513,7 @@ async fn json_logs_carry_the_request_id_and_no_personal_data() {
             let id = entry["span"]["request_id"]
                 .as_str()
                 .unwrap_or_else(|| panic!("no request id: {line}"));
-            if entry["fields"]["message"] == "answered" {
+            if entry["fields"]["message"] == "request" {
                 answered.insert(id.to_string(), entry["fields"].clone());
             }
         }
