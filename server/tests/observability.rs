@@ -288,6 +288,37 @@ async fn items_overdue_and_sweeps_are_counted() {
 }
 
 #[tokio::test]
+async fn refusals_are_counted_by_reason() {
+    let db = TestDb::new(Engine::Sqlite);
+    let server = ServerProcess::start(&db, &["--new-cases-per-hour", "1"]);
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for n in 0..3 {
+        let response = http
+            .post(format!("{}/api/v1/submissions", server.url()))
+            .json(&json!({ "items": [complaint(&format!("item {n}"))] }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 429, 429]);
+    let metrics = scrape(&http, &server).await;
+    assert_eq!(
+        metrics.get(r#"ourvoice_refusals_total{reason="new_cases_quota"}"#),
+        2.0
+    );
+    assert_eq!(
+        metrics.get(r#"ourvoice_refusals_total{reason="rate_limit"}"#),
+        0.0
+    );
+    assert_eq!(
+        metrics.get(r#"ourvoice_http_requests_total{route="/api/v1/submissions",method="POST",status="4xx"}"#),
+        2.0
+    );
+}
+
+#[tokio::test]
 async fn metrics_are_hidden_from_addresses_not_allowed() {
     let db = TestDb::new(Engine::Sqlite);
     // Only an address that is not this test's: the loopback request is refused.
