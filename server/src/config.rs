@@ -133,9 +133,27 @@ pub struct Config {
     )]
     pub trusted_proxies: Vec<crate::client::TrustedProxy>,
 
-    /// Log filter, e.g. `info` or `ourvoice_server=debug`.
+    /// Log filter, e.g. `info` or `ourvoice_server=debug` (each answered request is one line
+    /// at `info` with target `ourvoice_server::http`: `info,ourvoice_server::http=warn` leaves
+    /// them out).
     #[arg(long, env = "OURVOICE_LOG", default_value = "info")]
     pub log: String,
+
+    /// How logs are written to standard error: `text` for people, `json` for one JSON object
+    /// per line (each request's lines carry its request id; see `observe`).
+    #[arg(long, value_enum, env = "OURVOICE_LOG_FORMAT", default_value = "text")]
+    pub log_format: crate::observe::LogFormat,
+
+    /// Who may read `GET /metrics` (addresses or networks, comma-separated), judged by the TCP
+    /// peer's address; a request that came through a proxy (`X-Forwarded-For`) never may.
+    /// Everyone else gets 404.
+    #[arg(
+        long,
+        env = "OURVOICE_METRICS_ALLOW",
+        value_delimiter = ',',
+        default_value = "127.0.0.1/32,::1/128"
+    )]
+    pub metrics_allow: Vec<crate::client::TrustedProxy>,
 
     /// Hours a console session lasts after login.
     #[arg(long, env = "OURVOICE_SESSION_HOURS", default_value_t = 8,

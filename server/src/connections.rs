@@ -69,6 +69,7 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let Ok(slot) = Arc::clone(&open).try_acquire_owned() else {
+            crate::metrics::global().refused(crate::metrics::Refusal::Connections);
             tokio::spawn(refuse(stream));
             continue;
         };
@@ -81,10 +82,12 @@ pub async fn serve(
         let connection =
             http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
+        let counted = crate::metrics::global().connection_opened();
         tokio::spawn(async move {
             // A client that went away or broke the protocol: nothing to do but close.
             let _ = connection.await;
             drop(slot);
+            drop(counted);
         });
     }
     drop(listener);

@@ -87,7 +87,13 @@ pub async fn sweep_forever(state: Arc<AppState>, every: Duration) {
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        if let Err(error) = sweep(&state, every).await {
+        let result = sweep(&state, every).await;
+        match &result {
+            Ok(Sweep::Done { .. }) => crate::metrics::global().sweep(true),
+            Ok(Sweep::Taken) => {}
+            Err(_) => crate::metrics::global().sweep(false),
+        }
+        if let Err(error) = result {
             tracing::warn!(%error, "deadline sweep failed; will retry");
         }
     }

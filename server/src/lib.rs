@@ -16,6 +16,8 @@ pub mod deadlines;
 pub mod error;
 pub mod fleet;
 pub mod limits;
+pub mod metrics;
+pub mod observe;
 pub mod offices;
 pub mod open311;
 pub mod openapi;
@@ -71,7 +73,8 @@ impl AppState {
 }
 
 /// The whole HTTP application: the front doors (citizen API, console, Open311, the OpenAPI
-/// document), each behind its own body limit, then the limits every request shares.
+/// document, `/metrics`), each behind its own body limit, then the limits every request
+/// shares, and outside them all the request id, log line and counts of each request.
 pub fn app(state: Arc<AppState>, config: &Config) -> Router {
     let state_size = state.fleet.size.clone();
     let routes = Router::new()
@@ -82,9 +85,11 @@ pub fn app(state: Arc<AppState>, config: &Config) -> Router {
         ))
         .merge(body_limit(open311::router(), limits::OPEN311_BODY_BYTES))
         .merge(body_limit(openapi::router(), limits::NO_BODY_BYTES))
+        // Behind `NO_BODY_BYTES`, inside the check of the scraper's address.
+        .merge(metrics::router(config.metrics_allow.clone()))
         .with_state(state)
         .layer(CompressionLayer::new());
-    client::apply(
+    observe::apply(client::apply(
         ratelimit::apply(
             limits::apply(routes, config),
             config.rate_limit_per_second,
@@ -92,7 +97,7 @@ pub fn app(state: Arc<AppState>, config: &Config) -> Router {
             state_size,
         ),
         config.trusted_proxies.clone(),
-    )
+    ))
 }
 
 /// Opens the store (on SQLite, after taking the file's server lock, see [`backup::lock`]),

@@ -120,8 +120,11 @@ impl Limits {
         let turns = Arc::clone(&self.batch_turns);
         match tokio::time::timeout(self.request_timeout, turns.acquire_owned()).await {
             Ok(Ok(turn)) => Ok(turn),
-            _ => Err(AppError::Busy {
-                retry_after_seconds: 5,
+            _ => Err({
+                crate::metrics::global().refused(crate::metrics::Refusal::BatchTurns);
+                AppError::Busy {
+                    retry_after_seconds: 5,
+                }
             }),
         }
     }
@@ -137,9 +140,11 @@ impl NewCaseQuota {
         }))
     }
 
-    /// Seconds until `ip` may create a new case again; `None` if it may now.
+    /// Seconds until `ip` may create a new case again; `None` if it may now. A `Some` is
+    /// counted as a refusal (callers refuse the request on it).
     pub fn wait_seconds(&self, ip: IpAddr) -> Option<u64> {
         let wait = self.0.as_ref()?.wait(ip, Instant::now())?;
+        crate::metrics::global().refused(crate::metrics::Refusal::NewCasesQuota);
         Some(wait.as_secs_f64().ceil().clamp(1.0, 3600.0) as u64)
     }
 
@@ -190,9 +195,12 @@ pub fn apply(router: Router, config: &Config) -> Router {
 async fn shed(State(in_flight): State<Arc<Semaphore>>, request: Request, next: Next) -> Response {
     match in_flight.try_acquire() {
         Ok(_permit) => next.run(request).await,
-        Err(_) => AppError::Busy {
-            retry_after_seconds: 1,
+        Err(_) => {
+            crate::metrics::global().refused(crate::metrics::Refusal::RequestsInFlight);
+            AppError::Busy {
+                retry_after_seconds: 1,
+            }
+            .into_response()
         }
-        .into_response(),
     }
 }

@@ -6,16 +6,11 @@ use ourvoice_server::backup::BackupError;
 use ourvoice_server::config::{Command, Config, DatabaseUrl};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() {
     let config = Config::parse();
-    let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    ourvoice_server::observe::init_logging(&config.log, config.log_format);
     let result = match &config.command {
         None => ourvoice_server::run(config.clone()).await,
         Some(Command::CreateAdmin {

@@ -1,6 +1,7 @@
 //! The published API contract: an OpenAPI 3.1 document of the citizen API (`/api/v1/…`,
-//! `/healthz`) and the Open311 GeoReport v2 endpoints, built here, served at
-//! `/api/openapi.json` and kept in the repository as `server/openapi.json`.
+//! `/healthz`, `/readyz`) and the Open311 GeoReport v2 endpoints, built here, served at
+//! `/api/openapi.json` and kept in the repository as `server/openapi.json`. `/metrics` is left
+//! out on purpose: it is for the operator's scraper only (see `metrics`).
 //!
 //! Guarantees: [`API_ROUTES`] lists every documented operation; tests check that the document,
 //! this list, the copy in the repository and the routes the server answers agree.
@@ -26,6 +27,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/offices"),
     ("get", "/api/openapi.json"),
     ("get", "/healthz"),
+    ("get", "/readyz"),
     ("get", "/open311/v2/discovery.json"),
     ("get", "/open311/v2/discovery.xml"),
     ("get", "/open311/v2/services.json"),
@@ -356,8 +358,14 @@ pub fn document() -> Value {
         "summary": "This document", "tags": ["meta"],
         "responses": { "200": json_answer("OpenAPI 3.1", json!({ "type": "object" })) } } }),
     );
-    paths.insert("/healthz".into(), json!({ "get": {
-        "summary": "The server and its database answer", "tags": ["meta"],
+    paths.insert(
+        "/healthz".into(),
+        json!({ "get": {
+        "summary": "The process is alive (the database is not asked)", "tags": ["meta"],
+        "responses": { "200": json_answer("ok", json!({ "type": "object" })) } } }),
+    );
+    paths.insert("/readyz".into(), json!({ "get": {
+        "summary": "The server can serve: its database answers and its schema is migrated", "tags": ["meta"],
         "responses": { "200": json_answer("ok", json!({ "type": "object" })), "503": api_error("database unavailable") } } }));
     open311_paths(&mut paths);
     json!({

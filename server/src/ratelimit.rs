@@ -138,6 +138,7 @@ async fn limit(
         });
     match ip {
         Some(ip) if !buckets.allow(ip, Instant::now()) => {
+            crate::metrics::global().refused(crate::metrics::Refusal::RateLimit);
             let body = ApiError {
                 error: "rate_limited".into(),
                 message: "too many requests from this address; wait a second and try again".into(),

@@ -58,7 +58,7 @@ fn free_port() -> u16 {
 }
 
 /// HAProxy in front of the servers' ports: round robin, each server checked every 200 ms
-/// (`/healthz`), a request to a dead server retried on another.
+/// (`/readyz`: alive and its database answering), a request to a dead server retried on another.
 struct Balancer {
     child: Child,
     port: u16,
@@ -89,7 +89,7 @@ frontend fleet
     default_backend servers
 backend servers
     balance roundrobin
-    option httpchk GET /healthz
+    option httpchk GET /readyz
     default-server inter 200ms fastinter 100ms downinter 200ms fall 2 rise 1
 {backends}"
         );

@@ -1,4 +1,5 @@
-//! The citizen API, one router per module, merged here under `/api/v1` (plus `/healthz`).
+//! The citizen API, one router per module, merged here under `/api/v1` (plus `/healthz` and
+//! `/readyz`).
 //!
 //! Guarantees: every request body is read through [`read_body`] (and [`read_json`] straight
 //! into typed structures), which enforces the route's body limit after gzip decompression and
@@ -20,7 +21,7 @@ use crate::error::AppError;
 use crate::limits::{self, body_limit};
 use crate::AppState;
 
-/// The citizen API under `/api/v1`, and `/healthz`; each route behind its own body limit
+/// The citizen API under `/api/v1`, and `/healthz` and `/readyz`; each route behind its own body limit
 /// (`max_body_bytes` for batches of submissions).
 pub fn router(max_body_bytes: usize) -> Router<Arc<AppState>> {
     let api = Router::new()

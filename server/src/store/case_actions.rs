@@ -170,6 +170,21 @@ pub fn overdue_unescalated(
         .collect())
 }
 
+/// How many open cases are past their deadline (escalated or not).
+static COUNT_OVERDUE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT count(*) FROM cases WHERE status IN {} AND due_at < $1",
+        sql_list(CaseStatus::OPEN)
+    )
+});
+
+/// Open cases past their deadline now, counted on the index `cases_by_due` (only the overdue
+/// entries of each open status are read, never every case).
+pub fn count_overdue(sql: &mut dyn Sql, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    sql.query_one(&COUNT_OVERDUE, &[Val::from(stamp(now))])?
+        .int(0)
+}
+
 /// Where a case stands: its status and office.
 struct Standing {
     status: CaseStatus,

@@ -131,6 +131,8 @@ pub struct Store {
     /// One permit per read connection: a burst of reads waits for a turn instead of opening
     /// connections past the database's limit.
     reader_turns: Arc<tokio::sync::Semaphore>,
+    /// How many read turns there are.
+    reader_slots: usize,
     clock: Clock,
 }
 
@@ -187,6 +189,7 @@ impl Store {
             writers: Mutex::new(writers),
             readers: Arc::new(readers),
             reader_turns: Arc::new(tokio::sync::Semaphore::new(read_connections.max(1))),
+            reader_slots: read_connections.max(1),
             clock,
         })
     }
@@ -286,6 +289,28 @@ impl Store {
         .await
     }
 
+    /// How the writers' queues and the read pool stand now (for `/metrics`; a few atomic reads
+    /// and one short lock).
+    pub fn pool_use(&self) -> crate::metrics::PoolUse {
+        let queued = |sender: &mpsc::Sender<Job>| sender.max_capacity() - sender.capacity();
+        let mut queued_jobs = queued(&self.jobs);
+        if !self.ingest.same_channel(&self.jobs) {
+            queued_jobs += queued(&self.ingest);
+        }
+        let readers_pooled = match &*self.readers {
+            Readers::Sqlite(_, pool) => pool.lock().unwrap_or_else(|p| p.into_inner()).len(),
+            Readers::Postgres(_, pool) => pool.lock().unwrap_or_else(|p| p.into_inner()).len(),
+        };
+        crate::metrics::PoolUse {
+            queued_jobs,
+            readers_in_use: self
+                .reader_slots
+                .saturating_sub(self.reader_turns.available_permits()),
+            readers_pooled,
+            readers_max: self.reader_slots,
+        }
+    }
+
     /// Finishes every queued write, then stops the writer.
     pub async fn close(self) {
         let Store {
@@ -366,6 +391,7 @@ fn write_loop<E: Engine>(mut conn: E, queue: Queue, clock: Clock) {
         }
         match written {
             Ok(outcomes) => {
+                crate::metrics::global().group_commit(items);
                 for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
                     let _ = reply.send(Ok(outcome));
                 }
@@ -375,6 +401,9 @@ fn write_loop<E: Engine>(mut conn: E, queue: Queue, clock: Clock) {
                 for (cases, reply) in group {
                     let result = write_group(&mut conn, &[cases.as_slice()], now)
                         .map(|mut outcomes| outcomes.remove(0));
+                    if result.is_ok() {
+                        crate::metrics::global().group_commit(cases.len());
+                    }
                     let _ = reply.send(result);
                 }
             }
