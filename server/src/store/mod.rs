@@ -461,11 +461,12 @@ fn write_group<E: Engine>(
         // Every job's cases in a few statements, then each job's share of the outcomes.
         let every: Vec<&NewCase> = jobs.iter().flat_map(|cases| cases.iter()).collect();
         let outcomes = cases::write_cases(sql, &every, now, &rules)?;
-        for (case, outcome) in every.iter().zip(&outcomes) {
-            if let Some(location) = &case.location {
-                open311::save_location(sql, outcome, location)?;
-            }
-        }
+        let located: Vec<(&ItemOutcome, &open311::Location)> = every
+            .iter()
+            .zip(&outcomes)
+            .filter_map(|(case, outcome)| case.location.as_ref().map(|l| (outcome, l)))
+            .collect();
+        open311::save_locations(sql, &located)?;
         let mut outcomes = outcomes.into_iter();
         for cases in jobs {
             all.push(outcomes.by_ref().take(cases.len()).collect());

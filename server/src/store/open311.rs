@@ -25,26 +25,42 @@ pub struct Location {
     pub address_string: Option<String>,
 }
 
-/// Stores the location of a request that was just accepted (called inside the ingest
-/// transaction, so the two are stored together or not at all).
-pub fn save_location(
+/// Stores where Open311 clients said each accepted case is (nothing for a repeat, or an empty
+/// location), a hundred cases per statement, in the caller's transaction.
+pub fn save_locations(
     sql: &mut dyn Sql,
-    outcome: &ItemOutcome,
-    location: &Location,
+    located: &[(&ItemOutcome, &Location)],
 ) -> Result<(), StoreError> {
-    if let ItemOutcome::Accepted { server_number, .. } = outcome {
-        if *location != Location::default() {
-            sql.execute(
-                "INSERT INTO open311_locations (case_number, latitude, longitude, address_string) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (case_number) DO NOTHING",
-                &[
+    let rows: Vec<[Val; 4]> = located
+        .iter()
+        .filter_map(|(outcome, location)| match outcome {
+            ItemOutcome::Accepted { server_number, .. } if **location != Location::default() => {
+                Some([
                     Val::Int(*server_number as i64),
                     Val::from(location.latitude.clone()),
                     Val::from(location.longitude.clone()),
                     Val::from(location.address_string.clone()),
-                ],
-            )?;
-        }
+                ])
+            }
+            _ => None,
+        })
+        .collect();
+    for chunk in rows.chunks(100) {
+        let placeholders: Vec<String> = (0..chunk.len())
+            .map(|row| {
+                let n = row * 4;
+                format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
+            })
+            .collect();
+        let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
+        sql.execute(
+            &format!(
+                "INSERT INTO open311_locations (case_number, latitude, longitude, address_string) VALUES {}
+                 ON CONFLICT (case_number) DO NOTHING",
+                placeholders.join(", ")
+            ),
+            &params,
+        )?;
     }
     Ok(())
 }
