@@ -53,6 +53,8 @@ pub struct AppState {
     pub limits: limits::Limits,
     /// This server as one of a fleet on the same database (see [`fleet`]).
     pub fleet: fleet::Member,
+    /// Open311 API keys found valid in the last second.
+    pub open311_keys: open311::ValidKeys,
     /// The offices switched off (see [`offices`]).
     pub offices: offices::Offices,
     /// Months after closing that a confidential item keeps its contact details (see
@@ -120,6 +122,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         max_batch_items: config.max_batch_items as usize,
         limits: limits::Limits::new(&config, member.size.clone()),
         fleet: member,
+        open311_keys: Default::default(),
         offices: Default::default(),
         retain_contacts_months: config.retain_contacts_months,
     });

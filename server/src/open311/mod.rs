@@ -3,7 +3,8 @@
 //! app sends. Service codes are our service categories; kind, ratings and privacy are
 //! attributes.
 //!
-//! Guarantees: creating a request needs a valid API key and goes through the protocol's
+//! Guarantees: creating a request needs a valid API key (a key found valid is trusted for a
+//! second, [`ValidKeys`], so a revocation holds on every server within it) and goes through the protocol's
 //! validation and the same storage as the app, and answers with the new `service_request_id`
 //! only (the spec's "token" is for servers that cannot give the number at once; ours is
 //! committed before it answers). What is public is nothing a citizen did not choose to publish:
@@ -652,12 +653,17 @@ async fn check_api_key(state: &AppState, fields: &HashMap<String, String>) -> Re
         ));
     }
     let digest = crate::secrets::digest(key);
+    if state.open311_keys.recently_valid(&digest) {
+        return Ok(());
+    }
+    let lookup = digest.clone();
     let valid = state
         .store
-        .read(move |sql| queries::key_is_valid(sql, &digest))
+        .read(move |sql| queries::key_is_valid(sql, &lookup))
         .await
         .map_err(unavailable)?;
     if valid {
+        state.open311_keys.found_valid(digest);
         Ok(())
     } else {
         Err(fail(
@@ -831,4 +837,38 @@ async fn store_request(
         .await
         .map_err(unavailable)?
         .pop())
+}
+
+/// The API keys found valid in the last [`ValidKeys::FOR`]: a client sending many requests
+/// costs one database read a second, not one per request.
+///
+/// Guarantees: only keys the database said are valid are kept, at most [`ValidKeys::MOST`] and
+/// each for [`ValidKeys::FOR`], so a key revoked on any server of a fleet is refused everywhere
+/// within that time, and unknown keys (an attacker's) always go to the database and take no
+/// memory here.
+#[derive(Debug, Default)]
+pub struct ValidKeys {
+    checked: std::sync::Mutex<HashMap<String, std::time::Instant>>,
+}
+
+impl ValidKeys {
+    pub const FOR: std::time::Duration = std::time::Duration::from_secs(1);
+    pub const MOST: usize = 1000;
+
+    fn recently_valid(&self, digest: &str) -> bool {
+        let checked = self.checked.lock().unwrap_or_else(|p| p.into_inner());
+        checked
+            .get(digest)
+            .is_some_and(|at| at.elapsed() < ValidKeys::FOR)
+    }
+
+    fn found_valid(&self, digest: String) {
+        let mut checked = self.checked.lock().unwrap_or_else(|p| p.into_inner());
+        if checked.len() >= ValidKeys::MOST {
+            checked.retain(|_, at| at.elapsed() < ValidKeys::FOR);
+        }
+        if checked.len() < ValidKeys::MOST {
+            checked.insert(digest, std::time::Instant::now());
+        }
+    }
 }

@@ -471,3 +471,36 @@ async fn requests_on(db: TestDb) {
 async fn requests_are_created_listed_and_filtered() {
     on_each_engine(requests_on).await;
 }
+
+/// A key in use is revoked while the server runs (by another process, as another server of a
+/// fleet would): once the second during which a valid key is trusted has passed, it is refused.
+#[tokio::test]
+async fn a_key_revoked_while_in_use_is_refused_after_a_second() {
+    on_each_engine(revoked_while_in_use_on).await;
+}
+
+async fn revoked_while_in_use_on(db: TestDb) {
+    let key = api_key(&db, "busy-client");
+    let server = ServerProcess::start(&db, &[]);
+    let client = Client {
+        http: reqwest::Client::new(),
+        base: server.url(),
+    };
+    let fields = [
+        ("api_key", key.as_str()),
+        ("service_code", "civil_registration"),
+        ("address_id", "120101"),
+        ("description", "Waited three weeks for a birth certificate"),
+    ];
+    for _ in 0..3 {
+        let (status, body) = client.post("json", &fields).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    assert!(revoke(&db, "busy-client"));
+    tokio::time::sleep(
+        ourvoice_server::open311::ValidKeys::FOR + std::time::Duration::from_millis(300),
+    )
+    .await;
+    let (status, body) = client.post("json", &fields).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+}
