@@ -6,6 +6,7 @@
 //! finish and every queued write is committed before the process exits.
 
 pub mod api;
+pub mod api_keys;
 pub mod backup;
 pub mod client;
 pub mod clock;
@@ -54,7 +55,7 @@ pub struct AppState {
     /// This server as one of a fleet on the same database (see [`fleet`]).
     pub fleet: fleet::Member,
     /// Open311 API keys found valid in the last second.
-    pub open311_keys: open311::ValidKeys,
+    pub open311_keys: api_keys::ValidKeys,
     /// The offices switched off (see [`offices`]).
     pub offices: offices::Offices,
     /// Months after closing that a confidential item keeps its contact details (see

@@ -907,5 +907,6 @@ pub async fn revoke_api_key(
             Ok(())
         })
         .await?;
+    state.open311_keys.forget_all();
     Ok(Redirect::to("/console/api-keys").into_response())
 }

@@ -838,37 +838,3 @@ async fn store_request(
         .map_err(unavailable)?
         .pop())
 }
-
-/// The API keys found valid in the last [`ValidKeys::FOR`]: a client sending many requests
-/// costs one database read a second, not one per request.
-///
-/// Guarantees: only keys the database said are valid are kept, at most [`ValidKeys::MOST`] and
-/// each for [`ValidKeys::FOR`], so a key revoked on any server of a fleet is refused everywhere
-/// within that time, and unknown keys (an attacker's) always go to the database and take no
-/// memory here.
-#[derive(Debug, Default)]
-pub struct ValidKeys {
-    checked: std::sync::Mutex<HashMap<String, std::time::Instant>>,
-}
-
-impl ValidKeys {
-    pub const FOR: std::time::Duration = std::time::Duration::from_secs(1);
-    pub const MOST: usize = 1000;
-
-    fn recently_valid(&self, digest: &str) -> bool {
-        let checked = self.checked.lock().unwrap_or_else(|p| p.into_inner());
-        checked
-            .get(digest)
-            .is_some_and(|at| at.elapsed() < ValidKeys::FOR)
-    }
-
-    fn found_valid(&self, digest: String) {
-        let mut checked = self.checked.lock().unwrap_or_else(|p| p.into_inner());
-        if checked.len() >= ValidKeys::MOST {
-            checked.retain(|_, at| at.elapsed() < ValidKeys::FOR);
-        }
-        if checked.len() < ValidKeys::MOST {
-            checked.insert(digest, std::time::Instant::now());
-        }
-    }
-}

@@ -498,7 +498,7 @@ async fn revoked_while_in_use_on(db: TestDb) {
     }
     assert!(revoke(&db, "busy-client"));
     tokio::time::sleep(
-        ourvoice_server::open311::ValidKeys::FOR + std::time::Duration::from_millis(300),
+        ourvoice_server::api_keys::ValidKeys::FOR + std::time::Duration::from_millis(300),
     )
     .await;
     let (status, body) = client.post("json", &fields).await;
