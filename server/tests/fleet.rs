@@ -49,14 +49,6 @@ fn fixed_port() -> u16 {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// HAProxy in front of the servers' ports: round robin, each server checked every 200 ms
 /// (`/readyz`: alive and its database answering), a request to a dead server retried on another.
 struct Balancer {
@@ -66,7 +58,7 @@ struct Balancer {
 
 impl Balancer {
     fn start(folder: &std::path::Path, servers: &[u16]) -> Balancer {
-        let port = free_port();
+        let port = fixed_port();
         let backends: String = servers
             .iter()
             .enumerate()
@@ -275,7 +267,7 @@ async fn a_fleet_on_postgresql_behind_a_balancer_keeps_one_truth() {
         .cookie_header();
 
     // The devices, through the fault proxy in front of the balancer.
-    let proxy_port = free_port();
+    let proxy_port = fixed_port();
     let proxy = Arc::new(Proxy {
         upstream: Mutex::new(format!("127.0.0.1:{}", balancer.port)),
         refusing: AtomicBool::new(false),

@@ -48,11 +48,14 @@ impl PrivatePostgres {
                 .unwrap();
             assert!(status.success(), "chown the cluster's folder to postgres");
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        // Below the kernel's ephemeral ports, so that no outgoing connection takes it before
+        // the server binds it.
+        let port = loop {
+            let port = rand::random_range(20_000..32_000);
+            if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+                break port;
+            }
+        };
         let cluster = PrivatePostgres {
             folder,
             bin: bin_folder(),
