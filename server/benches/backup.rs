@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::batches::send;
 use support::{complaint, khmer_complaint_text, Engine, ServerProcess, TestDb};
 
 const DEVICES: usize = 64;
@@ -32,25 +33,6 @@ fn batch(items: usize, seed: usize) -> Vec<u8> {
         .map(|n| complaint(&khmer_complaint_text(seed + n)))
         .collect();
     gzip(&serde_json::to_vec(&serde_json::json!({ "items": items })).unwrap())
-}
-
-async fn send(http: &reqwest::Client, url: &str, body: Vec<u8>) -> usize {
-    let response = http
-        .post(url)
-        .header("content-type", "application/json")
-        .header("content-encoding", "gzip")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let answer: serde_json::Value = response.json().await.unwrap();
-    answer["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["outcome"] == "accepted")
-        .count()
 }
 
 /// Fills the server with `cases` cases, 16 senders of 200-item batches.

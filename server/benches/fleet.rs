@@ -7,21 +7,14 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use flate2::{write::GzEncoder, Compression};
-use std::io::Write;
 use std::time::Instant;
-use support::{complaint, khmer_complaint_text, Engine, ServerProcess, TestDb};
+use support::batches::{prepared, send};
+use support::{Engine, ServerProcess, TestDb};
 
 const DEVICES: usize = 64;
 /// Batches per device: the first warms up, the others are timed.
 const BATCHES: usize = 6;
 const ITEMS: usize = 50;
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -34,18 +27,7 @@ async fn main() {
             .pool_max_idle_per_host(DEVICES)
             .build()
             .unwrap();
-        let bodies: Vec<Vec<Vec<u8>>> = (0..DEVICES)
-            .map(|_| {
-                (0..BATCHES)
-                    .map(|_| {
-                        let items: Vec<_> = (0..ITEMS)
-                            .map(|n| complaint(&khmer_complaint_text(n)))
-                            .collect();
-                        gzip(&serde_json::to_vec(&serde_json::json!({ "items": items })).unwrap())
-                    })
-                    .collect()
-            })
-            .collect();
+        let bodies = prepared(DEVICES, BATCHES, ITEMS);
         // Warm-up (not timed): one batch from each device, so that every server has its
         // connections and prepared statements and the new database its first pages.
         let warm: Vec<_> = bodies
@@ -54,17 +36,7 @@ async fn main() {
             .map(|(n, batches)| {
                 let (http, body) = (http.clone(), batches[0].clone());
                 let url = format!("{}/api/v1/submissions", fleet[n % servers].url());
-                tokio::spawn(async move {
-                    let response = http
-                        .post(&url)
-                        .header("content-type", "application/json")
-                        .header("content-encoding", "gzip")
-                        .body(body)
-                        .send()
-                        .await
-                        .unwrap();
-                    assert_eq!(response.status(), 200);
-                })
+                tokio::spawn(async move { send(&http, &url, body).await })
             })
             .collect();
         for device in warm {
@@ -81,21 +53,7 @@ async fn main() {
             let url = format!("{}/api/v1/submissions", fleet[n % servers].url());
             devices.push(tokio::spawn(async move {
                 for body in batches {
-                    let response = http
-                        .post(&url)
-                        .header("content-type", "application/json")
-                        .header("content-encoding", "gzip")
-                        .body(body)
-                        .send()
-                        .await
-                        .unwrap();
-                    assert_eq!(response.status(), 200);
-                    let answer: serde_json::Value = response.json().await.unwrap();
-                    assert!(answer["results"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .all(|r| r["outcome"] == "accepted"));
+                    assert_eq!(send(&http, &url, body).await, ITEMS);
                 }
             }));
         }

@@ -9,19 +9,12 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use flate2::{write::GzEncoder, Compression};
 use ourvoice_outbox::Outbox;
 use ourvoice_sync::{SyncConfig, SyncEngine};
-use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::batches::{gzip, prepared, send};
 use support::{complaint, khmer_complaint_text, ServerProcess, TestDb};
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
-}
 
 fn device(
     folder: &std::path::Path,
@@ -92,18 +85,7 @@ async fn bench(db: &TestDb) {
         .pool_max_idle_per_host(DEVICES)
         .build()
         .unwrap();
-    let bodies: Vec<Vec<Vec<u8>>> = (0..DEVICES)
-        .map(|_| {
-            (0..BATCHES)
-                .map(|_| {
-                    let items: Vec<_> = (0..ITEMS)
-                        .map(|n| complaint(&khmer_complaint_text(n)))
-                        .collect();
-                    gzip(&serde_json::to_vec(&serde_json::json!({ "items": items })).unwrap())
-                })
-                .collect()
-        })
-        .collect();
+    let bodies = prepared(DEVICES, BATCHES, ITEMS);
     let url = format!("{}/api/v1/submissions", server.url());
     let started = Instant::now();
     let mut devices = Vec::new();
@@ -111,21 +93,7 @@ async fn bench(db: &TestDb) {
         let (http, url) = (http.clone(), url.clone());
         devices.push(tokio::spawn(async move {
             for body in batches {
-                let response = http
-                    .post(&url)
-                    .header("content-type", "application/json")
-                    .header("content-encoding", "gzip")
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(response.status(), 200);
-                let answer: serde_json::Value = response.json().await.unwrap();
-                assert!(answer["results"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .all(|r| r["outcome"] == "accepted"));
+                assert_eq!(send(&http, &url, body).await, ITEMS);
             }
         }));
     }

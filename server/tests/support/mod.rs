@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+pub mod batches;
 pub mod browser;
 pub mod fault_proxy;
 pub mod hostile;
