@@ -65,6 +65,7 @@ impl Draft {
             asked_extra_payment: self.asked_extra_payment,
             about_office_staff: self.about_office_staff,
             publish_text: self.publish_text,
+            attachments: Vec::new(),
             incident_date: self.incident_date,
             privacy,
             profile: self.profile,

@@ -10,6 +10,7 @@
 //! only when its [`Submission::publish_text`] is set, which validation allows only where
 //! [`may_publish_text`] holds.
 
+pub mod attachments;
 pub mod codes;
 mod ids;
 pub mod lifecycle;
@@ -19,6 +20,12 @@ pub mod text;
 mod validation;
 pub mod writing;
 
+pub use attachments::{
+    attachment_path, AttachmentDeclaration, AttachmentKind, AttachmentRefusal, AttachmentState,
+    AttachmentStatus, MediaType, MAX_PHOTOS, MAX_PHOTO_BYTES, MAX_PHOTO_EDGE,
+    MAX_UPLOAD_PIECE_BYTES, MAX_VOICE_BYTES, MAX_VOICE_NOTES, MAX_VOICE_SECONDS,
+    UPLOAD_PIECE_BYTES,
+};
 pub use codes::{sql_list, Code, PrivacyMode};
 pub use ids::{Secret, TrackingCode};
 pub use lifecycle::{rating_reopens, CaseStatus, CitizenActionKind, EventAction};

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::{Lang, Secret, TrackingCode};
+use crate::{AttachmentDeclaration, AttachmentKind, Lang, Secret, TrackingCode};
 
 /// What the citizen wants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -159,9 +159,15 @@ pub struct Submission {
     pub place: String,
     /// A service category offered by that office (see the directory).
     pub category: String,
-    /// Required except for evaluations; at most [`crate::MAX_DESCRIPTION_CHARS`] characters.
+    /// Required except for evaluations and items with a voice note; at most
+    /// [`crate::MAX_DESCRIPTION_CHARS`] characters.
     #[serde(default)]
     pub description: String,
+    /// The photos and voice note the phone will upload once the item is accepted (see
+    /// [`crate::attachments`]). Left out of the JSON when empty, so a submission made before the
+    /// field existed has the same bytes and [`Submission::body_digest`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentDeclaration>,
     #[serde(default)]
     pub evaluation: Option<Evaluation>,
     /// Was the citizen asked to pay more than the posted fee?
@@ -203,6 +209,13 @@ impl Submission {
             self.about_office_staff,
             matches!(self.privacy, Privacy::Confidential { .. }),
         )
+    }
+
+    /// Whether the citizen recorded a voice note, which may stand in for written text.
+    pub fn has_voice_note(&self) -> bool {
+        self.attachments
+            .iter()
+            .any(|attachment| attachment.kind == AttachmentKind::Voice)
     }
 
     pub fn tracking_code(&self) -> TrackingCode {

@@ -9,7 +9,10 @@ use ourvoice_directory::Directory;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use crate::{Kind, Privacy, Submission, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS};
+use crate::{
+    AttachmentKind, Kind, Privacy, Submission, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MAX_PHOTOS,
+    MAX_VOICE_NOTES,
+};
 
 /// Why an item (or a field of it) was refused. The wire form (`as_str`) never changes meaning;
 /// the app keeps one Fluent message per code (`error-<code with dashes>`).
@@ -37,10 +40,14 @@ pub enum ErrorCode {
     /// `publish_text` on an item whose text may not be public: a complaint about office staff,
     /// a confidential item or an evaluation.
     PublishNotAllowed,
+    /// More than [`MAX_PHOTOS`] photos or [`MAX_VOICE_NOTES`] voice notes.
+    AttachmentsTooMany,
+    /// An attachment's declaration is wrong: its id, type, size or SHA-256.
+    AttachmentInvalid,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::Malformed,
         ErrorCode::IdInvalid,
         ErrorCode::PlaceUnknown,
@@ -59,6 +66,8 @@ impl ErrorCode {
         ErrorCode::SecretInvalid,
         ErrorCode::AppVersionInvalid,
         ErrorCode::PublishNotAllowed,
+        ErrorCode::AttachmentsTooMany,
+        ErrorCode::AttachmentInvalid,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +90,8 @@ impl ErrorCode {
             ErrorCode::SecretInvalid => "secret_invalid",
             ErrorCode::AppVersionInvalid => "app_version_invalid",
             ErrorCode::PublishNotAllowed => "publish_not_allowed",
+            ErrorCode::AttachmentsTooMany => "attachments_too_many",
+            ErrorCode::AttachmentInvalid => "attachment_invalid",
         }
     }
 
@@ -218,7 +229,10 @@ impl Submission {
             },
         }
         let description_chars = self.description.chars().count();
-        if self.description.trim().is_empty() && self.kind != Kind::Evaluation {
+        if self.description.trim().is_empty()
+            && self.kind != Kind::Evaluation
+            && !self.has_voice_note()
+        {
             fail(ErrorCode::DescriptionRequired, field::DESCRIPTION);
         } else if description_chars > MAX_DESCRIPTION_CHARS {
             fail(ErrorCode::DescriptionTooLong, field::DESCRIPTION);
@@ -243,6 +257,7 @@ impl Submission {
             }
             (None, _) => {}
         }
+        self.validate_attachments(&mut fail);
         if self.publish_text && !self.may_publish_text() {
             fail(ErrorCode::PublishNotAllowed, field::PUBLISH_TEXT);
         }
@@ -274,6 +289,43 @@ impl Submission {
             Ok(())
         } else {
             Err(errors)
+        }
+    }
+}
+
+impl Submission {
+    /// At most [`MAX_PHOTOS`] photos and [`MAX_VOICE_NOTES`] voice notes, each with its own
+    /// UUID v4, a media type of its kind, 1 byte to the kind's most, and a well-formed SHA-256.
+    fn validate_attachments(&self, fail: &mut impl FnMut(ErrorCode, &str)) {
+        let count = |kind| {
+            self.attachments
+                .iter()
+                .filter(|attachment| attachment.kind == kind)
+                .count()
+        };
+        if count(AttachmentKind::Photo) > MAX_PHOTOS
+            || count(AttachmentKind::Voice) > MAX_VOICE_NOTES
+        {
+            fail(ErrorCode::AttachmentsTooMany, field::ATTACHMENTS);
+            return;
+        }
+        for (index, attachment) in self.attachments.iter().enumerate() {
+            let repeated = attachment.id == self.id
+                || self.attachments[..index]
+                    .iter()
+                    .any(|earlier| earlier.id == attachment.id);
+            let valid = !attachment.id.is_nil()
+                && attachment.id.get_version_num() == 4
+                && !repeated
+                && attachment.media_type.kind() == attachment.kind
+                && (1..=attachment.kind.max_bytes()).contains(&attachment.bytes)
+                && attachment.sha256_well_formed();
+            if !valid {
+                fail(
+                    ErrorCode::AttachmentInvalid,
+                    &format!("{}[{index}]", field::ATTACHMENTS),
+                );
+            }
         }
     }
 }
@@ -343,4 +395,6 @@ pub mod field {
     pub const PRIVACY_PHONE: &str = "privacy.phone";
     pub const APP_VERSION: &str = "app_version";
     pub const SECRET: &str = "secret";
+    /// Followed by `[index]` for one attachment.
+    pub const ATTACHMENTS: &str = "attachments";
 }

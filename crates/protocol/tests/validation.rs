@@ -4,8 +4,9 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use ourvoice_directory::Directory;
 use ourvoice_protocol::{
-    normalize_phone, parse_submission, parse_submission_json, Criteria, ErrorCode, Evaluation,
-    Kind, Lang, Privacy, Secret, Submission,
+    normalize_phone, parse_submission, parse_submission_json, AttachmentDeclaration,
+    AttachmentKind, Criteria, ErrorCode, Evaluation, Kind, Lang, MediaType, Privacy, Secret,
+    Submission, MAX_PHOTO_BYTES, MAX_VOICE_BYTES,
 };
 use serde_json::json;
 use std::collections::HashSet;
@@ -26,6 +27,7 @@ fn complaint() -> Submission {
         asked_extra_payment: Some(true),
         about_office_staff: false,
         publish_text: false,
+        attachments: Vec::new(),
         incident_date: NaiveDate::from_ymd_opt(2026, 11, 20),
         privacy: Privacy::Anonymous,
         profile: None,
@@ -95,6 +97,123 @@ fn valid_submissions_pass() {
         },
         "ok",
     );
+}
+
+fn photo() -> AttachmentDeclaration {
+    AttachmentDeclaration {
+        id: Uuid::new_v4(),
+        kind: AttachmentKind::Photo,
+        media_type: MediaType::Jpeg,
+        bytes: 180_000,
+        sha256: "0f".repeat(32),
+    }
+}
+
+fn voice() -> AttachmentDeclaration {
+    AttachmentDeclaration {
+        id: Uuid::new_v4(),
+        kind: AttachmentKind::Voice,
+        media_type: MediaType::Webm,
+        bytes: 240_000,
+        sha256: "a1".repeat(32),
+    }
+}
+
+#[test]
+fn attachments_are_counted_and_each_declaration_checked() {
+    check(
+        |s| s.attachments = vec![photo(), photo(), photo(), voice()],
+        "ok",
+    );
+    // A voice note stands in for written text; a photo does not.
+    check(
+        |s| {
+            s.description.clear();
+            s.attachments = vec![voice()];
+        },
+        "ok",
+    );
+    check(
+        |s| {
+            s.description.clear();
+            s.attachments = vec![photo()];
+        },
+        "description_required description",
+    );
+    check(
+        |s| s.attachments = vec![photo(), photo(), photo(), photo()],
+        "attachments_too_many attachments",
+    );
+    check(
+        |s| s.attachments = vec![voice(), voice()],
+        "attachments_too_many attachments",
+    );
+    let bad: [(&str, fn(&mut AttachmentDeclaration)); 8] = [
+        ("nil id", |a| a.id = Uuid::nil()),
+        ("not v4", |a| {
+            a.id = Uuid::from_u128(0x1234_5678_1234_1234_1234_1234_5678_9abc)
+        }),
+        ("type of the other kind", |a| a.media_type = MediaType::Ogg),
+        ("empty", |a| a.bytes = 0),
+        ("larger than a photo may be", |a| {
+            a.bytes = MAX_PHOTO_BYTES + 1
+        }),
+        ("short digest", |a| a.sha256.truncate(62)),
+        ("upper-case digest", |a| a.sha256 = "0F".repeat(32)),
+        ("not hex", |a| a.sha256 = "zz".repeat(32)),
+    ];
+    for (what, change) in bad {
+        let mut attachment = photo();
+        change(&mut attachment);
+        let mut submission = complaint();
+        submission.attachments = vec![photo(), attachment];
+        let errors = submission
+            .validate(Directory::embedded(), today())
+            .expect_err(what);
+        let said: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{} {}", e.code, e.field))
+            .collect();
+        assert_eq!(said, ["attachment_invalid attachments[1]"], "{what}");
+    }
+    check(
+        |s| {
+            let mut long = voice();
+            long.bytes = MAX_VOICE_BYTES + 1;
+            s.attachments = vec![long];
+        },
+        "attachment_invalid attachments[0]",
+    );
+    // Ids are distinct from each other and from the submission's.
+    check(
+        |s| {
+            let first = photo();
+            let mut second = photo();
+            second.id = first.id;
+            s.attachments = vec![first, second];
+        },
+        "attachment_invalid attachments[1]",
+    );
+    check(
+        |s| {
+            let mut same = photo();
+            same.id = s.id;
+            s.attachments = vec![same];
+        },
+        "attachment_invalid attachments[0]",
+    );
+}
+
+#[test]
+fn a_submission_without_attachments_keeps_its_old_bytes() {
+    let submission = complaint();
+    let json = serde_json::to_string(&submission).unwrap();
+    assert!(!json.contains("attachments"), "{json}");
+    let mut with = complaint();
+    with.attachments = vec![photo()];
+    let json = serde_json::to_string(&with).unwrap();
+    assert!(json.contains("\"media_type\":\"image/jpeg\""), "{json}");
+    assert_eq!(serde_json::from_str::<Submission>(&json).unwrap(), with);
 }
 
 #[test]
@@ -246,6 +365,8 @@ fn every_error_code_is_reached_by_some_case() {
         "secret_invalid",
         "app_version_invalid",
         "publish_not_allowed",
+        "attachments_too_many",
+        "attachment_invalid",
     ]
     .into_iter()
     .collect();

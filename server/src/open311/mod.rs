@@ -733,6 +733,7 @@ fn submission_from_form(
         asked_extra_payment: yes_no(fields, "asked_extra_payment")?,
         about_office_staff: yes_no(fields, "about_office_staff")?.unwrap_or(false),
         publish_text: yes_no(fields, PUBLISH_ATTRIBUTE)?.unwrap_or(false),
+        attachments: Vec::new(),
         incident_date,
         privacy: privacy_from_form(fields)?,
         profile: None,

@@ -374,6 +374,7 @@ pub fn complaint(text: &str) -> Submission {
         asked_extra_payment: None,
         about_office_staff: false,
         publish_text: false,
+        attachments: Vec::new(),
         incident_date: None,
         privacy: Privacy::Anonymous,
         profile: None,
