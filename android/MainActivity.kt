@@ -3,6 +3,7 @@ package dev.dioxus.main
 import android.net.ConnectivityManager
 import android.net.Network
 import android.os.Bundle
+import android.os.Environment
 import android.view.KeyEvent
 import android.webkit.JavascriptInterface
 import android.webkit.WebView
@@ -17,6 +18,13 @@ typealias BuildConfig = org.ourvoice.app.BuildConfig
  *   call `OurVoiceAndroid.systemBack()`, and Android does what Back does for any app.
  * - Connectivity: when a network comes up, the page gets an `ourvoice-online` event and the
  *   app sends what is waiting at once (needs ACCESS_NETWORK_STATE, declared in Dioxus.toml).
+ * - Photos and voice messages: wry's web chrome client (which WryActivity installs) opens the
+ *   camera app or the gallery for the form's photo buttons and settles the page's file callback
+ *   on every path (photo taken, cancelled, no camera app), and asks for the microphone only when
+ *   the page asks to record. The camera app writes its full-size photo, with its location and
+ *   device details, into this app's Pictures folder; the page keeps only the stripped copy it
+ *   prepares, so what is left there is deleted when the app starts (anything older than
+ *   [CAPTURE_KEEP_MS], so a photo being handed over right now is never touched).
  */
 class MainActivity : WryActivity() {
     // The app keeps its own screen stack; the web view's history is not used.
@@ -32,6 +40,7 @@ class MainActivity : WryActivity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        deleteOldCaptures()
         val callback = object : ConnectivityManager.NetworkCallback() {
             override fun onAvailable(network: Network) {
                 runOnUiThread { dispatch("ourvoice-online") }
@@ -61,8 +70,24 @@ class MainActivity : WryActivity() {
         return super.onKeyDown(keyCode, event)
     }
 
+    /** Deletes the camera app's full-size photos that the page has already read. */
+    private fun deleteOldCaptures() {
+        val folder = getExternalFilesDir(Environment.DIRECTORY_PICTURES) ?: return
+        val before = System.currentTimeMillis() - CAPTURE_KEEP_MS
+        folder.listFiles()?.forEach { file ->
+            if (file.isFile && file.lastModified() < before) {
+                file.delete()
+            }
+        }
+    }
+
     private fun dispatch(name: String) {
         webView?.evaluateJavascript("window.dispatchEvent(new Event('$name'))", null)
+    }
+
+    companion object {
+        /** How long a camera photo may wait in the Pictures folder for the page to read it. */
+        const val CAPTURE_KEEP_MS: Long = 10 * 60 * 1000
     }
 
     /** Called by the page, on a background thread. */

@@ -12,11 +12,11 @@
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 use ourvoice_outbox::{Draft, OutboxError};
-use ourvoice_protocol::Lang;
 use ourvoice_protocol::{
     AgeBand, Criteria, Disability, Evaluation, Gender, Kind, Privacy, RespondentProfile,
     ValidationError,
 };
+use ourvoice_protocol::{Code, Lang, MediaType};
 use ourvoice_sync::{SyncEngine, SyncStatus};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -65,6 +65,55 @@ pub struct FormState {
     pub gender: Option<Gender>,
     pub age_band: Option<AgeBand>,
     pub disability: Option<Disability>,
+    /// Photos as they will be sent (prepared on the phone: upright, at most 1600 px, no
+    /// metadata), at most [`ourvoice_protocol::MAX_PHOTOS`].
+    pub photos: Vec<Evidence>,
+    /// The voice note as it will be sent; it may stand in for written text.
+    pub voice: Option<Evidence>,
+}
+
+/// A photo or voice note on the form, exactly as it will be sent: the bytes the phone's
+/// processing returned (cheap to clone: the form is cloned on every render), and a `data:` URI
+/// of them for the screen to show or play.
+#[derive(Clone)]
+pub struct Evidence {
+    pub media_type: MediaType,
+    pub bytes: Arc<Vec<u8>>,
+    /// SHA-256 of the bytes: two pieces of evidence are the same when these are.
+    pub sha256: String,
+    pub data_uri: Arc<str>,
+}
+
+impl Evidence {
+    pub fn new(prepared: ourvoice_media::Prepared) -> Evidence {
+        use base64::Engine;
+        let data_uri = format!(
+            "data:{};base64,{}",
+            prepared.media_type.as_str(),
+            base64::engine::general_purpose::STANDARD.encode(&prepared.bytes)
+        );
+        Evidence {
+            media_type: prepared.media_type,
+            bytes: Arc::new(prepared.bytes),
+            sha256: prepared.sha256,
+            data_uri: data_uri.into(),
+        }
+    }
+}
+
+impl PartialEq for Evidence {
+    fn eq(&self, other: &Evidence) -> bool {
+        self.sha256 == other.sha256 && self.media_type == other.media_type
+    }
+}
+
+impl std::fmt::Debug for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Evidence")
+            .field("media_type", &self.media_type)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
 }
 
 impl FormState {

@@ -54,6 +54,19 @@ p { margin: 0; overflow-wrap: anywhere; }
 .button:disabled { opacity: .5; }
 .row-buttons { display: flex; flex-wrap: wrap; gap: .75rem; }
 .row-buttons > * { flex: 1 1 8rem; min-width: 0; overflow-wrap: anywhere; }
+.evidence-buttons { display: flex; flex-wrap: wrap; gap: .75rem; }
+.evidence-buttons > * { flex: 1 1 9rem; min-width: 0; }
+.evidence-pick { display: flex; align-items: center; justify-content: center; gap: .5rem; cursor: pointer; min-height: 3.5rem; }
+.evidence-pick svg, .evidence-buttons svg { flex: none; }
+.evidence-pick.disabled { opacity: .5; pointer-events: none; }
+.evidence-pick:focus-within { outline: 3px solid #f2b705; outline-offset: 2px; }
+.evidence-photos { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(6.5rem, 1fr)); gap: .75rem; }
+.evidence-photos li { display: flex; flex-direction: column; gap: .4rem; }
+.evidence-photos img { width: 100%; aspect-ratio: 1; object-fit: cover; border-radius: .75rem; border: 1px solid var(--line); }
+.evidence-photos .button { padding: .4rem .5rem; font-size: .9rem; display: flex; align-items: center; justify-content: center; gap: .25rem; }
+.evidence-recording { display: flex; align-items: center; gap: .6rem; font-weight: 700; color: var(--error); }
+.recording-dot { width: .9rem; height: .9rem; border-radius: 50%; background: var(--error); flex: none; }
+audio { width: 100%; min-height: 3rem; }
 details.fold > summary { min-height: 3rem; display: flex; align-items: center; gap: .5rem; font-weight: 700; cursor: pointer;
   list-style: none; color: var(--brand-dark); }
 details.fold > summary::-webkit-details-marker { display: none; }

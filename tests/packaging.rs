@@ -79,15 +79,23 @@ fn versions_and_identifiers_agree() {
 }
 
 #[test]
-fn android_asks_only_for_the_network() {
+fn android_asks_only_for_the_network_and_the_microphone() {
     let dioxus = read("Dioxus.toml");
     let permissions: Vec<&str> = dioxus
         .lines()
         .filter_map(|line| line.trim().strip_prefix("[android.permissions.\""))
         .map(|rest| rest.trim_end_matches("\"]"))
         .collect();
-    // INTERNET is declared by dx itself.
-    assert_eq!(permissions, ["android.permission.ACCESS_NETWORK_STATE"]);
+    // INTERNET is declared by dx itself. The microphone is for voice messages; the camera app
+    // takes photos without any permission as long as CAMERA is not declared.
+    assert_eq!(
+        permissions,
+        [
+            "android.permission.ACCESS_NETWORK_STATE",
+            "android.permission.RECORD_AUDIO",
+            "android.permission.MODIFY_AUDIO_SETTINGS"
+        ]
+    );
     assert!(
         !dioxus
             .lines()
@@ -97,8 +105,53 @@ fn android_asks_only_for_the_network() {
     assert!(dioxus.contains("min_sdk = 24"));
     let overlay = read("android/overlay");
     assert!(overlay.contains(
-        "expected=\"android.permission.ACCESS_NETWORK_STATE android.permission.INTERNET \""
+        "expected=\"android.permission.ACCESS_NETWORK_STATE android.permission.INTERNET android.permission.MODIFY_AUDIO_SETTINGS android.permission.RECORD_AUDIO \""
     ));
+}
+
+#[test]
+fn photos_come_back_from_the_camera_app_and_its_copies_are_deleted() {
+    let overlay = read("android/overlay");
+    assert!(overlay.contains("android:authorities=\"${applicationId}.fileprovider\""));
+    assert!(overlay.contains("@xml/file_paths"));
+    let paths = read("android/res/xml/file_paths.xml");
+    assert!(paths.contains("<external-files-path name=\"camera\" path=\"Pictures/\" />"));
+    assert_eq!(
+        paths.matches("-path ").count(),
+        1,
+        "only the Pictures folder is shared"
+    );
+    let activity = read("android/MainActivity.kt");
+    assert!(activity.contains("deleteOldCaptures()"));
+    assert!(activity.contains("getExternalFilesDir(Environment.DIRECTORY_PICTURES)"));
+}
+
+#[test]
+fn ios_says_why_it_asks_for_the_camera_photos_and_microphone_in_both_languages() {
+    let plist = read("ios/Info.plist");
+    for key in [
+        "NSCameraUsageDescription",
+        "NSPhotoLibraryUsageDescription",
+        "NSMicrophoneUsageDescription",
+    ] {
+        assert!(
+            plist_string(&plist, key).is_some_and(|text| !text.is_empty()),
+            "{key}"
+        );
+        for lang in ["km", "en"] {
+            let strings = read(&format!("ios/{lang}.lproj/InfoPlist.strings"));
+            let line = strings
+                .lines()
+                .find(|line| line.starts_with(&format!("\"{key}\" = \"")))
+                .unwrap_or_else(|| panic!("{lang} lacks {key}"));
+            assert!(
+                line.ends_with("\";") && line.len() > key.len() + 10,
+                "{line}"
+            );
+        }
+    }
+    let khmer = read("ios/km.lproj/InfoPlist.strings");
+    assert!(khmer.contains("\"NSMicrophoneUsageDescription\" = \"ថត"));
 }
 
 #[test]

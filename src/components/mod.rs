@@ -1,5 +1,5 @@
 //! Pieces shared by several screens: the top bar, the sync line, icons, field errors, rating
-//! stars, the words for an item's state, the answer deadline, an office's telephone and hours, the tracking code (copy, share, spelled out), a case's
+//! stars, the citizen's photos and voice note (added on the form, shown on review), the words for an item's state, the answer deadline, an office's telephone and hours, the tracking code (copy, share, spelled out), a case's
 //! conversation, the citizen's answer or rating of a case, the PIN keypad, and what the citizen
 //! is told when the phone's storage fails.
 
@@ -7,6 +7,7 @@ mod citizen_reply;
 mod contact;
 mod conversation;
 mod deadline;
+mod evidence;
 mod header;
 mod icons;
 mod pin_pad;
@@ -19,6 +20,7 @@ pub use citizen_reply::{CitizenAction, CitizenReply};
 pub use contact::OfficeContact;
 pub use conversation::Conversation;
 pub use deadline::AnswerDeadline;
+pub use evidence::{EvidenceReview, EvidenceSection};
 pub use header::Header;
 pub use icons::{Icon, KindIcon};
 pub use pin_pad::PinPad;

@@ -1,5 +1,6 @@
 //! The form for each kind of feedback: what is needed first (service category of the chosen
-//! office, description with a live character count, ratings for evaluations, privacy choice,
+//! office, description with a live character count, photos and a voice note (which may stand in
+//! for the text), ratings for evaluations, privacy choice,
 //! what anyone can see — with the choice to make the text public, off by default and offered
 //! only where the protocol allows it; whether the text stays readable on this phone once
 //! received, hidden by default for complaints about office staff), then the optional parts
@@ -11,7 +12,7 @@ use dioxus::prelude::*;
 use ourvoice_directory::Directory;
 use ourvoice_protocol::{field, Code, Kind, MAX_DESCRIPTION_CHARS};
 
-use crate::components::{FieldError, Header, OfficeContact, Stars};
+use crate::components::{EvidenceSection, FieldError, Header, OfficeContact, Stars};
 use crate::i18n::{Arg, Tr};
 use crate::state::{use_ui, Screen};
 use crate::views::place::ChosenPlace;
@@ -70,6 +71,7 @@ pub fn FormView() -> Element {
                 EvaluationSection {}
             }
             TextSection { kind }
+            EvidenceSection {}
             if kind == Kind::Complaint || kind == Kind::Evaluation {
                 PaymentSection { kind }
             }

@@ -8,7 +8,7 @@ use ourvoice_directory::Directory;
 use ourvoice_outbox::SubmitError;
 use ourvoice_protocol::Kind;
 
-use crate::components::Header;
+use crate::components::{EvidenceReview, Header};
 use crate::i18n::{Arg, Tr};
 use crate::state::{use_device, use_ui, FormState, Screen};
 use crate::views::place::ChosenPlace;
@@ -119,6 +119,15 @@ pub fn ReviewView() -> Element {
                     if !form.description.trim().is_empty() {
                         dt { {tr.t(&format!("form-description-{}", kind.as_str()))} }
                         dd { id: "review-description", {form.description.clone()} }
+                    }
+                    if !form.photos.is_empty() || form.voice.is_some() {
+                        dt { {tr.t("evidence-title")} }
+                        dd {
+                            EvidenceReview {}
+                            p { id: "review-evidence-who", "data-public": if form.text_is_public() && !form.photos.is_empty() { "true" } else { "false" },
+                                {tr.t(if form.text_is_public() && !form.photos.is_empty() { "review-photos-public" } else { "review-evidence-private" })}
+                            }
+                        }
                     }
                     if let Some(date) = date {
                         dt { {tr.t("form-incident-date")} }

@@ -1,0 +1,299 @@
+//! The citizen's photos and voice note. On the form: large buttons to take a photo (camera),
+//! choose one (gallery) and record a voice note (up to two minutes), each prepared on the phone
+//! before it is shown (upright, at most 1600 px, no metadata; the voice note checked and
+//! stripped), with a way to remove each and to record again; on review, exactly what will be
+//! sent.
+//!
+//! Guarantees: what the form shows and plays is what will be sent (the bytes the phone's
+//! processing returned, as a `data:` URI); a file that cannot be sent is refused with a message
+//! in the citizen's language and nothing else on the form changes; a recording stops by itself
+//! at [`MAX_VOICE_SECONDS`]; the microphone is asked for only when the citizen taps to record,
+//! and let go as soon as the recording stops.
+
+use base64::Engine;
+use dioxus::prelude::*;
+use ourvoice_media::{prepare_photo, prepare_voice, MediaError};
+use ourvoice_protocol::{MAX_PHOTOS, MAX_VOICE_SECONDS};
+
+use super::Icon;
+use crate::i18n::{Arg, Tr};
+use crate::state::{use_ui, Evidence};
+
+/// The largest file the phone reads for a photo (a camera's full-size picture is far smaller).
+const MAX_PICKED_BYTES: u64 = 40 * 1024 * 1024;
+
+/// Installs, once per page, one listener for the photo inputs (`input[data-evidence]`): a file
+/// chosen there is read and sent, as base64, to the latest form's channel
+/// (`window.ourvoiceEvidenceSend`), or `too_large`. The input is emptied, so the same file can
+/// be chosen again. Then keeps this channel open.
+const WATCH_PHOTO_INPUTS: &str = r#"
+window.ourvoiceEvidenceSend = (message) => dioxus.send(message);
+if (!window.ourvoiceEvidenceWatched) {
+  window.ourvoiceEvidenceWatched = true;
+  document.addEventListener('change', async (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.hasAttribute('data-evidence')) return;
+    const file = input.files && input.files[0];
+    input.value = '';
+    if (!file) return;
+    if (file.size > MAX_PICKED_BYTES) { window.ourvoiceEvidenceSend('too_large'); return; }
+    window.ourvoiceEvidenceSend('reading');
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    window.ourvoiceEvidenceSend('photo:' + btoa(binary));
+  }, true);
+}
+await new Promise(() => {});
+"#;
+
+/// Records from the microphone, compressed for speech (Opus in WebM or Ogg, else AAC in MP4),
+/// until it is sent `stop` or reaches the longest voice note. Sends `recording` once it has
+/// started, then `voice:<base64>`; or `denied` (no microphone, or not allowed) or `unsupported`.
+const RECORD_VOICE: &str = r#"
+let stream;
+try { stream = await navigator.mediaDevices.getUserMedia({ audio: true }); }
+catch (_) { dioxus.send('denied'); return; }
+const types = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4'];
+const mimeType = window.MediaRecorder && types.find((type) => MediaRecorder.isTypeSupported(type));
+if (!mimeType) { stream.getTracks().forEach((track) => track.stop()); dioxus.send('unsupported'); return; }
+const recorder = new MediaRecorder(stream, { mimeType, audioBitsPerSecond: 32000 });
+const parts = [];
+recorder.ondataavailable = (event) => { if (event.data && event.data.size) parts.push(event.data); };
+const stopped = new Promise((resolve) => { recorder.onstop = resolve; });
+recorder.start(1000);
+dioxus.send('recording');
+const limit = setTimeout(() => { if (recorder.state !== 'inactive') recorder.stop(); }, MAX_SECONDS * 1000);
+await Promise.race([dioxus.recv(), stopped]);
+if (recorder.state !== 'inactive') recorder.stop();
+await stopped;
+clearTimeout(limit);
+stream.getTracks().forEach((track) => track.stop());
+const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
+let binary = '';
+for (let i = 0; i < bytes.length; i += 0x8000) {
+  binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+}
+dioxus.send('voice:' + btoa(binary));
+"#;
+
+/// What the citizen is told about the last file or recording that could not be added.
+fn problem_key(error: MediaError) -> &'static str {
+    match error {
+        MediaError::NotMedia => "evidence-error-not-media",
+        MediaError::TooLarge => "evidence-error-too-large",
+        MediaError::Unreadable => "evidence-error-unreadable",
+    }
+}
+
+/// Decodes what a script sent after `prefix`, and prepares it off the UI thread.
+async fn prepared(
+    base64_text: &str,
+    prepare: fn(&[u8]) -> Result<ourvoice_media::Prepared, MediaError>,
+) -> Result<Evidence, &'static str> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(base64_text)
+        .map_err(|_| "evidence-error-unreadable")?;
+    let result = tokio::task::spawn_blocking(move || prepare(&bytes))
+        .await
+        .map_err(|_| "evidence-error-unreadable")?;
+    result.map(Evidence::new).map_err(problem_key)
+}
+
+/// Minutes and seconds, as a recording's clock shows them (`1:05`).
+fn clock(tr: &Tr, seconds: u32) -> String {
+    format!(
+        "{}:{}{}",
+        tr.num(u64::from(seconds / 60)),
+        tr.num(u64::from(seconds % 60 / 10)),
+        tr.num(u64::from(seconds % 10))
+    )
+}
+
+/// The form's photos and voice note.
+#[component]
+pub fn EvidenceSection() -> Element {
+    let mut ui = use_ui();
+    let tr = Tr::new((ui.lang)());
+    let photos = ui.form.read().photos.clone();
+    let voice = ui.form.read().voice.clone();
+    let mut preparing = use_signal(|| false);
+    let mut problem = use_signal(|| None::<&'static str>);
+    let mut recording = use_signal(|| None::<document::Eval>);
+    let mut seconds = use_signal(|| 0u32);
+
+    use_future(move || async move {
+        let script = WATCH_PHOTO_INPUTS.replace("MAX_PICKED_BYTES", &MAX_PICKED_BYTES.to_string());
+        let mut channel = document::eval(&script);
+        while let Ok(message) = channel.recv::<String>().await {
+            if message == "reading" {
+                problem.set(None);
+                preparing.set(true);
+                continue;
+            }
+            let outcome = match message.strip_prefix("photo:") {
+                Some(data) => prepared(data, prepare_photo).await,
+                None => Err("evidence-error-too-large"),
+            };
+            preparing.set(false);
+            match outcome {
+                Ok(photo) => {
+                    let mut form = ui.form.write();
+                    if form.photos.len() < MAX_PHOTOS && !form.photos.contains(&photo) {
+                        form.photos.push(photo);
+                    }
+                }
+                Err(key) => problem.set(Some(key)),
+            }
+        }
+    });
+
+    let record = move |_| {
+        problem.set(None);
+        seconds.set(0);
+        spawn(async move {
+            let script = RECORD_VOICE.replace("MAX_SECONDS", &MAX_VOICE_SECONDS.to_string());
+            let mut channel = document::eval(&script);
+            let mut ticking = None;
+            while let Ok(message) = channel.recv::<String>().await {
+                if message == "recording" {
+                    recording.set(Some(channel));
+                    ticking = Some(spawn(async move {
+                        loop {
+                            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                            seconds += 1;
+                        }
+                    }));
+                    continue;
+                }
+                let outcome = match message.strip_prefix("voice:") {
+                    Some(data) => prepared(data, prepare_voice).await,
+                    None if message == "denied" => Err("evidence-error-microphone"),
+                    None => Err("evidence-error-no-recorder"),
+                };
+                match outcome {
+                    Ok(note) => ui.form.write().voice = Some(note),
+                    Err(key) => problem.set(Some(key)),
+                }
+                break;
+            }
+            if let Some(task) = ticking {
+                task.cancel();
+            }
+            recording.set(None);
+        });
+    };
+    let stop = move |_| {
+        if let Some(channel) = recording() {
+            // A recorder that already stopped by itself has nothing more to hear.
+            if channel.send("stop").is_err() {
+                recording.set(None);
+            }
+        }
+    };
+    let full = photos.len() >= MAX_PHOTOS;
+
+    rsx! {
+        section { class: "card", id: "evidence",
+            h3 { {tr.t("evidence-title")} }
+            p { class: "muted", {tr.t("evidence-hint")} }
+            if !photos.is_empty() {
+                ul { class: "evidence-photos", id: "evidence-photos",
+                    for (index, photo) in photos.iter().enumerate() {
+                        li { key: "{photo.sha256}",
+                            img { src: "{photo.data_uri}", alt: tr.t_args("evidence-photo-alt", &[("n", Arg::Num(index as u64 + 1))]) }
+                            button { class: "button secondary", id: "photo-remove-{index}",
+                                onclick: move |_| { ui.form.write().photos.remove(index); },
+                                Icon { name: "close" }
+                                span { {tr.t("evidence-remove-photo")} }
+                            }
+                        }
+                    }
+                }
+            }
+            div { class: "evidence-buttons",
+                label { class: if full { "button secondary evidence-pick disabled" } else { "button secondary evidence-pick" }, id: "photo-camera-label",
+                    Icon { name: "camera" }
+                    span { {tr.t("evidence-take-photo")} }
+                    input { r#type: "file", class: "sr-only", id: "photo-camera", accept: "image/*", "capture": "environment", "data-evidence": "photo", disabled: full }
+                }
+                label { class: if full { "button secondary evidence-pick disabled" } else { "button secondary evidence-pick" }, id: "photo-gallery-label",
+                    Icon { name: "image" }
+                    span { {tr.t("evidence-choose-photo")} }
+                    input { r#type: "file", class: "sr-only", id: "photo-gallery", accept: "image/jpeg,image/png,image/webp", "data-evidence": "photo", disabled: full }
+                }
+            }
+            if full {
+                p { class: "muted", id: "evidence-photos-full", {tr.t_args("evidence-photos-full", &[("max", Arg::Num(MAX_PHOTOS as u64))])} }
+            }
+            if preparing() {
+                p { role: "status", id: "evidence-preparing", {tr.t("evidence-preparing")} }
+            }
+            if recording().is_some() {
+                div { class: "evidence-recording", role: "status", id: "voice-recording",
+                    span { class: "recording-dot", "aria-hidden": "true" }
+                    span { {tr.t_args("evidence-recording", &[("time", Arg::Text(&clock(&tr, seconds()))), ("max", Arg::Text(&clock(&tr, MAX_VOICE_SECONDS)))])} }
+                }
+                button { class: "button", id: "voice-stop", onclick: stop,
+                    Icon { name: "stop" }
+                    span { {tr.t("evidence-stop")} }
+                }
+            } else if let Some(note) = voice {
+                p { {tr.t("evidence-voice-ready")} }
+                audio { id: "voice-playback", controls: true, src: "{note.data_uri}", "aria-label": tr.t("evidence-voice-play") }
+                div { class: "evidence-buttons",
+                    button { class: "button secondary", id: "voice-again", onclick: record,
+                        Icon { name: "mic" }
+                        span { {tr.t("evidence-record-again")} }
+                    }
+                    button { class: "button secondary", id: "voice-remove",
+                        onclick: move |_| ui.form.write().voice = None,
+                        Icon { name: "close" }
+                        span { {tr.t("evidence-remove-voice")} }
+                    }
+                }
+            } else {
+                button { class: "button secondary evidence-pick", id: "voice-record", onclick: record,
+                    Icon { name: "mic" }
+                    span { {tr.t_args("evidence-record", &[("minutes", Arg::Num(u64::from(MAX_VOICE_SECONDS / 60)))])} }
+                }
+            }
+            if let Some(key) = problem() {
+                p { class: "field-error", role: "alert", id: "evidence-problem", "data-error": key,
+                    Icon { name: "alert" }
+                    span { {tr.t(key)} }
+                }
+            }
+        }
+    }
+}
+
+/// The photos and voice note as they will be sent, for the review step.
+#[component]
+pub fn EvidenceReview() -> Element {
+    let ui = use_ui();
+    let tr = Tr::new((ui.lang)());
+    let photos = ui.form.read().photos.clone();
+    let voice = ui.form.read().voice.clone();
+    if photos.is_empty() && voice.is_none() {
+        return rsx! {};
+    }
+    rsx! {
+        div { id: "review-evidence",
+            if !photos.is_empty() {
+                ul { class: "evidence-photos",
+                    for (index, photo) in photos.iter().enumerate() {
+                        li { key: "{photo.sha256}",
+                            img { src: "{photo.data_uri}", alt: tr.t_args("evidence-photo-alt", &[("n", Arg::Num(index as u64 + 1))]) }
+                        }
+                    }
+                }
+            }
+            if let Some(note) = voice {
+                audio { id: "review-voice", controls: true, src: "{note.data_uri}", "aria-label": tr.t("evidence-voice-play") }
+            }
+        }
+    }
+}
