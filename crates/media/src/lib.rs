@@ -13,7 +13,7 @@ mod photo;
 mod voice;
 
 pub use photo::{prepare_photo, thumbnail, MAX_DECODED_PIXELS, THUMBNAIL_EDGE};
-pub use voice::prepare_voice;
+pub use voice::{prepare_voice, voice_duration, MAX_VOICE_DURATION};
 
 use ourvoice_protocol::{AttachmentKind, AttachmentRefusal, MediaType};
 use sha2::{Digest, Sha256};
