@@ -105,11 +105,15 @@ pub fn sniff(bytes: &[u8]) -> Option<MediaType> {
 }
 
 /// What the server keeps of a complete upload declared as `declared`: the content must be of
-/// the declared kind; a photo is prepared again (so nothing the phone left in survives), a voice
-/// note checked and stripped again.
+/// the declared kind; a photo is prepared again (so nothing the phone left in survives, and
+/// what is kept is a JPEG whatever was declared), a voice note must be of exactly the declared
+/// type (it is kept in its container, so it is served as what it is) and is checked and
+/// stripped again.
 pub fn check_arrival(declared: MediaType, bytes: &[u8]) -> Result<Prepared, MediaError> {
     let sniffed = sniff(bytes).ok_or(MediaError::NotMedia)?;
-    if sniffed.kind() != declared.kind() {
+    if sniffed.kind() != declared.kind()
+        || (declared.kind() == AttachmentKind::Voice && sniffed != declared)
+    {
         return Err(MediaError::NotMedia);
     }
     match declared.kind() {
