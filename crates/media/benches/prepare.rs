@@ -22,7 +22,12 @@ fn camera_jpeg(width: u32, height: u32) -> Vec<u8> {
     });
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .write_image(picture.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+        .write_image(
+            picture.as_raw(),
+            width,
+            height,
+            image::ExtendedColorType::Rgb8,
+        )
         .expect("encode");
     out
 }

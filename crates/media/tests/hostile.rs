@@ -132,7 +132,11 @@ fn mutate(bytes: &[u8], random: &mut Random) -> Vec<u8> {
 /// Runs everything on `bytes`; checks what is accepted.
 fn survive(bytes: &[u8], photos_too: bool) {
     if let Ok(prepared) = prepare_voice(bytes) {
-        assert_eq!(prepared.bytes.len(), bytes.len(), "a voice note's bytes moved");
+        assert_eq!(
+            prepared.bytes.len(),
+            bytes.len(),
+            "a voice note's bytes moved"
+        );
         assert_eq!(prepare_voice(&prepared.bytes), Ok(prepared.clone()));
         let duration = voice_duration(bytes).unwrap();
         assert!(duration <= MAX_VOICE_DURATION);
@@ -163,14 +167,12 @@ fn every_truncation_of_every_voice_note_is_refused_or_still_whole() {
                 // Cut on a page boundary, an Ogg file is still a (shorter) Ogg file; a WebM
                 // of unknown size may be cut between clusters.
                 Ok(prepared) => assert_eq!(prepared.bytes.len(), len),
-                Err(error) => assert!(
-                    [
-                        MediaError::NotMedia,
-                        MediaError::Unreadable,
-                        MediaError::TooLarge
-                    ]
-                    .contains(&error)
-                ),
+                Err(error) => assert!([
+                    MediaError::NotMedia,
+                    MediaError::Unreadable,
+                    MediaError::TooLarge
+                ]
+                .contains(&error)),
             }
         }
     }
@@ -257,7 +259,11 @@ fn crafted_structures_are_refused_without_panic() {
     };
     for (what, bytes, expected) in [
         // An Ogg page claiming 255 segments of 255 bytes beyond the end (its checksum fails).
-        ("ogg page too long", patched(&ogg, 26, &[0xFF]), MediaError::Unreadable),
+        (
+            "ogg page too long",
+            patched(&ogg, 26, &[0xFF]),
+            MediaError::Unreadable,
+        ),
         // An EBML header of the largest size a size field can say.
         (
             "ebml header of 2^56 bytes",
