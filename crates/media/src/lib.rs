@@ -6,8 +6,12 @@
 //! Guarantees: a photo that comes out was decoded within [`MAX_DECODED_PIXELS`], turned upright
 //! by its orientation tag, scaled to at most [`MAX_PHOTO_EDGE`] pixels on its long edge and
 //! re-encoded as a baseline JPEG that carries no metadata at all (no EXIF, GPS, XMP, IPTC, maker
-//! notes, ICC profile or embedded thumbnail: the encoder writes pixels only). Content is judged
-//! by its bytes, never by a name or a declared type.
+//! notes, ICC profile or embedded thumbnail: the encoder writes pixels only). A voice note that
+//! comes out is Opus in Ogg or WebM or AAC in MP4 with no other track, at most
+//! [`MAX_VOICE_DURATION`] long by its own container's timing, its metadata blanked in place
+//! (every other byte where it was, so the container's offsets stay true). Content is judged by
+//! its bytes, never by a name or a declared type; no input, however broken, makes this crate
+//! panic (`tests/hostile.rs`).
 
 mod photo;
 mod voice;
