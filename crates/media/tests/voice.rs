@@ -39,13 +39,24 @@ const RECORDINGS: &[(&str, MediaType, u64, &[&[u8]])] = &[
         3381,
         &[b"Sok_Dara", b"11.5564", b"Lavf"],
     ),
-    ("speech.m4a", MediaType::Mp4, 3430, &[b"Sok_Dara", b"Lavf"]),
+    (
+        "speech.m4a",
+        MediaType::Mp4,
+        3430,
+        &[b"Sok_Dara", b"Lavf", b"SoundHandler"],
+    ),
     (
         "speech-frag.m4a",
         MediaType::Mp4,
         3430,
         // The place in a `loci` box: fixed-point latitude, the body's name.
-        &[b"Sok_Dara", b"Lavf", &[0x00, 0x0B, 0x8E, 0x70], b"earth"],
+        &[
+            b"Sok_Dara",
+            b"Lavf",
+            &[0x00, 0x0B, 0x8E, 0x70],
+            b"earth",
+            b"SoundHandler",
+        ],
     ),
 ];
 

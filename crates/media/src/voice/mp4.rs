@@ -1,15 +1,14 @@
-//! AAC in MP4 (ISO base media file format, as Safari's recorder writes it, whole or in
-//! fragments): the boxes walked, every track checked to be AAC audio, and every box that can
-//! carry words about the recording or its maker turned into a zero-filled `free` box of the
-//! same size.
+//! AAC in MP4 (ISO base media file format, as Safari's recorder writes it, whole or in fragments):
+//! the boxes walked, every track checked to be AAC audio, and every box that can carry words about
+//! the recording or its maker turned into a zero-filled `free` box of the same size.
 //!
-//! Guarantees: every box's size is checked against its parent and the input before use; the
-//! file must start with `ftyp`, hold one `moov` before any fragment, and have only sound tracks
-//! whose one sample description is `mp4a` with an AAC object type; `udta`, `meta`, `uuid`,
-//! `©xyz` and any other box this parser does not know, at the top level or inside `moov` or a
-//! `trak`, become `free`, and the creation and modification dates of the movie, its tracks and
-//! their media become zero, so no other byte moves and every chunk offset stays true. The
-//! length is the largest of the movie's, each track's and the fragments' own.
+//! Guarantees: every box's size is checked against its parent and the input before use; the file
+//! must start with `ftyp`, hold one `moov` before any fragment, and have only sound tracks whose
+//! one sample description is `mp4a` with an AAC object type; `udta`, `meta`, `uuid`, `©xyz` and any
+//! other box this parser does not know, at the top level or inside `moov` or a `trak`, become
+//! `free`, the creation and modification dates of the movie, its tracks and their media become
+//! zero, and so do the handlers' names, so no other byte moves and every chunk offset stays true.
+//! The length is the largest of the movie's, each track's and the fragments' own.
 
 use std::time::Duration;
 
@@ -286,10 +285,13 @@ fn mdia(data: &mut [u8], item: &Mp4Box) -> Result<(u64, u64), MediaError> {
             b"mdhd" => times = Some(header_times(data, &child)?),
             b"hdlr" => {
                 let handler = bytes(data, child.data_start + 8, 4).ok_or(damaged)?;
-                if child.data_start + 12 > child.end {
+                sound = handler == b"soun";
+                // Version, flags, pre-defined, type, reserved; then a name, which becomes empty.
+                let name_at = child.data_start + 24;
+                if name_at > child.end {
                     return Err(damaged);
                 }
-                sound = handler == b"soun";
+                data[name_at..child.end].fill(0);
             }
             b"minf" => aac = minf_is_aac(data, &child)?,
             _ => {}
@@ -338,6 +340,17 @@ fn minf_is_aac(data: &[u8], minf: &Mp4Box) -> Result<bool, MediaError> {
                 if &inner.kind == b"esds" {
                     let object_type = esds_object_type(data, &inner)?;
                     return Ok(AAC_OBJECT_TYPES.contains(&object_type));
+                }
+                if &inner.kind == b"wave" {
+                    // QuickTime's sound description keeps its `esds` one box deeper.
+                    let mut wrapped = inner.children(0);
+                    while let Some(esds) = wrapped.next(data) {
+                        let esds = esds?;
+                        if &esds.kind == b"esds" {
+                            let object_type = esds_object_type(data, &esds)?;
+                            return Ok(AAC_OBJECT_TYPES.contains(&object_type));
+                        }
+                    }
                 }
             }
             return Ok(false);

@@ -1,14 +1,14 @@
-//! Opus in WebM (Matroska's EBML): the elements walked, the tracks checked to be Opus audio
-//! only, and every element that can carry words about the recording or its maker overwritten
-//! in place by a Void element of the same total size.
+//! Opus in WebM (Matroska's EBML): the elements walked, the tracks checked to be Opus audio only,
+//! and every element that can carry words about the recording or its maker overwritten in place by
+//! a Void element of the same total size.
 //!
-//! Guarantees: sizes are checked against the enclosing element and the input before use; only
-//! the Segment and its Clusters may have an unknown size (as Chromium's recorder writes them),
-//! and an unknown-size Cluster ends at the first element that cannot be inside a Cluster;
-//! Tags, Attachments, Chapters, any element this parser does not know at the Segment's or a
-//! Cluster's level, the Info's Title, MuxingApp, WritingApp, DateUTC and file names, and a
-//! track's Name are voided, so no other byte moves and SeekHead and Cues stay true. The length
-//! is the larger of Info's Duration and the last block's time.
+//! Guarantees: sizes are checked against the enclosing element and the input before use; only the
+//! Segment and its Clusters may have an unknown size (as Chromium's recorder writes them), and an
+//! unknown-size Cluster ends at the first element that cannot be inside a Cluster; Tags,
+//! Attachments, Chapters, any element this parser does not know at the Segment's or a Cluster's
+//! level or in the EBML header, the Info's Title, MuxingApp, WritingApp, DateUTC and file names,
+//! and a track's Name and CodecName are voided, so no other byte moves and SeekHead and Cues stay
+//! true. The length is the larger of Info's Duration and the last block's time.
 
 use std::time::Duration;
 
@@ -17,6 +17,11 @@ use crate::MediaError;
 
 const EBML: u32 = 0x1A45_DFA3;
 const DOC_TYPE: u32 = 0x4282;
+const WEBM_DOC_TYPE: &[u8] = b"webm";
+/// The EBML header's children: versions, limits, the document type (and Void, CRC-32).
+const HEADER_KEPT: &[u32] = &[
+    0x4286, 0x42F7, 0x42F2, 0x42F3, DOC_TYPE, 0x4287, 0x4285, VOID, CRC32,
+];
 const SEGMENT: u32 = 0x1853_8067;
 const SEEK_HEAD: u32 = 0x114D_9B74;
 const INFO: u32 = 0x1549_A966;
@@ -34,6 +39,7 @@ const TRACK_ENTRY: u32 = 0xAE;
 const TRACK_TYPE: u32 = 0x83;
 const CODEC_ID: u32 = 0x86;
 const TRACK_NAME: u32 = 0x536E;
+const CODEC_NAME: u32 = 0x25_8688;
 const TRACK_TYPE_AUDIO: u64 = 2;
 const OPUS_CODEC: &[u8] = b"A_OPUS";
 const CLUSTER_TIMECODE: u32 = 0xE7;
@@ -175,17 +181,22 @@ pub(super) fn strip(data: &mut [u8]) -> Result<Duration, MediaError> {
     if header.id != EBML {
         return Err(damaged);
     }
-    let mut doc_type = None;
+    let mut webm = None;
     let mut at = header.data_start;
     while at < header.end()? {
         let child = Element::read(data, at, header.end()?)?;
-        if child.id == DOC_TYPE {
-            doc_type = Some(child.content(data)?);
+        let child_end = child.end()?;
+        match child.id {
+            DOC_TYPE => {
+                let doc_type = child.content(data)?;
+                webm = Some(doc_type.split(|&b| b == 0).next() == Some(WEBM_DOC_TYPE));
+            }
+            id if HEADER_KEPT.contains(&id) => {}
+            _ => void(data, child.start, child_end)?,
         }
-        at = child.end()?;
+        at = child_end;
     }
-    let doc_type = doc_type.ok_or(damaged)?;
-    if doc_type.split(|&b| b == 0).next() != Some(b"webm".as_slice()) {
+    if !webm.ok_or(damaged)? {
         return Err(MediaError::NotMedia);
     }
     let segment = Element::read(data, header.end()?, data.len())?;
@@ -291,7 +302,7 @@ fn tracks(data: &mut [u8], element: &Element, timing: &mut Timing) -> Result<(),
                         let codec = child.content(data)?;
                         opus = codec.split(|&b| b == 0).next() == Some(OPUS_CODEC);
                     }
-                    TRACK_NAME => void(data, child.start, child_end)?,
+                    TRACK_NAME | CODEC_NAME => void(data, child.start, child_end)?,
                     _ => {}
                 }
                 inner = child_end;
