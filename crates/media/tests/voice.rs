@@ -111,6 +111,145 @@ fn a_webm_with_clusters_of_unknown_size_as_chromium_writes_them() {
 }
 
 #[test]
+fn an_ogg_comment_header_over_two_pages_is_blanked_on_both() {
+    // As a long one (with a picture, say) is: the packet continues on the next page.
+    let split = tags_over_two_pages(&fixture("speech.opus"));
+    assert_eq!(
+        ogg_pages(&split).len(),
+        ogg_pages(&fixture("speech.opus")).len() + 1
+    );
+    check_recording(
+        "speech.opus with its comments over two pages",
+        &split,
+        MediaType::Ogg,
+        3383,
+        &[b"Sok_Dara", b"11.5564", b"opus-tools"],
+    );
+}
+
+#[test]
+fn webm_chapters_and_attachments_after_the_clusters_are_voided() {
+    let mut bytes = fixture("speech-stream.webm");
+    unknown_cluster_sizes(&mut bytes);
+    let chapters_at = bytes.len();
+    // Chapters > EditionEntry > ChapterAtom > ChapterDisplay > ChapString.
+    let chapter = ebml(&[0x85], b"Sok Dara at the market");
+    let chapter = ebml(&[0x80], &chapter);
+    let chapter = ebml(&[0xB6], &chapter);
+    let chapter = ebml(&[0x45, 0xB9], &chapter);
+    bytes.extend(ebml(&[0x10, 0x43, 0xA7, 0x70], &chapter));
+    let attachments_at = bytes.len();
+    // Attachments > AttachedFile > FileName, FileData.
+    let mut file = ebml(&[0x46, 0x6E], b"home-location.txt");
+    file.extend(ebml(&[0x46, 0x5C], b"11.5601,104.9120"));
+    bytes.extend(ebml(&[0x19, 0x41, 0xA4, 0x69], &ebml(&[0x61, 0xA7], &file)));
+    check_recording(
+        "speech-stream.webm with chapters and attachments",
+        &bytes,
+        MediaType::Webm,
+        3381,
+        &[b"Sok Dara", b"home-location", b"11.5601", b"Lavf"],
+    );
+    let prepared = prepare_voice(&bytes).unwrap().bytes;
+    assert_eq!(prepared[chapters_at], 0xEC, "Chapters not a Void");
+    assert_eq!(prepared[attachments_at], 0xEC, "Attachments not a Void");
+}
+
+#[test]
+fn mp4_uuid_and_location_boxes_become_free() {
+    // The movie box is the last of this file, so boxes appended to it move nothing else.
+    let mut bytes = fixture("speech.m4a");
+    let moov = find(&bytes, b"moov").unwrap() - 4;
+    assert_eq!(
+        moov + u32::from_be_bytes(bytes[moov..moov + 4].try_into().unwrap()) as usize,
+        bytes.len()
+    );
+    bytes.extend(mp4_box(b"\xA9xyz", b"\0\x12\x15\xC7+11.5564+104.9282/"));
+    let mut uuid = [0x42u8; 16].to_vec();
+    uuid.extend_from_slice(b"XMP secret: Sok Dara");
+    bytes.extend(mp4_box(b"uuid", &uuid));
+    let moov_size = (bytes.len() - moov) as u32;
+    bytes[moov..moov + 4].copy_from_slice(&moov_size.to_be_bytes());
+    // And XMP at the top level, in the box Adobe's tools write.
+    let mut xmp = [
+        0xBEu8, 0x7A, 0xCF, 0xCB, 0x97, 0xA9, 0x42, 0xE8, 0x9C, 0x71, 0x99, 0x94, 0x91, 0xE3, 0xAF,
+        0xAC,
+    ]
+    .to_vec();
+    xmp.extend_from_slice(b"<x:xmpmeta xmlns:x='adobe:ns:meta/' photoshop:City='Phnom Penh'/>");
+    bytes.extend(mp4_box(b"uuid", &xmp));
+    check_recording(
+        "speech.m4a with uuid and location boxes",
+        &bytes,
+        MediaType::Mp4,
+        3430,
+        &[
+            b"+11.5564+104.9282/",
+            b"XMP secret",
+            b"Phnom Penh",
+            b"uuid",
+            b"\xA9xyz",
+        ],
+    );
+}
+
+/// An EBML element with a one-byte size.
+fn ebml(id: &[u8], content: &[u8]) -> Vec<u8> {
+    assert!(content.len() < 127);
+    let mut out = id.to_vec();
+    out.push(0x80 | content.len() as u8);
+    out.extend_from_slice(content);
+    out
+}
+
+/// An MP4 box.
+fn mp4_box(kind: &[u8; 4], content: &[u8]) -> Vec<u8> {
+    let mut out = ((content.len() + 8) as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(content);
+    out
+}
+
+/// The Ogg file with its comment header's page split in two after its first segment, the
+/// second page marked as continuing the packet, the pages after it renumbered.
+fn tags_over_two_pages(bytes: &[u8]) -> Vec<u8> {
+    let pages = ogg_pages(bytes);
+    let (tags, audio) = (pages[1], pages[2]);
+    let segments = usize::from(bytes[tags + 26]);
+    let table = &bytes[tags + 27..tags + 27 + segments];
+    let body = &bytes[tags + 27 + segments..audio];
+    assert!(segments >= 2 && table[0] == 255);
+    let page = |flags: u8, sequence: u32, table: &[u8], body: &[u8]| {
+        let mut page = bytes[tags..tags + 27].to_vec();
+        page[5] = flags;
+        page[18..22].copy_from_slice(&sequence.to_le_bytes());
+        page[26] = table.len() as u8;
+        page.extend_from_slice(table);
+        page.extend_from_slice(body);
+        sealed(page)
+    };
+    let mut out = bytes[..tags].to_vec();
+    out.extend(page(0, 1, &table[..1], &body[..255]));
+    out.extend(page(1, 2, &table[1..], &body[255..]));
+    for (index, &start) in pages.iter().enumerate().skip(2) {
+        let end = pages.get(index + 1).copied().unwrap_or(bytes.len());
+        let mut page = bytes[start..end].to_vec();
+        let sequence = u32::from_le_bytes(page[18..22].try_into().unwrap()) + 1;
+        page[18..22].copy_from_slice(&sequence.to_le_bytes());
+        out.extend(sealed(page));
+    }
+    out
+}
+
+/// The Ogg page with its checksum made right.
+fn sealed(mut page: Vec<u8>) -> Vec<u8> {
+    page[22..26].fill(0);
+    let sum = ogg_crc(&page);
+    page[22..26].copy_from_slice(&sum.to_le_bytes());
+    page
+}
+
+#[test]
 fn what_does_not_move_is_the_audio() {
     // Only the comment header's page of the Ogg file changes: every page after it is the same.
     let bytes = fixture("speech.opus");

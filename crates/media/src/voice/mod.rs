@@ -66,3 +66,33 @@ fn ticks(units: u64, per_second: u64) -> Option<Duration> {
     let nanos = (u128::from(rest) * 1_000_000_000 / u128::from(per_second)) as u32;
     Some(Duration::new(seconds, nanos))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_exact_and_a_zero_rate_is_no_duration() {
+        for (units, rate, expected) in [
+            (48_000, 48_000, Some(Duration::from_secs(1))),
+            (72_000, 48_000, Some(Duration::from_millis(1500))),
+            (1, 3, Some(Duration::from_nanos(333_333_333))),
+            (u64::MAX, 1, Some(Duration::from_secs(u64::MAX))),
+            (5, 0, None),
+        ] {
+            assert_eq!(ticks(units, rate), expected, "{units}/{rate}");
+        }
+    }
+
+    #[test]
+    fn photos_are_not_voice_notes() {
+        for bytes in [
+            &b"\xFF\xD8\xFF\xE0"[..],
+            b"\x89PNG\r\n\x1a\n",
+            b"",
+            b"ID3\x04",
+        ] {
+            assert_eq!(prepare_voice(bytes), Err(MediaError::NotMedia));
+        }
+    }
+}

@@ -373,3 +373,39 @@ fn block_time(content: &[u8], timecode: Option<u64>) -> Result<i128, MediaError>
     let offset = i16::from_be_bytes([offset[0], offset[1]]);
     Ok(i128::from(timecode) + i128::from(offset))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_void_fills_exactly_the_room_it_is_given() {
+        let sizes = (2..=300).chain([16_383, 16_384, 16_385, 2_097_151, 2_097_152, 2_097_153]);
+        for total in sizes {
+            let mut data = vec![0xAAu8; total + 3];
+            void(&mut data, 0, total).unwrap();
+            let element = Element::read(&data, 0, total).unwrap();
+            assert_eq!(element.id, VOID, "{total}");
+            assert_eq!(element.end().unwrap(), total, "{total}");
+            assert!(data[element.data_start..total].iter().all(|&b| b == 0));
+            assert_eq!(data[total..], [0xAA; 3], "{total}: wrote past its room");
+        }
+    }
+
+    #[test]
+    fn sizes_of_every_length_and_unknown_ones() {
+        for (bytes, expected) in [
+            (&[0x81][..], (Some(1), 1)),
+            (&[0xFF], (None, 1)),
+            (&[0x40, 0x02], (Some(2), 2)),
+            (&[0x7F, 0xFF], (None, 2)),
+            (&[0x01, 0, 0, 0, 0, 0, 0, 0x05], (Some(5), 8)),
+            (&[0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], (None, 8)),
+        ] {
+            assert_eq!(vint(bytes, 0), Ok(expected), "{bytes:x?}");
+        }
+        for bytes in [&[0x00][..], &[0x40], &[0x01, 0, 0]] {
+            assert_eq!(vint(bytes, 0), Err(MediaError::Unreadable), "{bytes:x?}");
+        }
+    }
+}
