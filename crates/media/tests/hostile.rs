@@ -51,6 +51,7 @@ const VOICE_FIXTURES: &[&str] = &[
     "long.m4a",
     "video.webm",
     "video.mp4",
+    "video.ogg",
     "speech-vorbis.ogg",
 ];
 

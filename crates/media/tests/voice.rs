@@ -302,7 +302,7 @@ fn too_long_is_refused() {
 
 #[test]
 fn video_and_other_codecs_are_refused() {
-    for name in ["video.webm", "video.mp4", "speech-vorbis.ogg"] {
+    for name in ["video.webm", "video.mp4", "video.ogg", "speech-vorbis.ogg"] {
         let bytes = fixture(name);
         assert_eq!(prepare_voice(&bytes), Err(MediaError::NotMedia), "{name}");
         assert_eq!(voice_duration(&bytes), Err(MediaError::NotMedia), "{name}");
