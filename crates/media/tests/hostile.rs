@@ -248,6 +248,142 @@ fn mutated_and_truncated_photos_never_panic() {
     }
 }
 
+/// Where each EBML element's size field is in `bytes` (offset, length), descending into the
+/// elements that hold others; lenient, for building broken files.
+fn ebml_sizes(bytes: &[u8]) -> Vec<(usize, usize)> {
+    const MASTERS: &[u32] = &[
+        0x1A45_DFA3,
+        0x1853_8067,
+        0x1549_A966,
+        0x1654_AE6B,
+        0x1F43_B675,
+        0x1254_C367,
+        0x114D_9B74,
+        0x1C53_BB6B,
+        0xAE,
+        0xA0,
+        0xE1,
+        0x7373,
+        0x4DBB,
+        0xBB,
+    ];
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let id_len = bytes[at].leading_zeros() as usize + 1;
+        let Some(size_at) = (id_len <= 4).then_some(at + id_len) else {
+            break;
+        };
+        let Some(&first) = bytes.get(size_at) else {
+            break;
+        };
+        let size_len = first.leading_zeros() as usize + 1;
+        let Some(field) = bytes
+            .get(size_at..size_at + size_len)
+            .filter(|_| size_len <= 8)
+        else {
+            break;
+        };
+        let id = bytes[at..size_at]
+            .iter()
+            .fold(0u32, |id, &b| (id << 8) | u32::from(b));
+        let mut size = u64::from(first) & ((1 << (8 - size_len)) - 1);
+        for &byte in &field[1..] {
+            size = (size << 8) | u64::from(byte);
+        }
+        found.push((size_at, size_len));
+        let content = size_at + size_len;
+        let unknown = size == (1u64 << (7 * size_len)) - 1;
+        at = if MASTERS.contains(&id) || unknown {
+            content
+        } else {
+            content.saturating_add(size as usize)
+        };
+    }
+    found
+}
+
+/// Where each MP4 box's 32-bit size is in `bytes`, descending into the boxes that hold others.
+fn mp4_sizes(bytes: &[u8], start: usize, end: usize, found: &mut Vec<usize>) {
+    const CONTAINERS: &[(&[u8; 4], usize)] = &[
+        (b"moov", 0),
+        (b"trak", 0),
+        (b"mdia", 0),
+        (b"minf", 0),
+        (b"stbl", 0),
+        (b"mvex", 0),
+        (b"moof", 0),
+        (b"traf", 0),
+        (b"udta", 0),
+        (b"edts", 0),
+        (b"dinf", 0),
+        (b"meta", 4),
+        (b"stsd", 8),
+        (b"mp4a", 28),
+    ];
+    let mut at = start;
+    while at + 8 <= end {
+        let size = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        if size < 8 || at + size > end {
+            break;
+        }
+        found.push(at);
+        if let Some((_, skip)) = CONTAINERS
+            .iter()
+            .find(|(kind, _)| **kind == bytes[at + 4..at + 8])
+        {
+            mp4_sizes(bytes, at + 8 + skip, at + size, found);
+        }
+        at += size;
+    }
+}
+
+#[test]
+fn every_element_and_box_given_a_wrong_size_never_panics() {
+    for name in ["speech.webm", "speech-stream.webm", "video.webm"] {
+        let bytes = fixture(name);
+        let sizes = ebml_sizes(&bytes);
+        assert!(sizes.len() > 20, "{name}: {}", sizes.len());
+        for (at, len) in sizes {
+            for size in [0u64, 1, 2, 3, 4, 5, 8, 100, (1 << (7 * len)) - 2] {
+                let marked = size | (1u64 << (7 * len));
+                let mut broken = bytes.clone();
+                broken[at..at + len].copy_from_slice(&marked.to_be_bytes()[8 - len..]);
+                survive(&broken, false);
+            }
+        }
+    }
+    for name in ["speech.m4a", "speech-frag.m4a", "video.mp4"] {
+        let bytes = fixture(name);
+        let mut sizes = Vec::new();
+        mp4_sizes(&bytes, 0, bytes.len(), &mut sizes);
+        assert!(sizes.len() > 20, "{name}: {}", sizes.len());
+        for at in sizes {
+            let size = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+            for wrong in [
+                0,
+                1,
+                7,
+                8,
+                9,
+                10,
+                12,
+                16,
+                20,
+                24,
+                32,
+                size - 1,
+                size + 1,
+                u32::MAX,
+            ] {
+                let mut broken = bytes.clone();
+                broken[at..at + 4].copy_from_slice(&wrong.to_be_bytes());
+                survive(&broken, false);
+            }
+        }
+    }
+}
+
 #[test]
 fn crafted_structures_are_refused_without_panic() {
     let ogg = fixture("speech.opus");
