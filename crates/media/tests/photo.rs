@@ -408,6 +408,34 @@ fn pictures_declaring_too_many_pixels_are_refused_from_their_header() {
 }
 
 #[test]
+fn a_png_with_text_and_exif_chunks_comes_out_as_pixels_only() {
+    let picture = RgbImage::from_fn(40, 20, |x, y| if x < 10 && y < 10 { RED } else { BLUE });
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(picture.as_raw(), 40, 20, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    // After the signature and IHDR: a text chunk, an XMP text chunk and an eXIf chunk.
+    let after_header = 8 + 25;
+    let mut chunks = png_chunk(b"tEXt", format!("Comment\0{COMMENT}").as_bytes());
+    chunks.extend(png_chunk(
+        b"iTXt",
+        format!("XML:com.adobe.xmp\0\0\0\0\0{XMP_NAMESPACE} {MODEL}").as_bytes(),
+    ));
+    chunks.extend(png_chunk(b"eXIf", &exif(1, &plain_jpeg(8, 8))[6..]));
+    png.splice(after_header..after_header, chunks);
+    assert!(count(&png, MAKE.as_bytes()) == 1 && count(&png, COMMENT.as_bytes()) == 1);
+
+    let prepared = prepare_photo(&png).unwrap();
+    assert_eq!(prepared.media_type, MediaType::Jpeg);
+    assert_pixels_only("prepare_photo of a PNG", &prepared.bytes);
+    let arrived = check_arrival(MediaType::Png, &png).unwrap();
+    assert_eq!(arrived.media_type, MediaType::Jpeg);
+    assert_pixels_only("check_arrival of a PNG", &arrived.bytes);
+    let upright = image::load_from_memory(&arrived.bytes).unwrap().to_rgb8();
+    assert!(is_red(upright.get_pixel(4, 4)));
+}
+
+#[test]
 fn what_is_not_a_photo_is_refused() {
     for bytes in [
         b"GIF89a\x01\x00\x01\x00".as_slice(),
