@@ -6,14 +6,18 @@
 //! Guarantees: a photo that comes out was decoded within [`MAX_DECODED_PIXELS`], turned upright
 //! by its orientation tag, scaled to at most [`MAX_PHOTO_EDGE`] pixels on its long edge and
 //! re-encoded as a baseline JPEG that carries no metadata at all (no EXIF, GPS, XMP, IPTC, maker
-//! notes, ICC profile or embedded thumbnail: the encoder writes pixels only). Content is judged
-//! by its bytes, never by a name or a declared type.
+//! notes, ICC profile or embedded thumbnail: the encoder writes pixels only). A voice note that
+//! comes out is Opus in Ogg or WebM or AAC in MP4 with no other track, at most
+//! [`MAX_VOICE_DURATION`] long by its own container's timing, its metadata blanked in place
+//! (every other byte where it was, so the container's offsets stay true). Content is judged by
+//! its bytes, never by a name or a declared type; no input, however broken, makes this crate
+//! panic (`tests/hostile.rs`).
 
 mod photo;
 mod voice;
 
 pub use photo::{prepare_photo, thumbnail, MAX_DECODED_PIXELS, THUMBNAIL_EDGE};
-pub use voice::prepare_voice;
+pub use voice::{prepare_voice, voice_duration, MAX_VOICE_DURATION};
 
 use ourvoice_protocol::{AttachmentKind, AttachmentRefusal, MediaType};
 use sha2::{Digest, Sha256};
@@ -105,11 +109,15 @@ pub fn sniff(bytes: &[u8]) -> Option<MediaType> {
 }
 
 /// What the server keeps of a complete upload declared as `declared`: the content must be of
-/// the declared kind; a photo is prepared again (so nothing the phone left in survives), a voice
-/// note checked and stripped again.
+/// the declared kind; a photo is prepared again (so nothing the phone left in survives, and
+/// what is kept is a JPEG whatever was declared), a voice note must be of exactly the declared
+/// type (it is kept in its container, so it is served as what it is) and is checked and
+/// stripped again.
 pub fn check_arrival(declared: MediaType, bytes: &[u8]) -> Result<Prepared, MediaError> {
     let sniffed = sniff(bytes).ok_or(MediaError::NotMedia)?;
-    if sniffed.kind() != declared.kind() {
+    if sniffed.kind() != declared.kind()
+        || (declared.kind() == AttachmentKind::Voice && sniffed != declared)
+    {
         return Err(MediaError::NotMedia);
     }
     match declared.kind() {

@@ -3,10 +3,13 @@
 //!
 //! Guarantees: nothing of the input but its pixels reaches the output (the JPEG encoder writes
 //! a bare JFIF header and the image; no EXIF, XMP, IPTC, ICC profile, comment or thumbnail);
-//! a picture larger than the limit is refused from its header, before its pixels are allocated.
+//! a picture larger than the limit is refused from its header, before its pixels are allocated;
+//! a large photo is scaled before it is turned, so at most one full-size copy of its pixels is
+//! ever held.
 
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 use ourvoice_protocol::{MediaType, MAX_PHOTO_EDGE};
 use std::io::Cursor;
@@ -25,9 +28,12 @@ const THUMBNAIL_QUALITY: u8 = 75;
 /// turned by its orientation tag, at most [`MAX_PHOTO_EDGE`] on the long edge, a JPEG with no
 /// metadata.
 pub fn prepare_photo(bytes: &[u8]) -> Result<Prepared, MediaError> {
-    let image = decode(bytes, MAX_DECODED_PIXELS)?;
+    let (image, orientation) = decode(bytes, MAX_DECODED_PIXELS)?;
     Ok(Prepared::new(
-        encode(fit(image, MAX_PHOTO_EDGE), PHOTO_QUALITY)?,
+        encode(
+            upright(fit(image, MAX_PHOTO_EDGE), orientation),
+            PHOTO_QUALITY,
+        )?,
         MediaType::Jpeg,
     ))
 }
@@ -36,12 +42,12 @@ pub fn prepare_photo(bytes: &[u8]) -> Result<Prepared, MediaError> {
 /// ([`MAX_PHOTO_EDGE`] on either edge) is refused rather than decoded.
 pub(crate) fn photo_on_arrival(bytes: &[u8]) -> Result<Prepared, MediaError> {
     let edge = u64::from(MAX_PHOTO_EDGE);
-    let image = decode(bytes, edge * edge)?;
+    let (image, orientation) = decode(bytes, edge * edge)?;
     if image.width().max(image.height()) > MAX_PHOTO_EDGE {
         return Err(MediaError::TooLarge);
     }
     Ok(Prepared::new(
-        encode(image, PHOTO_QUALITY)?,
+        encode(upright(image, orientation), PHOTO_QUALITY)?,
         MediaType::Jpeg,
     ))
 }
@@ -49,12 +55,16 @@ pub(crate) fn photo_on_arrival(bytes: &[u8]) -> Result<Prepared, MediaError> {
 /// A small JPEG of a photo, at most [`THUMBNAIL_EDGE`] on the long edge.
 pub fn thumbnail(bytes: &[u8]) -> Result<Vec<u8>, MediaError> {
     let edge = u64::from(MAX_PHOTO_EDGE);
-    let image = decode(bytes, edge * edge)?;
-    encode(fit(image, THUMBNAIL_EDGE), THUMBNAIL_QUALITY)
+    let (image, orientation) = decode(bytes, edge * edge)?;
+    encode(
+        upright(fit(image, THUMBNAIL_EDGE), orientation),
+        THUMBNAIL_QUALITY,
+    )
 }
 
-/// Decodes a JPEG, PNG or WebP of at most `max_pixels`, upright.
-fn decode(bytes: &[u8], max_pixels: u64) -> Result<DynamicImage, MediaError> {
+/// Decodes a JPEG, PNG or WebP of at most `max_pixels`; answers it as stored and how it is
+/// to be turned (turned after scaling, so that a large photo is never copied whole).
+fn decode(bytes: &[u8], max_pixels: u64) -> Result<(DynamicImage, Orientation), MediaError> {
     let format = match sniff(bytes) {
         Some(MediaType::Jpeg) => image::ImageFormat::Jpeg,
         Some(MediaType::Png) => image::ImageFormat::Png,
@@ -75,9 +85,14 @@ fn decode(bytes: &[u8], max_pixels: u64) -> Result<DynamicImage, MediaError> {
         return Err(MediaError::TooLarge);
     }
     let orientation = decoder.orientation().map_err(unreadable)?;
-    let mut image = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
+    let image = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
+    Ok((image, orientation))
+}
+
+/// The image turned by its orientation tag.
+fn upright(mut image: DynamicImage, orientation: Orientation) -> DynamicImage {
     image.apply_orientation(orientation);
-    Ok(image)
+    image
 }
 
 fn unreadable(error: image::ImageError) -> MediaError {
@@ -88,10 +103,15 @@ fn unreadable(error: image::ImageError) -> MediaError {
     }
 }
 
-/// The image scaled down so that its long edge is at most `edge` (never scaled up).
+/// The image scaled down so that its long edge is at most `edge` (never scaled up): by
+/// averaging the area each new pixel covers when it shrinks to half or less (no buffer but the
+/// result's), by a triangle filter otherwise.
 fn fit(image: DynamicImage, edge: u32) -> DynamicImage {
-    if image.width().max(image.height()) <= edge {
+    let long = image.width().max(image.height());
+    if long <= edge {
         image
+    } else if long >= 2 * edge {
+        image.thumbnail(edge, edge)
     } else {
         image.resize(edge, edge, FilterType::Triangle)
     }
