@@ -6,6 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { createHmac } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, startApp, createAdmin, launchBrowser, phonePage, shot, screen, expectScreen, waitForText, tempDir, unfit, textSize } from './harness.mjs';
 
 let browser;
@@ -842,3 +844,136 @@ for (const lang of ['km', 'en']) {
     }
   });
 }
+
+/** An Exif block as a phone camera writes one: the camera's make and model, and where the
+ * photo was taken (GPS latitude N 11° 33'), in a little-endian TIFF. */
+function cameraExif() {
+  const make = Buffer.from('SpyCam\0');
+  const model = Buffer.from('Model-X99\0');
+  const ifd0 = 8;
+  const gps = ifd0 + 2 + 3 * 12 + 4;
+  const data = gps + 2 + 2 * 12 + 4;
+  const rationals = data + make.length + model.length;
+  const tiff = Buffer.alloc(rationals + 24);
+  const entry = (at, tag, type, count, value) => {
+    tiff.writeUInt16LE(tag, at); tiff.writeUInt16LE(type, at + 2);
+    tiff.writeUInt32LE(count, at + 4); tiff.writeUInt32LE(value, at + 8);
+  };
+  tiff.write('II', 0); tiff.writeUInt16LE(42, 2); tiff.writeUInt32LE(ifd0, 4);
+  tiff.writeUInt16LE(3, ifd0);
+  entry(ifd0 + 2, 0x010f, 2, make.length, data);
+  entry(ifd0 + 14, 0x0110, 2, model.length, data + make.length);
+  entry(ifd0 + 26, 0x8825, 4, 1, gps);
+  tiff.writeUInt16LE(2, gps);
+  tiff.writeUInt16LE(0x0001, gps + 2); tiff.writeUInt16LE(2, gps + 4); tiff.writeUInt32LE(2, gps + 6);
+  tiff.write('N\0', gps + 10);
+  entry(gps + 14, 0x0002, 5, 3, rationals);
+  make.copy(tiff, data);
+  model.copy(tiff, data + make.length);
+  [[11, 1], [33, 1], [0, 1]].forEach(([n, d], i) => {
+    tiff.writeUInt32LE(n, rationals + i * 8); tiff.writeUInt32LE(d, rationals + i * 8 + 4);
+  });
+  const body = Buffer.concat([Buffer.from('Exif\0\0'), tiff]);
+  const header = Buffer.alloc(4);
+  header.writeUInt16BE(0xffe1, 0);
+  header.writeUInt16BE(body.length + 2, 2);
+  return Buffer.concat([header, body]);
+}
+
+/** A photo as a phone's camera leaves it: a busy picture of `width`×`height` drawn in the page,
+ * a JPEG with the camera's Exif block (make, model, GPS) right after its start marker. */
+async function cameraPhoto(page, width, height, hue) {
+  const base64 = await page.evaluate(([w, h, hue]) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = w; canvas.height = h;
+    const g = canvas.getContext('2d');
+    g.fillStyle = `hsl(${hue} 60% 70%)`; g.fillRect(0, 0, w, h);
+    for (let i = 0; i < 300; i++) {
+      g.fillStyle = `hsl(${(hue + i * 37) % 360} 70% 45%)`;
+      g.fillRect((i * 97) % w, (i * 61) % h, w / 12, h / 14);
+    }
+    return canvas.toDataURL('image/jpeg', 0.92).split(',')[1];
+  }, [width, height, hue]);
+  const jpeg = Buffer.from(base64, 'base64');
+  return Buffer.concat([jpeg.subarray(0, 2), cameraExif(), jpeg.subarray(2)]);
+}
+
+/** The camera's details and place, as bytes that must not leave the phone. */
+const cameraMarkers = ['Exif', 'SpyCam', 'Model-X99'];
+
+/** Starts a complaint at OWSO-1201 and fills the form up to its photos and voice. */
+async function complaintForm(page, lang) {
+  await page.click('#start-complaint');
+  await expectScreen(page, 'Place');
+  await page.fill('#place-search', texts[lang].search);
+  await page.click('#place-results [data-code="OWSO-1201"]');
+  await expectScreen(page, 'Form');
+  await page.click('#category-business_licence');
+}
+
+/** Adds two camera photos (one from each button), checks that a file that is no photo is
+ * refused in words with nothing lost, and records a voice message of about two seconds with
+ * Chromium's fake microphone. */
+async function addEvidence(page, folder, name) {
+  const first = join(folder, 'receipt.jpg');
+  const second = join(folder, 'road.jpg');
+  writeFileSync(first, await cameraPhoto(page, 2400, 1800, 30));
+  writeFileSync(second, await cameraPhoto(page, 1200, 1600, 200));
+  await page.setInputFiles('#photo-gallery', first);
+  await page.waitForSelector('#evidence-photos li:nth-child(1) img');
+  await page.setInputFiles('#photo-camera', second);
+  await page.waitForSelector('#evidence-photos li:nth-child(2) img');
+  // What the form shows is the prepared photo: at most 1600 px, with no camera details.
+  const shown = await page.getAttribute('#evidence-photos li:nth-child(1) img', 'src');
+  const shownBytes = Buffer.from(shown.split(',')[1], 'base64');
+  for (const marker of cameraMarkers) assert.ok(!shownBytes.includes(marker), `the form's photo has no ${marker}`);
+  const size = await page.evaluate(() => { const img = document.querySelector('#evidence-photos li img'); return [img.naturalWidth, img.naturalHeight]; });
+  assert.deepEqual(size, [1600, 1200]);
+
+  const notPhoto = join(folder, 'notes.txt');
+  writeFileSync(notPhoto, 'this is not a photo');
+  await page.setInputFiles('#photo-gallery', notPhoto);
+  await page.waitForSelector('#evidence-problem[data-error="evidence-error-not-media"]');
+  assert.equal(await page.locator('#evidence-photos li').count(), 2);
+
+  await page.click('#voice-record');
+  await page.waitForSelector('#voice-stop');
+  await page.waitForSelector('#voice-recording');
+  if (name) await shot(page, `${name}-recording`);
+  await page.waitForTimeout(2500);
+  await page.click('#voice-stop');
+  await page.waitForSelector('#voice-playback');
+  await page.waitForSelector('#evidence-problem', { state: 'detached' });
+  if (name) await shot(page, `${name}-form`);
+}
+
+test('a complaint told with photos and a voice message instead of text, on a 360 px phone in Khmer', async () => {
+  const folder = tempDir('evidence-km');
+  const server = await startServer(folder);
+  const app = await startApp(folder, server.url);
+  try {
+    const page = await phonePage(browser, app.url, 360);
+    await firstRun(page, 'km');
+    await complaintForm(page, 'km');
+    await addEvidence(page, folder, 'km-evidence');
+    assert.deepEqual(await unfit(page), []);
+    await page.click('#form-continue');
+    await expectScreen(page, 'Review');
+    assert.equal(await page.locator('#review-evidence img').count(), 2);
+    await page.waitForSelector('#review-voice');
+    assert.equal(await page.getAttribute('#review-evidence-who', 'data-public'), 'false');
+    await shot(page, 'km-evidence-review');
+    await page.click('#review-send');
+    await expectScreen(page, 'Confirmation');
+    await page.click('#confirm-home');
+    await page.click('#open-feedback');
+    await page.click('.list .list-row[data-code]');
+    await expectScreen(page, 'Detail');
+    await page.waitForSelector('#attachments');
+    await waitForText(page, '#attachments', /បានទទួល[\s\S]*បានទទួល[\s\S]*បានទទួល/);
+    await shot(page, 'km-evidence-detail');
+  } finally {
+    await app.stop();
+    await server.stop();
+  }
+});
