@@ -243,7 +243,7 @@ async fn through_cuts_kills_and_restarts_on(db: TestDb) {
     // What the citizen attaches: three photos of a few hundred KB and, on a second item, a
     // photo and a voice note that stands in for the text.
     let mut files = Vec::new();
-    for (n, (width, height)) in [(900, 700), (800, 600), (700, 700), (600, 500)]
+    for (n, (width, height)) in [(640, 480), (600, 450), (560, 420), (480, 400)]
         .into_iter()
         .enumerate()
     {
