@@ -319,4 +319,30 @@ fn photos_are_prepared_and_queued_as_the_app_does_and_bad_files_are_refused() {
     assert_eq!(&listed[0]["attachments"], &item["attachments"]);
     let text = stdout(&cli(&device, &["list"]));
     assert!(text.contains("attachments 0/2 received"), "{text}");
+
+    // The real server takes the submission, then both photos.
+    let server = start_server(folder.path());
+    let synced = cli(&device, &["sync", "--server", &server.1, "--json"]);
+    assert!(synced.status.success(), "{synced:?}");
+    let report: Value = serde_json::from_str(&stdout(&synced)).unwrap();
+    assert_eq!(
+        (
+            report["accepted"].as_u64(),
+            report["attachments_received"].as_u64(),
+            report["waiting"].as_u64()
+        ),
+        (Some(1), Some(2), Some(0))
+    );
+    let sent: u64 = attachments
+        .iter()
+        .map(|a| a["bytes"].as_u64().unwrap())
+        .sum();
+    assert_eq!(report["attachment_bytes_sent"].as_u64(), Some(sent));
+    let listed: Value = serde_json::from_str(&stdout(&cli(&device, &["list", "--json"]))).unwrap();
+    for attachment in listed[0]["attachments"].as_array().unwrap() {
+        assert_eq!(attachment["state"], "received");
+        assert_eq!(attachment["acknowledged"], attachment["bytes"]);
+    }
+    let text = stdout(&cli(&device, &["list"]));
+    assert!(text.contains("attachments 2/2 received"), "{text}");
 }
