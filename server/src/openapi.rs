@@ -118,12 +118,17 @@ fn query(name: &str, description: &str) -> Value {
 }
 
 fn open311_media(paths: &mut serde_json::Map<String, Value>) {
+    let mut jpeg = serde_json::Map::new();
+    jpeg.insert(
+        MediaType::Jpeg.as_str().into(),
+        json!({ "schema": { "type": "string", "format": "binary" } }),
+    );
     paths.insert(
         "/open311/v2/media/{service_request_id}/{photo}.jpg".into(),
         json!({ "get": {
             "summary": "A published request's photo (its media_url): the copy checked on arrival, without metadata", "tags": ["open311"],
             "parameters": [path_parameter("service_request_id", "the request's number"), path_parameter("photo", "the photo's id")],
-            "responses": { "200": { "description": "the photo", "content": { "image/jpeg": { "schema": { "type": "string", "format": "binary" } } } },
+            "responses": { "200": { "description": "the photo", "content": jpeg },
                 "404": open311_answer("no such published photo", reference("Open311Errors"), false) } } }),
     );
 }
