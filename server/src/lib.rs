@@ -28,6 +28,7 @@ pub mod ratelimit;
 pub mod retention;
 pub mod routing;
 pub mod secrets;
+pub mod served;
 pub mod store;
 
 use axum::Router;

@@ -302,3 +302,152 @@ pub fn finish(
         pieces.into_iter().map(|piece| piece.object_key).collect(),
     ))
 }
+
+/// A case's attachment as the office and the public see it.
+#[derive(Clone, Debug)]
+pub struct Kept {
+    pub id: Uuid,
+    pub kind: AttachmentKind,
+    pub state: AttachmentState,
+    pub refusal: Option<AttachmentRefusal>,
+    /// The type of the checked copy (once received).
+    pub stored_type: Option<MediaType>,
+    pub object_key: Option<String>,
+    pub thumbnail_key: Option<String>,
+}
+
+impl FromRow for Kept {
+    const COLUMNS: &'static str =
+        "id, kind, state, refusal, stored_type, object_key, thumbnail_key";
+
+    fn from_row(row: &Named) -> Result<Kept, StoreError> {
+        let id = row.text("id")?;
+        Ok(Kept {
+            id: Uuid::parse_str(&id)
+                .map_err(|_| StoreError::Corrupt(format!("attachment id '{id}'")))?,
+            kind: row.code("kind")?,
+            state: row.code("state")?,
+            refusal: row.opt_code("refusal")?,
+            stored_type: row.opt_code("stored_type")?,
+            object_key: row.opt_text("object_key")?,
+            thumbnail_key: row.opt_text("thumbnail_key")?,
+        })
+    }
+}
+
+/// The attachments of case `number`, in the order declared. The caller has checked the scope.
+pub fn of_case(sql: &mut dyn Sql, number: i64) -> Result<Vec<Kept>, StoreError> {
+    select(
+        sql,
+        "FROM attachments WHERE case_number = $1 ORDER BY number",
+        &[Val::Int(number)],
+    )
+}
+
+/// A received attachment of a case within `scope`, for the office to see; for a confidential
+/// case the viewing is written to the audit log in the same transaction. `None` outside the
+/// scope, for an unknown attachment and one not received.
+pub fn viewed_by_office(
+    sql: &mut dyn Sql,
+    scope: &super::inbox::Scope,
+    number: i64,
+    attachment: &Uuid,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<Kept>, StoreError> {
+    let Some(detail) = super::inbox::case_detail(sql, scope, number)? else {
+        return Ok(None);
+    };
+    let found: Option<Kept> = select_opt(
+        sql,
+        "FROM attachments WHERE case_number = $1 AND id = $2 AND state = $3",
+        &[
+            Val::Int(number),
+            Val::from(attachment.to_string()),
+            Val::from(AttachmentState::Received.as_str()),
+        ],
+    )?;
+    if found.is_some() && detail.line.privacy == ourvoice_protocol::PrivacyMode::Confidential {
+        super::audit::audit(sql, account_id, "view_attachment", Some(number), None, now)?;
+    }
+    Ok(found)
+}
+
+/// Whether case `number`'s text is public: the citizen chose it and the case may have public
+/// text (the protocol's rule, checked again here).
+fn text_is_public(sql: &mut dyn Sql, number: i64) -> Result<bool, StoreError> {
+    let Some(row) = sql.query_opt(
+        "SELECT kind, publish_text, about_office_staff, privacy FROM cases WHERE number = $1",
+        &[Val::Int(number)],
+    )?
+    else {
+        return Ok(false);
+    };
+    let chosen = row.int(1)? != 0;
+    let kind = ourvoice_protocol::Kind::from_code(&row.text(0)?);
+    let confidential = ourvoice_protocol::PrivacyMode::parse(&row.text(3)?)
+        == Some(ourvoice_protocol::PrivacyMode::Confidential);
+    Ok(chosen
+        && kind.is_some_and(|kind| {
+            ourvoice_protocol::may_publish_text(kind, row.int(2).unwrap_or(1) != 0, confidential)
+        }))
+}
+
+/// A received photo of case `number` whose citizen chose to publish the text; `None` otherwise.
+pub fn published_photo(
+    sql: &mut dyn Sql,
+    number: i64,
+    attachment: &Uuid,
+) -> Result<Option<Kept>, StoreError> {
+    if !text_is_public(sql, number)? {
+        return Ok(None);
+    }
+    select_opt(
+        sql,
+        "FROM attachments WHERE case_number = $1 AND id = $2 AND state = $3 AND kind = $4",
+        &[
+            Val::Int(number),
+            Val::from(attachment.to_string()),
+            Val::from(AttachmentState::Received.as_str()),
+            Val::from(AttachmentKind::Photo.as_str()),
+        ],
+    )
+}
+
+/// The first received photo of each of `numbers` (cases whose text is public: the caller
+/// checked), by case number.
+pub fn first_photos(
+    sql: &mut dyn Sql,
+    numbers: &[i64],
+) -> Result<std::collections::HashMap<i64, Uuid>, StoreError> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in numbers.chunks(500) {
+        let mut params = vec![
+            Val::from(AttachmentState::Received.as_str()),
+            Val::from(AttachmentKind::Photo.as_str()),
+        ];
+        let list: Vec<String> = chunk
+            .iter()
+            .map(|number| {
+                params.push(Val::Int(*number));
+                format!("${}", params.len())
+            })
+            .collect();
+        let rows = sql.query(
+            &format!(
+                "SELECT case_number, id FROM attachments
+                 WHERE state = $1 AND kind = $2 AND case_number IN ({})
+                 ORDER BY number DESC",
+                list.join(", ")
+            ),
+            &params,
+        )?;
+        for row in rows {
+            if let Ok(id) = Uuid::parse_str(&row.text(1)?) {
+                // Newest first, so the first declared wins.
+                found.insert(row.int(0)?, id);
+            }
+        }
+    }
+    Ok(found)
+}
