@@ -200,6 +200,7 @@ impl FormState {
             profile: (profile != RespondentProfile::default()).then_some(profile),
             locale: lang,
             hide_text: self.hides_text(),
+            attachments: Vec::new(),
         })
     }
 }

@@ -35,6 +35,7 @@ fn draft(text: &str) -> Draft {
         profile: None,
         locale: Lang::Km,
         hide_text: false,
+        attachments: Vec::new(),
     }
 }
 

@@ -182,6 +182,35 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=1200))]
     pub retain_contacts_months: u32,
 
+    /// The folder where photos and voice notes are kept (created if missing). By default
+    /// `attachments` beside a SQLite database; on PostgreSQL give this or an S3 store (a
+    /// fleet shares attachments only through S3).
+    #[arg(long, env = "OURVOICE_ATTACHMENTS_DIR")]
+    pub attachments_dir: Option<PathBuf>,
+
+    /// Keep photos and voice notes in an S3-compatible store at this endpoint (e.g.
+    /// `https://s3.example.org`) instead of a folder. The keys come from the environment
+    /// variables OURVOICE_ATTACHMENTS_S3_KEY_ID and OURVOICE_ATTACHMENTS_S3_SECRET.
+    #[arg(long, env = "OURVOICE_ATTACHMENTS_S3_ENDPOINT")]
+    pub attachments_s3_endpoint: Option<String>,
+
+    /// The S3 bucket of photos and voice notes.
+    #[arg(long, env = "OURVOICE_ATTACHMENTS_S3_BUCKET")]
+    pub attachments_s3_bucket: Option<String>,
+
+    /// The S3 store's region.
+    #[arg(
+        long,
+        env = "OURVOICE_ATTACHMENTS_S3_REGION",
+        default_value = "us-east-1"
+    )]
+    pub attachments_s3_region: String,
+
+    /// Allow a plain-HTTP S3 endpoint that is not on this machine (only on a private
+    /// network); a loopback endpoint is always allowed.
+    #[arg(long, env = "OURVOICE_ATTACHMENTS_S3_ALLOW_HTTP", default_value_t = false, action = clap::ArgAction::Set)]
+    pub attachments_s3_allow_http: bool,
+
     /// For tests only: read the current time from this file (RFC 3339) instead of the system
     /// clock, so that deadlines and session expiry can be tested without waiting.
     #[arg(long, env = "OURVOICE_CLOCK_FILE")]

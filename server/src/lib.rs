@@ -18,6 +18,7 @@ pub mod error;
 pub mod fleet;
 pub mod limits;
 pub mod metrics;
+pub mod objects;
 pub mod observe;
 pub mod offices;
 pub mod open311;
@@ -27,6 +28,7 @@ pub mod ratelimit;
 pub mod retention;
 pub mod routing;
 pub mod secrets;
+pub mod served;
 pub mod store;
 
 use axum::Router;
@@ -61,6 +63,10 @@ pub struct AppState {
     /// Months after closing that a confidential item keeps its contact details (see
     /// [`retention`]).
     pub retain_contacts_months: u32,
+    /// Where photos and voice notes are kept (`None`: not set up, uploads are answered 503).
+    pub objects: Option<objects::Objects>,
+    /// Turns to check a complete upload's content (decoding takes a core while it runs).
+    pub arrival_checks: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -111,6 +117,13 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         config::DatabaseUrl::Sqlite(path) => Some(backup::lock(path)?),
         config::DatabaseUrl::Postgres(_) => None,
     };
+    let objects = objects::Objects::open(&config)?;
+    match &objects {
+        Some(objects) => tracing::info!(place = %objects.place, "attachments kept"),
+        None => tracing::warn!(
+            "no place for photos and voice notes: set --attachments-dir or --attachments-s3-endpoint; until then their uploads are refused"
+        ),
+    }
     let store = open_store(&config).await?;
     let member = fleet::Member::default();
     let state = Arc::new(AppState {
@@ -126,6 +139,8 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         open311_keys: Default::default(),
         offices: Default::default(),
         retain_contacts_months: config.retain_contacts_months,
+        objects,
+        arrival_checks: Arc::new(tokio::sync::Semaphore::new(limits::ARRIVAL_CHECKS_AT_ONCE)),
     });
     // Joins the fleet (and loads which offices are on) before taking requests.
     fleet::heartbeat(&state).await?;

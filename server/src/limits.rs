@@ -39,6 +39,11 @@ pub const UPDATES_BODY_BYTES: usize = 512 * 1024;
 /// Routes that take no body (reads): anything sent is read up to this and ignored.
 pub const NO_BODY_BYTES: usize = 1024;
 
+/// A piece of an attachment's upload (`PUT`), as sent: pieces, never whole files.
+pub const UPLOAD_PIECE_BYTES: usize = ourvoice_protocol::MAX_UPLOAD_PIECE_BYTES;
+/// Complete uploads whose content is checked at once (decoding a photo takes a core).
+pub const ARRIVAL_CHECKS_AT_ONCE: usize = 1;
+
 /// Password checks at once (argon2id takes 19 MiB and a core's worth of work each).
 pub const PASSWORD_CHECKS_AT_ONCE: usize = 2;
 /// How long a sign-in waits for a password check before it is answered 429.

@@ -118,6 +118,11 @@ struct LatencyLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StateLabels {
+    state: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ReasonLabels {
     reason: &'static str,
 }
@@ -153,6 +158,8 @@ pub struct Metrics {
     overdue_counted: tokio::sync::Mutex<Option<Instant>>,
     sweeps: Counter,
     sweep_failures: Counter,
+    attachment_bytes: Counter,
+    attachments_ended: Family<StateLabels, Counter>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -169,6 +176,15 @@ impl Metrics {
         for reason in Refusal::ALL {
             let _ = refusals.get_or_create(&ReasonLabels {
                 reason: reason.as_str(),
+            });
+        }
+        let attachments_ended = Family::<StateLabels, Counter>::default();
+        for state in [
+            ourvoice_protocol::AttachmentState::Received,
+            ourvoice_protocol::AttachmentState::Refused,
+        ] {
+            let _ = attachments_ended.get_or_create(&StateLabels {
+                state: ourvoice_protocol::Code::as_str(state),
             });
         }
         // 1, 2, 4 … 4096 items (a group commit takes at most 4096).
@@ -189,6 +205,8 @@ impl Metrics {
             overdue_counted: tokio::sync::Mutex::new(None),
             sweeps: Counter::default(),
             sweep_failures: Counter::default(),
+            attachment_bytes: Counter::default(),
+            attachments_ended,
         };
         registry.register(
             "ourvoice_http_requests",
@@ -255,6 +273,16 @@ impl Metrics {
             "Deadline sweeps that failed (retried at the next period)",
             metrics.sweep_failures.clone(),
         );
+        registry.register(
+            "ourvoice_attachment_bytes_received",
+            "Bytes of photos and voice notes received in upload pieces and kept",
+            metrics.attachment_bytes.clone(),
+        );
+        registry.register(
+            "ourvoice_attachments_ended",
+            "Attachments whose upload ended here, by how (received or refused)",
+            metrics.attachments_ended.clone(),
+        );
         Metrics {
             registry,
             ..metrics
@@ -300,6 +328,20 @@ impl Metrics {
     /// One ingest transaction committed `items` items.
     pub fn group_commit(&self, items: usize) {
         self.group_commit_items.observe(items as f64);
+    }
+
+    /// `bytes` of an attachment's piece were kept.
+    pub fn attachment_bytes(&self, bytes: u64) {
+        self.attachment_bytes.inc_by(bytes);
+    }
+
+    /// An attachment's upload ended in `state` (received or refused).
+    pub fn attachment_ended(&self, state: ourvoice_protocol::AttachmentState) {
+        self.attachments_ended
+            .get_or_create(&StateLabels {
+                state: ourvoice_protocol::Code::as_str(state),
+            })
+            .inc();
     }
 
     /// One deadline sweep ended, well or not.

@@ -10,7 +10,10 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use ourvoice_protocol::{AgeBand, CaseStatus, Code, Disability, Gender, Kind, PrivacyMode};
+use ourvoice_protocol::{
+    AgeBand, AttachmentKind, AttachmentRefusal, AttachmentState, CaseStatus, Code, Disability,
+    Gender, Kind, MediaType, PrivacyMode,
+};
 use serde_json::{json, Value};
 use std::sync::{Arc, LazyLock};
 
@@ -22,6 +25,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/updates"),
     ("post", "/api/v1/answers"),
     ("post", "/api/v1/ratings"),
+    ("get", "/api/v1/submissions/{case}/attachments/{attachment}"),
+    ("put", "/api/v1/submissions/{case}/attachments/{attachment}"),
     ("get", "/api/v1/directory"),
     ("get", "/api/v1/places"),
     ("get", "/api/v1/offices"),
@@ -42,6 +47,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/open311/v2/requests/{service_request_id}.xml"),
     ("get", "/open311/v2/tokens/{token}.json"),
     ("get", "/open311/v2/tokens/{token}.xml"),
+    ("get", "/open311/v2/media/{service_request_id}/{photo}.jpg"),
 ];
 
 pub fn router() -> Router<Arc<AppState>> {
@@ -109,6 +115,22 @@ fn path_parameter(name: &str, description: &str) -> Value {
 
 fn query(name: &str, description: &str) -> Value {
     json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "string" } })
+}
+
+fn open311_media(paths: &mut serde_json::Map<String, Value>) {
+    let mut jpeg = serde_json::Map::new();
+    jpeg.insert(
+        MediaType::Jpeg.as_str().into(),
+        json!({ "schema": { "type": "string", "format": "binary" } }),
+    );
+    paths.insert(
+        "/open311/v2/media/{service_request_id}/{photo}.jpg".into(),
+        json!({ "get": {
+            "summary": "A published request's photo (its media_url): the copy checked on arrival, without metadata", "tags": ["open311"],
+            "parameters": [path_parameter("service_request_id", "the request's number"), path_parameter("photo", "the photo's id")],
+            "responses": { "200": { "description": "the photo", "content": jpeg },
+                "404": open311_answer("no such published photo", reference("Open311Errors"), false) } } }),
+    );
 }
 
 fn open311_paths(paths: &mut serde_json::Map<String, Value>) {
@@ -261,7 +283,21 @@ fn schemas() -> Value {
                 "locale": { "type": "string", "enum": ["km", "en"] },
                 "created_at": { "type": "string", "format": "date-time" },
                 "app_version": { "type": "string" },
-                "secret": { "type": "string", "description": "32–128 characters of [0-9A-Za-z_-]; never in a URL" } } },
+                "secret": { "type": "string", "description": "32–128 characters of [0-9A-Za-z_-]; never in a URL" },
+                "attachments": { "type": "array", "maxItems": 4, "items": reference("AttachmentDeclaration"),
+                    "description": "photos (at most 3) and a voice note (at most 1) uploaded after the submission is accepted; left out when none" } } },
+        "AttachmentDeclaration": { "type": "object", "required": ["id", "kind", "media_type", "bytes", "sha256"], "properties": {
+            "id": { "type": "string", "format": "uuid" },
+            "kind": { "type": "string", "enum": codes::<AttachmentKind>() },
+            "media_type": { "type": "string", "enum": codes::<MediaType>() },
+            "bytes": { "type": "integer", "minimum": 1 },
+            "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" } } },
+        "AttachmentStatus": { "type": "object", "required": ["id", "received", "bytes", "state"], "properties": {
+            "id": { "type": "string", "format": "uuid" },
+            "received": { "type": "integer", "description": "bytes the server holds; the next piece starts here" },
+            "bytes": { "type": "integer" },
+            "state": { "type": "string", "enum": codes::<AttachmentState>() },
+            "refusal": { "type": "string", "enum": codes::<AttachmentRefusal>() } } },
         "SubmitBatchRequest": { "type": "object", "required": ["items"], "properties": {
             "items": { "type": "array", "maxItems": 200, "items": reference("Submission") } } },
         "SubmitBatchResponse": { "type": "object", "required": ["results"], "properties": {
@@ -299,7 +335,7 @@ fn schemas() -> Value {
             "address_id": { "type": "string" }, "zipcode": { "type": "string" },
             "lat": { "type": ["number", "null"], "description": "null unless the citizen chose to publish the text" },
             "long": { "type": ["number", "null"], "description": "null unless the citizen chose to publish the text" },
-            "media_url": { "type": "string" } } },
+            "media_url": { "type": "string", "description": "empty unless the citizen chose to publish the text and a photo was received: then the path of that photo's checked copy (no metadata)" } } },
         "Open311NewRequest": { "type": "object", "required": ["api_key", "service_code"], "properties": {
             "api_key": { "type": "string" }, "service_code": { "type": "string" },
             "address_id": { "type": "string" }, "address_string": { "type": "string" },
@@ -342,6 +378,30 @@ pub fn document() -> Value {
         "responses": { "200": json_answer("the new event", reference("CaseActionResponse")),
             "400": api_error("malformed request or rating"), "404": api_error("no such submission or wrong secret"),
             "409": api_error("nothing to rate yet, or request_id reused"), "415": api_error("not JSON") } } }));
+    let attachment_parameters = json!([
+        path_parameter("case", "the submission's id"),
+        path_parameter("attachment", "the attachment's id, as declared"),
+        { "name": "authorization", "in": "header", "required": true, "description": "Secret <the submission's secret>", "schema": { "type": "string" } },
+    ]);
+    paths.insert("/api/v1/submissions/{case}/attachments/{attachment}".into(), json!({
+        "get": {
+            "summary": "How much of a declared photo or voice note the server holds, and where it stands", "tags": ["app"],
+            "parameters": attachment_parameters,
+            "responses": { "200": json_answer("the attachment's status", reference("AttachmentStatus")),
+                "404": api_error("no such submission, wrong secret, or an attachment the submission did not declare (all alike)") } },
+        "put": {
+            "summary": "One piece of a photo or voice note, starting where the server's copy ends (resumable; every byte that arrives is kept)", "tags": ["app"],
+            "parameters": attachment_parameters.as_array().into_iter().flatten().cloned().chain([
+                json!({ "name": "upload-offset", "in": "header", "required": true, "description": "where the piece starts, in bytes", "schema": { "type": "integer", "minimum": 0 } })
+            ]).collect::<Vec<_>>(),
+            "requestBody": { "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary", "maxLength": ourvoice_protocol::MAX_UPLOAD_PIECE_BYTES } } } },
+            "responses": { "200": json_answer("the attachment's status after the piece (received or refused once complete and checked)", reference("AttachmentStatus")),
+                "400": api_error("no upload-offset"),
+                "404": api_error("no such submission, wrong secret, or an attachment the submission did not declare (all alike)"),
+                "409": json_answer("the piece does not start where the server's copy ends: continue from received", reference("AttachmentStatus")),
+                "413": api_error("piece too large"), "415": api_error("not application/octet-stream"),
+                "503": api_error("busy or storage unavailable: retry after Retry-After") } },
+    }));
     paths.insert("/api/v1/directory".into(), json!({ "get": {
         "summary": "Every unit, office and service category (ETag / If-None-Match)", "tags": ["app"],
         "responses": { "200": json_answer("the directory", json!({ "type": "object" })), "304": { "description": "not modified" } } } }));
@@ -368,6 +428,7 @@ pub fn document() -> Value {
         "summary": "The server can serve: its database answers and its schema is migrated", "tags": ["meta"],
         "responses": { "200": json_answer("ok", json!({ "type": "object" })), "503": api_error("database unavailable") } } }));
     open311_paths(&mut paths);
+    open311_media(&mut paths);
     json!({
         "openapi": "3.1.0",
         "info": {

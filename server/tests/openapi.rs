@@ -67,10 +67,17 @@ async fn the_server_answers_every_documented_operation() {
         let concrete = path
             .replace("{service_code}", "land")
             .replace("{service_request_id}", "1")
-            .replace("{token}", "00000000-0000-4000-8000-000000000000");
+            .replace("{token}", "00000000-0000-4000-8000-000000000000")
+            .replace("{case}", "00000000-0000-4000-8000-000000000001")
+            .replace("{attachment}", "00000000-0000-4000-8000-000000000002")
+            .replace("{photo}", "00000000-0000-4000-8000-000000000003");
         let url = format!("{}{concrete}", server.url());
         let request = match *method {
             "get" => http.get(&url),
+            "put" => http
+                .put(&url)
+                .header("content-type", "application/octet-stream")
+                .body("piece"),
             _ => http
                 .post(&url)
                 .header("content-type", "application/json")

@@ -7,10 +7,12 @@
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 use ourvoice_directory::{Directory, Lang};
+use ourvoice_media::{prepare_photo, prepare_voice, MediaError, Prepared};
 use ourvoice_outbox::{
-    ActionBody, ActionState, CitizenAction, Draft, ItemState, Outbox, OutboxItem, SubmitError,
+    ActionBody, ActionState, AttachmentProgress, CitizenAction, Draft, DraftAttachment, ItemState,
+    Outbox, OutboxItem, StoredAttachment, SubmitError,
 };
-use ourvoice_protocol::{Code, Criteria, Evaluation, Kind, Privacy};
+use ourvoice_protocol::{AttachmentState, Code, Criteria, Evaluation, Kind, Privacy, MAX_PHOTOS};
 use ourvoice_sync::{SyncConfig, SyncEngine};
 use serde_json::json;
 use std::io::Write;
@@ -152,6 +154,13 @@ struct SubmitArgs {
     /// km or en.
     #[arg(long, default_value = "km")]
     lang: String,
+    /// A photo to attach (JPEG, PNG or WebP; up to 3 times): prepared as the app does
+    /// (turned upright, scaled, re-encoded without metadata) before it is queued.
+    #[arg(long = "photo", value_name = "FILE")]
+    photos: Vec<PathBuf>,
+    /// A voice note to attach (Opus in Ogg or WebM, AAC in MP4); it may stand in for --text.
+    #[arg(long, value_name = "FILE")]
+    voice: Option<PathBuf>,
     #[arg(long)]
     json: bool,
 }
@@ -236,9 +245,45 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
+/// Reads `path` and prepares it with `prepare` (the app's own processing), or says why not.
+fn attachment(
+    path: &std::path::Path,
+    prepare: fn(&[u8]) -> Result<Prepared, MediaError>,
+) -> Result<DraftAttachment, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let prepared = prepare(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(DraftAttachment {
+        media_type: prepared.media_type,
+        bytes: prepared.bytes,
+    })
+}
+
 fn submit(data: &std::path::Path, args: SubmitArgs) -> Result<ExitCode, String> {
     let kind = Kind::from_code(&args.kind)
         .ok_or("--kind must be complaint, support, information or evaluation")?;
+    if args.photos.len() > MAX_PHOTOS {
+        eprintln!("invalid: at most {MAX_PHOTOS} photos (--photo)");
+        return Ok(ExitCode::from(2));
+    }
+    let mut attachments = Vec::new();
+    let files = args
+        .photos
+        .iter()
+        .map(|path| (path, prepare_photo as fn(&[u8]) -> _))
+        .chain(
+            args.voice
+                .iter()
+                .map(|path| (path, prepare_voice as fn(&[u8]) -> _)),
+        );
+    for (path, prepare) in files {
+        match attachment(path, prepare) {
+            Ok(prepared) => attachments.push(prepared),
+            Err(message) => {
+                eprintln!("invalid: {message}");
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
     let locale = Lang::from_code(&args.lang).ok_or("--lang must be km or en")?;
     let privacy = match (args.name, args.phone) {
         (Some(name), Some(phone)) => Privacy::Confidential { name, phone },
@@ -261,6 +306,7 @@ fn submit(data: &std::path::Path, args: SubmitArgs) -> Result<ExitCode, String> 
         profile: None,
         locale,
         hide_text: false,
+        attachments,
     };
     let outbox = open_outbox(data)?;
     match outbox.submit(draft, Directory::embedded(), APP_VERSION, Utc::now()) {
@@ -307,13 +353,17 @@ fn sync(
             json!({
                 "requests": report.requests, "accepted": report.accepted, "rejected": report.rejected,
                 "conflicts": report.conflicts, "failed": report.failed, "updates": report.updates,
+                "attachments_received": report.uploads_received,
+                "attachments_refused": report.uploads_refused,
+                "attachment_bytes_sent": report.upload_bytes,
                 "waiting": counts.pending(), "error": error,
             })
         );
     } else {
         println!(
-            "{} request(s): {} accepted, {} rejected, {} conflict(s); {} update(s); {} still waiting",
-            report.requests, report.accepted, report.rejected, report.conflicts, report.updates, counts.pending()
+            "{} request(s): {} accepted, {} rejected, {} conflict(s); {} attachment(s) received, {} refused; {} update(s); {} still waiting",
+            report.requests, report.accepted, report.rejected, report.conflicts,
+            report.uploads_received, report.uploads_refused, report.updates, counts.pending()
         );
         if let Some(error) = &error {
             eprintln!("sync stopped: {error}");
@@ -380,6 +430,26 @@ fn action_json(action: &CitizenAction) -> serde_json::Value {
     value
 }
 
+fn attachment_json(attachment: &StoredAttachment) -> serde_json::Value {
+    let (state, refusal) = match attachment.state {
+        AttachmentProgress::Waiting => ("waiting", None),
+        AttachmentProgress::Sending => ("sending", None),
+        AttachmentProgress::Received => (AttachmentState::Received.as_str(), None),
+        AttachmentProgress::Refused(refusal) => {
+            (AttachmentState::Refused.as_str(), Some(refusal.as_str()))
+        }
+    };
+    json!({
+        "id": attachment.id,
+        "kind": attachment.kind,
+        "media_type": attachment.media_type,
+        "bytes": attachment.bytes,
+        "acknowledged": attachment.acknowledged,
+        "state": state,
+        "refusal": refusal,
+    })
+}
+
 fn item_json(item: &OutboxItem, actions: &[CitizenAction]) -> serde_json::Value {
     let mut value = json!({
         "id": item.id,
@@ -390,6 +460,7 @@ fn item_json(item: &OutboxItem, actions: &[CitizenAction]) -> serde_json::Value 
         "publish_text": item.submission.publish_text,
         "replies": item.replies.iter().map(|r| json!({ "seq": r.seq, "at": r.at, "kind": r.kind, "text": r.text })).collect::<Vec<_>>(),
         "actions": actions.iter().map(action_json).collect::<Vec<_>>(),
+        "attachments": item.attachments.iter().map(attachment_json).collect::<Vec<_>>(),
     });
     if let (Some(target), serde_json::Value::Object(state)) =
         (value.as_object_mut(), state_json(&item.state))
@@ -469,8 +540,21 @@ fn list(data: &std::path::Path, json: bool) -> Result<ExitCode, String> {
     } else {
         for item in items {
             let state = state_json(&item.state);
+            let received = item
+                .attachments
+                .iter()
+                .filter(|a| a.state == AttachmentProgress::Received)
+                .count();
+            let attachments = if item.attachments.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "  attachments {received}/{} received",
+                    item.attachments.len()
+                )
+            };
             println!(
-                "{}  {:<11}  {:<8}  {}",
+                "{}  {:<11}  {:<8}  {}{attachments}",
                 item.tracking_code,
                 item.kind.as_str(),
                 item.place,
@@ -499,6 +583,7 @@ fn generate(data: &std::path::Path, count: u64, place: &str) -> Result<ExitCode,
             profile: None,
             locale: Lang::Km,
             hide_text: false,
+            attachments: Vec::new(),
         };
         let item = match outbox.submit(draft, Directory::embedded(), APP_VERSION, Utc::now()) {
             Ok(item) => item,

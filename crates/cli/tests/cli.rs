@@ -1,5 +1,5 @@
-//! The device simulator as a tester uses it: submit, sync against the real server, list, answer
-//! and rate (queued, then sent), search.
+//! The device simulator as a tester uses it: submit (with photos), sync against the real server,
+//! list, answer and rate (queued, then sent), search.
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -232,4 +232,117 @@ fn a_tester_submits_syncs_and_lists() {
             .contains("Boeng Keng Kang"),
         "{places}"
     );
+}
+
+/// A JPEG of `width` × `height` pixels of noise (so it does not compress), as a camera gives.
+fn noise_jpeg(width: u32, height: u32, seed: u64) -> Vec<u8> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let pixels = image::RgbImage::from_fn(width, height, |_, _| image::Rgb(rng.random()));
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 95)
+        .encode_image(&pixels)
+        .unwrap();
+    bytes
+}
+
+#[test]
+fn photos_are_prepared_and_queued_as_the_app_does_and_bad_files_are_refused() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = folder.path().join("phone");
+    let photo = folder.path().join("road.jpg");
+    std::fs::write(&photo, noise_jpeg(2400, 300, 1)).unwrap();
+    let notes = folder.path().join("notes.txt");
+    std::fs::write(&notes, "not a photo").unwrap();
+    let base = [
+        "submit",
+        "--kind",
+        "complaint",
+        "--place",
+        "120101",
+        "--text",
+        "ផ្លូវខូច",
+    ];
+    let photo = photo.to_str().unwrap();
+    let notes = notes.to_str().unwrap();
+    let refused = |extra: &[&str], message: &str| {
+        let output = cli(&device, &[&base[..], extra].concat());
+        assert_eq!(output.status.code(), Some(2), "{extra:?}: {output:?}");
+        let errors = String::from_utf8(output.stderr).unwrap();
+        assert!(errors.contains(message), "{extra:?}: {errors}");
+    };
+    refused(
+        &["--photo", notes],
+        &format!("{notes}: not a photo or voice note of a type that can be sent"),
+    );
+    refused(
+        &["--voice", photo],
+        &format!("{photo}: not a photo or voice note of a type that can be sent"),
+    );
+    refused(
+        &["--photo", "/nonexistent/x.jpg"],
+        "cannot read /nonexistent/x.jpg",
+    );
+    refused(
+        &[
+            "--photo", photo, "--photo", photo, "--photo", photo, "--photo", photo,
+        ],
+        "at most 3 photos",
+    );
+    // Nothing of the refused ones was stored.
+    let listed: Value = serde_json::from_str(&stdout(&cli(&device, &["list", "--json"]))).unwrap();
+    assert_eq!(listed, Value::Array(Vec::new()));
+
+    let submitted = cli(
+        &device,
+        &[&base[..], &["--photo", photo, "--photo", photo, "--json"]].concat(),
+    );
+    assert!(submitted.status.success(), "{submitted:?}");
+    let item: Value = serde_json::from_str(&stdout(&submitted)).unwrap();
+    let attachments = item["attachments"].as_array().unwrap();
+    assert_eq!(attachments.len(), 2);
+    for attachment in attachments {
+        assert_eq!(attachment["kind"], "photo");
+        assert_eq!(attachment["media_type"], "image/jpeg");
+        assert_eq!(attachment["state"], "waiting");
+        assert_eq!(attachment["acknowledged"], 0);
+        assert_eq!(attachment["refusal"], Value::Null);
+        // Prepared as the app prepares it: scaled to 1600 pixels, re-encoded.
+        let id = attachment["id"].as_str().unwrap();
+        let stored = std::fs::read(device.join("outbox.db.attachments").join(id)).unwrap();
+        assert_eq!(attachment["bytes"].as_u64(), Some(stored.len() as u64));
+        let decoded = image::load_from_memory(&stored).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (1600, 200));
+    }
+    assert_ne!(attachments[0]["id"], attachments[1]["id"]);
+    let listed: Value = serde_json::from_str(&stdout(&cli(&device, &["list", "--json"]))).unwrap();
+    assert_eq!(&listed[0]["attachments"], &item["attachments"]);
+    let text = stdout(&cli(&device, &["list"]));
+    assert!(text.contains("attachments 0/2 received"), "{text}");
+
+    // The real server takes the submission, then both photos.
+    let server = start_server(folder.path());
+    let synced = cli(&device, &["sync", "--server", &server.1, "--json"]);
+    assert!(synced.status.success(), "{synced:?}");
+    let report: Value = serde_json::from_str(&stdout(&synced)).unwrap();
+    assert_eq!(
+        (
+            report["accepted"].as_u64(),
+            report["attachments_received"].as_u64(),
+            report["waiting"].as_u64()
+        ),
+        (Some(1), Some(2), Some(0))
+    );
+    let sent: u64 = attachments
+        .iter()
+        .map(|a| a["bytes"].as_u64().unwrap())
+        .sum();
+    assert_eq!(report["attachment_bytes_sent"].as_u64(), Some(sent));
+    let listed: Value = serde_json::from_str(&stdout(&cli(&device, &["list", "--json"]))).unwrap();
+    for attachment in listed[0]["attachments"].as_array().unwrap() {
+        assert_eq!(attachment["state"], "received");
+        assert_eq!(attachment["acknowledged"], attachment["bytes"]);
+    }
+    let text = stdout(&cli(&device, &["list"]));
+    assert!(text.contains("attachments 2/2 received"), "{text}");
 }

@@ -26,6 +26,7 @@ fn main() {
         profile: None,
         locale: Lang::Km,
         hide_text: false,
+        attachments: Vec::new(),
     };
     let directory = Directory::embedded();
     let runs = 2_000;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::OutboxError;
 
 /// The schema this code writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The whole schema at [`SCHEMA_VERSION`], for a new database.
 const CREATE_LATEST: &str = "
@@ -76,6 +76,26 @@ CREATE TABLE office_contacts (
     phone TEXT,
     hours TEXT
 );
+CREATE TABLE attachments (
+    id TEXT PRIMARY KEY NOT NULL,
+    submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    file TEXT NOT NULL,
+    acknowledged INTEGER NOT NULL DEFAULT 0,
+    contacted INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'received', 'refused')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    refusal TEXT,
+    settled_at INTEGER,
+    UNIQUE (submission_id, position)
+);
+CREATE INDEX attachments_by_state ON attachments (state, next_attempt_at);
 ";
 
 /// Version 1: the outbox alone, before case updates and replies were pulled.
@@ -166,6 +186,33 @@ CREATE TABLE office_contacts (
     "
 ALTER TABLE submissions ADD COLUMN hide_text INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE submissions ADD COLUMN text_hidden INTEGER NOT NULL DEFAULT 0;
+",
+    // Version 8: photos and voice notes. Each row names a file in the folder beside the
+    // database (`<database>.attachments/`), written and fsynced before the row commits, with
+    // its size and SHA-256; the upload's own queue state (the shared machine's columns), how
+    // many bytes the server acknowledged, whether the server was ever sent any (`contacted`),
+    // and the server's refusal.
+    "
+CREATE TABLE attachments (
+    id TEXT PRIMARY KEY NOT NULL,
+    submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    file TEXT NOT NULL,
+    acknowledged INTEGER NOT NULL DEFAULT 0,
+    contacted INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'received', 'refused')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    refusal TEXT,
+    settled_at INTEGER,
+    UNIQUE (submission_id, position)
+);
+CREATE INDEX attachments_by_state ON attachments (state, next_attempt_at);
 ",
 ];
 
@@ -300,6 +347,7 @@ mod tests {
             (4, None),
             (5, None),
             (6, None),
+            (7, None),
         ];
         assert_eq!(
             cases.len() as u32,

@@ -9,7 +9,7 @@ pub enum OutboxError {
     Database(#[from] rusqlite::Error),
     #[error("the database was written by a newer version of the app (schema {found}, this app knows {supported})")]
     NewerSchema { found: u32, supported: u32 },
-    #[error("could not create the data folder: {0}")]
+    #[error("could not read or write the data folder: {0}")]
     Io(#[from] std::io::Error),
     #[error("a submission with id {0} is already in the outbox")]
     DuplicateId(uuid::Uuid),
@@ -21,6 +21,14 @@ pub enum OutboxError {
     /// An app lock PIN must be 4 to 6 digits.
     #[error("a PIN is 4 to 6 digits")]
     InvalidPin,
+    #[error("no attachment {0} on this device")]
+    UnknownAttachment(uuid::Uuid),
+    /// The attachment's file on the phone is gone or no longer matches its SHA-256.
+    #[error("the file of attachment {0} is damaged on this device")]
+    DamagedAttachment(uuid::Uuid),
+    /// A submission declaring attachments was stored without their content.
+    #[error("submission {0} declares attachments whose content was not given")]
+    AttachmentContentMissing(uuid::Uuid),
     #[error("stored row {id} is unreadable: {reason}")]
     CorruptRow { id: String, reason: String },
 }

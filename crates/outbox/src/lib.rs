@@ -11,10 +11,14 @@
 //!   when a request fails. Answers and ratings ([`Outbox::queue_action`]) are each queued under
 //!   a request id made on the phone.
 //! - Rows are never deleted by syncing; only the citizen deletes settled rows.
+//! - A submission's photos and voice note are in fsynced files, named by rows committed with
+//!   the submission, before [`Outbox::submit`] returns (`attachments.rs`); each is uploaded
+//!   after its submission is accepted and counts as sent only when the server received it.
 //! - A row whose citizen chose to hide the text keeps no readable copy of it once the server
 //!   accepted it (`store.rs`); the app lock's PIN is kept only as a slow hash (`lock.rs`).
 
 mod actions;
+mod attachments;
 mod contacts;
 mod db;
 mod draft;
@@ -25,6 +29,10 @@ mod store;
 
 pub use actions::{
     ActionBody, ActionSettlement, ActionState, Actions, CitizenAction, ClaimedAction,
+};
+pub use attachments::{
+    AttachmentProgress, ClaimedUpload, DraftAttachment, StoredAttachment, UploadSettlement,
+    Uploads, DAMAGED_ON_PHONE,
 };
 pub use db::{open_database, SCHEMA_VERSION};
 pub use draft::{cambodia_today, Draft};

@@ -1,5 +1,5 @@
 //! The one queue state machine every queued thing goes through on the phone (submissions, the
-//! citizen's answers and ratings; attachments next), parameterised by [`Queue`]:
+//! citizen's answers and ratings, the uploads of photos and voice notes), parameterised by [`Queue`]:
 //!
 //! ```text
 //!            claim                 settle (the server's answer)
@@ -102,7 +102,7 @@ impl<'a> Stage<'a> {
 }
 
 /// Every queue's table, for what is done to all of them (recovery on open).
-pub(crate) const TABLES: [&str; 2] = ["submissions", "citizen_actions"];
+pub(crate) const TABLES: [&str; 3] = ["submissions", "citizen_actions", "attachments"];
 
 /// Puts back in the queue what a killed app left `sending`.
 pub(crate) fn recover(conn: &rusqlite::Connection) -> Result<(), OutboxError> {

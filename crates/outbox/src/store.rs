@@ -18,13 +18,14 @@ use ourvoice_protocol::{
 };
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
 
+use crate::attachments::{attachments_of, files_of, folder_of};
 use crate::draft::cambodia_today;
-use crate::queue::{recover, Outcome, Queue, Stage};
-use crate::{open_database, Draft, OutboxError, SubmitError};
+use crate::queue::{recover, Outcome, Queue, Stage, PENDING};
+use crate::{open_database, Draft, OutboxError, StoredAttachment, SubmitError};
 
 /// Where one submission stands, as the citizen sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +92,8 @@ pub struct OutboxItem {
     pub hide_text: bool,
     /// That was done: `submission.description` (and the citizen's sent answers) are blank.
     pub text_hidden: bool,
+    /// Its photos and voice note, in the order declared, each with its upload's progress.
+    pub attachments: Vec<StoredAttachment>,
 }
 
 /// How many rows are in each state: the sync line on the home screen.
@@ -106,12 +109,16 @@ pub struct Counts {
     pub actions_pending: u64,
     /// Cases with a reply from the office the citizen has not opened yet.
     pub unread: u64,
+    /// Photos and voice notes the server has not received yet (waiting or sending), of
+    /// submissions not refused.
+    pub attachments_pending: u64,
 }
 
 impl Counts {
-    /// Rows and actions the server has not answered for yet.
+    /// Rows, actions and attachments the server has not answered for yet: nothing is "all
+    /// sent" while this is above zero.
     pub fn pending(&self) -> u64 {
-        self.queued + self.sending + self.retrying + self.actions_pending
+        self.queued + self.sending + self.retrying + self.actions_pending + self.attachments_pending
     }
 }
 
@@ -224,6 +231,8 @@ impl Queue for Submissions {
 /// The phone's durable queue. Shared by the UI and the sync engine (`Arc<Outbox>`).
 pub struct Outbox {
     conn: Mutex<Connection>,
+    /// The folder of the attachments' files (`<database>.attachments`).
+    pub(crate) files: PathBuf,
 }
 
 const ITEM_COLUMNS: &str =
@@ -232,17 +241,20 @@ const ITEM_COLUMNS: &str =
     text_hidden";
 
 impl Outbox {
-    /// Opens the outbox at `path`; rows and actions a killed app left `sending` become
-    /// pending again.
+    /// Opens the outbox at `path`; rows, actions and uploads a killed app left `sending`
+    /// become pending again, and attachment files no row names are removed.
     pub fn open(path: &Path) -> Result<Outbox, OutboxError> {
         let mut conn = open_database(path)?;
         recover(&conn)?;
         // Settling hides in its own transaction; this catches any row left unhidden anyway
         // (written by another tool, or by a version that settled without hiding).
         hide_accepted_texts(&mut conn)?;
-        Ok(Outbox {
+        let outbox = Outbox {
             conn: Mutex::new(conn),
-        })
+            files: folder_of(path),
+        };
+        outbox.sweep_files()?;
+        Ok(outbox)
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -251,9 +263,10 @@ impl Outbox {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Validates the draft and, when it is valid, stores it durably. Returns the stored item,
-    /// whose tracking code the UI shows at once. With `draft.hide_text`, the text is blanked
-    /// on this phone once the server has accepted the item ([`Outbox::settle`]).
+    /// Validates the draft and, when it is valid, stores it durably, with its attachments'
+    /// files fsynced before the rows naming them commit. Returns the stored item, whose
+    /// tracking code the UI shows at once. With `draft.hide_text`, the text is blanked on this
+    /// phone once the server has accepted the item ([`Outbox::settle`]).
     pub fn submit(
         &self,
         draft: Draft,
@@ -261,12 +274,16 @@ impl Outbox {
         app_version: &str,
         now: DateTime<Utc>,
     ) -> Result<OutboxItem, SubmitError> {
-        let hide_text = draft.hide_text;
-        let submission = draft.into_submission(app_version, now);
+        let submission = draft.to_submission(app_version, now);
         submission
             .validate(directory, cambodia_today(now))
             .map_err(SubmitError::Invalid)?;
-        self.store(&submission, hide_text)?;
+        let contents: Vec<&[u8]> = draft
+            .attachments
+            .iter()
+            .map(|attachment| attachment.bytes.as_slice())
+            .collect();
+        self.store(&submission, draft.hide_text, &contents)?;
         Ok(self
             .get(submission.id)?
             .ok_or_else(|| OutboxError::CorruptRow {
@@ -275,16 +292,27 @@ impl Outbox {
             })?)
     }
 
-    /// Stores an already built submission, durably, as `queued`.
+    /// Stores an already built submission, durably, as `queued`. One that declares
+    /// attachments is refused ([`OutboxError::AttachmentContentMissing`]): their content comes
+    /// with a [`Draft`] through [`Outbox::submit`].
     pub fn enqueue(&self, submission: &Submission) -> Result<TrackingCode, OutboxError> {
-        self.store(submission, false)
+        self.store(submission, false, &[])
     }
 
-    fn store(&self, submission: &Submission, hide_text: bool) -> Result<TrackingCode, OutboxError> {
+    /// Inserts the submission and its attachments' rows in one IMMEDIATE transaction, after
+    /// writing and fsyncing the files (under the write lock, so the open's sweep never sees a
+    /// file whose row is about to commit).
+    fn store(
+        &self,
+        submission: &Submission,
+        hide_text: bool,
+        contents: &[&[u8]],
+    ) -> Result<TrackingCode, OutboxError> {
         let body = serde_json::to_string(submission).expect("a submission always serialises");
         let code = submission.tracking_code();
-        let conn = self.conn();
-        let inserted = conn.execute(
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let inserted = tx.execute(
             "INSERT INTO submissions (id, tracking_code, kind, place, body, body_bytes, created_at, state, hide_text)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8)
              ON CONFLICT (id) DO NOTHING",
@@ -301,6 +329,11 @@ impl Outbox {
         )?;
         if inserted == 0 {
             return Err(OutboxError::DuplicateId(submission.id));
+        }
+        let files = self.store_attachments(&tx, submission, contents)?;
+        if let Err(error) = tx.commit() {
+            self.forget_files(&files);
+            return Err(error.into());
         }
         Ok(code)
     }
@@ -384,6 +417,14 @@ impl Outbox {
             [],
             |r| r.get(0),
         )?;
+        counts.attachments_pending = conn.query_row(
+            &format!(
+                "SELECT count(*) FROM attachments a JOIN submissions s ON s.id = a.submission_id
+                 WHERE a.state IN {PENDING} AND s.state NOT IN ('rejected', 'conflict')"
+            ),
+            [],
+            |r| r.get(0),
+        )?;
         counts.unread = conn.query_row(
             "SELECT count(DISTINCT r.submission_id) FROM replies r
              JOIN submissions s ON s.id = r.submission_id WHERE r.seq > s.seen_seq",
@@ -424,8 +465,9 @@ impl Outbox {
         self.release_in::<Submissions>(ids, error, next_attempt_at)
     }
 
-    /// The earliest time (Unix ms) a pending row, or a pending action that could be claimed
-    /// (its submission accepted, no earlier action of its case pending), is due, if any.
+    /// The earliest time (Unix ms) a pending row, a pending action that could be claimed
+    /// (its submission accepted, no earlier action of its case pending), or an upload of an
+    /// accepted submission is due, if any.
     pub fn next_due_at(&self) -> Result<Option<i64>, OutboxError> {
         let conn = self.conn();
         Ok(conn.query_row(
@@ -438,6 +480,10 @@ impl Outbox {
                    AND NOT EXISTS (SELECT 1 FROM citizen_actions b
                        WHERE b.submission_id = a.submission_id AND b.state IN ('queued', 'sending')
                          AND (b.created_at, b.rowid) < (a.created_at, a.rowid))
+                 UNION ALL
+                 SELECT min(u.next_attempt_at) FROM attachments u
+                     JOIN submissions s ON s.id = u.submission_id
+                 WHERE u.state = 'queued' AND s.state = 'accepted'
              )",
             [],
             |r| r.get(0),
@@ -514,16 +560,26 @@ impl Outbox {
     }
 
     /// Deletes this phone's copy of every submission the server has answered for, with its
-    /// replies and the citizen's actions. Pending rows, and submissions with a pending action,
-    /// are kept: they have not reached anyone yet.
+    /// replies, the citizen's actions, and its attachments' rows and files. Pending rows, and
+    /// accepted submissions with a pending action or attachment, are kept: they have not
+    /// reached anyone yet. The files go after the rows' commit (what a killed app leaves is
+    /// removed at the next open).
     pub fn delete_settled(&self) -> Result<usize, OutboxError> {
-        let conn = self.conn();
-        Ok(conn.execute(
-            "DELETE FROM submissions WHERE state IN ('accepted', 'rejected', 'conflict')
-                 AND NOT EXISTS (SELECT 1 FROM citizen_actions a
-                     WHERE a.submission_id = submissions.id AND a.state IN ('queued', 'sending'))",
-            [],
-        )?)
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let settled = format!(
+            "state IN ('accepted', 'rejected', 'conflict')
+             AND NOT EXISTS (SELECT 1 FROM citizen_actions a
+                 WHERE a.submission_id = submissions.id AND a.state IN {PENDING})
+             AND NOT (state = 'accepted' AND EXISTS (SELECT 1 FROM attachments u
+                 WHERE u.submission_id = submissions.id AND u.state IN {PENDING}))"
+        );
+        let files = files_of(&tx, &settled)?;
+        let deleted = tx.execute(&format!("DELETE FROM submissions WHERE {settled}"), [])?;
+        tx.commit()?;
+        drop(conn);
+        self.forget_files(&files);
+        Ok(deleted)
     }
 
     /// A setting of this device (language, first run done, recent places…), if set.
@@ -737,6 +793,7 @@ impl RawRow {
             replies,
             hide_text: self.hide_text,
             text_hidden: self.text_hidden,
+            attachments: attachments_of(conn, &self.id)?,
         })
     }
 }

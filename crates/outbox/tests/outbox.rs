@@ -25,6 +25,7 @@ fn draft(text: &str) -> Draft {
         profile: None,
         locale: Lang::Km,
         hide_text: false,
+        attachments: Vec::new(),
     }
 }
 

@@ -1,19 +1,25 @@
 //! The engine itself: one push at a time (submissions, then the citizen's answers and
-//! ratings), a background loop, and a status channel for the UI. One push loop serves every
+//! ratings, then the uploads of photos and voice notes), a background loop, and a status
+//! channel for the UI. One push loop serves every
 //! queue of the outbox; what differs per queue (the request, what the answer settles) is its
 //! [`Pushed`] implementation.
 
 use chrono::Utc;
 use flate2::{write::GzEncoder, Compression};
 use ourvoice_outbox::{
-    ActionBody, ActionSettlement, Actions, Claimed, ClaimedAction, Counts, Outbox, OutboxError,
-    Queue, Settlement, Submissions,
+    ActionBody, ActionSettlement, Actions, Claimed, ClaimedAction, ClaimedUpload, Counts, Outbox,
+    OutboxError, Queue, Settlement, Submissions, UploadSettlement, Uploads,
 };
+use ourvoice_protocol::attachments::{SECRET_AUTH_SCHEME, UPLOAD_OFFSET_HEADER};
 use ourvoice_protocol::{
-    ApiError, CaseActionResponse, CitizenAnswerRequest, ItemOutcome, OfficeContacts, RatingRequest,
+    attachment_path, ApiError, AttachmentRefusal, AttachmentState, AttachmentStatus,
+    CaseActionResponse, CitizenAnswerRequest, ItemOutcome, OfficeContacts, RatingRequest,
     SubmitBatchResponse, UpdatesRequest, UpdatesResponse, MAX_BATCH_ITEMS, MAX_UPDATE_ITEMS,
+    UPLOAD_PIECE_BYTES,
 };
-use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, RETRY_AFTER};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, RETRY_AFTER,
+};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -105,6 +111,13 @@ pub struct SyncReport {
     pub actions_sent: usize,
     /// The citizen's answers and ratings the server refused for good.
     pub actions_refused: usize,
+    /// Photos and voice notes the server received whole this round.
+    pub uploads_received: usize,
+    /// Photos and voice notes refused for good this round (by the server, or damaged on the
+    /// phone).
+    pub uploads_refused: usize,
+    /// Bytes of attachments sent this round (pieces' bodies only).
+    pub upload_bytes: u64,
     pub updates: usize,
     pub error: Option<SyncError>,
 }
@@ -280,6 +293,49 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().expect("writing to memory")
 }
 
+/// Sends one upload request (a piece, or the status question) and reads the status it
+/// answers: 2xx, or 409 (the piece did not start where the server's copy ends: the status says
+/// where it does). 429 and 503 are busy, other 5xx failed, anything else refused.
+async fn upload_answer(request: reqwest::RequestBuilder) -> Result<AttachmentStatus, SyncError> {
+    let response = request.send().await.map_err(SyncError::from_reqwest)?;
+    let status = response.status().as_u16();
+    match status {
+        200..=299 | 409 => {
+            let bytes = response.bytes().await.map_err(SyncError::from_reqwest)?;
+            serde_json::from_slice(&bytes).map_err(|e| SyncError::BadAnswer(e.to_string()))
+        }
+        _ => Err(error_of(response).await),
+    }
+}
+
+/// The error a non-success answer stands for.
+async fn error_of(response: reqwest::Response) -> SyncError {
+    let status = response.status().as_u16();
+    match status {
+        429 | 503 => {
+            let retry_after = response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+                .map(Duration::from_secs);
+            SyncError::Busy {
+                status,
+                retry_after,
+            }
+        }
+        500..=599 => SyncError::ServerFailed { status },
+        _ => {
+            let code = response
+                .json::<ApiError>()
+                .await
+                .map(|e| e.error)
+                .unwrap_or_else(|_| "unknown".into());
+            SyncError::Refused { status, code }
+        }
+    }
+}
+
 impl SyncEngine {
     pub fn new(outbox: Arc<Outbox>, config: SyncConfig) -> Result<SyncEngine, SyncError> {
         let http = reqwest::Client::builder()
@@ -346,8 +402,9 @@ impl SyncEngine {
         self.kick.notify_one();
     }
 
-    /// One full round: send every due submission, then every due answer and rating (everything
-    /// pending when `force`), then pull updates.
+    /// One full round: send every due submission, then every due answer and rating, then
+    /// every due photo and voice note of accepted submissions (everything pending when
+    /// `force`), then pull updates.
     pub async fn sync_now(&self, force: bool) -> SyncReport {
         let mut report = SyncReport::default();
         {
@@ -358,6 +415,9 @@ impl SyncEngine {
                 if report.error.is_none() {
                     self.push_queue::<Actions>(force, &mut progress, &mut report)
                         .await;
+                }
+                if report.error.is_none() {
+                    self.push_uploads(force, &mut progress, &mut report).await;
                 }
             }
         }
@@ -529,6 +589,137 @@ impl SyncEngine {
         }
     }
 
+    /// Sends every due upload, one attachment at a time, until none is due or a request
+    /// fails: the attachment whose request failed goes back with backoff, and the round ends.
+    async fn push_uploads(&self, force: bool, progress: &mut Progress, report: &mut SyncReport) {
+        loop {
+            let upload = match self
+                .outbox
+                .claim_in::<Uploads>(now_ms(), 1, usize::MAX, force)
+            {
+                Ok(mut claimed) => match claimed.pop() {
+                    Some(upload) => upload,
+                    None => break,
+                },
+                Err(error) => {
+                    report.error = Some(error.into());
+                    break;
+                }
+            };
+            let Progress { done, total } = *progress;
+            let total = total.max(done + 1);
+            self.status
+                .send_modify(|s| s.phase = SyncPhase::Sending { done, total });
+            self.refresh();
+            let settled = match self.outbox.upload_content(&upload, now_ms()) {
+                Ok(Some(content)) => self.upload(&upload, &content, report).await,
+                Ok(None) => Ok(None),
+                Err(error) => Err(SyncError::from(error)),
+            }
+            .and_then(|settlement| {
+                let Some(settlement) = settlement else {
+                    report.uploads_refused += 1;
+                    return Ok(());
+                };
+                match settlement {
+                    UploadSettlement::Received { .. } => report.uploads_received += 1,
+                    _ => report.uploads_refused += 1,
+                }
+                self.outbox
+                    .settle_in::<Uploads>(&[(upload.id, settlement)], now_ms())?;
+                Ok(())
+            });
+            match settled {
+                Ok(()) => {
+                    progress.done += 1;
+                    self.refresh();
+                }
+                Err(error) => {
+                    report.failed += 1;
+                    if let Err(e) = self.release::<Uploads>(&[upload.id], &error) {
+                        tracing::warn!(error = %e, "could not put a failed upload back");
+                    }
+                    report.error = Some(error);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Uploads one attachment from where the server's copy ends, a piece
+    /// ([`UPLOAD_PIECE_BYTES`]) at a time, recording every count the server answers; asks the
+    /// server first when it may hold bytes this phone does not know of. How it ended (received
+    /// or refused for good), or the error that interrupted it.
+    async fn upload(
+        &self,
+        upload: &ClaimedUpload,
+        content: &[u8],
+        report: &mut SyncReport,
+    ) -> Result<Option<UploadSettlement>, SyncError> {
+        let url = format!(
+            "{}{}",
+            self.server_url(),
+            attachment_path(&upload.submission_id, &upload.id)
+        );
+        let authorization = format!("{SECRET_AUTH_SCHEME} {}", upload.secret.expose());
+        let size = content.len() as u64;
+        // Where the server's copy ends, when this phone knows it: never contacted, nothing.
+        let mut known = (!upload.contacted).then_some(0u64);
+        loop {
+            let status = match known {
+                None => {
+                    let request = self.http.get(&url).header(AUTHORIZATION, &authorization);
+                    upload_answer(request).await?
+                }
+                Some(offset) => {
+                    if !upload.contacted && offset == 0 {
+                        self.outbox.mark_upload_contacted(upload.id)?;
+                    }
+                    let start = offset as usize;
+                    let end = (start + UPLOAD_PIECE_BYTES).min(content.len());
+                    let piece = content[start..end].to_vec();
+                    report.upload_bytes += piece.len() as u64;
+                    let request = self
+                        .http
+                        .put(&url)
+                        .header(AUTHORIZATION, &authorization)
+                        .header(UPLOAD_OFFSET_HEADER, offset)
+                        .header(CONTENT_TYPE, "application/octet-stream")
+                        .body(piece);
+                    upload_answer(request).await?
+                }
+            };
+            if status.id != upload.id || status.bytes != size || status.received > size {
+                return Err(SyncError::BadAnswer(
+                    "the upload's status is not this attachment's".into(),
+                ));
+            }
+            self.outbox.record_upload(upload.id, status.received)?;
+            self.refresh();
+            match status.state {
+                AttachmentState::Received if status.received == size => {
+                    return Ok(Some(UploadSettlement::Received {
+                        received: status.received,
+                    }))
+                }
+                AttachmentState::Refused => {
+                    return Ok(Some(UploadSettlement::Refused {
+                        refusal: status.refusal.unwrap_or(AttachmentRefusal::Mismatch),
+                        received: status.received,
+                    }))
+                }
+                AttachmentState::Uploading if status.received < size => {
+                    known = Some(status.received);
+                }
+                _ => {
+                    return Err(SyncError::BadAnswer(
+                        "the upload's status does not add up".into(),
+                    ))
+                }
+            }
+        }
+    }
+
     /// Puts items whose request failed back in their queue, due after the backoff (or the
     /// server's `Retry-After`, if longer).
     fn release<Q: Queue>(&self, ids: &[Uuid], error: &SyncError) -> Result<(), SyncError> {
@@ -563,33 +754,12 @@ impl SyncEngine {
             .send()
             .await
             .map_err(SyncError::from_reqwest)?;
-        let status = response.status().as_u16();
-        match status {
+        match response.status().as_u16() {
             200 => {
                 let bytes = response.bytes().await.map_err(SyncError::from_reqwest)?;
                 serde_json::from_slice(&bytes).map_err(|e| SyncError::BadAnswer(e.to_string()))
             }
-            429 | 503 => {
-                let retry_after = response
-                    .headers()
-                    .get(RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse::<u64>().ok())
-                    .map(Duration::from_secs);
-                Err(SyncError::Busy {
-                    status,
-                    retry_after,
-                })
-            }
-            500..=599 => Err(SyncError::ServerFailed { status }),
-            _ => {
-                let code = response
-                    .json::<ApiError>()
-                    .await
-                    .map(|e| e.error)
-                    .unwrap_or_else(|_| "unknown".into());
-                Err(SyncError::Refused { status, code })
-            }
+            _ => Err(error_of(response).await),
         }
     }
 

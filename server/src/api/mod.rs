@@ -5,6 +5,7 @@
 //! into typed structures), which enforces the route's body limit after gzip decompression and
 //! answers malformed input with a 4xx naming the problem.
 
+mod attachments;
 mod citizen;
 mod directory;
 mod health;
@@ -31,7 +32,12 @@ pub fn router(max_body_bytes: usize) -> Router<Arc<AppState>> {
             citizen::router(),
             limits::CITIZEN_ACTION_BODY_BYTES,
         ))
-        .merge(body_limit(directory::router(), limits::NO_BODY_BYTES));
+        .merge(body_limit(directory::router(), limits::NO_BODY_BYTES))
+        // Pieces of uploads, never whole files (the `GET` of the same path takes no body).
+        .merge(body_limit(
+            attachments::router(),
+            limits::UPLOAD_PIECE_BYTES,
+        ));
     Router::new()
         .nest("/api/v1", api)
         .merge(body_limit(health::router(), limits::NO_BODY_BYTES))

@@ -394,6 +394,7 @@ fn line_row(
 #[serde(default)]
 pub struct ItemQuery {
     contact: Option<String>,
+    attachments: Option<String>,
     province: Option<String>,
     done: Option<String>,
     moved_to: Option<String>,
@@ -509,6 +510,11 @@ pub async fn item(
     let number = item_number(&number)?;
     let show_contact = query.contact.as_deref() == Some("1");
     let (detail, events, holidays) = load_item(&state, &scope, number).await?;
+    let attachments = state
+        .store
+        .read(move |sql| crate::store::attachments::of_case(sql, number))
+        .await?;
+    let show_attachments = query.attachments.as_deref() == Some("1");
     let contact = if show_contact && detail.line.privacy == PrivacyMode::Confidential {
         let (scope, account_id) = (scope.clone(), signed.session.account.id);
         let now = state.store.clock().now();
@@ -526,7 +532,8 @@ pub async fn item(
     );
     let body = html! {
         (confirmation(&state, &tr, done_from(&query.done, &query.moved_to), Some(detail.line.status)))
-        (item_body(&state, &signed, (&detail, &events, &holidays), contact, &province))
+        (item_body(&state, &signed, (&detail, &events, &holidays), contact, &province,
+            super::attachments::section(&tr, &detail.line, &attachments, show_attachments)))
     };
     let title = tr.a(
         "item-title",
@@ -570,6 +577,7 @@ fn item_body(
     (detail, events, holidays): (&CaseDetail, &[EventLine], &BTreeSet<NaiveDate>),
     contact: Option<inbox::Contact>,
     province: &str,
+    attachments: Markup,
 ) -> Markup {
     let tr = signed.tr;
     let line = &detail.line;
@@ -593,6 +601,7 @@ fn item_body(
                 table { (evaluation_rows(&tr, &evaluation)) }
             }
         }
+        (attachments)
         div class="card" {
             h2 { (tr.h("item-contact")) }
             (contact_details(&tr, line, contact))

@@ -18,6 +18,7 @@
 
 mod account;
 mod admin;
+mod attachments;
 pub mod auth;
 mod cases;
 pub mod html;
@@ -105,6 +106,14 @@ pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/console/inbox", get(cases::inbox))
         .route("/console/export.csv", get(cases::export))
         .route("/console/items/{number}", get(cases::item))
+        .route(
+            "/console/items/{number}/attachments/{id}",
+            get(attachments::whole),
+        )
+        .route(
+            "/console/items/{number}/attachments/{id}/thumbnail",
+            get(attachments::thumbnail),
+        )
         .route("/console/items/{number}/reply", post(cases::reply))
         .route("/console/items/{number}/state", post(cases::change_state))
         .route("/console/items/{number}/transfer", post(cases::transfer))
@@ -153,14 +162,17 @@ async fn security_headers(State(state): State<Arc<AppState>>, mut response: Resp
     for (name, value) in [
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (header::CACHE_CONTROL, "no-store"),
     ] {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    // Never stored by a cache; a page may say more (an attachment: `private, no-store`).
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }

@@ -13,7 +13,11 @@
 //! the location a client gave appear only for a request whose citizen chose to publish its text
 //! (`attribute[publish_description]=true`, refused for complaints about office staff,
 //! confidential requests and evaluations); contact details never. Errors are
-//! `[{code, description}]` (or `<errors>`) with 400, 403 or 404.
+//! `[{code, description}]` (or `<errors>`) with 400, 403 or 404. A request's `media_url` is
+//! given only for a request whose text is public and that has a received photo, and points at
+//! `/open311/v2/media/{number}/{photo}.jpg`, which serves the checked copy of that one photo
+//! (re-encoded on arrival, no metadata) and nothing else; a `media_url` in a new request is
+//! refused (the server does not fetch what others host).
 
 mod format;
 
@@ -55,6 +59,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/open311/v2/services/{file}", get(service_definition))
         .route("/open311/v2/requests/{file}", get(one_request))
         .route("/open311/v2/tokens/{file}", get(token))
+        .route("/open311/v2/media/{number}/{file}", get(media))
 }
 
 /// An Open311 error answer.
@@ -465,8 +470,62 @@ fn request_json(directory: &Directory, row: &RequestRow) -> Value {
         "zipcode": "",
         "lat": number(&row.latitude),
         "long": number(&row.longitude),
-        "media_url": "",
+        "media_url": row
+            .photo
+            .map(|photo| format!("/open311/v2/media/{}/{photo}.jpg", row.number))
+            .unwrap_or_default(),
     })
+}
+
+/// `GET media/{number}/{photo}.jpg`: the checked copy of a published request's photo; 404 for
+/// anything else (a request whose text is not public, a photo not received, a voice note).
+async fn media(
+    State(state): State<Arc<AppState>>,
+    Path((number, file)): Path<(String, String)>,
+) -> Response {
+    let not_found = || {
+        answer(
+            Format::Json,
+            Err(fail(StatusCode::NOT_FOUND, "no such published photo")),
+        )
+    };
+    let (Ok(number), Some(Ok(photo))) = (
+        number.parse::<i64>(),
+        file.strip_suffix(".jpg").map(uuid::Uuid::parse_str),
+    ) else {
+        return not_found();
+    };
+    let found = state
+        .store
+        .read(move |sql| crate::store::attachments::published_photo(sql, number, &photo))
+        .await;
+    let kept = match found {
+        Ok(Some(kept)) => kept,
+        Ok(None) => return not_found(),
+        Err(error) => return answer(Format::Json, Err(unavailable(error))),
+    };
+    let (Some(key), Some(objects)) = (kept.object_key.clone(), state.objects.clone()) else {
+        return not_found();
+    };
+    match objects.get(&key).await {
+        Ok(bytes) => {
+            let mut response = crate::served::kept_copy(
+                bytes,
+                ourvoice_protocol::MediaType::Jpeg,
+                &crate::served::file_name(number, &kept, ourvoice_protocol::MediaType::Jpeg, false),
+                "public, max-age=300",
+            );
+            response.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                header::HeaderValue::from_static("default-src 'none'; sandbox"),
+            );
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, "a published photo could not be read");
+            not_found()
+        }
+    }
 }
 
 async fn one_request(State(state): State<Arc<AppState>>, Path(file): Path<String>) -> Response {
@@ -612,6 +671,15 @@ async fn create_request(
 ) -> Result<Value, Failure> {
     let fields = read_form(headers, body)?;
     check_api_key(state, &fields).await?;
+    if fields
+        .get("media_url")
+        .is_some_and(|url| !url.trim().is_empty())
+    {
+        return Err(fail(
+            StatusCode::BAD_REQUEST,
+            "media_url is not taken: this server does not fetch photos from other sites; send the request without it",
+        ));
+    }
     let (submission, location) = submission_from_form(state, &fields)?;
     let outcome = store_request(state, submission, location).await?;
     match outcome {

@@ -188,6 +188,19 @@ fn write_in_order(
             ),
             &event_params,
         )?;
+        // The attachments each new case declared, uploading with nothing received yet (a
+        // repeat of a stored case inserts nothing: it has no new number).
+        let declared: Vec<(i64, &ourvoice_protocol::AttachmentDeclaration)> = numbers
+            .iter()
+            .flat_map(|(index, number)| {
+                chunk[*index]
+                    .submission
+                    .attachments
+                    .iter()
+                    .map(move |attachment| (*number, attachment))
+            })
+            .collect();
+        super::attachments::insert_declared(sql, &declared, &received_at)?;
         let mut seqs = Vec::with_capacity(events.len() * 2);
         for row in &events {
             seqs.extend([Val::Int(row.int(0)?), Val::Int(row.int(1)?)]);

@@ -10,6 +10,7 @@
 //! at most once; the same id with the same body digest gets the original answer.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod case_actions;

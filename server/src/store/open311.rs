@@ -100,6 +100,8 @@ pub struct RequestRow {
     pub address_string: Option<String>,
     /// The newest public reply of the office; `None` unless `public_text`.
     pub status_note: Option<String>,
+    /// The first received photo; `None` unless `public_text`.
+    pub photo: Option<uuid::Uuid>,
 }
 
 /// The closed statuses, as an SQL list.
@@ -152,7 +154,7 @@ pub fn requests(sql: &mut dyn Sql, filter: &Filter) -> Result<Vec<RequestRow>, S
         conditions.join(" AND ")
     };
     let limit = next(Val::Int(filter.limit), &mut params);
-    select(
+    let mut rows: Vec<RequestRow> = select(
         sql,
         &format!(
             "FROM cases c LEFT JOIN open311_locations l ON l.case_number = c.number
@@ -161,7 +163,19 @@ pub fn requests(sql: &mut dyn Sql, filter: &Filter) -> Result<Vec<RequestRow>, S
              LIMIT {limit}"
         ),
         &params,
-    )
+    )?;
+    let public: Vec<i64> = rows
+        .iter()
+        .filter(|row| row.public_text)
+        .map(|row| row.number)
+        .collect();
+    if !public.is_empty() {
+        let photos = super::attachments::first_photos(sql, &public)?;
+        for row in &mut rows {
+            row.photo = photos.get(&row.number).copied();
+        }
+    }
+    Ok(rows)
 }
 
 impl FromRow for RequestRow {
@@ -200,6 +214,7 @@ impl FromRow for RequestRow {
             longitude: public(row.opt_text("longitude")?),
             address_string: public(row.opt_text("address_string")?),
             status_note: public(row.opt_text("status_note")?),
+            photo: None,
         })
     }
 }

@@ -288,7 +288,7 @@ pub enum Dialect {
 
 /// Each migration, in order; version `n` is `MIGRATIONS[n - 1]`. Tokens: `{pk}` an
 /// auto-numbered 64-bit primary key, `{int}` a 64-bit integer.
-pub const MIGRATIONS: [&str; 8] = [
+pub const MIGRATIONS: [&str; 9] = [
     // 1: the spine: cases and their events.
     "
 CREATE TABLE cases (
@@ -498,6 +498,37 @@ CREATE TABLE retention_runs (
     at TEXT NOT NULL,
     closed_before TEXT NOT NULL,
     erased {int} NOT NULL
+);
+",
+    // 9: photos and voice notes: each declared attachment of a case (what the phone said it
+    // will send, how many bytes arrived, where it stands, and once received where the checked
+    // copy and its thumbnail are kept), and the pieces that arrived so far, each one object.
+    "
+CREATE TABLE attachments (
+    number {pk},
+    id TEXT NOT NULL,
+    case_number {int} NOT NULL REFERENCES cases (number),
+    kind TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    bytes {int} NOT NULL,
+    sha256 TEXT NOT NULL,
+    received {int} NOT NULL DEFAULT 0,
+    state TEXT NOT NULL,
+    refusal TEXT,
+    object_key TEXT,
+    stored_type TEXT,
+    thumbnail_key TEXT,
+    stored_bytes {int},
+    created_at TEXT NOT NULL,
+    received_at TEXT,
+    UNIQUE (case_number, id)
+);
+CREATE TABLE attachment_pieces (
+    attachment {int} NOT NULL REFERENCES attachments (number),
+    start {int} NOT NULL,
+    length {int} NOT NULL,
+    object_key TEXT NOT NULL,
+    PRIMARY KEY (attachment, start)
 );
 ",
 ];

@@ -15,6 +15,7 @@ mod setup;
 
 mod accounts;
 mod administration;
+mod attachments;
 mod authorization;
 mod busy;
 mod cases;
