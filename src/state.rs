@@ -11,7 +11,7 @@
 
 use chrono::NaiveDate;
 use dioxus::prelude::*;
-use ourvoice_outbox::{Draft, OutboxError};
+use ourvoice_outbox::{Draft, DraftAttachment, OutboxError};
 use ourvoice_protocol::{
     AgeBand, Criteria, Disability, Evaluation, Gender, Kind, Privacy, RespondentProfile,
     ValidationError,
@@ -200,7 +200,15 @@ impl FormState {
             profile: (profile != RespondentProfile::default()).then_some(profile),
             locale: lang,
             hide_text: self.hides_text(),
-            attachments: Vec::new(),
+            attachments: self
+                .photos
+                .iter()
+                .chain(&self.voice)
+                .map(|evidence| DraftAttachment {
+                    media_type: evidence.media_type,
+                    bytes: evidence.bytes.as_ref().clone(),
+                })
+                .collect(),
         })
     }
 }

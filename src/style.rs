@@ -67,6 +67,14 @@ p { margin: 0; overflow-wrap: anywhere; }
 .evidence-recording { display: flex; align-items: center; gap: .6rem; font-weight: 700; color: var(--error); }
 .recording-dot { width: .9rem; height: .9rem; border-radius: 50%; background: var(--error); flex: none; }
 audio { width: 100%; min-height: 3rem; }
+.attachment-list { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: .75rem; }
+.attachment { display: flex; gap: .75rem; align-items: flex-start; flex-wrap: wrap; }
+.attachment img { width: 5rem; height: 5rem; object-fit: cover; border-radius: .6rem; border: 1px solid var(--line); flex: none; }
+.attachment audio { flex: 1 1 100%; }
+.attachment .grow { flex: 1 1 8rem; min-width: 0; }
+.attachment progress { width: 100%; height: .75rem; }
+.attachment-state.received { color: var(--ok); font-weight: 600; }
+.attachment-state.refused { color: var(--error); font-weight: 600; }
 details.fold > summary { min-height: 3rem; display: flex; align-items: center; gap: .5rem; font-weight: 700; cursor: pointer;
   list-style: none; color: var(--brand-dark); }
 details.fold > summary::-webkit-details-marker { display: none; }

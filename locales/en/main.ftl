@@ -355,3 +355,15 @@ evidence-error-microphone = The microphone cannot be used. Allow it in your phon
 evidence-error-no-recorder = This phone cannot record a voice message here. Please write instead.
 review-photos-public = Everyone can also see your photos. Only the office hears your voice message.
 review-evidence-private = Only the offices that handle it see your photos and hear your voice message.
+
+## An item's photos and voice message, on its page
+attachment-photo = Photo { $n } of { $total }
+attachment-voice = Voice message
+attachment-percent = { $percent } %
+attachment-waiting = Waiting to send
+attachment-sending = Sending…
+attachment-received = Received by the office
+attachment-refused = Could not be sent.
+attachment-refusal-mismatch = It was damaged on the way or on this phone.
+attachment-refusal-not_media = It is not a photo or voice message the office can take.
+attachment-refusal-too_large = It is too large or too long.

@@ -355,3 +355,15 @@ evidence-error-microphone = មិនអាចប្រើមីក្រូហ�
 evidence-error-no-recorder = ទូរស័ព្ទនេះមិនអាចថតសារសំឡេងនៅទីនេះបានទេ។ សូមសរសេរជំនួសវិញ។
 review-photos-public = អ្នកណាក៏អាចមើលរូបថតរបស់អ្នកបានដែរ។ មានតែការិយាល័យទេ ដែលស្តាប់សារសំឡេងរបស់អ្នក។
 review-evidence-private = មានតែការិយាល័យដែលដោះស្រាយរឿងនេះទេ ដែលមើលរូបថត និងស្តាប់សារសំឡេងរបស់អ្នក។
+
+## An item's photos and voice message, on its page
+attachment-photo = រូបថតទី { $n } ក្នុងចំណោម { $total }
+attachment-voice = សារសំឡេង
+attachment-percent = { $percent }%
+attachment-waiting = រង់ចាំផ្ញើ
+attachment-sending = កំពុងផ្ញើ…
+attachment-received = ការិយាល័យបានទទួលហើយ
+attachment-refused = មិនអាចផ្ញើបានទេ។
+attachment-refusal-mismatch = វាខូចនៅតាមផ្លូវ ឬនៅលើទូរស័ព្ទនេះ។
+attachment-refusal-not_media = វាមិនមែនជារូបថត ឬសារសំឡេងដែលការិយាល័យអាចទទួលបានទេ។
+attachment-refusal-too_large = វាធំពេក ឬវែងពេក។

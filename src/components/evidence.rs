@@ -2,7 +2,8 @@
 //! choose one (gallery) and record a voice note (up to two minutes), each prepared on the phone
 //! before it is shown (upright, at most 1600 px, no metadata; the voice note checked and
 //! stripped), with a way to remove each and to record again; on review, exactly what will be
-//! sent.
+//! sent; on an item's page, each one with where it stands ("Photo 2 of 3 — 45 %", waiting,
+//! sending, received by the office, or why it could not be sent).
 //!
 //! Guarantees: what the form shows and plays is what will be sent (the bytes the phone's
 //! processing returned, as a `data:` URI); a file that cannot be sent is refused with a message
@@ -13,11 +14,13 @@
 use base64::Engine;
 use dioxus::prelude::*;
 use ourvoice_media::{prepare_photo, prepare_voice, MediaError};
-use ourvoice_protocol::{MAX_PHOTOS, MAX_VOICE_SECONDS};
+use ourvoice_outbox::{AttachmentProgress, StoredAttachment};
+use ourvoice_protocol::{AttachmentKind, Code, MAX_PHOTOS, MAX_VOICE_SECONDS};
+use uuid::Uuid;
 
 use super::Icon;
 use crate::i18n::{Arg, Tr};
-use crate::state::{use_ui, Evidence};
+use crate::state::{use_device, use_ui, Evidence};
 
 /// The largest file the phone reads for a photo (a camera's full-size picture is far smaller).
 const MAX_PICKED_BYTES: u64 = 40 * 1024 * 1024;
@@ -293,6 +296,97 @@ pub fn EvidenceReview() -> Element {
             }
             if let Some(note) = voice {
                 audio { id: "review-voice", controls: true, src: "{note.data_uri}", "aria-label": tr.t("evidence-voice-play") }
+            }
+        }
+    }
+}
+
+/// The words for where an attachment stands, and the class of its pill.
+fn progress_words(tr: &Tr, state: &AttachmentProgress) -> (String, &'static str) {
+    match state {
+        AttachmentProgress::Waiting => (tr.t("attachment-waiting"), "waiting"),
+        AttachmentProgress::Sending => (tr.t("attachment-sending"), "sending"),
+        AttachmentProgress::Received => (tr.t("attachment-received"), "received"),
+        AttachmentProgress::Refused(refusal) => (
+            format!(
+                "{} {}",
+                tr.t("attachment-refused"),
+                tr.t(&refusal.fluent_key())
+            ),
+            "refused",
+        ),
+    }
+}
+
+/// An item's photos and voice note as stored on this phone, each with where its upload stands.
+/// The pictures and the recording are read once from the phone's copy (checked against their
+/// SHA-256); the progress moves with every snapshot of the outbox.
+#[component]
+pub fn AttachmentsProgress(attachments: Vec<StoredAttachment>) -> Element {
+    let ui = use_ui();
+    let tr = Tr::new((ui.lang)());
+    let device = use_device();
+    let ids: Vec<Uuid> = attachments.iter().map(|attachment| attachment.id).collect();
+    let contents = use_resource(move || {
+        let device = device.clone();
+        let ids = ids.clone();
+        async move {
+            let Ok(device) = &device.0 else {
+                return Vec::new();
+            };
+            ids.iter()
+                .map(|id| {
+                    let bytes = device.outbox.attachment_content(*id).ok()?;
+                    Some(base64::engine::general_purpose::STANDARD.encode(bytes))
+                })
+                .collect::<Vec<_>>()
+        }
+    });
+    let contents = contents.read().clone().unwrap_or_default();
+    let photos = attachments
+        .iter()
+        .filter(|attachment| attachment.kind == AttachmentKind::Photo)
+        .count();
+    rsx! {
+        section { class: "card", id: "attachments",
+            h3 { {tr.t("evidence-title")} }
+            ul { class: "attachment-list",
+                for (index, attachment) in attachments.iter().enumerate() {
+                    {
+                        let (words, class) = progress_words(&tr, &attachment.state);
+                        let percent = (attachment.acknowledged.min(attachment.bytes) * 100)
+                            .checked_div(attachment.bytes)
+                            .unwrap_or(0);
+                        let moving = matches!(attachment.state, AttachmentProgress::Waiting | AttachmentProgress::Sending);
+                        let name = match attachment.kind {
+                            AttachmentKind::Photo => tr.t_args("attachment-photo", &[("n", Arg::Num(index as u64 + 1)), ("total", Arg::Num(photos as u64))]),
+                            AttachmentKind::Voice => tr.t("attachment-voice"),
+                        };
+                        let source = contents.get(index).cloned().flatten().map(|data| format!("data:{};base64,{data}", attachment.media_type.as_str()));
+                        let label = name.clone();
+                        rsx! {
+                            li { key: "{attachment.id}", class: "attachment", "data-attachment-state": class,
+                                if let Some(source) = source {
+                                    if attachment.kind == AttachmentKind::Photo {
+                                        img { src: "{source}", alt: "{label}" }
+                                    } else {
+                                        audio { controls: true, src: "{source}", "aria-label": "{label}" }
+                                    }
+                                }
+                                div { class: "grow",
+                                    strong { {name} }
+                                    if moving {
+                                        span { class: "muted", " — " {tr.t_args("attachment-percent", &[("percent", Arg::Num(percent))])} }
+                                    }
+                                    p { class: "attachment-state {class}", {words} }
+                                    if moving {
+                                        progress { max: "100", value: "{percent}", "aria-label": "{label}" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }

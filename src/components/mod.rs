@@ -20,7 +20,7 @@ pub use citizen_reply::{CitizenAction, CitizenReply};
 pub use contact::OfficeContact;
 pub use conversation::Conversation;
 pub use deadline::AnswerDeadline;
-pub use evidence::{EvidenceReview, EvidenceSection};
+pub use evidence::{AttachmentsProgress, EvidenceReview, EvidenceSection};
 pub use header::Header;
 pub use icons::{Icon, KindIcon};
 pub use pin_pad::PinPad;

@@ -1,6 +1,7 @@
 //! One submission: its tracking code (to copy, share or read out), where it stands, when the
 //! office should answer by and where it goes if it does not, how to reach the office, what was
-//! sent (or that its text is hidden on this phone), and one conversation with the office (its
+//! sent (or that its text is hidden on this phone), its photos and voice message with where each
+//! upload stands, and one conversation with the office (its
 //! questions and answers, the citizen's answers and ratings with where each stands), then what
 //! the citizen may send now.
 
@@ -12,8 +13,8 @@ use ourvoice_protocol::{CaseStatus, Privacy, ReplyKind};
 use uuid::Uuid;
 
 use crate::components::{
-    stored_item, use_stored, AnswerDeadline, CitizenAction, CitizenReply, Conversation, Header,
-    Icon, OfficeContact, StatePill, TrackingCodeBox,
+    stored_item, use_stored, AnswerDeadline, AttachmentsProgress, CitizenAction, CitizenReply,
+    Conversation, Header, Icon, OfficeContact, StatePill, TrackingCodeBox,
 };
 use crate::i18n::{Arg, Tr};
 use crate::state::use_ui;
@@ -127,6 +128,9 @@ pub fn DetailView(id: Uuid) -> Element {
                     dt { {tr.t("form-privacy")} }
                     dd { {privacy} }
                 }
+            }
+            if !item.attachments.is_empty() {
+                AttachmentsProgress { attachments: item.attachments.clone() }
             }
             match actions {
                 Some(actions) => rsx! { Conversation { replies: item.replies.clone(), actions } },
