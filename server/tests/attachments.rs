@@ -337,6 +337,35 @@ async fn uploads_in_pieces_are_received_and_stripped_on(db: TestDb) {
     let (stored_type, kept) = stored_copy(&db, &voice_declared.id);
     assert_eq!(stored_type, MediaType::Ogg.as_str());
     assert_eq!(kept, voice);
+
+    // The operator's metrics count the bytes and the ends, never what they are.
+    let metrics = phone
+        .http
+        .get(format!("{}/metrics", phone.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {metrics}"))
+    };
+    assert!(
+        value("ourvoice_attachment_bytes_received_total") >= (photo.len() + voice.len()) as f64
+    );
+    assert_eq!(
+        value("ourvoice_attachments_ended_total{state=\"received\"}"),
+        2.0
+    );
+    assert_eq!(
+        value("ourvoice_attachments_ended_total{state=\"refused\"}"),
+        0.0
+    );
+    assert!(!metrics.contains(&photo_declared.id.to_string()));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -562,4 +591,115 @@ fn the_exif_helper_makes_a_jpeg_that_still_decodes() {
     let photo = with_exif(&jpeg(32, 24));
     let decoded = image::load_from_memory(&photo).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (32, 24));
+}
+
+/// Reads what the servers kept in Garage, as any S3 client would.
+fn s3_reader(garage: &support::garage::Garage) -> object_store::aws::AmazonS3 {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    object_store::aws::AmazonS3Builder::new()
+        .with_endpoint(&garage.endpoint)
+        .with_bucket_name(&garage.bucket)
+        .with_region("garage")
+        .with_access_key_id(&garage.key_id)
+        .with_secret_access_key(&garage.secret)
+        .with_allow_http(true)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_servers_share_uploads_through_an_s3_store() {
+    use object_store::{path::Path, ObjectStore, ObjectStoreExt};
+    let garage = support::garage::Garage::start();
+    let db = TestDb::new(Engine::Postgres);
+    let args = garage.args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let a = ServerProcess::start_with_env(&db, "127.0.0.1:0", &args, &garage.env());
+    let b = ServerProcess::start_with_env(&db, "127.0.0.1:0", &args, &garage.env());
+    let (phone_a, phone_b) = (Phone::new(&a), Phone::new(&b));
+
+    let photo = with_exif(&jpeg(640, 480));
+    let mut submission = complaint("ផ្លូវខូច");
+    let declared = declare(AttachmentKind::Photo, MediaType::Jpeg, &photo);
+    submission.attachments = vec![declared.clone()];
+    phone_a.submit(&submission).await;
+
+    // Pieces to server A, then the rest to server B, which finds A's pieces in the store.
+    let half = photo.len() / 2;
+    let midway = phone_a
+        .upload(&submission, &declared.id, &photo[..half], 0, 8192)
+        .await;
+    assert_eq!(midway.received, half as u64);
+    assert_eq!(
+        phone_b.status(&submission, &declared.id).await.received,
+        half as u64
+    );
+    let last = photo.len() - 1000;
+    phone_b
+        .upload(&submission, &declared.id, &photo[..last], half, 8192)
+        .await;
+    // The last piece to B while both servers are asked how it stands: whichever finishes the
+    // upload first wins, and the other leaves nothing behind.
+    let (put, _, _, _) = tokio::join!(
+        phone_b.put(
+            &submission,
+            &declared.id,
+            submission.secret.expose(),
+            last as u64,
+            photo[last..].to_vec()
+        ),
+        phone_a.status(&submission, &declared.id),
+        phone_b.status(&submission, &declared.id),
+        phone_a.status(&submission, &declared.id),
+    );
+    assert_eq!(put.0, StatusCode::OK, "{}", put.1);
+    let done = phone_b.status(&submission, &declared.id).await;
+    assert_eq!(done.state, AttachmentState::Received, "{done:?}");
+    assert_eq!(
+        phone_a.status(&submission, &declared.id).await.state,
+        AttachmentState::Received
+    );
+
+    // The kept copy is in the bucket, without the EXIF block; no piece is left.
+    let s3 = s3_reader(&garage);
+    let key = db.query(
+        "SELECT object_key FROM attachments WHERE id = $1",
+        &[Val::from(declared.id.to_string())],
+    )[0]
+    .text(0)
+    .unwrap();
+    let kept = s3
+        .get(&Path::from(key.as_str()))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(kept.starts_with(&[0xFF, 0xD8, 0xFF]));
+    assert!(!kept.windows(4).any(|w| w == b"Exif"));
+    assert!(!kept.windows(EXIF_MARK.len()).any(|w| w == EXIF_MARK));
+    use futures_util::TryStreamExt;
+    let pieces: Vec<_> = s3
+        .list(Some(&Path::from("pieces")))
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(pieces.is_empty(), "{pieces:?}");
+    for (folder, expect) in [("attachments", 1), ("thumbnails", 1)] {
+        let kept: Vec<_> = s3
+            .list(Some(&Path::from(folder)))
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(kept.len(), expect, "{folder}: {kept:?}");
+    }
+
+    // A bad upload is refused the same way through S3.
+    let mut other = complaint("ឯកសារ");
+    let mut wrong = declare(AttachmentKind::Photo, MediaType::Jpeg, &photo);
+    wrong.sha256 = sha256(b"else");
+    other.attachments = vec![wrong.clone()];
+    phone_b.submit(&other).await;
+    let refused = phone_a.upload(&other, &wrong.id, &photo, 0, 65_536).await;
+    assert_eq!(refused.refusal, Some(AttachmentRefusal::Mismatch));
 }

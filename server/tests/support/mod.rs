@@ -10,6 +10,7 @@
 pub mod batches;
 pub mod browser;
 pub mod fault_proxy;
+pub mod garage;
 pub mod hostile;
 pub mod private_postgres;
 
@@ -253,6 +254,16 @@ impl ServerProcess {
     }
 
     pub fn start_on(db: &TestDb, listen: &str, extra: &[&str]) -> ServerProcess {
+        ServerProcess::start_with_env(db, listen, extra, &[])
+    }
+
+    /// [`ServerProcess::start_on`] with these environment variables too.
+    pub fn start_with_env(
+        db: &TestDb,
+        listen: &str,
+        extra: &[&str],
+        env: &[(String, String)],
+    ) -> ServerProcess {
         let log_path = db.file("server.log");
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -276,6 +287,7 @@ impl ServerProcess {
                 },
             )
             .args(extra)
+            .envs(env.iter().map(|(name, value)| (name, value)))
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
