@@ -56,7 +56,8 @@ p { margin: 0; overflow-wrap: anywhere; }
 .row-buttons > * { flex: 1 1 8rem; min-width: 0; overflow-wrap: anywhere; }
 .evidence-buttons { display: flex; flex-wrap: wrap; gap: .75rem; }
 .evidence-buttons > * { flex: 1 1 9rem; min-width: 0; }
-.evidence-pick { display: flex; align-items: center; justify-content: center; gap: .5rem; cursor: pointer; min-height: 3.5rem; }
+.evidence-pick { position: relative; display: flex; align-items: center; justify-content: center; gap: .5rem; cursor: pointer; min-height: 3.5rem; }
+.evidence-input { position: absolute; inset: 0; width: 100%; height: 100%; opacity: 0; cursor: pointer; }
 .evidence-pick svg, .evidence-buttons svg { flex: none; }
 .evidence-pick.disabled { opacity: .5; pointer-events: none; }
 .evidence-pick:focus-within { outline: 3px solid #f2b705; outline-offset: 2px; }

@@ -220,12 +220,12 @@ pub fn EvidenceSection() -> Element {
                 label { class: if full { "button secondary evidence-pick disabled" } else { "button secondary evidence-pick" }, id: "photo-camera-label",
                     Icon { name: "camera" }
                     span { {tr.t("evidence-take-photo")} }
-                    input { r#type: "file", class: "sr-only", id: "photo-camera", accept: "image/*", "capture": "environment", "data-evidence": "photo", disabled: full }
+                    input { r#type: "file", class: "evidence-input", id: "photo-camera", accept: "image/*", "capture": "environment", "data-evidence": "photo", disabled: full }
                 }
                 label { class: if full { "button secondary evidence-pick disabled" } else { "button secondary evidence-pick" }, id: "photo-gallery-label",
                     Icon { name: "image" }
                     span { {tr.t("evidence-choose-photo")} }
-                    input { r#type: "file", class: "sr-only", id: "photo-gallery", accept: "image/jpeg,image/png,image/webp", "data-evidence": "photo", disabled: full }
+                    input { r#type: "file", class: "evidence-input", id: "photo-gallery", accept: "image/jpeg,image/png,image/webp", "data-evidence": "photo", disabled: full }
                 }
             }
             if full {

@@ -99,6 +99,9 @@ fn valid_submissions_pass() {
     );
 }
 
+/// One way to spoil an attachment's declaration.
+type Spoil = fn(&mut AttachmentDeclaration);
+
 fn photo() -> AttachmentDeclaration {
     AttachmentDeclaration {
         id: Uuid::new_v4(),
@@ -148,7 +151,7 @@ fn attachments_are_counted_and_each_declaration_checked() {
         |s| s.attachments = vec![voice(), voice()],
         "attachments_too_many attachments",
     );
-    let bad: [(&str, fn(&mut AttachmentDeclaration)); 8] = [
+    let bad: [(&str, Spoil); 8] = [
         ("nil id", |a| a.id = Uuid::nil()),
         ("not v4", |a| {
             a.id = Uuid::from_u128(0x1234_5678_1234_1234_1234_1234_5678_9abc)
