@@ -74,8 +74,8 @@ audio { width: 100%; min-height: 3rem; }
 .attachment audio { flex: 1 1 100%; }
 .attachment .grow { flex: 1 1 8rem; min-width: 0; }
 .attachment progress { width: 100%; height: .75rem; }
-.attachment-state.received { color: var(--ok); font-weight: 600; }
-.attachment-state.refused { color: var(--error); font-weight: 600; }
+.attachment-state.is-received { color: var(--ok); font-weight: 600; }
+.attachment-state.is-refused { color: var(--error); font-weight: 600; }
 details.fold > summary { min-height: 3rem; display: flex; align-items: center; gap: .5rem; font-weight: 700; cursor: pointer;
   list-style: none; color: var(--brand-dark); }
 details.fold > summary::-webkit-details-marker { display: none; }

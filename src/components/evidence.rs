@@ -304,16 +304,16 @@ pub fn EvidenceReview() -> Element {
 /// The words for where an attachment stands, and the class of its pill.
 fn progress_words(tr: &Tr, state: &AttachmentProgress) -> (String, &'static str) {
     match state {
-        AttachmentProgress::Waiting => (tr.t("attachment-waiting"), "waiting"),
-        AttachmentProgress::Sending => (tr.t("attachment-sending"), "sending"),
-        AttachmentProgress::Received => (tr.t("attachment-received"), "received"),
+        AttachmentProgress::Waiting => (tr.t("attachment-waiting"), "is-waiting"),
+        AttachmentProgress::Sending => (tr.t("attachment-sending"), "is-sending"),
+        AttachmentProgress::Received => (tr.t("attachment-received"), "is-received"),
         AttachmentProgress::Refused(refusal) => (
             format!(
                 "{} {}",
                 tr.t("attachment-refused"),
                 tr.t(&refusal.fluent_key())
             ),
-            "refused",
+            "is-refused",
         ),
     }
 }
