@@ -53,8 +53,10 @@ await new Promise(() => {});
 "#;
 
 /// Records from the microphone, compressed for speech (Opus in WebM or Ogg, else AAC in MP4),
-/// until it is sent `stop` or reaches the longest voice note. Sends `recording` once it has
-/// started, then `voice:<base64>`; or `denied` (no microphone, or not allowed) or `unsupported`.
+/// until [`STOP_RECORDING`] runs or it reaches the longest voice note. Sends `recording` once it
+/// has started, then `voice:<base64>`; or `denied` (no microphone, or not allowed) or
+/// `unsupported`. It never waits on a message from the app: the liveview harness's
+/// `dioxus.recv()` waits by spinning, which would stop the page.
 const RECORD_VOICE: &str = r#"
 let stream;
 try { stream = await navigator.mediaDevices.getUserMedia({ audio: true }); }
@@ -66,13 +68,14 @@ const recorder = new MediaRecorder(stream, { mimeType, audioBitsPerSecond: 32000
 const parts = [];
 recorder.ondataavailable = (event) => { if (event.data && event.data.size) parts.push(event.data); };
 const stopped = new Promise((resolve) => { recorder.onstop = resolve; });
+const stop = () => { if (recorder.state !== 'inactive') recorder.stop(); };
+window.ourvoiceStopRecording = stop;
 recorder.start(1000);
 dioxus.send('recording');
-const limit = setTimeout(() => { if (recorder.state !== 'inactive') recorder.stop(); }, MAX_SECONDS * 1000);
-await Promise.race([dioxus.recv(), stopped]);
-if (recorder.state !== 'inactive') recorder.stop();
+const limit = setTimeout(stop, MAX_SECONDS * 1000);
 await stopped;
 clearTimeout(limit);
+if (window.ourvoiceStopRecording === stop) delete window.ourvoiceStopRecording;
 stream.getTracks().forEach((track) => track.stop());
 const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
 let binary = '';
@@ -81,6 +84,10 @@ for (let i = 0; i < bytes.length; i += 0x8000) {
 }
 dioxus.send('voice:' + btoa(binary));
 "#;
+
+/// Stops the recording that [`RECORD_VOICE`] started, if one is going.
+const STOP_RECORDING: &str =
+    "if (window.ourvoiceStopRecording) { window.ourvoiceStopRecording(); }";
 
 /// What the citizen is told about the last file or recording that could not be added.
 fn problem_key(error: MediaError) -> &'static str {
@@ -124,7 +131,7 @@ pub fn EvidenceSection() -> Element {
     let voice = ui.form.read().voice.clone();
     let mut preparing = use_signal(|| false);
     let mut problem = use_signal(|| None::<&'static str>);
-    let mut recording = use_signal(|| None::<document::Eval>);
+    let mut recording = use_signal(|| false);
     let mut seconds = use_signal(|| 0u32);
 
     use_future(move || async move {
@@ -162,7 +169,7 @@ pub fn EvidenceSection() -> Element {
             let mut ticking = None;
             while let Ok(message) = channel.recv::<String>().await {
                 if message == "recording" {
-                    recording.set(Some(channel));
+                    recording.set(true);
                     ticking = Some(spawn(async move {
                         loop {
                             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
@@ -185,16 +192,11 @@ pub fn EvidenceSection() -> Element {
             if let Some(task) = ticking {
                 task.cancel();
             }
-            recording.set(None);
+            recording.set(false);
         });
     };
     let stop = move |_| {
-        if let Some(channel) = recording() {
-            // A recorder that already stopped by itself has nothing more to hear.
-            if channel.send("stop").is_err() {
-                recording.set(None);
-            }
-        }
+        document::eval(STOP_RECORDING);
     };
     let full = photos.len() >= MAX_PHOTOS;
 
@@ -234,7 +236,7 @@ pub fn EvidenceSection() -> Element {
             if preparing() {
                 p { role: "status", id: "evidence-preparing", {tr.t("evidence-preparing")} }
             }
-            if recording().is_some() {
+            if recording() {
                 div { class: "evidence-recording", role: "status", id: "voice-recording",
                     span { class: "recording-dot", "aria-hidden": "true" }
                     span { {tr.t_args("evidence-recording", &[("time", Arg::Text(&clock(&tr, seconds()))), ("max", Arg::Text(&clock(&tr, MAX_VOICE_SECONDS)))])} }

@@ -911,8 +911,8 @@ async function complaintForm(page, lang) {
   await page.click('#category-business_licence');
 }
 
-/** Adds two camera photos (one from each button) and checks that a file that is no photo is
- * refused in words with nothing lost. */
+/** Adds two camera photos (one from each button), checks that a file that is no photo is
+ * refused in words with nothing lost, and records a voice message. */
 async function addEvidence(page, folder, name) {
   const first = join(folder, 'receipt.jpg');
   const second = join(folder, 'road.jpg');
@@ -935,25 +935,36 @@ async function addEvidence(page, folder, name) {
   await page.waitForSelector('#evidence-problem[data-error="evidence-error-not-media"]');
   assert.equal(await page.locator('#evidence-photos li').count(), 2);
 
+  // A voice message of about two seconds, from Chromium's fake microphone (a steady tone).
+  await page.click('#voice-record');
+  await page.waitForSelector('#voice-recording');
+  if (name) await shot(page, `${name}-recording`);
+  await page.waitForTimeout(2500);
+  await page.click('#voice-stop');
+  await page.waitForSelector('#voice-playback');
+  await page.waitForSelector('#evidence-problem', { state: 'detached' });
+  const voice = Buffer.from((await page.getAttribute('#voice-playback', 'src')).split(',')[1], 'base64');
+  assert.ok(voice.length > 1000, `a voice message of ${voice.length} bytes`);
   if (name) await shot(page, `${name}-form`);
 }
 
-test('a complaint with two camera photos goes end to end on a 360 px phone in Khmer: prepared on the phone, reviewed, sent, received', async () => {
-  const folder = tempDir('evidence-km');
+for (const [lang, width, received] of [['km', 360, 'បានទទួល'], ['en', 390, 'Received by the office']]) {
+test(`a complaint told with two camera photos and a voice message instead of text goes end to end on a ${width} px phone in ${lang}: prepared on the phone, reviewed, sent, received`, async () => {
+  const folder = tempDir(`evidence-${lang}`);
   const server = await startServer(folder);
   const app = await startApp(folder, server.url);
   try {
-    const page = await phonePage(browser, app.url, 360);
-    await firstRun(page, 'km');
-    await complaintForm(page, 'km');
-    await page.fill('#description', texts.km.description);
-    await addEvidence(page, folder, 'km-evidence');
+    const page = await phonePage(browser, app.url, width);
+    await firstRun(page, lang);
+    await complaintForm(page, lang);
+    await addEvidence(page, folder, `${lang}-evidence`);
     assert.deepEqual(await unfit(page), []);
     await page.click('#form-continue');
     await expectScreen(page, 'Review');
     assert.equal(await page.locator('#review-evidence img').count(), 2);
+    await page.waitForSelector('#review-voice');
     assert.equal(await page.getAttribute('#review-evidence-who', 'data-public'), 'false');
-    await shot(page, 'km-evidence-review');
+    await shot(page, `${lang}-evidence-review`);
     await page.click('#review-send');
     await expectScreen(page, 'Confirmation');
     await page.click('#confirm-home');
@@ -961,10 +972,11 @@ test('a complaint with two camera photos goes end to end on a 360 px phone in Kh
     await page.click('.list .list-row[data-code]');
     await expectScreen(page, 'Detail');
     await page.waitForSelector('#attachments');
-    await waitForText(page, '#attachments', /បានទទួល[\s\S]*បានទទួល/);
-    await shot(page, 'km-evidence-detail');
+    await waitForText(page, '#attachments', new RegExp(`${received}[\\s\\S]*${received}[\\s\\S]*${received}`));
+    await shot(page, `${lang}-evidence-detail`);
   } finally {
     await app.stop();
     await server.stop();
   }
 });
+}
