@@ -191,13 +191,30 @@ async function logout() {
 }
 
 let tracking;
+let withPhoto;
 try {
   await step('the simulator submits a complaint and syncs', async () => {
     const out = cli('submit', '--kind', 'complaint', '--place', '120101', '--text', COMPLAINT);
     tracking = out.split(' ')[0];
     cli('generate', '--count', '12', '--place', '120101');
+    // A complaint with a photo a camera took (drawn here, as a JPEG) and a recorded voice note.
+    const drawn = await page.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 1200; canvas.height = 900;
+      const g = canvas.getContext('2d');
+      for (let i = 0; i < 200; i++) {
+        g.fillStyle = `hsl(${(i * 47) % 360} 60% 50%)`;
+        g.fillRect((i * 89) % 1200, (i * 53) % 900, 120, 80);
+      }
+      return canvas.toDataURL('image/jpeg', 0.9).split(',')[1];
+    });
+    const photo = join(work, 'road.jpg');
+    writeFileSync(photo, Buffer.from(drawn, 'base64'));
+    const voice = join(repo, 'crates', 'media', 'tests', 'fixtures', 'speech.webm');
+    withPhoto = cli('submit', '--kind', 'complaint', '--place', '120101', '--text', 'ផ្លូវខូច មើលរូបថត',
+      '--photo', photo, '--voice', voice).split(' ')[0];
     const report = cli('sync', '--server', url);
-    assert.match(report, /13 accepted/);
+    assert.match(report, /14 accepted/);
   });
 
   await step('an administrator enrols a second factor and creates accounts with enrolment links', async () => {
@@ -266,6 +283,26 @@ try {
     assert.equal(await page.locator('#actions h2').count(), 1, 'one headed area of actions');
     assert.equal(await page.locator('#actions form').count() >= 3, true);
     await shoot(page, '03-item-xss-as-text.png');
+  });
+
+  await step('the officer sees the photo and can play the voice note of another complaint', async () => {
+    await page.goto(`${url}/console/inbox`);
+    await Promise.all([page.waitForNavigation(), page.click(`text=${withPhoto}`)]);
+    await page.waitForSelector('#attachments img');
+    const width = await page.evaluate(async () => {
+      const img = document.querySelector('#attachments img');
+      await img.decode();
+      return img.naturalWidth;
+    });
+    assert.ok(width > 0 && width <= 320, `a thumbnail ${width} px wide`);
+    assert.equal(await page.locator('#attachments audio').count(), 1);
+    const full = await page.request.get(new URL(await page.getAttribute('#attachments a[href*="/attachments/"]', 'href'), url).href);
+    assert.equal(full.status(), 200);
+    assert.equal(full.headers()['content-type'], 'image/jpeg');
+    assert.equal(full.headers()['x-content-type-options'], 'nosniff');
+    await shoot(page, '03-item-photo-and-voice-km.png');
+    await page.goto(`${url}/console/inbox`);
+    await Promise.all([page.waitForNavigation(), page.click(`text=${tracking}`)]);
   });
 
   await step('the officer answers in Khmer', async () => {
@@ -368,7 +405,7 @@ try {
     const text = bytes.subarray(3).toString('utf8');
     assert.ok(text.includes('"បណ្តឹង","<5"') || text.includes('"បណ្តឹង"'), text);
     // The last column names the hidden values (none in a table of counts).
-    assert.match(text, /"បណ្តឹង",.*"13",""\r\n/, text);
+    assert.match(text, /"បណ្តឹង",.*"14",""\r\n/, text);
     assert.ok(text.includes('ស្ត្រី'), 'Khmer column names');
   });
   await step('an administrator switches a commune hall off and its feedback goes to the OWSO', async () => {
