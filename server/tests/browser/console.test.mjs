@@ -93,6 +93,8 @@ function startServer() {
   });
   const child = spawn(serverBin, [
     '--listen', '127.0.0.1:0', '--database', database, '--cookie-secure', 'false',
+    // Photos and voice notes in a folder of the test's (PostgreSQL has no folder of its own).
+    '--attachments-dir', join(work, 'attachments'),
     '--rate-limit-per-second', '0',
   ], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((ok, fail) => {
