@@ -86,12 +86,7 @@ pub struct Evidence {
 
 impl Evidence {
     pub fn new(prepared: ourvoice_media::Prepared) -> Evidence {
-        use base64::Engine;
-        let data_uri = format!(
-            "data:{};base64,{}",
-            prepared.media_type.as_str(),
-            base64::engine::general_purpose::STANDARD.encode(&prepared.bytes)
-        );
+        let data_uri = data_uri(prepared.media_type, &prepared.bytes);
         Evidence {
             media_type: prepared.media_type,
             bytes: Arc::new(prepared.bytes),
@@ -99,6 +94,16 @@ impl Evidence {
             data_uri: data_uri.into(),
         }
     }
+}
+
+/// A `data:` URI of `bytes` of type `media_type`, for an `img` or `audio` to show or play.
+pub fn data_uri(media_type: MediaType, bytes: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        "data:{};base64,{}",
+        media_type.as_str(),
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
 }
 
 impl PartialEq for Evidence {

@@ -15,15 +15,27 @@ use base64::Engine;
 use dioxus::prelude::*;
 use ourvoice_media::{prepare_photo, prepare_voice, MediaError};
 use ourvoice_outbox::{AttachmentProgress, StoredAttachment};
-use ourvoice_protocol::{AttachmentKind, Code, MAX_PHOTOS, MAX_VOICE_SECONDS};
+use ourvoice_protocol::{AttachmentKind, Code, MediaType, MAX_PHOTOS, MAX_VOICE_SECONDS};
 use uuid::Uuid;
 
 use super::Icon;
 use crate::i18n::{Arg, Tr};
-use crate::state::{use_device, use_ui, Evidence};
+use crate::state::{data_uri, use_device, use_ui, Evidence};
 
 /// The largest file the phone reads for a photo (a camera's full-size picture is far smaller).
 const MAX_PICKED_BYTES: u64 = 40 * 1024 * 1024;
+
+/// Base64 of a file's bytes, built a slice at a time (one call per byte would overflow the
+/// stack): a script's function body, put before the scripts that send files to the app.
+const BASE64_OF: &str = r#"
+function base64Of(bytes) {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+"#;
 
 /// Installs, once per page, one listener for the photo inputs (`input[data-evidence]`): a file
 /// chosen there is read and sent, as base64, to the latest form's channel
@@ -41,12 +53,7 @@ if (!window.ourvoiceEvidenceWatched) {
     if (!file) return;
     if (file.size > MAX_PICKED_BYTES) { window.ourvoiceEvidenceSend('too_large'); return; }
     window.ourvoiceEvidenceSend('reading');
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) {
-      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-    }
-    window.ourvoiceEvidenceSend('photo:' + btoa(binary));
+    window.ourvoiceEvidenceSend('photo:' + base64Of(new Uint8Array(await file.arrayBuffer())));
   }, true);
 }
 await new Promise(() => {});
@@ -77,12 +84,7 @@ await stopped;
 clearTimeout(limit);
 if (window.ourvoiceStopRecording === stop) delete window.ourvoiceStopRecording;
 stream.getTracks().forEach((track) => track.stop());
-const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
-let binary = '';
-for (let i = 0; i < bytes.length; i += 0x8000) {
-  binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-}
-dioxus.send('voice:' + btoa(binary));
+dioxus.send('voice:' + base64Of(new Uint8Array(await new Blob(parts).arrayBuffer())));
 "#;
 
 /// Stops the recording that [`RECORD_VOICE`] started, if one is going.
@@ -135,7 +137,8 @@ pub fn EvidenceSection() -> Element {
     let mut seconds = use_signal(|| 0u32);
 
     use_future(move || async move {
-        let script = WATCH_PHOTO_INPUTS.replace("MAX_PICKED_BYTES", &MAX_PICKED_BYTES.to_string());
+        let script = format!("{BASE64_OF}{WATCH_PHOTO_INPUTS}")
+            .replace("MAX_PICKED_BYTES", &MAX_PICKED_BYTES.to_string());
         let mut channel = document::eval(&script);
         while let Ok(message) = channel.recv::<String>().await {
             if message == "reading" {
@@ -164,7 +167,8 @@ pub fn EvidenceSection() -> Element {
         problem.set(None);
         seconds.set(0);
         spawn(async move {
-            let script = RECORD_VOICE.replace("MAX_SECONDS", &MAX_VOICE_SECONDS.to_string());
+            let script = format!("{BASE64_OF}{RECORD_VOICE}")
+                .replace("MAX_SECONDS", &MAX_VOICE_SECONDS.to_string());
             let mut channel = document::eval(&script);
             let mut ticking = None;
             while let Ok(message) = channel.recv::<String>().await {
@@ -328,7 +332,10 @@ pub fn AttachmentsProgress(attachments: Vec<StoredAttachment>) -> Element {
     let ui = use_ui();
     let tr = Tr::new((ui.lang)());
     let device = use_device();
-    let ids: Vec<Uuid> = attachments.iter().map(|attachment| attachment.id).collect();
+    let ids: Vec<(Uuid, MediaType)> = attachments
+        .iter()
+        .map(|attachment| (attachment.id, attachment.media_type))
+        .collect();
     let contents = use_resource(move || {
         let device = device.clone();
         let ids = ids.clone();
@@ -337,9 +344,9 @@ pub fn AttachmentsProgress(attachments: Vec<StoredAttachment>) -> Element {
                 return Vec::new();
             };
             ids.iter()
-                .map(|id| {
+                .map(|(id, media_type)| {
                     let bytes = device.outbox.attachment_content(*id).ok()?;
-                    Some(base64::engine::general_purpose::STANDARD.encode(bytes))
+                    Some(data_uri(*media_type, &bytes))
                 })
                 .collect::<Vec<_>>()
         }
@@ -364,7 +371,7 @@ pub fn AttachmentsProgress(attachments: Vec<StoredAttachment>) -> Element {
                             AttachmentKind::Photo => tr.t_args("attachment-photo", &[("n", Arg::Num(index as u64 + 1)), ("total", Arg::Num(photos as u64))]),
                             AttachmentKind::Voice => tr.t("attachment-voice"),
                         };
-                        let source = contents.get(index).cloned().flatten().map(|data| format!("data:{};base64,{data}", attachment.media_type.as_str()));
+                        let source = contents.get(index).cloned().flatten();
                         let label = name.clone();
                         rsx! {
                             li { key: "{attachment.id}", class: "attachment", "data-attachment-state": class,
