@@ -14,6 +14,7 @@ pub mod attachments;
 pub mod codes;
 mod ids;
 pub mod lifecycle;
+pub mod scorecards;
 mod submission;
 mod sync;
 pub mod text;
