@@ -16,6 +16,8 @@ pub mod console;
 pub mod deadlines;
 pub mod error;
 pub mod fleet;
+pub mod html;
+pub mod i18n;
 pub mod limits;
 pub mod metrics;
 pub mod objects;

@@ -13,30 +13,8 @@
 use maud::{html, Markup, PreEscaped, Render};
 
 use super::i18n::{Lang, Tr};
+pub use crate::html::{Shown, Words};
 use crate::store::{accounts::Role, sessions::Session};
-
-/// Text from a citizen, an account or storage, as a page shows it: characters that would
-/// disguise it (bidirectional overrides, controls) are shown as `[U+XXXX]`, then it is escaped
-/// for element content and quoted attribute values.
-#[derive(Clone, Copy, Debug)]
-pub struct Shown<'a>(pub &'a str);
-
-impl Render for Shown<'_> {
-    fn render_to(&self, out: &mut String) {
-        let text = ourvoice_protocol::text::neutralised(self.0);
-        out.reserve(text.len());
-        for c in text.chars() {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&#39;"),
-                _ => out.push(c),
-            }
-        }
-    }
-}
 
 /// The start of `text` in at most `max` characters, for a list: whole when it fits; otherwise
 /// cut between grapheme clusters (never inside a Khmer cluster: a coeng (U+17D2) keeps the
@@ -120,24 +98,6 @@ td.start{min-width:12rem;overflow-wrap:anywhere}
 abbr{text-decoration:none;cursor:help}
 @media (max-width:40rem){th,td{padding:.35rem;font-size:.95em}}
 ";
-
-/// The console's own words (a translation), shown like [`Shown`] text: neutralised and escaped,
-/// so a translation is held to the same rules as stored text.
-#[derive(Clone, Debug)]
-pub struct Words(String);
-
-impl Render for Words {
-    fn render_to(&self, out: &mut String) {
-        Shown(&self.0).render_to(out);
-    }
-}
-
-impl Tr {
-    /// The translation of `key`, for a page.
-    pub fn h(&self, key: &str) -> Words {
-        Words(self.t(key))
-    }
-}
 
 /// The links of the header's navigation for a role.
 fn links(tr: &Tr, role: Role) -> Vec<(&'static str, String)> {
@@ -371,26 +331,7 @@ mod tests {
     }
 
     #[test]
-    fn escaping_and_csv_cells() {
-        for (input, expect) in [
-            (
-                "<script>alert('x')</script>",
-                "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;",
-            ),
-            ("a & \"b\"", "a &amp; &quot;b&quot;"),
-            ("សួស្តី", "សួស្តី"),
-            (
-                "paid \u{202E}0005\u{202C} riel",
-                "paid [U+202E]0005[U+202C] riel",
-            ),
-        ] {
-            assert_eq!(Shown(input).render().into_string(), expect);
-            assert_eq!(
-                html! { p title=(Shown(input)) {} }.into_string(),
-                format!("<p title=\"{expect}\"></p>"),
-                "attributes too"
-            );
-        }
+    fn csv_cells() {
         assert_eq!(
             csv_line(&["\u{202E}x".into()]),
             "\"[U+202E]x\"\r\n",

@@ -22,12 +22,14 @@ mod attachments;
 pub mod auth;
 mod cases;
 pub mod html;
-pub mod i18n;
 mod offices;
 mod pickers;
 mod stats;
 pub mod throttle;
 pub mod totp;
+
+/// The server's Fluent words, shared with the public pages.
+pub use crate::i18n;
 
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;

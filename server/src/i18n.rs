@@ -1,32 +1,39 @@
-//! The console's words in Khmer and English: `server/locales/{km,en}/console.ftl`, embedded at
-//! build time, English as the fallback for a key missing in Khmer.
+//! The server's words in Khmer and English, for the front doors that show pages (the officials'
+//! console): `server/locales/{km,en}/console.ftl`, embedded at
+//! build time, one bundle per language, English as the fallback for a key missing in Khmer.
 //!
-//! Guarantees: no bidi isolation marks in the output (the text goes into HTML); a missing key
-//! shows the key itself rather than failing the page (a test checks no key is missing).
+//! Guarantees: no bidi isolation marks in the output (the text goes into HTML); no key is
+//! defined in two files; a missing key shows the key itself rather than failing the page (a
+//! test checks that no key is missing in either language and that every key the pages' source
+//! asks for exists).
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::LazyLock;
 
-pub const KM: &str = include_str!("../../locales/km/console.ftl");
-pub const EN: &str = include_str!("../../locales/en/console.ftl");
+/// The Khmer files: the console's words.
+pub const KM: [&str; 1] = [include_str!("../locales/km/console.ftl")];
+/// The English files, in the same order.
+pub const EN: [&str; 1] = [include_str!("../locales/en/console.ftl")];
 
-/// The languages of the console: the directory's, as everywhere else.
+/// The languages of the pages: the directory's, as everywhere else.
 pub use ourvoice_protocol::Lang;
 
-fn bundle(lang: &str, source: &str) -> FluentBundle<FluentResource> {
+fn bundle(lang: &str, sources: &[&str]) -> FluentBundle<FluentResource> {
     let id: unic_langid::LanguageIdentifier = lang.parse().expect("language id");
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     bundle.set_use_isolating(false);
-    let resource = FluentResource::try_new(source.to_string()).expect("console.ftl parses");
-    bundle
-        .add_resource(resource)
-        .expect("console.ftl has no duplicate keys");
+    for source in sources {
+        let resource = FluentResource::try_new(source.to_string()).expect("the .ftl file parses");
+        bundle
+            .add_resource(resource)
+            .expect("no key is defined twice in the server's .ftl files");
+    }
     bundle
 }
 
-static KM_BUNDLE: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle("km", KM));
-static EN_BUNDLE: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle("en", EN));
+static KM_BUNDLE: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle("km", &KM));
+static EN_BUNDLE: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle("en", &EN));
 
 /// Translations for one request.
 #[derive(Clone, Copy, Debug)]
@@ -90,7 +97,16 @@ mod tests {
     use fluent_syntax::ast::{Entry, Expression, InlineExpression, PatternElement};
     use std::collections::BTreeSet;
 
-    fn keys_and_variables(source: &str) -> Vec<(String, BTreeSet<String>)> {
+    /// Every message of `sources` with the variables it uses.
+    fn keys_and_variables(sources: &[&str]) -> Vec<(String, BTreeSet<String>)> {
+        let mut out = Vec::new();
+        for source in sources {
+            out.extend(keys_and_variables_of(source));
+        }
+        out
+    }
+
+    fn keys_and_variables_of(source: &str) -> Vec<(String, BTreeSet<String>)> {
         let resource = fluent_syntax::parser::parse(source).expect("parses");
         let mut out = Vec::new();
         for entry in resource.body {
@@ -121,8 +137,21 @@ mod tests {
 
     #[test]
     fn every_key_exists_in_both_languages_and_formats() {
-        let km = keys_and_variables(KM);
-        let en = keys_and_variables(EN);
+        let km = keys_and_variables(&KM);
+        let en = keys_and_variables(&EN);
+        for (file, (km, en)) in KM.iter().zip(EN).enumerate() {
+            let keys = |source: &str| -> BTreeSet<String> {
+                keys_and_variables_of(source)
+                    .into_iter()
+                    .map(|(k, _)| k)
+                    .collect()
+            };
+            assert_eq!(
+                keys(km),
+                keys(en),
+                "file {file}: the same keys in both languages"
+            );
+        }
         let km_keys: BTreeSet<_> = km.iter().map(|(k, _)| k.clone()).collect();
         let en_keys: BTreeSet<_> = en.iter().map(|(k, _)| k.clone()).collect();
         assert_eq!(
@@ -168,8 +197,8 @@ mod tests {
         wanted.extend(dimension::<Gender>("gender"));
         wanted.extend(dimension::<AgeBand>("age_band"));
         wanted.extend(dimension::<Disability>("disability"));
-        for source in [KM, EN] {
-            let keys: BTreeSet<_> = keys_and_variables(source)
+        for sources in [KM, EN] {
+            let keys: BTreeSet<_> = keys_and_variables(&sources)
                 .into_iter()
                 .map(|(k, _)| k)
                 .collect();
@@ -180,23 +209,30 @@ mod tests {
 
     #[test]
     fn the_source_code_uses_only_existing_keys() {
-        let en_keys: BTreeSet<_> = keys_and_variables(EN).into_iter().map(|(k, _)| k).collect();
-        let folder =
-            std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
-                .join("src/console");
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            for quote in ["tr.t(\"", "tr.a(\"", "tr.h(\""] {
-                for part in text.split(quote).skip(1) {
-                    let key = part.split('"').next().unwrap();
-                    assert!(
-                        en_keys.contains(key),
-                        "{} uses missing key {key}",
-                        path.display()
-                    );
+        let en_keys: BTreeSet<_> = keys_and_variables(&EN)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        let root =
+            std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"));
+        for folder in ["src/console"] {
+            let mut used = 0;
+            for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                for quote in ["tr.t(\"", "tr.a(\"", "tr.h(\""] {
+                    for part in text.split(quote).skip(1) {
+                        let key = part.split('"').next().unwrap();
+                        assert!(
+                            en_keys.contains(key),
+                            "{} uses missing key {key}",
+                            path.display()
+                        );
+                        used += 1;
+                    }
                 }
             }
+            assert!(used > 50, "{folder}: only {used} keys found");
         }
     }
 }
