@@ -1,5 +1,5 @@
 //! The server's words in Khmer and English, for the front doors that show pages (the officials'
-//! console): `server/locales/{km,en}/console.ftl`, embedded at
+//! console and the public pages): `server/locales/{km,en}/{console,public}.ftl`, embedded at
 //! build time, one bundle per language, English as the fallback for a key missing in Khmer.
 //!
 //! Guarantees: no bidi isolation marks in the output (the text goes into HTML); no key is
@@ -11,10 +11,16 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::LazyLock;
 
-/// The Khmer files: the console's words.
-pub const KM: [&str; 1] = [include_str!("../locales/km/console.ftl")];
+/// The Khmer files: the console's words, then the public pages'.
+pub const KM: [&str; 2] = [
+    include_str!("../locales/km/console.ftl"),
+    include_str!("../locales/km/public.ftl"),
+];
 /// The English files, in the same order.
-pub const EN: [&str; 1] = [include_str!("../locales/en/console.ftl")];
+pub const EN: [&str; 2] = [
+    include_str!("../locales/en/console.ftl"),
+    include_str!("../locales/en/public.ftl"),
+];
 
 /// The languages of the pages: the directory's, as everywhere else.
 pub use ourvoice_protocol::Lang;
@@ -215,7 +221,7 @@ mod tests {
             .collect();
         let root =
             std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"));
-        for folder in ["src/console"] {
+        for folder in ["src/console", "src/public"] {
             let mut used = 0;
             for entry in std::fs::read_dir(root.join(folder)).unwrap() {
                 let path = entry.unwrap().path();

@@ -26,6 +26,7 @@ pub mod offices;
 pub mod open311;
 pub mod openapi;
 pub mod passwords;
+pub mod public;
 pub mod ratelimit;
 pub mod retention;
 pub mod routing;
