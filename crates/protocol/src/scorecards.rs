@@ -127,13 +127,15 @@ pub struct Figures {
     pub received_by_kind: ByKind,
     /// Of the feedback that asks for an answer (all but evaluations), the share answered.
     pub answered: Share,
-    /// Of the feedback with a deadline, the share first answered by it.
+    /// Of the feedback that asks for an answer and whose outcome is known (answered, or past
+    /// its deadline unanswered), the share first answered by its deadline.
     pub answered_within_deadline: Share,
-    /// Median days from receipt to the first answer, over the answered.
+    /// Median days from receipt to the first answer, over the answered feedback that asks for
+    /// one.
     pub median_days_to_first_answer: Days,
-    /// Median days from receipt to closing, over the closed.
+    /// Median days from receipt to closing, over the closed feedback that asks for an answer.
     pub median_days_to_close: Days,
-    /// Items escalated to the office above.
+    /// Items escalated to the office above (a part of `received`).
     pub escalated: Count,
     /// Mean overall rating of the office's service.
     pub rating: Stars,
@@ -175,7 +177,8 @@ pub struct ByPeople {
 pub struct Peers {
     /// `district`, `province` or `national`.
     pub among: String,
-    /// How many subjects the medians are taken over (those with the figure shown).
+    /// How many other subjects there are to compare with; each median is taken over those of
+    /// them whose figure is shown, and is `None` when none is.
     pub offices: u32,
     pub answered: Option<f64>,
     pub answered_within_deadline: Option<f64>,

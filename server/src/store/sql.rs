@@ -288,7 +288,7 @@ pub enum Dialect {
 
 /// Each migration, in order; version `n` is `MIGRATIONS[n - 1]`. Tokens: `{pk}` an
 /// auto-numbered 64-bit primary key, `{int}` a 64-bit integer.
-pub const MIGRATIONS: [&str; 9] = [
+pub const MIGRATIONS: [&str; 10] = [
     // 1: the spine: cases and their events.
     "
 CREATE TABLE cases (
@@ -529,6 +529,27 @@ CREATE TABLE attachment_pieces (
     length {int} NOT NULL,
     object_key TEXT NOT NULL,
     PRIMARY KEY (attachment, start)
+);
+",
+    // 10: the public scorecards, made once a day for the whole fleet: each subject's (an
+    // office's, a province's, the country's) JSON and its strong ETag, with the province it
+    // belongs to (for the province's list of offices) and the last day it counts; and the open
+    // data files made with them (the bulk downloads of every office), each with its ETag.
+    "
+CREATE TABLE scorecards (
+    subject TEXT PRIMARY KEY,
+    province TEXT,
+    last_day TEXT NOT NULL,
+    body TEXT NOT NULL,
+    etag TEXT NOT NULL
+);
+CREATE INDEX scorecards_by_province ON scorecards (province, subject);
+CREATE TABLE open_data_files (
+    name TEXT PRIMARY KEY,
+    last_day TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    etag TEXT NOT NULL
 );
 ",
 ];
