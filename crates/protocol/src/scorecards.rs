@@ -88,6 +88,12 @@ pub type Days = Figure<f64>;
 /// A mean rating from 1 to 5 stars (one decimal); `people` is the number of ratings.
 pub type Stars = Figure<f64>;
 
+/// The group of the people who did not answer a question about themselves
+/// ([`Group::group`]).
+pub const NOT_GIVEN: &str = "not_given";
+/// The label of the twelve months' [`Period`].
+pub const TWELVE_MONTHS: &str = "12-months";
+
 /// Which offices a scorecard is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "level", rename_all = "snake_case")]
@@ -212,6 +218,32 @@ pub struct Scorecard {
 pub struct QuarterFigures {
     pub period: Period,
     pub figures: Figures,
+}
+
+/// One office's figures in a bulk download.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OfficeFigures {
+    /// The office's code (`CH-120101`).
+    pub office: String,
+    pub office_type: String,
+    /// The province's code (`12`).
+    pub province: String,
+    /// The district's code (`1201`), for offices of a district or a commune.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    pub figures: Figures,
+}
+
+/// A bulk download of open data: every office's figures over one period (a quarter, or the
+/// twelve months), as [`Scorecard`]s show them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OfficesFile {
+    pub licence: String,
+    pub licence_url: String,
+    /// The last whole day counted by the set of figures this file is part of.
+    pub last_day: NaiveDate,
+    pub period: Period,
+    pub offices: Vec<OfficeFigures>,
 }
 
 #[cfg(test)]

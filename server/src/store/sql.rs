@@ -251,6 +251,15 @@ pub fn select_opt<T: FromRow>(
 pub trait Sql {
     /// Runs a statement that returns rows.
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError>;
+    /// Runs a statement that returns rows and hands each to `each` as it is read, so that a
+    /// query over many rows never holds them all (one row at a time on SQLite, a stream of
+    /// rows on PostgreSQL).
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Val],
+        each: &mut dyn FnMut(&Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
     /// Runs a statement; the number of rows changed.
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<u64, StoreError>;
     /// The first row, if any.
