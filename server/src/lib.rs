@@ -73,6 +73,8 @@ pub struct AppState {
     pub arrival_checks: Arc<tokio::sync::Semaphore>,
     /// The public scorecards this server read last (see [`scorecards`]).
     pub scorecards: scorecards::Published,
+    /// The public pages this server made of the newest stored scorecards (see [`public`]).
+    pub public_pages: public::Pages,
 }
 
 impl AppState {
@@ -87,8 +89,8 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application: the front doors (citizen API, console, Open311, the OpenAPI
-/// document, `/metrics`), each behind its own body limit, then the limits every request
+/// The whole HTTP application: the front doors (citizen API, console, Open311, the public
+/// pages, the OpenAPI document, `/metrics`), each behind its own body limit, then the limits every request
 /// shares, and outside them all the request id, log line and counts of each request.
 pub fn app(state: Arc<AppState>, config: &Config) -> Router {
     let state_size = state.fleet.size.clone();
@@ -100,6 +102,7 @@ pub fn app(state: Arc<AppState>, config: &Config) -> Router {
         ))
         .merge(body_limit(open311::router(), limits::OPEN311_BODY_BYTES))
         .merge(body_limit(openapi::router(), limits::NO_BODY_BYTES))
+        .merge(body_limit(public::router(), limits::NO_BODY_BYTES))
         // Behind `NO_BODY_BYTES`, inside the check of the scraper's address.
         .merge(metrics::router(config.metrics_allow.clone()))
         .with_state(state)
@@ -148,6 +151,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         objects,
         arrival_checks: Arc::new(tokio::sync::Semaphore::new(limits::ARRIVAL_CHECKS_AT_ONCE)),
         scorecards: Default::default(),
+        public_pages: Default::default(),
     });
     // Joins the fleet (and loads which offices are on) before taking requests.
     fleet::heartbeat(&state).await?;

@@ -11,6 +11,9 @@ use maud::{html, Markup, PreEscaped};
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
+use ourvoice_protocol::scorecards::Subject;
+
+use super::pages::Downloads;
 use crate::html::Shown;
 use crate::i18n::{Lang, Tr};
 
@@ -113,6 +116,23 @@ pub fn office_path(code: &str) -> String {
     format!("{HOME}/offices/{code}")
 }
 
+/// Where the figures of a page's subject can be downloaded (the open data files): the one
+/// place that knows their addresses.
+pub fn downloads(subject: &Subject) -> Downloads {
+    let stem = match subject {
+        Subject::Office { code } => format!("{DATA}/offices/{code}"),
+        Subject::Province { code } => format!("{DATA}/provinces/{code}"),
+        Subject::National => format!("{DATA}/national"),
+    };
+    Downloads {
+        csv: format!("{stem}.csv"),
+        json: format!("{stem}.json"),
+    }
+}
+
+/// Where the open data files are.
+const DATA: &str = "/open/data";
+
 /// One step of where a page is: its words and, above the page itself, its address.
 pub struct Step {
     pub words: String,
@@ -194,6 +214,17 @@ mod tests {
             "/open/provinces/12?lang=en"
         );
         assert_eq!(href(&en, &national_path()), "/open?lang=en");
+        let office = downloads(&Subject::Office {
+            code: "CH-120101".into(),
+        });
+        assert_eq!(office.csv, "/open/data/offices/CH-120101.csv");
+        assert_eq!(office.json, "/open/data/offices/CH-120101.json");
+        let province = downloads(&Subject::Province { code: "12".into() });
+        assert_eq!(province.csv, "/open/data/provinces/12.csv");
+        assert_eq!(
+            downloads(&Subject::National).json,
+            "/open/data/national.json"
+        );
     }
 
     #[test]
