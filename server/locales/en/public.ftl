@@ -94,6 +94,7 @@ open-col-within-deadline = On time
 open-col-first-answer = Days to first answer
 open-col-rating = Rating (1–5)
 open-col-help = On time: answered within the deadline. Days to first answer: half of the first answers came this fast or faster. Rating: the average of the stars people gave, from 1 to 5.
+open-col-print = On paper: feedback received and answered on time; the days and the rating are on each office's page.
 open-col-criterion = What was rated
 open-col-stars = Stars
 

@@ -79,25 +79,29 @@ fn spoken(title: &str, bars: &[Bar]) -> String {
 /// Columns side by side (one a quarter), each labelled below and with its words above.
 pub fn columns(title: &str, bars: &[Bar]) -> Markup {
     let max = largest(bars);
-    let (column, gap, height, top, bottom) = (66.0, 10.0, 70.0, 16.0, 30.0);
+    let (column, gap, height, top, bottom, line) = (72.0, 8.0, 70.0, 26.0, 28.0, 11.0);
     let width = bars.len().max(1) as f64 * (column + gap);
     let said = spoken(title, bars);
     html! {
         svg.columns role="img" aria-label=(Shown(&said)) viewBox={ "0 0 " (width) " " (top + height + bottom) }
-            xmlns="http://www.w3.org/2000/svg" font-size="9.5" {
+            xmlns="http://www.w3.org/2000/svg" font-size="10" {
             title { (Shown(&said)) }
             @for (i, bar) in bars.iter().enumerate() {
                 @let x = i as f64 * (column + gap) + gap / 2.0;
                 @let h = bar.value.map_or(0.0, |v| v / max * height);
                 @let y = top + height - h;
+                @let words = two_lines(&bar.words);
                 rect x=(x) y=(top + height) width=(column) height="1" fill=(EMPTY) {}
                 @if h > 0.0 {
                     rect x=(x) y=(format!("{y:.1}")) width=(column) height=(format!("{h:.1}")) fill=(BAR) {}
                 }
-                text x=(x + column / 2.0) y=(format!("{:.1}", y - 4.0)) text-anchor="middle" { (Shown(&bar.words)) }
-                @for (line, words) in label_lines(&bar.label).iter().enumerate() {
-                    text x=(x + column / 2.0) y=(top + height + 12.0 + line as f64 * 11.0) text-anchor="middle" {
-                        (Shown(words))
+                @for (n, text) in words.iter().enumerate() {
+                    @let above = (words.len() - n) as f64 * line - 7.0;
+                    text x=(x + column / 2.0) y=(format!("{:.1}", y - above)) text-anchor="middle" { (Shown(text)) }
+                }
+                @for (n, text) in two_lines(&bar.label).iter().enumerate() {
+                    text x=(x + column / 2.0) y=(top + height + 12.0 + n as f64 * line) text-anchor="middle" {
+                        (Shown(text))
                     }
                 }
             }
@@ -105,13 +109,21 @@ pub fn columns(title: &str, bars: &[Bar]) -> Markup {
     }
 }
 
-/// A column's label on at most two lines, cut at its middle space (a quarter: months, year).
-fn label_lines(label: &str) -> Vec<String> {
-    match label.rsplit_once(' ') {
-        Some((first, last)) if label.chars().count() > 12 => {
-            vec![first.to_string(), last.to_string()]
-        }
-        _ => vec![label.to_string()],
+/// Words on at most two lines, cut at the space nearest their middle (when longer than a
+/// column holds on one).
+fn two_lines(text: &str) -> Vec<String> {
+    let length = text.chars().count();
+    if length <= 12 {
+        return vec![text.to_string()];
+    }
+    let middle = text.len() / 2;
+    match text
+        .match_indices(' ')
+        .map(|(at, _)| at)
+        .min_by_key(|at| at.abs_diff(middle))
+    {
+        Some(at) => vec![text[..at].to_string(), text[at + 1..].to_string()],
+        None => vec![text.to_string()],
     }
 }
 
@@ -176,6 +188,10 @@ mod tests {
         assert!(svg.contains("aria-label=\"Feedback by kind. Complaint: 20; Request for support: fewer than 5 people; Evaluation: 10\""));
         assert!(svg.contains("<title>Feedback by kind. Complaint: 20;"));
         assert!(!svg.contains("style="));
+        assert!(
+            svg.contains(">fewer than</text>") && svg.contains(">5 people</text>"),
+            "{svg}"
+        );
         // The largest is full height, half of it half.
         assert!(svg.contains("height=\"70.0\""), "{svg}");
         assert!(svg.contains("height=\"35.0\""), "{svg}");

@@ -41,7 +41,8 @@ table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid #e3e8ee;padding:.2rem .35rem;text-align:left;vertical-align:middle}
 thead th{font-size:.85em;color:#39475a;vertical-align:bottom}
 td.num,th.num{text-align:right;white-space:nowrap}
-td.barcell{width:30%}
+thead th.num,td.num .fig.hidden,td.num .fig.none{white-space:normal}
+td.barcell{width:30%;min-width:2.5rem}
 svg.bar{display:block;width:100%;height:.7em}
 svg.columns{display:block;width:100%;max-width:28rem;height:auto}
 svg.stars{display:inline-block;width:5.5em;height:1.1em;vertical-align:-.15em}
@@ -56,28 +57,37 @@ footer{max-width:64rem;margin:auto;padding:0 1rem 2rem;font-size:.9em;color:#394
 footer h2{font-size:1rem}
 footer a{display:inline-flex;align-items:center;min-height:44px}
 .downloads{display:flex;flex-wrap:wrap;gap:0 1.5rem}
-@page{size:A4;margin:9mm}
+.print-only{display:none}
+@media (max-width:40rem){table{font-size:.85em}th,td{padding:.15rem .2rem}main,nav.where,footer{padding-left:.6rem;padding-right:.6rem}section{padding:.5rem}}
+@page{size:A4;margin:7mm 8mm}
 @media print{
 body{background:#fff;font-size:7.5pt;line-height:1.3}
 header{background:none;color:#000;padding:0;border-bottom:1px solid #000}
 header a{color:#000;min-height:0}
 header .lang,.print-tip,nav.where{display:none}
+.print-only{display:block}
 main,footer{padding:0;max-width:none}
 h1{font-size:11pt;margin:.15rem 0}
 h2{font-size:8pt;margin:0 0 .1rem}
 .sections{columns:2;column-gap:4mm;margin-top:1.5mm}
-section{border:0;border-top:1px solid #8899aa;border-radius:0;padding:.5mm 0 0;margin:0 0 1.5mm}
+section{border:0;border-top:1px solid #8899aa;border-radius:0;padding:.5mm 0 0;margin:0 0 1.5mm;display:block}
 th,td{padding:0 .2rem;border-bottom:.5px solid #d5dbe1}
 .group h3{font-size:7.5pt;margin:.6mm 0 0}
-.offices{columns:4;column-gap:3mm}
-.offices table{font-size:5.8pt}
-.offices .optional{display:none}
+.offices{columns:3;column-gap:4mm}
+.offices table{font-size:5.8pt;line-height:1.15}
+body.province .optional{display:none}
+.offices .fig{white-space:nowrap}
+.provinces{columns:2;column-gap:6mm}
 .offices .group+.group thead{display:none}
+.offices .group{break-inside:auto}
+.group h3{break-after:avoid}
 body.list svg.columns{display:none}
 svg.columns{max-width:55mm}
 footer{font-size:6.5pt}
-footer h2{font-size:7pt;display:inline}
-footer p{margin:.4mm 0}
+footer h2{font-size:7pt;display:inline;margin-right:3mm}
+footer p{margin:.3mm 0}
+footer section{margin:0;padding:0}
+footer .downloads{display:inline-flex;margin-right:3mm}
 footer a{min-height:0}
 a{color:#000;text-decoration:none}
 }
@@ -142,7 +152,7 @@ pub struct Step {
 /// What a page is: its address (for the other language's link), its title and the steps
 /// above it.
 pub struct Frame<'a> {
-    /// What sort of page this is (the `class` of its body): `list` (the country, a province),
+    /// What sort of page this is (the `class` of its body): `list country`, `list province`,
     /// `office`, or `problem`.
     pub class: &'static str,
     pub path: &'a str,
@@ -163,6 +173,8 @@ pub fn page(tr: &Tr, frame: &Frame, body: Markup, foot: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                // No icon to fetch.
+                link rel="icon" href="data:,";
                 title { (Shown(frame.title)) " · " (Shown(&site)) }
                 style { (PreEscaped(STYLE)) }
             }

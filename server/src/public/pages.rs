@@ -10,8 +10,8 @@
 use maud::{html, Markup};
 use ourvoice_directory::{Directory, Office, OfficeType, Unit};
 use ourvoice_protocol::scorecards::{
-    ByKind, ByPeople, Figure, Figures, Group, Peers, QuarterFigures, Scorecard, Subject, LICENCE,
-    LICENCE_URL,
+    ByKind, ByPeople, Figure, Figures, Group, Hidden, Peers, QuarterFigures, Scorecard, Subject,
+    LICENCE, LICENCE_URL,
 };
 use ourvoice_protocol::{AgeBand, Code, Disability, Gender, Kind};
 
@@ -61,7 +61,7 @@ fn period_lines(tr: &Tr, card: &Scorecard) -> Markup {
 }
 
 /// A hidden fact: its label and why it is hidden.
-fn hidden_fact(tr: &Tr, label_key: &str, hidden: ourvoice_protocol::scorecards::Hidden) -> Markup {
+fn hidden_fact(tr: &Tr, label_key: &str, hidden: Hidden) -> Markup {
     let text = tr.a(
         "open-fact-hidden",
         &[
@@ -158,13 +158,17 @@ fn kinds(tr: &Tr, by_kind: &ByKind) -> Markup {
     }
 }
 
-/// The headline figures' cells of one row of a list or table.
+/// The headline figures' cells of one row of a list or table (one cell saying why, when all
+/// are hidden for the same reason).
 fn headline_cells(tr: &Tr, figures: &Figures) -> Markup {
+    if let Some(hidden) = all_hidden(figures) {
+        return html! { td colspan="4" { (Written::Hidden(hidden).markup(tr)) } };
+    }
     html! {
         td.num { (words::count(tr, &figures.received).markup(tr)) }
         td.num { (words::percent(tr, &figures.answered_within_deadline).markup(tr)) }
         td.num.optional { (words::days(tr, &figures.median_days_to_first_answer).markup(tr)) }
-        td.num { (rating_short(tr, &figures.rating).markup(tr)) }
+        td.num.optional { (rating_short(tr, &figures.rating).markup(tr)) }
     }
 }
 
@@ -176,6 +180,25 @@ fn rating_short(tr: &Tr, figure: &Figure<f64>) -> Written {
     }
 }
 
+/// The reason, when every headline figure of a list's row is hidden for the same one (said
+/// once for the row).
+fn all_hidden(figures: &Figures) -> Option<Hidden> {
+    fn reason<T>(figure: &Figure<T>) -> Option<Hidden> {
+        match figure {
+            Figure::Hidden { hidden } => Some(*hidden),
+            Figure::Shown { .. } => None,
+        }
+    }
+    let reasons = [
+        reason(&figures.received),
+        reason(&figures.answered_within_deadline),
+        reason(&figures.median_days_to_first_answer),
+        reason(&figures.rating),
+    ];
+    let first = reasons[0]?;
+    reasons.iter().all(|r| *r == Some(first)).then_some(first)
+}
+
 /// The headings of the headline columns, after `first`.
 fn headline_head(tr: &Tr, first: &str) -> Markup {
     html! {
@@ -185,7 +208,7 @@ fn headline_head(tr: &Tr, first: &str) -> Markup {
                 th.num scope="col" { (tr.h("open-col-received")) }
                 th.num scope="col" { (tr.h("open-col-within-deadline")) }
                 th.num.optional scope="col" { (tr.h("open-col-first-answer")) }
-                th.num scope="col" { (tr.h("open-col-rating")) }
+                th.num.optional scope="col" { (tr.h("open-col-rating")) }
             }
         }
     }
@@ -197,9 +220,9 @@ fn quarters(tr: &Tr, quarters: &[QuarterFigures]) -> Markup {
         .iter()
         .map(|q| (words::period(tr, &q.period), &q.figures))
         .collect();
-    let bars: Vec<Bar> = named
+    let bars: Vec<Bar> = quarters
         .iter()
-        .map(|(label, figures)| count_bar(tr, label.clone(), &figures.received))
+        .map(|q| count_bar(tr, words::period_months(tr, &q.period), &q.figures.received))
         .collect();
     html! {
         section aria-labelledby="quarters" {
@@ -250,15 +273,19 @@ fn ratings(tr: &Tr, figures: &Figures) -> Markup {
                         @let written = words::stars(tr, figure);
                         tr {
                             th scope="row" { (tr.h(key)) }
-                            td {
-                                (charts::stars(figure.value().copied(), &written.text(tr)))
-                                " " (written.markup(tr))
-                            }
-                            td.num {
-                                @match figure.people() {
-                                    Some(n) => (tr.num(i64::from(n))),
-                                    None => (written.markup(tr)),
+                            @match figure.people() {
+                                Some(n) => {
+                                    td {
+                                        (charts::stars(figure.value().copied(), &written.text(tr)))
+                                        " " (written.markup(tr))
+                                    }
+                                    td.num { (tr.num(i64::from(n))) }
                                 }
+                                // Empty stars, and why, once.
+                                None => td colspan="2" {
+                                    (charts::stars(None, &written.text(tr)))
+                                    " " (written.markup(tr))
+                                },
                             }
                         }
                     }
@@ -316,10 +343,16 @@ fn people(tr: &Tr, by_people: &ByPeople) -> Markup {
                             @for (name, figures) in &named {
                                 tr {
                                     th scope="row" { (Shown(name)) }
-                                    td.barcell { (charts::row_bar(figures.received.value().map(|n| f64::from(*n)), max)) }
-                                    td.num { (words::count(tr, &figures.received).markup(tr)) }
-                                    td.num { (words::percent(tr, &figures.answered_within_deadline).markup(tr)) }
-                                    td.num { (rating_short(tr, &figures.rating).markup(tr)) }
+                                    @match all_hidden(figures) {
+                                        // No bar, and why, once.
+                                        Some(hidden) => td colspan="4" { (Written::Hidden(hidden).markup(tr)) },
+                                        None => {
+                                            td.barcell { (charts::row_bar(figures.received.value().map(|n| f64::from(*n)), max)) }
+                                            td.num { (words::count(tr, &figures.received).markup(tr)) }
+                                            td.num { (words::percent(tr, &figures.answered_within_deadline).markup(tr)) }
+                                            td.num { (rating_short(tr, &figures.rating).markup(tr)) }
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -377,8 +410,8 @@ fn peers(tr: &Tr, card: &Scorecard) -> Markup {
                             td {}
                             th.num scope="col" { (tr.h("open-fact-answered-label")) }
                             th.num scope="col" { (tr.h("open-col-within-deadline")) }
-                            th.num scope="col" { (tr.h("open-col-first-answer")) }
-                            th.num scope="col" { (tr.h("open-col-rating")) }
+                            th.num.optional scope="col" { (tr.h("open-col-first-answer")) }
+                            th.num.optional scope="col" { (tr.h("open-col-rating")) }
                         }
                     }
                     tbody {
@@ -386,16 +419,16 @@ fn peers(tr: &Tr, card: &Scorecard) -> Markup {
                             th scope="row" { (tr.h(this)) }
                             td.num { (words::percent(tr, &figures.answered).markup(tr)) }
                             td.num { (words::percent(tr, &figures.answered_within_deadline).markup(tr)) }
-                            td.num { (words::days(tr, &figures.median_days_to_first_answer).markup(tr)) }
-                            td.num { (rating_short(tr, &figures.rating).markup(tr)) }
+                            td.num.optional { (words::days(tr, &figures.median_days_to_first_answer).markup(tr)) }
+                            td.num.optional { (rating_short(tr, &figures.rating).markup(tr)) }
                         }
                         @for (label, peers) in &rows {
                             tr {
                                 th scope="row" { (Shown(label)) }
                                 td.num { (peer_value(tr, peers.answered, |v| words::percent_of(tr, v))) }
                                 td.num { (peer_value(tr, peers.answered_within_deadline, |v| words::percent_of(tr, v))) }
-                                td.num { (peer_value(tr, peers.median_days_to_first_answer, |v| words::days_of(tr, v))) }
-                                td.num { (peer_value(tr, peers.rating, decimal)) }
+                                td.num.optional { (peer_value(tr, peers.median_days_to_first_answer, |v| words::days_of(tr, v))) }
+                                td.num.optional { (peer_value(tr, peers.rating, decimal)) }
                             }
                         }
                     }
@@ -454,7 +487,7 @@ pub fn national(
     let title = tr.t("open-national-title");
     let path = frame::national_path();
     let frame = Frame {
-        class: "list",
+        class: "list country",
         path: &path,
         title: &title,
         steps: Vec::new(),
@@ -473,7 +506,7 @@ pub fn national(
         }
         section.wide aria-labelledby="provinces" {
             h2 #provinces { (tr.h("open-section-provinces")) }
-            div.offices { (list(tr, &tr.t("open-province"), provinces)) }
+            div.provinces { (list(tr, &tr.t("open-province"), provinces)) }
             p.help { (tr.h("open-col-help")) }
         }
     };
@@ -481,7 +514,8 @@ pub fn national(
 }
 
 /// The offices of a province grouped for its page: its provincial offices first, then each
-/// district's (its OWSO and citizens' office, then its commune halls); each with its label.
+/// district's (its OWSO and citizens' office by their type, then its commune halls by their
+/// commune's name alone, the district being the group's heading).
 pub fn province_groups<'d>(
     tr: &Tr,
     directory: &'d Directory,
@@ -507,7 +541,7 @@ pub fn province_groups<'d>(
                     .offices_of_unit(&commune.code)
                     .into_iter()
                     .filter(|office| office.office_type == OfficeType::CommuneHall)
-                    .map(|office| (office, commune.display_name(tr.lang))),
+                    .map(|office| (office, commune.bare_name(tr.lang).to_string())),
             );
         }
         groups.push((district.display_name(tr.lang), offices));
@@ -527,7 +561,7 @@ pub fn province(
     let title = tr.a("open-province-title", &[("province", name.clone().into())]);
     let path = frame::province_path(&province.code);
     let frame = Frame {
-        class: "list",
+        class: "list province",
         path: &path,
         title: &title,
         steps: vec![
@@ -547,12 +581,13 @@ pub fn province(
         @match card {
             Some(card) => {
                 (period_lines(tr, card))
+                // Printed in two columns: the facts beside the comparison and the quarters.
                 div.sections {
                     (facts(tr, &card.figures))
-                    (quarters(tr, &card.quarters))
                     @if !card.peers.is_empty() {
                         (peers(tr, card))
                     }
+                    (quarters(tr, &card.quarters))
                 }
             }
             None => p.period { (tr.h("open-no-figures")) },
@@ -568,6 +603,7 @@ pub fn province(
                 }
             }
             p.help { (tr.h("open-col-help")) }
+            p.help.print-only { (tr.h("open-col-print")) }
         }
     };
     finish(tr, &frame, body, downloads)

@@ -214,7 +214,9 @@ fn assert_safe(html: &str) {
     for href in html.split("href=\"").skip(1) {
         let href = href.split('"').next().unwrap();
         assert!(
-            href.starts_with("/open") || href == ourvoice_protocol::scorecards::LICENCE_URL,
+            href.starts_with("/open")
+                || href == ourvoice_protocol::scorecards::LICENCE_URL
+                || href == "data:,",
             "a link elsewhere: {href}"
         );
     }
@@ -374,6 +376,10 @@ fn the_province_page_lists_every_office_by_district() {
         .filter(|office| office.unit_code.starts_with("12"))
         .collect();
     let figures = shown(30);
+    let few = Figures {
+        received: Figure::of(3, 3),
+        ..hidden()
+    };
     let card = card(
         Subject::Province { code: "12".into() },
         || shown(300),
@@ -392,8 +398,12 @@ fn the_province_page_lists_every_office_by_district() {
                     .map(|(office, label)| Row {
                         label: label.clone(),
                         path: super::frame::office_path(&office.code),
-                        // Every other office has had no feedback.
-                        figures: (office.code.len() % 2 == 0).then_some(&figures),
+                        // Every other office has had no feedback, one too little.
+                        figures: if office.code == "CH-120101" {
+                            Some(&few)
+                        } else {
+                            (office.code.len() % 2 == 0).then_some(&figures)
+                        },
                     })
                     .collect();
                 (heading.clone(), rows)
@@ -410,6 +420,12 @@ fn the_province_page_lists_every_office_by_district() {
             );
         }
         assert!(page.contains(&tr.t("open-no-feedback")));
+        // An office whose figures are all hidden says so once.
+        let hidden_row = format!(
+            "<td colspan=\"4\"><span class=\"fig hidden\">{}</span></td>",
+            tr.t("open-fewer-than-five")
+        );
+        assert_eq!(page.matches(&hidden_row).count(), 1);
         assert!(page.contains(&tr.a(
             "open-province-title",
             &[("province", province.display_name(tr.lang).into())]

@@ -201,6 +201,29 @@ pub fn period(tr: &Tr, period: &Period) -> String {
     tr.a(key, &args)
 }
 
+/// A quarter by its months alone, for a chart (the table beside it gives the days): `Nov–Dec
+/// 2025`, `Oct 2026`.
+pub fn period_months(tr: &Tr, period: &Period) -> String {
+    let (first, last) = (period.first_day, period.last_day);
+    if first.month() == last.month() {
+        return tr.a(
+            "open-month-year",
+            &[
+                ("month", FluentValue::from(short_month(tr, first))),
+                ("year", FluentValue::from(year(tr, last))),
+            ],
+        );
+    }
+    tr.a(
+        "open-months",
+        &[
+            ("first", FluentValue::from(short_month(tr, first))),
+            ("last", FluentValue::from(short_month(tr, last))),
+            ("year", FluentValue::from(year(tr, last))),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,5 +335,8 @@ mod tests {
             assert_eq!(period(&EN, &quarter(first, last)), en);
             assert_eq!(period(&KM, &quarter(first, last)), km);
         }
+        let cut = quarter(day(2025, 11, 21), day(2025, 12, 31));
+        assert_eq!(period_months(&EN, &cut), "Nov–Dec 2025");
+        assert_eq!(period_months(&KM, &cut), "វិច្ឆិកា–ធ្នូ ២០២៥");
     }
 }
