@@ -35,8 +35,8 @@ fn csv_line(cells: &[String]) -> String {
     line
 }
 
-/// The figures' columns, in order: a count has one, any other figure its value and how many
-/// people it stands for.
+/// The figures' columns, in order (a count has one, any other figure its value and how many
+/// people it stands for), then the licence.
 const FIGURE_COLUMNS: [&str; 29] = [
     "received",
     "received_complaint",
@@ -87,7 +87,8 @@ fn count_cells(figure: &Figure<u32>, out: &mut Vec<String>) {
 fn value_cells(figure: &Figure<f64>, out: &mut Vec<String>) {
     match figure {
         Figure::Shown { value, people } => {
-            out.push(value.to_string());
+            // Written as in the JSON (`2.0`, `0.71`).
+            out.push(serde_json::to_string(value).unwrap_or_default());
             out.push(people.to_string());
         }
         Figure::Hidden { hidden } => {
