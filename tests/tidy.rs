@@ -124,14 +124,15 @@ fn the_app_drops_no_result() {
     assert!(found.is_empty(), "dropped results: {found:#?}");
 }
 
-/// The server's front doors (citizen API, Open311, console, public pages) never import one another: what
-/// they share lies below them, and `lib.rs` composes their routers.
+/// The server's front doors (citizen API, Open311, console, open data, public pages) never
+/// import one another: what they share lies below them, and `lib.rs` composes their routers.
 #[test]
 fn front_doors_do_not_import_one_another() {
     let doors = [
         ("api", "server/src/api"),
         ("open311", "server/src/open311"),
         ("console", "server/src/console"),
+        ("open_data", "server/src/open_data.rs"),
         ("public", "server/src/public"),
     ];
     let mut found = Vec::new();
