@@ -1,9 +1,10 @@
 //! The public pages (`/open`) on the real server binary, on each engine: feedback received on
 //! earlier days of the server's clock, the day's scorecards made in the background, then the
 //! country's, a province's and two offices' pages in Khmer and English (figures, hidden ones
-//! as words, Khmer digits and dates, no citizen's text); their headers (no script allowed,
-//! cacheable, ETag and 304, a new ETag with the next day's figures); unknown codes (404 pages
-//! in the reader's language) and bad input (400 pages, 405, 413), never a 500.
+//! as words, Khmer digits and dates, no citizen's text, downloads that are there); their
+//! headers (no script allowed, cacheable, ETag and 304, a new ETag with the next day's
+//! figures); unknown codes (404 pages in the reader's language) and bad input (400 pages, 405,
+//! 413), never a 500.
 
 mod support;
 
@@ -263,6 +264,23 @@ async fn public_pages_on(db: TestDb) {
     assert!(country.body.contains("href=\"/open/provinces/12\""));
     assert!(country.body.contains("បានទទួលមតិ ១៩"));
     assert_eq!(world.get("/open/").await.status, StatusCode::OK);
+
+    // Each page's downloads are there: its figures as CSV and JSON.
+    for page in [&en, &province, &country] {
+        for (extension, media_type) in [(".csv", "text/csv"), (".json", "application/json")] {
+            let link = page
+                .body
+                .split("href=\"")
+                .skip(1)
+                .map(|rest| rest.split('"').next().unwrap())
+                .find(|href| href.starts_with("/open/data/") && href.ends_with(extension))
+                .expect("a download link");
+            let file = world.get(link).await;
+            assert_eq!(file.status, StatusCode::OK, "{link}");
+            assert!(file.header(CONTENT_TYPE).starts_with(media_type), "{link}");
+            assert!(!file.body.contains(TEXT_MARKER), "{link}");
+        }
+    }
 
     // A reader who has the page gets 304, with the same ETag; HEAD answers the headers.
     let etag = en.header(ETAG).to_string();
