@@ -232,14 +232,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Reader {
     }
 }
 
-/// Whether `If-None-Match` names `etag`.
+/// Whether `If-None-Match` names `etag`, compared weakly as the header asks (a front that
+/// compresses pages, such as nginx, turns the ETag it passes on into `W/"…"`).
 fn is_cached(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get(header::IF_NONE_MATCH)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|tags| {
             tags.split(',')
-                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+                .map(str::trim)
+                .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
         })
 }
 
