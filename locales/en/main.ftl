@@ -287,6 +287,7 @@ error-app_version_invalid = Please update the app.
 error-publish_not_allowed = What you write cannot be made public for a complaint about office staff, confidential feedback or an evaluation.
 error-attachments_too_many = At most 3 photos and 1 voice message.
 error-attachment_invalid = A photo or voice message cannot be sent. Remove it and add it again.
+error-no_figures_yet = No figures yet. They are made once a day: look again tomorrow.
 error-storage = This phone could not store your feedback. Nothing was lost: your text is still here. Free some space and try again.
 error-storage-open = This phone could not open the app's storage. Please restart the app.
 error-storage-read = This phone could not read the app's storage. Nothing was deleted. Please restart the app.

@@ -44,10 +44,13 @@ pub enum ErrorCode {
     AttachmentsTooMany,
     /// An attachment's declaration is wrong: its id, type, size or SHA-256.
     AttachmentInvalid,
+    /// The server has not made its public figures yet (a scorecard asked for before the first
+    /// day's were computed): not an error of the request; the app says "no figures yet".
+    NoFiguresYet,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::Malformed,
         ErrorCode::IdInvalid,
         ErrorCode::PlaceUnknown,
@@ -68,6 +71,7 @@ impl ErrorCode {
         ErrorCode::PublishNotAllowed,
         ErrorCode::AttachmentsTooMany,
         ErrorCode::AttachmentInvalid,
+        ErrorCode::NoFiguresYet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +96,7 @@ impl ErrorCode {
             ErrorCode::PublishNotAllowed => "publish_not_allowed",
             ErrorCode::AttachmentsTooMany => "attachments_too_many",
             ErrorCode::AttachmentInvalid => "attachment_invalid",
+            ErrorCode::NoFiguresYet => "no_figures_yet",
         }
     }
 
