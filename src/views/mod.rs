@@ -10,6 +10,7 @@ mod lock;
 mod place;
 mod privacy;
 mod review;
+mod scorecard;
 mod settings;
 mod welcome;
 
@@ -22,5 +23,6 @@ pub use lock::{LockSettings, LockView};
 pub use place::PlaceView;
 pub use privacy::PrivacyView;
 pub use review::ReviewView;
+pub use scorecard::{age_words, ScorecardView};
 pub use settings::SettingsView;
 pub use welcome::WelcomeView;
