@@ -176,6 +176,12 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub deadline_sweep_seconds: u64,
 
+    /// Seconds between two checks that the public scorecards are of the last whole day (made
+    /// once a day for the whole fleet; a check is one small read).
+    #[arg(long, env = "OURVOICE_SCORECARDS_CHECK_SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub scorecards_check_seconds: u64,
+
     /// Months after an item closes that the contact details of a confidential item are kept;
     /// then the deadline sweep erases them (the item and its coded fields stay).
     #[arg(long, env = "OURVOICE_RETAIN_CONTACTS_MONTHS", default_value_t = 24,

@@ -27,6 +27,7 @@ pub mod passwords;
 pub mod ratelimit;
 pub mod retention;
 pub mod routing;
+pub mod scorecards;
 pub mod secrets;
 pub mod served;
 pub mod store;
@@ -67,6 +68,8 @@ pub struct AppState {
     pub objects: Option<objects::Objects>,
     /// Turns to check a complete upload's content (decoding takes a core while it runs).
     pub arrival_checks: Arc<tokio::sync::Semaphore>,
+    /// The public scorecards this server read last (see [`scorecards`]).
+    pub scorecards: scorecards::Published,
 }
 
 impl AppState {
@@ -141,6 +144,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         retain_contacts_months: config.retain_contacts_months,
         objects,
         arrival_checks: Arc::new(tokio::sync::Semaphore::new(limits::ARRIVAL_CHECKS_AT_ONCE)),
+        scorecards: Default::default(),
     });
     // Joins the fleet (and loads which offices are on) before taking requests.
     fleet::heartbeat(&state).await?;
@@ -148,6 +152,11 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let sweeper = tokio::spawn(deadlines::sweep_forever(
         Arc::clone(&state),
         std::time::Duration::from_secs(config.deadline_sweep_seconds),
+    ));
+    // Made in the background: a start never waits for a day's scorecards.
+    let scorecards = tokio::spawn(scorecards::keep_up_to_date(
+        Arc::clone(&state),
+        std::time::Duration::from_secs(config.scorecards_check_seconds),
     ));
     let listener = TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
@@ -162,6 +171,8 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!("stopped taking requests; finishing writes");
     sweeper.abort();
     let _ = sweeper.await;
+    scorecards.abort();
+    let _ = scorecards.await;
     in_step.abort();
     let _ = in_step.await;
     fleet::leave(&state).await;

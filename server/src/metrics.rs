@@ -3,8 +3,8 @@
 //!
 //! What it counts: requests per route, method and status class, and their latency per route and
 //! status class; items per group commit of ingests; jobs queued for the writer threads; read
-//! connections in use and pooled; items overdue now; deadline sweeps and their failures;
-//! connections open; requests in flight; refusals (rate limit, quota of new cases, in-flight
+//! connections in use and pooled; items overdue now; deadline sweeps and their failures; the
+//! public scorecards' daily runs, their failures and durations; connections open; requests in flight; refusals (rate limit, quota of new cases, in-flight
 //! cap, batch turns, connection cap).
 //!
 //! Guarantees:
@@ -160,6 +160,9 @@ pub struct Metrics {
     sweep_failures: Counter,
     attachment_bytes: Counter,
     attachments_ended: Family<StateLabels, Counter>,
+    scorecard_runs: Counter,
+    scorecard_run_failures: Counter,
+    scorecard_run_seconds: Histogram,
 }
 
 fn latency_histogram() -> Histogram {
@@ -207,6 +210,10 @@ impl Metrics {
             sweep_failures: Counter::default(),
             attachment_bytes: Counter::default(),
             attachments_ended,
+            scorecard_runs: Counter::default(),
+            scorecard_run_failures: Counter::default(),
+            // 0.1 s to about 100 s.
+            scorecard_run_seconds: Histogram::new(exponential_buckets(0.1, 2.0, 11)),
         };
         registry.register(
             "ourvoice_http_requests",
@@ -283,6 +290,21 @@ impl Metrics {
             "Attachments whose upload ended here, by how (received or refused)",
             metrics.attachments_ended.clone(),
         );
+        registry.register(
+            "ourvoice_scorecard_runs",
+            "Days of public scorecards computed and stored by this process",
+            metrics.scorecard_runs.clone(),
+        );
+        registry.register(
+            "ourvoice_scorecard_run_failures",
+            "Computations of the public scorecards that failed (tried again later)",
+            metrics.scorecard_run_failures.clone(),
+        );
+        registry.register(
+            "ourvoice_scorecard_run_duration_seconds",
+            "Time to compute and store one day's public scorecards",
+            metrics.scorecard_run_seconds.clone(),
+        );
         Metrics {
             registry,
             ..metrics
@@ -342,6 +364,19 @@ impl Metrics {
                 state: ourvoice_protocol::Code::as_str(state),
             })
             .inc();
+    }
+
+    /// One computation of the public scorecards ended: stored after `took`, or failed.
+    pub fn scorecard_run(&self, took: Option<Duration>) {
+        match took {
+            Some(took) => {
+                self.scorecard_runs.inc();
+                self.scorecard_run_seconds.observe(took.as_secs_f64());
+            }
+            None => {
+                self.scorecard_run_failures.inc();
+            }
+        }
     }
 
     /// One deadline sweep ended, well or not.

@@ -88,6 +88,12 @@ pub type Days = Figure<f64>;
 /// A mean rating from 1 to 5 stars (one decimal); `people` is the number of ratings.
 pub type Stars = Figure<f64>;
 
+/// The group of the people who did not answer a question about themselves
+/// ([`Group::group`]).
+pub const NOT_GIVEN: &str = "not_given";
+/// The label of the twelve months' [`Period`].
+pub const TWELVE_MONTHS: &str = "12-months";
+
 /// Which offices a scorecard is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "level", rename_all = "snake_case")]
@@ -127,13 +133,15 @@ pub struct Figures {
     pub received_by_kind: ByKind,
     /// Of the feedback that asks for an answer (all but evaluations), the share answered.
     pub answered: Share,
-    /// Of the feedback with a deadline, the share first answered by it.
+    /// Of the feedback that asks for an answer and whose outcome is known (answered, or past
+    /// its deadline unanswered), the share first answered by its deadline.
     pub answered_within_deadline: Share,
-    /// Median days from receipt to the first answer, over the answered.
+    /// Median days from receipt to the first answer, over the answered feedback that asks for
+    /// one.
     pub median_days_to_first_answer: Days,
-    /// Median days from receipt to closing, over the closed.
+    /// Median days from receipt to closing, over the closed feedback that asks for an answer.
     pub median_days_to_close: Days,
-    /// Items escalated to the office above.
+    /// Items escalated to the office above (a part of `received`).
     pub escalated: Count,
     /// Mean overall rating of the office's service.
     pub rating: Stars,
@@ -175,7 +183,8 @@ pub struct ByPeople {
 pub struct Peers {
     /// `district`, `province` or `national`.
     pub among: String,
-    /// How many subjects the medians are taken over (those with the figure shown).
+    /// How many other subjects there are to compare with; each median is taken over those of
+    /// them whose figure is shown, and is `None` when none is.
     pub offices: u32,
     pub answered: Option<f64>,
     pub answered_within_deadline: Option<f64>,
@@ -209,6 +218,32 @@ pub struct Scorecard {
 pub struct QuarterFigures {
     pub period: Period,
     pub figures: Figures,
+}
+
+/// One office's figures in a bulk download.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OfficeFigures {
+    /// The office's code (`CH-120101`).
+    pub office: String,
+    pub office_type: String,
+    /// The province's code (`12`).
+    pub province: String,
+    /// The district's code (`1201`), for offices of a district or a commune.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    pub figures: Figures,
+}
+
+/// A bulk download of open data: every office's figures over one period (a quarter, or the
+/// twelve months), as [`Scorecard`]s show them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OfficesFile {
+    pub licence: String,
+    pub licence_url: String,
+    /// The last whole day counted by the set of figures this file is part of.
+    pub last_day: NaiveDate,
+    pub period: Period,
+    pub offices: Vec<OfficeFigures>,
 }
 
 #[cfg(test)]

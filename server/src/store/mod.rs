@@ -21,6 +21,7 @@ pub mod open311;
 pub mod pg_tls;
 pub mod postgres;
 pub mod retention;
+pub mod scorecards;
 pub mod sessions;
 pub mod sign_in_failures;
 pub mod sql;

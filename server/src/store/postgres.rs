@@ -148,6 +148,21 @@ impl<C: postgres::GenericClient> Sql for PgSql<'_, C> {
             .collect()
     }
 
+    fn query_each(
+        &mut self,
+        sql: &str,
+        values: &[Val],
+        each: &mut dyn FnMut(&Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let statement = prepared(self.statements, self.client, sql)?.clone();
+        let mut rows = self.client.query_raw(&statement, params(values))?;
+        while let Some(row) = rows.next()? {
+            each(&read_row(&row)?)?;
+        }
+        Ok(())
+    }
+
     fn execute(&mut self, sql: &str, values: &[Val]) -> Result<u64, StoreError> {
         let statement = prepared(self.statements, self.client, sql)?.clone();
         Ok(self.client.execute(&statement, &params(values))?)

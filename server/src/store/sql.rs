@@ -251,6 +251,15 @@ pub fn select_opt<T: FromRow>(
 pub trait Sql {
     /// Runs a statement that returns rows.
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError>;
+    /// Runs a statement that returns rows and hands each to `each` as it is read, so that a
+    /// query over many rows never holds them all (one row at a time on SQLite, a stream of
+    /// rows on PostgreSQL).
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Val],
+        each: &mut dyn FnMut(&Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
     /// Runs a statement; the number of rows changed.
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<u64, StoreError>;
     /// The first row, if any.
@@ -288,7 +297,7 @@ pub enum Dialect {
 
 /// Each migration, in order; version `n` is `MIGRATIONS[n - 1]`. Tokens: `{pk}` an
 /// auto-numbered 64-bit primary key, `{int}` a 64-bit integer.
-pub const MIGRATIONS: [&str; 9] = [
+pub const MIGRATIONS: [&str; 10] = [
     // 1: the spine: cases and their events.
     "
 CREATE TABLE cases (
@@ -529,6 +538,27 @@ CREATE TABLE attachment_pieces (
     length {int} NOT NULL,
     object_key TEXT NOT NULL,
     PRIMARY KEY (attachment, start)
+);
+",
+    // 10: the public scorecards, made once a day for the whole fleet: each subject's (an
+    // office's, a province's, the country's) JSON and its strong ETag, with the province it
+    // belongs to (for the province's list of offices) and the last day it counts; and the open
+    // data files made with them (the bulk downloads of every office), each with its ETag.
+    "
+CREATE TABLE scorecards (
+    subject TEXT PRIMARY KEY,
+    province TEXT,
+    last_day TEXT NOT NULL,
+    body TEXT NOT NULL,
+    etag TEXT NOT NULL
+);
+CREATE INDEX scorecards_by_province ON scorecards (province, subject);
+CREATE TABLE open_data_files (
+    name TEXT PRIMARY KEY,
+    last_day TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    etag TEXT NOT NULL
 );
 ",
 ];

@@ -71,28 +71,56 @@ impl rusqlite::ToSql for Val {
     }
 }
 
-impl Sql for SqliteSql<'_> {
-    fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError> {
+/// One row as the server reads it.
+fn read_row(row: &rusqlite::Row, columns: usize) -> Result<Row, StoreError> {
+    let mut values = Vec::with_capacity(columns);
+    for i in 0..columns {
+        values.push(match row.get_ref(i)? {
+            ValueRef::Null => Val::Null,
+            ValueRef::Integer(n) => Val::Int(n),
+            ValueRef::Real(f) => Val::Int(f as i64),
+            ValueRef::Text(t) => Val::Text(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(_) => return Err(StoreError::Corrupt(format!("column {i} is a blob"))),
+        });
+    }
+    Ok(Row(values))
+}
+
+impl SqliteSql<'_> {
+    /// Runs a statement and hands each row, read, to `each`.
+    fn rows(
+        &mut self,
+        sql: &str,
+        params: &[Val],
+        mut each: impl FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let mut statement = self.0.prepare_cached(&sqlite_placeholders(sql))?;
         let columns = statement.column_count();
         let mut rows = statement.query(rusqlite::params_from_iter(params.iter()))?;
-        let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            let mut values = Vec::with_capacity(columns);
-            for i in 0..columns {
-                values.push(match row.get_ref(i)? {
-                    ValueRef::Null => Val::Null,
-                    ValueRef::Integer(n) => Val::Int(n),
-                    ValueRef::Real(f) => Val::Int(f as i64),
-                    ValueRef::Text(t) => Val::Text(String::from_utf8_lossy(t).into_owned()),
-                    ValueRef::Blob(_) => {
-                        return Err(StoreError::Corrupt(format!("column {i} is a blob")))
-                    }
-                });
-            }
-            out.push(Row(values));
+            each(read_row(row, columns)?)?;
         }
+        Ok(())
+    }
+}
+
+impl Sql for SqliteSql<'_> {
+    fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError> {
+        let mut out = Vec::new();
+        self.rows(sql, params, |row| {
+            out.push(row);
+            Ok(())
+        })?;
         Ok(out)
+    }
+
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Val],
+        each: &mut dyn FnMut(&Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.rows(sql, params, |row| each(&row))
     }
 
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<u64, StoreError> {

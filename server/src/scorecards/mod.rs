@@ -1,0 +1,274 @@
+//! The public scorecards: how every office, every province and the country answer their
+//! citizens over the last twelve months (see `ourvoice_protocol::scorecards`), made once per
+//! Cambodian day for the whole fleet, stored, and served from there by the citizen API, the
+//! open data downloads and the public pages.
+//!
+//! - [`compute`] reads the cases once and makes every subject's figures (with [`suppress`]);
+//!   [`files`] writes them as open data (CSV, the bulk downloads).
+//! - [`bring_up_to_date`] makes the set of the last whole day when the stored one is older:
+//!   reads on a reader connection, then claims the day (`store::fleet::claim`, duty
+//!   [`DUTY`]) in the transaction that replaces the stored set, so one server stores each day.
+//!   [`keep_up_to_date`] tries at start (in the background, not delaying it) and then every
+//!   `--scorecards-check-seconds`.
+//! - [`Published`] keeps recently read scorecards and files in memory, only of the newest
+//!   stored day, so a request reads one stored row at most.
+//!
+//! Guarantees: a request never computes anything (it reads one stored row, or this server's
+//! copy of it); nothing of the current, unfinished day is counted; figures standing for fewer
+//! than five people are hidden, with secondary suppression; the fleet stores each day's set
+//! once (a server may compute a day that another stores first, then drops its own), and a
+//! server that dies while computing leaves the day to the next try of any server.
+
+pub mod compute;
+pub mod files;
+pub mod suppress;
+
+use chrono::NaiveDate;
+use ourvoice_directory::Directory;
+use ourvoice_protocol::scorecards::Subject;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::clock::wall_now;
+use crate::store::scorecards::{self as stored, NewScorecard, OpenDataFile, StoredJson};
+use crate::store::{fleet, Sql, Store, StoreError};
+use crate::AppState;
+use compute::Window;
+
+/// The name under which a day's scorecards are claimed.
+pub const DUTY: &str = "scorecards";
+
+/// One day's scorecards and files, made and ready to store.
+pub struct Made {
+    pub last_day: NaiveDate,
+    pub scorecards: Vec<NewScorecard>,
+    pub files: Vec<OpenDataFile>,
+    pub read: compute::Read,
+}
+
+/// Makes every scorecard of `window` and the open data files (blocking: a reader's work).
+pub fn make(sql: &mut dyn Sql, directory: &Directory, window: &Window) -> Result<Made, StoreError> {
+    let mut bulk = files::Bulk::new(window.last_day, &window.year(), &window.quarters);
+    let mut scorecards = Vec::new();
+    let read = compute::compute(sql, directory, window, &mut |computed| {
+        if let Some(province) = &computed.province {
+            bulk.add(&computed.scorecard, province, computed.district.as_deref());
+        }
+        scorecards.push(NewScorecard {
+            json: serde_json::to_string(&computed.scorecard)
+                .map_err(|error| StoreError::Corrupt(format!("a scorecard: {error}")))?,
+            subject: computed.scorecard.subject,
+            province: computed.province,
+        });
+        Ok(())
+    })?;
+    Ok(Made {
+        last_day: window.last_day,
+        scorecards,
+        files: bulk.finish(),
+        read,
+    })
+}
+
+/// What one try to bring the scorecards up to date did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Outcome {
+    /// The stored set is of the last whole day already.
+    Current,
+    /// This server computed and stored the day's set.
+    Stored {
+        last_day: NaiveDate,
+        cases: u64,
+        took: Duration,
+    },
+    /// Another server stored the day first (this one's computation is dropped).
+    Taken,
+}
+
+/// Makes and stores the set of the last whole day (by the server's clock) unless it is stored.
+pub async fn bring_up_to_date(state: &Arc<AppState>) -> Result<Outcome, StoreError> {
+    let window = Window::before(state.store.clock().now());
+    let last_day = window.last_day;
+    let stored_day = state.store.read(stored::stored_day).await?;
+    state.scorecards.saw_day(stored_day);
+    if stored_day == Some(last_day) {
+        return Ok(Outcome::Current);
+    }
+    let started = Instant::now();
+    let directory = state.directory;
+    let made = state
+        .store
+        .read(move |sql| make(sql, directory, &window))
+        .await?;
+    let cases = made.read.cases;
+    if made.read.unknown_office > 0 {
+        tracing::warn!(
+            cases = made.read.unknown_office,
+            "cases sent to offices the directory does not have are left out of the scorecards"
+        );
+    }
+    let server = state.fleet.id.clone();
+    let period = i64::from(chrono::Datelike::num_days_from_ce(&last_day));
+    let stored_it = state
+        .store
+        .write(move |sql| {
+            if !fleet::claim(sql, DUTY, period, &server, wall_now())? {
+                return Ok(false);
+            }
+            stored::replace(sql, made.last_day, &made.scorecards, &made.files)?;
+            Ok(true)
+        })
+        .await?;
+    if !stored_it {
+        return Ok(Outcome::Taken);
+    }
+    state.scorecards.saw_day(Some(last_day));
+    let took = started.elapsed();
+    tracing::info!(%last_day, cases, seconds = took.as_secs_f64(), "stored the public scorecards");
+    Ok(Outcome::Stored {
+        last_day,
+        cases,
+        took,
+    })
+}
+
+/// Brings the scorecards up to date now and then every `every`, until the task is aborted; a
+/// failed try is logged, counted and tried again at the next.
+pub async fn keep_up_to_date(state: Arc<AppState>, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match bring_up_to_date(&state).await {
+            Ok(Outcome::Stored { took, .. }) => crate::metrics::global().scorecard_run(Some(took)),
+            Ok(Outcome::Current | Outcome::Taken) => {}
+            Err(error) => {
+                crate::metrics::global().scorecard_run(None);
+                tracing::warn!(%error, "could not make the public scorecards; will retry");
+            }
+        }
+    }
+}
+
+/// Scorecards kept in memory after they were read.
+const SCORECARDS_KEPT: usize = 512;
+/// Open data files kept in memory after they were read.
+const FILES_KEPT: usize = 16;
+
+/// What this server keeps of the stored scorecards: the newest stored day it has seen, and
+/// the scorecards and files it read of that day (at most [`SCORECARDS_KEPT`] and
+/// [`FILES_KEPT`], the least recently used dropped first). Everything kept is of one day: a
+/// newer day seen drops the rest, and an older row read is not kept.
+pub struct Published {
+    kept: Mutex<Kept>,
+}
+
+struct Kept {
+    day: Option<NaiveDate>,
+    scorecards: lru::LruCache<String, Arc<StoredJson>>,
+    files: lru::LruCache<String, Arc<OpenDataFile>>,
+}
+
+impl Default for Published {
+    fn default() -> Published {
+        Published {
+            kept: Mutex::new(Kept {
+                day: None,
+                scorecards: lru::LruCache::new(
+                    NonZeroUsize::new(SCORECARDS_KEPT).expect("not zero"),
+                ),
+                files: lru::LruCache::new(NonZeroUsize::new(FILES_KEPT).expect("not zero")),
+            }),
+        }
+    }
+}
+
+impl Kept {
+    /// Notes that `day` is stored; whether something of that day may be kept.
+    fn see(&mut self, day: NaiveDate) -> bool {
+        match self.day {
+            Some(kept) if kept > day => false,
+            Some(kept) if kept == day => true,
+            _ => {
+                self.day = Some(day);
+                self.scorecards.clear();
+                self.files.clear();
+                true
+            }
+        }
+    }
+}
+
+impl Published {
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.kept.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Notes the stored day (none before the first computation): a newer one drops what is
+    /// kept of the day before.
+    pub fn saw_day(&self, day: Option<NaiveDate>) {
+        let mut kept = self.kept();
+        match day {
+            Some(day) => {
+                kept.see(day);
+            }
+            None if kept.day.is_some() => {
+                kept.day = None;
+                kept.scorecards.clear();
+                kept.files.clear();
+            }
+            None => {}
+        }
+    }
+
+    /// The stored scorecard of `subject` (none before the first computation, or for a
+    /// subject the stored set does not have).
+    pub async fn scorecard(
+        &self,
+        store: &Store,
+        subject: &Subject,
+    ) -> Result<Option<Arc<StoredJson>>, StoreError> {
+        let key = stored::subject_key(subject);
+        if let Some(found) = self.kept().scorecards.get(&key) {
+            return Ok(Some(Arc::clone(found)));
+        }
+        let subject = subject.clone();
+        let Some(found) = store
+            .read(move |sql| stored::read_json(sql, &subject))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let found = Arc::new(found);
+        let mut kept = self.kept();
+        if kept.see(found.last_day) {
+            kept.scorecards.put(key, Arc::clone(&found));
+        }
+        Ok(Some(found))
+    }
+
+    /// The stored open data file `name`, if there is one.
+    pub async fn file(
+        &self,
+        store: &Store,
+        name: &str,
+    ) -> Result<Option<Arc<OpenDataFile>>, StoreError> {
+        if let Some(found) = self.kept().files.get(name) {
+            return Ok(Some(Arc::clone(found)));
+        }
+        let wanted = name.to_string();
+        let Some(found) = store
+            .read(move |sql| stored::read_file(sql, &wanted))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let found = Arc::new(found);
+        let mut kept = self.kept();
+        if kept.see(found.last_day) {
+            kept.files.put(name.to_string(), Arc::clone(&found));
+        }
+        Ok(Some(found))
+    }
+}
