@@ -179,7 +179,7 @@ dd.contact { display: flex; gap: .4rem; align-items: center; }
 ul.list { list-style: none; margin: 0; padding: 0; }
 .place-choice { display: flex; gap: .5rem; align-items: stretch; }
 .place-choice > .list-row { flex: 1 1 auto; min-width: 0; width: auto; }
-.scorecard-open { position: relative; flex: none; width: 4.25rem; min-height: 3.5rem; display: flex; flex-direction: column; align-items: center; justify-content: center;
+.scorecard-open { position: relative; flex: none; width: 3.75rem; min-height: 3.5rem; display: flex; flex-direction: column; align-items: center; justify-content: center;
   gap: .1rem; padding: .25rem; border: 1px solid var(--line); border-radius: .9rem; background: #fff; color: var(--brand-dark);
   font: inherit; font-size: .8rem; font-weight: 600; line-height: 1.2; cursor: pointer; overflow-wrap: anywhere; }
 .button.with-icon { display: flex; align-items: center; justify-content: center; gap: .5rem; }
@@ -193,6 +193,11 @@ h4 { font-size: 1rem; margin: 0; }
 .tenth.on { background: var(--brand); }
 .star-row { font-size: 1.6rem; line-height: 1; color: #6f7c86; letter-spacing: .1em; }
 .star-row .on { color: var(--star); }
+.headline .star-row { font-size: 2.2rem; }
+.headline .measure-value { font-size: 1.1rem; font-weight: 700; }
+.headline + .measure { border-top: 1px solid var(--line); padding-top: .6rem; }
+#scorecard-people summary h3 { display: inline; }
+.group-rows + h4, .fold h4 { margin-top: .75rem; color: var(--brand-dark); }
 .count-rows, .group-rows, .quarters { list-style: none; padding: 0; display: flex; flex-direction: column; gap: .6rem; }
 .count-row { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: .15rem .75rem; align-items: baseline; }
 .count-value { font-weight: 700; text-align: right; overflow-wrap: anywhere; }

@@ -1463,7 +1463,7 @@ fn a_kept_scorecard_reads_in_plain_words_offline_with_its_age_in_both_languages(
         ),
         (
             "scorecard-up-to",
-            "Figures of the 12 months up to 4 December",
+            "Figures of the 12 months up to 4\u{a0}December",
         ),
         ("scorecard-age", "Last updated 3 days ago"),
         (
@@ -1557,7 +1557,7 @@ fn a_kept_scorecard_reads_in_plain_words_offline_with_its_age_in_both_languages(
             "scorecard-offline",
             "គ្មានអ៊ីនធឺណិត៖ នេះជាតួលេខដែលរក្សាទុកនៅលើទូរសព្ទនេះ។",
         ),
-        ("scorecard-up-to", "តួលេខរយៈពេល ១២ ខែ រហូតដល់ថ្ងៃទី៤ ខែធ្នូ"),
+        ("scorecard-up-to", "តួលេខរយៈពេល ១២ ខែ រហូតដល់ថ្ងៃទី៤\u{a0}ខែធ្នូ"),
         ("scorecard-age", "បានយកមកចុងក្រោយកាលពី ៣ ថ្ងៃមុន"),
         (
             "scorecard-within-deadline",

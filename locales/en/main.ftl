@@ -471,4 +471,4 @@ scorecard-group-disability-no = People without a disability
 scorecard-group-disability-prefer_not_to_say = Preferred not to say
 scorecard-group-sent = Sent
 scorecard-licence = Figures from Our Voice, free to share ({ $licence }). They never show who wrote or what they wrote.
-date-day-month = { $day } { $month }
+date-day-month = { $day } { $month }

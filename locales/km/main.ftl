@@ -468,4 +468,4 @@ scorecard-group-disability-no = អ្នកគ្មានពិការភា
 scorecard-group-disability-prefer_not_to_say = មិនចង់ប្រាប់
 scorecard-group-sent = បានផ្ញើ
 scorecard-licence = តួលេខពីសំឡេងយើង អាចចែករំលែកបានដោយសេរី ({ $licence })។ តួលេខទាំងនេះមិនដែលបង្ហាញថានរណាបានសរសេរ ឬសរសេរអ្វីទេ។
-date-day-month = ថ្ងៃទី{ $day } ខែ{ $month }
+date-day-month = ថ្ងៃទី{ $day } ខែ{ $month }

@@ -2,7 +2,7 @@
 //! deadline 7 times out of 10", "People rated it 4 stars out of 5 (23 ratings)", "Half of the
 //! people got a first answer within 3 days"), with simple bars and stars beside them, what
 //! people sent by kind, the extra payments complaints report, every 3 months, how the office
-//! compares with offices of its kind, and who wrote.
+//! compares with offices of its kind, and who wrote (folded away until opened).
 //!
 //! Guarantees: a hidden figure reads "fewer than 5 people — not shown" (or "not shown, to
 //! protect people") and never shows a number, a bar or stars; every number is in the
@@ -426,7 +426,7 @@ pub fn ScorecardFigures(scorecard: Scorecard) -> Element {
         }
         section { class: "card scorecard-section", id: "scorecard-ratings",
             h3 { {tr.t("scorecard-section-ratings")} }
-            {stars_measure(tr, "scorecard-rating", tr.t("scorecard-rating"), &f.rating)}
+            div { class: "headline", {stars_measure(tr, "scorecard-rating", tr.t("scorecard-rating"), &f.rating)} }
             for (code, stars) in by_criterion {
                 {stars_measure(tr, &format!("scorecard-criterion-{code}"), tr.t(&format!("criterion-{code}")), stars)}
             }
@@ -470,11 +470,14 @@ pub fn ScorecardFigures(scorecard: Scorecard) -> Element {
             }
         }
         if has_people {
+            // Folded: the same figures again, by who wrote.
             section { class: "card scorecard-section", id: "scorecard-people",
-                h3 { {tr.t("scorecard-section-people")} }
-                for (id, heading, rows) in splits {
-                    if !rows.is_empty() {
-                        GroupRows { key: "{id}", id: id.to_string(), heading, rows }
+                details { class: "fold", id: "scorecard-people-fold",
+                    summary { h3 { {tr.t("scorecard-section-people")} } }
+                    for (id, heading, rows) in splits {
+                        if !rows.is_empty() {
+                            GroupRows { key: "{id}", id: id.to_string(), heading, rows }
+                        }
                     }
                 }
             }

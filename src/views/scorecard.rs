@@ -140,6 +140,14 @@ pub fn ScorecardView(office: String) -> Element {
                 if answer.is_none() && !have_answer {
                     p { role: "status", id: "scorecard-loading", {tr.t("scorecard-loading")} }
                 }
+                if let Some(scorecard) = &shown {
+                    p { id: "scorecard-up-to",
+                        {tr.t_args("scorecard-up-to", &[("day", Arg::Text(&day_month(tr, scorecard.last_day)))])}
+                    }
+                }
+                if let Some(fetched_at) = fetched_at {
+                    p { class: "muted", id: "scorecard-age", Icon { name: "clock", size: 20 } " " {age_words(tr, fetched_at, now)} }
+                }
                 if let Some(problem) = failed {
                     div { class: if have_answer { "lock-note" } else { "banner-error" }, role: "status", id: "scorecard-offline",
                         "data-problem": if problem == SyncProblem::Offline { "offline" } else { "unavailable" },
@@ -160,14 +168,6 @@ pub fn ScorecardView(office: String) -> Element {
                 }
                 if unknown {
                     p { role: "status", id: "scorecard-unknown", {tr.t("scorecard-unknown-office")} }
-                }
-                if let Some(scorecard) = &shown {
-                    p { id: "scorecard-up-to",
-                        {tr.t_args("scorecard-up-to", &[("day", Arg::Text(&day_month(tr, scorecard.last_day)))])}
-                    }
-                }
-                if let Some(fetched_at) = fetched_at {
-                    p { class: "muted", id: "scorecard-age", Icon { name: "clock", size: 20 } " " {age_words(tr, fetched_at, now)} }
                 }
             }
             if none_yet && !unknown {
