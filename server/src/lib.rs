@@ -22,6 +22,7 @@ pub mod objects;
 pub mod observe;
 pub mod offices;
 pub mod open311;
+pub mod open_data;
 pub mod openapi;
 pub mod passwords;
 pub mod ratelimit;
@@ -84,8 +85,8 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application: the front doors (citizen API, console, Open311, the OpenAPI
-/// document, `/metrics`), each behind its own body limit, then the limits every request
+/// The whole HTTP application: the front doors (citizen API, console, Open311, open data, the
+/// OpenAPI document, `/metrics`), each behind its own body limit, then the limits every request
 /// shares, and outside them all the request id, log line and counts of each request.
 pub fn app(state: Arc<AppState>, config: &Config) -> Router {
     let state_size = state.fleet.size.clone();
@@ -96,6 +97,7 @@ pub fn app(state: Arc<AppState>, config: &Config) -> Router {
             limits::CONSOLE_BODY_BYTES,
         ))
         .merge(body_limit(open311::router(), limits::OPEN311_BODY_BYTES))
+        .merge(body_limit(open_data::router(), limits::NO_BODY_BYTES))
         .merge(body_limit(openapi::router(), limits::NO_BODY_BYTES))
         // Behind `NO_BODY_BYTES`, inside the check of the scraper's address.
         .merge(metrics::router(config.metrics_allow.clone()))

@@ -1,5 +1,6 @@
 //! The published API contract: an OpenAPI 3.1 document of the citizen API (`/api/v1/…`,
-//! `/healthz`, `/readyz`) and the Open311 GeoReport v2 endpoints, built here, served at
+//! `/healthz`, `/readyz`), the Open311 GeoReport v2 endpoints and the open data files
+//! (`/open/data/…`), built here, served at
 //! `/api/openapi.json` and kept in the repository as `server/openapi.json`. `/metrics` is left
 //! out on purpose: it is for the operator's scraper only (see `metrics`).
 //!
@@ -30,6 +31,15 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/directory"),
     ("get", "/api/v1/places"),
     ("get", "/api/v1/offices"),
+    ("get", "/api/v1/scorecards/{office}"),
+    ("get", "/open/data/national.json"),
+    ("get", "/open/data/national.csv"),
+    ("get", "/open/data/offices/{office}.json"),
+    ("get", "/open/data/offices/{office}.csv"),
+    ("get", "/open/data/provinces/{province}.json"),
+    ("get", "/open/data/provinces/{province}.csv"),
+    ("get", "/open/data/all-offices/{period}.json"),
+    ("get", "/open/data/all-offices/{period}.csv"),
     ("get", "/api/openapi.json"),
     ("get", "/healthz"),
     ("get", "/readyz"),
@@ -233,6 +243,148 @@ fn open311_paths(paths: &mut serde_json::Map<String, Value>) {
     }
 }
 
+/// The answers every published scorecard or file shares: its ETag, caching and licence.
+fn published(description: &str, media_type: &str, schema: Value) -> Value {
+    let mut content = serde_json::Map::new();
+    content.insert(media_type.into(), json!({ "schema": schema }));
+    json!({ "description": description, "content": content, "headers": {
+        "ETag": { "description": "strong: the SHA-256 of the body", "schema": { "type": "string" } },
+        "Cache-Control": { "description": crate::scorecards::CACHE_CONTROL, "schema": { "type": "string" } },
+        "Link": { "description": "the licence, rel=\"license\"", "schema": { "type": "string" } } } })
+}
+
+fn scorecard_paths(paths: &mut serde_json::Map<String, Value>) {
+    let not_yet = "no_figures_yet: the figures are made once a day and none are made yet; place_unknown: no such office";
+    paths.insert("/api/v1/scorecards/{office}".into(), json!({ "get": {
+        "summary": "An office's public scorecard: the last twelve months to yesterday (Cambodia), by quarter and by who wrote, against its peers; figures of fewer than 5 people hidden", "tags": ["app", "open data"],
+        "parameters": [path_parameter("office", "an office code of the directory (CH-120101, OWSO-1201, …)")],
+        "responses": { "200": published("the scorecard", "application/json", reference("Scorecard")),
+            "304": { "description": "not modified (If-None-Match)" }, "404": api_error(not_yet) } } }));
+    let csv = json!({ "type": "string", "description": "UTF-8 with a BOM; a line per period and per group of people; a hidden figure is words (fewer than 5, would reveal another), never a number; the licence in a column" });
+    for (extension, media_type) in [
+        ("json", "application/json"),
+        ("csv", "text/csv; charset=utf-8"),
+    ] {
+        let scorecard = if extension == "json" {
+            reference("Scorecard")
+        } else {
+            csv.clone()
+        };
+        let bulk = if extension == "json" {
+            reference("OfficesFile")
+        } else {
+            csv.clone()
+        };
+        let open_data = |summary: &str, parameter: Option<Value>, schema: Value, errors: &str| {
+            let mut operation = json!({ "summary": summary, "tags": ["open data"],
+                "responses": { "200": published("the file", media_type, schema),
+                    "304": { "description": "not modified (If-None-Match)" }, "404": api_error(errors) } });
+            if let Some(parameter) = parameter {
+                operation["parameters"] = json!([parameter]);
+            }
+            json!({ "get": operation })
+        };
+        paths.insert(
+            format!("/open/data/national.{extension}"),
+            open_data(
+                "The country's scorecard (open data, CC BY 4.0); its quarters name the bulk files",
+                None,
+                scorecard.clone(),
+                not_yet,
+            ),
+        );
+        paths.insert(
+            format!("/open/data/offices/{{office}}.{extension}"),
+            open_data(
+                "An office's scorecard (open data, CC BY 4.0)",
+                Some(path_parameter("office", "an office code of the directory")),
+                scorecard.clone(),
+                not_yet,
+            ),
+        );
+        paths.insert(
+            format!("/open/data/provinces/{{province}}.{extension}"),
+            open_data(
+                "A province's scorecard: all its offices together (open data, CC BY 4.0)",
+                Some(path_parameter(
+                    "province",
+                    "a province's two-digit code (12)",
+                )),
+                scorecard.clone(),
+                not_yet,
+            ),
+        );
+        let mut operation = open_data(
+            "Every office's figures over one period (open data, CC BY 4.0)",
+            Some(path_parameter(
+                "period",
+                "12-months, or a quarter of them (2026-Q1)",
+            )),
+            bulk,
+            "period_unknown: not a period of the published twelve months; no_figures_yet",
+        );
+        operation["get"]["responses"]["400"] =
+            api_error("period_invalid: not 12-months or a quarter like 2026-Q1");
+        paths.insert(
+            format!("/open/data/all-offices/{{period}}.{extension}"),
+            operation,
+        );
+    }
+}
+
+/// The schemas of the public scorecards.
+fn scorecard_schemas() -> Value {
+    let hidden = json!({ "type": "object", "required": ["hidden"], "properties": {
+        "hidden": { "enum": ["fewer_than_5", "would_reveal_another"] } } });
+    let shown = |value: Value| {
+        json!({ "type": "object", "required": ["value", "people"], "properties": {
+        "value": value, "people": { "type": "integer", "minimum": ourvoice_protocol::scorecards::MIN_PEOPLE } } })
+    };
+    let count = reference("Count");
+    let number = reference("FigureNumber");
+    let period = reference("Period");
+    json!({
+        "HiddenFigure": hidden,
+        "Count": { "oneOf": [shown(json!({ "type": "integer", "minimum": 0 })), reference("HiddenFigure")] },
+        "FigureNumber": { "description": "a share (0 to 1), median days or mean stars", "oneOf": [shown(json!({ "type": "number" })), reference("HiddenFigure")] },
+        "Period": { "type": "object", "required": ["first_day", "last_day", "label"], "properties": {
+            "first_day": { "type": "string", "format": "date" }, "last_day": { "type": "string", "format": "date" },
+            "label": { "type": "string", "description": "12-months, or a quarter: 2026-Q1" } } },
+        "Figures": { "type": "object", "properties": {
+            "received": count, "received_by_kind": { "type": "object", "properties": {
+                "complaint": count, "support": count, "information": count, "evaluation": count } },
+            "answered": number, "answered_within_deadline": number, "median_days_to_first_answer": number,
+            "median_days_to_close": number, "escalated": count, "rating": number,
+            "rating_by_criterion": { "type": "object", "properties": {
+                "speed": number, "staff_attitude": number, "fees_as_posted": number,
+                "clarity_of_information": number, "facilities_and_access": number } },
+            "asked_extra_payment": number } },
+        "Group": { "type": "object", "required": ["group", "figures"], "properties": {
+            "group": { "type": "string", "description": "the answer's code, or not_given" }, "figures": reference("Figures") } },
+        "Peers": { "type": "object", "required": ["among", "offices"], "properties": {
+            "among": { "enum": ["district", "province", "national"] }, "offices": { "type": "integer" },
+            "answered": { "type": ["number", "null"] }, "answered_within_deadline": { "type": ["number", "null"] },
+            "median_days_to_first_answer": { "type": ["number", "null"] }, "rating": { "type": ["number", "null"] } } },
+        "Scorecard": { "type": "object", "required": ["subject", "last_day", "year", "figures", "by_people", "quarters", "peers", "licence"], "properties": {
+            "subject": { "type": "object", "required": ["level"], "properties": {
+                "level": { "enum": ["office", "province", "national"] }, "code": { "type": "string" } } },
+            "office_type": { "type": "string" }, "last_day": { "type": "string", "format": "date" },
+            "year": period, "figures": reference("Figures"),
+            "by_people": { "type": "object", "properties": {
+                "gender": { "type": "array", "items": reference("Group") },
+                "age_band": { "type": "array", "items": reference("Group") },
+                "disability": { "type": "array", "items": reference("Group") } } },
+            "quarters": { "type": "array", "items": { "type": "object", "properties": { "period": period, "figures": reference("Figures") } } },
+            "peers": { "type": "array", "items": reference("Peers") },
+            "licence": { "type": "string" } } },
+        "OfficesFile": { "type": "object", "required": ["licence", "licence_url", "last_day", "period", "offices"], "properties": {
+            "licence": { "type": "string" }, "licence_url": { "type": "string" }, "last_day": { "type": "string", "format": "date" },
+            "period": period, "offices": { "type": "array", "items": { "type": "object", "properties": {
+                "office": { "type": "string" }, "office_type": { "type": "string" }, "province": { "type": "string" },
+                "district": { "type": "string" }, "figures": reference("Figures") } } } } },
+    })
+}
+
 fn rating() -> Value {
     json!({ "type": ["integer", "null"], "minimum": 0, "maximum": 255 })
 }
@@ -429,15 +581,20 @@ pub fn document() -> Value {
         "responses": { "200": json_answer("ok", json!({ "type": "object" })), "503": api_error("database unavailable") } } }));
     open311_paths(&mut paths);
     open311_media(&mut paths);
+    scorecard_paths(&mut paths);
+    let mut schemas = schemas();
+    if let (Some(all), Value::Object(more)) = (schemas.as_object_mut(), scorecard_schemas()) {
+        all.extend(more);
+    }
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Our Voice API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "The citizen app's sync API (/api/v1) and an Open311 GeoReport v2 endpoint over the same cases.",
+            "description": "The citizen app's sync API (/api/v1), an Open311 GeoReport v2 endpoint over the same cases, and the public scorecards as open data (/open/data, CC BY 4.0).",
             "license": { "name": "MIT", "identifier": "MIT" },
         },
         "paths": paths,
-        "components": { "schemas": schemas() },
+        "components": { "schemas": schemas },
     })
 }

@@ -70,7 +70,10 @@ async fn the_server_answers_every_documented_operation() {
             .replace("{token}", "00000000-0000-4000-8000-000000000000")
             .replace("{case}", "00000000-0000-4000-8000-000000000001")
             .replace("{attachment}", "00000000-0000-4000-8000-000000000002")
-            .replace("{photo}", "00000000-0000-4000-8000-000000000003");
+            .replace("{photo}", "00000000-0000-4000-8000-000000000003")
+            .replace("{office}", "CH-120101")
+            .replace("{province}", "12")
+            .replace("{period}", "12-months");
         let url = format!("{}{concrete}", server.url());
         let request = match *method {
             "get" => http.get(&url),

@@ -9,6 +9,7 @@ mod attachments;
 mod citizen;
 mod directory;
 mod health;
+mod scorecards;
 mod submissions;
 mod updates;
 
@@ -33,6 +34,7 @@ pub fn router(max_body_bytes: usize) -> Router<Arc<AppState>> {
             limits::CITIZEN_ACTION_BODY_BYTES,
         ))
         .merge(body_limit(directory::router(), limits::NO_BODY_BYTES))
+        .merge(body_limit(scorecards::router(), limits::NO_BODY_BYTES))
         // Pieces of uploads, never whole files (the `GET` of the same path takes no body).
         .merge(body_limit(
             attachments::router(),

@@ -449,6 +449,7 @@ impl FromRow for Case {
 
     fn from_row(row: &Named) -> Result<Case, StoreError> {
         let dims = &*DIMENSIONS;
+        let evaluation = row.opt_text("evaluation")?;
         Ok(Case {
             office: row.text("sent_to")?,
             kind: row.code("kind")?,
@@ -462,9 +463,7 @@ impl FromRow for Case {
             closed_at: row.opt_time("closed_at")?,
             due_at: row.opt_time("due_at")?,
             escalated_at: row.opt_time("escalated_at")?,
-            evaluation: row
-                .opt_text("evaluation")?
-                .and_then(|json| serde_json::from_str(&json).ok()),
+            evaluation: evaluation.and_then(|json| serde_json::from_str(&json).ok()),
             asked_extra_payment: row.opt_int("asked_extra_payment")?.map(|n| n != 0),
         })
     }

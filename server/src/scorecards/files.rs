@@ -35,39 +35,18 @@ fn csv_line(cells: &[String]) -> String {
     line
 }
 
-/// The figures' columns, in order: a count has one, any other figure its value and how many
-/// people it stands for.
-const FIGURE_COLUMNS: [&str; 29] = [
-    "received",
-    "received_complaint",
-    "received_support",
-    "received_information",
-    "received_evaluation",
-    "answered",
-    "answered_people",
-    "answered_within_deadline",
-    "answered_within_deadline_people",
-    "median_days_to_first_answer",
-    "median_days_to_first_answer_people",
-    "median_days_to_close",
-    "median_days_to_close_people",
-    "escalated",
-    "rating",
-    "rating_people",
-    "rating_speed",
-    "rating_speed_people",
-    "rating_staff_attitude",
-    "rating_staff_attitude_people",
-    "rating_fees_as_posted",
-    "rating_fees_as_posted_people",
-    "rating_clarity_of_information",
-    "rating_clarity_of_information_people",
-    "rating_facilities_and_access",
-    "rating_facilities_and_access_people",
-    "asked_extra_payment",
-    "asked_extra_payment_people",
-    "licence",
-];
+/// The figures' columns, in order (a count has one, any other figure its value and how many
+/// people it stands for), then the licence.
+const FIGURE_COLUMNS: &str = "received,received_complaint,received_support,received_information,\
+    received_evaluation,answered,answered_people,answered_within_deadline,\
+    answered_within_deadline_people,median_days_to_first_answer,\
+    median_days_to_first_answer_people,median_days_to_close,\
+    median_days_to_close_people,escalated,rating,rating_people,rating_speed,\
+    rating_speed_people,rating_staff_attitude,rating_staff_attitude_people,\
+    rating_fees_as_posted,rating_fees_as_posted_people,\
+    rating_clarity_of_information,rating_clarity_of_information_people,\
+    rating_facilities_and_access,rating_facilities_and_access_people,\
+    asked_extra_payment,asked_extra_payment_people,licence";
 
 fn hidden_words(hidden: Hidden) -> String {
     match hidden {
@@ -87,7 +66,8 @@ fn count_cells(figure: &Figure<u32>, out: &mut Vec<String>) {
 fn value_cells(figure: &Figure<f64>, out: &mut Vec<String>) {
     match figure {
         Figure::Shown { value, people } => {
-            out.push(value.to_string());
+            // Written as in the JSON (`2.0`, `0.71`).
+            out.push(serde_json::to_string(value).unwrap_or_default());
             out.push(people.to_string());
         }
         Figure::Hidden { hidden } => {
@@ -159,7 +139,7 @@ pub fn scorecard_csv(card: &Scorecard) -> String {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    head.extend(FIGURE_COLUMNS.iter().map(|s| s.to_string()));
+    head.extend(FIGURE_COLUMNS.split(',').map(str::to_string));
     out.push_str(&csv_line(&head));
     let line = |period: &Period, dimension: &str, group: &str, figures: &Figures| {
         let [level, code] = subject_cells(&card.subject);
@@ -219,7 +199,7 @@ impl Bulk {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        head.extend(FIGURE_COLUMNS.iter().map(|s| s.to_string()));
+        head.extend(FIGURE_COLUMNS.split(',').map(str::to_string));
         let header = format!("{BOM}{}", csv_line(&head));
         let periods = std::iter::once(year)
             .chain(quarters)

@@ -272,3 +272,67 @@ impl Published {
         Ok(Some(found))
     }
 }
+
+/// How long a client or cache may keep a published scorecard or file without asking again
+/// (they change once a day).
+pub const CACHE_CONTROL: &str = "public, max-age=3600";
+
+/// Whether `If-None-Match` names `etag` (weak comparison, as for a GET).
+fn is_cached(headers: &axum::http::HeaderMap, etag: &str) -> bool {
+    headers
+        .get(axum::http::header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',')
+                .map(str::trim)
+                .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+        })
+}
+
+/// A published body as an HTTP answer: its strong ETag, `Cache-Control` [`CACHE_CONTROL`],
+/// the licence as a `Link` (`rel="license"`), and 304 without the body when `If-None-Match`
+/// names the ETag. `download` names the file a browser saves it as.
+pub fn answer(
+    headers: &axum::http::HeaderMap,
+    etag: &str,
+    media_type: &str,
+    download: Option<&str>,
+    body: String,
+) -> axum::response::Response {
+    use axum::http::{header, HeaderValue, StatusCode};
+    use axum::response::IntoResponse;
+    let mut response = if is_cached(headers, etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut response = body.into_response();
+        let answer = response.headers_mut();
+        if let Ok(value) = HeaderValue::from_str(media_type) {
+            answer.insert(header::CONTENT_TYPE, value);
+        }
+        if let Some(value) = download.and_then(|name| {
+            HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).ok()
+        }) {
+            answer.insert(header::CONTENT_DISPOSITION, value);
+        }
+        response
+    };
+    let answer = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        answer.insert(header::ETAG, value);
+    }
+    answer.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "<{}>; rel=\"license\"",
+        ourvoice_protocol::scorecards::LICENCE_URL
+    )) {
+        answer.insert(header::LINK, value);
+    }
+    answer.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
