@@ -177,11 +177,13 @@ dd.contact { display: flex; gap: .4rem; align-items: center; }
 .key.ok:disabled { opacity: .45; }
 .lock-note { background: var(--brand-soft); color: var(--brand-dark); border-radius: .9rem; padding: .75rem 1rem; display: flex; gap: .6rem; align-items: flex-start; }
 ul.list { list-style: none; margin: 0; padding: 0; }
-.place-choice { display: flex; gap: .5rem; align-items: stretch; }
-.place-choice > .list-row { flex: 1 1 auto; min-width: 0; width: auto; }
-.scorecard-open { position: relative; flex: none; width: 3.75rem; min-height: 3.5rem; display: flex; flex-direction: column; align-items: center; justify-content: center;
-  gap: .1rem; padding: .25rem; border: 1px solid var(--line); border-radius: .9rem; background: #fff; color: var(--brand-dark);
-  font: inherit; font-size: .8rem; font-weight: 600; line-height: 1.2; cursor: pointer; overflow-wrap: anywhere; }
+/* An office and, beside it, its scorecard; with large text the scorecard goes under it, as wide. */
+.place-choice { display: flex; flex-wrap: wrap; gap: .25rem .5rem; }
+.place-choice > .list-row { flex: 1000 1 14rem; min-width: 0; width: auto; }
+.scorecard-open { position: relative; flex: 1 0 3.75rem; min-height: 3.5rem; display: flex; flex-wrap: wrap; align-items: center;
+  align-content: center; justify-content: center; gap: .1rem .4rem; padding: .25rem; border: 1px solid var(--line); border-radius: .9rem;
+  background: #fff; color: var(--brand-dark); font: inherit; font-size: .8rem; font-weight: 600; line-height: 1.2; cursor: pointer; }
+.scorecard-open svg { flex: none; }
 .button.with-icon { display: flex; align-items: center; justify-content: center; gap: .5rem; }
 .button.with-icon svg { flex: none; }
 h4 { font-size: 1rem; margin: 0; }
