@@ -188,14 +188,18 @@ ul.list { list-style: none; margin: 0; padding: 0; }
 .button.with-icon svg { flex: none; }
 h4 { font-size: 1rem; margin: 0; }
 .scorecard-section ul, .scorecard-section ol { margin: 0; }
+.scorecard-note { display: flex; gap: .6rem; align-items: flex-start; border-radius: .9rem; padding: .75rem 1rem;
+  background: var(--brand-soft); color: var(--brand-dark); }
+.scorecard-note.nothing { background: var(--warn-soft); color: var(--warn); font-weight: 600; }
+.scorecard-note svg { flex: none; }
 .measure { display: flex; flex-direction: column; gap: .3rem; }
 .measure + .measure { border-top: 1px solid var(--line); padding-top: .6rem; }
 .tenths { display: flex; gap: 3px; max-width: 20rem; }
 .tenth { flex: 1; height: .9rem; border-radius: 3px; background: var(--line); }
 .tenth.on { background: var(--brand); }
-.star-row { font-size: 1.6rem; line-height: 1; color: #6f7c86; letter-spacing: .1em; }
+.star-row { display: flex; flex-wrap: wrap; gap: .15em; font-size: min(1.6rem, 9vw); line-height: 1; color: #6f7c86; }
 .star-row .on { color: var(--star); }
-.headline .star-row { font-size: 2.2rem; }
+.headline .star-row { font-size: min(2.2rem, 11vw); }
 .headline .measure-value { font-size: 1.1rem; font-weight: 700; }
 .headline + .measure { border-top: 1px solid var(--line); padding-top: .6rem; }
 #scorecard-people summary h3 { display: inline; }

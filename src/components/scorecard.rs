@@ -448,7 +448,10 @@ pub fn ScorecardFigures(scorecard: Scorecard) -> Element {
                         li { key: "{at}", class: "quarter",
                             h4 { {months_words(tr, quarter.period.first_day, quarter.period.last_day)} }
                             p { {tr.t("scorecard-group-sent")} " " {count_words(tr, &quarter.figures.received)} }
-                            {share_measure(tr, &format!("scorecard-quarter-{at}"), "scorecard-within-deadline", &quarter.figures.answered_within_deadline)}
+                            // A quarter too few wrote in says so once.
+                            if quarter.figures.received.value().is_some() {
+                                {share_measure(tr, &format!("scorecard-quarter-{at}"), "scorecard-within-deadline", &quarter.figures.answered_within_deadline)}
+                            }
                         }
                     }
                 }

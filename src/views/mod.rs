@@ -20,7 +20,7 @@ pub use feedback::FeedbackView;
 pub use form::FormView;
 pub use home::HomeView;
 pub use lock::{LockSettings, LockView};
-pub use place::PlaceView;
+pub use place::{ChosenPlace, PlaceView};
 pub use privacy::PrivacyView;
 pub use review::ReviewView;
 pub use scorecard::{age_words, ScorecardView};

@@ -20,6 +20,7 @@ use ourvoice_sync::{ScorecardAnswer, SyncProblem};
 use crate::components::{day_month, has_figures, Header, Icon, ScorecardFigures};
 use crate::i18n::{Arg, Tr};
 use crate::state::{use_device, use_ui};
+use crate::views::ChosenPlace;
 
 /// How old a kept copy is, from when the server last answered for it: "Last updated today",
 /// "yesterday", "3 days ago" (by days in Cambodia).
@@ -80,22 +81,7 @@ pub fn ScorecardView(office: String) -> Element {
         Err(_) => Err("error-storage-open"),
     });
     let answer = *answer.read();
-    let directory = Directory::embedded();
-    // The places above the office's own, nearest first.
-    let above = directory
-        .choice(&office, lang)
-        .map(|choice| {
-            choice.path.join(if lang == ourvoice_protocol::Lang::En {
-                ", "
-            } else {
-                " "
-            })
-        })
-        .unwrap_or_default();
-    let office_name = directory
-        .office(&office)
-        .map(|o| o.name(lang).to_string())
-        .unwrap_or_else(|| office.clone());
+    let known = Directory::embedded().office(&office).is_some();
 
     let kept = match kept {
         None => None,
@@ -133,9 +119,14 @@ pub fn ScorecardView(office: String) -> Element {
         Header { title: tr.t("scorecard-title") }
         main { id: "scorecard",
             section { class: "card",
-                h2 { id: "scorecard-office", {office_name} }
-                if !above.is_empty() {
-                    p { class: "muted", {above} }
+                // Named as the place picker names it: the place, its kind of office, the places
+                // above it.
+                h2 { id: "scorecard-office",
+                    if known {
+                        ChosenPlace { code: office.clone() }
+                    } else {
+                        {office.clone()}
+                    }
                 }
                 if answer.is_none() && !have_answer {
                     p { role: "status", id: "scorecard-loading", {tr.t("scorecard-loading")} }
@@ -149,7 +140,7 @@ pub fn ScorecardView(office: String) -> Element {
                     p { class: "muted", id: "scorecard-age", Icon { name: "clock", size: 20 } " " {age_words(tr, fetched_at, now)} }
                 }
                 if let Some(problem) = failed {
-                    div { class: if have_answer { "lock-note" } else { "banner-error" }, role: "status", id: "scorecard-offline",
+                    div { class: if have_answer { "scorecard-note" } else { "scorecard-note nothing" }, role: "status", id: "scorecard-offline",
                         "data-problem": if problem == SyncProblem::Offline { "offline" } else { "unavailable" },
                         Icon { name: "cloud-off" }
                         span {
