@@ -1,7 +1,8 @@
 //! The phone's copy of an office's public scorecard, through its own outbox and sync engine,
 //! against the real server binary on each engine: feedback sent from the phone on one day is in
 //! the figures the server makes the day after; the phone fetches them with their ETag and keeps
-//! them; asked again, the server answers 304 and the copy stays, newly confirmed; with the
+//! them; asked again, the server answers 304 and the copy stays, newly confirmed (also by a
+//! sync round, which asks again for every kept scorecard); with the
 //! server gone the copy stays as it was; an office nobody wrote to has only hidden figures; an
 //! office the server does not know is forgotten; a code that is no office is never sent.
 
@@ -153,6 +154,18 @@ async fn the_phone_keeps_an_offices_scorecard_with_its_etag_and_shows_it_offline
         assert_eq!(again.scorecard.as_ref(), Some(&scorecard));
         assert_eq!(again.etag.as_deref(), Some(etag.as_str()));
         assert!(again.fetched_at.unwrap() > fetched_at, "{again:?}");
+
+        // A sync round asks again for the scorecards the phone keeps (the first round of an
+        // engine, then every few hours), each a 304 when nothing changed.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let round = SyncEngine::new(Arc::clone(engine.outbox()), SyncConfig::new(&server.url()))
+            .unwrap()
+            .sync_now(false)
+            .await;
+        assert!(round.error.is_none(), "{round:?}");
+        let refreshed = engine.outbox().kept_scorecard(OFFICE).unwrap().unwrap();
+        assert!(refreshed.fetched_at > again.fetched_at, "{refreshed:?}");
+        assert_eq!(refreshed.scorecard, again.scorecard);
 
         // An office nobody wrote to: its figures are there, every one hidden.
         assert_eq!(
