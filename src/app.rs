@@ -121,6 +121,7 @@ fn screen_view(screen: Screen) -> Element {
                 Screen::Feedback => rsx! { FeedbackView {} },
                 Screen::Detail(id) => rsx! { DetailView { key: "{id}", id } },
                 Screen::Settings => rsx! { SettingsView {} },
+                Screen::Scorecard(office) => rsx! { ScorecardView { key: "{office}", office } },
             }
     }
 }

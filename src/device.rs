@@ -1,9 +1,10 @@
 //! This device's data and background sync: opens the outbox in the app's data folder and runs
 //! the sync engine on its own thread (a tokio runtime), so the UI stays responsive and only
-//! ever talks to the outbox and the engine.
+//! ever talks to the outbox and the engine. What the UI asks of the server itself (an office's
+//! scorecard) runs on that same thread, and the UI awaits its outcome.
 
 use ourvoice_outbox::Outbox;
-use ourvoice_sync::{SyncConfig, SyncEngine};
+use ourvoice_sync::{ScorecardAnswer, SyncConfig, SyncEngine, SyncError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -25,6 +26,8 @@ pub fn data_dir() -> PathBuf {
 pub struct Device {
     pub outbox: Arc<Outbox>,
     pub engine: Arc<SyncEngine>,
+    /// The sync thread's runtime, where requests the UI asks for run.
+    runtime: tokio::runtime::Handle,
     stop: watch::Sender<bool>,
 }
 
@@ -66,7 +69,7 @@ impl Device {
                     .build()
                 {
                     Ok(runtime) => {
-                        let _ = started_tx.send(Ok(()));
+                        let _ = started_tx.send(Ok(runtime.handle().clone()));
                         runtime.block_on(background.run(stopped));
                     }
                     Err(error) => {
@@ -75,12 +78,32 @@ impl Device {
                 }
             })
             .map_err(|e| e.to_string())?;
-        started_rx.recv().map_err(|e| e.to_string())??;
+        let runtime = started_rx.recv().map_err(|e| e.to_string())??;
         Ok(Device {
             outbox,
             engine,
+            runtime,
             stop,
         })
+    }
+
+    /// Asks the server for the scorecard of `office` on the sync thread
+    /// ([`SyncEngine::refresh_scorecard`]: what it answers is kept in the outbox); the future
+    /// the UI awaits for the outcome.
+    pub fn refresh_scorecard(
+        &self,
+        office: &str,
+    ) -> impl std::future::Future<Output = Result<ScorecardAnswer, SyncError>> + 'static {
+        let engine = Arc::clone(&self.engine);
+        let office = office.to_string();
+        let running = self
+            .runtime
+            .spawn(async move { engine.refresh_scorecard(&office).await });
+        async move {
+            running
+                .await
+                .unwrap_or_else(|error| Err(SyncError::Unreachable(error.to_string())))
+        }
     }
 }
 

@@ -36,6 +36,8 @@ pub enum Screen {
     Feedback,
     Detail(Uuid),
     Settings,
+    /// How an office answers (its public scorecard), by the office's code.
+    Scorecard(String),
 }
 
 /// What the citizen has filled in so far.

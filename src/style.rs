@@ -176,6 +176,43 @@ dd.contact { display: flex; gap: .4rem; align-items: center; }
 .key.ok { background: var(--brand); border-color: var(--brand); color: #fff; font-size: 1.1rem; }
 .key.ok:disabled { opacity: .45; }
 .lock-note { background: var(--brand-soft); color: var(--brand-dark); border-radius: .9rem; padding: .75rem 1rem; display: flex; gap: .6rem; align-items: flex-start; }
+ul.list { list-style: none; margin: 0; padding: 0; }
+/* An office and, beside it, its scorecard; with large text the scorecard goes under it, as wide. */
+.place-choice { display: flex; flex-wrap: wrap; gap: .25rem .5rem; }
+.place-choice > .list-row { flex: 1000 1 14rem; min-width: 0; width: auto; }
+.scorecard-open { position: relative; flex: 1 0 3.75rem; min-height: 3.5rem; display: flex; flex-wrap: wrap; align-items: center;
+  align-content: center; justify-content: center; gap: .1rem .4rem; padding: .25rem; border: 1px solid var(--line); border-radius: .9rem;
+  background: #fff; color: var(--brand-dark); font: inherit; font-size: .8rem; font-weight: 600; line-height: 1.2; cursor: pointer; }
+.scorecard-open svg { flex: none; }
+.button.with-icon { display: flex; align-items: center; justify-content: center; gap: .5rem; }
+.button.with-icon svg { flex: none; }
+h4 { font-size: 1rem; margin: 0; }
+.scorecard-section ul, .scorecard-section ol { margin: 0; }
+.scorecard-note { display: flex; gap: .6rem; align-items: flex-start; border-radius: .9rem; padding: .75rem 1rem;
+  background: var(--brand-soft); color: var(--brand-dark); }
+.scorecard-note.nothing { background: var(--warn-soft); color: var(--warn); font-weight: 600; }
+.scorecard-note svg { flex: none; }
+.measure { display: flex; flex-direction: column; gap: .3rem; }
+.measure + .measure { border-top: 1px solid var(--line); padding-top: .6rem; }
+.tenths { display: flex; gap: 3px; max-width: 20rem; }
+.tenth { flex: 1; height: .9rem; border-radius: 3px; background: var(--line); }
+.tenth.on { background: var(--brand); }
+.star-row { display: flex; flex-wrap: wrap; gap: .15em; font-size: min(1.6rem, 9vw); line-height: 1; color: #6f7c86; }
+.star-row .on { color: var(--star); }
+.headline .star-row { font-size: min(2.2rem, 11vw); }
+.headline .measure-value { font-size: 1.1rem; font-weight: 700; }
+.headline + .measure { border-top: 1px solid var(--line); padding-top: .6rem; }
+#scorecard-people summary h3 { display: inline; }
+.group-rows + h4, .fold h4 { margin-top: .75rem; color: var(--brand-dark); }
+.count-rows, .group-rows, .quarters { list-style: none; padding: 0; display: flex; flex-direction: column; gap: .6rem; }
+.count-row { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: .15rem .75rem; align-items: baseline; }
+.count-value { font-weight: 700; text-align: right; overflow-wrap: anywhere; }
+.count-bar { grid-column: 1 / -1; height: .6rem; border-radius: .3rem; background: var(--brand-soft); overflow: hidden; }
+.count-bar > span { display: block; height: 100%; background: var(--brand); }
+.quarter { display: flex; flex-direction: column; gap: .3rem; }
+.quarter + .quarter, .group-rows li + li { border-top: 1px solid var(--line); padding-top: .6rem; }
+.peers ul { padding-left: 1.25rem; display: flex; flex-direction: column; gap: .3rem; }
+.licence { font-size: .85rem; }
 .version { text-align: center; color: var(--muted); background: none; border: 0; font: inherit; min-height: 3rem; }
 "#;
 

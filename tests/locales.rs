@@ -124,6 +124,14 @@ fn every_coded_value_has_a_name_in_both_languages() {
     wanted.extend(Gender::fluent_keys());
     wanted.extend(AgeBand::fluent_keys());
     wanted.extend(Disability::fluent_keys());
+    // The groups of who wrote, as an office's scorecard names them.
+    for key in Gender::fluent_keys()
+        .into_iter()
+        .chain(AgeBand::fluent_keys())
+        .chain(Disability::fluent_keys())
+    {
+        wanted.push(format!("scorecard-group-{key}"));
+    }
     // The office's messages in a case's conversation, by kind.
     for kind in ReplyKind::ALL {
         wanted.push(format!("message-{}", kind.as_str()));

@@ -287,11 +287,12 @@ fn a_rating_given_offline_is_kept_and_shown_as_waiting_not_sent() {
     render_settled(&mut dom, &mut mutations);
     let html = dioxus_ssr::render(&dom);
     assert!(html.contains("id=\"rate-answer\""), "{html}");
-    // The rating card's listeners come before the tracking code's two buttons (copy, share;
-    // siblings are created last first): its send button (a static part of the card's
-    // template), then the five stars (rendered into it).
+    // The rating card's listeners come before the first card's three buttons (the tracking
+    // code's copy and share, the office's scorecard; siblings are created last first): its
+    // send button (a static part of the card's template), then the five stars (rendered into
+    // it).
     let targets = click_targets(&mutations);
-    let (send, four_stars) = (targets[targets.len() - 8], targets[targets.len() - 4]);
+    let (send, four_stars) = (targets[targets.len() - 9], targets[targets.len() - 5]);
     click(&mut dom, four_stars);
     assert!(dioxus_ssr::render(&dom).contains("aria-checked=\"true\""));
     click(&mut dom, send);
@@ -1135,13 +1136,13 @@ fn by_code(mutations: &dioxus::core::Mutations, code: &str) -> dioxus::core::Ele
         .1
 }
 
-/// The `data-code`s of the rows inside the element with id `list`, in order.
+/// The `data-code`s of the rows inside the list with id `list`, in order.
 fn codes_in(html: &str, list: &str) -> Vec<String> {
     let start = html
         .find(&format!("id=\"{list}\""))
         .unwrap_or_else(|| panic!("no #{list}: {html}"));
     let rest = &html[start..];
-    let end = rest.find("</div>").unwrap_or(rest.len());
+    let end = rest.find("</ul>").unwrap_or(rest.len());
     rest[..end]
         .split("data-code=\"")
         .skip(1)
@@ -1286,4 +1287,538 @@ fn the_list_goes_province_district_commune_and_ends_at_the_communes_hall() {
         "CH-020103",
         "search gives the same choice"
     );
+}
+
+/// A scorecard of CH-120101 up to 4 December 2026 whose figures stand for `people` people each:
+/// shown from 5 up, hidden below. Two quarters, and its district's and the country's offices of
+/// its kind to compare with.
+fn scorecard(people: u32) -> ourvoice_protocol::scorecards::Scorecard {
+    use ourvoice_protocol::scorecards::*;
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let stars = |mean| Figure::of(mean, people);
+    let figures = |within: f64| Figures {
+        received: Figure::of(people * 2, people * 2),
+        received_by_kind: ByKind {
+            complaint: Figure::of(people, people),
+            support: Figure::of(people / 2, people / 2),
+            information: Figure::of(people / 2, people / 2),
+            evaluation: Figure::of(0, 0),
+        },
+        answered: Figure::of(0.9, people),
+        answered_within_deadline: Figure::of(within, people),
+        median_days_to_first_answer: Figure::of(2.5, people),
+        median_days_to_close: Figure::of(0.4, people),
+        escalated: Figure::of(0, 0),
+        rating: stars(4.2),
+        rating_by_criterion: ByCriterion {
+            speed: stars(2.6),
+            staff_attitude: stars(4.6),
+            fees_as_posted: stars(1.2),
+            clarity_of_information: stars(3.0),
+            facilities_and_access: stars(4.0),
+        },
+        asked_extra_payment: Figure::of(0.04, people),
+    };
+    let period = |first, last, label: &str| Period {
+        first_day: first,
+        last_day: last,
+        label: label.into(),
+    };
+    Scorecard {
+        subject: Subject::Office {
+            code: "CH-120101".into(),
+        },
+        office_type: Some("commune_hall".into()),
+        last_day: day(2026, 12, 4),
+        year: period(day(2025, 12, 5), day(2026, 12, 4), "12-months"),
+        figures: figures(0.7),
+        by_people: ByPeople {
+            gender: vec![Group {
+                group: ourvoice_protocol::Code::as_str(ourvoice_protocol::Gender::Female).into(),
+                figures: figures(0.8),
+            }],
+            age_band: Vec::new(),
+            disability: Vec::new(),
+        },
+        quarters: vec![
+            QuarterFigures {
+                period: period(day(2026, 7, 1), day(2026, 9, 30), "2026-Q3"),
+                figures: figures(0.5),
+            },
+            QuarterFigures {
+                period: period(day(2026, 10, 1), day(2026, 12, 4), "2026-Q4"),
+                figures: figures(1.0),
+            },
+        ],
+        peers: vec![
+            Peers {
+                among: "district".into(),
+                offices: 12,
+                answered: Some(0.9),
+                answered_within_deadline: Some(0.6),
+                median_days_to_first_answer: Some(5.0),
+                rating: Some(3.4),
+            },
+            Peers {
+                among: "national".into(),
+                offices: 1650,
+                answered: None,
+                answered_within_deadline: Some(0.8),
+                median_days_to_first_answer: None,
+                rating: None,
+            },
+        ],
+        licence: LICENCE.into(),
+    }
+}
+
+/// The app on the scorecard screen of CH-120101, in `lang`, rendered until the phone's request
+/// for newer figures has ended (the device's server refuses at once: no internet).
+fn scorecard_screen(device: &Arc<Device>, lang: Lang) -> (VirtualDom, String) {
+    device.outbox.set_setting("lang", lang.code()).unwrap();
+    let (mut dom, _) = on_screen(
+        device,
+        ourvoice::state::Screen::Scorecard("CH-120101".into()),
+        |_| {},
+    );
+    let html = settle_until(&mut dom, "scorecard-offline");
+    (dom, html)
+}
+
+/// Renders until `id` is on the screen (tasks that wait on the sync thread end by themselves).
+fn settle_until(dom: &mut VirtualDom, id: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        render_settled(dom, &mut dioxus::core::NoOpMutations);
+        let html = dioxus_ssr::render(dom);
+        if html.contains(&format!("id=\"{id}\"")) {
+            return html;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no #{id}: {}",
+            shown(&html)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// The page without its stylesheet (which embeds a font), for failure messages.
+fn shown(html: &str) -> &str {
+    html.find("data-screen").map_or(html, |at| &html[at..])
+}
+
+/// The text of the element with this id (tags removed).
+fn text_of(html: &str, id: &str) -> String {
+    let start = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}: {}", shown(html)));
+    let start = start + html[start..].find('>').unwrap() + 1;
+    // The element ends where as many tags closed as opened.
+    let (mut depth, mut at, mut text) = (1usize, start, String::new());
+    while depth > 0 {
+        let next = html[at..].find('<').map(|n| at + n).unwrap_or(html.len());
+        text.push_str(&html[at..next]);
+        if next == html.len() {
+            break;
+        }
+        let end = next + html[next..].find('>').unwrap();
+        let tag = &html[next..=end];
+        if tag.starts_with("</") {
+            depth -= 1;
+        } else if !tag.ends_with("/>") {
+            depth += 1;
+        }
+        at = end + 1;
+    }
+    text
+}
+
+/// Keeps `card` on the phone as the server's answer of `days_ago` days ago.
+fn keep(device: &Arc<Device>, card: &ourvoice_protocol::scorecards::Scorecard, days_ago: i64) {
+    let at = chrono::Utc::now() - chrono::Duration::days(days_ago);
+    device
+        .outbox
+        .keep_scorecard(
+            "CH-120101",
+            &serde_json::to_string(card).unwrap(),
+            Some("\"v1\""),
+            at.timestamp_millis(),
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_kept_scorecard_reads_in_plain_words_offline_with_its_age_in_both_languages() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    keep(&device, &scorecard(23), 3);
+
+    let (_dom, html) = scorecard_screen(&device, Lang::En);
+    // (element, what a villager reads)
+    for (id, words) in [
+        (
+            "scorecard-offline",
+            "No internet: these are the figures kept on this phone.",
+        ),
+        (
+            "scorecard-up-to",
+            "Figures of the 12 months up to 4\u{a0}December",
+        ),
+        ("scorecard-age", "Last updated 3 days ago"),
+        (
+            "scorecard-answered",
+            "Gives an answer 9 times out of 10 (from 23 people)",
+        ),
+        (
+            "scorecard-within-deadline",
+            "Answers within its deadline 7 times out of 10 (from 23 people)",
+        ),
+        (
+            "scorecard-first-answer",
+            "Half of the people got a first answer within 3 days",
+        ),
+        (
+            "scorecard-closed",
+            "Half of the matters were closed within a day",
+        ),
+        (
+            "scorecard-rating",
+            "People rated it 4 stars out of 5 (23 ratings)",
+        ),
+        (
+            "scorecard-criterion-fees_as_posted",
+            "Fees as posted 1 star out of 5 (23 ratings)",
+        ),
+        (
+            "scorecard-extra-payment",
+            "Asked to pay more than the posted fee less than once in 10 times (from 23 people)",
+        ),
+        (
+            "scorecard-quarter-0",
+            "Answers within its deadline 5 times out of 10",
+        ),
+        (
+            "scorecard-quarter-1",
+            "Answers within its deadline every time",
+        ),
+    ] {
+        let text = text_of(&html, id);
+        assert!(text.contains(words), "#{id}: {text:?} lacks {words:?}");
+    }
+    // What people sent, by kind: every count said, evaluations (none) hidden like any small one.
+    let sent = text_of(&html, "scorecard-by-kind");
+    for words in [
+        "In all46",
+        "Complaint23",
+        "Request for support11",
+        "Evaluationfewer than 5 people — not shown",
+    ] {
+        assert!(sent.contains(words), "{sent:?} lacks {words:?}");
+    }
+    let quarters = text_of(&html, "scorecard-quarters");
+    assert!(quarters.contains("July – September 2026"), "{quarters}");
+    assert!(quarters.contains("October – December 2026"), "{quarters}");
+    // Against its peers, in words: the district's usual, and the country's where it is known.
+    let compare = text_of(&html, "scorecard-compare");
+    for words in [
+        "Other offices of its kind in the district (12)",
+        "Gives an answer as often as they usually do (usually 9 times out of 10)",
+        "Answers within its deadline more often than they usually do (usually 6 times out of 10)",
+        "Gives a first answer sooner than they usually do (usually half within 5 days)",
+        "Rated higher than they usually are (usually 3 out of 5)",
+        "Other offices of its kind in the whole country (1650)",
+        "Answers within its deadline less often than they usually do (usually 8 times out of 10)",
+    ] {
+        assert!(compare.contains(words), "{compare:?} lacks {words:?}");
+    }
+    assert!(
+        text_of(&html, "scorecard-gender").contains("Women"),
+        "{html}"
+    );
+    // The bars and stars are drawn beside their sentences, hidden from screen readers.
+    assert!(
+        html.contains(r#"class="tenths" aria-hidden="true""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"class="star-row" aria-hidden="true""#),
+        "{html}"
+    );
+    // The retry is a real button.
+    assert!(
+        tag_of(&html, "scorecard-retry").starts_with("<button"),
+        "{html}"
+    );
+
+    let (_dom, html) = scorecard_screen(&device, Lang::Km);
+    for (id, words) in [
+        (
+            "scorecard-offline",
+            "គ្មានអ៊ីនធឺណិត៖ នេះជាតួលេខដែលរក្សាទុកនៅលើទូរសព្ទនេះ។",
+        ),
+        ("scorecard-up-to", "តួលេខរយៈពេល ១២ ខែ រហូតដល់ថ្ងៃទី៤\u{a0}ខែធ្នូ"),
+        ("scorecard-age", "បានយកមកចុងក្រោយកាលពី ៣ ថ្ងៃមុន"),
+        (
+            "scorecard-within-deadline",
+            "ឆ្លើយទាន់ពេលកំណត់ ៧ ដងក្នុងចំណោម ១០ ដង (ពីមនុស្ស ២៣ នាក់)",
+        ),
+        ("scorecard-first-answer", "ក្នុងរយៈពេល ៣ ថ្ងៃ"),
+        ("scorecard-rating", "៤ ផ្កាយ ក្នុងចំណោម ៥ (២៣ នាក់បានវាយតម្លៃ)"),
+    ] {
+        let text = text_of(&html, id);
+        assert!(text.contains(words), "#{id}: {text:?} lacks {words:?}");
+    }
+    // Khmer digits only (the licence's name aside).
+    let main = text_of(&html, "scorecard").replace("CC BY 4.0", "");
+    assert!(!main.chars().any(|c| c.is_ascii_digit()), "{main}");
+}
+
+#[test]
+fn a_hidden_figure_says_fewer_than_five_people_and_never_a_number() {
+    use ourvoice_protocol::scorecards::{Figure, Hidden};
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    let mut card = scorecard(23);
+    card.figures.asked_extra_payment = Figure::of(0.5, 4);
+    card.figures.median_days_to_first_answer = Figure::Hidden {
+        hidden: Hidden::WouldRevealAnother,
+    };
+    card.figures.rating = Figure::of(5.0, 3);
+    keep(&device, &card, 0);
+    for (lang, fewer, protect) in [
+        (
+            Lang::En,
+            "fewer than 5 people — not shown",
+            "not shown, to protect people",
+        ),
+        (Lang::Km, "តិចជាង ៥ នាក់ — មិនបង្ហាញ", "មិនបង្ហាញ ដើម្បីការពារពួកគេ"),
+    ] {
+        let (_dom, html) = scorecard_screen(&device, lang);
+        for id in ["scorecard-extra-payment", "scorecard-rating"] {
+            let text = text_of(&html, id);
+            assert!(text.ends_with(fewer), "#{id}: {text:?}");
+            // Nothing but the words: no number, bar or star of it.
+            let digits = text.replace(fewer, "");
+            assert!(
+                !digits
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || ('០'..='៩').contains(&c)),
+                "{text}"
+            );
+            let tag = &html[html.find(&format!("id=\"{id}\"")).unwrap()..];
+            let tag = &tag[..tag.find("</div>").unwrap()];
+            assert!(
+                !tag.contains("tenths") && !tag.contains("star-row"),
+                "{tag}"
+            );
+        }
+        assert!(
+            text_of(&html, "scorecard-first-answer").ends_with(protect),
+            "{html}"
+        );
+        // The other figures are still shown.
+        assert!(
+            text_of(&html, "scorecard-answered").contains(if lang == Lang::En {
+                "9 times out of 10"
+            } else {
+                "៩ ដង"
+            })
+        );
+        assert!(
+            text_of(&html, "scorecard-age").contains(if lang == Lang::En {
+                "today"
+            } else {
+                "ថ្ងៃនេះ"
+            })
+        );
+    }
+}
+
+#[test]
+fn no_figures_yet_when_the_server_has_none_or_shows_none() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    // Every figure from fewer than 5 people: all hidden.
+    keep(&device, &scorecard(2), 1);
+    let (_dom, html) = scorecard_screen(&device, Lang::En);
+    assert!(
+        text_of(&html, "scorecard-none-yet").contains("No figures yet"),
+        "{html}"
+    );
+    assert!(
+        text_of(&html, "scorecard-age").contains("Last updated yesterday"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("scorecard-answers"),
+        "no empty sections: {html}"
+    );
+    assert!(!html.contains("scorecard-up-to"), "{html}");
+
+    // The server said it has none yet.
+    device
+        .outbox
+        .keep_no_scorecard_yet("CH-120101", chrono::Utc::now().timestamp_millis())
+        .unwrap();
+    let (_dom, html) = scorecard_screen(&device, Lang::Km);
+    assert!(
+        text_of(&html, "scorecard-none-yet").contains("មិនទាន់មានតួលេខនៅឡើយទេ"),
+        "{html}"
+    );
+    assert!(
+        text_of(&html, "scorecard-offline").contains("គ្មានអ៊ីនធឺណិត"),
+        "{html}"
+    );
+}
+
+#[test]
+fn offline_with_nothing_kept_says_so_and_offers_to_try_again() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    let (_dom, html) = scorecard_screen(&device, Lang::En);
+    assert!(
+        text_of(&html, "scorecard-offline").contains(
+            "No internet, and this phone has no figures for this office yet. Try again when you are connected. Nothing you wrote is lost."
+        ),
+        "{html}"
+    );
+    assert!(
+        !html.contains("scorecard-none-yet") && !html.contains("scorecard-age"),
+        "{html}"
+    );
+    // Looking at it made it one of the offices the phone keeps, to fill when it can.
+    assert_eq!(
+        device.outbox.kept_scorecard_offices().unwrap(),
+        ["CH-120101"]
+    );
+    let retry = tag_of(&html, "scorecard-retry");
+    assert!(retry.starts_with("<button"), "{retry}");
+    assert!(
+        text_of(&html, "scorecard-retry").contains("Try again"),
+        "{html}"
+    );
+    // A case's page leads to its office's scorecard too.
+    let id = accepted_complaint(&device, ourvoice_protocol::CaseStatus::Received, 1);
+    let mut dom = detail(&device, id);
+    render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
+    let html = dioxus_ssr::render(&dom);
+    assert!(
+        tag_of(&html, "detail-scorecard").starts_with("<button"),
+        "{html}"
+    );
+    assert!(
+        text_of(&html, "detail-scorecard").contains("How does this office answer?"),
+        "{html}"
+    );
+}
+
+#[test]
+fn an_office_in_the_picker_opens_its_scorecard_and_back_keeps_the_form() {
+    let folder = tempfile::tempdir().unwrap();
+    let device = device(&folder);
+    let (mut dom, mutations) = on_screen(&device, ourvoice::state::Screen::Place, |form| {
+        form.description = "ផ្លូវខូចខ្លាំង".into();
+    });
+    let field = mutations
+        .edits
+        .iter()
+        .find_map(|edit| match edit {
+            dioxus::core::Mutation::NewEventListener { name, id } if name == "input" => Some(*id),
+            _ => None,
+        })
+        .expect("the search field");
+    let typed = type_into(&mut dom, field, "ចំការមន");
+    let html = dioxus_ssr::render(&dom);
+    // Beside each office, a button named by its words and the office's row.
+    let open = tag_of(&html, "scorecard-open-OWSO-1201");
+    assert!(open.starts_with("<button"), "{open}");
+    assert!(
+        open.contains(r#"aria-labelledby="scorecard-open-OWSO-1201 choice-OWSO-1201""#),
+        "{open}"
+    );
+    let button = with_attribute(&typed, "data-scorecard")
+        .into_iter()
+        .find(|(office, _)| office == "OWSO-1201")
+        .expect("the scorecard button")
+        .1;
+    press(&mut dom, button);
+    let ui = ui_of(&dom);
+    assert_eq!(
+        ui.screen(),
+        ourvoice::state::Screen::Scorecard("OWSO-1201".into())
+    );
+    let html = settle_until(&mut dom, "scorecard-offline");
+    assert!(html.contains("តើការិយាល័យនេះឆ្លើយតបយ៉ាងដូចម្តេច?"), "{html}");
+    assert!(
+        text_of(&html, "scorecard-office").contains("ខណ្ឌចំការមន"),
+        "{html}"
+    );
+    // Back: the picker, with the form as it was and nothing chosen.
+    dom.in_runtime(|| {
+        let mut ui = ui;
+        assert!(ui.back());
+    });
+    render_settled(&mut dom, &mut dioxus::core::NoOpMutations);
+    assert_eq!(ui.screen(), ourvoice::state::Screen::Place);
+    assert_eq!(ui.form.read().description, "ផ្លូវខូចខ្លាំង");
+    assert_eq!(ui.form.read().place.as_deref(), Some("120101"));
+}
+
+#[test]
+fn shares_days_and_ages_read_as_plain_words() {
+    use ourvoice::components::{times_out_of_ten, within_days};
+    use ourvoice::i18n::Tr;
+    let (en, km) = (Tr::new(Lang::En), Tr::new(Lang::Km));
+    // (share, English, Khmer): a share that is not 0 never reads "never", nor one below 1
+    // "every time".
+    for (share, english, khmer) in [
+        (0.0, "never", "មិនដែលសោះ"),
+        (0.04, "less than once in 10 times", "តិចជាង ១ ដងក្នុងចំណោម ១០ ដង"),
+        (0.66, "7 times out of 10", "៧ ដងក្នុងចំណោម ១០ ដង"),
+        (0.96, "nearly every time", "ស្ទើរតែគ្រប់ដង"),
+        (1.0, "every time", "គ្រប់ដង"),
+    ] {
+        assert_eq!(times_out_of_ten(en, share), english);
+        assert_eq!(times_out_of_ten(km, share), khmer);
+    }
+    // A median in whole days, rounded up: half took no longer.
+    for (days, english, khmer) in [
+        (0.0, "within a day", "ក្នុងរយៈពេលមួយថ្ងៃ"),
+        (1.0, "within a day", "ក្នុងរយៈពេលមួយថ្ងៃ"),
+        (2.1, "within 3 days", "ក្នុងរយៈពេល ៣ ថ្ងៃ"),
+        (14.0, "within 14 days", "ក្នុងរយៈពេល ១៤ ថ្ងៃ"),
+    ] {
+        assert_eq!(within_days(en, days), english);
+        assert_eq!(within_days(km, days), khmer);
+    }
+    // How old the kept copy is, by days in Cambodia (UTC+7).
+    let now = chrono::DateTime::parse_from_rfc3339("2026-12-05T02:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let at = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .timestamp_millis()
+    };
+    for (fetched, english, khmer) in [
+        (
+            "2026-12-04T18:00:00Z",
+            "Last updated today",
+            "បានយកមកចុងក្រោយនៅថ្ងៃនេះ",
+        ),
+        (
+            "2026-12-04T16:00:00Z",
+            "Last updated yesterday",
+            "បានយកមកចុងក្រោយកាលពីម្សិលមិញ",
+        ),
+        (
+            "2026-12-01T10:00:00Z",
+            "Last updated 4 days ago",
+            "បានយកមកចុងក្រោយកាលពី ៤ ថ្ងៃមុន",
+        ),
+    ] {
+        assert_eq!(ourvoice::views::age_words(en, at(fetched), now), english);
+        assert_eq!(ourvoice::views::age_words(km, at(fetched), now), khmer);
+    }
 }

@@ -368,3 +368,107 @@ attachment-refused = Could not be sent.
 attachment-refusal-mismatch = It was damaged on the way or on this phone.
 attachment-refusal-not_media = It is not a photo or voice message the office can take.
 attachment-refusal-too_large = It is too large or too long.
+
+## How an office answers: its public scorecard (figures of the last 12 months)
+scorecard-title = How does this office answer?
+scorecard-open = How does this office answer?
+scorecard-open-short = Scores
+scorecard-open-for = How does { $office } answer?
+scorecard-loading = Getting the figures…
+scorecard-up-to = Figures of the 12 months up to { $day }
+scorecard-updated-today = Last updated today
+scorecard-updated-yesterday = Last updated yesterday
+scorecard-updated-days = Last updated { $count } days ago
+scorecard-offline-kept = No internet: these are the figures kept on this phone.
+scorecard-unavailable-kept = The figures cannot be updated now: these are the ones kept on this phone.
+scorecard-offline-none = No internet, and this phone has no figures for this office yet. Try again when you are connected. Nothing you wrote is lost.
+scorecard-unavailable-none = The figures cannot be shown now. Try again later. Nothing you wrote is lost.
+scorecard-retry = Try again
+scorecard-none-yet = No figures yet
+scorecard-none-yet-why = Figures are shown once at least 5 people have written to this office. They are made once a day.
+scorecard-unknown-office = Our Voice has no figures for this office.
+scorecard-hidden = fewer than 5 people — not shown
+scorecard-hidden-protect = not shown, to protect people
+scorecard-times = { $how ->
+    [never] never
+    [less] less than once in 10 times
+    [almost] nearly every time
+    [all] every time
+   *[some] { $n } times out of 10
+}
+scorecard-from-people = (from { $count } people)
+scorecard-within-days = { $how ->
+    [day] within a day
+   *[days] within { $days } days
+}
+scorecard-stars-value = { $stars ->
+    [one] { $stars } star
+   *[other] { $stars } stars
+} out of 5 ({ $count } ratings)
+scorecard-section-answers = Does it answer?
+scorecard-answered = Gives an answer
+scorecard-within-deadline = Answers within its deadline
+scorecard-first-answer = Half of the people got a first answer
+scorecard-closed = Half of the matters were closed
+scorecard-section-ratings = What people think of it
+scorecard-rating = People rated it
+scorecard-section-extra = Asked to pay extra
+scorecard-extra-payment = Asked to pay more than the posted fee
+scorecard-extra-who = As people who made a complaint said.
+scorecard-section-sent = What people sent
+scorecard-sent-total = In all
+scorecard-escalated = Passed to the office above
+scorecard-section-quarters = Every 3 months
+scorecard-month = { $month } { $year }
+scorecard-months = { $first } – { $last } { $year }
+scorecard-section-compare = Compared with offices like it
+scorecard-among-district = Other offices of its kind in the district ({ $count })
+scorecard-among-province = Other offices of its kind in the province ({ $count })
+scorecard-among-national = Other offices of its kind in the whole country ({ $count })
+scorecard-compare-answered = { $how ->
+    [more] Gives an answer more often than they usually do (usually { $theirs })
+    [less] Gives an answer less often than they usually do (usually { $theirs })
+    [same] Gives an answer as often as they usually do (usually { $theirs })
+   *[theirs] They usually give an answer { $theirs }
+}
+scorecard-compare-deadline = { $how ->
+    [more] Answers within its deadline more often than they usually do (usually { $theirs })
+    [less] Answers within its deadline less often than they usually do (usually { $theirs })
+    [same] Answers within its deadline as often as they usually do (usually { $theirs })
+   *[theirs] They usually answer within their deadline { $theirs }
+}
+scorecard-compare-days = { $how ->
+    [faster] Gives a first answer sooner than they usually do (usually half { $theirs })
+    [slower] Gives a first answer later than they usually do (usually half { $theirs })
+    [same] Gives a first answer as soon as they usually do (usually half { $theirs })
+   *[theirs] They usually give half of the first answers { $theirs }
+}
+scorecard-compare-rating = { $how ->
+    [more] Rated higher than they usually are (usually { $theirs } out of 5)
+    [less] Rated lower than they usually are (usually { $theirs } out of 5)
+    [same] Rated as they usually are (usually { $theirs } out of 5)
+   *[theirs] They are usually rated { $theirs } out of 5
+}
+scorecard-section-people = Who wrote
+scorecard-people-gender = By gender
+scorecard-people-age = By age
+scorecard-people-disability = By disability
+scorecard-group-not-given = Did not say
+scorecard-group-gender-female = Women
+scorecard-group-gender-male = Men
+scorecard-group-gender-other = Other
+scorecard-group-gender-prefer_not_to_say = Preferred not to say
+scorecard-group-age-under_18 = Under 18
+scorecard-group-age-18_24 = Aged 18–24
+scorecard-group-age-25_34 = Aged 25–34
+scorecard-group-age-35_44 = Aged 35–44
+scorecard-group-age-45_54 = Aged 45–54
+scorecard-group-age-55_64 = Aged 55–64
+scorecard-group-age-65_plus = Aged 65 or older
+scorecard-group-age-prefer_not_to_say = Preferred not to say
+scorecard-group-disability-yes = People with a disability
+scorecard-group-disability-no = People without a disability
+scorecard-group-disability-prefer_not_to_say = Preferred not to say
+scorecard-group-sent = Sent
+scorecard-licence = Figures from Our Voice, free to share ({ $licence }). They never show who wrote or what they wrote.
+date-day-month = { $day } { $month }

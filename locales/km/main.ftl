@@ -368,3 +368,104 @@ attachment-refused = មិនអាចផ្ញើបានទេ។
 attachment-refusal-mismatch = វាខូចនៅតាមផ្លូវ ឬនៅលើទូរស័ព្ទនេះ។
 attachment-refusal-not_media = វាមិនមែនជារូបថត ឬសារសំឡេងដែលការិយាល័យអាចទទួលបានទេ។
 attachment-refusal-too_large = វាធំពេក ឬវែងពេក។
+
+## ការិយាល័យឆ្លើយតបយ៉ាងណា៖ តួលេខសាធារណៈ (១២ ខែចុងក្រោយ)
+scorecard-title = តើការិយាល័យនេះឆ្លើយតបយ៉ាងដូចម្តេច?
+scorecard-open = តើការិយាល័យនេះឆ្លើយតបយ៉ាងដូចម្តេច?
+scorecard-open-short = ពិន្ទុ
+scorecard-open-for = តើ{ $office } ឆ្លើយតបយ៉ាងដូចម្តេច?
+scorecard-loading = កំពុងយកតួលេខ…
+scorecard-up-to = តួលេខរយៈពេល ១២ ខែ រហូតដល់{ $day }
+scorecard-updated-today = បានយកមកចុងក្រោយនៅថ្ងៃនេះ
+scorecard-updated-yesterday = បានយកមកចុងក្រោយកាលពីម្សិលមិញ
+scorecard-updated-days = បានយកមកចុងក្រោយកាលពី { $count } ថ្ងៃមុន
+scorecard-offline-kept = គ្មានអ៊ីនធឺណិត៖ នេះជាតួលេខដែលរក្សាទុកនៅលើទូរសព្ទនេះ។
+scorecard-unavailable-kept = មិនអាចយកតួលេខថ្មីបានទេឥឡូវនេះ៖ នេះជាតួលេខដែលរក្សាទុកនៅលើទូរសព្ទនេះ។
+scorecard-offline-none = គ្មានអ៊ីនធឺណិត ហើយទូរសព្ទនេះមិនទាន់មានតួលេខរបស់ការិយាល័យនេះនៅឡើយទេ។ សូមព្យាយាមម្តងទៀតពេលមានអ៊ីនធឺណិត។ អ្វីដែលអ្នកបានសរសេរមិនបាត់ទេ។
+scorecard-unavailable-none = មិនអាចបង្ហាញតួលេខបានទេឥឡូវនេះ។ សូមព្យាយាមម្តងទៀតពេលក្រោយ។ អ្វីដែលអ្នកបានសរសេរមិនបាត់ទេ។
+scorecard-retry = ព្យាយាមម្តងទៀត
+scorecard-none-yet = មិនទាន់មានតួលេខនៅឡើយទេ
+scorecard-none-yet-why = តួលេខនឹងបង្ហាញ នៅពេលមានមនុស្សយ៉ាងតិច ៥ នាក់បានផ្ញើមតិមកការិយាល័យនេះ។ តួលេខត្រូវរៀបចំម្តងក្នុងមួយថ្ងៃ។
+scorecard-unknown-office = សំឡេងយើងមិនមានតួលេខសម្រាប់ការិយាល័យនេះទេ។
+scorecard-hidden = តិចជាង ៥ នាក់ — មិនបង្ហាញ
+scorecard-hidden-protect = មិនបង្ហាញ ដើម្បីការពារពួកគេ
+scorecard-times = { $how ->
+    [never] មិនដែលសោះ
+    [less] តិចជាង ១ ដងក្នុងចំណោម ១០ ដង
+    [almost] ស្ទើរតែគ្រប់ដង
+    [all] គ្រប់ដង
+   *[some] { $n } ដងក្នុងចំណោម ១០ ដង
+}
+scorecard-from-people = (ពីមនុស្ស { $count } នាក់)
+scorecard-within-days = { $how ->
+    [day] ក្នុងរយៈពេលមួយថ្ងៃ
+   *[days] ក្នុងរយៈពេល { $days } ថ្ងៃ
+}
+scorecard-stars-value = { $stars } ផ្កាយ ក្នុងចំណោម ៥ ({ $count } នាក់បានវាយតម្លៃ)
+scorecard-section-answers = តើការិយាល័យនេះឆ្លើយទេ?
+scorecard-answered = ផ្តល់ចម្លើយ
+scorecard-within-deadline = ឆ្លើយទាន់ពេលកំណត់
+scorecard-first-answer = ពាក់កណ្តាលនៃអ្នកផ្ញើ បានទទួលចម្លើយដំបូង
+scorecard-closed = ពាក់កណ្តាលនៃរឿង ត្រូវបានបិទ
+scorecard-section-ratings = ពលរដ្ឋគិតយ៉ាងណាចំពោះការិយាល័យនេះ
+scorecard-rating = ពលរដ្ឋដាក់ពិន្ទុ
+scorecard-section-extra = ការសុំប្រាក់បន្ថែម
+scorecard-extra-payment = ត្រូវគេសុំឱ្យបង់លើសតម្លៃដែលបានបិទផ្សាយ
+scorecard-extra-who = តាមអ្វីដែលអ្នកដាក់បណ្តឹងបានប្រាប់។
+scorecard-section-sent = អ្វីដែលពលរដ្ឋបានផ្ញើ
+scorecard-sent-total = សរុប
+scorecard-escalated = បានបញ្ជូនទៅការិយាល័យថ្នាក់លើ
+scorecard-section-quarters = រៀងរាល់ ៣ ខែ
+scorecard-month = ខែ{ $month } ឆ្នាំ{ $year }
+scorecard-months = ខែ{ $first } – ខែ{ $last } ឆ្នាំ{ $year }
+scorecard-section-compare = ប្រៀបធៀបនឹងការិយាល័យប្រភេទដូចគ្នា
+scorecard-among-district = ការិយាល័យប្រភេទដូចគ្នាផ្សេងទៀតក្នុងស្រុក ({ $count })
+scorecard-among-province = ការិយាល័យប្រភេទដូចគ្នាផ្សេងទៀតក្នុងខេត្ត ({ $count })
+scorecard-among-national = ការិយាល័យប្រភេទដូចគ្នាផ្សេងទៀតទូទាំងប្រទេស ({ $count })
+scorecard-compare-answered = { $how ->
+    [more] ផ្តល់ចម្លើយញឹកញាប់ជាងការិយាល័យទាំងនោះជាធម្មតា (ជាធម្មតា { $theirs })
+    [less] ផ្តល់ចម្លើយតិចជាងការិយាល័យទាំងនោះជាធម្មតា (ជាធម្មតា { $theirs })
+    [same] ផ្តល់ចម្លើយដូចការិយាល័យទាំងនោះជាធម្មតា (ជាធម្មតា { $theirs })
+   *[theirs] ការិយាល័យទាំងនោះជាធម្មតាផ្តល់ចម្លើយ { $theirs }
+}
+scorecard-compare-deadline = { $how ->
+    [more] ឆ្លើយទាន់ពេលកំណត់ញឹកញាប់ជាងការិយាល័យទាំងនោះជាធម្មតា (ជាធម្មតា { $theirs })
+    [less] ឆ្លើយទាន់ពេលកំណត់តិចជាងការិយាល័យទាំងនោះជាធម្មតា (ជាធម្មតា { $theirs })
+    [same] ឆ្លើយទាន់ពេលកំណត់ដូចការិយាល័យទាំងនោះជាធម្មតា (ជាធម្មតា { $theirs })
+   *[theirs] ការិយាល័យទាំងនោះជាធម្មតាឆ្លើយទាន់ពេលកំណត់ { $theirs }
+}
+scorecard-compare-days = { $how ->
+    [faster] ផ្តល់ចម្លើយដំបូងលឿនជាងការិយាល័យទាំងនោះជាធម្មតា (ជាធម្មតាពាក់កណ្តាល { $theirs })
+    [slower] ផ្តល់ចម្លើយដំបូងយឺតជាងការិយាល័យទាំងនោះជាធម្មតា (ជាធម្មតាពាក់កណ្តាល { $theirs })
+    [same] ផ្តល់ចម្លើយដំបូងលឿនដូចការិយាល័យទាំងនោះជាធម្មតា (ជាធម្មតាពាក់កណ្តាល { $theirs })
+   *[theirs] ការិយាល័យទាំងនោះជាធម្មតាផ្តល់ចម្លើយដំបូងពាក់កណ្តាល { $theirs }
+}
+scorecard-compare-rating = { $how ->
+    [more] ត្រូវបានដាក់ពិន្ទុខ្ពស់ជាងការិយាល័យទាំងនោះជាធម្មតា (ជាធម្មតា { $theirs } ក្នុងចំណោម ៥)
+    [less] ត្រូវបានដាក់ពិន្ទុទាបជាងការិយាល័យទាំងនោះជាធម្មតា (ជាធម្មតា { $theirs } ក្នុងចំណោម ៥)
+    [same] ត្រូវបានដាក់ពិន្ទុដូចការិយាល័យទាំងនោះជាធម្មតា (ជាធម្មតា { $theirs } ក្នុងចំណោម ៥)
+   *[theirs] ការិយាល័យទាំងនោះជាធម្មតាទទួលបានពិន្ទុ { $theirs } ក្នុងចំណោម ៥
+}
+scorecard-section-people = អ្នកណាខ្លះបានផ្ញើ
+scorecard-people-gender = តាមភេទ
+scorecard-people-age = តាមអាយុ
+scorecard-people-disability = តាមពិការភាព
+scorecard-group-not-given = មិនបានប្រាប់
+scorecard-group-gender-female = ស្ត្រី
+scorecard-group-gender-male = បុរស
+scorecard-group-gender-other = ផ្សេងទៀត
+scorecard-group-gender-prefer_not_to_say = មិនចង់ប្រាប់
+scorecard-group-age-under_18 = អាយុក្រោម ១៨ ឆ្នាំ
+scorecard-group-age-18_24 = អាយុ ១៨–២៤ ឆ្នាំ
+scorecard-group-age-25_34 = អាយុ ២៥–៣៤ ឆ្នាំ
+scorecard-group-age-35_44 = អាយុ ៣៥–៤៤ ឆ្នាំ
+scorecard-group-age-45_54 = អាយុ ៤៥–៥៤ ឆ្នាំ
+scorecard-group-age-55_64 = អាយុ ៥៥–៦៤ ឆ្នាំ
+scorecard-group-age-65_plus = អាយុ ៦៥ ឆ្នាំ ឬលើស
+scorecard-group-age-prefer_not_to_say = មិនចង់ប្រាប់
+scorecard-group-disability-yes = ជនមានពិការភាព
+scorecard-group-disability-no = អ្នកគ្មានពិការភាព
+scorecard-group-disability-prefer_not_to_say = មិនចង់ប្រាប់
+scorecard-group-sent = បានផ្ញើ
+scorecard-licence = តួលេខពីសំឡេងយើង អាចចែករំលែកបានដោយសេរី ({ $licence })។ តួលេខទាំងនេះមិនដែលបង្ហាញថានរណាបានសរសេរ ឬសរសេរអ្វីទេ។
+date-day-month = ថ្ងៃទី{ $day } ខែ{ $month }

@@ -48,6 +48,8 @@ pub fn Icon(name: &'static str, #[props(default = 28)] size: u32) -> Element {
         "image" => "M21 19V5a2 2 0 0 0-2-2H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2zM8.5 13.5l2.5 3 3.5-4.5 4.5 6H5l3.5-4.5z",
         "mic" => "M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5.3-3a5.3 5.3 0 0 1-10.6 0H5a7 7 0 0 0 6 6.9V21h2v-3.1a7 7 0 0 0 6-6.9h-1.7z",
         "stop" => "M6 6h12v12H6z",
+        // three bars: how an office answers (its scorecard)
+        "chart" => "M4 20h4v-9H4v9zm6 0h4V4h-4v16zm6 0h4v-6h-4v6z",
         _ => "M4 4h16v16H4z",
     };
     rsx! { Svg { path, size, name } }

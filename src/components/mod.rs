@@ -1,6 +1,6 @@
 //! Pieces shared by several screens: the top bar, the sync line, icons, field errors, rating
 //! stars, the citizen's photos and voice note (added on the form, shown on review), the words for an item's state, the answer deadline, an office's telephone and hours, the tracking code (copy, share, spelled out), a case's
-//! conversation, the citizen's answer or rating of a case, the PIN keypad, and what the citizen
+//! conversation, the citizen's answer or rating of a case, an office's public scorecard in plain words, the PIN keypad, and what the citizen
 //! is told when the phone's storage fails.
 
 mod citizen_reply;
@@ -12,6 +12,7 @@ mod header;
 mod icons;
 mod pin_pad;
 mod rating;
+mod scorecard;
 mod status;
 mod sync_line;
 mod tracking_code;
@@ -25,6 +26,10 @@ pub use header::Header;
 pub use icons::{Icon, KindIcon};
 pub use pin_pad::PinPad;
 pub use rating::Stars;
+pub use scorecard::{
+    count_words, day_month, days_words, has_figures, hidden_words, months_words, share_words,
+    stars_words, times_out_of_ten, within_days, ScorecardFigures,
+};
 pub use status::{state_code, state_icon, state_label, StateKind, StatePill};
 pub use sync_line::SyncLine;
 pub use tracking_code::TrackingCodeBox;

@@ -1,5 +1,6 @@
 //! One submission: its tracking code (to copy, share or read out), where it stands, when the
-//! office should answer by and where it goes if it does not, how to reach the office, what was
+//! office should answer by and where it goes if it does not, how to reach the office and how it
+//! answers (its scorecard), what was
 //! sent (or that its text is hidden on this phone), its photos and voice message with where each
 //! upload stands, and one conversation with the office (its
 //! questions and answers, the citizen's answers and ratings with where each stands), then what
@@ -17,7 +18,7 @@ use crate::components::{
     Conversation, Header, Icon, OfficeContact, StatePill, TrackingCodeBox,
 };
 use crate::i18n::{Arg, Tr};
-use crate::state::use_ui;
+use crate::state::{use_ui, Screen};
 
 #[component]
 pub fn DetailView(id: Uuid) -> Element {
@@ -57,6 +58,11 @@ pub fn DetailView(id: Uuid) -> Element {
         .as_ref()
         .and_then(|actions| allowed_action(&item.state, &item.replies, actions));
     let s = &item.submission;
+    // Its office's scorecard: the office that has it, or the one its place goes to.
+    let scorecard_office = match &item.state {
+        ItemState::Accepted { office, .. } => Some(office.clone()),
+        _ => directory.route(&s.place).map(|office| office.code.clone()),
+    };
     let day = DateTime::from_timestamp_millis(item.created_at)
         .map(|t| tr.date(ourvoice_outbox::cambodia_today(t)))
         .unwrap_or_default();
@@ -93,6 +99,13 @@ pub fn DetailView(id: Uuid) -> Element {
                     }
                     dt { {tr.t("detail-sent-on")} }
                     dd { {day} }
+                }
+                if let Some(office) = scorecard_office {
+                    button { class: "button secondary with-icon", id: "detail-scorecard",
+                        onclick: move |_| ui.go(Screen::Scorecard(office.clone())),
+                        Icon { name: "chart", size: 22 }
+                        span { {tr.t("scorecard-open")} }
+                    }
                 }
             }
             if let ItemState::Rejected { errors } = &item.state {

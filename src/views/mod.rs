@@ -10,6 +10,7 @@ mod lock;
 mod place;
 mod privacy;
 mod review;
+mod scorecard;
 mod settings;
 mod welcome;
 
@@ -19,8 +20,9 @@ pub use feedback::FeedbackView;
 pub use form::FormView;
 pub use home::HomeView;
 pub use lock::{LockSettings, LockView};
-pub use place::PlaceView;
+pub use place::{ChosenPlace, PlaceView};
 pub use privacy::PrivacyView;
 pub use review::ReviewView;
+pub use scorecard::{age_words, ScorecardView};
 pub use settings::SettingsView;
 pub use welcome::WelcomeView;

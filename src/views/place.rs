@@ -6,7 +6,9 @@
 //! Guarantees: each result shows its place's own name, the kind of office as a tag and the
 //! places above it, never repeating one in another; a line breaks between names (each name
 //! and path segment is one box, broken inside only when wider than a whole line); every row is a button of at least
-//! 48 px whose text is its screen-reader name. What the directory decides (ranking, routing,
+//! 48 px whose text is its screen-reader name, and every office has beside it a button to its
+//! scorecard ("How does this office answer?", opened without choosing it and without touching
+//! the form in progress). What the directory decides (ranking, routing,
 //! browsing) is asked of `ourvoice-directory`; the recent places come from the outbox.
 
 use dioxus::prelude::*;
@@ -100,7 +102,8 @@ fn ChoiceRow(
     let code = choice.code.clone();
     let segments = path_segments(&choice.path, lang);
     rsx! {
-        button { class: "list-row place-row", "data-code": "{choice.code}",
+        li { class: "place-choice",
+        button { class: "list-row place-row", id: "choice-{choice.code}", "data-code": "{choice.code}",
             "data-recent": if choice.recent { "true" },
             onclick: move |_| onchoose.call(code.clone()),
             Icon { name: "place", size: 22 }
@@ -123,6 +126,26 @@ fn ChoiceRow(
                     }
                 }
             }
+        }
+        ScorecardOpen { office: choice.code.clone() }
+        }
+    }
+}
+
+/// Beside an office in the picker: its scorecard ("How does this office answer?"), opened
+/// before choosing it; the form in progress stays as it is. Its name is its own words and the
+/// office's row (`choice-{office}`), so the place is not written twice.
+#[component]
+fn ScorecardOpen(office: String) -> Element {
+    let mut ui = use_ui();
+    let tr = Tr::new((ui.lang)());
+    rsx! {
+        button { class: "scorecard-open", id: "scorecard-open-{office}", "data-scorecard": "{office}",
+            "aria-labelledby": "scorecard-open-{office} choice-{office}",
+            onclick: move |_| ui.go(Screen::Scorecard(office.clone())),
+            Icon { name: "chart", size: 22 }
+            span { {tr.t("scorecard-open-short")} }
+            span { class: "sr-only", {tr.t("scorecard-open")} }
         }
     }
 }
@@ -218,7 +241,7 @@ pub fn PlaceView() -> Element {
                     if results.is_empty() {
                         p { class: "muted", id: "place-no-results", role: "status", {tr.t("place-no-results")} }
                     }
-                    div { class: "list", id: "place-results",
+                    ul { class: "list", id: "place-results",
                         for choice in results {
                             ChoiceRow { key: "{choice.code}", choice, show_tag: true, onchoose: choose }
                         }
@@ -235,7 +258,7 @@ pub fn PlaceView() -> Element {
                     }
                     if !recent_choices.is_empty() {
                         h3 { {tr.t("place-recent")} }
-                        div { class: "list", id: "place-recent",
+                        ul { class: "list", id: "place-recent",
                             for choice in recent_choices {
                                 ChoiceRow { key: "{choice.code}", choice: Choice { recent: false, ..choice }, show_tag: true, onchoose: choose }
                             }
@@ -267,15 +290,17 @@ pub fn PlaceView() -> Element {
                     }
                 }
                 h3 { id: "place-step", tabindex: "-1", {tr.t(level_key)} }
-                div { class: "list", id: "place-browse",
+                ul { class: "list", id: "place-browse",
                     for row in step.below {
                         if let Some(choice) = row.choice {
                             ChoiceRow { key: "{row.code}", choice, show_tag: false, show_path: false, onchoose: choose }
                         } else {
-                            button { key: "{row.code}", class: "list-row", "data-code": "{row.code}",
-                                onclick: { let code = row.code.clone(); move |_| open_step(opened, Some(code.clone())) },
-                                span { class: "grow", strong { class: "place-name", {row.name.clone()} } }
-                                span { class: "chevron", Icon { name: "chevron", size: 22 } }
+                            li { key: "{row.code}",
+                                button { class: "list-row", "data-code": "{row.code}",
+                                    onclick: { let code = row.code.clone(); move |_| open_step(opened, Some(code.clone())) },
+                                    span { class: "grow", strong { class: "place-name", {row.name.clone()} } }
+                                    span { class: "chevron", Icon { name: "chevron", size: 22 } }
+                                }
                             }
                         }
                     }
@@ -283,12 +308,15 @@ pub fn PlaceView() -> Element {
                 if let Some(here) = here {
                     // The heading names the place: each office is said by its kind alone.
                     h3 { {tr.t_args("place-offices", &[("place", Arg::Text(&here))])} }
-                    div { class: "list", id: "place-offices",
+                    ul { class: "list", id: "place-offices",
                         for choice in step.offices {
-                            button { key: "{choice.code}", class: "list-row", "data-code": "{choice.code}",
-                                onclick: { let code = choice.code.clone(); move |_| choose(code.clone()) },
-                                Icon { name: "place", size: 22 }
-                                span { class: "grow", strong { class: "place-name", {tr.t(tag_key(&choice))} } }
+                            li { key: "{choice.code}", class: "place-choice",
+                                button { class: "list-row", id: "choice-{choice.code}", "data-code": "{choice.code}",
+                                    onclick: { let code = choice.code.clone(); move |_| choose(code.clone()) },
+                                    Icon { name: "place", size: 22 }
+                                    span { class: "grow", strong { class: "place-name", {tr.t(tag_key(&choice))} } }
+                                }
+                                ScorecardOpen { office: choice.code.clone() }
                             }
                         }
                     }

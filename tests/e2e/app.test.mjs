@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, startApp, createAdmin, launchBrowser, phonePage, shot, screen, expectScreen, waitForText, tempDir, unfit, textSize } from './harness.mjs';
+import { startServer, startApp, createAdmin, launchBrowser, phonePage, shot, screen, expectScreen, waitForText, tempDir, unfit, textSize, simulator } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -289,7 +289,7 @@ for (const lang of ['km', 'en']) {
       await page.click('#place-browse [data-code="02"]');
       await page.waitForSelector('#place-browse [data-code="0201"]');
       await waitForText(page, '#place-crumbs', new RegExp(t.province));
-      assert.equal(await page.locator('#place-offices button').count(), 2);
+      assert.equal(await page.locator('#place-offices button[data-code]').count(), 2);
       await shot(page, `${lang}-place-districts`);
       await page.click('#place-browse [data-code="0201"]');
       await page.waitForSelector('#place-browse [data-code="CH-020103"]');
@@ -320,7 +320,7 @@ for (const lang of ['km', 'en']) {
       await shot(page, `${lang}-place-recent`);
       await page.fill('#place-search', t.recentQuery);
       await page.waitForSelector('#place-results [data-code="CH-020103"][data-recent="true"]');
-      const codes = () => page.locator('#place-results button').evaluateAll((rows) => rows.map((row) => row.dataset.code));
+      const codes = () => page.locator('#place-results button[data-code]').evaluateAll((rows) => rows.map((row) => row.dataset.code));
       const first = await codes();
       assert.equal(first[0], 'CH-020103');
       assert.equal(first.length, 20);
@@ -329,7 +329,7 @@ for (const lang of ['km', 'en']) {
       // More on request, the first ones staying where they were.
       await waitForText(page, '#place-more', new RegExp(t.more));
       await page.click('#place-more');
-      await page.waitForFunction(() => document.querySelectorAll('#place-results button').length === 40);
+      await page.waitForFunction(() => document.querySelectorAll('#place-results button[data-code]').length === 40);
       assert.deepEqual((await codes()).slice(0, 20), first);
       await page.close();
 
@@ -364,6 +364,149 @@ for (const lang of ['km', 'en']) {
         await shot(narrow, `${lang}-${width}-place-communes`);
         await narrow.context().close();
       }
+    } finally {
+      await app.stop();
+      await server.stop();
+    }
+  });
+}
+
+const scorecardTexts = {
+  km: {
+    title: /^តើការិយាល័យនេះឆ្លើយតបយ៉ាងដូចម្តេច\?$/,
+    upTo: /^តួលេខរយៈពេល ១២ ខែ រហូតដល់ថ្ងៃទី[០-៩]{1,2}\u00a0ខែ\S+$/,
+    sent: /សរុប១១បណ្តឹង៦/,
+    rating: /^ពលរដ្ឋដាក់ពិន្ទុ ៤ ផ្កាយ ក្នុងចំណោម ៥ \(៥ នាក់បានវាយតម្លៃ\)$/,
+    extra: /^ត្រូវគេសុំឱ្យបង់លើសតម្លៃដែលបានបិទផ្សាយ ៣ ដងក្នុងចំណោម ១០ ដង \(ពីមនុស្ស ៦ នាក់\)$/,
+    hidden: /តិចជាង ៥ នាក់ — មិនបង្ហាញ/,
+    age: /បានយកមកចុងក្រោយនៅថ្ងៃនេះ/,
+    noneYet: /^មិនទាន់មានតួលេខនៅឡើយទេ/,
+    offline: /^គ្មានអ៊ីនធឺណិត៖ នេះជាតួលេខដែលរក្សាទុកនៅលើទូរសព្ទនេះ។$/,
+    offlineNone: /^គ្មានអ៊ីនធឺណិត ហើយទូរសព្ទនេះមិនទាន់មានតួលេខរបស់ការិយាល័យនេះនៅឡើយទេ។/,
+  },
+  en: {
+    title: /^How does this office answer\?$/,
+    upTo: /^Figures of the 12 months up to \d{1,2}\u00a0[A-Z][a-z]+$/,
+    sent: /In all11Complaint6/,
+    rating: /^People rated it 4 stars out of 5 \(5 ratings\)$/,
+    extra: /^Asked to pay more than the posted fee 3 times out of 10 \(from 6 people\)$/,
+    hidden: /fewer than 5 people — not shown/,
+    age: /Last updated today/,
+    noneYet: /^No figures yet/,
+    offline: /^No internet: these are the figures kept on this phone\.$/,
+    offlineNone: /^No internet, and this phone has no figures for this office yet\./,
+  },
+};
+
+/** Waits until the server has made the figures that count `received` items of `office`. */
+async function figuresMade(base, office, received) {
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    const answer = await fetch(`${base}/api/v1/scorecards/${office}`);
+    if (answer.ok && (await answer.json()).figures.received.value === received) return;
+    assert.ok(Date.now() < deadline, `no figures of ${received} items for ${office}: HTTP ${answer.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+for (const lang of ['km', 'en']) {
+  test(`how an office answers, in ${lang}: its scorecard from a case and from the place picker (the form kept), then offline from the phone's copy with its age; an office with no figures yet`, async () => {
+    const t = { ...texts[lang], ...scorecardTexts[lang] };
+    const folder = tempDir(`scorecard-${lang}`);
+    const clock = join(folder, 'clock');
+    const now = new Date();
+    // Other citizens' feedback reached the One Window office of Chamkar Mon two days ago by
+    // the server's clock: six complaints (every third asked to pay extra) and five ratings.
+    writeFileSync(clock, new Date(now.getTime() - 2 * 86400000).toISOString());
+    const server = await startServer(folder, `127.0.0.1:${await freePort()}`, ['--clock-file', clock, '--scorecards-check-seconds', '1']);
+    const app = await startApp(folder, server.url);
+    try {
+      simulator(folder, ['generate', '--count', '6', '--place', 'OWSO-1201']);
+      for (const rating of [4, 4, 5, 3, 4]) {
+        simulator(folder, ['submit', '--kind', 'evaluation', '--place', 'OWSO-1201', '--rating', String(rating)]);
+      }
+      simulator(folder, ['sync', '--server', server.url]);
+      // Today the server makes the figures up to yesterday, which count them.
+      writeFileSync(clock, now.toISOString());
+      await figuresMade(server.url, 'OWSO-1201', 11);
+
+      const page = await phonePage(browser, app.url);
+      await firstRun(page, lang);
+      // From a case's page: how the office it went to answers.
+      const code = await submit(page, lang, 'complaint');
+      await waitForText(page, '#confirm-state', new RegExp('^' + t.sentPrefix.replace('.', '\\.')));
+      await page.click('#confirm-feedback');
+      await page.click(`[data-code="${code}"]`);
+      await expectScreen(page, 'Detail');
+      await page.click('#detail-scorecard');
+      await expectScreen(page, 'Scorecard');
+      await waitForText(page, '#scorecard-up-to', t.upTo);
+      assert.match(await page.textContent('header h1'), t.title);
+      assert.match(await page.textContent('#scorecard-by-kind'), t.sent);
+      assert.match(await page.textContent('#scorecard-by-kind'), t.hidden);
+      assert.match(await page.textContent('#scorecard-rating p'), t.rating);
+      assert.match(await page.textContent('#scorecard-extra-payment p'), t.extra);
+      assert.match(await page.textContent('#scorecard-age'), t.age);
+      assert.equal(await page.locator('#scorecard-offline').count(), 0);
+      assert.deepEqual(await unfit(page), []);
+      await shot(page, `${lang}-scorecard`);
+      // With text at 200 % on a 360 px phone nothing runs off or overlaps either.
+      await page.setViewportSize({ width: 360, height: 844 });
+      await textSize(page, 200);
+      assert.deepEqual(await unfit(page), [], 'at 200 %');
+      await shot(page, `${lang}-200-scorecard`);
+      await textSize(page, 100);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.click('#back');
+      await expectScreen(page, 'Detail');
+
+      // From the place picker, before choosing: the form in progress stays as it was.
+      await page.click('#quick-exit');
+      await page.click('#start-complaint');
+      await page.fill('#place-search', t.search);
+      await page.click('#place-results [data-code="OWSO-1201"]');
+      await expectScreen(page, 'Form');
+      await page.fill('#description', t.description);
+      await page.click('#change-place');
+      await expectScreen(page, 'Place');
+      await page.fill('#place-search', t.search);
+      // The district's citizens' office: nobody wrote to it, so every figure is hidden.
+      await page.click('#place-results [data-scorecard="DCO-1201"]');
+      await expectScreen(page, 'Scorecard');
+      await waitForText(page, '#scorecard-none-yet', t.noneYet);
+      assert.equal(await page.locator('#scorecard-answers').count(), 0, 'no empty figures');
+      await shot(page, `${lang}-scorecard-none-yet`);
+      await page.click('#back');
+      await expectScreen(page, 'Place');
+      await page.fill('#place-search', t.search);
+      await page.click('#place-results [data-code="OWSO-1201"]');
+      await expectScreen(page, 'Form');
+      assert.equal(await page.inputValue('#description'), t.description);
+
+      // Offline: the copy kept on the phone, said to be the phone's, with its age.
+      await server.stop();
+      await page.click('#change-place');
+      await page.fill('#place-search', t.search);
+      await page.click('#place-results [data-scorecard="OWSO-1201"]');
+      await waitForText(page, '#scorecard-offline', t.offline);
+      assert.match(await page.textContent('#scorecard-age'), t.age);
+      assert.match(await page.textContent('#scorecard-up-to'), t.upTo);
+      assert.match(await page.textContent('#scorecard-rating p'), t.rating);
+      await page.waitForSelector('#scorecard-retry');
+      await shot(page, `${lang}-scorecard-offline`);
+      await page.click('#back');
+      // An office never looked at: nothing on the phone, said plainly; nothing is lost.
+      await page.fill('#place-search', 'តាកែវ');
+      await page.click('#place-results [data-scorecard="OWSU-21"]');
+      await waitForText(page, '#scorecard-offline', t.offlineNone);
+      assert.equal(await page.locator('#scorecard-up-to').count(), 0);
+      await shot(page, `${lang}-scorecard-offline-none`);
+      await page.click('#back');
+      await page.fill('#place-search', t.search);
+      await page.click('#place-results [data-code="OWSO-1201"]');
+      await expectScreen(page, 'Form');
+      assert.equal(await page.inputValue('#description'), t.description);
+      await page.close();
     } finally {
       await app.stop();
       await server.stop();

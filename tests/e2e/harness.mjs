@@ -62,6 +62,13 @@ export function createAdmin(folder, password) {
   ], { env: { ...process.env, OURVOICE_ADMIN_PASSWORD: password }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+/** Runs the device simulator (`ourvoice-cli`) on a phone of its own in `folder/simulator`. */
+export function simulator(folder, args) {
+  return execFileSync(join(target, 'debug', 'ourvoice-cli'), ['--data', join(folder, 'simulator'), ...args], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
 export function startApp(folder, serverUrl) {
   return startListening('ourvoice-liveview', [], {
     OURVOICE_DATA: join(folder, 'phone'),

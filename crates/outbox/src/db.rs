@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::OutboxError;
 
 /// The schema this code writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// The whole schema at [`SCHEMA_VERSION`], for a new database.
 const CREATE_LATEST: &str = "
@@ -96,6 +96,14 @@ CREATE TABLE attachments (
     UNIQUE (submission_id, position)
 );
 CREATE INDEX attachments_by_state ON attachments (state, next_attempt_at);
+CREATE TABLE scorecards (
+    office TEXT PRIMARY KEY NOT NULL,
+    body TEXT,
+    etag TEXT,
+    fetched_at INTEGER,
+    looked_at INTEGER NOT NULL
+);
+CREATE INDEX scorecards_by_look ON scorecards (looked_at);
 ";
 
 /// Version 1: the outbox alone, before case updates and replies were pulled.
@@ -213,6 +221,19 @@ CREATE TABLE attachments (
     UNIQUE (submission_id, position)
 );
 CREATE INDEX attachments_by_state ON attachments (state, next_attempt_at);
+",
+    // Version 9: the public scorecards of the offices the citizen looked at last, as the server
+    // gave them (its JSON, or none yet when `body` is NULL), with their ETag and when the server
+    // last answered for them (`fetched_at`, NULL: never).
+    "
+CREATE TABLE scorecards (
+    office TEXT PRIMARY KEY NOT NULL,
+    body TEXT,
+    etag TEXT,
+    fetched_at INTEGER,
+    looked_at INTEGER NOT NULL
+);
+CREATE INDEX scorecards_by_look ON scorecards (looked_at);
 ",
 ];
 
@@ -348,6 +369,7 @@ mod tests {
             (5, None),
             (6, None),
             (7, None),
+            (8, None),
         ];
         assert_eq!(
             cases.len() as u32,

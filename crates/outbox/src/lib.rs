@@ -16,6 +16,9 @@
 //!   after its submission is accepted and counts as sent only when the server received it.
 //! - A row whose citizen chose to hide the text keeps no readable copy of it once the server
 //!   accepted it (`store.rs`); the app lock's PIN is kept only as a slow hash (`lock.rs`).
+//! - The public scorecards of the last offices the citizen looked at are kept with their ETag
+//!   and when the server last answered for them (`scorecards.rs`), for the screen to show
+//!   offline.
 
 mod actions;
 mod attachments;
@@ -25,6 +28,7 @@ mod draft;
 mod error;
 mod lock;
 mod queue;
+mod scorecards;
 mod store;
 
 pub use actions::{
@@ -39,6 +43,7 @@ pub use draft::{cambodia_today, Draft};
 pub use error::{OutboxError, SubmitError};
 pub use lock::{normalize_pin, pin_delay, PinCheck, PIN_DIGITS, PIN_MEMORY_KIB, PIN_PASSES};
 pub use queue::{Outcome, Queue};
+pub use scorecards::{KeptScorecard, SCORECARDS_KEPT};
 pub use store::{
     Claimed, Counts, ItemState, Outbox, OutboxItem, ReplyRecord, Settlement, Submissions,
 };

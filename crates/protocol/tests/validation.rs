@@ -373,8 +373,13 @@ fn every_error_code_is_reached_by_some_case() {
     ]
     .into_iter()
     .collect();
+    // Codes the server answers that no submission's validation gives.
+    let not_validation = [ErrorCode::NoFiguresYet];
     for code in ErrorCode::ALL {
-        assert!(covered.contains(code.as_str()), "{code} has no test case");
+        assert!(
+            covered.contains(code.as_str()) || not_validation.contains(&code),
+            "{code} has no test case"
+        );
         assert_eq!(ErrorCode::from_code(code.as_str()), Some(code));
     }
 }

@@ -11,11 +11,12 @@ use ourvoice_outbox::{
     OutboxError, Queue, Settlement, Submissions, UploadSettlement, Uploads,
 };
 use ourvoice_protocol::attachments::{SECRET_AUTH_SCHEME, UPLOAD_OFFSET_HEADER};
+use ourvoice_protocol::scorecards::{Scorecard, Subject};
 use ourvoice_protocol::{
     attachment_path, ApiError, AttachmentRefusal, AttachmentState, AttachmentStatus,
-    CaseActionResponse, CitizenAnswerRequest, ItemOutcome, OfficeContacts, RatingRequest,
-    SubmitBatchResponse, UpdatesRequest, UpdatesResponse, MAX_BATCH_ITEMS, MAX_UPDATE_ITEMS,
-    UPLOAD_PIECE_BYTES,
+    CaseActionResponse, CitizenAnswerRequest, ErrorCode, ItemOutcome, OfficeContacts,
+    RatingRequest, SubmitBatchResponse, UpdatesRequest, UpdatesResponse, API_PREFIX,
+    MAX_BATCH_ITEMS, MAX_UPDATE_ITEMS, UPLOAD_PIECE_BYTES,
 };
 use reqwest::header::{
     AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, RETRY_AFTER,
@@ -137,6 +138,19 @@ pub struct SyncEngine {
 
 /// The setting that keeps the ETag of the offices' contacts the phone holds.
 const CONTACTS_ETAG: &str = "office_contacts_etag";
+
+/// What the server said of an office's scorecard (see [`SyncEngine::refresh_scorecard`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScorecardAnswer {
+    /// New figures, now kept on the phone.
+    Changed,
+    /// The figures kept on the phone are still the server's (304).
+    Unchanged,
+    /// The server has no figures for the office yet (kept as such).
+    NoneYet,
+    /// The server does not know the office (whatever was kept of it is forgotten).
+    UnknownOffice,
+}
 
 /// How far the current round has got: items answered for, of those pending at its start.
 #[derive(Clone, Copy)]
@@ -429,12 +443,19 @@ impl SyncEngine {
             }
         }
         // Asked every few hours, and whenever a case changed (its office may be new to the
-        // phone); an unchanged list costs a 304.
-        if report.error.is_none() && (self.contacts_due() || report.updates > 0) {
-            // The citizen's items do not wait on this: a failure is logged and asked again
-            // next round.
-            if let Err(error) = self.refresh_contacts().await {
-                tracing::info!(%error, "offices' contacts not refreshed");
+        // phone); an unchanged list costs a 304. The scorecards kept on the phone are asked
+        // again every few hours too, each an unchanged 304 when nothing changed.
+        if report.error.is_none() {
+            let due = self.contacts_due();
+            if due || report.updates > 0 {
+                // The citizen's items do not wait on this: a failure is logged and asked again
+                // next round.
+                if let Err(error) = self.refresh_contacts().await {
+                    tracing::info!(%error, "offices' contacts not refreshed");
+                }
+            }
+            if due {
+                self.refresh_kept_scorecards().await;
             }
         }
         let counts = self.outbox.counts().ok();
@@ -823,6 +844,100 @@ impl SyncEngine {
                 status,
                 code: "unknown".into(),
             }),
+        }
+    }
+
+    /// Asks the server for the public scorecard of `office` (`GET /api/v1/scorecards/{office}`,
+    /// with the ETag of the one kept, if any) and keeps what it answers on the phone: new
+    /// figures, "unchanged" (only when the server answered 304), or none yet. An office the
+    /// server does not know is forgotten. Errors (no connection, a busy server) change nothing
+    /// kept.
+    pub async fn refresh_scorecard(&self, office: &str) -> Result<ScorecardAnswer, SyncError> {
+        if office.is_empty()
+            || !office
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(SyncError::BadUrl(format!(
+                "{office:?} is not an office code"
+            )));
+        }
+        let mut request = self.http.get(format!(
+            "{}{API_PREFIX}/scorecards/{office}",
+            self.server_url()
+        ));
+        let kept = self.outbox.kept_scorecard(office)?;
+        if let Some(etag) = kept
+            .as_ref()
+            .filter(|kept| kept.scorecard.is_some())
+            .and_then(|kept| kept.etag.as_deref())
+        {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        let response = request.send().await.map_err(SyncError::from_reqwest)?;
+        match response.status().as_u16() {
+            304 if kept.is_some_and(|kept| kept.scorecard.is_some()) => {
+                self.outbox.scorecard_unchanged(office, now_ms())?;
+                Ok(ScorecardAnswer::Unchanged)
+            }
+            304 => Err(SyncError::BadAnswer(
+                "304 for a scorecard the phone does not have".into(),
+            )),
+            200 => {
+                let etag = response
+                    .headers()
+                    .get(ETAG)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                let bytes = response.bytes().await.map_err(SyncError::from_reqwest)?;
+                let scorecard: Scorecard = serde_json::from_slice(&bytes)
+                    .map_err(|e| SyncError::BadAnswer(e.to_string()))?;
+                if scorecard.subject
+                    != (Subject::Office {
+                        code: office.to_string(),
+                    })
+                {
+                    return Err(SyncError::BadAnswer(
+                        "a scorecard of another subject".into(),
+                    ));
+                }
+                // Kept as it came (valid UTF-8, since it parsed as JSON).
+                let body = String::from_utf8_lossy(&bytes);
+                self.outbox
+                    .keep_scorecard(office, &body, etag.as_deref(), now_ms())?;
+                Ok(ScorecardAnswer::Changed)
+            }
+            _ => match error_of(response).await {
+                SyncError::Refused { code, .. } if code == ErrorCode::NoFiguresYet.as_str() => {
+                    self.outbox.keep_no_scorecard_yet(office, now_ms())?;
+                    Ok(ScorecardAnswer::NoneYet)
+                }
+                SyncError::Refused { status: 404, code }
+                    if code == ErrorCode::PlaceUnknown.as_str() =>
+                {
+                    self.outbox.forget_scorecard(office)?;
+                    Ok(ScorecardAnswer::UnknownOffice)
+                }
+                error => Err(error),
+            },
+        }
+    }
+
+    /// Asks again for every scorecard kept on the phone, looked at last first, until one
+    /// request fails (logged: they are asked again in a few hours, or when opened).
+    async fn refresh_kept_scorecards(&self) {
+        let offices = match self.outbox.kept_scorecard_offices() {
+            Ok(offices) => offices,
+            Err(error) => {
+                tracing::warn!(%error, "outbox unreadable");
+                return;
+            }
+        };
+        for office in offices {
+            if let Err(error) = self.refresh_scorecard(&office).await {
+                tracing::info!(%error, "scorecards not refreshed");
+                return;
+            }
         }
     }
 

@@ -19,12 +19,15 @@
 //!   asks the server's count (GET) before sending again, and a 409 continues from the count it
 //!   carries, so acknowledged bytes are never sent again; an attachment is settled only when
 //!   the server says received or refused; the submission's secret travels in the
-//!   `Authorization` header, never in the URL.
+//!   `Authorization` header, never in the URL;
+//! - an office's public scorecard is asked for with the ETag of the one kept on the phone and
+//!   kept only from the server's answer for it (new figures, 304 unchanged, or none yet); a
+//!   failed request changes nothing kept, so the phone shows what it had, with its age.
 
 mod backoff;
 mod engine;
 mod error;
 
 pub use backoff::Backoff;
-pub use engine::{SyncConfig, SyncEngine, SyncPhase, SyncReport, SyncStatus};
+pub use engine::{ScorecardAnswer, SyncConfig, SyncEngine, SyncPhase, SyncReport, SyncStatus};
 pub use error::{SyncError, SyncProblem};
