@@ -205,9 +205,11 @@ h4 { font-size: 1rem; margin: 0; }
 #scorecard-people summary h3 { display: inline; }
 .group-rows + h4, .fold h4 { margin-top: .75rem; color: var(--brand-dark); }
 .count-rows, .group-rows, .quarters { list-style: none; padding: 0; display: flex; flex-direction: column; gap: .6rem; }
-.count-row { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: .15rem .75rem; align-items: baseline; }
-.count-value { font-weight: 700; text-align: right; overflow-wrap: anywhere; }
-.count-bar { grid-column: 1 / -1; height: .6rem; border-radius: .3rem; background: var(--brand-soft); overflow: hidden; }
+/* A count beside its name; a long one (a hidden figure's words) goes under it. */
+.count-row { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; gap: .15rem .75rem; }
+.count-label { flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; }
+.count-value { flex: 0 1 auto; font-weight: 700; text-align: right; overflow-wrap: anywhere; }
+.count-bar { flex: 1 0 100%; height: .6rem; border-radius: .3rem; background: var(--brand-soft); overflow: hidden; }
 .count-bar > span { display: block; height: 100%; background: var(--brand); }
 .quarter { display: flex; flex-direction: column; gap: .3rem; }
 .quarter + .quarter, .group-rows li + li { border-top: 1px solid var(--line); padding-top: .6rem; }
