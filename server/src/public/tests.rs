@@ -255,6 +255,7 @@ fn an_office_page_in_khmer_and_english() {
         "In the district (middle of 4)",
         "In the country (middle of 1600)",
         "Request for information",
+        "aria-label=\"Feedback received each quarter: Dec 2025, 40; Jan–Mar 2026, 40; ",
         "Staff attitude",
         "href=\"/open/data/test.csv\"",
         "href=\"/open/offices/CH-120101\" hreflang=\"km\" lang=\"km\">ខ្មែរ</a>",
@@ -275,6 +276,7 @@ fn an_office_page_in_khmer_and_english() {
         "ស្ត្រី",
         "href=\"/open/offices/CH-120101?lang=en\" hreflang=\"en\" lang=\"en\">English</a>",
         "href=\"/open/provinces/12\"",
+        "aria-label=\"មតិដែលបានទទួល ក្នុងត្រីមាសនីមួយៗ៖ ធ្នូ ២០២៥ ៤០។ មករា–មីនា ២០២៦ ៤០។ ",
     ] {
         assert!(km.contains(expected), "Khmer page lacks {expected:?}");
     }
