@@ -517,3 +517,20 @@ fn a_reader_who_has_the_page_is_told_so() {
         assert_eq!(super::is_cached(&headers, etag), cached, "{sent:?}");
     }
 }
+
+#[test]
+fn one_page_is_made_per_address_language_and_stored_day() {
+    use std::sync::Arc;
+    let pages = super::Pages::default();
+    let day20 = Some(day(2026, 11, 20));
+    let page = pages.slot("/open", Lang::Km, day20);
+    assert!(Arc::ptr_eq(&page, &pages.slot("/open", Lang::Km, day20)));
+    for (path, lang, stored) in [
+        ("/open", Lang::En, day20),
+        ("/open", Lang::Km, Some(day(2026, 11, 21))),
+        ("/open", Lang::Km, None),
+        ("/open/provinces/12", Lang::Km, day20),
+    ] {
+        assert!(!Arc::ptr_eq(&page, &pages.slot(path, lang, stored)));
+    }
+}
