@@ -3,7 +3,7 @@
 //!
 //! Guarantees: every chart has a text equivalent a screen reader reads (a table row beside an
 //! `aria-hidden` bar, or `role="img"` with an `aria-label` and a `<title>` holding every value
-//! in words); a hidden figure draws no bar; no chart needs a script, an id or a style
+//! in words, made by the page in its language); a hidden figure draws no bar; no chart needs a script, an id or a style
 //! attribute (the pages' policy allows neither).
 
 use maud::{html, Markup};
@@ -67,25 +67,16 @@ pub fn bar_rows(bars: &[Bar]) -> Markup {
     }
 }
 
-/// What a chart says, for a screen reader: its title, then each label with its words.
-fn spoken(title: &str, bars: &[Bar]) -> String {
-    let values: Vec<String> = bars
-        .iter()
-        .map(|bar| format!("{}: {}", bar.label, bar.words))
-        .collect();
-    format!("{title}. {}", values.join("; "))
-}
-
-/// Columns side by side (one a quarter), each labelled below and with its words above.
-pub fn columns(title: &str, bars: &[Bar]) -> Markup {
+/// Columns side by side (one a quarter), each labelled below and with its words above; `said`
+/// is what a screen reader says of the chart (its title and every value in words).
+pub fn columns(said: &str, bars: &[Bar]) -> Markup {
     let max = largest(bars);
     let (column, gap, height, top, bottom, line) = (72.0, 8.0, 70.0, 26.0, 28.0, 11.0);
     let width = bars.len().max(1) as f64 * (column + gap);
-    let said = spoken(title, bars);
     html! {
-        svg.columns role="img" aria-label=(Shown(&said)) viewBox={ "0 0 " (width) " " (top + height + bottom) }
+        svg.columns role="img" aria-label=(Shown(said)) viewBox={ "0 0 " (width) " " (top + height + bottom) }
             xmlns="http://www.w3.org/2000/svg" font-size="10" {
-            title { (Shown(&said)) }
+            title { (Shown(said)) }
             @for (i, bar) in bars.iter().enumerate() {
                 @let x = i as f64 * (column + gap) + gap / 2.0;
                 @let h = bar.value.map_or(0.0, |v| v / max * height);
@@ -183,10 +174,11 @@ mod tests {
             bar("Request for support", None, "fewer than 5 people"),
             bar("Evaluation", Some(10.0), "10"),
         ];
-        let svg = columns("Feedback by kind", &bars).into_string();
+        let said = "Feedback by kind: Complaint 20, Request for support fewer than 5 people";
+        let svg = columns(said, &bars).into_string();
         assert_eq!(svg.matches(&format!("fill=\"{BAR}\"")).count(), 2, "{svg}");
-        assert!(svg.contains("aria-label=\"Feedback by kind. Complaint: 20; Request for support: fewer than 5 people; Evaluation: 10\""));
-        assert!(svg.contains("<title>Feedback by kind. Complaint: 20;"));
+        assert!(svg.contains(&format!("aria-label=\"{said}\"")));
+        assert!(svg.contains(&format!("<title>{said}</title>")));
         assert!(!svg.contains("style="));
         assert!(
             svg.contains(">fewer than</text>") && svg.contains(">5 people</text>"),

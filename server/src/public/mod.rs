@@ -10,9 +10,9 @@
 //! server); each answer carries an ETag made of the stored scorecards' ETags, the language and
 //! the pages' own version, with `Cache-Control: public, max-age=3600` (304 on
 //! `If-None-Match`); a page is made at most once per stored day and language on this server
-//! (then kept, see [`Pages`]); a request never computes figures. An unknown code is a 404
-//! page and a malformed one (or a language other than `km` and `en`) a 400 page, in the
-//! reader's language; a storage failure a 503 page; never a 500.
+//! (then kept, see [`Pages`]), however many ask for it at once; a request never computes
+//! figures. An unknown code is a 404 page and a malformed one (or a language other than `km`
+//! and `en`) a 400 page, in the reader's language; a storage failure a 503 page; never a 500.
 
 pub mod charts;
 pub mod frame;
@@ -101,18 +101,23 @@ async fn security_headers(mut response: Response) -> Response {
     response
 }
 
-/// A made page: its HTML and ETag, and the stored day it was made from.
+/// A made page: its HTML and ETag.
 pub struct Made {
     pub html: String,
     pub etag: String,
-    pub day: Option<NaiveDate>,
 }
 
-/// The pages this server made, by address and language, all of one stored day: a request for
-/// a page of the newest stored day is answered from here (the least recently used dropped
-/// first past [`PAGES_KEPT`]).
+/// Which page: its address, language and the stored day it is made from.
+type PageKey = (String, Lang, Option<NaiveDate>);
+/// A page being made or made: the requests for one page wait for the one that makes it.
+type Slot = Arc<tokio::sync::OnceCell<Arc<Made>>>;
+
+/// The pages this server made, by address, language and stored day: a request for a page of
+/// the newest stored day is answered from here, and concurrent requests for a page not yet made
+/// wait for one of them to make it (the least recently used dropped first past
+/// [`PAGES_KEPT`]; pages of an older day are never asked for again and go first).
 pub struct Pages {
-    kept: Mutex<lru::LruCache<(String, Lang), Arc<Made>>>,
+    kept: Mutex<lru::LruCache<PageKey, Slot>>,
 }
 
 impl Default for Pages {
@@ -126,25 +131,10 @@ impl Default for Pages {
 }
 
 impl Pages {
-    fn kept(&self) -> std::sync::MutexGuard<'_, lru::LruCache<(String, Lang), Arc<Made>>> {
-        self.kept.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn get(&self, path: &str, lang: Lang, day: Option<NaiveDate>) -> Option<Arc<Made>> {
-        let mut kept = self.kept();
-        let key = (path.to_string(), lang);
-        match kept.get(&key) {
-            Some(made) if made.day == day => Some(Arc::clone(made)),
-            Some(_) => {
-                kept.pop(&key);
-                None
-            }
-            None => None,
-        }
-    }
-
-    fn put(&self, path: &str, lang: Lang, made: Arc<Made>) {
-        self.kept().put((path.to_string(), lang), made);
+    /// The slot of a page, new if it has none.
+    fn slot(&self, path: &str, lang: Lang, day: Option<NaiveDate>) -> Slot {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(kept.get_or_insert((path.to_string(), lang, day), Default::default))
     }
 }
 
@@ -296,20 +286,14 @@ where
     F: FnOnce(&mut dyn crate::store::Sql, Tr) -> Result<Made, StoreError> + Send + Clone + 'static,
 {
     let day = state.store.read(stored::stored_day).await?;
-    if let Some(made) = state.public_pages.get(path, tr.lang, day) {
-        return Ok(answer(headers, &tr, &made));
-    }
-    let mut made = state.store.read(move |sql| make.clone()(sql, tr)).await?;
-    // A page without any stored scorecard is of the stored day all the same.
-    made.day = made.day.or(day);
-    let made = Arc::new(made);
-    state.public_pages.put(path, tr.lang, Arc::clone(&made));
-    Ok(answer(headers, &tr, &made))
-}
-
-/// The day of a set of stored scorecards (they are all of one day).
-fn day_of<'a>(cards: impl IntoIterator<Item = &'a StoredScorecard>) -> Option<NaiveDate> {
-    cards.into_iter().map(|card| card.last_day).max()
+    let slot = state.public_pages.slot(path, tr.lang, day);
+    let made = slot
+        .get_or_try_init(|| async {
+            let made = state.store.read(move |sql| make.clone()(sql, tr)).await?;
+            Ok::<_, StoreError>(Arc::new(made))
+        })
+        .await?;
+    Ok(answer(headers, &tr, made))
 }
 
 async fn national(
@@ -366,7 +350,6 @@ fn national_page(
     Made {
         html: page.html,
         etag: etag_of(tr.lang, etags),
-        day: day_of(card.into_iter().chain(provinces.values())),
     }
 }
 
@@ -448,7 +431,6 @@ fn province_page(
     Made {
         html: page.html,
         etag: etag_of(tr.lang, etags),
-        day: day_of(card.into_iter().chain(offices.values())),
     }
 }
 
@@ -492,6 +474,5 @@ fn office_page(directory: &Directory, tr: Tr, code: &str, card: Option<&StoredSc
     Made {
         html: page.html,
         etag: etag_of(tr.lang, [card.map(|c| c.etag.as_str())]),
-        day: card.map(|c| c.last_day),
     }
 }

@@ -124,6 +124,29 @@ fn facts(tr: &Tr, figures: &Figures) -> Markup {
     }
 }
 
+/// What a screen reader says of a chart: its title (`title_key`), then each value in words.
+fn said(tr: &Tr, title_key: &str, bars: &[Bar]) -> String {
+    let values: Vec<String> = bars
+        .iter()
+        .map(|bar| {
+            tr.a(
+                "open-chart-value",
+                &[
+                    ("label", bar.label.clone().into()),
+                    ("words", bar.words.clone().into()),
+                ],
+            )
+        })
+        .collect();
+    tr.a(
+        "open-chart-said",
+        &[
+            ("title", tr.t(title_key).into()),
+            ("values", values.join(&tr.t("open-chart-separator")).into()),
+        ],
+    )
+}
+
 /// A count as a chart's value (none when hidden) and words.
 fn count_bar(tr: &Tr, label: String, figure: &Figure<u32>) -> Bar {
     Bar {
@@ -227,7 +250,7 @@ fn quarters(tr: &Tr, quarters: &[QuarterFigures]) -> Markup {
     html! {
         section aria-labelledby="quarters" {
             h2 #quarters { (tr.h("open-section-quarters")) }
-            (charts::columns(&tr.t("open-chart-quarters"), &bars))
+            (charts::columns(&said(tr, "open-chart-quarters", &bars), &bars))
             table {
                 (headline_head(tr, &tr.t("open-quarter")))
                 tbody {

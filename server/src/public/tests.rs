@@ -255,6 +255,7 @@ fn an_office_page_in_khmer_and_english() {
         "In the district (middle of 4)",
         "In the country (middle of 1600)",
         "Request for information",
+        "aria-label=\"Feedback received each quarter: Dec 2025, 40; Jan–Mar 2026, 40; ",
         "Staff attitude",
         "href=\"/open/data/test.csv\"",
         "href=\"/open/offices/CH-120101\" hreflang=\"km\" lang=\"km\">ខ្មែរ</a>",
@@ -275,6 +276,7 @@ fn an_office_page_in_khmer_and_english() {
         "ស្ត្រី",
         "href=\"/open/offices/CH-120101?lang=en\" hreflang=\"en\" lang=\"en\">English</a>",
         "href=\"/open/provinces/12\"",
+        "aria-label=\"មតិដែលបានទទួល ក្នុងត្រីមាសនីមួយៗ៖ ធ្នូ ២០២៥ ៤០។ មករា–មីនា ២០២៦ ៤០។ ",
     ] {
         assert!(km.contains(expected), "Khmer page lacks {expected:?}");
     }
@@ -513,5 +515,22 @@ fn a_reader_who_has_the_page_is_told_so() {
             headers.insert(IF_NONE_MATCH, HeaderValue::from_str(sent).unwrap());
         }
         assert_eq!(super::is_cached(&headers, etag), cached, "{sent:?}");
+    }
+}
+
+#[test]
+fn one_page_is_made_per_address_language_and_stored_day() {
+    use std::sync::Arc;
+    let pages = super::Pages::default();
+    let day20 = Some(day(2026, 11, 20));
+    let page = pages.slot("/open", Lang::Km, day20);
+    assert!(Arc::ptr_eq(&page, &pages.slot("/open", Lang::Km, day20)));
+    for (path, lang, stored) in [
+        ("/open", Lang::En, day20),
+        ("/open", Lang::Km, Some(day(2026, 11, 21))),
+        ("/open", Lang::Km, None),
+        ("/open/provinces/12", Lang::Km, day20),
+    ] {
+        assert!(!Arc::ptr_eq(&page, &pages.slot(path, lang, stored)));
     }
 }
