@@ -65,7 +65,13 @@ impl World {
             db,
             server,
             clock,
-            http: reqwest::Client::new(),
+            // Connections idle for 5 s are dropped by the client, before the server closes
+            // them at its 10 s header timeout: between this test's slow steps (a day's figures
+            // made in debug) a reused connection could otherwise meet the server's close.
+            http: reqwest::Client::builder()
+                .pool_idle_timeout(std::time::Duration::from_secs(5))
+                .build()
+                .unwrap(),
         }
     }
 
