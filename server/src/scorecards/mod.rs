@@ -8,6 +8,7 @@
 //! - [`bring_up_to_date`] makes the set of the last whole day when the stored one is older:
 //!   reads on a reader connection, then claims the day (`store::fleet::claim`, duty
 //!   [`DUTY`]) in the transaction that replaces the stored set, so one server stores each day.
+//!   Before the first set, a window without any case makes nothing ("no figures yet").
 //!   [`keep_up_to_date`] tries at start (in the background, not delaying it) and then every
 //!   `--scorecards-check-seconds`.
 //! - [`Published`] keeps recently read scorecards and files in memory, only of the newest
@@ -84,6 +85,8 @@ pub enum Outcome {
     },
     /// Another server stored the day first (this one's computation is dropped).
     Taken,
+    /// Nothing is stored and no case lies in the twelve months: nothing to make yet.
+    NothingYet,
 }
 
 /// Makes and stores the set of the last whole day (by the server's clock) unless it is stored.
@@ -94,6 +97,19 @@ pub async fn bring_up_to_date(state: &Arc<AppState>) -> Result<Outcome, StoreErr
     state.scorecards.saw_day(stored_day);
     if stored_day == Some(last_day) {
         return Ok(Outcome::Current);
+    }
+    // Before the first case of a new system there is nothing to count: every office would
+    // get a set of empty figures (a computation that takes memory by offices). Readers are
+    // told "no figures yet" until a whole day with feedback has passed.
+    if stored_day.is_none() {
+        let (start, end) = (window.start, window.end);
+        let any = state
+            .store
+            .read(move |sql| stored::any_case_received(sql, start, end))
+            .await?;
+        if !any {
+            return Ok(Outcome::NothingYet);
+        }
     }
     let started = Instant::now();
     let directory = state.directory;
@@ -142,7 +158,7 @@ pub async fn keep_up_to_date(state: Arc<AppState>, every: Duration) {
         ticker.tick().await;
         match bring_up_to_date(&state).await {
             Ok(Outcome::Stored { took, .. }) => crate::metrics::global().scorecard_run(Some(took)),
-            Ok(Outcome::Current | Outcome::Taken) => {}
+            Ok(Outcome::Current | Outcome::Taken | Outcome::NothingYet) => {}
             Err(error) => {
                 crate::metrics::global().scorecard_run(None);
                 tracing::warn!(%error, "could not make the public scorecards; will retry");

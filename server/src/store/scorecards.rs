@@ -7,11 +7,12 @@
 //! of the exact bytes stored ([`etag_of`]), so it changes exactly when the body does; nothing
 //! here reads a case.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use ourvoice_protocol::scorecards::{Scorecard, Subject};
 
 use super::sql::{select, select_opt, FromRow, Named, Sql, Val};
 use super::StoreError;
+use crate::clock::stamp;
 
 /// One subject's stored scorecard.
 #[derive(Clone, Debug)]
@@ -170,6 +171,21 @@ pub fn stored_day(sql: &mut dyn Sql) -> Result<Option<NaiveDate>, StoreError> {
     )?
     .map(|row| parse_day(&row.text(0)?))
     .transpose()
+}
+
+/// Whether any case was received from `start` (inclusive) to `end` (exclusive): one index
+/// lookup.
+pub fn any_case_received(
+    sql: &mut dyn Sql,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(sql
+        .query_opt(
+            "SELECT number FROM cases WHERE received_at >= $1 AND received_at < $2 LIMIT 1",
+            &[Val::from(stamp(start)), Val::from(stamp(end))],
+        )?
+        .is_some())
 }
 
 /// Rows written by one statement.
