@@ -393,7 +393,11 @@ impl Signed {
                     .strip_prefix("PCO-")
                     .ok_or(ConsoleError::Forbidden)?
                     .to_string();
-                Ok(Scope::Province { office, province })
+                Ok(Scope::province(
+                    ourvoice_directory::Directory::embedded(),
+                    office,
+                    &province,
+                ))
             }
             Role::Analyst | Role::Admin => Err(ConsoleError::Forbidden),
         }

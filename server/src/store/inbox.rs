@@ -28,30 +28,59 @@ pub enum Scope {
     /// The cases of one office.
     Office(String),
     /// A provincial citizens' office: its own cases and those of the district citizens'
-    /// offices of the province (`DCO-<province><district>`).
-    Province { office: String, province: String },
+    /// offices of the province (`DCO-<province><district>`, as the directory lists them, so
+    /// that the condition is an index lookup per office, not a scan of every case).
+    Province {
+        office: String,
+        district_offices: Vec<String>,
+    },
 }
 
 impl Scope {
-    /// `WHERE` condition with its parameters starting at `$first`.
-    fn condition(&self, first: usize) -> (String, Vec<Val>) {
-        match self {
-            Scope::Office(office) => (format!("office = ${first}"), vec![Val::from(office)]),
-            Scope::Province { office, province } => (
-                format!("(office = ${first} OR office LIKE ${})", first + 1),
-                vec![Val::from(office), Val::from(format!("DCO-{province}%"))],
-            ),
+    /// The scope of the provincial citizens' office `office` of `province`.
+    pub fn province(
+        directory: &ourvoice_directory::Directory,
+        office: String,
+        province: &str,
+    ) -> Scope {
+        let prefix = format!("DCO-{province}");
+        let district_offices = directory
+            .offices()
+            .iter()
+            .filter(|o| o.code.starts_with(&prefix))
+            .map(|o| o.code.clone())
+            .collect();
+        Scope::Province {
+            office,
+            district_offices,
         }
     }
 
-    pub fn allows(&self, office: &str) -> bool {
+    /// Every office of the scope.
+    fn offices(&self) -> Vec<&String> {
         match self {
-            Scope::Office(own) => own == office,
+            Scope::Office(office) => vec![office],
             Scope::Province {
-                office: own,
-                province,
-            } => own == office || office.starts_with(&format!("DCO-{province}")),
+                office,
+                district_offices,
+            } => std::iter::once(office).chain(district_offices).collect(),
         }
+    }
+
+    /// `WHERE` condition with its parameters starting at `$first`.
+    fn condition(&self, first: usize) -> (String, Vec<Val>) {
+        let offices = self.offices();
+        let placeholders: Vec<String> = (first..first + offices.len())
+            .map(|n| format!("${n}"))
+            .collect();
+        (
+            format!("office IN ({})", placeholders.join(", ")),
+            offices.into_iter().map(Val::from).collect(),
+        )
+    }
+
+    pub fn allows(&self, office: &str) -> bool {
+        self.offices().iter().any(|own| *own == office)
     }
 }
 
