@@ -182,6 +182,12 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub scorecards_check_seconds: u64,
 
+    /// Seconds the console's dashboard may show a tally without looking for changes; an older
+    /// one is shown while a new one is made. 0: every view after a change waits for a new one.
+    #[arg(long, env = "OURVOICE_DASHBOARD_MAX_AGE_SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(0..=86_400))]
+    pub dashboard_max_age_seconds: u64,
+
     /// Months after an item closes that the contact details of a confidential item are kept;
     /// then the deadline sweep erases them (the item and its coded fields stay).
     #[arg(long, env = "OURVOICE_RETAIN_CONTACTS_MONTHS", default_value_t = 24,

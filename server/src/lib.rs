@@ -34,6 +34,7 @@ pub mod routing;
 pub mod scorecards;
 pub mod secrets;
 pub mod served;
+pub mod statistics;
 pub mod store;
 
 use axum::Router;
@@ -76,6 +77,10 @@ pub struct AppState {
     pub scorecards: scorecards::Published,
     /// The public pages this server made of the newest stored scorecards (see [`public`]).
     pub public_pages: public::Pages,
+    /// The statistics the console's dashboard shows (see [`statistics`]).
+    pub dashboard: statistics::Dashboard,
+    /// Open311's listings made in the current second (see [`open311::listings`]).
+    pub open311_listings: open311::listings::Listings,
 }
 
 impl AppState {
@@ -155,6 +160,10 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         arrival_checks: Arc::new(tokio::sync::Semaphore::new(limits::ARRIVAL_CHECKS_AT_ONCE)),
         scorecards: Default::default(),
         public_pages: Default::default(),
+        dashboard: statistics::Dashboard::new(std::time::Duration::from_secs(
+            config.dashboard_max_age_seconds,
+        )),
+        open311_listings: Default::default(),
     });
     // Joins the fleet (and loads which offices are on) before taking requests.
     fleet::heartbeat(&state).await?;

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use ourvoice_protocol::text;
 use serde_json::Value;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
     Json,
     Xml,
@@ -90,6 +90,20 @@ pub fn to_xml(root: &str, value: &Value) -> String {
 }
 
 /// An answer in the asked format; `root` names the XML root element.
+/// A listing made to be kept (see [`super::listings`]), as [`respond`] would answer it.
+pub fn made(format: Format, root: &str, value: Value) -> super::listings::Made {
+    match format {
+        Format::Json => super::listings::Made {
+            content_type: "application/json; charset=utf-8",
+            body: value.to_string().into(),
+        },
+        Format::Xml => super::listings::Made {
+            content_type: "text/xml; charset=utf-8",
+            body: to_xml(root, &value).into(),
+        },
+    }
+}
+
 pub fn respond(format: Format, status: StatusCode, root: &str, value: Value) -> Response {
     match format {
         Format::Json => (

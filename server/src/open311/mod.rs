@@ -20,6 +20,7 @@
 //! refused (the server does not fetch what others host).
 
 mod format;
+pub mod listings;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -119,6 +120,20 @@ async fn top_get(
     let result = match name {
         "discovery" => Ok(("discovery", discovery())),
         "services" => Ok(("services", services(state.directory))),
+        "requests" if !query.iter().any(|(key, _)| key == "service_request_id") => {
+            // Made once per second and query, however many ask (see [`listings`]).
+            let made = state
+                .open311_listings
+                .get_or_make(format, &query, || async {
+                    let value = list_requests(&state, &query).await?;
+                    Ok(format::made(format, "service_requests", value))
+                })
+                .await;
+            return match made {
+                Ok(made) => made.response(),
+                Err(failure) => answer(format, Err(failure)),
+            };
+        }
         "requests" => list_requests(&state, &query)
             .await
             .map(|v| ("service_requests", v)),

@@ -333,6 +333,8 @@ async fn publication_on(db: TestDb) {
 
     // A flag stored against the rules (say, by hand) still publishes nothing of those items.
     db.batch("UPDATE cases SET publish_text = 1");
+    // A listing is made once per second and query: the next second's is read from the cases.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let (_, _, body) = client.get("requests.json").await;
     let forced: Vec<Published> = items
         .into_iter()

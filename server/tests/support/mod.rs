@@ -286,6 +286,17 @@ impl ServerProcess {
                     &["--new-cases-per-hour", "0"][..]
                 },
             )
+            // A test reads the dashboard right after what it changed.
+            .args(
+                if extra
+                    .iter()
+                    .any(|a| a.starts_with("--dashboard-max-age-seconds"))
+                {
+                    &[][..]
+                } else {
+                    &["--dashboard-max-age-seconds", "0"][..]
+                },
+            )
             .args(extra)
             .envs(env.iter().map(|(name, value)| (name, value)))
             .stdout(Stdio::piped())
