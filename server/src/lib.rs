@@ -114,7 +114,9 @@ pub fn app(state: Arc<AppState>, config: &Config) -> Router {
         // Behind `NO_BODY_BYTES`, inside the check of the scraper's address.
         .merge(metrics::router(config.metrics_allow.clone()))
         .with_state(state)
-        .layer(CompressionLayer::new());
+        // Made per answer, so the fastest level: a kept answer brings its own gzip copy, made
+        // once (see `open311::listings`), which this layer leaves as it is.
+        .layer(CompressionLayer::new().quality(tower_http::compression::CompressionLevel::Fastest));
     observe::apply(client::apply(
         ratelimit::apply(
             limits::apply(routes, config),

@@ -93,14 +93,10 @@ pub fn to_xml(root: &str, value: &Value) -> String {
 /// A listing made to be kept (see [`super::listings`]), as [`respond`] would answer it.
 pub fn made(format: Format, root: &str, value: Value) -> super::listings::Made {
     match format {
-        Format::Json => super::listings::Made {
-            content_type: "application/json; charset=utf-8",
-            body: value.to_string().into(),
-        },
-        Format::Xml => super::listings::Made {
-            content_type: "text/xml; charset=utf-8",
-            body: to_xml(root, &value).into(),
-        },
+        Format::Json => {
+            super::listings::Made::new("application/json; charset=utf-8", value.to_string())
+        }
+        Format::Xml => super::listings::Made::new("text/xml; charset=utf-8", to_xml(root, &value)),
     }
 }
 

@@ -3,6 +3,9 @@
 //! same answer, made once, so that many strangers asking at once cost one read of the cases per
 //! second and listing, not one each.
 //!
+//! Each is kept as made and gzip-compressed (once), so that a reader who accepts gzip gets the
+//! compressed copy without the server compressing it again.
+//!
 //! Guarantees: a listing is at most a second old (a new request is listed in the next second
 //! at the latest); an answer is kept only when it was made (a failure is not kept, the next
 //! reader tries again); at most [`LISTINGS_KEPT`] answers are kept, the least recently used
@@ -21,25 +24,68 @@ use super::Format;
 /// The most listings kept at once (each up to a thousand requests).
 pub const LISTINGS_KEPT: usize = 64;
 
-/// One made listing: its media type and body.
+/// One made listing: its media type, body, and the body gzip-compressed.
 #[derive(Clone, Debug)]
 pub struct Made {
     pub content_type: &'static str,
     pub body: Bytes,
+    pub gzip: Bytes,
 }
 
 impl Made {
-    pub fn response(&self) -> Response {
-        (
-            StatusCode::OK,
-            [(
+    /// A listing of `body`, compressed once here.
+    pub fn new(content_type: &'static str, body: String) -> Made {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let gzip = encoder
+            .write_all(body.as_bytes())
+            .and_then(|()| encoder.finish())
+            .unwrap_or_default();
+        Made {
+            content_type,
+            body: body.into(),
+            gzip: gzip.into(),
+        }
+    }
+
+    /// The answer: the gzip copy when the reader accepts it (`accept_encoding`).
+    pub fn response(&self, accept_encoding: Option<&HeaderValue>) -> Response {
+        let headers = [
+            (
                 header::CONTENT_TYPE,
                 HeaderValue::from_static(self.content_type),
-            )],
-            self.body.clone(),
-        )
-            .into_response()
+            ),
+            (header::VARY, HeaderValue::from_static("accept-encoding")),
+        ];
+        if accepts_gzip(accept_encoding) && !self.gzip.is_empty() {
+            (
+                StatusCode::OK,
+                headers,
+                [(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"))],
+                self.gzip.clone(),
+            )
+                .into_response()
+        } else {
+            (StatusCode::OK, headers, self.body.clone()).into_response()
+        }
     }
+}
+
+/// Whether an `Accept-Encoding` header takes gzip (named, or `*`, without `q=0`).
+fn accepts_gzip(accept_encoding: Option<&HeaderValue>) -> bool {
+    let Some(text) = accept_encoding.and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    text.split(',').any(|coding| {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q == 0.0)
+        });
+        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+    })
 }
 
 /// A listing's second, format and query (the pairs in the order given).
@@ -82,5 +128,39 @@ impl Listings {
             Arc::clone(kept.get_or_insert((second, format, query.to_vec()), Default::default))
         };
         slot.get_or_try_init(make).await.cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_sent_only_to_who_takes_it() {
+        for (header, takes) in [
+            (None, false),
+            (Some("gzip"), true),
+            (Some("br, gzip;q=0.5"), true),
+            (Some("GZIP"), true),
+            (Some("*"), true),
+            (Some("gzip;q=0"), false),
+            (Some("deflate, br"), false),
+            (Some("identity"), false),
+        ] {
+            let value = header.map(HeaderValue::from_static);
+            assert_eq!(accepts_gzip(value.as_ref()), takes, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn the_gzip_copy_holds_the_body() {
+        use std::io::Read;
+        let made = Made::new("application/json; charset=utf-8", "[1,2,3]".repeat(100));
+        let mut plain = String::new();
+        flate2::read::GzDecoder::new(&made.gzip[..])
+            .read_to_string(&mut plain)
+            .unwrap();
+        assert_eq!(plain.as_bytes(), &made.body[..]);
+        assert!(made.gzip.len() < made.body.len());
     }
 }

@@ -113,6 +113,7 @@ async fn top_get(
     State(state): State<Arc<AppState>>,
     Path(file): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
 ) -> Response {
     let Some((name, format)) = Format::split(&file) else {
         return unknown_format();
@@ -130,7 +131,7 @@ async fn top_get(
                 })
                 .await;
             return match made {
-                Ok(made) => made.response(),
+                Ok(made) => made.response(headers.get(header::ACCEPT_ENCODING)),
                 Err(failure) => answer(format, Err(failure)),
             };
         }
@@ -414,6 +415,7 @@ async fn list_requests(state: &AppState, query: &[(String, String)]) -> Result<V
             (None, Some(e)) => (e - Duration::days(DEFAULT_DAYS), e),
             (None, None) => {
                 let now = state.store.clock().now();
+                filter.up_to_now = true;
                 (now - Duration::days(DEFAULT_DAYS), now)
             }
         };
