@@ -454,8 +454,14 @@ impl Dashboard {
                 Ok(made)
             }
             _ => {
+                let arrived = Instant::now();
                 let _making = self.making.lock().await;
-                self.refresh(&state.store).await
+                // A tally made or found true after this reader arrived shows everything it
+                // may ask for: readers who waited together share one making.
+                match self.newest() {
+                    Some((made, checked)) if checked >= arrived => Ok(made),
+                    _ => self.refresh(&state.store).await,
+                }
             }
         }
     }
