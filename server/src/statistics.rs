@@ -526,11 +526,15 @@ mod tests {
         for i in 0..10_000_i64 {
             let received = DateTime::<Utc>::UNIX_EPOCH + chrono::Duration::minutes(i);
             tally.add(&CaseFacts {
-                kind: "complaint".into(),
-                status: "answered".into(),
-                office: format!("CS-1201{:02}", i % 3),
+                kind: Kind::Complaint.as_str().into(),
+                status: CaseStatus::Answered.as_str().into(),
+                office: format!("CH-1201{:02}", i % 3),
                 place: "120101".into(),
-                gender: Some(["female", "male"][i as usize % 2].into()),
+                gender: Some(
+                    [Gender::Female, Gender::Male][i as usize % 2]
+                        .as_str()
+                        .into(),
+                ),
                 age_band: None,
                 disability: Some("shoe_size".into()),
                 received_at: received,
