@@ -89,32 +89,24 @@ pub fn to_xml(root: &str, value: &Value) -> String {
     out
 }
 
-/// An answer in the asked format; `root` names the XML root element.
-/// A listing made to be kept (see [`super::listings`]), as [`respond`] would answer it.
-pub fn made(format: Format, root: &str, value: Value) -> super::listings::Made {
+/// The document of `value` in `format` (`root` names the XML root element), with its media type.
+fn document(format: Format, root: &str, value: &Value) -> (&'static str, String) {
     match format {
-        Format::Json => {
-            super::listings::Made::new("application/json; charset=utf-8", value.to_string())
-        }
-        Format::Xml => super::listings::Made::new("text/xml; charset=utf-8", to_xml(root, &value)),
+        Format::Json => ("application/json; charset=utf-8", value.to_string()),
+        Format::Xml => ("text/xml; charset=utf-8", to_xml(root, value)),
     }
 }
 
+/// A listing made to be kept (see [`super::listings`]), as [`respond`] would answer it.
+pub fn made(format: Format, root: &str, value: Value) -> super::listings::Made {
+    let (content_type, body) = document(format, root, &value);
+    super::listings::Made::new(content_type, body)
+}
+
+/// An answer in the asked format; `root` names the XML root element.
 pub fn respond(format: Format, status: StatusCode, root: &str, value: Value) -> Response {
-    match format {
-        Format::Json => (
-            status,
-            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-            value.to_string(),
-        )
-            .into_response(),
-        Format::Xml => (
-            status,
-            [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
-            to_xml(root, &value),
-        )
-            .into_response(),
-    }
+    let (content_type, body) = document(format, root, &value);
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 #[cfg(test)]
