@@ -36,14 +36,6 @@ const BACKGROUND_DEVICES: usize = 4;
 const ITEMS: usize = 100;
 const PASSWORD: &str = "a long passphrase for the bench";
 
-fn sizes() -> Vec<usize> {
-    std::env::var("OURVOICE_BENCH_CASES")
-        .unwrap_or_else(|_| "10000,100000,1000000".into())
-        .split(',')
-        .map(|n| n.trim().parse().expect("a number of cases"))
-        .collect()
-}
-
 /// The commune hall places of the directory (each routes to its own hall).
 fn places() -> Vec<String> {
     let directory = Directory::embedded();
@@ -206,7 +198,7 @@ async fn scorecards_stored(server: &str, office: &str) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let sizes = sizes();
+    let sizes = support::bench_sizes();
     let places = places();
     let directory = Directory::embedded();
     let office = directory.route(&places[0]).unwrap().code.clone();

@@ -24,14 +24,6 @@ use support::{Engine, TestDb};
 /// The moment the scorecards are made at: the cases lie in the fourteen months before it.
 const NOW: &str = "2026-11-30T02:00:00Z";
 
-fn sizes() -> Vec<usize> {
-    std::env::var("OURVOICE_BENCH_CASES")
-        .unwrap_or_else(|_| "10000,100000,1000000".into())
-        .split(',')
-        .map(|n| n.trim().parse().expect("a number of cases"))
-        .collect()
-}
-
 /// The process's peak resident set, in KiB.
 fn peak_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -213,7 +205,7 @@ fn main() {
     let window = Window::before(now);
     for db in TestDb::all() {
         let mut written = 0;
-        for size in sizes() {
+        for size in support::bench_sizes() {
             let url = db.url.clone();
             let engine = db.engine;
             let from = written;

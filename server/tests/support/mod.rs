@@ -444,3 +444,13 @@ pub fn khmer_complaint_text(n: usize) -> String {
     }
     text.chars().take(300).collect()
 }
+
+/// The numbers of cases a benchmark measures at: `OURVOICE_BENCH_CASES` (comma-separated), by
+/// default 10,000, 100,000 and 1,000,000.
+pub fn bench_sizes() -> Vec<usize> {
+    std::env::var("OURVOICE_BENCH_CASES")
+        .unwrap_or_else(|_| "10000,100000,1000000".into())
+        .split(',')
+        .map(|n| n.trim().parse().expect("a number of cases"))
+        .collect()
+}
