@@ -151,7 +151,7 @@ impl Store {
         let (ingest, writers, readers) = match url {
             DatabaseUrl::Sqlite(path) => {
                 // One writer for everything: SQLite takes one writer at a time anyway.
-                let conn = sqlite::open_database(path)?;
+                let conn = sqlite::Writer::new(sqlite::open_database(path)?, path);
                 let writer = spawn_writer("sqlite-writer".into(), conn, &queue, &clock)?;
                 (
                     jobs.clone(),
