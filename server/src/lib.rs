@@ -179,6 +179,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         Arc::clone(&state),
         std::time::Duration::from_secs(config.scorecards_check_seconds),
     ));
+    let first_tally = statistics::Dashboard::make_first(&state);
     let listener = TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
     println!("listening on {address}");
@@ -196,6 +197,10 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let _ = scorecards.await;
     in_step.abort();
     let _ = in_step.await;
+    if let Some(first_tally) = first_tally {
+        first_tally.abort();
+        let _ = first_tally.await;
+    }
     fleet::leave(&state).await;
     match Arc::try_unwrap(state) {
         Ok(state) => state.store.close().await,

@@ -7,7 +7,8 @@
 //! younger than `--dashboard-max-age-seconds` is used as it is; an older one is used while a
 //! new one is made in the background, unless nothing was received or done since it was made
 //! (the newest case number and event sequence, two index lookups, say so). With a maximum age
-//! of 0 every reader after a change waits for a new tally (what the tests ask for).
+//! of 0 every reader after a change waits for a new tally (what the tests ask for); otherwise
+//! the first tally is made in the background as the server starts.
 //!
 //! Guarantees: a tally holds no free text and nothing that names a person, only counts; its
 //! size grows with the offices and the spread of days, never with the number of cases; one
@@ -430,6 +431,26 @@ impl Dashboard {
             newest: Mutex::new(None),
             making: Arc::new(tokio::sync::Mutex::new(())),
         }
+    }
+
+    /// Makes the first tally in the background, so that the first readers after a start do
+    /// not wait for a scan of every case (about 3.6 s at a million). Readers who arrive
+    /// meanwhile wait for it, as they would for one another. Nothing is made ahead when every
+    /// reader is to see a new tally anyway (a maximum age of zero).
+    pub fn make_first(state: &Arc<AppState>) -> Option<tokio::task::JoinHandle<()>> {
+        if state.dashboard.max_age.is_zero() {
+            return None;
+        }
+        let making = state.dashboard.making.clone();
+        let state = Arc::clone(state);
+        Some(tokio::spawn(async move {
+            let _making = making.lock_owned().await;
+            if state.dashboard.newest().is_none() {
+                if let Err(error) = state.dashboard.refresh(&state.store).await {
+                    tracing::warn!(%error, "the dashboard's first tally was not made");
+                }
+            }
+        }))
     }
 
     fn newest(&self) -> Option<(Arc<Made>, Instant)> {
