@@ -19,6 +19,7 @@ pub mod fleet;
 pub mod html;
 pub mod i18n;
 pub mod limits;
+pub mod made_once;
 pub mod metrics;
 pub mod objects;
 pub mod observe;

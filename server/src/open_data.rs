@@ -19,13 +19,12 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use ourvoice_protocol::scorecards::{Scorecard, Subject, TWELVE_MONTHS};
+use ourvoice_protocol::scorecards::{Subject, TWELVE_MONTHS};
 use ourvoice_protocol::ErrorCode;
 use std::sync::Arc;
 
 use crate::error::AppError;
-use crate::scorecards::files::{bulk_name, scorecard_csv, CSV_TYPE, JSON_TYPE};
-use crate::store::scorecards::etag_of;
+use crate::scorecards::files::{bulk_name, CSV_TYPE, JSON_TYPE};
 use crate::AppState;
 
 /// Where the open data files are.
@@ -104,24 +103,13 @@ async fn subject_file(
         .await?
         .ok_or_else(no_figures_yet)?;
     Ok(match format {
-        Format::Json => {
-            crate::scorecards::answer(headers, &found.etag, JSON_TYPE, None, found.json.clone())
-        }
-        Format::Csv => {
-            let card: Scorecard = serde_json::from_str(&found.json).map_err(|error| {
-                AppError::Unavailable(crate::store::StoreError::Corrupt(format!(
-                    "a stored scorecard: {error}"
-                )))
-            })?;
-            let csv = scorecard_csv(&card);
-            crate::scorecards::answer(
-                headers,
-                &etag_of(&csv),
-                CSV_TYPE,
-                Some(&format!("ourvoice-{stem}.csv")),
-                csv,
-            )
-        }
+        Format::Json => crate::scorecards::answer(headers, &found.json, JSON_TYPE, None),
+        Format::Csv => crate::scorecards::answer(
+            headers,
+            &*found.csv()?,
+            CSV_TYPE,
+            Some(&format!("ourvoice-{stem}.csv")),
+        ),
     })
 }
 
@@ -225,10 +213,9 @@ async fn all_offices(
     let download = (format == Format::Csv).then(|| format!("ourvoice-offices-{period}.csv"));
     Ok(crate::scorecards::answer(
         &headers,
-        &found.etag,
+        &found.served,
         &found.media_type,
         download.as_deref(),
-        found.body.clone(),
     ))
 }
 

@@ -783,6 +783,14 @@ async fn scorecards_on(db: TestDb) {
     );
     let bulk_csv = bulk_csv.text().await.unwrap();
     assert!(bulk_csv.starts_with('\u{feff}'));
+    // A reader who takes gzip gets the same file compressed (the copy kept compressed).
+    for path in [
+        "/open/data/all-offices/2026-Q3.csv".to_string(),
+        format!("/open/data/offices/{A}.csv"),
+        format!("/open/offices/{A}"),
+    ] {
+        assert_gzip_copy(&world, &path).await;
+    }
     assert!(bulk_csv.contains("\"CH-120101\",\"commune_hall\",\"12\",\"1201\",\"2026-Q3\",\"2026-07-01\",\"2026-09-30\",\"20\""));
 
     // Nothing a person wrote, nor a name or a telephone, in anything published.
@@ -930,4 +938,32 @@ async fn bad_input(world: &World) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+/// `path` asked for with and without gzip: the same body, compressed for the reader who takes
+/// it, and both answers say they vary with `Accept-Encoding`.
+async fn assert_gzip_copy(world: &World, path: &str) {
+    use std::io::Read;
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    let url = format!("{}{path}", world.server.url());
+    let plain = raw.get(&url).send().await.unwrap();
+    assert_eq!(plain.status(), StatusCode::OK, "{path}");
+    assert!(plain.headers().get("content-encoding").is_none(), "{path}");
+    assert_eq!(plain.headers()["vary"], "accept-encoding", "{path}");
+    let plain = plain.bytes().await.unwrap();
+    let compressed = raw
+        .get(&url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "gzip", "{path}");
+    assert_eq!(compressed.headers()["vary"], "accept-encoding", "{path}");
+    let compressed = compressed.bytes().await.unwrap();
+    assert!(compressed.len() < plain.len(), "{path}");
+    let mut unpacked = Vec::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_end(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, plain, "{path}");
 }

@@ -40,10 +40,9 @@ async fn scorecard(
     match state.scorecards.scorecard(&state.store, &subject).await? {
         Some(found) => Ok(crate::scorecards::answer(
             &headers,
-            &found.etag,
+            &found.json,
             JSON_TYPE,
             None,
-            found.json.clone(),
         )),
         None => Err(AppError::bad(
             StatusCode::NOT_FOUND,

@@ -131,7 +131,7 @@ async fn top_get(
                 })
                 .await;
             return match made {
-                Ok(made) => made.response(headers.get(header::ACCEPT_ENCODING)),
+                Ok(made) => made.response(&headers),
                 Err(failure) => answer(format, Err(failure)),
             };
         }

@@ -34,10 +34,10 @@ use ourvoice_directory::{Directory, UnitLevel};
 use ourvoice_protocol::scorecards::{Scorecard, Subject};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::num::NonZeroUsize;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock};
 
 use crate::i18n::{Lang, Tr};
+use crate::made_once::{Compressed, MadeOnce, Slot};
 use crate::store::scorecards::{self as stored, StoredScorecard};
 use crate::store::StoreError;
 use crate::AppState;
@@ -101,40 +101,35 @@ async fn security_headers(mut response: Response) -> Response {
     response
 }
 
-/// A made page: its HTML and ETag.
+/// A made page: its HTML (with the gzip copy) and ETag.
 pub struct Made {
-    pub html: String,
+    pub html: Compressed,
     pub etag: String,
 }
 
 /// Which page: its address, language and the stored day it is made from.
 type PageKey = (String, Lang, Option<NaiveDate>);
-/// A page being made or made: the requests for one page wait for the one that makes it.
-type Slot = Arc<tokio::sync::OnceCell<Arc<Made>>>;
 
 /// The pages this server made, by address, language and stored day: a request for a page of
 /// the newest stored day is answered from here, and concurrent requests for a page not yet made
 /// wait for one of them to make it (the least recently used dropped first past
 /// [`PAGES_KEPT`]; pages of an older day are never asked for again and go first).
 pub struct Pages {
-    kept: Mutex<lru::LruCache<PageKey, Slot>>,
+    kept: MadeOnce<PageKey, Arc<Made>>,
 }
 
 impl Default for Pages {
     fn default() -> Pages {
         Pages {
-            kept: Mutex::new(lru::LruCache::new(
-                NonZeroUsize::new(PAGES_KEPT).expect("not zero"),
-            )),
+            kept: MadeOnce::new(PAGES_KEPT),
         }
     }
 }
 
 impl Pages {
     /// The slot of a page, new if it has none.
-    fn slot(&self, path: &str, lang: Lang, day: Option<NaiveDate>) -> Slot {
-        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        Arc::clone(kept.get_or_insert((path.to_string(), lang, day), Default::default))
+    fn slot(&self, path: &str, lang: Lang, day: Option<NaiveDate>) -> Slot<Arc<Made>> {
+        self.kept.slot((path.to_string(), lang, day))
     }
 }
 
@@ -245,7 +240,7 @@ fn answer(headers: &HeaderMap, tr: &Tr, made: &Made) -> Response {
     if is_cached(headers, &made.etag) {
         return (StatusCode::NOT_MODIFIED, caching).into_response();
     }
-    (caching, html_headers(tr), made.html.clone()).into_response()
+    (caching, html_headers(tr), made.html.response(headers)).into_response()
 }
 
 /// The ETag of a page in `lang` made from scorecards with these ETags (none: not stored).
@@ -348,7 +343,7 @@ fn national_page(
             .map(|p| provinces.get(&p.code).map(|c| c.etag.as_str())),
     );
     Made {
-        html: page.html,
+        html: Compressed::new(page.html),
         etag: etag_of(tr.lang, etags),
     }
 }
@@ -429,7 +424,7 @@ fn province_page(
             .map(|(office, _)| offices.get(&office.code).map(|c| c.etag.as_str())),
     );
     Made {
-        html: page.html,
+        html: Compressed::new(page.html),
         etag: etag_of(tr.lang, etags),
     }
 }
@@ -472,7 +467,7 @@ fn office_page(directory: &Directory, tr: Tr, code: &str, card: Option<&StoredSc
         &frame::downloads(&subject),
     );
     Made {
-        html: page.html,
+        html: Compressed::new(page.html),
         etag: etag_of(tr.lang, [card.map(|c| c.etag.as_str())]),
     }
 }

@@ -12,7 +12,8 @@
 //!   [`keep_up_to_date`] tries at start (in the background, not delaying it) and then every
 //!   `--scorecards-check-seconds`.
 //! - [`Published`] keeps recently read scorecards and files in memory, only of the newest
-//!   stored day, so a request reads one stored row at most.
+//!   stored day, each with its gzip copy (and a scorecard with its CSV, made when first asked
+//!   for), so a request reads one stored row at most and compresses nothing.
 //!
 //! Guarantees: a request never computes anything (it reads one stored row, or this server's
 //! copy of it); nothing of the current, unfinished day is counted; figures standing for fewer
@@ -32,7 +33,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::clock::wall_now;
-use crate::store::scorecards::{self as stored, NewScorecard, OpenDataFile, StoredJson};
+use crate::made_once::Compressed;
+use crate::store::scorecards::{self as stored, etag_of, NewScorecard, OpenDataFile};
 use crate::store::{fleet, Sql, Store, StoreError};
 use crate::AppState;
 use compute::Window;
@@ -182,8 +184,51 @@ pub struct Published {
 
 struct Kept {
     day: Option<NaiveDate>,
-    scorecards: lru::LruCache<String, Arc<StoredJson>>,
-    files: lru::LruCache<String, Arc<OpenDataFile>>,
+    scorecards: lru::LruCache<String, Arc<PublishedScorecard>>,
+    files: lru::LruCache<String, Arc<PublishedFile>>,
+}
+
+/// A body as served: with its gzip copy and strong ETag.
+pub struct Served {
+    pub body: Compressed,
+    pub etag: String,
+}
+
+impl Served {
+    fn new(body: String) -> Served {
+        Served {
+            etag: etag_of(&body),
+            body: Compressed::new(body),
+        }
+    }
+}
+
+/// One subject's stored scorecard as served: its JSON as stored, and its CSV once asked for.
+pub struct PublishedScorecard {
+    pub json: Served,
+    pub last_day: NaiveDate,
+    csv: std::sync::OnceLock<Arc<Served>>,
+}
+
+impl PublishedScorecard {
+    /// The scorecard as a CSV file, made from the JSON the first time it is asked for.
+    pub fn csv(&self) -> Result<Arc<Served>, StoreError> {
+        if let Some(csv) = self.csv.get() {
+            return Ok(Arc::clone(csv));
+        }
+        let card: ourvoice_protocol::scorecards::Scorecard =
+            serde_json::from_slice(&self.json.body.plain)
+                .map_err(|error| StoreError::Corrupt(format!("a stored scorecard: {error}")))?;
+        let csv = Arc::new(Served::new(files::scorecard_csv(&card)));
+        Ok(Arc::clone(self.csv.get_or_init(|| csv)))
+    }
+}
+
+/// An open data file as served.
+pub struct PublishedFile {
+    pub media_type: String,
+    pub served: Served,
+    pub last_day: NaiveDate,
 }
 
 impl Default for Published {
@@ -244,7 +289,7 @@ impl Published {
         &self,
         store: &Store,
         subject: &Subject,
-    ) -> Result<Option<Arc<StoredJson>>, StoreError> {
+    ) -> Result<Option<Arc<PublishedScorecard>>, StoreError> {
         let key = stored::subject_key(subject);
         if let Some(found) = self.kept().scorecards.get(&key) {
             return Ok(Some(Arc::clone(found)));
@@ -256,7 +301,14 @@ impl Published {
         else {
             return Ok(None);
         };
-        let found = Arc::new(found);
+        let found = Arc::new(PublishedScorecard {
+            json: Served {
+                body: Compressed::new(found.json),
+                etag: found.etag,
+            },
+            last_day: found.last_day,
+            csv: Default::default(),
+        });
         let mut kept = self.kept();
         if kept.see(found.last_day) {
             kept.scorecards.put(key, Arc::clone(&found));
@@ -269,7 +321,7 @@ impl Published {
         &self,
         store: &Store,
         name: &str,
-    ) -> Result<Option<Arc<OpenDataFile>>, StoreError> {
+    ) -> Result<Option<Arc<PublishedFile>>, StoreError> {
         if let Some(found) = self.kept().files.get(name) {
             return Ok(Some(Arc::clone(found)));
         }
@@ -280,7 +332,14 @@ impl Published {
         else {
             return Ok(None);
         };
-        let found = Arc::new(found);
+        let found = Arc::new(PublishedFile {
+            media_type: found.media_type,
+            served: Served {
+                body: Compressed::new(found.body),
+                etag: found.etag,
+            },
+            last_day: found.last_day,
+        });
         let mut kept = self.kept();
         if kept.see(found.last_day) {
             kept.files.put(name.to_string(), Arc::clone(&found));
@@ -310,17 +369,16 @@ fn is_cached(headers: &axum::http::HeaderMap, etag: &str) -> bool {
 /// names the ETag. `download` names the file a browser saves it as.
 pub fn answer(
     headers: &axum::http::HeaderMap,
-    etag: &str,
+    served: &Served,
     media_type: &str,
     download: Option<&str>,
-    body: String,
 ) -> axum::response::Response {
     use axum::http::{header, HeaderValue, StatusCode};
     use axum::response::IntoResponse;
-    let mut response = if is_cached(headers, etag) {
+    let mut response = if is_cached(headers, &served.etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut response = body.into_response();
+        let mut response = served.body.response(headers);
         let answer = response.headers_mut();
         if let Ok(value) = HeaderValue::from_str(media_type) {
             answer.insert(header::CONTENT_TYPE, value);
@@ -333,7 +391,7 @@ pub fn answer(
         response
     };
     let answer = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(etag) {
+    if let Ok(value) = HeaderValue::from_str(&served.etag) {
         answer.insert(header::ETAG, value);
     }
     answer.insert(

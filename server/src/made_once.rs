@@ -1,0 +1,183 @@
+//! Answers the server makes once and then hands to every reader: [`Compressed`] keeps a body
+//! with its gzip copy (compressed once, when made), and [`MadeOnce`] keeps what was made per
+//! key, so that readers who ask for the same thing at the same time wait for one making.
+//! The Open311 listings, the public pages and the open data files are kept this way.
+//!
+//! Guarantees: a reader gets the gzip copy only when its `Accept-Encoding` takes gzip, and
+//! every answer from a kept body says it varies with that header; what failed to be made is
+//! not kept (the next reader tries again); at most the capacity given is kept, the least
+//! recently used dropped first.
+
+use axum::body::Bytes;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use std::hash::Hash;
+use std::io::Write;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+/// A body as made and gzip-compressed.
+#[derive(Clone, Debug)]
+pub struct Compressed {
+    pub plain: Bytes,
+    pub gzip: Bytes,
+}
+
+impl Compressed {
+    /// Keeps `body`, compressing it once here (at the default level: it is compressed once
+    /// and sent many times). An empty gzip copy (a failure) means the plain body is sent.
+    pub fn new(body: impl Into<Bytes>) -> Compressed {
+        let plain = body.into();
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let gzip = encoder
+            .write_all(&plain)
+            .and_then(|()| encoder.finish())
+            .unwrap_or_default();
+        Compressed {
+            plain,
+            gzip: gzip.into(),
+        }
+    }
+
+    /// The body as an answer for a reader who sent `headers`: the gzip copy when it takes
+    /// gzip. The caller adds the other headers.
+    pub fn response(&self, headers: &HeaderMap) -> Response {
+        let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
+        if accepts_gzip(headers.get(header::ACCEPT_ENCODING)) && !self.gzip.is_empty() {
+            let gzip = (header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            ([vary, gzip], self.gzip.clone()).into_response()
+        } else {
+            ([vary], self.plain.clone()).into_response()
+        }
+    }
+}
+
+/// Whether an `Accept-Encoding` header takes gzip (named, or `*`, without `q=0`).
+pub fn accepts_gzip(accept_encoding: Option<&HeaderValue>) -> bool {
+    let Some(text) = accept_encoding.and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    text.split(',').any(|coding| {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q == 0.0)
+        });
+        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+    })
+}
+
+/// What is being made or was made under one key: readers of the key wait for one making.
+pub type Slot<V> = Arc<tokio::sync::OnceCell<V>>;
+
+/// What was made per key, at most `capacity` keys (the least recently used dropped first).
+pub struct MadeOnce<K: Hash + Eq, V> {
+    kept: Mutex<lru::LruCache<K, Slot<V>>>,
+}
+
+impl<K: Hash + Eq, V: Clone> MadeOnce<K, V> {
+    pub fn new(capacity: usize) -> MadeOnce<K, V> {
+        MadeOnce {
+            kept: Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(capacity.max(1)).expect("not zero"),
+            )),
+        }
+    }
+
+    /// The slot of `key`, new if it has none.
+    pub fn slot(&self, key: K) -> Slot<V> {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(kept.get_or_insert(key, Default::default))
+    }
+
+    /// What was made under `key`, or what `make` makes now (once, however many ask at the
+    /// same time; a failure is not kept).
+    pub async fn get_or_make<F, Fut, E>(&self, key: K, make: F) -> Result<V, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<V, E>>,
+    {
+        self.slot(key).get_or_try_init(make).await.cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn gzip_is_sent_only_to_who_takes_it() {
+        for (header, takes) in [
+            (None, false),
+            (Some("gzip"), true),
+            (Some("br, gzip;q=0.5"), true),
+            (Some("GZIP"), true),
+            (Some("*"), true),
+            (Some("gzip;q=0"), false),
+            (Some("deflate, br"), false),
+            (Some("identity"), false),
+        ] {
+            let value = header.map(HeaderValue::from_static);
+            assert_eq!(accepts_gzip(value.as_ref()), takes, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn the_gzip_copy_holds_the_body() {
+        use std::io::Read;
+        let made = Compressed::new("[1,2,3]".repeat(100));
+        let mut plain = String::new();
+        flate2::read::GzDecoder::new(&made.gzip[..])
+            .read_to_string(&mut plain)
+            .unwrap();
+        assert_eq!(plain.as_bytes(), &made.plain[..]);
+        assert!(made.gzip.len() < made.plain.len());
+        let mut takes = HeaderMap::new();
+        takes.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        let answer = made.response(&takes);
+        assert_eq!(answer.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(answer.headers()[header::VARY], "accept-encoding");
+        let answer = made.response(&HeaderMap::new());
+        assert!(answer.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(answer.headers()[header::VARY], "accept-encoding");
+    }
+
+    #[tokio::test]
+    async fn readers_at_once_share_one_making_and_a_failure_is_not_kept() {
+        let kept: Arc<MadeOnce<&str, usize>> = Arc::new(MadeOnce::new(2));
+        let makings = Arc::new(AtomicUsize::new(0));
+        let readers: Vec<_> = (0..16)
+            .map(|_| {
+                let (kept, makings) = (Arc::clone(&kept), Arc::clone(&makings));
+                tokio::spawn(async move {
+                    kept.get_or_make("page", || async {
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        Ok::<_, ()>(makings.fetch_add(1, Ordering::SeqCst))
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for reader in readers {
+            assert_eq!(reader.await.unwrap(), Ok(0));
+        }
+        assert_eq!(makings.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            kept.get_or_make("other", || async { Err(()) }).await,
+            Err(())
+        );
+        assert_eq!(
+            kept.get_or_make("other", || async { Ok::<_, ()>(7) }).await,
+            Ok(7)
+        );
+        // Past its capacity the least recently used key is made again.
+        kept.get_or_make("third", || async { Ok::<_, ()>(3) })
+            .await
+            .unwrap();
+        let again = kept.get_or_make("page", || async { Ok::<_, ()>(99) }).await;
+        assert_eq!(again, Ok(99));
+    }
+}
