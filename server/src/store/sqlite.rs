@@ -51,11 +51,13 @@ pub fn open_database(path: &Path) -> Result<Connection, StoreError> {
 /// How large the write-ahead log may grow before the writer empties it.
 pub const WAL_LIMIT: u64 = 64 << 20;
 
-/// How long the writer waits, at most, between two tries at emptying the log.
-const WAL_RETRY: Duration = Duration::from_secs(10);
+/// How long the writer waits, at least, between two tries at emptying the log.
+const WAL_RETRY: Duration = Duration::from_secs(2);
 
-/// How long one try waits for the readers still reading from the log.
-const WAL_WAIT: Duration = Duration::from_secs(2);
+/// How long one try waits for the readers still reading from the log: longer than an
+/// answer's reads take, short enough that a long read (a day's scorecards, a backup) holds
+/// ingest back by an eighth at most.
+const WAL_WAIT: Duration = Duration::from_millis(250);
 
 /// The writer's connection: after each commit, a log past its limit is copied into the
 /// database and truncated.
@@ -65,7 +67,8 @@ const WAL_WAIT: Duration = Duration::from_secs(2);
 /// never comes, and the log grows with every write (48.8 GB beside a 5.4 GB database, seen in
 /// the national bench). A `TRUNCATE` checkpoint holds the writer until the readers that began
 /// before it are done (new readers then read the database file alone), at most [`WAL_WAIT`]
-/// per try.
+/// per try. No checkpoint can pass a read still open on an older snapshot: while one lasts
+/// the log grows by what is written meanwhile, and is emptied at the first try after it.
 pub struct Writer {
     conn: Connection,
     wal: PathBuf,
