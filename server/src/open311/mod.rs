@@ -127,7 +127,17 @@ async fn top_get(
                 .open311_listings
                 .get_or_make(format, &query, || async {
                     let value = list_requests(&state, &query).await?;
-                    Ok(format::made(format, "service_requests", value))
+                    // Written and compressed off the async threads (up to a thousand requests).
+                    tokio::task::spawn_blocking(move || {
+                        format::made(format, "service_requests", value)
+                    })
+                    .await
+                    .map_err(|_| {
+                        fail(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "the listing could not be made; try again",
+                        )
+                    })
                 })
                 .await;
             return match made {
