@@ -177,15 +177,19 @@ const FILES_KEPT: usize = 16;
 /// What this server keeps of the stored scorecards: the newest stored day it has seen, and
 /// the scorecards and files it read of that day (at most [`SCORECARDS_KEPT`] and
 /// [`FILES_KEPT`], the least recently used dropped first). Everything kept is of one day: a
-/// newer day seen drops the rest, and an older row read is not kept.
+/// newer day seen drops the rest, and an older row read is not kept. Readers who ask for the
+/// same one at once wait for one read (and one compression) of it.
 pub struct Published {
     kept: Mutex<Kept>,
 }
 
+/// One scorecard or file being read, or read (none: the stored set has none of that name).
+type Slot<T> = crate::made_once::Slot<Option<Arc<T>>>;
+
 struct Kept {
     day: Option<NaiveDate>,
-    scorecards: lru::LruCache<String, Arc<PublishedScorecard>>,
-    files: lru::LruCache<String, Arc<PublishedFile>>,
+    scorecards: lru::LruCache<String, Slot<PublishedScorecard>>,
+    files: lru::LruCache<String, Slot<PublishedFile>>,
 }
 
 /// A body as served: with its gzip copy and strong ETag.
@@ -291,29 +295,39 @@ impl Published {
         subject: &Subject,
     ) -> Result<Option<Arc<PublishedScorecard>>, StoreError> {
         let key = stored::subject_key(subject);
-        if let Some(found) = self.kept().scorecards.get(&key) {
-            return Ok(Some(Arc::clone(found)));
-        }
-        let subject = subject.clone();
-        let Some(found) = store
-            .read(move |sql| stored::read_json(sql, &subject))
+        let slot = Arc::clone(
+            self.kept()
+                .scorecards
+                .get_or_insert(key.clone(), Default::default),
+        );
+        let found = slot
+            .get_or_try_init(|| async {
+                // Read and compressed off the async threads.
+                let subject = subject.clone();
+                store
+                    .read(move |sql| {
+                        Ok(stored::read_json(sql, &subject)?.map(|found| {
+                            Arc::new(PublishedScorecard {
+                                json: Served {
+                                    body: Compressed::new(found.json),
+                                    etag: found.etag,
+                                },
+                                last_day: found.last_day,
+                                csv: Default::default(),
+                            })
+                        }))
+                    })
+                    .await
+            })
             .await?
-        else {
-            return Ok(None);
-        };
-        let found = Arc::new(PublishedScorecard {
-            json: Served {
-                body: Compressed::new(found.json),
-                etag: found.etag,
-            },
-            last_day: found.last_day,
-            csv: Default::default(),
-        });
-        let mut kept = self.kept();
-        if kept.see(found.last_day) {
-            kept.scorecards.put(key, Arc::clone(&found));
+            .clone();
+        if let Some(found) = &found {
+            let mut kept = self.kept();
+            if !kept.see(found.last_day) {
+                kept.scorecards.pop(&key);
+            }
         }
-        Ok(Some(found))
+        Ok(found)
     }
 
     /// The stored open data file `name`, if there is one.
@@ -322,29 +336,38 @@ impl Published {
         store: &Store,
         name: &str,
     ) -> Result<Option<Arc<PublishedFile>>, StoreError> {
-        if let Some(found) = self.kept().files.get(name) {
-            return Ok(Some(Arc::clone(found)));
-        }
-        let wanted = name.to_string();
-        let Some(found) = store
-            .read(move |sql| stored::read_file(sql, &wanted))
+        let slot = Arc::clone(
+            self.kept()
+                .files
+                .get_or_insert(name.to_string(), Default::default),
+        );
+        let found = slot
+            .get_or_try_init(|| async {
+                let wanted = name.to_string();
+                store
+                    .read(move |sql| {
+                        Ok(stored::read_file(sql, &wanted)?.map(|found| {
+                            Arc::new(PublishedFile {
+                                media_type: found.media_type,
+                                served: Served {
+                                    body: Compressed::new(found.body),
+                                    etag: found.etag,
+                                },
+                                last_day: found.last_day,
+                            })
+                        }))
+                    })
+                    .await
+            })
             .await?
-        else {
-            return Ok(None);
-        };
-        let found = Arc::new(PublishedFile {
-            media_type: found.media_type,
-            served: Served {
-                body: Compressed::new(found.body),
-                etag: found.etag,
-            },
-            last_day: found.last_day,
-        });
-        let mut kept = self.kept();
-        if kept.see(found.last_day) {
-            kept.files.put(name.to_string(), Arc::clone(&found));
+            .clone();
+        if let Some(found) = &found {
+            let mut kept = self.kept();
+            if !kept.see(found.last_day) {
+                kept.files.pop(name);
+            }
         }
-        Ok(Some(found))
+        Ok(found)
     }
 }
 
