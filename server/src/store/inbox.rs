@@ -348,11 +348,14 @@ pub fn inbox(
     let upcoming = holiday_dates(sql, cambodia_today(now))?;
     let mut ordered = params.clone();
     let order = inbox_order(filter, &mut ordered, now, due_soon_until(&upcoming, now));
-    let lines: Vec<InboxLine> = select(
-        sql,
-        &format!("FROM cases{condition}{order} LIMIT {INBOX_PAGE} OFFSET {offset}"),
-        &ordered,
-    )?;
+    // The page's numbers from the index alone, then only those lines from the cases (the
+    // order over every item of the scope never reads a case's row).
+    let numbers: Vec<i64> = sql
+        .query(&page_numbers(&condition, &order, offset), &ordered)?
+        .iter()
+        .map(|row| row.int(0))
+        .collect::<Result<_, _>>()?;
+    let lines = lines_in_order(sql, &numbers)?;
     let matching = sql
         .query_one(&format!("SELECT count(*) FROM cases{condition}"), &params)?
         .int(0)?;
@@ -381,6 +384,28 @@ pub fn inbox(
         counts,
         holidays,
     })
+}
+
+/// The statement of a page's case numbers.
+fn page_numbers(condition: &str, order: &str, offset: i64) -> String {
+    format!("SELECT number FROM cases{condition}{order} LIMIT {INBOX_PAGE} OFFSET {offset}")
+}
+
+/// The inbox lines of the cases `numbers`, in that order.
+fn lines_in_order(sql: &mut dyn Sql, numbers: &[i64]) -> Result<Vec<InboxLine>, StoreError> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=numbers.len()).map(|n| format!("${n}")).collect();
+    let params: Vec<Val> = numbers.iter().map(|n| Val::Int(*n)).collect();
+    let mut lines: Vec<InboxLine> = select(
+        sql,
+        &format!("FROM cases WHERE number IN ({})", placeholders.join(", ")),
+        &params,
+    )?;
+    let place: HashMap<i64, usize> = numbers.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    lines.sort_by_key(|line| place.get(&line.line.number).copied());
+    Ok(lines)
 }
 
 /// The first [`EXPORT_LIMIT`] lines matching `filter` within `scope`, each with its free text,
@@ -550,6 +575,46 @@ pub fn contact(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_is_ordered_in_the_index_without_reading_the_cases() {
+        use crate::store::sql::sqlite_placeholders;
+        let folder = tempfile::tempdir().unwrap();
+        let conn = crate::store::sqlite::open_database(&folder.path().join("ov.db")).unwrap();
+        let now = DateTime::<Utc>::UNIX_EPOCH;
+        let scopes = [
+            Scope::Office("CH-120101".into()),
+            Scope::Province {
+                office: "PCO-12".into(),
+                district_offices: vec!["DCO-1201".into(), "DCO-1202".into()],
+            },
+        ];
+        for scope in &scopes {
+            for order in [Order::Urgent, Order::Newest, Order::Oldest] {
+                let filter = InboxFilter {
+                    order,
+                    ..Default::default()
+                };
+                let (condition, mut params) = inbox_condition(scope, &filter, now);
+                let order = inbox_order(&filter, &mut params, now, now);
+                let statement = sqlite_placeholders(&page_numbers(&condition, &order, 50));
+                let plan: Vec<String> = conn
+                    .prepare(&format!("EXPLAIN QUERY PLAN {statement}"))
+                    .unwrap()
+                    .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                        r.get::<_, String>(3)
+                    })
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap();
+                assert!(
+                    plan.iter()
+                        .any(|p| p.contains("USING COVERING INDEX cases_inbox")),
+                    "{statement}: {plan:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn an_inbox_line_reads_the_start_of_the_text_only() {
