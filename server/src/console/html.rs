@@ -21,40 +21,47 @@ use crate::store::{accounts::Role, sessions::Session};
 /// consonant after it), at the last space when one falls in the final third (Khmer writes
 /// none, so it is cut on clusters), with "…" after. Line breaks become spaces.
 pub fn snippet(text: &str, max: usize) -> String {
-    use unicode_segmentation::UnicodeSegmentation;
     let text = text.trim();
-    if text.chars().count() <= max {
+    // The byte where the first `max` characters end, if the text is longer.
+    let Some((longer_at, _)) = text.char_indices().nth(max) else {
         return text.split_whitespace().collect::<Vec<_>>().join(" ");
-    }
-    let mut kept = String::new();
-    let mut count = 0;
-    let mut clusters = text.graphemes(true);
-    while let Some(cluster) = clusters.next() {
-        // A cluster ending in a coeng (or a joiner) goes on into the next one.
-        let mut whole = cluster.to_string();
-        while whole.ends_with(['\u{17D2}', '\u{200D}']) {
-            match clusters.next() {
-                Some(next) => whole.push_str(next),
-                None => break,
-            }
-        }
-        let n = whole.chars().count();
-        if count + n > max.saturating_sub(1) {
-            break;
-        }
-        count += n;
-        kept.push_str(&whole);
-    }
-    if let Some((at, _)) = kept
+    };
+    // Room for `max - 1` characters and the "…": the last cluster boundary there, found
+    // backwards from that point (only the clusters around the cut are looked at).
+    let room = text[..longer_at]
+        .char_indices()
+        .nth(max.saturating_sub(1))
+        .map_or(longer_at, |(at, _)| at);
+    let kept = &text[..cut_between_clusters(text, room)];
+    let kept = match kept
         .char_indices()
         .rfind(|(_, c)| c.is_whitespace())
         .filter(|(at, _)| kept[..*at].chars().count() * 3 >= max * 2)
     {
-        kept.truncate(at);
-    }
+        Some((at, _)) => &kept[..at],
+        None => kept,
+    };
     let mut shown = kept.split_whitespace().collect::<Vec<_>>().join(" ");
     shown.push('…');
     shown
+}
+
+/// The last boundary at or before byte `at` of `text` between grapheme clusters that is not
+/// just after a coeng (U+17D2) or a joiner (a cluster ending in one goes on into the next).
+fn cut_between_clusters(text: &str, at: usize) -> usize {
+    use unicode_segmentation::GraphemeCursor;
+    let mut cursor = GraphemeCursor::new(at, text.len(), true);
+    let mut boundary = match cursor.is_boundary(text, 0) {
+        Ok(true) => Some(at),
+        _ => cursor.prev_boundary(text, 0).ok().flatten(),
+    };
+    while let Some(at) = boundary.filter(|at| *at > 0) {
+        if !text[..at].ends_with(['\u{17D2}', '\u{200D}']) {
+            return at;
+        }
+        boundary = cursor.prev_boundary(text, 0).ok().flatten();
+    }
+    0
 }
 
 const STYLE: &str = "
@@ -328,6 +335,63 @@ mod tests {
         assert_eq!(snippet(khmer, 6), "ផ្លូវ…");
         // Emoji joined with ZWJ stay whole.
         assert_eq!(snippet("ab 👩\u{200D}👩\u{200D}👧 cd efgh", 8), "ab…");
+    }
+
+    /// The cut as first written: clusters taken one by one from the start while they fit.
+    fn snippet_from_the_start(text: &str, max: usize) -> String {
+        use unicode_segmentation::UnicodeSegmentation;
+        let text = text.trim();
+        if text.chars().count() <= max {
+            return text.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        let mut kept = String::new();
+        let mut count = 0;
+        let mut clusters = text.graphemes(true);
+        while let Some(cluster) = clusters.next() {
+            let mut whole = cluster.to_string();
+            while whole.ends_with(['\u{17D2}', '\u{200D}']) {
+                match clusters.next() {
+                    Some(next) => whole.push_str(next),
+                    None => break,
+                }
+            }
+            let n = whole.chars().count();
+            if count + n > max.saturating_sub(1) {
+                break;
+            }
+            count += n;
+            kept.push_str(&whole);
+        }
+        if let Some((at, _)) = kept
+            .char_indices()
+            .rfind(|(_, c)| c.is_whitespace())
+            .filter(|(at, _)| kept[..*at].chars().count() * 3 >= max * 2)
+        {
+            kept.truncate(at);
+        }
+        let mut shown = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+        shown.push('…');
+        shown
+    }
+
+    #[test]
+    fn snippets_cut_where_taking_clusters_from_the_start_would() {
+        for text in [
+            "ផ្លូវចូលភូមិខូចខាតខ្លាំងហើយពេលភ្លៀងធ្លាក់ទឹកលិចអស់",
+            "សូមជួយ\u{200B}ជួសជុល ផ្លូវ\u{200B}ក្នុង\u{200B}ភូមិ\u{200B}យើង\nព្រោះ\u{200B}ខូច\u{200B}ខ្លាំង ណាស់ ស្ត្រី្",
+            "The road to the village school is broken and floods whenever it rains",
+            "ab 👩\u{200D}👩\u{200D}👧 cd efgh 🇰🇭🇰🇭 e\u{301}e\u{301} ក\u{17D2}",
+            "\u{17D2}\u{17D2}ក្ក\u{200D}\u{200D}x",
+            "",
+        ] {
+            for max in 0..=text.chars().count() + 2 {
+                assert_eq!(
+                    snippet(text, max),
+                    snippet_from_the_start(text, max),
+                    "{max}: {text:?}"
+                );
+            }
+        }
     }
 
     #[test]
