@@ -7,6 +7,12 @@ use ourvoice_server::config::{Command, Config, DatabaseUrl};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
+/// The allocator: glibc's gave each thread that allocated its own arena and kept what a
+/// burst had freed in each, so a long-running server's memory grew with the bursts it had
+/// seen (851 MiB after 100,000 cases in the national bench, 273 MiB with two arenas).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let config = Config::parse();
