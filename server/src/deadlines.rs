@@ -11,8 +11,11 @@
 //! same transaction as the escalations (`store::fleet::claim`), so no period is swept twice,
 //! and a server that dies mid-sweep leaves its period to the next try (of any server); each
 //! overdue item is escalated at most once (`escalated` is set in the same transaction); which
-//! items are overdue follows the server's clock, so tests can move time forward. The server
-//! that swept a period then erases the contact details whose retention ended
+//! items are overdue follows the server's clock, so tests can move time forward. A backlog
+//! (after a stop, or a day when many items fall due) is escalated [`SWEEP_BATCH`] items per
+//! transaction, so that other writes (a sign-in, an answer, the day's scorecards) take their
+//! turns between them; a server that dies between two leaves the rest to the next period.
+//! The server that swept a period then erases the contact details whose retention ended
 //! ([`crate::retention`], safe to run twice).
 
 use std::sync::Arc;
@@ -25,6 +28,10 @@ use crate::AppState;
 
 /// The name under which sweeps claim their periods.
 pub const SWEEP_DUTY: &str = "deadline-sweep";
+
+/// The most items escalated in one transaction (at a million cases on PostgreSQL, a backlog
+/// escalated in one held the writer for minutes: sign-ins waited past their timeout).
+pub const SWEEP_BATCH: usize = 500;
 
 /// What one try to sweep did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,18 +64,22 @@ pub async fn sweep(state: &Arc<AppState>, every: Duration) -> Result<Sweep, Stor
                 tracing::debug!(ended, "deleted ended console sessions");
             }
             sign_in_failures::forget_before(sql, now - crate::console::throttle::FORGET_AFTER)?;
-            let overdue = case_actions::overdue_unescalated(sql, now)?;
-            for (number, office) in &overdue {
-                let above = shared
-                    .directory
-                    .citizens_office_above(office)
-                    .map(|o| shared.offices.answering(shared.directory, &o.code));
-                case_actions::escalate_overdue(sql, *number, above.as_deref(), now)?;
-            }
-            Ok(Some(overdue.len()))
+            Ok(Some(escalate_some(sql, &shared, now)?))
         })
         .await?;
-    Ok(match done {
+    let mut escalated = done;
+    let mut last = done;
+    // The rest of a backlog, a batch per write, each behind the writes queued meanwhile.
+    while last == Some(SWEEP_BATCH) {
+        let shared = Arc::clone(state);
+        let next = state
+            .store
+            .write(move |sql| escalate_some(sql, &shared, now))
+            .await?;
+        last = Some(next);
+        escalated = escalated.map(|n| n + next);
+    }
+    Ok(match escalated {
         Some(escalated) => {
             if escalated > 0 {
                 tracing::info!(count = escalated, "escalated overdue items");
@@ -79,6 +90,23 @@ pub async fn sweep(state: &Arc<AppState>, every: Duration) -> Result<Sweep, Stor
         }
         None => Sweep::Taken,
     })
+}
+
+/// Escalates up to [`SWEEP_BATCH`] overdue items, the oldest first; how many.
+fn escalate_some(
+    sql: &mut dyn crate::store::Sql,
+    state: &AppState,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, StoreError> {
+    let overdue = case_actions::overdue_unescalated(sql, now, SWEEP_BATCH)?;
+    for (number, office) in &overdue {
+        let above = state
+            .directory
+            .citizens_office_above(office)
+            .map(|o| state.offices.answering(state.directory, &o.code));
+        case_actions::escalate_overdue(sql, *number, above.as_deref(), now)?;
+    }
+    Ok(overdue.len())
 }
 
 /// Tries to sweep twice every `every` until the task is aborted.

@@ -147,23 +147,29 @@ impl FromRow for Overdue {
     }
 }
 
-/// The open cases past their deadline and not yet escalated, oldest number first.
+/// The open cases past their deadline and not yet escalated, oldest number first (the limit
+/// is written after it).
 static OVERDUE_UNESCALATED: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT {} FROM cases
          WHERE status IN {} AND due_at < $1 AND escalated = 0
-         ORDER BY number",
+         ORDER BY number LIMIT",
         Overdue::COLUMNS,
         sql_list(CaseStatus::OPEN)
     )
 });
 
-/// Open cases past their deadline and not yet escalated: (number, office).
+/// The first `limit` open cases past their deadline and not yet escalated: (number, office).
 pub fn overdue_unescalated(
     sql: &mut dyn Sql,
     now: DateTime<Utc>,
+    limit: usize,
 ) -> Result<Vec<(i64, String)>, StoreError> {
-    let overdue = query_as(sql, &OVERDUE_UNESCALATED, &[Val::from(stamp(now))])?;
+    let overdue = query_as(
+        sql,
+        &format!("{} {limit}", *OVERDUE_UNESCALATED),
+        &[Val::from(stamp(now))],
+    )?;
     Ok(overdue
         .into_iter()
         .map(|Overdue(number, office)| (number, office))

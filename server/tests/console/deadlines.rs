@@ -148,3 +148,62 @@ async fn deadlines_on(db: TestDb) {
         1
     );
 }
+
+#[tokio::test]
+async fn a_backlog_is_escalated_in_one_sweep_a_batch_at_a_time() {
+    on_each_engine(backlog_on).await;
+}
+
+/// More overdue items than one transaction escalates: every one is escalated by the same
+/// sweep, batch after batch, not a batch per sweep period (20 s here).
+async fn backlog_on(db: TestDb) {
+    let mut setup = Setup::start(db, &["--deadline-sweep-seconds", "20"]);
+    let backlog = 2 * ourvoice_server::deadlines::SWEEP_BATCH + 1;
+    let http = reqwest::Client::new();
+    let items: Vec<_> = (0..backlog)
+        .map(|n| complaint(&format!("ផ្លូវខូច {n}")))
+        .collect();
+    for chunk in items.chunks(200) {
+        let body: Value = http
+            .post(format!("{}/api/v1/submissions", setup.server.url()))
+            .json(&json!({ "items": chunk }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            body["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["outcome"] == "accepted"),
+            "{body}"
+        );
+    }
+    setup.advance(Duration::days(60));
+    let escalated = |setup: &Setup| {
+        setup
+            .db
+            .count("SELECT count(*) FROM cases WHERE escalated = 1", &[])
+    };
+    let started = std::time::Instant::now();
+    while escalated(&setup) == 0 {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "no sweep escalated anything"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // The first batch is committed: the others follow within the same sweep.
+    let first_seen = std::time::Instant::now();
+    while escalated(&setup) < backlog as i64 {
+        assert!(
+            first_seen.elapsed().as_secs() < 8,
+            "only {} of {backlog} escalated by one sweep",
+            escalated(&setup)
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
