@@ -3,7 +3,8 @@
 //! implements [`Sql`] and [`Engine`] with prepared statements cached per connection.
 //!
 //! Guarantees: commits are durable when they return (the server never lowers
-//! `synchronous_commit`); a newer schema is refused, never downgraded.
+//! `synchronous_commit`); a newer schema is refused, never downgraded; statements are never
+//! JIT-compiled (the compiling took twenty times the running).
 
 use postgres::types::{IsNull, ToSql, Type};
 use postgres::{Client, Statement};
@@ -33,7 +34,9 @@ impl PgConn {
         let target = PgTarget::parse(url).map_err(StoreError::Tls)?;
         let tls = MakeRustlsConnect::new(target.tls_config().map_err(StoreError::Tls)?);
         let mut client = Client::connect(&target.client_url, tls)?;
-        client.batch_execute("SET synchronous_commit = on; SET TIME ZONE 'UTC'")?;
+        // No JIT: it compiles a statement whose estimated cost is high, such as Open311's
+        // newest thousand requests walked down from the newest, in 600 ms to run it in 30.
+        client.batch_execute("SET synchronous_commit = on; SET TIME ZONE 'UTC'; SET jit = off")?;
         Ok(PgConn {
             url: url.to_string(),
             client,
