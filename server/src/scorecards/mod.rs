@@ -294,40 +294,26 @@ impl Published {
         store: &Store,
         subject: &Subject,
     ) -> Result<Option<Arc<PublishedScorecard>>, StoreError> {
-        let key = stored::subject_key(subject);
-        let slot = Arc::clone(
-            self.kept()
-                .scorecards
-                .get_or_insert(key.clone(), Default::default),
-        );
-        let found = slot
-            .get_or_try_init(|| async {
-                // Read and compressed off the async threads.
-                let subject = subject.clone();
-                store
-                    .read(move |sql| {
-                        Ok(stored::read_json(sql, &subject)?.map(|found| {
-                            Arc::new(PublishedScorecard {
-                                json: Served {
-                                    body: Compressed::new(found.json),
-                                    etag: found.etag,
-                                },
-                                last_day: found.last_day,
-                                csv: Default::default(),
-                            })
-                        }))
-                    })
-                    .await
-            })
-            .await?
-            .clone();
-        if let Some(found) = &found {
-            let mut kept = self.kept();
-            if !kept.see(found.last_day) {
-                kept.scorecards.pop(&key);
-            }
-        }
-        Ok(found)
+        let subject = subject.clone();
+        self.kept_or_read(
+            store,
+            |kept| &mut kept.scorecards,
+            stored::subject_key(&subject),
+            |found| found.last_day,
+            move |sql| {
+                Ok(
+                    stored::read_json(sql, &subject)?.map(|found| PublishedScorecard {
+                        json: Served {
+                            body: Compressed::new(found.json),
+                            etag: found.etag,
+                        },
+                        last_day: found.last_day,
+                        csv: Default::default(),
+                    }),
+                )
+            },
+        )
+        .await
     }
 
     /// The stored open data file `name`, if there is one.
@@ -336,35 +322,49 @@ impl Published {
         store: &Store,
         name: &str,
     ) -> Result<Option<Arc<PublishedFile>>, StoreError> {
-        let slot = Arc::clone(
-            self.kept()
-                .files
-                .get_or_insert(name.to_string(), Default::default),
-        );
+        let wanted = name.to_string();
+        self.kept_or_read(
+            store,
+            |kept| &mut kept.files,
+            name.to_string(),
+            |found| found.last_day,
+            move |sql| {
+                Ok(stored::read_file(sql, &wanted)?.map(|found| PublishedFile {
+                    media_type: found.media_type,
+                    served: Served {
+                        body: Compressed::new(found.body),
+                        etag: found.etag,
+                    },
+                    last_day: found.last_day,
+                }))
+            },
+        )
+        .await
+    }
+
+    /// What is kept under `key` in the cache `kept_in` picks, or what `read` reads (and
+    /// compresses, off the async threads) once for every reader asking meanwhile, kept unless
+    /// it is of an older day than the newest seen.
+    async fn kept_or_read<T: Send + Sync + 'static>(
+        &self,
+        store: &Store,
+        kept_in: fn(&mut Kept) -> &mut lru::LruCache<String, Slot<T>>,
+        key: String,
+        day_of: fn(&T) -> NaiveDate,
+        read: impl Fn(&mut dyn Sql) -> Result<Option<T>, StoreError> + Send + 'static,
+    ) -> Result<Option<Arc<T>>, StoreError> {
+        let slot =
+            Arc::clone(kept_in(&mut self.kept()).get_or_insert(key.clone(), Default::default));
         let found = slot
             .get_or_try_init(|| async {
-                let wanted = name.to_string();
-                store
-                    .read(move |sql| {
-                        Ok(stored::read_file(sql, &wanted)?.map(|found| {
-                            Arc::new(PublishedFile {
-                                media_type: found.media_type,
-                                served: Served {
-                                    body: Compressed::new(found.body),
-                                    etag: found.etag,
-                                },
-                                last_day: found.last_day,
-                            })
-                        }))
-                    })
-                    .await
+                Ok::<_, StoreError>(store.read(read).await?.map(Arc::new))
             })
             .await?
             .clone();
         if let Some(found) = &found {
             let mut kept = self.kept();
-            if !kept.see(found.last_day) {
-                kept.files.pop(name);
+            if !kept.see(day_of(found)) {
+                kept_in(&mut kept).pop(&key);
             }
         }
         Ok(found)
