@@ -96,6 +96,8 @@ function startServer() {
     // Photos and voice notes in a folder of the test's (PostgreSQL has no folder of its own).
     '--attachments-dir', join(work, 'attachments'),
     '--rate-limit-per-second', '0',
+    // The dashboard is looked at right after the feedback it counts arrives.
+    '--dashboard-max-age-seconds', '0',
   ], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((ok, fail) => {
     let seen = '';
