@@ -67,29 +67,24 @@ pub async fn sweep(state: &Arc<AppState>, every: Duration) -> Result<Sweep, Stor
             Ok(Some(escalate_some(sql, &shared, now)?))
         })
         .await?;
-    let mut escalated = done;
-    let mut last = done;
+    let Some(first) = done else {
+        return Ok(Sweep::Taken);
+    };
+    let (mut escalated, mut last) = (first, first);
     // The rest of a backlog, a batch per write, each behind the writes queued meanwhile.
-    while last == Some(SWEEP_BATCH) {
+    while last == SWEEP_BATCH {
         let shared = Arc::clone(state);
-        let next = state
+        last = state
             .store
             .write(move |sql| escalate_some(sql, &shared, now))
             .await?;
-        last = Some(next);
-        escalated = escalated.map(|n| n + next);
+        escalated += last;
     }
-    Ok(match escalated {
-        Some(escalated) => {
-            if escalated > 0 {
-                tracing::info!(count = escalated, "escalated overdue items");
-            }
-            crate::retention::erase_expired_contacts(&state.store, state.retain_contacts_months)
-                .await?;
-            Sweep::Done { period, escalated }
-        }
-        None => Sweep::Taken,
-    })
+    if escalated > 0 {
+        tracing::info!(count = escalated, "escalated overdue items");
+    }
+    crate::retention::erase_expired_contacts(&state.store, state.retain_contacts_months).await?;
+    Ok(Sweep::Done { period, escalated })
 }
 
 /// Escalates up to [`SWEEP_BATCH`] overdue items, the oldest first; how many.
