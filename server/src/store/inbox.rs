@@ -70,11 +70,8 @@ impl Scope {
     /// `WHERE` condition with its parameters starting at `$first`.
     fn condition(&self, first: usize) -> (String, Vec<Val>) {
         let offices = self.offices();
-        let placeholders: Vec<String> = (first..first + offices.len())
-            .map(|n| format!("${n}"))
-            .collect();
         (
-            format!("office IN ({})", placeholders.join(", ")),
+            format!("office IN ({})", placeholders(first, offices.len())),
             offices.into_iter().map(Val::from).collect(),
         )
     }
@@ -386,6 +383,14 @@ pub fn inbox(
     })
 }
 
+/// `count` placeholders from `$first`, separated by commas (for `IN (…)`).
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The statement of a page's case numbers.
 fn page_numbers(condition: &str, order: &str, offset: i64) -> String {
     format!("SELECT number FROM cases{condition}{order} LIMIT {INBOX_PAGE} OFFSET {offset}")
@@ -396,11 +401,13 @@ fn lines_in_order(sql: &mut dyn Sql, numbers: &[i64]) -> Result<Vec<InboxLine>, 
     if numbers.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=numbers.len()).map(|n| format!("${n}")).collect();
     let params: Vec<Val> = numbers.iter().map(|n| Val::Int(*n)).collect();
     let mut lines: Vec<InboxLine> = select(
         sql,
-        &format!("FROM cases WHERE number IN ({})", placeholders.join(", ")),
+        &format!(
+            "FROM cases WHERE number IN ({})",
+            placeholders(1, numbers.len())
+        ),
         &params,
     )?;
     let place: HashMap<i64, usize> = numbers.iter().enumerate().map(|(i, n)| (*n, i)).collect();

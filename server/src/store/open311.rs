@@ -165,8 +165,7 @@ pub fn requests(sql: &mut dyn Sql, filter: &Filter) -> Result<Vec<RequestRow>, S
     } else {
         conditions.join(" AND ")
     };
-    // Written into the statement, not bound: PostgreSQL's generic plan for a bound limit
-    // sorts every matching request instead of walking the numbers down.
+    // A number the server checked, written into the statement so each planner sees it.
     let limit = filter.limit.max(0);
     let mut rows: Vec<RequestRow> = select(
         sql,
