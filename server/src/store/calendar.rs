@@ -7,6 +7,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use ourvoice_protocol::{cambodia_today, Kind};
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Bound;
 
 use super::sql::{select, FromRow, Named, Sql, Val};
 use super::StoreError;
@@ -68,7 +69,7 @@ pub fn add_working_days(
         at += Duration::days(1);
         // Dates and weekdays of deadlines are Cambodian.
         let local = cambodia_today(at);
-        if !matches!(local.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&local) {
+        if is_weekday(&local) && !holidays.contains(&local) {
             left -= 1;
         }
     }
@@ -93,15 +94,30 @@ pub fn holiday_dates(
     .collect()
 }
 
-/// The working days after `from` up to and including `to` (none when `to` is not after it).
+/// The working days after `from` up to and including `to` (none when `to` is not after it):
+/// five in every whole week, the weekdays of the rest counted one by one, less the holidays
+/// that fall on a weekday in between (so a year late costs no more than a day late).
 pub fn working_days_between(from: NaiveDate, to: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> i64 {
-    from.iter_days()
+    let days = (to - from).num_days();
+    if days <= 0 {
+        return 0;
+    }
+    let weeks = days / 7;
+    let rest = (from + Duration::days(weeks * 7))
+        .iter_days()
         .skip(1)
-        .take_while(|day| *day <= to)
-        .filter(|day| {
-            !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(day)
-        })
-        .count() as i64
+        .take((days % 7) as usize)
+        .filter(is_weekday)
+        .count() as i64;
+    let off = holidays
+        .range((Bound::Excluded(from), Bound::Included(to)))
+        .filter(|day| is_weekday(day))
+        .count() as i64;
+    weeks * 5 + rest - off
+}
+
+fn is_weekday(day: &NaiveDate) -> bool {
+    !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
 /// Where a due date stands at a moment, in working days on Cambodia's calendar.
@@ -252,5 +268,41 @@ mod tests {
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             "2026-11-30T16:30:00Z"
         );
+    }
+
+    #[test]
+    fn working_days_between_counts_as_a_walk_through_the_days_would() {
+        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+        // Holidays on weekdays and on a weekend (18 April 2026 is a Saturday).
+        let holidays: BTreeSet<NaiveDate> = [
+            "2026-04-14",
+            "2026-04-15",
+            "2026-04-18",
+            "2026-05-01",
+            "2026-11-09",
+            "2027-01-07",
+        ]
+        .into_iter()
+        .map(day)
+        .collect();
+        let walked = |from: NaiveDate, to: NaiveDate| {
+            from.iter_days()
+                .skip(1)
+                .take_while(|d| *d <= to)
+                .filter(|d| is_weekday(d) && !holidays.contains(d))
+                .count() as i64
+        };
+        let start = day("2026-04-01");
+        for first in 0..20 {
+            for length in -3..400 {
+                let from = start + Duration::days(first);
+                let to = from + Duration::days(length);
+                assert_eq!(
+                    working_days_between(from, to, &holidays),
+                    walked(from, to),
+                    "{from} to {to}"
+                );
+            }
+        }
     }
 }
