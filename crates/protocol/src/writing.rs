@@ -6,7 +6,7 @@
 //! may not be after today in Cambodia) and for every time shown; machine-readable forms (CSV,
 //! the API) keep ASCII digits and ISO dates.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 
 use crate::Lang;
 
@@ -49,20 +49,29 @@ pub fn number(lang: Lang, n: u64) -> String {
 
 /// A date in a table: day, month, year (`៣០/១១/២០២៦`, `30/11/2026`).
 pub fn short_date(lang: Lang, date: NaiveDate) -> String {
-    digits(lang, &date.format("%d/%m/%Y").to_string())
+    // Written from the date's parts: a console page writes hundreds of dates, and chrono's
+    // `format` reads its pattern again for each.
+    let (day, month, year) = (date.day(), date.month(), date.year());
+    digits(lang, &format!("{day:02}/{month:02}/{year:04}"))
 }
 
 /// A moment in a table, on Cambodia's clock: `៣០/១១/២០២៦ ០៩:០០`, `30/11/2026 09:00`.
 pub fn short_date_time(lang: Lang, time: DateTime<Utc>) -> String {
     let there = time.with_timezone(&cambodia());
-    digits(lang, &there.format("%d/%m/%Y %H:%M").to_string())
+    let (day, month, year) = (there.day(), there.month(), there.year());
+    let (hour, minute) = (there.hour(), there.minute());
+    digits(
+        lang,
+        &format!("{day:02}/{month:02}/{year:04} {hour:02}:{minute:02}"),
+    )
 }
 
 /// A moment for machines (CSV files), on Cambodia's clock: `2026-11-30 09:00`.
 pub fn iso_date_time(time: DateTime<Utc>) -> String {
-    time.with_timezone(&cambodia())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    let there = time.with_timezone(&cambodia());
+    let (day, month, year) = (there.day(), there.month(), there.year());
+    let (hour, minute) = (there.hour(), there.minute());
+    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}")
 }
 
 #[cfg(test)]
@@ -94,5 +103,26 @@ mod tests {
         assert_eq!(number(Lang::Km, 1209), "១២០៩");
         assert_eq!(number(Lang::En, 1209), "1209");
         assert_eq!(khmer_digits("OV-12 ខែ"), "OV-១២ ខែ");
+    }
+
+    #[test]
+    fn written_from_the_parts_as_chrono_would_write_them() {
+        // Every hour and a few minutes of two years, across both ends of Cambodia's day.
+        let start = Utc.with_ymd_and_hms(2025, 12, 31, 16, 59, 0).unwrap();
+        for hours in 0..(2 * 366 * 24) {
+            let time = start + chrono::Duration::minutes(hours * 60 + hours % 60);
+            let there = time.with_timezone(&cambodia());
+            let (people, machines) = (
+                there.format("%d/%m/%Y %H:%M").to_string(),
+                there.format("%Y-%m-%d %H:%M").to_string(),
+            );
+            assert_eq!(short_date_time(Lang::En, time), people);
+            assert_eq!(short_date_time(Lang::Km, time), khmer_digits(&people));
+            assert_eq!(iso_date_time(time), machines);
+            assert_eq!(
+                short_date(Lang::En, there.date_naive()),
+                there.format("%d/%m/%Y").to_string()
+            );
+        }
     }
 }
