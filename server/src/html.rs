@@ -19,16 +19,20 @@ impl Render for Shown<'_> {
     fn render_to(&self, out: &mut String) {
         let text = ourvoice_protocol::text::neutralised(self.0);
         out.reserve(text.len());
-        for c in text.chars() {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&#39;"),
-                _ => out.push(c),
-            }
+        // The runs between the characters to escape are copied whole.
+        let mut rest: &str = &text;
+        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+            out.push_str(&rest[..at]);
+            out.push_str(match rest.as_bytes()[at] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            });
+            rest = &rest[at + 1..];
         }
+        out.push_str(rest);
     }
 }
 
@@ -64,6 +68,8 @@ mod tests {
             ),
             ("a & \"b\"", "a &amp; &quot;b&quot;"),
             ("សួស្តី", "សួស្តី"),
+            ("&សួស្តី<>'\"", "&amp;សួស្តី&lt;&gt;&#39;&quot;"),
+            ("", ""),
             (
                 "paid \u{202E}0005\u{202C} riel",
                 "paid [U+202E]0005[U+202C] riel",

@@ -177,8 +177,9 @@ fn inbox_body(
                     tr.t("col-received"),
                 ],
                 html! {
+                    @let flags = Flags::new(tr);
                     @for line in &inbox.lines {
-                        (line_row(state, tr, line, now, &inbox.holidays))
+                        (line_row(state, tr, &flags, line, now, &inbox.holidays))
                     }
                 },
             ))
@@ -353,9 +354,27 @@ fn due_cell(
     }
 }
 
+/// The words of an inbox line's flags, found once for a page's lines.
+struct Flags {
+    overdue: String,
+    escalated: String,
+    reopened: String,
+}
+
+impl Flags {
+    fn new(tr: &Tr) -> Flags {
+        Flags {
+            overdue: tr.t("flag-overdue"),
+            escalated: tr.t("flag-escalated"),
+            reopened: tr.t("flag-reopened"),
+        }
+    }
+}
+
 fn line_row(
     state: &AppState,
     tr: &Tr,
+    flags: &Flags,
     inbox_line: &InboxLine,
     now: DateTime<Utc>,
     holidays: &BTreeSet<NaiveDate>,
@@ -378,9 +397,9 @@ fn line_row(
             }
             td {
                 (tr.h(&line.status.fluent_key()))
-                (flag(line.overdue(now), &tr.t("flag-overdue"), true))
-                (flag(line.escalated, &tr.t("flag-escalated"), false))
-                (flag(line.reopened, &tr.t("flag-reopened"), true))
+                (flag(line.overdue(now), &flags.overdue, true))
+                (flag(line.escalated, &flags.escalated, false))
+                (flag(line.reopened, &flags.reopened, true))
             }
             td { (due_cell(tr, line, now, holidays)) }
             td { (tr.when(line.received_at)) }

@@ -22,16 +22,17 @@ use crate::store::{accounts::Role, sessions::Session};
 /// none, so it is cut on clusters), with "…" after. Line breaks become spaces.
 pub fn snippet(text: &str, max: usize) -> String {
     let text = text.trim();
-    // The byte where the first `max` characters end, if the text is longer.
-    let Some((longer_at, _)) = text.char_indices().nth(max) else {
-        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // In one walk over the first characters: the byte where `max - 1` characters end (room
+    // for them and the "…"), and where the first `max` end, if the text is longer.
+    let mut starts = text.char_indices().map(|(at, _)| at);
+    let room = starts.nth(max.saturating_sub(1));
+    let longer = if max == 0 { room } else { starts.next() };
+    let Some(longer_at) = longer else {
+        return one_line(text, text.len());
     };
-    // Room for `max - 1` characters and the "…": the last cluster boundary there, found
-    // backwards from that point (only the clusters around the cut are looked at).
-    let room = text[..longer_at]
-        .char_indices()
-        .nth(max.saturating_sub(1))
-        .map_or(longer_at, |(at, _)| at);
+    // The last cluster boundary in that room, found backwards from its end (only the
+    // clusters around the cut are looked at).
+    let room = room.filter(|_| max > 0).unwrap_or(longer_at);
     let kept = &text[..cut_between_clusters(text, room)];
     let kept = match kept
         .char_indices()
@@ -41,9 +42,21 @@ pub fn snippet(text: &str, max: usize) -> String {
         Some((at, _)) => &kept[..at],
         None => kept,
     };
-    let mut shown = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut shown = one_line(kept, kept.len() + '…'.len_utf8());
     shown.push('…');
     shown
+}
+
+/// `text` on one line: its words with one space between them.
+fn one_line(text: &str, capacity: usize) -> String {
+    let mut line = String::with_capacity(capacity);
+    for word in text.split_whitespace() {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    line
 }
 
 /// The last boundary at or before byte `at` of `text` between grapheme clusters that is not
