@@ -3,15 +3,17 @@
 //! server has not exited, its peak resident memory is under [`PEAK_RESIDENT_MIB`], and on
 //! PostgreSQL it holds no more connections than its writers and readers. Also: connections
 //! over the cap are answered 503 and closed, and an address over its hourly quota of new
-//! cases gets 429 while its phone keeps the items queued.
+//! cases gets 429 while its phone keeps the items queued; and a PostgreSQL connection asked
+//! statement after statement (an inbox's pages, say) keeps a bounded number prepared.
 
 mod support;
 
+use ourvoice_server::store::STATEMENT_CACHE;
 use reqwest::StatusCode;
 use std::time::Duration;
 use support::browser::Browser;
 use support::hostile::{self, ADMIN, SERVER_ARGS};
-use support::{complaint, create_admin, Engine, ServerProcess, TestDb};
+use support::{complaint, create_admin, Engine, PgConn, ServerProcess, Sql, TestDb, Val};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
@@ -154,4 +156,37 @@ async fn a_kept_alive_connection_left_idle_is_closed() {
         .await
         .expect("the idle connection is closed by the server");
     assert_eq!(rest.unwrap(), 0);
+}
+
+/// Every statement text prepares a statement on the database; the inbox writes a page's
+/// offset into its statement, so a reader asking page after page would leave one more on
+/// its connection each time. The connection keeps at most `STATEMENT_CACHE` of them: the
+/// database itself is asked how many this session holds.
+#[test]
+fn a_postgresql_connection_keeps_a_bounded_number_of_prepared_statements() {
+    let Some(db) = TestDb::all()
+        .into_iter()
+        .find(|db| db.engine == Engine::Postgres)
+    else {
+        return;
+    };
+    let mut conn = PgConn::connect(&db.url).unwrap();
+    let mut sql = conn.sql();
+    let asked = 3 * STATEMENT_CACHE;
+    for page in 0..asked {
+        let rows = sql
+            .query(&format!("SELECT {page}::bigint + $1"), &[Val::Int(1)])
+            .unwrap();
+        assert_eq!(rows[0].int(0).unwrap(), page as i64 + 1);
+    }
+    let held = sql
+        .query("SELECT count(*) FROM pg_prepared_statements", &[])
+        .unwrap()[0]
+        .int(0)
+        .unwrap();
+    println!("{asked} statements asked, {held} prepared on the database");
+    assert!(
+        held as usize <= STATEMENT_CACHE + 1,
+        "{held} statements prepared on one connection"
+    );
 }

@@ -35,7 +35,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::clock::Clock;
 use crate::config::DatabaseUrl;
 use postgres::PgConn;
-pub use sql::{Row, Sql, Val, SCHEMA_VERSION};
+pub use sql::{Row, Sql, Val, SCHEMA_VERSION, STATEMENT_CACHE};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -4,22 +4,26 @@
 //!
 //! Guarantees: commits are durable when they return (the server never lowers
 //! `synchronous_commit`); a newer schema is refused, never downgraded; statements are never
-//! JIT-compiled (the compiling took twenty times the running).
+//! JIT-compiled (the compiling took twenty times the running); a connection keeps at most
+//! [`STATEMENT_CACHE`] prepared statements, the least recently used closed first (a statement
+//! text can carry a number, such as an inbox page's offset, so that asking page after page
+//! would otherwise prepare one more on the database for every page).
 
+use lru::LruCache;
 use postgres::types::{IsNull, ToSql, Type};
 use postgres::{Client, Statement};
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::pg_tls::PgTarget;
-use super::sql::{migration, Dialect, Row, Sql, Val, SCHEMA_VERSION};
+use super::sql::{migration, Dialect, Row, Sql, Val, SCHEMA_VERSION, STATEMENT_CACHE};
 use super::{Engine, StoreError};
 
 /// One connection and its prepared statements.
 pub struct PgConn {
     url: String,
     client: Client,
-    statements: HashMap<String, Statement>,
+    statements: LruCache<String, Statement>,
 }
 
 impl std::fmt::Debug for PgConn {
@@ -40,7 +44,9 @@ impl PgConn {
         Ok(PgConn {
             url: url.to_string(),
             client,
-            statements: HashMap::new(),
+            statements: LruCache::new(
+                NonZeroUsize::new(STATEMENT_CACHE).expect("the cache holds statements"),
+            ),
         })
     }
 
@@ -124,26 +130,29 @@ fn read_row(row: &postgres::Row) -> Result<Row, StoreError> {
     Ok(Row(values))
 }
 
-fn prepared<'s>(
-    statements: &'s mut HashMap<String, Statement>,
+/// `sql` prepared on this connection: the cached statement, or a new one that is cached (the
+/// least recently used one is dropped, which closes it on the database).
+fn prepared(
+    statements: &mut LruCache<String, Statement>,
     client: &mut impl postgres::GenericClient,
     sql: &str,
-) -> Result<&'s Statement, StoreError> {
-    if !statements.contains_key(sql) {
-        let statement = client.prepare(sql)?;
-        statements.insert(sql.to_string(), statement);
+) -> Result<Statement, StoreError> {
+    if let Some(statement) = statements.get(sql) {
+        return Ok(statement.clone());
     }
-    Ok(&statements[sql])
+    let statement = client.prepare(sql)?;
+    statements.put(sql.to_string(), statement.clone());
+    Ok(statement)
 }
 
 struct PgSql<'a, C: postgres::GenericClient> {
     client: &'a mut C,
-    statements: &'a mut HashMap<String, Statement>,
+    statements: &'a mut LruCache<String, Statement>,
 }
 
 impl<C: postgres::GenericClient> Sql for PgSql<'_, C> {
     fn query(&mut self, sql: &str, values: &[Val]) -> Result<Vec<Row>, StoreError> {
-        let statement = prepared(self.statements, self.client, sql)?.clone();
+        let statement = prepared(self.statements, self.client, sql)?;
         self.client
             .query(&statement, &params(values))?
             .iter()
@@ -158,7 +167,7 @@ impl<C: postgres::GenericClient> Sql for PgSql<'_, C> {
         each: &mut dyn FnMut(&Row) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         use postgres::fallible_iterator::FallibleIterator;
-        let statement = prepared(self.statements, self.client, sql)?.clone();
+        let statement = prepared(self.statements, self.client, sql)?;
         let mut rows = self.client.query_raw(&statement, params(values))?;
         while let Some(row) = rows.next()? {
             each(&read_row(&row)?)?;
@@ -167,7 +176,7 @@ impl<C: postgres::GenericClient> Sql for PgSql<'_, C> {
     }
 
     fn execute(&mut self, sql: &str, values: &[Val]) -> Result<u64, StoreError> {
-        let statement = prepared(self.statements, self.client, sql)?.clone();
+        let statement = prepared(self.statements, self.client, sql)?;
         Ok(self.client.execute(&statement, &params(values))?)
     }
 }

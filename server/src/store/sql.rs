@@ -247,6 +247,11 @@ pub fn select_opt<T: FromRow>(
         .transpose()
 }
 
+/// Prepared statements kept per connection, on either engine (the least recently used
+/// dropped first): every statement of the server, with room for the inbox's filter
+/// combinations.
+pub const STATEMENT_CACHE: usize = 128;
+
 /// Runs statements on one connection or transaction of either engine.
 pub trait Sql {
     /// Runs a statement that returns rows.

@@ -11,12 +11,10 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::sql::{migration, sqlite_placeholders, Dialect, Row, Sql, Val, SCHEMA_VERSION};
+use super::sql::{
+    migration, sqlite_placeholders, Dialect, Row, Sql, Val, SCHEMA_VERSION, STATEMENT_CACHE,
+};
 use super::{Engine, StoreError};
-
-/// Prepared statements kept per connection: every statement of the server, with room for the
-/// inbox's filter combinations.
-const STATEMENT_CACHE: usize = 128;
 
 /// Opens the server database: pragmas, then create or upgrade in one IMMEDIATE transaction.
 pub fn open_database(path: &Path) -> Result<Connection, StoreError> {
