@@ -124,6 +124,10 @@ impl Order {
     }
 }
 
+/// How far back the holidays an inbox page reads at first go (its lines' days late need the
+/// holidays since their due dates).
+const HOLIDAYS_BACK_DAYS: i64 = 366;
+
 /// An open item due within this many working days is "due soon".
 pub const DUE_SOON_DAYS: i64 = 3;
 
@@ -342,9 +346,14 @@ pub fn inbox(
 ) -> Result<Inbox, StoreError> {
     let (condition, params) = inbox_condition(scope, filter, now);
     let offset = page.max(0).saturating_mul(INBOX_PAGE);
-    let upcoming = holiday_dates(sql, cambodia_today(now))?;
+    let today = cambodia_today(now);
+    // The holidays of the last year and after, read once: the order needs the coming ones,
+    // the days late of the lines shown the past ones (read again only for a line due
+    // earlier than that).
+    let year_ago = today - chrono::Duration::days(HOLIDAYS_BACK_DAYS);
+    let holidays = holiday_dates(sql, year_ago)?;
     let mut ordered = params.clone();
-    let order = inbox_order(filter, &mut ordered, now, due_soon_until(&upcoming, now));
+    let order = inbox_order(filter, &mut ordered, now, due_soon_until(&holidays, now));
     // The page's numbers from the index alone, then only those lines from the cases (the
     // order over every item of the scope never reads a case's row).
     let numbers: Vec<i64> = sql
@@ -353,9 +362,6 @@ pub fn inbox(
         .map(|row| row.int(0))
         .collect::<Result<_, _>>()?;
     let lines = lines_in_order(sql, &numbers)?;
-    let matching = sql
-        .query_one(&format!("SELECT count(*) FROM cases{condition}"), &params)?
-        .int(0)?;
     // Days late are counted over the holidays since the earliest due date shown.
     let earliest = lines
         .iter()
@@ -363,18 +369,25 @@ pub fn inbox(
         .min()
         .map(cambodia_today);
     let holidays = match earliest {
-        Some(day) if day < cambodia_today(now) => holiday_dates(sql, day)?,
-        _ => upcoming,
+        Some(day) if day < year_ago => holiday_dates(sql, day)?,
+        _ => holidays,
     };
-    let (condition, params) = scope.condition(1);
-    let counts = select::<StatusCount>(
+    let (scope_condition, scope_params) = scope.condition(1);
+    let counts: HashMap<CaseStatus, i64> = select::<StatusCount>(
         sql,
-        &format!("FROM cases WHERE {condition} GROUP BY status"),
-        &params,
+        &format!("FROM cases WHERE {scope_condition} GROUP BY status"),
+        &scope_params,
     )?
     .into_iter()
     .map(|StatusCount(status, cases)| (status, cases))
     .collect();
+    // Without a filter every item of the scope matches: the counts per state add up to them.
+    let matching = if condition == format!(" WHERE {scope_condition}") {
+        counts.values().sum()
+    } else {
+        sql.query_one(&format!("SELECT count(*) FROM cases{condition}"), &params)?
+            .int(0)?
+    };
     Ok(Inbox {
         lines,
         matching,
