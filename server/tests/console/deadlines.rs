@@ -194,3 +194,45 @@ async fn backlog_on(db: TestDb) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn days_late_leave_out_the_holidays_since_a_due_date_over_a_year_ago() {
+    on_each_engine(long_late_on).await;
+}
+
+/// The inbox reads the holidays of the last year first, and again from the earliest due date
+/// shown when a line was due before that: a holiday between that due date and a year ago is
+/// not a working day late either.
+async fn long_late_on(db: TestDb) {
+    // No sweep: the late complaint stays with its office.
+    let mut setup = Setup::start(db, &["--deadline-sweep-seconds", "86400"]);
+    accounts(&setup).await;
+    // Received Monday 30 November 2026, due 15 working days later (21 December 2026).
+    setup.submit(&complaint("ផ្លូវខូច យូរហើយ")).await;
+    setup.advance(Duration::days(500));
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    officer.get("/console/lang/en").await;
+    let days_late = |page: &str| -> i64 {
+        let end = page
+            .find(" working days late")
+            .unwrap_or_else(|| panic!("no days late on the page: {page}"));
+        let start = page[..end]
+            .rfind(|c: char| !c.is_ascii_digit())
+            .map_or(0, |at| at + 1);
+        page[start..end].parse().unwrap()
+    };
+    let before = days_late(&officer.get("/console/inbox").await.body);
+    // Tuesday 5 January 2027: after the due date, more than a year before now.
+    let mut admin = signed_in(&setup, "admin", ADMIN_PASSWORD).await;
+    let page = admin
+        .submit(
+            "/console/deadlines",
+            "/console/holidays",
+            &[("day", "2027-01-05"), ("name", "ថ្ងៃឈប់សម្រាក")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let after = days_late(&officer.get("/console/inbox").await.body);
+    assert!(before > 300, "{before} working days late");
+    assert_eq!(after, before - 1);
+}
