@@ -181,6 +181,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         std::time::Duration::from_secs(config.scorecards_check_seconds),
     ));
     let first_tally = statistics::Dashboard::make_first(&state);
+    let shutdown = shutdown_signal();
     let listener = TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
     println!("listening on {address}");
@@ -190,7 +191,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         max_connections: config.max_connections as usize,
         header_timeout: std::time::Duration::from_secs(config.header_timeout_seconds),
     };
-    connections::serve(listener, app, connection_limits, shutdown_signal()).await;
+    connections::serve(listener, app, connection_limits, shutdown).await;
     tracing::info!("stopped taking requests; finishing writes");
     sweeper.abort();
     let _ = sweeper.await;
@@ -229,20 +230,28 @@ pub async fn open_store(config: &Config) -> Result<Store, Box<dyn std::error::Er
     Ok(tokio::task::spawn_blocking(move || Store::open(&url, clock, readers)).await??)
 }
 
-async fn shutdown_signal() {
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+/// SIGTERM or Ctrl-C. Both are listened for from the call on, so call it before the server
+/// says it listens: a signal sent the moment it does is not lost to the default action (exit
+/// at once, with nothing drained), as it was when they were first listened for as serving began.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, Signal, SignalKind};
+    let terminate = signal(SignalKind::terminate());
+    let interrupt = signal(SignalKind::interrupt());
+    async fn received(signal: std::io::Result<Signal>, name: &str) {
+        match signal {
             Ok(mut signal) => {
                 signal.recv().await;
             }
             Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM");
+                tracing::warn!(%error, "cannot listen for {name}");
                 std::future::pending::<()>().await
             }
         }
-    };
-    tokio::select! {
-        _ = terminate => {}
-        _ = tokio::signal::ctrl_c() => {}
+    }
+    async move {
+        tokio::select! {
+            _ = received(terminate, "SIGTERM") => {}
+            _ = received(interrupt, "SIGINT") => {}
+        }
     }
 }

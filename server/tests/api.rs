@@ -495,6 +495,18 @@ async fn one_address_is_rate_limited_on(db: TestDb) {
     assert_eq!(statuses[4], 429);
 }
 
+/// SIGTERM sent the moment the server says it listens stops it as cleanly as any other: the
+/// signal was once listened for only as serving began, and one sent before that killed the
+/// server at once (exit by signal, nothing drained).
+#[test]
+fn a_sigterm_as_soon_as_the_server_listens_stops_it_cleanly() {
+    let db = TestDb::new(support::Engine::Sqlite);
+    for _ in 0..5 {
+        let mut server = ServerProcess::start(&db, &[]);
+        assert!(server.terminate().success());
+    }
+}
+
 async fn sigterm_finishes_the_batches_under_way_on(db: TestDb) {
     let mut server = ServerProcess::start(&db, &[]);
     let api = std::sync::Arc::new(Api::new(&server));
