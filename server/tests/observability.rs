@@ -1,6 +1,7 @@
 //! What an operator sees of the real server binary: `/metrics` (counts that move with traffic,
 //! well-formed histograms, answered only to allowed addresses), `/healthz` and `/readyz`, and
-//! JSON logs whose every request line carries the request id and no personal data.
+//! JSON logs whose every request line carries the request id and no personal data, and a
+//! warning when PostgreSQL runs without autovacuum.
 
 mod support;
 
@@ -559,4 +560,24 @@ async fn json_logs_carry_the_request_id_and_no_personal_data() {
         );
     }
     assert_eq!(answered.len(), ids.len(), "one line per request");
+}
+
+/// A server on a PostgreSQL whose autovacuum is off says so as it starts, and one whose
+/// autovacuum is on does not (the database is asked which it is).
+#[tokio::test]
+async fn a_postgresql_without_autovacuum_is_named_in_the_log() {
+    let Some(db) = TestDb::all()
+        .into_iter()
+        .find(|db| db.engine == Engine::Postgres)
+    else {
+        return;
+    };
+    let setting = db.query("SHOW autovacuum", &[])[0].text(0).unwrap();
+    let mut server = ServerProcess::start(&db, &[]);
+    assert!(server.terminate().success());
+    let log = std::fs::read_to_string(db.file("server.log")).unwrap();
+    let warned = log
+        .lines()
+        .any(|line| line.contains("WARN") && line.contains("autovacuum off"));
+    assert_eq!(warned, setting != "on", "autovacuum {setting}; log:\n{log}");
 }

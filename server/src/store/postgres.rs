@@ -4,7 +4,8 @@
 //!
 //! Guarantees: commits are durable when they return (the server never lowers
 //! `synchronous_commit`); a newer schema is refused, never downgraded; statements are never
-//! JIT-compiled (the compiling took twenty times the running); a connection keeps at most
+//! JIT-compiled (the compiling took twenty times the running); a server started on a database
+//! whose autovacuum is off says so in its log; a connection keeps at most
 //! [`STATEMENT_CACHE`] prepared statements, the least recently used closed first (a statement
 //! text can carry a number, such as an inbox page's offset, so that asking page after page
 //! would otherwise prepare one more on the database for every page).
@@ -79,6 +80,14 @@ impl PgConn {
             )?;
         }
         tx.commit()?;
+        let autovacuum: String = conn.client.query_one("SHOW autovacuum", &[])?.get(0);
+        if autovacuum != "on" {
+            // Seen on a test machine: no statistics for the planner, and the old version of
+            // every row written twice kept, so that no read was answered from an index alone.
+            tracing::warn!(
+                "PostgreSQL runs with autovacuum off: turn it on, or run VACUUM (ANALYZE) often"
+            );
+        }
         Ok(conn)
     }
 }
