@@ -15,6 +15,7 @@ pub mod connections;
 pub mod console;
 pub mod deadlines;
 pub mod error;
+pub mod etags;
 pub mod fleet;
 pub mod html;
 pub mod i18n;

@@ -23,21 +23,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/offices", get(offices))
 }
 
-/// Whether `If-None-Match` names `etag`.
-fn is_cached(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| {
-            tags.split(',')
-                .any(|tag| tag.trim() == etag || tag.trim() == "*")
-        })
-}
-
 /// A JSON body with its ETag and `no-cache` (a client asks again, and gets 304 when nothing
 /// changed), or 304 alone.
 fn tagged(headers: &HeaderMap, etag: String, body: String) -> Response {
-    let cached = is_cached(headers, &etag);
+    let cached = crate::etags::reader_has(headers, &etag);
     let common = [
         (header::ETAG, etag),
         (header::CACHE_CONTROL, "no-cache".to_string()),

@@ -217,19 +217,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Reader {
     }
 }
 
-/// Whether `If-None-Match` names `etag`, compared weakly as the header asks (a front that
-/// compresses pages, such as nginx, turns the ETag it passes on into `W/"…"`).
-fn is_cached(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|tags| {
-            tags.split(',')
-                .map(str::trim)
-                .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
-        })
-}
-
 /// A made page as the answer: 304 when the reader has it, else the page; with its ETag and
 /// how long it may be kept.
 fn answer(headers: &HeaderMap, tr: &Tr, made: &Made) -> Response {
@@ -237,7 +224,7 @@ fn answer(headers: &HeaderMap, tr: &Tr, made: &Made) -> Response {
         (header::ETAG, made.etag.clone()),
         (header::CACHE_CONTROL, CACHE_CONTROL.to_string()),
     ];
-    if is_cached(headers, &made.etag) {
+    if crate::etags::reader_has(headers, &made.etag) {
         return (StatusCode::NOT_MODIFIED, caching).into_response();
     }
     (caching, html_headers(tr), made.html.response(headers)).into_response()

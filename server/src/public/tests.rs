@@ -497,28 +497,6 @@ fn the_words_built_from_codes_exist_in_both_languages() {
 }
 
 #[test]
-fn a_reader_who_has_the_page_is_told_so() {
-    use axum::http::{header::IF_NONE_MATCH, HeaderMap, HeaderValue};
-    let etag = "\"0123abcd\"";
-    // (If-None-Match, whether the reader has the page)
-    for (sent, cached) in [
-        (Some("\"0123abcd\""), true),
-        (Some("W/\"0123abcd\""), true),
-        (Some("\"ffff\", W/\"0123abcd\""), true),
-        (Some("*"), true),
-        (Some("\"0123abcd-gzip\""), false),
-        (Some("0123abcd"), false),
-        (None, false),
-    ] {
-        let mut headers = HeaderMap::new();
-        if let Some(sent) = sent {
-            headers.insert(IF_NONE_MATCH, HeaderValue::from_str(sent).unwrap());
-        }
-        assert_eq!(super::is_cached(&headers, etag), cached, "{sent:?}");
-    }
-}
-
-#[test]
 fn one_page_is_made_per_address_language_and_stored_day() {
     use std::sync::Arc;
     let pages = super::Pages::default();

@@ -375,18 +375,6 @@ impl Published {
 /// (they change once a day).
 pub const CACHE_CONTROL: &str = "public, max-age=3600";
 
-/// Whether `If-None-Match` names `etag` (weak comparison, as for a GET).
-fn is_cached(headers: &axum::http::HeaderMap, etag: &str) -> bool {
-    headers
-        .get(axum::http::header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| {
-            tags.split(',')
-                .map(str::trim)
-                .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
-        })
-}
-
 /// A published body as an HTTP answer: its strong ETag, `Cache-Control` [`CACHE_CONTROL`],
 /// the licence as a `Link` (`rel="license"`), and 304 without the body when `If-None-Match`
 /// names the ETag. `download` names the file a browser saves it as.
@@ -398,7 +386,7 @@ pub fn answer(
 ) -> axum::response::Response {
     use axum::http::{header, HeaderValue, StatusCode};
     use axum::response::IntoResponse;
-    let mut response = if is_cached(headers, &served.etag) {
+    let mut response = if crate::etags::reader_has(headers, &served.etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let mut response = served.body.response(headers);
