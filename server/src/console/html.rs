@@ -32,7 +32,7 @@ pub fn snippet(text: &str, max: usize) -> String {
     };
     // The last cluster boundary in that room, found backwards from its end (only the
     // clusters around the cut are looked at).
-    let room = room.filter(|_| max > 0).unwrap_or(longer_at);
+    let room = room.unwrap_or(longer_at);
     let kept = &text[..cut_between_clusters(text, room)];
     let kept = match kept
         .char_indices()

@@ -15,7 +15,7 @@ use ourvoice_protocol::{
 };
 use uuid::Uuid;
 
-use super::sql::{select, select_opt, FromRow, Named, Sql, Val};
+use super::sql::{placeholders, select, select_opt, FromRow, Named, Sql, Val};
 use super::StoreError;
 use crate::clock::stamp;
 
@@ -426,19 +426,13 @@ pub fn first_photos(
             Val::from(AttachmentState::Received.as_str()),
             Val::from(AttachmentKind::Photo.as_str()),
         ];
-        let list: Vec<String> = chunk
-            .iter()
-            .map(|number| {
-                params.push(Val::Int(*number));
-                format!("${}", params.len())
-            })
-            .collect();
+        params.extend(chunk.iter().map(|number| Val::Int(*number)));
         let rows = sql.query(
             &format!(
                 "SELECT case_number, id FROM attachments
                  WHERE state = $1 AND kind = $2 AND case_number IN ({})
                  ORDER BY number DESC",
-                list.join(", ")
+                placeholders(3, chunk.len())
             ),
             &params,
         )?;

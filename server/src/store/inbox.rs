@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 use super::audit::audit;
 use super::calendar::{add_working_days, holiday_dates};
-use super::sql::{select, select_opt, FromRow, Named, Sql, Val};
+use super::sql::{placeholders, select, select_opt, FromRow, Named, Sql, Val};
 use super::StoreError;
 use crate::clock::stamp;
 
@@ -394,14 +394,6 @@ pub fn inbox(
         counts,
         holidays,
     })
-}
-
-/// `count` placeholders from `$first`, separated by commas (for `IN (…)`).
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The statement of a page's case numbers.

@@ -247,6 +247,14 @@ pub fn select_opt<T: FromRow>(
         .transpose()
 }
 
+/// `count` placeholders from `$first`, separated by commas (for `IN (…)`).
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Prepared statements kept per connection, on either engine (the least recently used
 /// dropped first): every statement of the server, with room for the inbox's filter
 /// combinations.
