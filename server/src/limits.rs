@@ -44,7 +44,7 @@ pub const UPLOAD_PIECE_BYTES: usize = ourvoice_protocol::MAX_UPLOAD_PIECE_BYTES;
 /// Complete uploads whose content is checked at once (decoding a photo takes a core).
 pub const ARRIVAL_CHECKS_AT_ONCE: usize = 1;
 
-/// Password checks at once (argon2id takes 19 MiB and a core's worth of work each).
+/// Password hashes and checks at once (argon2id takes 19 MiB and a core's worth of work each).
 pub const PASSWORD_CHECKS_AT_ONCE: usize = 2;
 /// How long a sign-in waits for a password check before it is answered 429.
 pub const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(3);
@@ -118,6 +118,12 @@ impl Limits {
     /// turn came within [`PASSWORD_CHECK_WAIT`] (the caller answers 429; see [`crate::passwords`]).
     pub async fn check_password(&self, password: String, hash: String) -> Option<bool> {
         self.password_checks.check(password, hash).await
+    }
+
+    /// An argon2id hash of `password` made on the password threads; `None` if no turn came
+    /// within [`PASSWORD_CHECK_WAIT`].
+    pub async fn hash_password(&self, password: String) -> Option<String> {
+        self.password_checks.hash(password).await
     }
 
     /// A turn to read and parse one batch; waits for one up to the request timeout, then 503.

@@ -1,14 +1,16 @@
-//! Checking officials' passwords (argon2id) without letting a flood of sign-ins take the
-//! server's memory: checks run on a few threads of their own, each with its argon2 working
-//! memory allocated once and reused, and a sign-in that finds no free thread within a few
-//! seconds is told to wait.
+//! Hashing and checking officials' passwords (argon2id) without letting a flood of sign-ins
+//! take the server's memory: both run on a few threads of their own, each with its argon2
+//! working memory allocated once and reused, and a sign-in that finds no free thread within a
+//! few seconds is told to wait.
 //!
-//! Guarantees: at most `threads` checks run at once, and the memory they take stays at
-//! `threads` times one check's (19 MiB with the default parameters), however many sign-ins
-//! arrive; a stored hash that asks for more memory than [`MAX_MEMORY_KIB`] is not checked (a
-//! refusal, not an allocation); outputs are compared in constant time.
+//! Guarantees: at most `threads` hashes or checks run at once, and the memory they take stays
+//! at `threads` times one check's (19 MiB with the default parameters), however many sign-ins
+//! arrive: nothing else in the server runs argon2 (an unknown name is checked against
+//! [`DUMMY_HASH`], a constant, not a hash made when first needed); a stored hash that asks for
+//! more memory than [`MAX_MEMORY_KIB`] is not checked (a refusal, not an allocation); outputs
+//! are compared in constant time.
 
-use argon2::password_hash::{Output, PasswordHash};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
@@ -17,9 +19,26 @@ use tokio::sync::{oneshot, Semaphore};
 /// The most working memory a stored hash may ask for (argon2's default is 19,456 KiB).
 pub const MAX_MEMORY_KIB: u32 = 64 * 1024;
 
-type Job = (String, String, oneshot::Sender<bool>);
+/// Checked against when a sign-in has no real hash (an unknown name, an account without a
+/// password yet, a disabled one), so that it costs the same work as a real check: argon2id
+/// with the default parameters (a test keeps them the same as [`hash_in`]'s), of a password
+/// nobody knows.
+pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$8GL6T7kSNvtLiwy+ksrVCw$mpbYgNkGezg/eiaKFTkKyGIBR9ErkC8FifAg+2TP0O0";
 
-/// A few threads that check passwords, and the turns to use them.
+/// What a password thread is asked to do.
+enum Job {
+    Check {
+        password: String,
+        hash: String,
+        reply: oneshot::Sender<bool>,
+    },
+    Hash {
+        password: String,
+        reply: oneshot::Sender<String>,
+    },
+}
+
+/// A few threads that hash and check passwords, and the turns to use them.
 pub struct PasswordChecks {
     turns: Semaphore,
     wait: Duration,
@@ -27,7 +46,7 @@ pub struct PasswordChecks {
 }
 
 impl PasswordChecks {
-    /// Starts `threads` checking threads; a check waits at most `wait` for one.
+    /// Starts `threads` password threads; a hash or check waits at most `wait` for one.
     pub fn start(threads: usize, wait: Duration) -> PasswordChecks {
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
@@ -39,10 +58,19 @@ impl PasswordChecks {
                     let mut memory = Vec::new();
                     loop {
                         let job = queue.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                        let Ok((password, hash, reply)) = job else {
-                            return;
-                        };
-                        let _ = reply.send(verify_in(&password, &hash, &mut memory));
+                        match job {
+                            Err(_) => return,
+                            Ok(Job::Check {
+                                password,
+                                hash,
+                                reply,
+                            }) => {
+                                let _ = reply.send(verify_in(&password, &hash, &mut memory));
+                            }
+                            Ok(Job::Hash { password, reply }) => {
+                                let _ = reply.send(hash_in(&password, &mut memory));
+                            }
+                        }
                     }
                 });
             if let Err(error) = spawned {
@@ -58,14 +86,63 @@ impl PasswordChecks {
 
     /// Whether `password` matches the PHC string `hash`; `None` if no thread was free in time.
     pub async fn check(&self, password: String, hash: String) -> Option<bool> {
-        let _turn = tokio::time::timeout(self.wait, self.turns.acquire())
-            .await
-            .ok()?
-            .ok()?;
+        let _turn = self.turn().await?;
         let (reply, answer) = oneshot::channel();
-        self.jobs.send((password, hash, reply)).ok()?;
+        self.jobs
+            .send(Job::Check {
+                password,
+                hash,
+                reply,
+            })
+            .ok()?;
         Some(answer.await.unwrap_or(false))
     }
+
+    /// An argon2id hash (PHC string) of `password` with a fresh salt; `None` if no thread was
+    /// free in time.
+    pub async fn hash(&self, password: String) -> Option<String> {
+        let _turn = self.turn().await?;
+        let (reply, answer) = oneshot::channel();
+        self.jobs.send(Job::Hash { password, reply }).ok()?;
+        answer.await.ok()
+    }
+
+    async fn turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        tokio::time::timeout(self.wait, self.turns.acquire())
+            .await
+            .ok()?
+            .ok()
+    }
+}
+
+/// An argon2id hash (PHC string) of `password` with a fresh random salt and the default
+/// parameters, computed in `memory` (grown the first time, then reused).
+pub fn hash_in(password: &str, memory: &mut Vec<Block>) -> String {
+    let params = Params::default();
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt = SaltString::encode_b64(&salt_bytes).expect("16 bytes make a valid salt");
+    let mut output = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    let algorithm = Algorithm::Argon2id;
+    Argon2::new(algorithm, Version::V0x13, params.clone())
+        .hash_password_into_with_memory(
+            password.as_bytes(),
+            &salt_bytes,
+            &mut output,
+            &mut memory[..blocks],
+        )
+        .expect("argon2 with default parameters hashes any password");
+    PasswordHash {
+        algorithm: algorithm.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).expect("default parameters make a string"),
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&output).expect("32 bytes make an output")),
+    }
+    .to_string()
 }
 
 /// Whether `password` matches the argon2 PHC string `hash`, computed in `memory` (grown to the
@@ -120,6 +197,42 @@ pub fn verify_in(password: &str, hash: &str, memory: &mut Vec<Block>) -> bool {
 mod tests {
     use super::*;
     use crate::console::hash_password;
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        let real = hash_in("correct horse battery", &mut Vec::new());
+        let (real, dummy) = (
+            PasswordHash::new(&real).unwrap(),
+            PasswordHash::new(DUMMY_HASH).unwrap(),
+        );
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(
+            Params::try_from(&dummy).unwrap(),
+            Params::try_from(&real).unwrap()
+        );
+        assert_eq!(
+            dummy.hash.map(|h| h.len()),
+            real.hash.map(|h| h.len()),
+            "outputs of the same length"
+        );
+        assert!(!verify_in("", DUMMY_HASH, &mut Vec::new()));
+    }
+
+    #[tokio::test]
+    async fn hashes_made_on_the_password_threads_verify() {
+        let threads = PasswordChecks::start(1, Duration::from_secs(30));
+        let hash = threads.hash("correct horse battery".into()).await.unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        let check = |password: &str| threads.check(password.into(), hash.clone());
+        assert_eq!(check("correct horse battery").await, Some(true));
+        assert_eq!(check("correct horse batter").await, Some(false));
+        let again = threads.hash("correct horse battery".into()).await.unwrap();
+        assert_ne!(hash, again, "salted");
+    }
 
     #[test]
     fn checks_in_reused_memory_agree_with_the_hash() {

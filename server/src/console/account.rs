@@ -16,9 +16,7 @@ use std::sync::Arc;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::auth::{
-    alert, check_password, client_ip, hash_password, signed_out_token, MIN_PASSWORD_CHARS,
-};
+use super::auth::{alert, check_password, client_ip, signed_out_token, MIN_PASSWORD_CHARS};
 use super::html::{csrf_field, page, Shown};
 use super::i18n::Tr;
 use super::{
@@ -166,9 +164,21 @@ pub async fn enrol(
                 .into_response());
         }
     };
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+    // A link that is no longer good costs no password hash.
+    let lookup = token_digest.clone();
+    let good_link = state
+        .store
+        .read(move |sql| accounts::enrolment_account(sql, &lookup, now))
+        .await?
+        .is_some();
+    if !good_link {
+        return Ok(link_refused(&tr));
+    }
+    let hash = state
+        .limits
+        .hash_password(password)
         .await
-        .map_err(|_| ConsoleError::Bad(tr.t("enrol-link-invalid")))?;
+        .ok_or(ConsoleError::Wait(5))?;
     let enrolled = state
         .store
         .write(move |sql| {
@@ -254,9 +264,11 @@ pub async fn change_password(
         return Ok(response);
     }
     super::throttle::succeeded(&state.store, attempt, now).await?;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+    let hash = state
+        .limits
+        .hash_password(password)
         .await
-        .map_err(|_| ConsoleError::Bad(tr.t("password-wrong")))?;
+        .ok_or(ConsoleError::Wait(5))?;
     let keep = signed.token_digest.clone();
     state
         .store

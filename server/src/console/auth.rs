@@ -10,15 +10,13 @@
 //! tokens are 256-bit random, and only the session token's SHA-256 is stored; every sign-in and
 //! failed sign-in is recorded with the client's address (and the account, when the name is one).
 
-use argon2::password_hash::{PasswordHasher, SaltString};
-use argon2::Argon2;
 use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -39,19 +37,11 @@ use crate::AppState;
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-/// An argon2id hash (PHC string) of `password` with a fresh random salt.
+/// An argon2id hash (PHC string) of `password` with a fresh random salt, in memory of its own
+/// (the `create-admin` command and tests; a running server hashes on its password threads).
 pub fn hash_password(password: &str) -> String {
-    let salt: [u8; 16] = rand::random();
-    let salt = SaltString::encode_b64(&salt).expect("16 bytes make a valid salt");
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2 with default parameters hashes any password")
-        .to_string()
+    crate::passwords::hash_in(password, &mut Vec::new())
 }
-
-/// Verified against when there is no real hash (unknown name, no password yet, disabled), so
-/// that the answer takes as long.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_password("not a real password"));
 
 /// Checks a password on the password threads (see [`crate::passwords`]): the one place a
 /// password is verified. `None` for `hash` verifies against the dummy hash (and answers false),
@@ -62,7 +52,7 @@ pub async fn check_password(
     hash: Option<String>,
 ) -> Option<bool> {
     let real = hash.is_some();
-    let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
+    let hash = hash.unwrap_or_else(|| crate::passwords::DUMMY_HASH.to_string());
     let good = state.limits.check_password(password, hash).await?;
     Some(good && real)
 }
