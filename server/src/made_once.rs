@@ -92,6 +92,13 @@ impl<K: Hash + Eq, V: Clone> MadeOnce<K, V> {
         Arc::clone(kept.get_or_insert(key, Default::default))
     }
 
+    /// What was made under `key`, if it was (without waiting for a making, and without
+    /// counting as a use).
+    pub fn made(&self, key: &K) -> Option<V> {
+        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.peek(key).and_then(|slot| slot.get().cloned())
+    }
+
     /// What was made under `key`, or what `make` makes now (once, however many ask at the
     /// same time; a failure is not kept).
     pub async fn get_or_make<F, Fut, E>(&self, key: K, make: F) -> Result<V, E>

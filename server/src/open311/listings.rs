@@ -6,14 +6,19 @@
 //! Each is kept as made and gzip-compressed (once), so that a reader who accepts gzip gets the
 //! compressed copy without the server compressing it again.
 //!
-//! Guarantees: a listing is at most a second old (a new request is listed in the next second
-//! at the latest); an answer is kept only when it was made (a failure is not kept, the next
+//! The first reader of a second makes that second's listing; readers who come while it is
+//! being made get the one made in the second before, when there is one, instead of waiting.
+//!
+//! Guarantees: a listing is at most two seconds old (a new request is listed within two
+//! seconds, and within one when nobody is making the listing at that moment); an answer is kept only when it was made (a failure is not kept, the next
 //! reader tries again); at most [`LISTINGS_KEPT`] answers are kept, the least recently used
 //! dropped first. Listings by request number are not kept here (they are one cheap lookup,
 //! and a client that just created a request must find it at once).
 
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::Format;
@@ -50,19 +55,25 @@ type Key = (u64, Format, Vec<(String, String)>);
 
 pub struct Listings {
     kept: MadeOnce<Key, Made>,
+    /// The listings someone has started to make (the first reader of each second makes it).
+    claimed: Mutex<lru::LruCache<Key, ()>>,
 }
 
 impl Default for Listings {
     fn default() -> Listings {
         Listings {
             kept: MadeOnce::new(LISTINGS_KEPT),
+            claimed: Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(LISTINGS_KEPT).expect("not zero"),
+            )),
         }
     }
 }
 
 impl Listings {
     /// The listing of `query` in `format` made in this second, or made now by `make` (once,
-    /// however many ask at the same time).
+    /// however many ask at the same time); while another reader makes it, the one made in
+    /// the second before, when there is one.
     pub async fn get_or_make<F, Fut, E>(
         &self,
         format: Format,
@@ -77,8 +88,149 @@ impl Listings {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        self.kept
-            .get_or_make((second, format, query.to_vec()), make)
+        self.get_or_make_in(second, format, query, make).await
+    }
+
+    async fn get_or_make_in<F, Fut, E>(
+        &self,
+        second: u64,
+        format: Format,
+        query: &[(String, String)],
+        make: F,
+    ) -> Result<Made, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Made, E>>,
+    {
+        let key = (second, format, query.to_vec());
+        let slot = self.kept.slot(key.clone());
+        if let Some(made) = slot.get() {
+            return Ok(made.clone());
+        }
+        let first = self
+            .claimed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .put(key, ())
+            .is_none();
+        if !first {
+            let previous = (second.saturating_sub(1), format, query.to_vec());
+            if let Some(made) = self.kept.made(&previous) {
+                return Ok(made);
+            }
+        }
+        slot.get_or_try_init(make).await.cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use tokio::sync::oneshot;
+
+    fn listing(text: &str) -> Result<Made, ()> {
+        Ok(Made::new("application/json", text.to_string()))
+    }
+
+    fn text(made: &Made) -> &[u8] {
+        &made.body.plain
+    }
+
+    fn claimed(listings: &Listings, second: u64, query: &[(String, String)]) -> bool {
+        let key = (second, Format::Json, query.to_vec());
+        listings.claimed.lock().unwrap().contains(&key)
+    }
+
+    #[tokio::test]
+    async fn while_a_second_s_listing_is_made_readers_get_the_one_before() {
+        let listings = Arc::new(Listings::default());
+        let query = vec![("status".to_string(), "open".to_string())];
+        let made = listings
+            .get_or_make_in(10, Format::Json, &query, || async { listing("ten") })
             .await
+            .unwrap();
+        assert_eq!(text(&made), b"ten");
+        // In second 11 the first reader makes the listing, slowly.
+        let (release, released) = oneshot::channel::<()>();
+        let maker = {
+            let (listings, query) = (Arc::clone(&listings), query.clone());
+            tokio::spawn(async move {
+                listings
+                    .get_or_make_in(11, Format::Json, &query, || async {
+                        released.await.unwrap();
+                        listing("eleven")
+                    })
+                    .await
+            })
+        };
+        while !claimed(&listings, 11, &query) {
+            tokio::task::yield_now().await;
+        }
+        // Meanwhile another reader is answered at once, with second 10's.
+        let meanwhile = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            listings.get_or_make_in(11, Format::Json, &query, || async { listing("never") }),
+        )
+        .await
+        .expect("answered without waiting for the making")
+        .unwrap();
+        assert_eq!(text(&meanwhile), b"ten");
+        // Another format or query has no listing before: it is made.
+        let other = listings
+            .get_or_make_in(11, Format::Xml, &query, || async { listing("xml") })
+            .await
+            .unwrap();
+        assert_eq!(text(&other), b"xml");
+        release.send(()).unwrap();
+        assert_eq!(text(&maker.await.unwrap().unwrap()), b"eleven");
+        let after = listings
+            .get_or_make_in(11, Format::Json, &query, || async { listing("never") })
+            .await
+            .unwrap();
+        assert_eq!(text(&after), b"eleven");
+        // Nothing was made in second 12: in 13 a second reader waits for the making.
+        let (release, released) = oneshot::channel::<()>();
+        let maker = {
+            let (listings, query) = (Arc::clone(&listings), query.clone());
+            tokio::spawn(async move {
+                listings
+                    .get_or_make_in(13, Format::Json, &query, || async {
+                        released.await.unwrap();
+                        listing("thirteen")
+                    })
+                    .await
+            })
+        };
+        while !claimed(&listings, 13, &query) {
+            tokio::task::yield_now().await;
+        }
+        let waiter = {
+            let (listings, query) = (Arc::clone(&listings), query.clone());
+            tokio::spawn(async move {
+                listings
+                    .get_or_make_in(13, Format::Json, &query, || async { listing("never") })
+                    .await
+            })
+        };
+        tokio::task::yield_now().await;
+        assert!(!waiter.is_finished(), "it waits: second 11's is too old");
+        release.send(()).unwrap();
+        assert_eq!(text(&maker.await.unwrap().unwrap()), b"thirteen");
+        assert_eq!(text(&waiter.await.unwrap().unwrap()), b"thirteen");
+    }
+
+    #[tokio::test]
+    async fn a_failed_making_is_tried_again() {
+        let listings = Listings::default();
+        let failed: Result<Made, ()> = listings
+            .get_or_make_in(5, Format::Json, &[], || async { Err(()) })
+            .await;
+        assert!(failed.is_err());
+        let made = listings
+            .get_or_make_in(5, Format::Json, &[], || async { listing("five") })
+            .await
+            .unwrap();
+        assert_eq!(text(&made), b"five");
     }
 }
