@@ -83,6 +83,9 @@ pub struct AppState {
     pub dashboard: statistics::Dashboard,
     /// Open311's listings made in the current second (see [`open311::listings`]).
     pub open311_listings: open311::listings::Listings,
+    /// Inbox pages as last read, shared by the officials of an office (see
+    /// [`store::inbox::KeptInboxes`]).
+    pub inbox_pages: Arc<store::inbox::KeptInboxes>,
 }
 
 impl AppState {
@@ -168,6 +171,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             config.dashboard_max_age_seconds,
         )),
         open311_listings: Default::default(),
+        inbox_pages: Default::default(),
     });
     // Joins the fleet (and loads which offices are on) before taking requests.
     fleet::heartbeat(&state).await?;

@@ -133,10 +133,10 @@ pub async fn inbox(
     let page = page_index(query.page.as_deref());
     let now = state.store.clock().now();
     let inbox = {
-        let filter = filter.clone();
+        let (filter, kept) = (filter.clone(), Arc::clone(&state.inbox_pages));
         state
             .store
-            .read(move |sql| inbox::inbox(sql, &scope, &filter, page, now))
+            .read(move |sql| inbox::inbox(sql, &kept, &scope, &filter, page, now))
             .await?
     };
     let done = confirmation(&state, &tr, done_from(&query.done, &query.moved_to), None);

@@ -23,7 +23,7 @@ use super::StoreError;
 use crate::clock::stamp;
 
 /// Which cases an account may see.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// The cases of one office.
     Office(String),
@@ -81,7 +81,7 @@ impl Scope {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct InboxFilter {
     /// The tracking code a citizen quoted: the case with that code, or with a code that starts
     /// with it (the eight symbols an older app showed).
@@ -96,7 +96,7 @@ pub struct InboxFilter {
 }
 
 /// The order of the inbox's lines.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Order {
     /// What needs the office first: overdue, then reopened by the citizen's low rating, then
     /// due within [`DUE_SOON_DAYS`] working days (each by due date), then the other open
@@ -222,14 +222,31 @@ impl FromRow for Exported {
     }
 }
 
-/// How many cases have one status.
-struct StatusCount(CaseStatus, i64);
+/// The cases of a scope in one status: how many, the last change to any of them (`last_seq`,
+/// moved by every event of a case), and how many are marked escalated. A scope's states, read
+/// in one look at the `cases_inbox_state` index, change whenever a line of its inbox would:
+/// a case arrives or leaves (the count), changes status (two counts, and its `last_seq`), is
+/// answered, reopened, moved or escalated to another office (`last_seq`), or is marked
+/// escalated with no office above (the escalated count; the sweep writes no event then).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct StatusCount {
+    status: CaseStatus,
+    cases: i64,
+    last_change: i64,
+    escalated: i64,
+}
 
 impl FromRow for StatusCount {
-    const COLUMNS: &'static str = "status, count(*) AS cases";
+    const COLUMNS: &'static str = "status, count(*) AS cases, max(last_seq) AS last_change,
+        CAST(sum(escalated) AS BIGINT) AS escalated";
 
     fn from_row(row: &Named) -> Result<StatusCount, StoreError> {
-        Ok(StatusCount(row.code("status")?, row.int("cases")?))
+        Ok(StatusCount {
+            status: row.code("status")?,
+            cases: row.int("cases")?,
+            last_change: row.int("last_change")?,
+            escalated: row.int("escalated")?,
+        })
     }
 }
 
@@ -335,25 +352,118 @@ fn due_soon_until(holidays: &BTreeSet<NaiveDate>, now: DateTime<Utc>) -> DateTim
     add_working_days(now, DUE_SOON_DAYS, holidays)
 }
 
+/// Inbox pages as last read, with the states of their scope and the holidays they were read
+/// with: an official (or many, of one office) asking for a page again gets it without its
+/// lines being read again, as long as nothing of the scope changed (see [`StatusCount`]), no
+/// holiday since the earliest of a year ago and the page's due dates changed, and it is the
+/// same minute (the order of urgency moves with the clock:
+/// an item falls due at its due time; the page then shows it at most a minute late). At most
+/// [`INBOX_PAGES_KEPT`] pages, the least recently used dropped first.
+pub struct KeptInboxes {
+    kept: std::sync::Mutex<lru::LruCache<PageKey, KeptPage>>,
+}
+
+/// The most inbox pages kept (each at most [`INBOX_PAGE`] lines of a few hundred bytes).
+pub const INBOX_PAGES_KEPT: usize = 128;
+
+type PageKey = (Scope, InboxFilter, i64, i64);
+
+struct KeptPage {
+    states: Vec<StatusCount>,
+    /// The day from which the page's holidays were read (a year ago, or the earliest due
+    /// date shown when that is earlier).
+    holidays_from: NaiveDate,
+    inbox: std::sync::Arc<Inbox>,
+}
+
+impl Default for KeptInboxes {
+    fn default() -> KeptInboxes {
+        KeptInboxes {
+            kept: std::sync::Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(INBOX_PAGES_KEPT).expect("not zero"),
+            )),
+        }
+    }
+}
+
+impl KeptInboxes {
+    fn lock(&self) -> std::sync::MutexGuard<'_, lru::LruCache<PageKey, KeptPage>> {
+        self.kept.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// Page `page` (from 0, [`INBOX_PAGE`] lines each) of the lines matching `filter` within
-/// `scope`.
+/// `scope`: as kept in `kept` when nothing of it changed, else read (and kept).
 pub fn inbox(
     sql: &mut dyn Sql,
+    kept: &KeptInboxes,
     scope: &Scope,
     filter: &InboxFilter,
     page: i64,
     now: DateTime<Utc>,
-) -> Result<Inbox, StoreError> {
-    let (condition, params) = inbox_condition(scope, filter, now);
-    let offset = page.max(0).saturating_mul(INBOX_PAGE);
+) -> Result<std::sync::Arc<Inbox>, StoreError> {
     let today = cambodia_today(now);
     // The holidays of the last year and after, read once: the order needs the coming ones,
     // the days late of the lines shown the past ones (read again only for a line due
     // earlier than that).
     let year_ago = today - chrono::Duration::days(HOLIDAYS_BACK_DAYS);
     let holidays = holiday_dates(sql, year_ago)?;
+    let (scope_condition, scope_params) = scope.condition(1);
+    let states: Vec<StatusCount> = select(
+        sql,
+        &format!("FROM cases WHERE {scope_condition} GROUP BY status ORDER BY status"),
+        &scope_params,
+    )?;
+    let key = (
+        scope.clone(),
+        filter.clone(),
+        page,
+        now.timestamp().div_euclid(60),
+    );
+    let found = kept
+        .lock()
+        .get(&key)
+        .filter(|page| page.states == states)
+        .map(|page| (page.holidays_from, std::sync::Arc::clone(&page.inbox)));
+    if let Some((from, inbox)) = found {
+        let holidays_now = if from < year_ago {
+            holiday_dates(sql, from)?
+        } else {
+            holidays.clone()
+        };
+        if holidays_now == inbox.holidays {
+            return Ok(inbox);
+        }
+    }
+    let (inbox, holidays_from) = read_inbox(sql, scope, filter, page, now, &states, &holidays)?;
+    let inbox = std::sync::Arc::new(inbox);
+    kept.lock().put(
+        key,
+        KeptPage {
+            states,
+            holidays_from,
+            inbox: std::sync::Arc::clone(&inbox),
+        },
+    );
+    Ok(inbox)
+}
+
+/// Page `page` of the inbox, read from the cases, and the day from which its holidays were
+/// read; `states` and `holidays` (from a year ago) as just read.
+fn read_inbox(
+    sql: &mut dyn Sql,
+    scope: &Scope,
+    filter: &InboxFilter,
+    page: i64,
+    now: DateTime<Utc>,
+    states: &[StatusCount],
+    holidays: &BTreeSet<NaiveDate>,
+) -> Result<(Inbox, NaiveDate), StoreError> {
+    let (condition, params) = inbox_condition(scope, filter, now);
+    let offset = page.max(0).saturating_mul(INBOX_PAGE);
+    let year_ago = cambodia_today(now) - chrono::Duration::days(HOLIDAYS_BACK_DAYS);
     let mut ordered = params.clone();
-    let order = inbox_order(filter, &mut ordered, now, due_soon_until(&holidays, now));
+    let order = inbox_order(filter, &mut ordered, now, due_soon_until(holidays, now));
     // The page's numbers from the index alone, then only those lines from the cases (the
     // order over every item of the scope never reads a case's row).
     let numbers: Vec<i64> = sql
@@ -368,19 +478,12 @@ pub fn inbox(
         .filter_map(|l| l.line.due_at)
         .min()
         .map(cambodia_today);
-    let holidays = match earliest {
-        Some(day) if day < year_ago => holiday_dates(sql, day)?,
-        _ => holidays,
+    let (holidays, holidays_from) = match earliest {
+        Some(day) if day < year_ago => (holiday_dates(sql, day)?, day),
+        _ => (holidays.clone(), year_ago),
     };
-    let (scope_condition, scope_params) = scope.condition(1);
-    let counts: HashMap<CaseStatus, i64> = select::<StatusCount>(
-        sql,
-        &format!("FROM cases WHERE {scope_condition} GROUP BY status"),
-        &scope_params,
-    )?
-    .into_iter()
-    .map(|StatusCount(status, cases)| (status, cases))
-    .collect();
+    let (scope_condition, _) = scope.condition(1);
+    let counts: HashMap<CaseStatus, i64> = states.iter().map(|s| (s.status, s.cases)).collect();
     // Without a filter every item of the scope matches: the counts per state add up to them.
     let matching = if condition == format!(" WHERE {scope_condition}") {
         counts.values().sum()
@@ -388,12 +491,15 @@ pub fn inbox(
         sql.query_one(&format!("SELECT count(*) FROM cases{condition}"), &params)?
             .int(0)?
     };
-    Ok(Inbox {
-        lines,
-        matching,
-        counts,
-        holidays,
-    })
+    Ok((
+        Inbox {
+            lines,
+            matching,
+            counts,
+            holidays,
+        },
+        holidays_from,
+    ))
 }
 
 /// The statement of a page's case numbers.
@@ -626,6 +732,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn whether_a_kept_page_still_holds_is_read_in_the_index_alone() {
+        use crate::store::sql::sqlite_placeholders;
+        let folder = tempfile::tempdir().unwrap();
+        let conn = crate::store::sqlite::open_database(&folder.path().join("ov.db")).unwrap();
+        let scope = Scope::Office("CH-120101".into());
+        let (condition, params) = scope.condition(1);
+        let statement = sqlite_placeholders(&format!(
+            "SELECT {} FROM cases WHERE {condition} GROUP BY status ORDER BY status",
+            StatusCount::COLUMNS
+        ));
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {statement}"))
+            .unwrap()
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            plan.iter()
+                .any(|p| p.contains("USING COVERING INDEX cases_inbox_state")),
+            "{statement}: {plan:?}"
+        );
     }
 
     #[test]

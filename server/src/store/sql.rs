@@ -310,7 +310,7 @@ pub enum Dialect {
 
 /// Each migration, in order; version `n` is `MIGRATIONS[n - 1]`. Tokens: `{pk}` an
 /// auto-numbered 64-bit primary key, `{int}` a 64-bit integer.
-pub const MIGRATIONS: [&str; 11] = [
+pub const MIGRATIONS: [&str; 12] = [
     // 1: the spine: cases and their events.
     "
 CREATE TABLE cases (
@@ -580,6 +580,12 @@ CREATE TABLE open_data_files (
     "
 CREATE INDEX cases_inbox ON cases (office, status, due_at, reopened, received_at, number);
 DROP INDEX cases_by_office;
+",
+    // 12: an office's cases per state with their last change and how many are escalated,
+    // read in the index alone: whether an inbox page kept in memory is still what the cases
+    // say (`inbox::KeptInboxes`).
+    "
+CREATE INDEX cases_inbox_state ON cases (office, status, escalated, last_seq);
 ",
 ];
 

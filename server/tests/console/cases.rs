@@ -504,3 +504,84 @@ async fn code_on(db: TestDb) {
         page.body
     );
 }
+
+#[tokio::test]
+async fn an_inbox_page_asked_again_shows_every_change_since() {
+    on_each_engine(inbox_again_on).await;
+}
+
+/// The inbox page is kept between asks while nothing of the office changed (see
+/// `store::inbox::KeptInboxes`): asked again after each kind of change, in the same minute,
+/// it shows the change.
+async fn inbox_again_on(db: TestDb) {
+    let setup = Setup::start(db, &[]);
+    accounts(&setup).await;
+    let mut officer = signed_in(&setup, "officer.a", PASSWORD).await;
+    officer.get("/console/lang/en").await;
+    let first = setup.submit(&complaint("first")).await;
+    let second = setup.submit(&complaint("second")).await;
+    let line_of = |body: &str, number: i64| -> Option<String> {
+        let start = body.find(&format!("<tr><td><a href=\"/console/items/{number}\""))?;
+        let end = body[start..].find("</tr>")?;
+        Some(body[start..start + end].to_string())
+    };
+    let inbox = officer.get("/console/inbox").await.body;
+    let line = line_of(&inbox, first).expect("listed");
+    assert!(
+        !line.contains("In progress") && !line.contains("Escalated"),
+        "{line}"
+    );
+    assert!(line_of(&inbox, second).is_some());
+    assert_eq!(
+        officer.get("/console/inbox").await.body,
+        inbox,
+        "nothing changed"
+    );
+
+    // A change of state.
+    let item = format!("/console/items/{first}");
+    let page = officer
+        .submit(&item, &format!("{item}/state"), &[("state", "in_progress")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let inbox = officer.get("/console/inbox").await.body;
+    assert!(line_of(&inbox, first).unwrap().contains("In progress"));
+
+    // Marked escalated with no office above (as the deadline sweep does, without an event),
+    // here by another server of the fleet on the same database.
+    setup.db.batch(&format!(
+        "UPDATE cases SET escalated = 1 WHERE number = {first}"
+    ));
+    let inbox = officer.get("/console/inbox").await.body;
+    assert!(line_of(&inbox, first).unwrap().contains("Escalated"));
+
+    // Moved to another office: gone from this one's page.
+    let item = format!("/console/items/{second}");
+    let page = officer
+        .submit(
+            &item,
+            &format!("{item}/transfer"),
+            &[("office", "owso-1201"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let inbox = officer.get("/console/inbox").await.body;
+    assert!(line_of(&inbox, second).is_none());
+
+    // One leaves and one arrives between two asks (the counts alone stay the same).
+    let third = setup.submit(&complaint("third")).await;
+    let inbox = officer.get("/console/inbox").await.body;
+    assert!(line_of(&inbox, third).is_some());
+    let item = format!("/console/items/{third}");
+    let page = officer
+        .submit(
+            &item,
+            &format!("{item}/transfer"),
+            &[("office", "owso-1201"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let fourth = setup.submit(&complaint("fourth")).await;
+    let inbox = officer.get("/console/inbox").await.body;
+    assert!(line_of(&inbox, third).is_none() && line_of(&inbox, fourth).is_some());
+}
