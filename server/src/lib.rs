@@ -86,6 +86,8 @@ pub struct AppState {
     /// Inbox pages as last read, shared by the officials of an office (see
     /// [`store::inbox::KeptInboxes`]).
     pub inbox_pages: Arc<store::inbox::KeptInboxes>,
+    /// Those pages as drawn (see [`console::DrawnInboxes`]).
+    pub drawn_inboxes: console::DrawnInboxes,
 }
 
 impl AppState {
@@ -172,6 +174,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         )),
         open311_listings: Default::default(),
         inbox_pages: Default::default(),
+        drawn_inboxes: Default::default(),
     });
     // Joins the fleet (and loads which offices are on) before taking requests.
     fleet::heartbeat(&state).await?;

@@ -16,7 +16,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect};
 use chrono::{DateTime, NaiveDate, Utc};
 use fluent_bundle::FluentValue;
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 use ourvoice_directory::OfficeType;
 use ourvoice_protocol::{
     writing, AgeBand, CaseStatus, Code, Disability, Evaluation, EventAction, Gender, Kind,
@@ -140,7 +140,10 @@ pub async fn inbox(
             .await?
     };
     let done = confirmation(&state, &tr, done_from(&query.done, &query.moved_to), None);
-    let body = html! { (done) (inbox_body(&state, &tr, &filter, page, &inbox, now)) };
+    let drawn = state.drawn_inboxes.drawn(&inbox, tr.lang, now, || {
+        inbox_body(&state, &tr, &filter, page, &inbox, now).into_string()
+    });
+    let body = html! { (done) (PreEscaped(&*drawn)) };
     let office = office_name(
         &state,
         &tr,
@@ -148,6 +151,66 @@ pub async fn inbox(
     );
     let title = tr.a("inbox-title", &[("office", FluentValue::from(office))]);
     Ok(signed.page(&title, body))
+}
+
+/// Inbox pages as drawn, per page as read (the same `Arc` from [`inbox::KeptInboxes`]),
+/// language and minute: the officials of an office asking for a page that did not change are
+/// given the same drawing. Each drawing holds its page, so that the page's address is not
+/// taken by another while it is kept. At most [`DRAWN_INBOXES_KEPT`], the least recently
+/// used dropped first.
+pub struct DrawnInboxes {
+    kept: std::sync::Mutex<lru::LruCache<DrawnKey, Drawing>>,
+}
+
+/// A page as read and its drawing.
+struct Drawing {
+    /// Held so that its address names it while kept.
+    _page: Arc<inbox::Inbox>,
+    body: Arc<str>,
+}
+
+/// The address of a page as read, the language and the minute.
+type DrawnKey = (usize, Lang, i64);
+
+/// The most inbox pages kept drawn (each some tens of kilobytes).
+pub const DRAWN_INBOXES_KEPT: usize = 64;
+
+impl Default for DrawnInboxes {
+    fn default() -> DrawnInboxes {
+        DrawnInboxes {
+            kept: std::sync::Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(DRAWN_INBOXES_KEPT).expect("not zero"),
+            )),
+        }
+    }
+}
+
+impl DrawnInboxes {
+    /// `page` drawn in `lang` this minute, as kept, or as `draw` draws it now.
+    fn drawn(
+        &self,
+        page: &Arc<inbox::Inbox>,
+        lang: Lang,
+        now: DateTime<Utc>,
+        draw: impl FnOnce() -> String,
+    ) -> Arc<str> {
+        let key: DrawnKey = (
+            Arc::as_ptr(page) as usize,
+            lang,
+            now.timestamp().div_euclid(60),
+        );
+        let lock = || self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(drawing) = lock().get(&key) {
+            return Arc::clone(&drawing.body);
+        }
+        let body: Arc<str> = draw().into();
+        let drawing = Drawing {
+            _page: Arc::clone(page),
+            body: Arc::clone(&body),
+        };
+        lock().put(key, drawing);
+        body
+    }
 }
 
 fn inbox_body(

@@ -56,6 +56,7 @@ use maud::{html, Markup, PreEscaped};
 
 pub use crate::secrets::{digest, random_token, same};
 pub use auth::{create_admin, hash_password};
+pub use cases::DrawnInboxes;
 
 pub const SESSION_COOKIE: &str = "ov_session";
 pub const LOGIN_COOKIE: &str = "ov_login";
