@@ -137,9 +137,34 @@ mod tests {
         &made.body.plain
     }
 
-    fn claimed(listings: &Listings, second: u64, query: &[(String, String)]) -> bool {
+    /// A reader who makes the JSON listing of `query` in `second`, slowly: it is made as
+    /// `text` once the sender is used; returned once the reader has started the making.
+    async fn slow_maker(
+        listings: &Arc<Listings>,
+        second: u64,
+        query: &[(String, String)],
+        text: &'static str,
+    ) -> (
+        oneshot::Sender<()>,
+        tokio::task::JoinHandle<Result<Made, ()>>,
+    ) {
+        let (release, released) = oneshot::channel::<()>();
+        let maker = {
+            let (listings, query) = (Arc::clone(listings), query.to_vec());
+            tokio::spawn(async move {
+                listings
+                    .get_or_make_in(second, Format::Json, &query, || async {
+                        released.await.unwrap();
+                        listing(text)
+                    })
+                    .await
+            })
+        };
         let key = (second, Format::Json, query.to_vec());
-        listings.claimed.lock().unwrap().contains(&key)
+        while !listings.claimed.lock().unwrap().contains(&key) {
+            tokio::task::yield_now().await;
+        }
+        (release, maker)
     }
 
     #[tokio::test]
@@ -152,21 +177,7 @@ mod tests {
             .unwrap();
         assert_eq!(text(&made), b"ten");
         // In second 11 the first reader makes the listing, slowly.
-        let (release, released) = oneshot::channel::<()>();
-        let maker = {
-            let (listings, query) = (Arc::clone(&listings), query.clone());
-            tokio::spawn(async move {
-                listings
-                    .get_or_make_in(11, Format::Json, &query, || async {
-                        released.await.unwrap();
-                        listing("eleven")
-                    })
-                    .await
-            })
-        };
-        while !claimed(&listings, 11, &query) {
-            tokio::task::yield_now().await;
-        }
+        let (release, maker) = slow_maker(&listings, 11, &query, "eleven").await;
         // Meanwhile another reader is answered at once, with second 10's.
         let meanwhile = tokio::time::timeout(
             std::time::Duration::from_secs(10),
@@ -190,21 +201,7 @@ mod tests {
             .unwrap();
         assert_eq!(text(&after), b"eleven");
         // Nothing was made in second 12: in 13 a second reader waits for the making.
-        let (release, released) = oneshot::channel::<()>();
-        let maker = {
-            let (listings, query) = (Arc::clone(&listings), query.clone());
-            tokio::spawn(async move {
-                listings
-                    .get_or_make_in(13, Format::Json, &query, || async {
-                        released.await.unwrap();
-                        listing("thirteen")
-                    })
-                    .await
-            })
-        };
-        while !claimed(&listings, 13, &query) {
-            tokio::task::yield_now().await;
-        }
+        let (release, maker) = slow_maker(&listings, 13, &query, "thirteen").await;
         let waiter = {
             let (listings, query) = (Arc::clone(&listings), query.clone());
             tokio::spawn(async move {
