@@ -88,8 +88,19 @@ impl<K: Hash + Eq, V: Clone> MadeOnce<K, V> {
 
     /// The slot of `key`, new if it has none.
     pub fn slot(&self, key: K) -> Slot<V> {
+        self.claim(key).0
+    }
+
+    /// The slot of `key`, and whether this call put it there (the caller is the first to ask
+    /// for it since it was last dropped).
+    pub fn claim(&self, key: K) -> (Slot<V>, bool) {
         let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        Arc::clone(kept.get_or_insert(key, Default::default))
+        if let Some(slot) = kept.get(&key) {
+            return (Arc::clone(slot), false);
+        }
+        let slot: Slot<V> = Default::default();
+        kept.put(key, Arc::clone(&slot));
+        (slot, true)
     }
 
     /// What was made under `key`, if it was (without waiting for a making, and without

@@ -10,15 +10,13 @@
 //! being made get the one made in the second before, when there is one, instead of waiting.
 //!
 //! Guarantees: a listing is at most two seconds old (a new request is listed within two
-//! seconds, and within one when nobody is making the listing at that moment); an answer is kept only when it was made (a failure is not kept, the next
-//! reader tries again); at most [`LISTINGS_KEPT`] answers are kept, the least recently used
+//! seconds, and within one when nobody is making the listing at that moment); an answer is
+//! kept only when it was made (a failure is not kept, the next reader tries again); at most [`LISTINGS_KEPT`] answers are kept, the least recently used
 //! dropped first. Listings by request number are not kept here (they are one cheap lookup,
 //! and a client that just created a request must find it at once).
 
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use std::num::NonZeroUsize;
-use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::Format;
@@ -55,17 +53,12 @@ type Key = (u64, Format, Vec<(String, String)>);
 
 pub struct Listings {
     kept: MadeOnce<Key, Made>,
-    /// The listings someone has started to make (the first reader of each second makes it).
-    claimed: Mutex<lru::LruCache<Key, ()>>,
 }
 
 impl Default for Listings {
     fn default() -> Listings {
         Listings {
             kept: MadeOnce::new(LISTINGS_KEPT),
-            claimed: Mutex::new(lru::LruCache::new(
-                NonZeroUsize::new(LISTINGS_KEPT).expect("not zero"),
-            )),
         }
     }
 }
@@ -102,17 +95,11 @@ impl Listings {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<Made, E>>,
     {
-        let key = (second, format, query.to_vec());
-        let slot = self.kept.slot(key.clone());
+        // The reader who puts the second's slot there makes the listing.
+        let (slot, first) = self.kept.claim((second, format, query.to_vec()));
         if let Some(made) = slot.get() {
             return Ok(made.clone());
         }
-        let first = self
-            .claimed
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .put(key, ())
-            .is_none();
         if !first {
             let previous = (second.saturating_sub(1), format, query.to_vec());
             if let Some(made) = self.kept.made(&previous) {
@@ -138,7 +125,7 @@ mod tests {
     }
 
     /// A reader who makes the JSON listing of `query` in `second`, slowly: it is made as
-    /// `text` once the sender is used; returned once the reader has started the making.
+    /// `text` once the sender is used; returned once the making has started.
     async fn slow_maker(
         listings: &Arc<Listings>,
         second: u64,
@@ -149,21 +136,20 @@ mod tests {
         tokio::task::JoinHandle<Result<Made, ()>>,
     ) {
         let (release, released) = oneshot::channel::<()>();
+        let (started, making) = oneshot::channel::<()>();
         let maker = {
             let (listings, query) = (Arc::clone(listings), query.to_vec());
             tokio::spawn(async move {
                 listings
                     .get_or_make_in(second, Format::Json, &query, || async {
+                        started.send(()).unwrap();
                         released.await.unwrap();
                         listing(text)
                     })
                     .await
             })
         };
-        let key = (second, Format::Json, query.to_vec());
-        while !listings.claimed.lock().unwrap().contains(&key) {
-            tokio::task::yield_now().await;
-        }
+        making.await.unwrap();
         (release, maker)
     }
 
