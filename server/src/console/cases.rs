@@ -33,6 +33,7 @@ use super::html::{
 use super::i18n::{Lang, Tr};
 use super::pickers::{chosen_province, office_select, province_form};
 use super::{ConsoleError, ConsoleResult, CsrfForm, Handler, Params, Signed};
+use crate::made_once::MadeOnce;
 use crate::store::calendar::{self, Standing};
 use crate::store::{
     audit, case_actions, case_actions::Action, case_actions::Refusal, inbox, inbox::CaseDetail,
@@ -140,9 +141,12 @@ pub async fn inbox(
             .await?
     };
     let done = confirmation(&state, &tr, done_from(&query.done, &query.moved_to), None);
-    let drawn = state.drawn_inboxes.drawn(&inbox, tr.lang, now, || {
-        inbox_body(&state, &tr, &filter, page, &inbox, now).into_string()
-    });
+    let drawn = state
+        .drawn_inboxes
+        .drawn(&inbox, tr.lang, || {
+            inbox_body(&state, &tr, &filter, page, &inbox, now).into_string()
+        })
+        .await;
     let body = html! { (done) (PreEscaped(&*drawn)) };
     let office = office_name(
         &state,
@@ -153,63 +157,54 @@ pub async fn inbox(
     Ok(signed.page(&title, body))
 }
 
-/// Inbox pages as drawn, per page as read (the same `Arc` from [`inbox::KeptInboxes`]),
-/// language and minute: the officials of an office asking for a page that did not change are
-/// given the same drawing. Each drawing holds its page, so that the page's address is not
-/// taken by another while it is kept. At most [`DRAWN_INBOXES_KEPT`], the least recently
-/// used dropped first.
-pub struct DrawnInboxes {
-    kept: std::sync::Mutex<lru::LruCache<DrawnKey, Drawing>>,
-}
+/// Inbox pages as drawn, per page as read (the same `Arc` from [`inbox::KeptInboxes`], made
+/// for one minute) and language: the officials of an office asking for a page that did not
+/// change are given the same drawing, drawn once however many ask at once. Each drawing holds
+/// its page, so that the page's address is not taken by another while it is kept. At most
+/// [`DRAWN_INBOXES_KEPT`], the least recently used dropped first.
+pub struct DrawnInboxes(MadeOnce<DrawnKey, Drawing>);
+
+/// The most inbox pages kept drawn (each some tens of kilobytes).
+pub const DRAWN_INBOXES_KEPT: usize = 64;
+
+/// The address of a page as read, and the language.
+type DrawnKey = (usize, Lang);
 
 /// A page as read and its drawing.
+#[derive(Clone)]
 struct Drawing {
     /// Held so that its address names it while kept.
     _page: Arc<inbox::Inbox>,
     body: Arc<str>,
 }
 
-/// The address of a page as read, the language and the minute.
-type DrawnKey = (usize, Lang, i64);
-
-/// The most inbox pages kept drawn (each some tens of kilobytes).
-pub const DRAWN_INBOXES_KEPT: usize = 64;
-
 impl Default for DrawnInboxes {
     fn default() -> DrawnInboxes {
-        DrawnInboxes {
-            kept: std::sync::Mutex::new(lru::LruCache::new(
-                std::num::NonZeroUsize::new(DRAWN_INBOXES_KEPT).expect("not zero"),
-            )),
-        }
+        DrawnInboxes(MadeOnce::new(DRAWN_INBOXES_KEPT))
     }
 }
 
 impl DrawnInboxes {
-    /// `page` drawn in `lang` this minute, as kept, or as `draw` draws it now.
-    fn drawn(
+    /// `page` drawn in `lang`, as kept, or as `draw` draws it now.
+    async fn drawn(
         &self,
         page: &Arc<inbox::Inbox>,
         lang: Lang,
-        now: DateTime<Utc>,
         draw: impl FnOnce() -> String,
     ) -> Arc<str> {
-        let key: DrawnKey = (
-            Arc::as_ptr(page) as usize,
-            lang,
-            now.timestamp().div_euclid(60),
-        );
-        let lock = || self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(drawing) = lock().get(&key) {
-            return Arc::clone(&drawing.body);
+        let drawing = self
+            .0
+            .get_or_make((Arc::as_ptr(page) as usize, lang), || async {
+                Ok::<_, std::convert::Infallible>(Drawing {
+                    _page: Arc::clone(page),
+                    body: draw().into(),
+                })
+            })
+            .await;
+        match drawing {
+            Ok(drawing) => drawing.body,
+            Err(never) => match never {},
         }
-        let body: Arc<str> = draw().into();
-        let drawing = Drawing {
-            _page: Arc::clone(page),
-            body: Arc::clone(&body),
-        };
-        lock().put(key, drawing);
-        body
     }
 }
 
