@@ -356,9 +356,9 @@ fn due_soon_until(holidays: &BTreeSet<NaiveDate>, now: DateTime<Utc>) -> DateTim
 /// with: an official (or many, of one office) asking for a page again gets it without its
 /// lines being read again, as long as nothing of the scope changed (see [`StatusCount`]), no
 /// holiday since the earliest of a year ago and the page's due dates changed, and it is the
-/// same minute (the order of urgency moves with the clock:
-/// an item falls due at its due time; the page then shows it at most a minute late). At most
-/// [`INBOX_PAGES_KEPT`] pages, the least recently used dropped first.
+/// same minute (the order of urgency moves with the clock: an item falls due at its due time;
+/// the page then shows it at most a minute late). At most [`INBOX_PAGES_KEPT`] pages, the
+/// least recently used dropped first.
 pub struct KeptInboxes {
     kept: std::sync::Mutex<lru::LruCache<PageKey, KeptPage>>,
 }
@@ -435,7 +435,15 @@ pub fn inbox(
             return Ok(inbox);
         }
     }
-    let (inbox, holidays_from) = read_inbox(sql, scope, filter, page, now, &states, &holidays)?;
+    let (inbox, holidays_from) = read_inbox(
+        sql,
+        scope,
+        filter,
+        page,
+        now,
+        &states,
+        (year_ago, &holidays),
+    )?;
     let inbox = std::sync::Arc::new(inbox);
     kept.lock().put(
         key,
@@ -449,7 +457,7 @@ pub fn inbox(
 }
 
 /// Page `page` of the inbox, read from the cases, and the day from which its holidays were
-/// read; `states` and `holidays` (from a year ago) as just read.
+/// read; `states` as just read, and the holidays as just read from the day given (a year ago).
 fn read_inbox(
     sql: &mut dyn Sql,
     scope: &Scope,
@@ -457,11 +465,10 @@ fn read_inbox(
     page: i64,
     now: DateTime<Utc>,
     states: &[StatusCount],
-    holidays: &BTreeSet<NaiveDate>,
+    (year_ago, holidays): (NaiveDate, &BTreeSet<NaiveDate>),
 ) -> Result<(Inbox, NaiveDate), StoreError> {
     let (condition, params) = inbox_condition(scope, filter, now);
     let offset = page.max(0).saturating_mul(INBOX_PAGE);
-    let year_ago = cambodia_today(now) - chrono::Duration::days(HOLIDAYS_BACK_DAYS);
     let mut ordered = params.clone();
     let order = inbox_order(filter, &mut ordered, now, due_soon_until(holidays, now));
     // The page's numbers from the index alone, then only those lines from the cases (the
