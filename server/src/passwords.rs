@@ -115,14 +115,20 @@ impl PasswordChecks {
     }
 }
 
-/// An argon2id hash (PHC string) of `password` with a fresh random salt and the default
-/// parameters, computed in `memory` (grown the first time, then reused).
-pub fn hash_in(password: &str, memory: &mut Vec<Block>) -> String {
-    let params = Params::default();
+/// The first blocks of `memory` that `params` need, `memory` grown to them the first time
+/// (then reused).
+fn working_memory<'a>(memory: &'a mut Vec<Block>, params: &Params) -> &'a mut [Block] {
     let blocks = params.block_count();
     if memory.len() < blocks {
         memory.resize(blocks, Block::default());
     }
+    &mut memory[..blocks]
+}
+
+/// An argon2id hash (PHC string) of `password` with a fresh random salt and the default
+/// parameters, computed in `memory` (grown the first time, then reused).
+pub fn hash_in(password: &str, memory: &mut Vec<Block>) -> String {
+    let params = Params::default();
     let salt_bytes: [u8; 16] = rand::random();
     let salt = SaltString::encode_b64(&salt_bytes).expect("16 bytes make a valid salt");
     let mut output = [0u8; Params::DEFAULT_OUTPUT_LEN];
@@ -132,7 +138,7 @@ pub fn hash_in(password: &str, memory: &mut Vec<Block>) -> String {
             password.as_bytes(),
             &salt_bytes,
             &mut output,
-            &mut memory[..blocks],
+            working_memory(memory, &params),
         )
         .expect("argon2 with default parameters hashes any password");
     PasswordHash {
@@ -168,22 +174,18 @@ pub fn verify_in(password: &str, hash: &str, memory: &mut Vec<Block>) -> bool {
     if params.m_cost() > MAX_MEMORY_KIB {
         return false;
     }
-    let blocks = params.block_count();
-    if memory.len() < blocks {
-        memory.resize(blocks, Block::default());
-    }
     let mut salt_bytes = [0u8; 64];
     let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
         return false;
     };
     let mut computed = vec![0u8; expected.len()];
-    let argon2 = Argon2::new(algorithm, version, params);
+    let argon2 = Argon2::new(algorithm, version, params.clone());
     if argon2
         .hash_password_into_with_memory(
             password.as_bytes(),
             salt,
             &mut computed,
-            &mut memory[..blocks],
+            working_memory(memory, &params),
         )
         .is_err()
     {
