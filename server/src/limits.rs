@@ -91,6 +91,13 @@ async fn limit_body(request: Request, next: Next, limit: usize) -> Response {
         .await
 }
 
+/// Whether reading a body failed because it went past its limit (the error of [`Limited`],
+/// however deep in the error's chain the layers put it).
+pub fn past_the_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(error), |e| e.source())
+        .any(|e| e.is::<http_body_util::LengthLimitError>())
+}
+
 /// The limits shared by every request, built from the configuration.
 pub struct Limits {
     batch_turns: Arc<Semaphore>,

@@ -267,12 +267,8 @@ async fn read_piece(mut body: Body) -> Result<(Bytes, bool), UploadError> {
                 }
             }
             Some(Err(error)) => {
-                let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
-                while let Some(e) = source {
-                    if e.is::<http_body_util::LengthLimitError>() {
-                        return Err(UploadError::TooLarge);
-                    }
-                    source = e.source();
+                if crate::limits::past_the_limit(&error) {
+                    return Err(UploadError::TooLarge);
                 }
                 return Ok((bytes.freeze(), false));
             }

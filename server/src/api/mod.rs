@@ -84,18 +84,12 @@ pub(crate) async fn read_body(
 
 /// The answer to a body that could not be read: too large (413) or broken (400).
 fn unreadable(error: &(dyn std::error::Error + 'static), limit: usize) -> AppError {
-    let mut source = Some(error);
-    while let Some(e) = source {
-        if e.is::<http_body_util::LengthLimitError>() {
-            return AppError::bad(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                format!(
-                    "the request body is larger than {limit} bytes; send fewer items per batch"
-                ),
-            );
-        }
-        source = e.source();
+    if limits::past_the_limit(error) {
+        return AppError::bad(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("the request body is larger than {limit} bytes; send fewer items per batch"),
+        );
     }
     AppError::bad(
         StatusCode::BAD_REQUEST,
