@@ -357,10 +357,12 @@ fn due_soon_until(holidays: &BTreeSet<NaiveDate>, now: DateTime<Utc>) -> DateTim
 /// lines being read again, as long as nothing of the scope changed (see [`StatusCount`]), no
 /// holiday since the earliest of a year ago and the page's due dates changed, and it is the
 /// same minute (the order of urgency moves with the clock: an item falls due at its due time;
-/// the page then shows it at most a minute late). At most [`INBOX_PAGES_KEPT`] pages, the
-/// least recently used dropped first.
+/// the page then shows it at most a minute late). Readers who find the same page out of date
+/// at the same time (its scope changed, or the minute turned) wait for one reading of it
+/// rather than each reading it. At most [`INBOX_PAGES_KEPT`] pages, the least recently used
+/// dropped first.
 pub struct KeptInboxes {
-    kept: std::sync::Mutex<lru::LruCache<PageKey, KeptPage>>,
+    kept: std::sync::Mutex<lru::LruCache<PageKey, std::sync::Arc<KeptPage>>>,
 }
 
 /// The most inbox pages kept (each at most [`INBOX_PAGE`] lines of a few hundred bytes).
@@ -368,8 +370,18 @@ pub const INBOX_PAGES_KEPT: usize = 128;
 
 type PageKey = (Scope, InboxFilter, i64, i64);
 
+/// A page as read, or being read, for the states of its scope and the holidays of the last
+/// year as they were when its reading began.
 struct KeptPage {
     states: Vec<StatusCount>,
+    year_holidays: BTreeSet<NaiveDate>,
+    /// Set once, by the reader who reads the page; the others wait for it. `None` when that
+    /// reading failed (each waiting reader then reads the page itself).
+    made: std::sync::OnceLock<Option<MadePage>>,
+}
+
+#[derive(Clone)]
+struct MadePage {
     /// The day from which the page's holidays were read (a year ago, or the earliest due
     /// date shown when that is earlier).
     holidays_from: NaiveDate,
@@ -387,13 +399,50 @@ impl Default for KeptInboxes {
 }
 
 impl KeptInboxes {
-    fn lock(&self) -> std::sync::MutexGuard<'_, lru::LruCache<PageKey, KeptPage>> {
-        self.kept.lock().unwrap_or_else(|p| p.into_inner())
+    /// The page kept under `key` for these states and holidays, or a new one (not yet read)
+    /// in its place.
+    fn page(
+        &self,
+        key: PageKey,
+        states: &[StatusCount],
+        year_holidays: &BTreeSet<NaiveDate>,
+    ) -> std::sync::Arc<KeptPage> {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(page) = kept.get(&key) {
+            if page.states == states && page.year_holidays == *year_holidays {
+                return std::sync::Arc::clone(page);
+            }
+        }
+        let page = std::sync::Arc::new(KeptPage {
+            states: states.to_vec(),
+            year_holidays: year_holidays.clone(),
+            made: std::sync::OnceLock::new(),
+        });
+        kept.put(key, std::sync::Arc::clone(&page));
+        page
+    }
+
+    /// Keeps `made` under `key` for these states and holidays, in place of what was kept.
+    fn put(
+        &self,
+        key: PageKey,
+        states: &[StatusCount],
+        year_holidays: &BTreeSet<NaiveDate>,
+        made: MadePage,
+    ) {
+        let page = KeptPage {
+            states: states.to_vec(),
+            year_holidays: year_holidays.clone(),
+            made: Some(made).into(),
+        };
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.put(key, std::sync::Arc::new(page));
     }
 }
 
 /// Page `page` (from 0, [`INBOX_PAGE`] lines each) of the lines matching `filter` within
-/// `scope`: as kept in `kept` when nothing of it changed, else read (and kept).
+/// `scope`: as kept in `kept` when nothing of it changed, else read (and kept). Blocks while
+/// another reader reads the same page for the same states.
 pub fn inbox(
     sql: &mut dyn Sql,
     kept: &KeptInboxes,
@@ -420,40 +469,46 @@ pub fn inbox(
         page,
         now.timestamp().div_euclid(60),
     );
-    let found = kept
-        .lock()
-        .get(&key)
-        .filter(|page| page.states == states)
-        .map(|page| (page.holidays_from, std::sync::Arc::clone(&page.inbox)));
-    if let Some((from, inbox)) = found {
-        let holidays_now = if from < year_ago {
-            holiday_dates(sql, from)?
-        } else {
-            holidays.clone()
-        };
-        if holidays_now == inbox.holidays {
-            return Ok(inbox);
-        }
-    }
-    let (inbox, holidays_from) = read_inbox(
-        sql,
-        scope,
-        filter,
-        page,
-        now,
-        &states,
-        (year_ago, &holidays),
-    )?;
-    let inbox = std::sync::Arc::new(inbox);
-    kept.lock().put(
-        key,
-        KeptPage {
-            states,
+    let kept_page = kept.page(key.clone(), &states, &holidays);
+    let read = |sql: &mut dyn Sql| {
+        read_inbox(
+            sql,
+            scope,
+            filter,
+            page,
+            now,
+            &states,
+            (year_ago, &holidays),
+        )
+        .map(|(inbox, holidays_from)| MadePage {
             holidays_from,
-            inbox: std::sync::Arc::clone(&inbox),
-        },
-    );
-    Ok(inbox)
+            inbox: std::sync::Arc::new(inbox),
+        })
+    };
+    let mut failure = None;
+    let made = kept_page.made.get_or_init(|| match read(sql) {
+        Ok(made) => Some(made),
+        Err(error) => {
+            failure = Some(error);
+            None
+        }
+    });
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    let Some(made) = made.clone() else {
+        // The reader this one waited for failed: read it here, without keeping it.
+        return read(sql).map(|made| made.inbox);
+    };
+    // Holidays earlier than a year ago (for a line long overdue) are read again to check.
+    if made.holidays_from < year_ago
+        && holiday_dates(sql, made.holidays_from)? != made.inbox.holidays
+    {
+        let made = read(sql)?;
+        kept.put(key, &states, &holidays, made.clone());
+        return Ok(made.inbox);
+    }
+    Ok(made.inbox)
 }
 
 /// Page `page` of the inbox, read from the cases, and the day from which its holidays were
@@ -700,6 +755,7 @@ pub fn contact(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::sql::Row;
 
     /// Whether SQLite answers `statement` (with `$n` placeholders) from `index` alone.
     fn read_in_the_index_alone(statement: &str, params: &[Val], index: &str) -> bool {
@@ -763,6 +819,92 @@ mod tests {
             read_in_the_index_alone(&statement, &params, "cases_inbox_state"),
             "{statement}"
         );
+    }
+
+    /// A reader's connection that counts the page readings of every reader (the statement
+    /// of a page's numbers), each taking a while, the first failing when told to.
+    struct CountedReadings<'a> {
+        sql: crate::store::sqlite::SqliteSql<'a>,
+        readings: &'a std::sync::atomic::AtomicUsize,
+        fail_first: bool,
+    }
+
+    impl Sql for CountedReadings<'_> {
+        fn query(&mut self, statement: &str, params: &[Val]) -> Result<Vec<Row>, StoreError> {
+            if statement.starts_with("SELECT number FROM cases") {
+                use std::sync::atomic::Ordering;
+                let before = self.readings.fetch_add(1, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                if self.fail_first && before == 0 {
+                    return Err(StoreError::Corrupt("the first reading fails".into()));
+                }
+            }
+            self.sql.query(statement, params)
+        }
+
+        fn query_each(
+            &mut self,
+            statement: &str,
+            params: &[Val],
+            each: &mut dyn FnMut(&Row) -> Result<(), StoreError>,
+        ) -> Result<(), StoreError> {
+            self.sql.query_each(statement, params, each)
+        }
+
+        fn execute(&mut self, statement: &str, params: &[Val]) -> Result<u64, StoreError> {
+            self.sql.execute(statement, params)
+        }
+    }
+
+    /// What `readers` readers asking for the same page at once are given, and how many
+    /// times the page was read.
+    fn readers_at_once(
+        readers: usize,
+        fail_first: bool,
+    ) -> (Vec<Result<std::sync::Arc<Inbox>, StoreError>>, usize) {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("ov.db");
+        drop(crate::store::sqlite::open_database(&path).unwrap());
+        let kept = KeptInboxes::default();
+        let readings = std::sync::atomic::AtomicUsize::new(0);
+        let start = std::sync::Barrier::new(readers);
+        let now = DateTime::<Utc>::UNIX_EPOCH + chrono::Duration::days(20_000);
+        let scope = Scope::Office("CH-120101".into());
+        let answers = std::thread::scope(|threads| {
+            let asked: Vec<_> = (0..readers)
+                .map(|_| {
+                    threads.spawn(|| {
+                        let conn = crate::store::sqlite::open_reader(&path).unwrap();
+                        let mut sql = CountedReadings {
+                            sql: crate::store::sqlite::SqliteSql(&conn),
+                            readings: &readings,
+                            fail_first,
+                        };
+                        start.wait();
+                        inbox(&mut sql, &kept, &scope, &InboxFilter::default(), 0, now)
+                    })
+                })
+                .collect();
+            asked.into_iter().map(|a| a.join().unwrap()).collect()
+        });
+        (answers, readings.into_inner())
+    }
+
+    #[test]
+    fn readers_of_a_page_out_of_date_at_once_wait_for_one_reading() {
+        let (answers, readings) = readers_at_once(8, false);
+        assert_eq!(readings, 1);
+        let first = answers[0].as_ref().unwrap();
+        for answer in &answers {
+            assert!(std::sync::Arc::ptr_eq(first, answer.as_ref().unwrap()));
+        }
+    }
+
+    #[test]
+    fn when_the_reading_waited_for_fails_each_reader_reads_the_page_itself() {
+        let (answers, readings) = readers_at_once(8, true);
+        assert_eq!(answers.iter().filter(|a| a.is_err()).count(), 1);
+        assert_eq!(readings, 8);
     }
 
     #[test]
