@@ -88,6 +88,9 @@ pub struct AppState {
     pub inbox_pages: Arc<store::inbox::KeptInboxes>,
     /// Those pages as drawn (see [`console::DrawnInboxes`]).
     pub drawn_inboxes: console::DrawnInboxes,
+    /// Console sessions whose last use this server is writing or wrote (see
+    /// [`console::SessionTouches`]).
+    pub session_touches: console::SessionTouches,
 }
 
 impl AppState {
@@ -175,6 +178,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         open311_listings: Default::default(),
         inbox_pages: Default::default(),
         drawn_inboxes: Default::default(),
+        session_touches: made_once::MadeOnce::new(console::SESSION_TOUCHES_KEPT),
     });
     // Joins the fleet (and loads which offices are on) before taking requests.
     fleet::heartbeat(&state).await?;

@@ -103,6 +103,12 @@ impl<K: Hash + Eq, V: Clone> MadeOnce<K, V> {
         (slot, true)
     }
 
+    /// Drops the slot of `key` (a making that failed, to be claimed again by the next).
+    pub fn forget(&self, key: &K) {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.pop(key);
+    }
+
     /// What was made under `key`, if it was (without waiting for a making, and without
     /// counting as a use).
     pub fn made(&self, key: &K) -> Option<V> {
@@ -197,5 +203,14 @@ mod tests {
             .unwrap();
         let again = kept.get_or_make("page", || async { Ok::<_, ()>(99) }).await;
         assert_eq!(again, Ok(99));
+    }
+
+    #[test]
+    fn a_forgotten_key_is_claimed_again_by_the_next() {
+        let kept: MadeOnce<&str, ()> = MadeOnce::new(4);
+        assert!(kept.claim("touch").1);
+        assert!(!kept.claim("touch").1);
+        kept.forget(&"touch");
+        assert!(kept.claim("touch").1);
     }
 }

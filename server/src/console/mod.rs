@@ -43,6 +43,7 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use crate::made_once::MadeOnce;
 use crate::store::StoreError;
 use crate::store::{
     accounts::Role,
@@ -309,6 +310,13 @@ pub struct Signed {
     pub tr: Tr,
 }
 
+/// Sessions whose last use is being written or was written, per session and last use as
+/// read: many requests of one session at once write it once. At most [`SESSION_TOUCHES_KEPT`].
+pub type SessionTouches = MadeOnce<(String, Option<chrono::DateTime<chrono::Utc>>), ()>;
+
+/// The most sessions whose last write is remembered (more are written again, harmlessly).
+pub const SESSION_TOUCHES_KEPT: usize = 4096;
+
 /// A live session at any stage (password only, or fully signed in): for the second-factor
 /// pages and signing out.
 pub struct Partial(pub Signed);
@@ -334,16 +342,31 @@ impl FromRequestParts<Arc<AppState>> for Partial {
             .read(move |sql| crate::store::sessions::session(sql, &lookup, now, idle_since))
             .await?
             .ok_or(ConsoleError::SignIn)?;
-        // The last use is written at most once a minute.
+        // The last use is written at most once a minute, by one of the requests that read
+        // the same last use (the others go on without waiting for it).
         if session
             .last_seen
             .is_none_or(|seen| now - seen >= chrono::Duration::minutes(1))
         {
-            let touch = token_digest.clone();
-            state
-                .store
-                .write(move |sql| crate::store::sessions::touch_session(sql, &touch, now))
-                .await?;
+            let key = (token_digest.clone(), session.last_seen);
+            let (touched, first) = state.session_touches.claim(key.clone());
+            if first {
+                let touch = token_digest.clone();
+                let written = state
+                    .store
+                    .write(move |sql| crate::store::sessions::touch_session(sql, &touch, now))
+                    .await;
+                match written {
+                    Ok(()) => {
+                        let _ = touched.set(());
+                    }
+                    Err(error) => {
+                        // The next request tries again.
+                        state.session_touches.forget(&key);
+                        return Err(error.into());
+                    }
+                }
+            }
         }
         parts.extensions.insert(SessionCsrf(session.csrf.clone()));
         Ok(Partial(Signed {
