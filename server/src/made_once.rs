@@ -52,6 +52,79 @@ impl Compressed {
     }
 }
 
+/// A part of a page deflated once, to be sent inside pages made per reader ([`gzip_around`]):
+/// raw deflate ending on a byte boundary without a last block, with its CRC-32 and length.
+#[derive(Debug)]
+pub struct DeflatedPart {
+    deflated: Bytes,
+    crc: flate2::Crc,
+}
+
+impl DeflatedPart {
+    /// `text` deflated (at the default level: it is deflated once and sent many times);
+    /// `None` if deflating failed.
+    pub fn new(text: &[u8]) -> Option<DeflatedPart> {
+        let mut crc = flate2::Crc::new();
+        crc.update(text);
+        let mut deflated = Vec::with_capacity(text.len() / 4 + 64);
+        let deflate = flate2::Compress::new(flate2::Compression::default(), false);
+        deflate_into(deflate, text, flate2::FlushCompress::Sync, &mut deflated)?;
+        Some(DeflatedPart {
+            deflated: deflated.into(),
+            crc,
+        })
+    }
+}
+
+/// `before`, the part deflated once, and `after` as one gzip body, deflating only `before` and
+/// `after` here (at the fastest level, as made per answer); `None` if deflating failed.
+pub fn gzip_around(before: &[u8], middle: &DeflatedPart, after: &[u8]) -> Option<Vec<u8>> {
+    const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+    let fast = || flate2::Compress::new(flate2::Compression::fast(), false);
+    let mut body =
+        Vec::with_capacity(HEADER.len() + middle.deflated.len() + before.len() + after.len() + 8);
+    body.extend_from_slice(&HEADER);
+    deflate_into(fast(), before, flate2::FlushCompress::Sync, &mut body)?;
+    body.extend_from_slice(&middle.deflated);
+    deflate_into(fast(), after, flate2::FlushCompress::Finish, &mut body)?;
+    let mut crc = flate2::Crc::new();
+    crc.update(before);
+    crc.combine(&middle.crc);
+    let mut crc_after = flate2::Crc::new();
+    crc_after.update(after);
+    crc.combine(&crc_after);
+    body.extend_from_slice(&crc.sum().to_le_bytes());
+    // The length modulo 2^32, as gzip keeps it.
+    body.extend_from_slice(&crc.amount().to_le_bytes());
+    Some(body)
+}
+
+/// Deflates all of `text` onto `out`, ending with `flush` (`Sync`: on a byte boundary, more
+/// blocks may follow; `Finish`: the last block).
+fn deflate_into(
+    mut deflate: flate2::Compress,
+    text: &[u8],
+    flush: flate2::FlushCompress,
+    out: &mut Vec<u8>,
+) -> Option<()> {
+    loop {
+        if out.capacity() - out.len() < 64 {
+            out.reserve(text.len() / 4 + 64);
+        }
+        let taken = usize::try_from(deflate.total_in()).ok()?;
+        let status = deflate.compress_vec(&text[taken..], out, flush).ok()?;
+        let all_taken = usize::try_from(deflate.total_in()).ok()? == text.len();
+        // Done when the input is taken and the flush did not stop for want of room.
+        let done = match flush {
+            flate2::FlushCompress::Finish => status == flate2::Status::StreamEnd,
+            _ => all_taken && out.len() < out.capacity(),
+        };
+        if done {
+            return Some(());
+        }
+    }
+}
+
 /// Whether an `Accept-Encoding` header takes gzip (named, or `*`, without `q=0`).
 pub fn accepts_gzip(accept_encoding: Option<&HeaderValue>) -> bool {
     let Some(text) = accept_encoding.and_then(|value| value.to_str().ok()) else {
@@ -167,6 +240,35 @@ mod tests {
         let answer = made.response(&HeaderMap::new());
         assert!(answer.headers().get(header::CONTENT_ENCODING).is_none());
         assert_eq!(answer.headers()[header::VARY], "accept-encoding");
+    }
+
+    #[test]
+    fn a_part_deflated_once_reads_back_inside_any_page_around_it() {
+        use std::io::Read;
+        // Past the deflate window (32 KiB) and with repeats across the joins.
+        let middle: String = (0..3000)
+            .map(|n| format!("<tr><td>{n}</td><td>ខ្មែរ {}</td></tr>", n * 7919 % 1000))
+            .collect();
+        let kept = DeflatedPart::new(middle.as_bytes()).unwrap();
+        for (before, after) in [
+            ("<!doctype html><main>", "</main></html>"),
+            ("", ""),
+            ("<td>1</td>", ""),
+            ("", &"<p>after</p>".repeat(500)[..]),
+        ] {
+            let body = gzip_around(before.as_bytes(), &kept, after.as_bytes()).unwrap();
+            let mut read = String::new();
+            flate2::read::GzDecoder::new(&body[..])
+                .read_to_string(&mut read)
+                .unwrap();
+            assert_eq!(read, format!("{before}{middle}{after}"));
+            assert!(
+                body.len() < read.len() / 3,
+                "{} of {}",
+                body.len(),
+                read.len()
+            );
+        }
     }
 
     #[tokio::test]

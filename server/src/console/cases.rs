@@ -12,7 +12,7 @@
 //! appear only on request and each showing is written to the audit log.
 
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect};
 use chrono::{DateTime, NaiveDate, Utc};
 use fluent_bundle::FluentValue;
@@ -33,7 +33,7 @@ use super::html::{
 use super::i18n::{Lang, Tr};
 use super::pickers::{chosen_province, office_select, province_form};
 use super::{ConsoleError, ConsoleResult, CsrfForm, Handler, Params, Signed};
-use crate::made_once::MadeOnce;
+use crate::made_once::{accepts_gzip, gzip_around, DeflatedPart, MadeOnce};
 use crate::store::calendar::{self, Standing};
 use crate::store::{
     audit, case_actions, case_actions::Action, case_actions::Refusal, inbox, inbox::CaseDetail,
@@ -126,6 +126,7 @@ fn page_index(page: Option<&str>) -> i64 {
 pub async fn inbox(
     State(state): State<Arc<AppState>>,
     signed: Handler,
+    headers: HeaderMap,
     Params(query): Params<InboxQuery>,
 ) -> ConsoleResult {
     let tr = signed.tr;
@@ -141,26 +142,47 @@ pub async fn inbox(
             .await?
     };
     let done = confirmation(&state, &tr, done_from(&query.done, &query.moved_to), None);
-    let drawn = state
+    let drawing = state
         .drawn_inboxes
         .drawn(&inbox, tr.lang, || {
             inbox_body(&state, &tr, &filter, page, &inbox, now).into_string()
         })
         .await;
-    let body = html! { (done) (PreEscaped(&*drawn)) };
     let office = office_name(
         &state,
         &tr,
         signed.session.account.office.as_deref().unwrap_or(""),
     );
     let title = tr.a("inbox-title", &[("office", FluentValue::from(office))]);
-    Ok(signed.page(&title, body))
+    // The page around the drawing, made for this reader; the drawing put in its place.
+    let around = signed.page_text(&title, html! { (done) (PreEscaped(DRAWING_GOES_HERE)) });
+    let (before, after) = around
+        .split_once(DRAWING_GOES_HERE)
+        .unwrap_or((&around, ""));
+    let html_type = (header::CONTENT_TYPE, "text/html; charset=utf-8");
+    let vary = (header::VARY, "accept-encoding");
+    if accepts_gzip(headers.get(header::ACCEPT_ENCODING)) {
+        let gzip = drawing
+            .deflated
+            .as_ref()
+            .and_then(|middle| gzip_around(before.as_bytes(), middle, after.as_bytes()));
+        if let Some(gzip) = gzip {
+            let encoding = (header::CONTENT_ENCODING, "gzip");
+            return Ok(([html_type, vary, encoding], gzip).into_response());
+        }
+    }
+    Ok(([html_type, vary], [before, &drawing.body, after].concat()).into_response())
 }
+
+/// Where the drawn inbox goes in the page made around it (no text shown holds it: it is not
+/// something a name, a title or a message can hold).
+const DRAWING_GOES_HERE: &str = "\u{0}inbox\u{0}";
 
 /// Inbox pages as drawn, per page as read (the same `Arc` from [`inbox::KeptInboxes`], made
 /// for one minute) and language: the officials of an office asking for a page that did not
-/// change are given the same drawing, drawn once however many ask at once. Each drawing holds
-/// its page, so that the page's address is not taken by another while it is kept. At most
+/// change are given the same drawing, drawn and deflated once however many ask at once (each
+/// answer deflates only the few lines of the page around it). Each drawing holds its page, so
+/// that the page's address is not taken by another while it is kept. At most
 /// [`DRAWN_INBOXES_KEPT`], the least recently used dropped first.
 pub struct DrawnInboxes(MadeOnce<DrawnKey, Drawing>);
 
@@ -170,12 +192,14 @@ pub const DRAWN_INBOXES_KEPT: usize = 64;
 /// The address of a page as read, and the language.
 type DrawnKey = (usize, Lang);
 
-/// A page as read and its drawing.
+/// A page as read and its drawing, plain and deflated.
 #[derive(Clone)]
 struct Drawing {
     /// Held so that its address names it while kept.
     _page: Arc<inbox::Inbox>,
     body: Arc<str>,
+    /// `None` if deflating failed (the page is then sent plain).
+    deflated: Option<Arc<DeflatedPart>>,
 }
 
 impl Default for DrawnInboxes {
@@ -191,18 +215,20 @@ impl DrawnInboxes {
         page: &Arc<inbox::Inbox>,
         lang: Lang,
         draw: impl FnOnce() -> String,
-    ) -> Arc<str> {
+    ) -> Drawing {
         let drawing = self
             .0
             .get_or_make((Arc::as_ptr(page) as usize, lang), || async {
+                let body = draw();
                 Ok::<_, std::convert::Infallible>(Drawing {
                     _page: Arc::clone(page),
-                    body: draw().into(),
+                    deflated: DeflatedPart::new(body.as_bytes()).map(Arc::new),
+                    body: body.into(),
                 })
             })
             .await;
         match drawing {
-            Ok(drawing) => drawing.body,
+            Ok(drawing) => drawing,
             Err(never) => match never {},
         }
     }

@@ -428,7 +428,12 @@ impl Signed {
     }
 
     pub fn page(&self, title: &str, body: Markup) -> Response {
-        Html(html::page(&self.tr, title, Some(&self.session), body).into_string()).into_response()
+        Html(self.page_text(title, body)).into_response()
+    }
+
+    /// The text of [`Signed::page`].
+    pub fn page_text(&self, title: &str, body: Markup) -> String {
+        html::page(&self.tr, title, Some(&self.session), body).into_string()
     }
 }
 
