@@ -1,7 +1,10 @@
 //! Answers the server makes once and then hands to every reader: [`Compressed`] keeps a body
-//! with its gzip copy (compressed once, when made), and [`MadeOnce`] keeps what was made per
-//! key, so that readers who ask for the same thing at the same time wait for one making.
-//! The Open311 listings, the public pages and the open data files are kept this way.
+//! with its gzip copy (compressed once, when made); [`DeflatedPart`] keeps a part of pages
+//! deflated once, which [`gzip_around`] joins with the page made around it for one reader into
+//! one gzip body (compressing only that page); and [`MadeOnce`] keeps what was made per key,
+//! so that readers who ask for the same thing at the same time wait for one making. The
+//! Open311 listings, the public pages, the open data files and the console's inbox pages are
+//! kept this way.
 //!
 //! Guarantees: a reader gets the gzip copy only when its `Accept-Encoding` takes gzip, and
 //! every answer from a kept body says it varies with that header; what failed to be made is
@@ -73,6 +76,23 @@ impl DeflatedPart {
             deflated: deflated.into(),
             crc,
         })
+    }
+}
+
+/// A part of pages drawn once: its text, and the text deflated once.
+#[derive(Debug)]
+pub struct DrawnPart {
+    pub text: String,
+    /// `None` if deflating failed (pages with it are then sent plain).
+    pub deflated: Option<DeflatedPart>,
+}
+
+impl DrawnPart {
+    pub fn new(text: String) -> DrawnPart {
+        DrawnPart {
+            deflated: DeflatedPart::new(text.as_bytes()),
+            text,
+        }
     }
 }
 

@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::clock::stamp;
+use crate::made_once::DrawnPart;
 use crate::store::cases::parse_time;
 use crate::store::{Sql, Store, StoreError, Val};
 use crate::AppState;
@@ -398,16 +399,16 @@ pub struct Made {
     mark: Mark,
     /// Pages and files drawn from this tally, by the caller's key (so that one tally is drawn
     /// once per language and split, not once per reader).
-    drawn: Mutex<HashMap<String, Arc<String>>>,
+    drawn: Mutex<HashMap<String, Arc<DrawnPart>>>,
 }
 
 impl Made {
-    /// What `draw` makes of this tally under `key`, drawn once.
-    pub fn drawn(&self, key: &str, draw: impl FnOnce(&Tally) -> String) -> Arc<String> {
+    /// What `draw` makes of this tally under `key`, drawn (and deflated) once.
+    pub fn drawn(&self, key: &str, draw: impl FnOnce(&Tally) -> String) -> Arc<DrawnPart> {
         if let Some(drawn) = self.drawn.lock().expect("not poisoned").get(key) {
             return drawn.clone();
         }
-        let drawn = Arc::new(draw(&self.tally));
+        let drawn = Arc::new(DrawnPart::new(draw(&self.tally)));
         self.drawn
             .lock()
             .expect("not poisoned")

@@ -16,7 +16,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect};
 use chrono::{DateTime, NaiveDate, Utc};
 use fluent_bundle::FluentValue;
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use ourvoice_directory::OfficeType;
 use ourvoice_protocol::{
     writing, AgeBand, CaseStatus, Code, Disability, Evaluation, EventAction, Gender, Kind,
@@ -33,7 +33,7 @@ use super::html::{
 use super::i18n::{Lang, Tr};
 use super::pickers::{chosen_province, office_select, province_form};
 use super::{ConsoleError, ConsoleResult, CsrfForm, Handler, Params, Signed};
-use crate::made_once::{accepts_gzip, gzip_around, DeflatedPart, MadeOnce};
+use crate::made_once::{DrawnPart, MadeOnce};
 use crate::store::calendar::{self, Standing};
 use crate::store::{
     audit, case_actions, case_actions::Action, case_actions::Refusal, inbox, inbox::CaseDetail,
@@ -154,29 +154,8 @@ pub async fn inbox(
         signed.session.account.office.as_deref().unwrap_or(""),
     );
     let title = tr.a("inbox-title", &[("office", FluentValue::from(office))]);
-    // The page around the drawing, made for this reader; the drawing put in its place.
-    let around = signed.page_text(&title, html! { (done) (PreEscaped(DRAWING_GOES_HERE)) });
-    let (before, after) = around
-        .split_once(DRAWING_GOES_HERE)
-        .unwrap_or((&around, ""));
-    let html_type = (header::CONTENT_TYPE, "text/html; charset=utf-8");
-    let vary = (header::VARY, "accept-encoding");
-    if accepts_gzip(headers.get(header::ACCEPT_ENCODING)) {
-        let gzip = drawing
-            .deflated
-            .as_ref()
-            .and_then(|middle| gzip_around(before.as_bytes(), middle, after.as_bytes()));
-        if let Some(gzip) = gzip {
-            let encoding = (header::CONTENT_ENCODING, "gzip");
-            return Ok(([html_type, vary, encoding], gzip).into_response());
-        }
-    }
-    Ok(([html_type, vary], [before, &drawing.body, after].concat()).into_response())
+    Ok(signed.page_around(&headers, &title, done, &drawing.part))
 }
-
-/// Where the drawn inbox goes in the page made around it (no text shown holds it: it is not
-/// something a name, a title or a message can hold).
-const DRAWING_GOES_HERE: &str = "\u{0}inbox\u{0}";
 
 /// Inbox pages as drawn, per page as read (the same `Arc` from [`inbox::KeptInboxes`], made
 /// for one minute) and language: the officials of an office asking for a page that did not
@@ -197,9 +176,7 @@ type DrawnKey = (usize, Lang);
 struct Drawing {
     /// Held so that its address names it while kept.
     _page: Arc<inbox::Inbox>,
-    body: Arc<str>,
-    /// `None` if deflating failed (the page is then sent plain).
-    deflated: Option<Arc<DeflatedPart>>,
+    part: Arc<DrawnPart>,
 }
 
 impl Default for DrawnInboxes {
@@ -219,11 +196,9 @@ impl DrawnInboxes {
         let drawing = self
             .0
             .get_or_make((Arc::as_ptr(page) as usize, lang), || async {
-                let body = draw();
                 Ok::<_, std::convert::Infallible>(Drawing {
                     _page: Arc::clone(page),
-                    deflated: DeflatedPart::new(body.as_bytes()).map(Arc::new),
-                    body: body.into(),
+                    part: Arc::new(DrawnPart::new(draw())),
                 })
             })
             .await;

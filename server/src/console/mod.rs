@@ -43,7 +43,7 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::made_once::MadeOnce;
+use crate::made_once::{accepts_gzip, gzip_around, DrawnPart, MadeOnce};
 use crate::store::StoreError;
 use crate::store::{
     accounts::Role,
@@ -428,14 +428,46 @@ impl Signed {
     }
 
     pub fn page(&self, title: &str, body: Markup) -> Response {
-        Html(self.page_text(title, body)).into_response()
+        Html(html::page(&self.tr, title, Some(&self.session), body).into_string()).into_response()
     }
 
-    /// The text of [`Signed::page`].
-    pub fn page_text(&self, title: &str, body: Markup) -> String {
-        html::page(&self.tr, title, Some(&self.session), body).into_string()
+    /// The page titled `title` showing `lead` then `part` (drawn once for many readers), for
+    /// a reader who sent `headers`: gzip-compressed when it takes gzip, with only the page
+    /// made around the part compressed here; the same text plain otherwise.
+    pub fn page_around(
+        &self,
+        headers: &HeaderMap,
+        title: &str,
+        lead: Markup,
+        part: &DrawnPart,
+    ) -> Response {
+        let around = html::page(
+            &self.tr,
+            title,
+            Some(&self.session),
+            html! { (lead) (PreEscaped(PART_GOES_HERE)) },
+        )
+        .into_string();
+        let (before, after) = around.split_once(PART_GOES_HERE).unwrap_or((&around, ""));
+        let html_type = (header::CONTENT_TYPE, "text/html; charset=utf-8");
+        let vary = (header::VARY, "accept-encoding");
+        if accepts_gzip(headers.get(header::ACCEPT_ENCODING)) {
+            let gzip = part
+                .deflated
+                .as_ref()
+                .and_then(|deflated| gzip_around(before.as_bytes(), deflated, after.as_bytes()));
+            if let Some(gzip) = gzip {
+                let encoding = (header::CONTENT_ENCODING, "gzip");
+                return ([html_type, vary, encoding], gzip).into_response();
+            }
+        }
+        ([html_type, vary], [before, &part.text, after].concat()).into_response()
     }
 }
+
+/// Where a part drawn once goes in the page made around it ([`Signed::page_around`]): no text
+/// a page shows holds it.
+const PART_GOES_HERE: &str = "\u{0}part\u{0}";
 
 /// A set of roles that may open a group of pages.
 pub trait RoleSet {

@@ -12,9 +12,9 @@
 //! (see [`Cell`]); the statistics never read free text or contact details, only coded fields.
 
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::IntoResponse;
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use ourvoice_protocol::{writing, Code};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -454,6 +454,7 @@ fn parse_by(tr: &Tr, query: &StatsQuery) -> Result<By, ConsoleError> {
 pub async fn dashboard(
     State(state): State<Arc<AppState>>,
     signed: Analyst,
+    headers: HeaderMap,
     Params(query): Params<StatsQuery>,
 ) -> ConsoleResult {
     let tr = signed.tr;
@@ -464,7 +465,7 @@ pub async fn dashboard(
         let tables = tables(&state, &tr, tally, by);
         dashboard_body(&tr, tally.cases as usize, by, &tables).into_string()
     });
-    Ok(signed.page(&tr.t("nav-dashboard"), PreEscaped(body.to_string())))
+    Ok(signed.page_around(&headers, &tr.t("nav-dashboard"), html! {}, &body))
 }
 
 fn dashboard_body(tr: &Tr, n: usize, by: By, tables: &[Table]) -> Markup {

@@ -510,38 +510,6 @@ async fn an_inbox_page_asked_again_shows_every_change_since() {
     on_each_engine(inbox_again_on).await;
 }
 
-/// The inbox asked for by `browser` without and with gzip (checking that the second comes
-/// compressed), each as read.
-async fn inbox_plain_and_gzip(browser: &Browser) -> (String, String) {
-    use std::io::Read;
-    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
-    let ask = |encoding: &'static str| {
-        raw.get(format!("{}/console/inbox", browser.base))
-            .header("cookie", browser.cookie_header())
-            .header("accept-encoding", encoding)
-            .send()
-    };
-    let plain = ask("identity").await.unwrap();
-    assert!(plain.headers().get("content-encoding").is_none());
-    assert_eq!(plain.headers()["vary"], "accept-encoding");
-    let plain = plain.text().await.unwrap();
-    let gzip = ask("gzip").await.unwrap();
-    assert_eq!(gzip.headers()["content-encoding"], "gzip");
-    assert_eq!(gzip.headers()["content-type"], "text/html; charset=utf-8");
-    let packed = gzip.bytes().await.unwrap();
-    assert!(
-        packed.len() < plain.len() / 2,
-        "{} of {}",
-        packed.len(),
-        plain.len()
-    );
-    let mut unpacked = String::new();
-    flate2::read::GzDecoder::new(&packed[..])
-        .read_to_string(&mut unpacked)
-        .unwrap();
-    (plain, unpacked)
-}
-
 /// The inbox page is kept between asks while nothing of the office changed (see
 /// `store::inbox::KeptInboxes`): asked again after each kind of change, in the same minute,
 /// it shows the change.
@@ -571,7 +539,7 @@ async fn inbox_again_on(db: TestDb) {
     );
     // The kept drawing is sent inside the page made for this reader: gzip-compressed for who
     // takes it (the page around compressed per answer), the same text either way.
-    let (plain, gzip) = inbox_plain_and_gzip(&officer).await;
+    let (plain, gzip) = plain_and_gzip(&officer, "/console/inbox").await;
     assert_eq!(plain, inbox);
     assert_eq!(gzip, inbox);
 

@@ -48,6 +48,11 @@ async fn statistics_on(db: TestDb) {
         "no free text on the dashboard"
     );
     assert!(page.body.contains("<svg") && page.body.contains("data-chart=\"kind\""));
+    // Drawn once for every reader, sent inside the page made for this one: the same text
+    // with and without gzip.
+    let (plain, gzip) = plain_and_gzip(&analyst, "/console/dashboard").await;
+    assert_eq!(plain, page.body);
+    assert_eq!(gzip, page.body);
     let csv = analyst
         .get("/console/dashboard.csv?table=kind&by=gender")
         .await;
