@@ -311,7 +311,8 @@ pub struct Signed {
 }
 
 /// Sessions whose last use is being written or was written, per session and last use as
-/// read: many requests of one session at once write it once. At most [`SESSION_TOUCHES_KEPT`].
+/// read (only claimed, nothing is made under them): many requests of one session at once
+/// write it once. At most [`SESSION_TOUCHES_KEPT`].
 pub type SessionTouches = MadeOnce<(String, Option<chrono::DateTime<chrono::Utc>>), ()>;
 
 /// The most sessions whose last write is remembered (more are written again, harmlessly).
@@ -349,22 +350,17 @@ impl FromRequestParts<Arc<AppState>> for Partial {
             .is_none_or(|seen| now - seen >= chrono::Duration::minutes(1))
         {
             let key = (token_digest.clone(), session.last_seen);
-            let (touched, first) = state.session_touches.claim(key.clone());
+            let (_, first) = state.session_touches.claim(key.clone());
             if first {
                 let touch = token_digest.clone();
                 let written = state
                     .store
                     .write(move |sql| crate::store::sessions::touch_session(sql, &touch, now))
                     .await;
-                match written {
-                    Ok(()) => {
-                        let _ = touched.set(());
-                    }
-                    Err(error) => {
-                        // The next request tries again.
-                        state.session_touches.forget(&key);
-                        return Err(error.into());
-                    }
+                if let Err(error) = written {
+                    // The next request tries again.
+                    state.session_touches.forget(&key);
+                    return Err(error.into());
                 }
             }
         }

@@ -399,6 +399,10 @@ impl Default for KeptInboxes {
 }
 
 impl KeptInboxes {
+    fn lock(&self) -> std::sync::MutexGuard<'_, lru::LruCache<PageKey, std::sync::Arc<KeptPage>>> {
+        self.kept.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The page kept under `key` for these states and holidays, or a new one (not yet read)
     /// in its place.
     fn page(
@@ -407,17 +411,13 @@ impl KeptInboxes {
         states: &[StatusCount],
         year_holidays: &BTreeSet<NaiveDate>,
     ) -> std::sync::Arc<KeptPage> {
-        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let mut kept = self.lock();
         if let Some(page) = kept.get(&key) {
             if page.states == states && page.year_holidays == *year_holidays {
                 return std::sync::Arc::clone(page);
             }
         }
-        let page = std::sync::Arc::new(KeptPage {
-            states: states.to_vec(),
-            year_holidays: year_holidays.clone(),
-            made: std::sync::OnceLock::new(),
-        });
+        let page = KeptPage::new(states, year_holidays, std::sync::OnceLock::new());
         kept.put(key, std::sync::Arc::clone(&page));
         page
     }
@@ -430,13 +430,22 @@ impl KeptInboxes {
         year_holidays: &BTreeSet<NaiveDate>,
         made: MadePage,
     ) {
-        let page = KeptPage {
+        let page = KeptPage::new(states, year_holidays, Some(made).into());
+        self.lock().put(key, page);
+    }
+}
+
+impl KeptPage {
+    fn new(
+        states: &[StatusCount],
+        year_holidays: &BTreeSet<NaiveDate>,
+        made: std::sync::OnceLock<Option<MadePage>>,
+    ) -> std::sync::Arc<KeptPage> {
+        std::sync::Arc::new(KeptPage {
             states: states.to_vec(),
             year_holidays: year_holidays.clone(),
-            made: Some(made).into(),
-        };
-        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        kept.put(key, std::sync::Arc::new(page));
+            made,
+        })
     }
 }
 
