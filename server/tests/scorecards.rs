@@ -943,27 +943,8 @@ async fn bad_input(world: &World) {
 /// `path` asked for with and without gzip: the same body, compressed for the reader who takes
 /// it, and both answers say they vary with `Accept-Encoding`.
 async fn assert_gzip_copy(world: &World, path: &str) {
-    use std::io::Read;
-    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
     let url = format!("{}{path}", world.server.url());
-    let plain = raw.get(&url).send().await.unwrap();
-    assert_eq!(plain.status(), StatusCode::OK, "{path}");
-    assert!(plain.headers().get("content-encoding").is_none(), "{path}");
-    assert_eq!(plain.headers()["vary"], "accept-encoding", "{path}");
-    let plain = plain.bytes().await.unwrap();
-    let compressed = raw
-        .get(&url)
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(compressed.headers()["content-encoding"], "gzip", "{path}");
-    assert_eq!(compressed.headers()["vary"], "accept-encoding", "{path}");
-    let compressed = compressed.bytes().await.unwrap();
-    assert!(compressed.len() < plain.len(), "{path}");
-    let mut unpacked = Vec::new();
-    flate2::read::GzDecoder::new(&compressed[..])
-        .read_to_end(&mut unpacked)
-        .unwrap();
-    assert_eq!(unpacked, plain, "{path}");
+    let both = support::plain_and_gzip(&url, Default::default()).await;
+    assert!(both.packed.len() < both.plain.len(), "{path}");
+    assert_eq!(both.unpacked, both.plain, "{path}");
 }

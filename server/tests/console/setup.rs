@@ -152,33 +152,20 @@ pub(crate) async fn accounts(setup: &Setup) -> Browser {
 }
 
 /// `path` asked for by `browser` without and with gzip (checking that the second comes
-/// compressed), each as read.
+/// compressed, as HTML), each as read.
 pub(crate) async fn plain_and_gzip(browser: &Browser, path: &str) -> (String, String) {
-    use std::io::Read;
-    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
-    let ask = |encoding: &'static str| {
-        raw.get(format!("{}{path}", browser.base))
-            .header("cookie", browser.cookie_header())
-            .header("accept-encoding", encoding)
-            .send()
-    };
-    let plain = ask("identity").await.unwrap();
-    assert!(plain.headers().get("content-encoding").is_none());
-    assert_eq!(plain.headers()["vary"], "accept-encoding");
-    let plain = plain.text().await.unwrap();
-    let gzip = ask("gzip").await.unwrap();
-    assert_eq!(gzip.headers()["content-encoding"], "gzip");
-    assert_eq!(gzip.headers()["content-type"], "text/html; charset=utf-8");
-    let packed = gzip.bytes().await.unwrap();
+    let mut cookie = reqwest::header::HeaderMap::new();
+    cookie.insert("cookie", browser.cookie_header().parse().unwrap());
+    let both = crate::support::plain_and_gzip(&format!("{}{path}", browser.base), cookie).await;
+    assert_eq!(both.packed_type, "text/html; charset=utf-8");
     assert!(
-        packed.len() < plain.len() / 2,
+        both.packed.len() < both.plain.len() / 2,
         "{} of {}",
-        packed.len(),
-        plain.len()
+        both.packed.len(),
+        both.plain.len()
     );
-    let mut unpacked = String::new();
-    flate2::read::GzDecoder::new(&packed[..])
-        .read_to_string(&mut unpacked)
-        .unwrap();
-    (plain, unpacked)
+    (
+        String::from_utf8(both.plain).unwrap(),
+        String::from_utf8(both.unpacked).unwrap(),
+    )
 }

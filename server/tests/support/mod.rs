@@ -454,3 +454,51 @@ pub fn bench_sizes() -> Vec<usize> {
         .map(|n| n.trim().parse().expect("a number of cases"))
         .collect()
 }
+
+/// An answer asked for without and with gzip.
+pub struct BothWays {
+    pub plain: Vec<u8>,
+    /// The gzip answer as sent, and unpacked.
+    pub packed: Vec<u8>,
+    pub unpacked: Vec<u8>,
+    /// The gzip answer's `Content-Type`.
+    pub packed_type: String,
+}
+
+/// `url` asked for without and then with gzip, with `headers` (a cookie, say), by a client
+/// that unpacks nothing itself: both answer 200 and say they vary with `Accept-Encoding`, and
+/// only the second is gzip-encoded.
+pub async fn plain_and_gzip(url: &str, headers: reqwest::header::HeaderMap) -> BothWays {
+    use std::io::Read;
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    let ask = |encoding: &'static str| {
+        raw.get(url)
+            .headers(headers.clone())
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let plain = ask("identity").await.unwrap();
+    assert_eq!(plain.status(), reqwest::StatusCode::OK, "{url}");
+    assert!(plain.headers().get("content-encoding").is_none(), "{url}");
+    assert_eq!(plain.headers()["vary"], "accept-encoding", "{url}");
+    let plain = plain.bytes().await.unwrap().to_vec();
+    let packed = ask("gzip").await.unwrap();
+    assert_eq!(packed.status(), reqwest::StatusCode::OK, "{url}");
+    assert_eq!(packed.headers()["content-encoding"], "gzip", "{url}");
+    assert_eq!(packed.headers()["vary"], "accept-encoding", "{url}");
+    let packed_type = packed.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let packed = packed.bytes().await.unwrap().to_vec();
+    let mut unpacked = Vec::new();
+    flate2::read::GzDecoder::new(&packed[..])
+        .read_to_end(&mut unpacked)
+        .unwrap();
+    BothWays {
+        plain,
+        packed,
+        unpacked,
+        packed_type,
+    }
+}
